@@ -1,0 +1,75 @@
+# Shared helpers for integration tests: each test starts its own weft on a free port in front of
+# the sandbox (scripts/sandbox start), and stops it by PID when it exits.
+# Usage in a test:  source "$(dirname "$0")/lib.sh"; start_weft; ...; pass
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+WEFT_BIN="${WEFT_BIN:-$REPO/build/bin/weft}"
+PRIMARY_PORT=23306
+APP_USER=app
+APP_PASSWORD=app-secret
+WEFT_PID=""
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/weft-it.XXXXXX")"
+
+fail() { echo "FAIL: $*" >&2; [ -f "$WORK/weft.log" ] && { echo "--- weft log:" >&2; tail -n 40 "$WORK/weft.log" >&2; }; exit 1; }
+pass() { echo "PASS: $(basename "$0")"; exit 0; }
+
+cleanup() {
+  if [ -n "$WEFT_PID" ] && kill -0 "$WEFT_PID" 2>/dev/null; then
+    kill -TERM "$WEFT_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$WEFT_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$WEFT_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Fails loudly (never skips) when the sandbox is not up.
+require_sandbox() {
+  "$REPO/scripts/sandbox" status >/dev/null 2>&1 ||
+    fail "the MariaDB sandbox is not running: start it with scripts/sandbox start"
+  [ -x "$WEFT_BIN" ] || fail "weft binary not found at $WEFT_BIN (build first)"
+}
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# start_weft [PRIMARY_ADDRESS] [EXTRA_TOML]: writes a config, starts weft, waits for its port.
+start_weft() {
+  local primary="${1:-127.0.0.1:$PRIMARY_PORT}" extra="${2:-}"
+  WEFT_PORT="$(free_port)"
+  cat > "$WORK/weft.toml" <<TOML
+[proxy]
+listen = "127.0.0.1:$WEFT_PORT"
+workers = 2
+connect_timeout_ms = 2000
+$extra
+
+[log]
+level = "debug"
+
+[[users]]
+name = "$APP_USER"
+password = "$APP_PASSWORD"
+
+[[servers]]
+address = "$primary"
+group = "main"
+role = "primary"
+TOML
+  "$WEFT_BIN" --config "$WORK/weft.toml" > "$WORK/weft.log" 2>&1 &
+  WEFT_PID=$!
+  for _ in $(seq 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$WEFT_PORT") 2>/dev/null; then return 0; fi
+    kill -0 "$WEFT_PID" 2>/dev/null || fail "weft exited at start"
+    sleep 0.05
+  done
+  fail "weft did not listen on $WEFT_PORT"
+}
+
+weft_alive() { kill -0 "$WEFT_PID" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$WEFT_PID/stat")" != Z ]; }
+
+# Runs the mariadb CLI through weft (TCP, no TLS), extra args passed through.
+via_weft() { mariadb --protocol=TCP -h127.0.0.1 -P"$WEFT_PORT" -u"$APP_USER" -p"$APP_PASSWORD" --skip-ssl -N -B "$@"; }
+direct() { mariadb --protocol=TCP -h127.0.0.1 -P"$PRIMARY_PORT" -u"$APP_USER" -p"$APP_PASSWORD" --skip-ssl -N -B "$@"; }
