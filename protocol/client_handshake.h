@@ -1,0 +1,55 @@
+// Client side of the connection phase (weft logging in to a backend), as a resumable algorithm
+// with no I/O. It authenticates with mysql_native_password from stage1 = SHA1(password), which
+// weft learned when the application logged in, so no clear-text password is ever needed.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "protocol/auth.h"
+#include "protocol/messages.h"
+
+namespace weft::protocol {
+
+struct backend_login {
+  std::string user;
+  std::optional<sha1_digest> stage1;  // nullopt: an account without password
+  std::string database;
+  std::uint64_t capabilities = 0;  // what we would like; the server's greeting narrows it
+  std::uint8_t charset = charset_utf8mb4_general_ci;
+  std::uint32_t max_packet_size = 1u << 30;
+  std::vector<std::pair<std::string, std::string>> attributes;
+};
+
+class client_handshake {
+ public:
+  struct action {
+    enum kind { write_and_read, done, fail } what;
+    bytes payload;  // what to write
+    std::uint8_t sequence_id = 0;
+    err_packet error;  // for fail: the server's ERR, or weft's own explanation
+  };
+
+  explicit client_handshake(backend_login login) : login_(std::move(login)) {}
+
+  action on_server_packet(bytes_view payload, std::uint8_t sequence_id);
+
+  const handshake_v10& greeting() const { return greeting_; }
+  std::uint64_t negotiated_capabilities() const { return caps_; }
+  const ok_packet& final_ok() const { return ok_; }
+
+ private:
+  action on_greeting(bytes_view payload);
+  action on_auth_result(bytes_view payload);
+  bytes token_for(bytes_view scramble) const;
+  action fail_with(error_spec spec, std::string message);
+
+  enum class state { await_greeting, await_result, finished } state_ = state::await_greeting;
+  backend_login login_;
+  handshake_v10 greeting_;
+  std::uint64_t caps_ = 0;
+  ok_packet ok_;
+  std::uint8_t next_seq_ = 0;
+};
+
+}  // namespace weft::protocol

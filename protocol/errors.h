@@ -1,0 +1,50 @@
+// Error codes: how a decode fails (weft::protocol::errc, an error_code category), and the
+// MySQL/weft error numbers with SQLSTATE that clients receive in ERR packets.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+
+namespace weft::protocol {
+
+enum class errc {
+  truncated = 1,        // fewer bytes than the message needs
+  malformed,            // bytes that cannot be this message
+  unexpected_header,    // e.g. an OK expected, something else arrived
+  packet_too_large,     // over the configured max_allowed_packet
+  bad_sequence,         // sequence id out of order
+  unsupported_protocol, // not protocol 10 / no CLIENT_PROTOCOL_41
+  unsupported_auth,     // an auth plugin weft cannot speak
+};
+
+const std::error_category& protocol_category();
+inline std::error_code make_error_code(errc e) { return {static_cast<int>(e), protocol_category()}; }
+
+// An error a client receives: MySQL/MariaDB number, SQLSTATE, and the printf-free message text.
+struct error_spec {
+  std::uint16_t code;
+  std::string_view sql_state;
+};
+
+namespace er {
+// Codes and states as the server uses them, so drivers react the same way.
+inline constexpr error_spec access_denied{1045, "28000"};
+inline constexpr error_spec handshake_error{1043, "08S01"};
+inline constexpr error_spec unknown_com{1047, "08S01"};
+inline constexpr error_spec net_packet_too_large{1153, "08S01"};
+inline constexpr error_spec net_packets_out_of_order{1156, "08S01"};
+inline constexpr error_spec not_supported_yet{1235, "42000"};
+inline constexpr error_spec server_shutdown{1053, "08S01"};
+// weft's own range, 9000+: problems between weft and its backends.
+inline constexpr error_spec backend_unreachable{9001, "HY000"};
+inline constexpr error_spec backend_auth_unsupported{9002, "HY000"};
+inline constexpr error_spec no_primary{9003, "HY000"};
+inline constexpr error_spec backend_protocol{9004, "HY000"};
+inline constexpr error_spec backend_lost{9005, "08S01"};
+}  // namespace er
+
+}  // namespace weft::protocol
+
+template <>
+struct std::is_error_code_enum<weft::protocol::errc> : std::true_type {};

@@ -1,0 +1,30 @@
+// Opens a TCP connection to a backend and logs in as the client's user (see
+// protocol::client_handshake), within one deadline for connect + handshake.
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include "protocol/client_handshake.h"
+#include "proxy/asio.h"
+#include "routing/topology.h"
+
+namespace weft::proxy {
+
+struct backend_connection {
+  tcp::socket socket;
+  std::uint64_t capabilities = 0;  // negotiated with the backend
+  protocol::bytes ok_payload;      // the backend's final OK of the login, as received
+  std::uint32_t connection_id = 0;
+};
+
+struct backend_connect_result {
+  std::optional<backend_connection> connection;
+  protocol::err_packet error;  // for the client when connection is empty
+};
+
+awaitable<backend_connect_result> connect_backend(const routing::server& server,
+                                                  protocol::backend_login login,
+                                                  std::chrono::milliseconds timeout);
+
+}  // namespace weft::proxy

@@ -1,0 +1,153 @@
+#include "proxy/client_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include "protocol/constants.h"
+#include "protocol/errors.h"
+#include "proxy/command_forwarder.h"
+#include "proxy/deadline.h"
+#include "proxy/packet_io.h"
+
+namespace weft::proxy {
+namespace {
+
+namespace p = protocol;
+
+constexpr std::size_t max_handshake_packet = 1 << 20;
+
+// Capabilities that change how bytes on the wire are laid out: client and backend must agree
+// on them, because responses are forwarded without rewriting.
+constexpr std::uint64_t wire_format_caps = p::cap::protocol_41 | p::cap::deprecate_eof |
+                                           p::cap::session_track | p::cap::multi_results |
+                                           p::cap::ps_multi_results | p::cap::transactions |
+                                           p::cap::long_flag;
+
+std::string peer_address(const tcp::socket& socket) {
+  error_code ec;
+  auto ep = socket.remote_endpoint(ec);
+  return ec ? std::string("unknown") : ep.address().to_string();
+}
+
+}  // namespace
+
+std::uint64_t proxy_capabilities() {
+  using namespace p::cap;
+  return long_password | found_rows | long_flag | connect_with_db | ignore_space | protocol_41 |
+         interactive | ignore_sigpipe | transactions | secure_connection | multi_statements |
+         multi_results | ps_multi_results | plugin_auth | connect_attrs | plugin_auth_lenenc_data |
+         session_track | deprecate_eof;
+}
+
+client_session::client_session(tcp::socket socket, session_context context)
+    : client_(std::move(socket)), context_(std::move(context)), peer_(peer_address(client_)) {}
+
+void client_session::shutdown() {
+  error_code ignored;
+  client_.close(ignored);
+  if (backend_) backend_->socket.close(ignored);
+}
+
+awaitable<void> client_session::run() {
+  client_.set_option(tcp::no_delay(true));
+  auto handshake = co_await authenticate();
+  if (!handshake) co_return;
+  const bool opened = co_await open_backend(*handshake);
+  if (!opened) co_return;
+  spdlog::info("event=session_open id={} user={} client={} backend={}", context_.connection_id, user_,
+               peer_, backend_name_);
+  command_forwarder forwarder(client_, client_in_, backend_->socket,
+                              backend_->capabilities, {context_.settings.max_allowed_packet},
+                              backend_name_);
+  co_await forwarder.run();
+  spdlog::info("event=session_close id={} user={} commands={}", context_.connection_id, user_,
+               forwarder.commands());
+  shutdown();
+}
+
+awaitable<std::optional<p::server_handshake>> client_session::authenticate() {
+  deadline watchdog(client_, context_.settings.handshake_timeout);
+  const auto& users = context_.snapshot->users;
+  p::server_greeting_settings greeting{context_.settings.server_version, context_.connection_id,
+                                       proxy_capabilities(), p::charset_utf8mb4_general_ci,
+                                       p::status::autocommit, peer_};
+  p::server_handshake handshake(
+      greeting,
+      [&users](std::string_view name) -> std::optional<p::native_password_hash> {
+        auto it = users.find(std::string(name));
+        if (it == users.end()) return std::nullopt;
+        return it->second.password;
+      },
+      p::make_scramble());
+  const auto greeting_error = co_await write_packet(client_, handshake.greeting(), 0);
+  if (greeting_error) co_return std::nullopt;
+  for (;;) {
+    error_code ec;
+    auto packet = co_await read_packet(client_, client_in_, max_handshake_packet, ec);
+    if (!packet) {
+      if (ec == boost::system::errc::message_size || ec == boost::system::errc::protocol_error) {
+        co_await write_error(client_, p::make_error(p::er::handshake_error, "Bad handshake"), 2);
+      }
+      spdlog::debug("event=handshake_aborted client={} reason=\"{}\"", peer_,
+                    watchdog.expired() ? "timeout" : ec.message());
+      co_return std::nullopt;
+    }
+    auto step = handshake.on_client_packet(packet->payload, packet->sequence_id);
+    if (step.what == p::server_handshake::action::authenticated) {
+      user_ = handshake.client().username;
+      co_return handshake;
+    }
+    const bool rejected = step.what == p::server_handshake::action::reject;
+    const auto write_error = co_await write_packet(client_, step.payload, step.sequence_id);
+    if (write_error) co_return std::nullopt;
+    if (rejected) {
+      spdlog::info("event=auth_failed user={} client={}", handshake.client().username, peer_);
+      co_return std::nullopt;
+    }
+  }
+}
+
+p::backend_login client_session::login_for(const p::server_handshake& handshake) const {
+  const auto& client = handshake.client();
+  p::backend_login login;
+  login.user = client.username;
+  if (!handshake.empty_password()) login.stage1 = handshake.stage1();
+  login.database = client.database;
+  login.capabilities = handshake.negotiated_capabilities() & ~p::cap::connect_with_db;
+  login.charset = client.charset;
+  login.attributes = client.attributes;
+  login.attributes.emplace_back("_weft_client_address", peer_);
+  return login;
+}
+
+awaitable<bool> client_session::open_backend(const p::server_handshake& handshake) {
+  const auto seq = handshake.next_sequence_id();
+  const auto& topology = context_.snapshot->topology;
+  const auto group = topology.default_group();
+  const auto* primary = topology.primary_of(group);
+  if (!primary) {
+    co_await write_error(client_, p::make_error(p::er::no_primary, "weft: no primary configured for group '" +
+                                                                   std::string(group) + "'"), seq);
+    co_return false;
+  }
+  backend_name_ = primary->address.to_string();
+  auto result = co_await connect_backend(*primary, login_for(handshake), context_.settings.connect_timeout);
+  if (!result.connection) {
+    spdlog::warn("event=backend_login_failed backend={} user={} code={} message=\"{}\"", backend_name_,
+                 user_, result.error.error_code, result.error.message);
+    co_await write_error(client_, result.error, seq);
+    co_return false;
+  }
+  backend_ = std::move(result.connection);
+  const auto client_caps = handshake.negotiated_capabilities();
+  if ((client_caps ^ backend_->capabilities) & wire_format_caps) {
+    co_await write_error(client_, p::make_error(p::er::backend_protocol,
+                                                "weft: backend " + backend_name_ +
+                                                    " lacks protocol capabilities this client uses"), seq);
+    co_return false;
+  }
+  // The backend's own OK finishes the client's login: same status flags and session info.
+  const auto ok_error = co_await write_packet(client_, backend_->ok_payload, seq);
+  co_return !ok_error;
+}
+
+}  // namespace weft::proxy

@@ -1,0 +1,48 @@
+// One application connection: the connection phase (weft authenticates the client against its
+// own user list), the backend login as that user, then the command phase.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "protocol/server_handshake.h"
+#include "proxy/asio.h"
+#include "proxy/backend_connector.h"
+#include "proxy/io_buffer.h"
+#include "proxy/settings.h"
+
+namespace weft::proxy {
+
+struct session_context {
+  const proxy_settings& settings;
+  snapshot_ptr snapshot;
+  std::uint32_t connection_id;
+};
+
+class client_session {
+ public:
+  client_session(tcp::socket socket, session_context context);
+
+  awaitable<void> run();
+  // Closes both sockets; pending operations end with errors and run() returns.
+  void shutdown();
+
+ private:
+  awaitable<std::optional<protocol::server_handshake>> authenticate();
+  awaitable<bool> open_backend(const protocol::server_handshake& handshake);
+  protocol::backend_login login_for(const protocol::server_handshake& handshake) const;
+
+  tcp::socket client_;
+  session_context context_;
+  std::string peer_;
+  std::string user_;
+  io_buffer client_in_{16 * 1024};
+  std::optional<backend_connection> backend_;
+  std::string backend_name_;
+};
+
+// Capabilities weft offers to clients; the backend login narrows nothing a client relies on.
+std::uint64_t proxy_capabilities();
+
+}  // namespace weft::proxy

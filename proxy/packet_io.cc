@@ -1,0 +1,73 @@
+#include "proxy/packet_io.h"
+
+#include <boost/asio/read.hpp>
+
+#include "protocol/errors.h"
+
+namespace weft::proxy {
+
+namespace {
+// Bytes of the first logical packet in buf, or 0 if it is not complete yet.
+std::size_t complete_packet_size(protocol::bytes_view buf, std::size_t max_payload, bool& too_large) {
+  std::size_t pos = 0, total = 0;
+  for (;;) {
+    if (buf.size() - pos < protocol::frame_header_size) return 0;
+    const auto h = protocol::decode_frame_header(buf.data() + pos);
+    total += h.payload_length;
+    if (total > max_payload) {
+      too_large = true;
+      return 0;
+    }
+    if (buf.size() - pos - protocol::frame_header_size < h.payload_length) return 0;
+    pos += protocol::frame_header_size + h.payload_length;
+    if (h.payload_length < protocol::max_frame_payload) return pos;
+  }
+}
+}  // namespace
+
+awaitable<std::optional<protocol::packet>> read_packet(tcp::socket& socket, io_buffer& buffer,
+                                                       std::size_t max_payload, error_code& ec) {
+  for (;;) {
+    bool too_large = false;
+    const auto n = complete_packet_size(buffer.readable(), max_payload, too_large);
+    if (too_large) {
+      ec = make_error_code(boost::system::errc::message_size);
+      co_return std::nullopt;
+    }
+    if (n > 0) {
+      protocol::frame_reader reader(max_payload);
+      reader.feed(buffer.readable().first(n));
+      std::error_code perr;
+      auto p = reader.next(perr);
+      buffer.consume(n);
+      if (!p) {
+        ec = make_error_code(boost::system::errc::protocol_error);
+        co_return std::nullopt;
+      }
+      co_return p;
+    }
+    auto* dst = buffer.spare(4096);
+    auto [err, got] = co_await socket.async_read_some(asio::buffer(dst, buffer.spare_size()), use_nothrow);
+    if (err) {
+      ec = err;
+      co_return std::nullopt;
+    }
+    buffer.commit(got);
+  }
+}
+
+awaitable<error_code> write_packet(tcp::socket& socket, protocol::bytes_view payload,
+                                   std::uint8_t sequence_id) {
+  const auto frame = protocol::encode_packet(payload, sequence_id);
+  auto [err, n] = co_await asio::async_write(socket, asio::buffer(frame), use_nothrow);
+  (void)n;
+  co_return err;
+}
+
+awaitable<error_code> write_error(tcp::socket& socket, const protocol::err_packet& err,
+                                  std::uint8_t sequence_id) {
+  const auto ec = co_await write_packet(socket, protocol::encode(err), sequence_id);
+  co_return ec;
+}
+
+}  // namespace weft::proxy

@@ -1,0 +1,24 @@
+// Whole-packet reads and writes over a socket, for the connection phase where messages are
+// decoded (the command phase forwards raw bytes instead, see command_forwarder).
+#pragma once
+
+#include <optional>
+
+#include "protocol/frame.h"
+#include "protocol/messages.h"
+#include "proxy/asio.h"
+#include "proxy/io_buffer.h"
+
+namespace weft::proxy {
+
+// Reads one logical packet; nullopt with ec set on I/O error, EOF or a framing error.
+awaitable<std::optional<protocol::packet>> read_packet(tcp::socket& socket, io_buffer& buffer,
+                                                       std::size_t max_payload, error_code& ec);
+
+awaitable<error_code> write_packet(tcp::socket& socket, protocol::bytes_view payload,
+                                   std::uint8_t sequence_id);
+
+awaitable<error_code> write_error(tcp::socket& socket, const protocol::err_packet& err,
+                                  std::uint8_t sequence_id);
+
+}  // namespace weft::proxy

@@ -1,0 +1,31 @@
+// The proxy listener: a set of workers sharing one address.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "proxy/settings.h"
+
+namespace weft::proxy {
+
+class worker;
+
+class proxy_server {
+ public:
+  proxy_server(proxy_settings settings, snapshot_ptr snapshot);
+  ~proxy_server();
+
+  void start();  // throws when the address cannot be bound
+  void stop();
+  void join();
+  unsigned worker_count() const { return static_cast<unsigned>(workers_.size()); }
+
+ private:
+  proxy_settings settings_;
+  snapshot_ptr snapshot_;
+  std::atomic<std::uint32_t> next_connection_id_{1};
+  std::vector<std::unique_ptr<worker>> workers_;
+};
+
+}  // namespace weft::proxy

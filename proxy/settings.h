@@ -1,0 +1,39 @@
+// What the proxy needs to run: listener settings, application users, and the topology. The
+// loader (admin/) builds these from weft.toml; the proxy never parses configuration itself.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "protocol/auth.h"
+#include "routing/topology.h"
+
+namespace weft::proxy {
+
+struct proxy_settings {
+  routing::endpoint listen{"127.0.0.1", 6033};
+  unsigned workers = 0;  // 0: one per core
+  std::size_t max_allowed_packet = 64u << 20;
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds handshake_timeout{10000};
+  // Version string in weft's greeting; clients use it to pick SQL dialect features.
+  std::string server_version = "5.5.5-10.11.19-MariaDB-weft";
+};
+
+struct user_account {
+  std::string name;
+  protocol::native_password_hash password;
+};
+
+// Immutable once built; sessions hold a shared_ptr to the snapshot they started with.
+struct runtime_snapshot {
+  std::unordered_map<std::string, user_account> users;
+  routing::topology topology;
+};
+
+using snapshot_ptr = std::shared_ptr<const runtime_snapshot>;
+
+}  // namespace weft::proxy

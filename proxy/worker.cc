@@ -1,0 +1,79 @@
+#include "proxy/worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "proxy/client_session.h"
+
+namespace weft::proxy {
+
+worker::worker(unsigned index, const proxy_settings& settings, snapshot_ptr snapshot,
+               std::atomic<std::uint32_t>& next_connection_id)
+    : index_(index), settings_(settings), snapshot_(std::move(snapshot)), next_connection_id_(next_connection_id) {}
+
+worker::~worker() {
+  stop();
+  join();
+}
+
+void worker::listen() {
+  const auto address = asio::ip::make_address(settings_.listen.host);
+  const tcp::endpoint endpoint(address, settings_.listen.port);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(tcp::acceptor::reuse_address(true));
+  int one = 1;
+  ::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+}
+
+void worker::start() {
+  asio::co_spawn(io_, accept_loop(), asio::detached);
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void worker::stop() {
+  asio::post(io_, [this] {
+    error_code ignored;
+    acceptor_.close(ignored);
+    for (auto& weak : sessions_) {
+      if (auto s = weak.lock()) s->shutdown();
+    }
+  });
+}
+
+void worker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+awaitable<void> worker::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor_.async_accept(use_nothrow);
+    if (ec) {
+      if (!acceptor_.is_open()) co_return;  // stopping
+      spdlog::warn("event=accept_failed worker={} error=\"{}\"", index_, ec.message());
+      // Out of descriptors and the like: back off briefly rather than spin.
+      asio::steady_timer pause(io_, std::chrono::milliseconds(50));
+      co_await pause.async_wait(use_nothrow);
+      continue;
+    }
+    const auto id = next_connection_id_.fetch_add(1, std::memory_order_relaxed);
+    auto session = std::make_shared<client_session>(std::move(socket), session_context{settings_, snapshot_, id});
+    asio::co_spawn(io_, run_session(std::move(session)), asio::detached);
+  }
+}
+
+awaitable<void> worker::run_session(std::shared_ptr<client_session> session) {
+  auto it = sessions_.insert(sessions_.end(), session);
+  try {
+    co_await session->run();
+  } catch (const std::exception& e) {
+    // One broken session never takes the worker down.
+    spdlog::error("event=session_crashed worker={} error=\"{}\"", index_, e.what());
+  }
+  session->shutdown();
+  sessions_.erase(it);
+}
+
+}  // namespace weft::proxy

@@ -1,0 +1,45 @@
+// One event loop on its own thread with its own listening socket (SO_REUSEPORT: the kernel
+// spreads new connections over the workers), so sessions never hop between threads and the hot
+// path takes no lock.
+#pragma once
+
+#include <atomic>
+#include <list>
+#include <memory>
+#include <thread>
+
+#include "proxy/asio.h"
+#include "proxy/settings.h"
+
+namespace weft::proxy {
+
+class client_session;
+
+class worker {
+ public:
+  worker(unsigned index, const proxy_settings& settings, snapshot_ptr snapshot,
+         std::atomic<std::uint32_t>& next_connection_id);
+  ~worker();
+
+  // Binds the listener (throws on failure, so startup errors surface before threads run).
+  void listen();
+  void start();
+  // Stops accepting and closes every session; the thread ends when its loop runs dry.
+  void stop();
+  void join();
+
+ private:
+  awaitable<void> accept_loop();
+  awaitable<void> run_session(std::shared_ptr<client_session> session);
+
+  unsigned index_;
+  const proxy_settings& settings_;
+  snapshot_ptr snapshot_;
+  std::atomic<std::uint32_t>& next_connection_id_;
+  asio::io_context io_{1};
+  tcp::acceptor acceptor_{io_};
+  std::list<std::weak_ptr<client_session>> sessions_;  // touched only on this worker's thread
+  std::thread thread_;
+};
+
+}  // namespace weft::proxy
