@@ -1,1 +1,175 @@
+// Both connection-phase algorithms, driven by packets captured from MariaDB and its clients:
+// no sockets, each step's output compared byte for byte.
 #include <gtest/gtest.h>
+
+#include "fixture.h"
+#include "protocol/client_handshake.h"
+#include "protocol/server_handshake.h"
+
+namespace weft::protocol {
+namespace {
+
+bytes payload(const std::string& fixture) {
+  return test::split_frames(test::load_fixture(fixture)).at(0).payload;
+}
+
+server_handshake::user_lookup users_with_app() {
+  return [](std::string_view user) -> std::optional<native_password_hash> {
+    if (user == "app") return native_password_hash::from_password("app-secret");
+    return std::nullopt;
+  };
+}
+
+server_greeting_settings weft_greeting() {
+  return {"5.5.5-10.11.19-MariaDB-weft", 42, 0x01bfa20d | cap::ssl, 45, status::autocommit, "127.0.0.1"};
+}
+
+// A server handshake that uses the scramble of a captured greeting, so captured client
+// responses (computed for that scramble) are valid for it.
+server_handshake with_scramble_of(const std::string& greeting_fixture) {
+  auto g = decode_handshake_v10(payload(greeting_fixture));
+  return server_handshake(weft_greeting(), users_with_app(), g->auth_plugin_data);
+}
+
+TEST(ServerHandshake, GreetingAdvertisesNativePasswordAndTheScramble) {
+  const auto scramble = make_scramble();
+  server_handshake hs(weft_greeting(), users_with_app(), scramble);
+  auto g = decode_handshake_v10(hs.greeting());
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->auth_plugin_data, scramble);
+  EXPECT_EQ(g->auth_plugin_name, "mysql_native_password");
+  EXPECT_EQ(g->connection_id, 42u);
+  EXPECT_EQ(g->server_version, "5.5.5-10.11.19-MariaDB-weft");
+}
+
+TEST(ServerHandshake, AcceptsTheMariadbCliLogin) {
+  auto hs = with_scramble_of("cli_server_greeting");
+  auto step = hs.on_client_packet(payload("cli_handshake_response"), 1);
+  ASSERT_EQ(step.what, server_handshake::action::authenticated);
+  EXPECT_EQ(hs.client().username, "app");
+  EXPECT_EQ(hs.stage1(), sha1(as_bytes("app-secret")));
+  EXPECT_EQ(hs.next_sequence_id(), 2);
+  // The CLI does not ask for DEPRECATE_EOF; weft must not turn it on for it.
+  EXPECT_FALSE(hs.negotiated_capabilities() & cap::deprecate_eof);
+}
+
+TEST(ServerHandshake, WrongPasswordGetsTheServersAccessDeniedPacket) {
+  server_handshake hs(weft_greeting(), users_with_app(), make_scramble());  // token won't match
+  auto step = hs.on_client_packet(payload("handshake_response"), 1);
+  ASSERT_EQ(step.what, server_handshake::action::reject);
+  EXPECT_EQ(step.sequence_id, 2);
+  // Byte for byte what MariaDB sent for the same failure.
+  EXPECT_EQ(step.payload, payload("err_access_denied"));
+}
+
+TEST(ServerHandshake, UnknownUserGetsTheSameMessage) {
+  auto hs = with_scramble_of("server_greeting");
+  auto response = decode_handshake_response41(payload("handshake_response"));
+  response->username = "nobody";
+  auto step = hs.on_client_packet(encode(*response), 1);
+  ASSERT_EQ(step.what, server_handshake::action::reject);
+  auto err = decode_err_packet(step.payload);
+  EXPECT_EQ(err->error_code, 1045);
+  EXPECT_EQ(err->sql_state, "28000");
+  EXPECT_EQ(err->message, "Access denied for user 'nobody'@'127.0.0.1' (using password: YES)");
+}
+
+TEST(ServerHandshake, SwitchesAnotherPluginToNativePassword) {
+  // The client names caching_sha2_password; weft answers like MariaDB did in the capture.
+  auto sw_request = decode_auth_switch_request(payload("auth_switch_request"));
+  ASSERT_TRUE(sw_request);
+  bytes scramble = sw_request->plugin_data;
+  scramble.pop_back();  // the trailing NUL
+  server_handshake hs(weft_greeting(), users_with_app(), scramble);
+  auto response = decode_handshake_response41(payload("handshake_response"));
+  response->auth_plugin_name = "caching_sha2_password";
+  auto step = hs.on_client_packet(encode(*response), 1);
+  ASSERT_EQ(step.what, server_handshake::action::write_and_read);
+  EXPECT_EQ(step.sequence_id, 2);
+  EXPECT_EQ(step.payload, payload("auth_switch_request"));
+  auto done = hs.on_client_packet(payload("auth_switch_response"), 3);
+  ASSERT_EQ(done.what, server_handshake::action::authenticated);
+  EXPECT_EQ(hs.next_sequence_id(), 4);
+}
+
+TEST(ServerHandshake, GarbageAndTlsRequestsAreRejectedAsBadHandshake) {
+  for (const bytes& junk : {bytes{0x01, 0x02}, bytes(32, 0xFF), bytes{}}) {
+    server_handshake hs(weft_greeting(), users_with_app(), make_scramble());
+    auto step = hs.on_client_packet(junk, 1);
+    ASSERT_EQ(step.what, server_handshake::action::reject);
+    auto err = decode_err_packet(step.payload);
+    EXPECT_EQ(err->error_code, 1043);
+    EXPECT_EQ(err->sql_state, "08S01");
+  }
+}
+
+backend_login login_like_capture() {
+  auto r = decode_handshake_response41(payload("handshake_response"));
+  backend_login login;
+  login.user = r->username;
+  login.stage1 = sha1(as_bytes("app-secret"));
+  login.database = r->database;
+  login.capabilities = r->capabilities;
+  login.charset = r->charset;
+  login.max_packet_size = r->max_packet_size;
+  login.attributes = r->attributes;
+  return login;
+}
+
+TEST(ClientHandshake, ProducesTheCapturedResponseFromStage1Alone) {
+  client_handshake hs(login_like_capture());
+  auto step = hs.on_server_packet(payload("server_greeting"), 0);
+  ASSERT_EQ(step.what, client_handshake::action::write_and_read);
+  EXPECT_EQ(step.sequence_id, 1);
+  // The capture script also sent bit 0 (CLIENT_MYSQL), which a MariaDB greeting does not offer;
+  // weft keeps only what the server offers. Everything else, token included, is byte-identical.
+  auto expected = decode_handshake_response41(payload("handshake_response"));
+  auto greeting = decode_handshake_v10(payload("server_greeting"));
+  EXPECT_EQ(expected->capabilities & ~greeting->capabilities, cap::long_password);
+  expected->capabilities &= greeting->capabilities;
+  EXPECT_EQ(step.payload, encode(*expected));
+  auto done = hs.on_server_packet(payload("auth_ok"), 2);
+  ASSERT_EQ(done.what, client_handshake::action::done);
+  EXPECT_EQ(hs.final_ok().status_flags & status::autocommit, status::autocommit);
+}
+
+TEST(ClientHandshake, AnswersAnAuthSwitchToNativePassword) {
+  client_handshake hs(login_like_capture());
+  hs.on_server_packet(payload("server_greeting"), 0);
+  auto step = hs.on_server_packet(payload("auth_switch_request"), 2);
+  ASSERT_EQ(step.what, client_handshake::action::write_and_read);
+  EXPECT_EQ(step.sequence_id, 3);
+  EXPECT_EQ(step.payload, payload("auth_switch_response"));
+}
+
+TEST(ClientHandshake, ReportsTheBackendsError) {
+  client_handshake hs(login_like_capture());
+  hs.on_server_packet(payload("server_greeting"), 0);
+  auto step = hs.on_server_packet(payload("err_access_denied"), 2);
+  ASSERT_EQ(step.what, client_handshake::action::fail);
+  EXPECT_EQ(step.error.error_code, 1045);
+}
+
+TEST(ClientHandshake, RefusesPluginsItCannotAnswerFromStage1) {
+  client_handshake hs(login_like_capture());
+  hs.on_server_packet(payload("server_greeting"), 0);
+  auth_switch_request ed{"client_ed25519", bytes(32, 'x')};
+  auto step = hs.on_server_packet(encode(ed), 2);
+  ASSERT_EQ(step.what, client_handshake::action::fail);
+  EXPECT_EQ(step.error.error_code, 9002);
+  EXPECT_NE(step.error.message.find("client_ed25519"), std::string::npos);
+}
+
+TEST(ClientHandshake, NarrowsCapabilitiesToTheServers) {
+  auto login = login_like_capture();
+  login.capabilities |= cap::compress;  // the greeting offers it, so it would be kept...
+  auto greeting = decode_handshake_v10(payload("server_greeting"));
+  greeting->capabilities &= ~cap::compress;  // ...unless the server does not offer it
+  client_handshake hs(login);
+  hs.on_server_packet(encode(*greeting), 0);
+  EXPECT_FALSE(hs.negotiated_capabilities() & cap::compress);
+  EXPECT_TRUE(hs.negotiated_capabilities() & cap::deprecate_eof);
+}
+
+}  // namespace
+}  // namespace weft::protocol
