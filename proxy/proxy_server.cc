@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "proxy/asio.h"
 #include "proxy/worker.h"
 
 namespace weft::proxy {
@@ -14,7 +15,21 @@ proxy_server::~proxy_server() {
   join();
 }
 
+namespace {
+// Workers bind with SO_REUSEPORT, which would also let a second weft (same user) share the
+// port silently. A plain bind first tells whether someone already listens there.
+void ensure_port_free(const routing::endpoint& listen) {
+  asio::io_context io;
+  tcp::acceptor probe(io);
+  const tcp::endpoint endpoint(asio::ip::make_address(listen.host), listen.port);
+  probe.open(endpoint.protocol());
+  probe.set_option(tcp::acceptor::reuse_address(true));  // TIME_WAIT leftovers are fine
+  probe.bind(endpoint);  // throws "Address already in use"
+}
+}  // namespace
+
 void proxy_server::start() {
+  ensure_port_free(settings_.listen);
   unsigned n = settings_.workers;
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) {
