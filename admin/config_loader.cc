@@ -1,6 +1,7 @@
 #include "admin/config_loader.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -14,12 +15,14 @@ class config_reader {
   config_reader(std::string_view source, config_load_result& out) : source_(source), out_(out) {}
 
   void read(const toml::table& root) {
-    check_keys(root, {"proxy", "log", "users", "servers"});
+    check_keys(root, {"proxy", "backend", "log", "users", "servers"});
     if (auto* t = table_at(root, "proxy")) read_proxy(*t);
+    if (auto* t = table_at(root, "backend")) read_backend(*t);
     if (auto* t = table_at(root, "log")) read_log(*t);
     read_array_of_tables(root, "users", [&](const toml::table& t) { read_user(t); });
     read_array_of_tables(root, "servers", [&](const toml::table& t) { read_server(t); });
     validate_topology(root);
+    validate_tls(root);
   }
 
   bootstrap_config config;
@@ -93,7 +96,7 @@ class config_reader {
 
   void read_proxy(const toml::table& t) {
     check_keys(t, {"listen", "workers", "max_allowed_packet", "connect_timeout_ms",
-                   "handshake_timeout_ms", "server_version"});
+                   "handshake_timeout_ms", "server_version", "tls_cert", "tls_key"});
     auto& p = config.proxy;
     if (auto listen = string_at(t, "listen", false)) {
       if (auto ep = routing::parse_endpoint(*listen)) {
@@ -111,6 +114,37 @@ class config_reader {
       p.handshake_timeout = std::chrono::milliseconds(*v);
     }
     if (auto v = string_at(t, "server_version", false)) p.server_version = *v;
+    if (auto v = string_at(t, "tls_cert", false)) p.client_tls.cert_file = readable_file(t, "tls_cert", *v);
+    if (auto v = string_at(t, "tls_key", false)) p.client_tls.key_file = readable_file(t, "tls_key", *v);
+    if (p.client_tls.cert_file.empty() != p.client_tls.key_file.empty()) {
+      error(t.source(), "TLS to clients needs both tls_cert and tls_key");
+    }
+  }
+
+  void read_backend(const toml::table& t) {
+    check_keys(t, {"tls", "tls_ca", "tls_verify"});
+    auto& b = config.proxy.backend_tls;
+    if (const auto* node = t.get("tls")) {
+      if (!node->is_boolean()) return error(node->source(), "'tls' must be true or false");
+      b.enabled = node->as_boolean()->get();
+    }
+    if (const auto* node = t.get("tls_verify")) {
+      if (!node->is_boolean()) return error(node->source(), "'tls_verify' must be true or false");
+      b.verify = node->as_boolean()->get();
+    }
+    if (auto v = string_at(t, "tls_ca", false)) b.ca_file = readable_file(t, "tls_ca", *v);
+    if (b.enabled && b.verify && b.ca_file.empty()) {
+      error(t.source(), "backend TLS with tls_verify = true needs tls_ca (or set tls_verify = false)");
+    }
+  }
+
+  // Paths are relative to the configuration file's folder.
+  std::string readable_file(const toml::table& t, std::string_view key, const std::string& path) {
+    std::filesystem::path p(path);
+    if (p.is_relative()) p = std::filesystem::path(std::string(source_)).parent_path() / p;
+    std::ifstream probe(p);
+    if (!probe) error(t.get(key)->source(), "cannot read " + std::string(key) + " file '" + p.string() + "'");
+    return p.string();
   }
 
   void read_log(const toml::table& t) {
@@ -126,7 +160,7 @@ class config_reader {
   }
 
   void read_user(const toml::table& t) {
-    check_keys(t, {"name", "password", "password_hash"});
+    check_keys(t, {"name", "password", "password_hash", "require_tls"});
     auto name = string_at(t, "name", true);
     auto plain = string_at(t, "password", false);
     auto hashed = string_at(t, "password_hash", false);
@@ -136,7 +170,11 @@ class config_reader {
     if (!plain && !hashed) {
       return error(t.source(), "user '" + *name + "': missing password (password = \"\" for none)");
     }
-    proxy::user_account account{*name, {}};
+    proxy::user_account account{*name, {}, false};
+    if (const auto* node = t.get("require_tls")) {
+      if (!node->is_boolean()) return error(node->source(), "'require_tls' must be true or false");
+      account.require_tls = node->as_boolean()->get();
+    }
     if (plain) {
       account.password = protocol::native_password_hash::from_password(*plain);
     } else if (auto h = protocol::native_password_hash::from_hex(*hashed)) {
@@ -176,6 +214,15 @@ class config_reader {
     }
     server_lines_.push_back(t.source());
     config.runtime.topology.servers.push_back(std::move(s));
+  }
+
+  void validate_tls(const toml::table& root) {
+    if (config.proxy.client_tls.enabled()) return;
+    for (const auto& [name, user] : config.runtime.users) {
+      if (user.require_tls) {
+        error(root.source(), "user '" + name + "' has require_tls = true but [proxy] has no tls_cert/tls_key");
+      }
+    }
   }
 
   void validate_topology(const toml::table& root) {

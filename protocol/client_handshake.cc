@@ -14,6 +14,7 @@ client_handshake::action client_handshake::on_server_packet(bytes_view payload,
   switch (state_) {
     case state::await_greeting: return on_greeting(payload);
     case state::await_result: return on_auth_result(payload);
+    case state::await_tls:
     case state::finished: break;
   }
   return fail_with(er::backend_protocol, "unexpected packet after login");
@@ -26,8 +27,27 @@ client_handshake::action client_handshake::on_greeting(bytes_view payload) {
                      "backend greeting not understood: " + greeting.error().message());
   }
   greeting_ = std::move(*greeting);
-  caps_ = login_.capabilities & greeting_.capabilities;
+  caps_ = (login_.capabilities & greeting_.capabilities) & ~cap::ssl;
   if (!login_.database.empty()) caps_ |= cap::connect_with_db & greeting_.capabilities;
+  if (login_.use_tls) {
+    if (!(greeting_.capabilities & cap::ssl)) {
+      return fail_with(er::backend_unreachable, "backend does not offer TLS, which weft is configured to require");
+    }
+    caps_ |= cap::ssl;
+    state_ = state::await_tls;
+    return {action::write_then_tls, encode_ssl_request(make_response()), next_seq_++, {}};
+  }
+  state_ = state::await_result;
+  return {action::write_and_read, encode(make_response()), next_seq_, {}};
+}
+
+client_handshake::action client_handshake::after_tls() {
+  if (state_ != state::await_tls) return fail_with(er::backend_protocol, "TLS started out of turn");
+  state_ = state::await_result;
+  return {action::write_and_read, encode(make_response()), next_seq_, {}};
+}
+
+handshake_response41 client_handshake::make_response() const {
   handshake_response41 r;
   r.capabilities = caps_;
   r.max_packet_size = login_.max_packet_size;
@@ -37,8 +57,7 @@ client_handshake::action client_handshake::on_greeting(bytes_view payload) {
   r.database = login_.database;
   r.auth_plugin_name = std::string(native_password_plugin);
   r.attributes = login_.attributes;
-  state_ = state::await_result;
-  return {action::write_and_read, encode(r), next_seq_, {}};
+  return r;
 }
 
 client_handshake::action client_handshake::on_auth_result(bytes_view payload) {

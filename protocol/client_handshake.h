@@ -19,12 +19,14 @@ struct backend_login {
   std::uint8_t charset = charset_utf8mb4_general_ci;
   std::uint32_t max_packet_size = 1u << 30;
   std::vector<std::pair<std::string, std::string>> attributes;
+  bool use_tls = false;  // send an SSLRequest and switch to TLS before logging in
 };
 
 class client_handshake {
  public:
   struct action {
-    enum kind { write_and_read, done, fail } what;
+    // write_then_tls: write payload (an SSLRequest), do the TLS handshake, then call after_tls().
+    enum kind { write_and_read, write_then_tls, done, fail } what;
     bytes payload;  // what to write
     std::uint8_t sequence_id = 0;
     err_packet error;  // for fail: the server's ERR, or weft's own explanation
@@ -33,6 +35,7 @@ class client_handshake {
   explicit client_handshake(backend_login login) : login_(std::move(login)) {}
 
   action on_server_packet(bytes_view payload, std::uint8_t sequence_id);
+  action after_tls();
 
   const handshake_v10& greeting() const { return greeting_; }
   std::uint64_t negotiated_capabilities() const { return caps_; }
@@ -42,9 +45,10 @@ class client_handshake {
   action on_greeting(bytes_view payload);
   action on_auth_result(bytes_view payload);
   bytes token_for(bytes_view scramble) const;
+  handshake_response41 make_response() const;
   action fail_with(error_spec spec, std::string message);
 
-  enum class state { await_greeting, await_result, finished } state_ = state::await_greeting;
+  enum class state { await_greeting, await_tls, await_result, finished } state_ = state::await_greeting;
   backend_login login_;
   handshake_v10 greeting_;
   std::uint64_t caps_ = 0;

@@ -117,6 +117,12 @@ bytes encode(const handshake_response41& m) {
   return out;
 }
 
+bytes encode_ssl_request(const handshake_response41& m) {
+  auto full = encode(m);
+  full.resize(ssl_request_size);
+  return full;
+}
+
 result<handshake_response41> decode_handshake_response41(bytes_view payload) {
   byte_reader r(payload);
   handshake_response41 m;

@@ -47,6 +47,8 @@ struct handshake_response41 {
 bytes encode(const handshake_response41& m);
 result<handshake_response41> decode_handshake_response41(bytes_view payload);
 inline constexpr std::size_t ssl_request_size = 32;
+// SSLRequest: the fixed head of a HandshakeResponse41, sent before the TLS handshake.
+bytes encode_ssl_request(const handshake_response41& m);
 inline bool is_ssl_request(bytes_view payload) { return payload.size() == ssl_request_size; }
 
 // AuthSwitchRequest (server -> client, header 0xFE during authentication).

@@ -34,7 +34,12 @@ server_handshake::action server_handshake::on_client_packet(bytes_view payload,
 
 server_handshake::action server_handshake::on_response(bytes_view payload) {
   if (is_ssl_request(payload)) {
-    return reject_with(er::handshake_error, "Bad handshake: TLS is not enabled on this listener");
+    const bool asks_tls = payload.size() > 1 && (payload[1] & (cap::ssl >> 8));
+    if (!asks_tls || !(settings_.capabilities & cap::ssl) || tls_) {
+      return reject_with(er::handshake_error, "Bad handshake: TLS is not enabled on this listener");
+    }
+    tls_ = true;  // the full response follows, encrypted, with the next sequence id
+    return {action::start_tls, {}, next_seq_};
   }
   auto decoded = decode_handshake_response41(payload);
   if (!decoded) return reject_with(er::handshake_error, "Bad handshake");
@@ -53,16 +58,18 @@ server_handshake::action server_handshake::on_response(bytes_view payload) {
 server_handshake::action server_handshake::verify(bytes_view token) {
   state_ = state::finished;
   const auto& user = response_.username;
-  auto hash = lookup_(user);
+  auto credentials = lookup_(user);
   std::optional<sha1_digest> stage1;
-  if (hash) stage1 = verify_native_token(*hash, token, scramble_);
-  if (!stage1) {
+  if (credentials) stage1 = verify_native_token(credentials->password, token, scramble_);
+  // An account that requires TLS is refused over plain TCP with the same message as a bad
+  // password, as the server does.
+  if (!stage1 || (credentials->require_tls && !tls_)) {
     return reject_with(er::access_denied, "Access denied for user '" + user + "'@'" +
                                               settings_.client_host + "' (using password: " +
                                               (token.empty() ? "NO" : "YES") + ")");
   }
   stage1_ = *stage1;
-  empty_password_ = hash->empty_password;
+  empty_password_ = credentials->password.empty_password;
   return {action::authenticated, {}, next_seq_};
 }
 

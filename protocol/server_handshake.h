@@ -21,13 +21,19 @@ struct server_greeting_settings {
   std::string client_host;  // named in "Access denied for user 'u'@'host'"
 };
 
+struct user_credentials {
+  native_password_hash password;
+  bool require_tls = false;
+};
+
 class server_handshake {
  public:
-  // Returns the account's password hash, or nullopt when the user is unknown.
-  using user_lookup = std::function<std::optional<native_password_hash>(std::string_view user)>;
+  // Returns the account's credentials, or nullopt when the user is unknown.
+  using user_lookup = std::function<std::optional<user_credentials>(std::string_view user)>;
 
   struct action {
-    enum kind { write_and_read, authenticated, reject } what;
+    // start_tls: the client sent an SSLRequest; do the TLS handshake, then keep reading.
+    enum kind { write_and_read, start_tls, authenticated, reject } what;
     bytes payload;           // AuthSwitchRequest or ERR; empty when authenticated
     std::uint8_t sequence_id = 0;
   };
@@ -44,6 +50,7 @@ class server_handshake {
   std::uint64_t negotiated_capabilities() const { return response_.capabilities & settings_.capabilities; }
   const sha1_digest& stage1() const { return stage1_; }
   bool empty_password() const { return empty_password_; }
+  bool tls() const { return tls_; }
   // Sequence id for the OK (or ERR) weft sends to finish the connection phase.
   std::uint8_t next_sequence_id() const { return next_seq_; }
 
@@ -59,6 +66,7 @@ class server_handshake {
   handshake_response41 response_;
   sha1_digest stage1_{};
   bool empty_password_ = false;
+  bool tls_ = false;
   std::uint8_t next_seq_ = 1;
 };
 

@@ -46,47 +46,60 @@ awaitable<error_code> connect_socket(tcp::socket& socket, const routing::endpoin
 
 awaitable<backend_connect_result> connect_backend(const routing::server& server,
                                                   protocol::backend_login login,
-                                                  std::chrono::milliseconds timeout) {
+                                                  std::chrono::milliseconds timeout, backend_tls tls) {
   backend_connect_result result;
-  tcp::socket socket(co_await asio::this_coro::executor);
-  deadline watchdog(socket, timeout);
-  auto timed_out = [&] {
-    return unreachable(server, "timed out after " + std::to_string(timeout.count()) + " ms");
+  auto connection = std::make_unique<stream>(tcp::socket(co_await asio::this_coro::executor));
+  deadline watchdog(*connection, timeout);
+  auto lost = [&](const std::string& what) {
+    if (watchdog.expired()) {
+      return unreachable(server, "timed out after " + std::to_string(timeout.count()) + " ms");
+    }
+    return unreachable(server, what);
   };
 
   // (g++ 12 miscompiles some co_await inside conditions: results go to variables first.)
-  const auto ec = co_await connect_socket(socket, server.address);
+  const auto ec = co_await connect_socket(connection->socket(), server.address);
   if (ec) {
-    result.error = watchdog.expired() ? timed_out() : unreachable(server, ec.message());
+    result.error = lost(ec.message());
     co_return result;
   }
-  socket.set_option(tcp::no_delay(true));
+  connection->socket().set_option(tcp::no_delay(true));
 
+  login.use_tls = tls.context != nullptr;
   protocol::client_handshake handshake(std::move(login));
   io_buffer buffer(4096);
   for (;;) {
-    error_code ec;
-    auto packet = co_await read_packet(socket, buffer, max_login_packet, ec);
+    error_code rerr;
+    auto packet = co_await read_packet(*connection, buffer, max_login_packet, rerr);
     if (!packet) {
-      result.error = watchdog.expired() ? timed_out()
-                                        : unreachable(server, "connection lost during login: " + ec.message());
+      result.error = lost("connection lost during login: " + rerr.message());
       co_return result;
     }
     auto step = handshake.on_server_packet(packet->payload, packet->sequence_id);
+    if (step.what == protocol::client_handshake::action::write_then_tls) {
+      auto terr = co_await write_packet(*connection, step.payload, step.sequence_id);
+      if (!terr) terr = co_await connection->start_tls_client(*tls.context, server.address.host, tls.verify);
+      if (terr) {
+        result.error = lost("TLS handshake failed: " + terr.message());
+        co_return result;
+      }
+      step = handshake.after_tls();
+    }
     switch (step.what) {
       case protocol::client_handshake::action::write_and_read: {
-        const auto werr = co_await write_packet(socket, step.payload, step.sequence_id);
+        const auto werr = co_await write_packet(*connection, step.payload, step.sequence_id);
         if (werr) {
-          result.error = unreachable(server, "connection lost during login: " + werr.message());
+          result.error = lost("connection lost during login: " + werr.message());
           co_return result;
         }
         break;
       }
+      case protocol::client_handshake::action::write_then_tls:  // handled above
       case protocol::client_handshake::action::fail:
         result.error = std::move(step.error);
         co_return result;
       case protocol::client_handshake::action::done:
-        result.connection = backend_connection{std::move(socket), handshake.negotiated_capabilities(),
+        result.connection = backend_connection{std::move(connection), handshake.negotiated_capabilities(),
                                                std::move(packet->payload),
                                                handshake.greeting().connection_id};
         co_return result;

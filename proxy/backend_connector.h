@@ -1,5 +1,6 @@
-// Opens a TCP connection to a backend and logs in as the client's user (see
-// protocol::client_handshake), within one deadline for connect + handshake.
+// Opens a connection to a backend and logs in as the client's user (see
+// protocol::client_handshake), with TLS when configured, within one deadline for
+// connect + handshake.
 #pragma once
 
 #include <chrono>
@@ -7,12 +8,14 @@
 
 #include "protocol/client_handshake.h"
 #include "proxy/asio.h"
+#include "proxy/settings.h"
+#include "proxy/stream.h"
 #include "routing/topology.h"
 
 namespace weft::proxy {
 
 struct backend_connection {
-  tcp::socket socket;
+  std::unique_ptr<stream> connection;
   std::uint64_t capabilities = 0;  // negotiated with the backend
   protocol::bytes ok_payload;      // the backend's final OK of the login, as received
   std::uint32_t connection_id = 0;
@@ -23,8 +26,13 @@ struct backend_connect_result {
   protocol::err_packet error;  // for the client when connection is empty
 };
 
+struct backend_tls {
+  asio::ssl::context* context = nullptr;  // null: plain TCP
+  bool verify = true;
+};
+
 awaitable<backend_connect_result> connect_backend(const routing::server& server,
                                                   protocol::backend_login login,
-                                                  std::chrono::milliseconds timeout);
+                                                  std::chrono::milliseconds timeout, backend_tls tls);
 
 }  // namespace weft::proxy

@@ -22,7 +22,7 @@ constexpr std::uint64_t wire_format_caps = p::cap::protocol_41 | p::cap::depreca
                                            p::cap::ps_multi_results | p::cap::transactions |
                                            p::cap::long_flag;
 
-std::string peer_address(const tcp::socket& socket) {
+std::string peer_address(tcp::socket& socket) {
   error_code ec;
   auto ep = socket.remote_endpoint(ec);
   return ec ? std::string("unknown") : ep.address().to_string();
@@ -39,23 +39,22 @@ std::uint64_t proxy_capabilities() {
 }
 
 client_session::client_session(tcp::socket socket, session_context context)
-    : client_(std::move(socket)), context_(std::move(context)), peer_(peer_address(client_)) {}
+    : client_(std::move(socket)), context_(std::move(context)), peer_(peer_address(client_.socket())) {}
 
 void client_session::shutdown() {
-  error_code ignored;
-  client_.close(ignored);
-  if (backend_) backend_->socket.close(ignored);
+  client_.close();
+  if (backend_) backend_->connection->close();
 }
 
 awaitable<void> client_session::run() {
-  client_.set_option(tcp::no_delay(true));
+  client_.socket().set_option(tcp::no_delay(true));
   auto handshake = co_await authenticate();
   if (!handshake) co_return;
   const bool opened = co_await open_backend(*handshake);
   if (!opened) co_return;
-  spdlog::info("event=session_open id={} user={} client={} backend={}", context_.connection_id, user_,
-               peer_, backend_name_);
-  command_forwarder forwarder(client_, client_in_, backend_->socket,
+  spdlog::info("event=session_open id={} user={} client={} tls={} backend={}", context_.connection_id,
+               user_, peer_, client_.is_tls() ? client_.tls_version() : "off", backend_name_);
+  command_forwarder forwarder(client_, client_in_, *backend_->connection,
                               backend_->capabilities, {context_.settings.max_allowed_packet},
                               backend_name_);
   co_await forwarder.run();
@@ -67,15 +66,15 @@ awaitable<void> client_session::run() {
 awaitable<std::optional<p::server_handshake>> client_session::authenticate() {
   deadline watchdog(client_, context_.settings.handshake_timeout);
   const auto& users = context_.snapshot->users;
-  p::server_greeting_settings greeting{context_.settings.server_version, context_.connection_id,
-                                       proxy_capabilities(), p::charset_utf8mb4_general_ci,
-                                       p::status::autocommit, peer_};
+  const auto caps = proxy_capabilities() | (context_.tls.client ? p::cap::ssl : 0);
+  p::server_greeting_settings greeting{context_.settings.server_version, context_.connection_id, caps,
+                                       p::charset_utf8mb4_general_ci, p::status::autocommit, peer_};
   p::server_handshake handshake(
       greeting,
-      [&users](std::string_view name) -> std::optional<p::native_password_hash> {
+      [&users](std::string_view name) -> std::optional<p::user_credentials> {
         auto it = users.find(std::string(name));
         if (it == users.end()) return std::nullopt;
-        return it->second.password;
+        return p::user_credentials{it->second.password, it->second.require_tls};
       },
       p::make_scramble());
   const auto greeting_error = co_await write_packet(client_, handshake.greeting(), 0);
@@ -92,6 +91,15 @@ awaitable<std::optional<p::server_handshake>> client_session::authenticate() {
       co_return std::nullopt;
     }
     auto step = handshake.on_client_packet(packet->payload, packet->sequence_id);
+    if (step.what == p::server_handshake::action::start_tls) {
+      if (!client_in_.empty()) co_return std::nullopt;  // bytes after an SSLRequest: not a TLS client
+      const auto tls_error = co_await client_.start_tls_server(*context_.tls.client);
+      if (tls_error) {
+        spdlog::info("event=tls_handshake_failed client={} error=\"{}\"", peer_, tls_error.message());
+        co_return std::nullopt;
+      }
+      continue;
+    }
     if (step.what == p::server_handshake::action::authenticated) {
       user_ = handshake.client().username;
       co_return handshake;
@@ -130,7 +138,8 @@ awaitable<bool> client_session::open_backend(const p::server_handshake& handshak
     co_return false;
   }
   backend_name_ = primary->address.to_string();
-  auto result = co_await connect_backend(*primary, login_for(handshake), context_.settings.connect_timeout);
+  const backend_tls tls{context_.tls.backend.get(), context_.settings.backend_tls.verify};
+  auto result = co_await connect_backend(*primary, login_for(handshake), context_.settings.connect_timeout, tls);
   if (!result.connection) {
     spdlog::warn("event=backend_login_failed backend={} user={} code={} message=\"{}\"", backend_name_,
                  user_, result.error.error_code, result.error.message);

@@ -11,11 +11,19 @@
 #include "proxy/backend_connector.h"
 #include "proxy/io_buffer.h"
 #include "proxy/settings.h"
+#include "proxy/stream.h"
 
 namespace weft::proxy {
 
+// TLS contexts built once at startup and shared by every session (null when off).
+struct tls_contexts {
+  std::unique_ptr<asio::ssl::context> client;   // weft's listener
+  std::unique_ptr<asio::ssl::context> backend;  // weft towards backends
+};
+
 struct session_context {
   const proxy_settings& settings;
+  const tls_contexts& tls;
   snapshot_ptr snapshot;
   std::uint32_t connection_id;
 };
@@ -33,7 +41,7 @@ class client_session {
   awaitable<bool> open_backend(const protocol::server_handshake& handshake);
   protocol::backend_login login_for(const protocol::server_handshake& handshake) const;
 
-  tcp::socket client_;
+  stream client_;
   session_context context_;
   std::string peer_;
   std::string user_;

@@ -33,7 +33,7 @@ bool refused(std::uint8_t cmd) {
 
 }  // namespace
 
-command_forwarder::command_forwarder(tcp::socket& client, io_buffer& client_in, tcp::socket& backend,
+command_forwarder::command_forwarder(stream& client, io_buffer& client_in, stream& backend,
                                      std::uint64_t capabilities, forwarder_limits limits,
                                      std::string backend_name)
     : client_(client),
@@ -54,7 +54,7 @@ awaitable<void> command_forwarder::run() {
 awaitable<bool> command_forwarder::fill_client(std::size_t at_least) {
   while (client_in_.size() < at_least) {
     auto* dst = client_in_.spare(at_least - client_in_.size());
-    auto [ec, n] = co_await client_.async_read_some(asio::buffer(dst, client_in_.spare_size()), use_nothrow);
+    auto [ec, n] = co_await client_.read_some(asio::buffer(dst, client_in_.spare_size()));
     if (ec) co_return false;
     client_in_.commit(n);
   }
@@ -106,9 +106,7 @@ awaitable<command_forwarder::step> command_forwarder::send_command_to_backend() 
       co_return step::stop;
     }
     if (n > 0) {
-      auto [ec, written] = co_await asio::async_write(
-          backend_, asio::buffer(client_in_.readable().data(), n), use_nothrow);
-      (void)written;
+      const auto ec = co_await backend_.write_all(asio::buffer(client_in_.readable().data(), n));
       if (ec) {
         co_await fail_client(p::make_error(p::er::backend_lost, "weft: lost connection to backend " +
                                                                     backend_name_ + ": " + ec.message()), 1);
@@ -127,7 +125,7 @@ awaitable<command_forwarder::step> command_forwarder::relay_response() {
   for (;;) {
     if (backend_in_.empty()) {
       auto* dst = backend_in_.spare(16 * 1024);
-      auto [ec, n] = co_await backend_.async_read_some(asio::buffer(dst, backend_in_.spare_size()), use_nothrow);
+      auto [ec, n] = co_await backend_.read_some(asio::buffer(dst, backend_in_.spare_size()));
       if (ec) {
         if (!sent_any) {
           co_await fail_client(p::make_error(p::er::backend_lost, "weft: lost connection to backend " +
@@ -138,8 +136,7 @@ awaitable<command_forwarder::step> command_forwarder::relay_response() {
       backend_in_.commit(n);
     }
     const auto n = tracker_.feed(backend_in_.readable());
-    auto [ec, written] = co_await asio::async_write(client_, asio::buffer(backend_in_.readable().data(), n), use_nothrow);
-    (void)written;
+    const auto ec = co_await client_.write_all(asio::buffer(backend_in_.readable().data(), n));
     if (ec) co_return step::stop;
     sent_any = true;
     backend_in_.consume(n);

@@ -11,6 +11,7 @@
 #include "protocol/response_tracker.h"
 #include "proxy/asio.h"
 #include "proxy/io_buffer.h"
+#include "proxy/stream.h"
 
 namespace weft::proxy {
 
@@ -20,7 +21,7 @@ struct forwarder_limits {
 
 class command_forwarder {
  public:
-  command_forwarder(tcp::socket& client, io_buffer& client_in, tcp::socket& backend,
+  command_forwarder(stream& client, io_buffer& client_in, stream& backend,
                     std::uint64_t capabilities, forwarder_limits limits, std::string backend_name);
 
   // Runs until the client quits or disconnects, or either side fails.
@@ -37,9 +38,9 @@ class command_forwarder {
   awaitable<step> refuse_command(std::uint8_t cmd);
   awaitable<void> fail_client(const protocol::err_packet& err, std::uint8_t sequence_id);
 
-  tcp::socket& client_;
+  stream& client_;
   io_buffer& client_in_;
-  tcp::socket& backend_;
+  stream& backend_;
   io_buffer backend_in_{64 * 1024};
   std::uint64_t caps_;
   forwarder_limits limits_;

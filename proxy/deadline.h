@@ -7,20 +7,20 @@
 #include <memory>
 
 #include "proxy/asio.h"
+#include "proxy/stream.h"
 
 namespace weft::proxy {
 
 class deadline {
  public:
-  deadline(tcp::socket& socket, std::chrono::milliseconds timeout)
-      : timer_(socket.get_executor()), state_(std::make_shared<shared_state>()) {
+  deadline(stream& connection, std::chrono::milliseconds timeout)
+      : timer_(connection.socket().get_executor()), state_(std::make_shared<shared_state>()) {
     timer_.expires_after(timeout);
-    timer_.async_wait([&socket, state = state_](error_code ec) {
+    timer_.async_wait([&connection, state = state_](error_code ec) {
       // A handler already queued when the phase ended still runs: check it is still wanted.
       if (ec || !state->active) return;
       state->expired = true;
-      error_code ignored;
-      socket.close(ignored);
+      connection.close();  // whichever socket it holds now, TLS upgrade or not
     });
   }
   ~deadline() {

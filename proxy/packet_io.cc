@@ -25,7 +25,7 @@ std::size_t complete_packet_size(protocol::bytes_view buf, std::size_t max_paylo
 }
 }  // namespace
 
-awaitable<std::optional<protocol::packet>> read_packet(tcp::socket& socket, io_buffer& buffer,
+awaitable<std::optional<protocol::packet>> read_packet(stream& socket, io_buffer& buffer,
                                                        std::size_t max_payload, error_code& ec) {
   for (;;) {
     bool too_large = false;
@@ -47,7 +47,7 @@ awaitable<std::optional<protocol::packet>> read_packet(tcp::socket& socket, io_b
       co_return p;
     }
     auto* dst = buffer.spare(4096);
-    auto [err, got] = co_await socket.async_read_some(asio::buffer(dst, buffer.spare_size()), use_nothrow);
+    auto [err, got] = co_await socket.read_some(asio::buffer(dst, buffer.spare_size()));
     if (err) {
       ec = err;
       co_return std::nullopt;
@@ -56,15 +56,14 @@ awaitable<std::optional<protocol::packet>> read_packet(tcp::socket& socket, io_b
   }
 }
 
-awaitable<error_code> write_packet(tcp::socket& socket, protocol::bytes_view payload,
+awaitable<error_code> write_packet(stream& socket, protocol::bytes_view payload,
                                    std::uint8_t sequence_id) {
   const auto frame = protocol::encode_packet(payload, sequence_id);
-  auto [err, n] = co_await asio::async_write(socket, asio::buffer(frame), use_nothrow);
-  (void)n;
+  const auto err = co_await socket.write_all(asio::buffer(frame));
   co_return err;
 }
 
-awaitable<error_code> write_error(tcp::socket& socket, const protocol::err_packet& err,
+awaitable<error_code> write_error(stream& socket, const protocol::err_packet& err,
                                   std::uint8_t sequence_id) {
   const auto ec = co_await write_packet(socket, protocol::encode(err), sequence_id);
   co_return ec;

@@ -8,17 +8,18 @@
 #include "protocol/messages.h"
 #include "proxy/asio.h"
 #include "proxy/io_buffer.h"
+#include "proxy/stream.h"
 
 namespace weft::proxy {
 
 // Reads one logical packet; nullopt with ec set on I/O error, EOF or a framing error.
-awaitable<std::optional<protocol::packet>> read_packet(tcp::socket& socket, io_buffer& buffer,
+awaitable<std::optional<protocol::packet>> read_packet(stream& socket, io_buffer& buffer,
                                                        std::size_t max_payload, error_code& ec);
 
-awaitable<error_code> write_packet(tcp::socket& socket, protocol::bytes_view payload,
+awaitable<error_code> write_packet(stream& socket, protocol::bytes_view payload,
                                    std::uint8_t sequence_id);
 
-awaitable<error_code> write_error(tcp::socket& socket, const protocol::err_packet& err,
+awaitable<error_code> write_error(stream& socket, const protocol::err_packet& err,
                                   std::uint8_t sequence_id);
 
 }  // namespace weft::proxy

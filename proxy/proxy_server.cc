@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "proxy/asio.h"
+#include "proxy/stream.h"
 #include "proxy/worker.h"
 
 namespace weft::proxy {
@@ -30,10 +31,17 @@ void ensure_port_free(const routing::endpoint& listen) {
 
 void proxy_server::start() {
   ensure_port_free(settings_.listen);
+  if (settings_.client_tls.enabled()) {
+    tls_.client = std::make_unique<asio::ssl::context>(
+        make_server_tls_context(settings_.client_tls.cert_file, settings_.client_tls.key_file));
+  }
+  if (settings_.backend_tls.enabled) {
+    tls_.backend = std::make_unique<asio::ssl::context>(make_client_tls_context(settings_.backend_tls.ca_file));
+  }
   unsigned n = settings_.workers;
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) {
-    workers_.push_back(std::make_unique<worker>(i, settings_, snapshot_, next_connection_id_));
+    workers_.push_back(std::make_unique<worker>(i, settings_, tls_, snapshot_, next_connection_id_));
     workers_.back()->listen();
   }
   for (auto& w : workers_) w->start();

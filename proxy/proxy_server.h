@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "proxy/client_session.h"
 #include "proxy/settings.h"
 
 namespace weft::proxy {
@@ -16,7 +17,7 @@ class proxy_server {
   proxy_server(proxy_settings settings, snapshot_ptr snapshot);
   ~proxy_server();
 
-  void start();  // throws when the address cannot be bound
+  void start();  // throws when the address cannot be bound or TLS files cannot be loaded
   void stop();
   void join();
   unsigned worker_count() const { return static_cast<unsigned>(workers_.size()); }
@@ -24,6 +25,7 @@ class proxy_server {
  private:
   proxy_settings settings_;
   snapshot_ptr snapshot_;
+  tls_contexts tls_;
   std::atomic<std::uint32_t> next_connection_id_{1};
   std::vector<std::unique_ptr<worker>> workers_;
 };

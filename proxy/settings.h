@@ -13,6 +13,20 @@
 
 namespace weft::proxy {
 
+// TLS towards clients: on when both files are set.
+struct client_tls_settings {
+  std::string cert_file;
+  std::string key_file;
+  bool enabled() const { return !cert_file.empty() && !key_file.empty(); }
+};
+
+// TLS towards backends.
+struct backend_tls_settings {
+  bool enabled = false;
+  std::string ca_file;  // verify the backend's certificate against this CA
+  bool verify = true;   // check the certificate chain and that it names the host
+};
+
 struct proxy_settings {
   routing::endpoint listen{"127.0.0.1", 6033};
   unsigned workers = 0;  // 0: one per core
@@ -21,11 +35,14 @@ struct proxy_settings {
   std::chrono::milliseconds handshake_timeout{10000};
   // Version string in weft's greeting; clients use it to pick SQL dialect features.
   std::string server_version = "5.5.5-10.11.19-MariaDB-weft";
+  client_tls_settings client_tls;
+  backend_tls_settings backend_tls;
 };
 
 struct user_account {
   std::string name;
   protocol::native_password_hash password;
+  bool require_tls = false;
 };
 
 // Immutable once built; sessions hold a shared_ptr to the snapshot they started with.

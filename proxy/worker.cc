@@ -8,9 +8,10 @@
 
 namespace weft::proxy {
 
-worker::worker(unsigned index, const proxy_settings& settings, snapshot_ptr snapshot,
-               std::atomic<std::uint32_t>& next_connection_id)
-    : index_(index), settings_(settings), snapshot_(std::move(snapshot)), next_connection_id_(next_connection_id) {}
+worker::worker(unsigned index, const proxy_settings& settings, const tls_contexts& tls,
+               snapshot_ptr snapshot, std::atomic<std::uint32_t>& next_connection_id)
+    : index_(index), settings_(settings), tls_(tls), snapshot_(std::move(snapshot)),
+      next_connection_id_(next_connection_id) {}
 
 worker::~worker() {
   stop();
@@ -59,7 +60,7 @@ awaitable<void> worker::accept_loop() {
       continue;
     }
     const auto id = next_connection_id_.fetch_add(1, std::memory_order_relaxed);
-    auto session = std::make_shared<client_session>(std::move(socket), session_context{settings_, snapshot_, id});
+    auto session = std::make_shared<client_session>(std::move(socket), session_context{settings_, tls_, snapshot_, id});
     asio::co_spawn(io_, run_session(std::move(session)), asio::detached);
   }
 }

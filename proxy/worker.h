@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "proxy/asio.h"
+#include "proxy/client_session.h"
 #include "proxy/settings.h"
 
 namespace weft::proxy {
@@ -17,7 +18,7 @@ class client_session;
 
 class worker {
  public:
-  worker(unsigned index, const proxy_settings& settings, snapshot_ptr snapshot,
+  worker(unsigned index, const proxy_settings& settings, const tls_contexts& tls, snapshot_ptr snapshot,
          std::atomic<std::uint32_t>& next_connection_id);
   ~worker();
 
@@ -34,6 +35,7 @@ class worker {
 
   unsigned index_;
   const proxy_settings& settings_;
+  const tls_contexts& tls_;
   snapshot_ptr snapshot_;
   std::atomic<std::uint32_t>& next_connection_id_;
   asio::io_context io_{1};

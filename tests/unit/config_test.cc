@@ -77,6 +77,11 @@ TEST(ConfigLoader, ReportsEachProblemWithItsLine) {
        "weft.toml:3:17: user 'u': password_hash must be '*' and 40 hex digits"},
       {"both passwords", "[[users]]\nname = \"u\"\npassword = \"a\"\npassword_hash = \"\"\n",
        "user 'u': give password or password_hash, not both"},
+      {"require_tls without tls", "[[users]]\nname = \"u\"\npassword = \"a\"\nrequire_tls = true\n",
+       "user 'u' has require_tls = true but [proxy] has no tls_cert/tls_key"},
+      {"unreadable cert", "[proxy]\ntls_cert = \"/nonexistent.pem\"\ntls_key = \"/nonexistent.pem\"\n",
+       "weft.toml:2:12: cannot read tls_cert file '/nonexistent.pem'"},
+      {"backend tls without ca", "[backend]\ntls = true\n", "backend TLS with tls_verify = true needs tls_ca"},
       {"duplicate user", "[[users]]\nname = \"u\"\npassword = \"a\"\n[[users]]\nname = \"u\"\npassword = \"b\"\n",
        "weft.toml:4:1: duplicate user 'u'"},
   };

@@ -14,8 +14,9 @@ bytes payload(const std::string& fixture) {
 }
 
 server_handshake::user_lookup users_with_app() {
-  return [](std::string_view user) -> std::optional<native_password_hash> {
-    if (user == "app") return native_password_hash::from_password("app-secret");
+  return [](std::string_view user) -> std::optional<user_credentials> {
+    if (user == "app") return user_credentials{native_password_hash::from_password("app-secret"), false};
+    if (user == "secure") return user_credentials{native_password_hash::from_password("app-secret"), true};
     return std::nullopt;
   };
 }
@@ -92,8 +93,9 @@ TEST(ServerHandshake, SwitchesAnotherPluginToNativePassword) {
   EXPECT_EQ(hs.next_sequence_id(), 4);
 }
 
-TEST(ServerHandshake, GarbageAndTlsRequestsAreRejectedAsBadHandshake) {
-  for (const bytes& junk : {bytes{0x01, 0x02}, bytes(32, 0xFF), bytes{}}) {
+TEST(ServerHandshake, GarbageIsRejectedAsBadHandshake) {
+  // 32 zero bytes look like an SSLRequest by size, but without CLIENT_SSL they are not one.
+  for (const bytes& junk : {bytes{0x01, 0x02}, bytes(32, 0x00), bytes{}}) {
     server_handshake hs(weft_greeting(), users_with_app(), make_scramble());
     auto step = hs.on_client_packet(junk, 1);
     ASSERT_EQ(step.what, server_handshake::action::reject);
@@ -101,6 +103,43 @@ TEST(ServerHandshake, GarbageAndTlsRequestsAreRejectedAsBadHandshake) {
     EXPECT_EQ(err->error_code, 1043);
     EXPECT_EQ(err->sql_state, "08S01");
   }
+}
+
+TEST(ServerHandshake, SslRequestStartsTlsThenTheResponseFollows) {
+  auto hs = with_scramble_of("server_greeting");
+  auto response = decode_handshake_response41(payload("handshake_response"));
+  response->capabilities |= cap::ssl;
+  auto step = hs.on_client_packet(encode_ssl_request(*response), 1);
+  ASSERT_EQ(step.what, server_handshake::action::start_tls);
+  auto done = hs.on_client_packet(encode(*response), 2);
+  ASSERT_EQ(done.what, server_handshake::action::authenticated);
+  EXPECT_TRUE(hs.tls());
+  EXPECT_EQ(hs.next_sequence_id(), 3);
+}
+
+TEST(ServerHandshake, SslRequestIsRefusedWhenTlsIsNotOffered) {
+  auto settings = weft_greeting();
+  settings.capabilities &= ~cap::ssl;
+  server_handshake hs(settings, users_with_app(), make_scramble());
+  auto response = decode_handshake_response41(payload("handshake_response"));
+  response->capabilities |= cap::ssl;
+  auto step = hs.on_client_packet(encode_ssl_request(*response), 1);
+  ASSERT_EQ(step.what, server_handshake::action::reject);
+  EXPECT_EQ(decode_err_packet(step.payload)->error_code, 1043);
+}
+
+TEST(ServerHandshake, AccountRequiringTlsIsDeniedOverPlainTcp) {
+  auto response = decode_handshake_response41(payload("handshake_response"));
+  response->username = "secure";
+  response->capabilities |= cap::ssl;
+  auto plain = with_scramble_of("server_greeting");
+  auto step = plain.on_client_packet(encode(*response), 1);
+  ASSERT_EQ(step.what, server_handshake::action::reject);
+  EXPECT_EQ(decode_err_packet(step.payload)->error_code, 1045);
+
+  auto tls = with_scramble_of("server_greeting");
+  ASSERT_EQ(tls.on_client_packet(encode_ssl_request(*response), 1).what, server_handshake::action::start_tls);
+  EXPECT_EQ(tls.on_client_packet(encode(*response), 2).what, server_handshake::action::authenticated);
 }
 
 backend_login login_like_capture() {
@@ -158,6 +197,24 @@ TEST(ClientHandshake, RefusesPluginsItCannotAnswerFromStage1) {
   ASSERT_EQ(step.what, client_handshake::action::fail);
   EXPECT_EQ(step.error.error_code, 9002);
   EXPECT_NE(step.error.message.find("client_ed25519"), std::string::npos);
+}
+
+TEST(ClientHandshake, TlsSendsSslRequestThenTheResponseWithTheNextSequenceId) {
+  auto login = login_like_capture();
+  login.use_tls = true;
+  client_handshake hs(login);
+  auto first = hs.on_server_packet(payload("server_greeting"), 0);
+  ASSERT_EQ(first.what, client_handshake::action::write_then_tls);
+  EXPECT_EQ(first.sequence_id, 1);
+  ASSERT_TRUE(is_ssl_request(first.payload));
+  auto second = hs.after_tls();
+  ASSERT_EQ(second.what, client_handshake::action::write_and_read);
+  EXPECT_EQ(second.sequence_id, 2);
+  auto response = decode_handshake_response41(second.payload);
+  ASSERT_TRUE(response);
+  EXPECT_TRUE(response->capabilities & cap::ssl);
+  EXPECT_EQ(bytes_view(second.payload).first(ssl_request_size).size(), first.payload.size());
+  EXPECT_TRUE(std::equal(first.payload.begin(), first.payload.end(), second.payload.begin()));
 }
 
 TEST(ClientHandshake, NarrowsCapabilitiesToTheServers) {

@@ -1,0 +1,79 @@
+#include "proxy/stream.h"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/ssl/host_name_verification.hpp>
+
+namespace weft::proxy {
+
+awaitable<error_code> stream::start_tls_server(asio::ssl::context& context) {
+  tls_ = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(socket_), context);
+  auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::server, use_nothrow);
+  co_return ec;
+}
+
+awaitable<error_code> stream::start_tls_client(asio::ssl::context& context, const std::string& host,
+                                               bool verify_peer) {
+  tls_ = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(socket_), context);
+  if (verify_peer) {
+    tls_->set_verify_mode(asio::ssl::verify_peer);
+    tls_->set_verify_callback(asio::ssl::host_name_verification(host));
+  } else {
+    tls_->set_verify_mode(asio::ssl::verify_none);
+  }
+  SSL_set_tlsext_host_name(tls_->native_handle(), host.c_str());
+  auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, use_nothrow);
+  co_return ec;
+}
+
+awaitable<std::pair<error_code, std::size_t>> stream::read_some(asio::mutable_buffer buffer) {
+  if (tls_) {
+    auto [ec, n] = co_await tls_->async_read_some(buffer, use_nothrow);
+    co_return std::pair{ec, n};
+  }
+  auto [ec, n] = co_await socket_.async_read_some(buffer, use_nothrow);
+  co_return std::pair{ec, n};
+}
+
+awaitable<error_code> stream::write_all(asio::const_buffer buffer) {
+  if (tls_) {
+    auto [ec, n] = co_await asio::async_write(*tls_, buffer, use_nothrow);
+    (void)n;
+    co_return ec;
+  }
+  auto [ec, n] = co_await asio::async_write(socket_, buffer, use_nothrow);
+  (void)n;
+  co_return ec;
+}
+
+std::string stream::tls_version() const {
+  if (!tls_) return {};
+  return SSL_get_version(const_cast<asio::ssl::stream<tcp::socket>&>(*tls_).native_handle());
+}
+
+void stream::close() {
+  error_code ignored;
+  socket().shutdown(tcp::socket::shutdown_both, ignored);
+  socket().close(ignored);
+}
+
+asio::ssl::context make_server_tls_context(const std::string& cert_file, const std::string& key_file) {
+  asio::ssl::context context(asio::ssl::context::tls_server);
+  context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  context.use_certificate_chain_file(cert_file);
+  context.use_private_key_file(key_file, asio::ssl::context::pem);
+  return context;
+}
+
+asio::ssl::context make_client_tls_context(const std::string& ca_file) {
+  asio::ssl::context context(asio::ssl::context::tls_client);
+  context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1);
+  if (!ca_file.empty()) context.load_verify_file(ca_file);
+  return context;
+}
+
+}  // namespace weft::proxy

@@ -1,0 +1,45 @@
+// A connection that starts as plain TCP and may be upgraded to TLS in the middle of the
+// MySQL handshake (after an SSLRequest). Sessions read and write through it without caring
+// which it is; a plain stream costs one predictable branch per operation.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+
+#include "proxy/asio.h"
+
+namespace weft::proxy {
+
+class stream {
+ public:
+  explicit stream(tcp::socket socket) : socket_(std::move(socket)) {}
+
+  // TLS as the server (client side of weft) or as the client (towards a backend).
+  awaitable<error_code> start_tls_server(asio::ssl::context& context);
+  awaitable<error_code> start_tls_client(asio::ssl::context& context, const std::string& host,
+                                         bool verify_peer);
+
+  awaitable<std::pair<error_code, std::size_t>> read_some(asio::mutable_buffer buffer);
+  awaitable<error_code> write_all(asio::const_buffer buffer);
+
+  bool is_tls() const { return tls_ != nullptr; }
+  std::string tls_version() const;
+  tcp::socket& socket() { return tls_ ? tls_->next_layer() : socket_; }
+  void close();
+
+ private:
+  tcp::socket socket_;  // moved into tls_ on upgrade
+  std::unique_ptr<asio::ssl::stream<tcp::socket>> tls_;
+};
+
+// A TLS context for weft's listener: certificate + key, TLS 1.2 and 1.3 only.
+asio::ssl::context make_server_tls_context(const std::string& cert_file, const std::string& key_file);
+// A TLS context for backend connections: verifies against ca_file when given.
+asio::ssl::context make_client_tls_context(const std::string& ca_file);
+
+}  // namespace weft::proxy
