@@ -96,7 +96,7 @@ class config_reader {
 
   void read_proxy(const toml::table& t) {
     check_keys(t, {"listen", "workers", "max_allowed_packet", "connect_timeout_ms",
-                   "handshake_timeout_ms", "server_version", "tls_cert", "tls_key"});
+                   "handshake_timeout_ms", "server_version", "tls_cert", "tls_key", "local_infile"});
     auto& p = config.proxy;
     if (auto listen = string_at(t, "listen", false)) {
       if (auto ep = routing::parse_endpoint(*listen)) {
@@ -114,6 +114,10 @@ class config_reader {
       p.handshake_timeout = std::chrono::milliseconds(*v);
     }
     if (auto v = string_at(t, "server_version", false)) p.server_version = *v;
+    if (const auto* node = t.get("local_infile")) {
+      if (!node->is_boolean()) return error(node->source(), "'local_infile' must be true or false");
+      p.local_infile = node->as_boolean()->get();
+    }
     if (auto v = string_at(t, "tls_cert", false)) p.client_tls.cert_file = readable_file(t, "tls_cert", *v);
     if (auto v = string_at(t, "tls_key", false)) p.client_tls.key_file = readable_file(t, "tls_key", *v);
     if (p.client_tls.cert_file.empty() != p.client_tls.key_file.empty()) {

@@ -47,6 +47,15 @@ client_handshake::action client_handshake::after_tls() {
   return {action::write_and_read, encode(make_response()), next_seq_, {}};
 }
 
+client_handshake::action client_handshake::change_user(backend_login login) {
+  login_ = std::move(login);
+  state_ = state::await_result;
+  next_seq_ = 0;
+  auto request = make_response();
+  if (login_.database.empty()) request.database.clear();
+  return {action::write_and_read, encode_com_change_user(request, caps_), next_seq_, {}};
+}
+
 handshake_response41 client_handshake::make_response() const {
   handshake_response41 r;
   r.capabilities = caps_;

@@ -36,6 +36,9 @@ class client_handshake {
 
   action on_server_packet(bytes_view payload, std::uint8_t sequence_id);
   action after_tls();
+  // COM_CHANGE_USER on the logged-in backend connection: returns the command to write; feed the
+  // server's answers to on_server_packet as for a login.
+  action change_user(backend_login login);
 
   const handshake_v10& greeting() const { return greeting_; }
   std::uint64_t negotiated_capabilities() const { return caps_; }

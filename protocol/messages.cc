@@ -159,6 +159,60 @@ result<handshake_response41> decode_handshake_response41(bytes_view payload) {
   return done(r, std::move(m));
 }
 
+// --- change user ----------------------------------------------------------------------------
+
+bytes encode_com_change_user(const handshake_response41& m, std::uint64_t caps) {
+  bytes out;
+  byte_writer w(out);
+  w.u8(static_cast<std::uint8_t>(command::change_user));
+  w.null_string(m.username);
+  if (caps & cap::secure_connection) {
+    w.u8(static_cast<std::uint8_t>(m.auth_response.size()));
+    w.raw(m.auth_response);
+  } else {
+    w.null_string(as_chars(m.auth_response));
+  }
+  w.null_string(m.database);
+  w.u16(m.charset);
+  if (caps & cap::plugin_auth) w.null_string(m.auth_plugin_name);
+  if (caps & cap::connect_attrs) {
+    bytes attrs;
+    byte_writer aw(attrs);
+    for (const auto& [k, v] : m.attributes) {
+      aw.lenenc_string(k);
+      aw.lenenc_string(v);
+    }
+    w.lenenc_int(attrs.size());
+    w.raw(attrs);
+  }
+  return out;
+}
+
+result<handshake_response41> decode_com_change_user(bytes_view payload, std::uint64_t caps) {
+  byte_reader r(payload);
+  if (r.u8() != static_cast<std::uint8_t>(command::change_user)) return fail(errc::unexpected_header);
+  handshake_response41 m;
+  m.capabilities = caps;
+  m.username = r.null_string();
+  const auto auth = (caps & cap::secure_connection) ? r.fixed_string(r.u8()) : r.null_string();
+  m.auth_response.assign(auth.begin(), auth.end());
+  m.database = r.null_string();
+  if (!r.ok()) return fail(errc::truncated);
+  // The rest is optional: charset, plugin name, attributes.
+  if (r.remaining() >= 2) m.charset = static_cast<std::uint8_t>(r.u16());
+  if ((caps & cap::plugin_auth) && !r.at_end()) m.auth_plugin_name = r.null_string();
+  if ((caps & cap::connect_attrs) && !r.at_end()) {
+    byte_reader attrs(as_bytes(r.fixed_string(r.lenenc_int())));
+    while (r.ok() && attrs.ok() && !attrs.at_end()) {
+      std::string key(attrs.lenenc_string());
+      std::string value(attrs.lenenc_string());
+      m.attributes.emplace_back(std::move(key), std::move(value));
+    }
+    if (!attrs.ok()) return fail(errc::malformed);
+  }
+  return done(r, std::move(m));
+}
+
 // --- auth switch -------------------------------------------------------------------------------
 
 bytes encode(const auth_switch_request& m) {

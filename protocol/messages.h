@@ -99,6 +99,11 @@ inline bool is_eof_or_ok_terminator(std::uint8_t first, std::uint32_t frame_leng
   return first == eof_header && frame_length < max_frame_payload;
 }
 
+// COM_CHANGE_USER: the fields of a HandshakeResponse41 in another layout. Capabilities are the
+// session's; the result reuses handshake_response41 so both logins share one verification path.
+bytes encode_com_change_user(const handshake_response41& m, std::uint64_t caps);
+result<handshake_response41> decode_com_change_user(bytes_view payload, std::uint64_t caps);
+
 // Simple commands: the command byte then its argument.
 struct com_query { std::string query; bool operator==(const com_query&) const = default; };
 struct com_init_db { std::string schema; bool operator==(const com_init_db&) const = default; };

@@ -43,7 +43,19 @@ server_handshake::action server_handshake::on_response(bytes_view payload) {
   }
   auto decoded = decode_handshake_response41(payload);
   if (!decoded) return reject_with(er::handshake_error, "Bad handshake");
-  response_ = std::move(*decoded);
+  return start_auth(std::move(*decoded));
+}
+
+server_handshake::action server_handshake::on_change_user(handshake_response41 request) {
+  next_seq_ = 1;  // the command was sequence 0
+  state_ = state::await_response;
+  const auto caps = response_.capabilities;  // the session keeps its capabilities
+  request.capabilities = caps;
+  return start_auth(std::move(request));
+}
+
+server_handshake::action server_handshake::start_auth(handshake_response41 response) {
+  response_ = std::move(response);
   const auto& plugin = response_.auth_plugin_name;
   const bool native = plugin.empty() || plugin == native_password_plugin;
   if (native || !(response_.capabilities & cap::plugin_auth)) return verify(response_.auth_response);

@@ -44,6 +44,9 @@ class server_handshake {
   bytes greeting() const;
   // Feed each packet the client sends until the action is authenticated or reject.
   action on_client_packet(bytes_view payload, std::uint8_t sequence_id);
+  // COM_CHANGE_USER re-runs authentication on an open session (same scramble): start it with
+  // the decoded request, then feed further packets (an auth switch answer) as above.
+  action on_change_user(handshake_response41 request);
 
   // Valid once authenticated:
   const handshake_response41& client() const { return response_; }
@@ -56,6 +59,7 @@ class server_handshake {
 
  private:
   action on_response(bytes_view payload);
+  action start_auth(handshake_response41 response);
   action verify(bytes_view token);
   action reject_with(error_spec spec, std::string message);
 

@@ -101,7 +101,8 @@ awaitable<backend_connect_result> connect_backend(const routing::server& server,
       case protocol::client_handshake::action::done:
         result.connection = backend_connection{std::move(connection), handshake.negotiated_capabilities(),
                                                std::move(packet->payload),
-                                               handshake.greeting().connection_id};
+                                               handshake.greeting().connection_id, std::nullopt};
+        result.connection->login.emplace(std::move(handshake));
         co_return result;
     }
   }

@@ -19,6 +19,7 @@ struct backend_connection {
   std::uint64_t capabilities = 0;  // negotiated with the backend
   protocol::bytes ok_payload;      // the backend's final OK of the login, as received
   std::uint32_t connection_id = 0;
+  std::optional<protocol::client_handshake> login;  // kept for COM_CHANGE_USER
 };
 
 struct backend_connect_result {

@@ -48,28 +48,29 @@ void client_session::shutdown() {
 
 awaitable<void> client_session::run() {
   client_.socket().set_option(tcp::no_delay(true));
-  auto handshake = co_await authenticate();
-  if (!handshake) co_return;
-  const bool opened = co_await open_backend(*handshake);
+  const bool authenticated = co_await authenticate();
+  if (!authenticated) co_return;
+  const bool opened = co_await open_backend(*auth_);
   if (!opened) co_return;
   spdlog::info("event=session_open id={} user={} client={} tls={} backend={}", context_.connection_id,
                user_, peer_, client_.is_tls() ? client_.tls_version() : "off", backend_name_);
   command_forwarder forwarder(client_, client_in_, *backend_->connection,
                               backend_->capabilities, {context_.settings.max_allowed_packet},
-                              backend_name_);
+                              backend_name_, session_auth{*auth_, *backend_->login, user_});
   co_await forwarder.run();
   spdlog::info("event=session_close id={} user={} commands={}", context_.connection_id, user_,
                forwarder.commands());
   shutdown();
 }
 
-awaitable<std::optional<p::server_handshake>> client_session::authenticate() {
+awaitable<bool> client_session::authenticate() {
   deadline watchdog(client_, context_.settings.handshake_timeout);
   const auto& users = context_.snapshot->users;
-  const auto caps = proxy_capabilities() | (context_.tls.client ? p::cap::ssl : 0);
+  const auto caps = proxy_capabilities() | (context_.tls.client ? p::cap::ssl : 0) |
+                    (context_.settings.local_infile ? p::cap::local_files : 0);
   p::server_greeting_settings greeting{context_.settings.server_version, context_.connection_id, caps,
                                        p::charset_utf8mb4_general_ci, p::status::autocommit, peer_};
-  p::server_handshake handshake(
+  auto& handshake = auth_.emplace(
       greeting,
       [&users](std::string_view name) -> std::optional<p::user_credentials> {
         auto it = users.find(std::string(name));
@@ -78,7 +79,7 @@ awaitable<std::optional<p::server_handshake>> client_session::authenticate() {
       },
       p::make_scramble());
   const auto greeting_error = co_await write_packet(client_, handshake.greeting(), 0);
-  if (greeting_error) co_return std::nullopt;
+  if (greeting_error) co_return false;
   for (;;) {
     error_code ec;
     auto packet = co_await read_packet(client_, client_in_, max_handshake_packet, ec);
@@ -88,28 +89,28 @@ awaitable<std::optional<p::server_handshake>> client_session::authenticate() {
       }
       spdlog::debug("event=handshake_aborted client={} reason=\"{}\"", peer_,
                     watchdog.expired() ? "timeout" : ec.message());
-      co_return std::nullopt;
+      co_return false;
     }
     auto step = handshake.on_client_packet(packet->payload, packet->sequence_id);
     if (step.what == p::server_handshake::action::start_tls) {
-      if (!client_in_.empty()) co_return std::nullopt;  // bytes after an SSLRequest: not a TLS client
+      if (!client_in_.empty()) co_return false;  // bytes after an SSLRequest: not a TLS client
       const auto tls_error = co_await client_.start_tls_server(*context_.tls.client);
       if (tls_error) {
         spdlog::info("event=tls_handshake_failed client={} error=\"{}\"", peer_, tls_error.message());
-        co_return std::nullopt;
+        co_return false;
       }
       continue;
     }
     if (step.what == p::server_handshake::action::authenticated) {
       user_ = handshake.client().username;
-      co_return handshake;
+      co_return true;
     }
     const bool rejected = step.what == p::server_handshake::action::reject;
     const auto write_error = co_await write_packet(client_, step.payload, step.sequence_id);
-    if (write_error) co_return std::nullopt;
+    if (write_error) co_return false;
     if (rejected) {
       spdlog::info("event=auth_failed user={} client={}", handshake.client().username, peer_);
-      co_return std::nullopt;
+      co_return false;
     }
   }
 }

@@ -37,7 +37,7 @@ class client_session {
   void shutdown();
 
  private:
-  awaitable<std::optional<protocol::server_handshake>> authenticate();
+  awaitable<bool> authenticate();
   awaitable<bool> open_backend(const protocol::server_handshake& handshake);
   protocol::backend_login login_for(const protocol::server_handshake& handshake) const;
 
@@ -46,6 +46,7 @@ class client_session {
   std::string peer_;
   std::string user_;
   io_buffer client_in_{16 * 1024};
+  std::optional<protocol::server_handshake> auth_;
   std::optional<backend_connection> backend_;
   std::string backend_name_;
 };

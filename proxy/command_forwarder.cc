@@ -4,6 +4,7 @@
 
 #include "protocol/frame.h"
 #include "protocol/messages.h"
+#include "proxy/change_user.h"
 #include "proxy/packet_io.h"
 
 namespace weft::proxy {
@@ -14,7 +15,6 @@ namespace p = protocol;
 // Commands a transparent hop cannot pass through as-is yet.
 bool refused(std::uint8_t cmd) {
   switch (static_cast<p::command>(cmd)) {
-    case p::command::change_user:       // needs re-authentication by weft
     case p::command::binlog_dump:       // replication streams are not proxied
     case p::command::binlog_dump_gtid:
     case p::command::register_slave:
@@ -35,13 +35,14 @@ bool refused(std::uint8_t cmd) {
 
 command_forwarder::command_forwarder(stream& client, io_buffer& client_in, stream& backend,
                                      std::uint64_t capabilities, forwarder_limits limits,
-                                     std::string backend_name)
+                                     std::string backend_name, session_auth auth)
     : client_(client),
       client_in_(client_in),
       backend_(backend),
       caps_(capabilities),
       limits_(limits),
-      backend_name_(std::move(backend_name)) {}
+      backend_name_(std::move(backend_name)),
+      auth_(auth) {}
 
 awaitable<void> command_forwarder::run() {
   // (g++ 12 miscompiles some co_await inside conditions: results go to variables first.)
@@ -82,6 +83,10 @@ awaitable<command_forwarder::step> command_forwarder::forward_one() {
   if (!have_command) co_return step::stop;
   const std::uint8_t cmd = client_in_.readable()[p::frame_header_size];
   ++commands_;
+  if (cmd == static_cast<std::uint8_t>(p::command::change_user)) {
+    const step after = co_await change_user();
+    co_return after;
+  }
   if (refused(cmd)) {
     const step after = co_await refuse_command(cmd);
     co_return after;
@@ -148,11 +153,44 @@ awaitable<command_forwarder::step> command_forwarder::relay_response() {
       co_return step::next;
     }
     if (tracker_.wants_local_infile()) {
-      // weft does not advertise CLIENT_LOCAL_FILES, so a well-behaved server never asks.
-      spdlog::warn("event=unexpected_local_infile backend={}", backend_name_);
-      co_return step::stop;
+      // The file always comes from the client, never from weft's host: relay its packets.
+      const step sent = co_await forward_local_infile();
+      if (sent == step::stop) co_return step::stop;
+      tracker_.resume_after_local_infile();
     }
   }
+}
+
+// LOAD DATA LOCAL INFILE: the client sends the file as packets, then an empty packet.
+awaitable<command_forwarder::step> command_forwarder::forward_local_infile() {
+  for (;;) {
+    const bool more = co_await fill_client(1);
+    if (!more) co_return step::stop;
+    p::packet_boundary boundary;
+    for (;;) {
+      const auto n = boundary.feed(client_in_.readable());
+      const auto ec = co_await backend_.write_all(asio::buffer(client_in_.readable().data(), n));
+      if (ec) co_return step::stop;
+      client_in_.consume(n);
+      if (boundary.complete()) break;
+      const bool rest = co_await fill_client(1);
+      if (!rest) co_return step::stop;
+    }
+    if (boundary.payload_total() == 0) co_return step::next;
+  }
+}
+
+awaitable<command_forwarder::step> command_forwarder::change_user() {
+  error_code ec;
+  auto request = co_await read_packet(client_, client_in_, limits_.max_allowed_packet, ec);
+  if (!request) co_return step::stop;
+  change_user_parts parts{client_, client_in_, backend_, backend_in_, auth_.client, auth_.backend};
+  const auto outcome = co_await run_change_user(parts, std::move(request->payload));
+  if (outcome == change_user_outcome::changed) {
+    spdlog::info("event=change_user from={} to={}", auth_.user, auth_.client.client().username);
+    auth_.user = auth_.client.client().username;
+  }
+  co_return outcome == change_user_outcome::broken ? step::stop : step::next;
 }
 
 awaitable<command_forwarder::step> command_forwarder::refuse_command(std::uint8_t cmd) {

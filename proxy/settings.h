@@ -35,6 +35,7 @@ struct proxy_settings {
   std::chrono::milliseconds handshake_timeout{10000};
   // Version string in weft's greeting; clients use it to pick SQL dialect features.
   std::string server_version = "5.5.5-10.11.19-MariaDB-weft";
+  bool local_infile = true;  // allow LOAD DATA LOCAL INFILE (the file comes from the client)
   client_tls_settings client_tls;
   backend_tls_settings backend_tls;
 };

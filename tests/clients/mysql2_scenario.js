@@ -41,7 +41,10 @@ function fmt(v) {
 
 function printFields(fields) {
   out('  columns: ' + fields.map((f) =>
-    `${f.name}(type=${f.columnType},charset=${f.characterSet},flags=${f.flags},decimals=${f.decimals},len=${f.columnLength})`).join(' '));
+    `${f.name}(type=${f.columnType},charset=${f.characterSet},flags=${f.flags},decimals=${f.decimals},len=${f.columnLength}` +
+    // MariaDB's extended metadata (MARIADB_CLIENT_EXTENDED_METADATA), when the server sent it.
+    (f.extendedTypeName !== undefined || f.extendedFormat !== undefined ? `,ext=${f.extendedTypeName}/${f.extendedFormat}` : '') +
+    ')').join(' '));
 }
 
 function printOne(rows, fields) {
@@ -111,12 +114,12 @@ S.query = async () => {
   await q(c, 'create', `CREATE TABLE m2_types (
       id INT AUTO_INCREMENT PRIMARY KEY, ti TINYINT, si SMALLINT UNSIGNED, bi BIGINT, ubi BIGINT UNSIGNED,
       de DECIMAL(12,4), fl FLOAT, db DOUBLE, bt BIT(5), ch CHAR(3), vc VARCHAR(40), tx TEXT, bl BLOB,
-      vb VARBINARY(8), en ENUM('a','b'), st SET('x','y'), js JSON, d DATE, dt DATETIME(3), ts TIMESTAMP NULL, tm TIME, yr YEAR)`);
-  await q(c, 'insert', `INSERT INTO m2_types (ti, si, bi, ubi, de, fl, db, bt, ch, vc, tx, bl, vb, en, st, js, d, dt, ts, tm, yr) VALUES
+      vb VARBINARY(8), en ENUM('a','b'), st SET('x','y'), d DATE, dt DATETIME(3), ts TIMESTAMP NULL, tm TIME, yr YEAR)`);
+  await q(c, 'insert', `INSERT INTO m2_types (ti, si, bi, ubi, de, fl, db, bt, ch, vc, tx, bl, vb, en, st, d, dt, ts, tm, yr) VALUES
       (-128, 65535, -9223372036854775808, 18446744073709551615, -12345678.1234, 1.5, 2.25e-10, b'10101', 'abc',
-       'v\u00e9', 'text', X'00FF10', X'DEADBEEF', 'b', 'x,y', '{"k":[1,2]}', '2024-02-29', '2024-02-29 01:02:03.456',
+       'v\u00e9', 'text', X'00FF10', X'DEADBEEF', 'b', 'x,y', '2024-02-29', '2024-02-29 01:02:03.456',
        '2020-01-01 00:00:00', '838:59:59', 2155),
-      (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`);
+      (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`);
   await q(c, 'select all types', 'SELECT * FROM m2_types ORDER BY id');
   await q(c, 'select rowsAsArray', { sql: 'SELECT id, vc, bl FROM m2_types ORDER BY id', rowsAsArray: true });
   await q(c, 'select supportBigNumbers', { sql: 'SELECT bi, ubi, de FROM m2_types ORDER BY id', supportBigNumbers: true, bigNumberStrings: true });
@@ -308,6 +311,23 @@ S.large = async () => {
   await x(c, 'read back (execute)', 'SELECT id, b, t FROM m2_large WHERE id > ? ORDER BY id', [0]);
   await q(c, 'generated', "SELECT REPEAT('x', 5 * 1024 * 1024) AS r");
   await q(c, 'drop', 'DROP TABLE m2_large');
+  await c.end();
+};
+
+// Columns whose type MariaDB describes only in its extended metadata (JSON, INET6, UUID): mysql2
+// asks for MARIADB_CLIENT_EXTENDED_METADATA when the greeting offers it, and then returns JSON
+// columns parsed (objects) instead of strings.
+S.extended_metadata = async () => {
+  const c = await connect();
+  await setup(c, 'DROP TABLE IF EXISTS m2_ext');
+  await q(c, 'create', 'CREATE TABLE m2_ext (id INT PRIMARY KEY, js JSON, ip INET6, u UUID, g POINT)');
+  await q(c, 'insert', `INSERT INTO m2_ext VALUES (1, '{"k":[1,2]}', '2001:db8::1', '123e4567-e89b-12d3-a456-426655440000', POINT(1, 2)),
+      (2, NULL, NULL, NULL, NULL)`);
+  await q(c, 'select (text protocol)', 'SELECT id, js, ip, u FROM m2_ext ORDER BY id');
+  await x(c, 'select (binary protocol)', 'SELECT id, js, ip, u FROM m2_ext WHERE id > ? ORDER BY id', [0]);
+  await q(c, 'json functions', `SELECT JSON_OBJECT('a', 1) AS jo, JSON_ARRAY(1, 'x') AS ja, JSON_EXTRACT('{"a":{"b":2}}', '$.a') AS je`);
+  await q(c, 'geometry', 'SELECT ST_AsText(g) AS wkt FROM m2_ext WHERE id = 1');
+  await q(c, 'drop', 'DROP TABLE m2_ext');
   await c.end();
 };
 

@@ -40,6 +40,16 @@ fi
 echo "$weft_out" | grep -q "ERROR 1064 (42000)" || fail "syntax error not forwarded"
 echo "$weft_out" | grep -q "ERROR 1146 (42S02)" || fail "missing-table error not forwarded"
 
+# LOAD DATA LOCAL INFILE: the file is read by the client and relayed by weft.
+seq 1 50000 | awk '{print $1 "," $1 * 3}' > "$WORK/rows.csv"
+load_sql="drop table if exists weft_test.cli_li; create table weft_test.cli_li (a int, b int);
+load data local infile '$WORK/rows.csv' into table weft_test.cli_li fields terminated by ',';
+select count(*), sum(b) from weft_test.cli_li; drop table weft_test.cli_li;"
+[ "$(via_weft --local-infile=1 -e "$load_sql")" = "50000	3750075000" ] || fail "LOAD DATA LOCAL INFILE through weft"
+out="$(via_weft --local-infile=1 -e "load data local infile '$WORK/missing.csv' into table weft_test.x" 2>&1 || true)"
+echo "$out" | grep -q "not found" || fail "missing local file: got '$out'"
+[ "$(via_weft -e 'select 1')" = 1 ] || fail "session after LOAD DATA LOCAL"
+
 # Wrong password and unknown user: 1045 / 28000 with MariaDB's message.
 out="$(mariadb --protocol=TCP -h127.0.0.1 -P"$WEFT_PORT" -u"$APP_USER" -pwrong --skip-ssl -e 'select 1' 2>&1 || true)"
 [ "$out" = "ERROR 1045 (28000): Access denied for user 'app'@'127.0.0.1' (using password: YES)" ] ||
