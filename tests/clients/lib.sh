@@ -7,6 +7,8 @@
 #   PENDING_SECTIONS   sections for features of issue 3 that weft does not have yet
 #   scenario PORT SECTION   prints the section's transcript on stdout (exit 0 on success)
 #   MARKERS[SECTION]   optional: an extended regex the direct transcript must contain
+#   CLEANUP_SQL        optional: run directly (database weft_test) before every run of a section,
+#                      so that what a failed run left behind cannot change the next transcript
 # and calls run_sections.
 #
 # Environment:
@@ -28,6 +30,9 @@ now_ms() { date +%s%3N; }
 # run_one PORT SECTION OUT: the scenario under a deadline; stdout to OUT, stderr to OUT.stderr.
 run_one() {
   local port="$1" section="$2" outfile="$3" rc=0
+  if [ -n "${CLEANUP_SQL:-}" ]; then
+    direct -D weft_test -e "$CLEANUP_SQL" || fail "cleanup before section $section failed"
+  fi
   timeout --kill-after=5 "$SECTION_TIMEOUT" bash -c 'scenario "$@"' scenario "$port" "$section" \
     > "$outfile" 2> "$outfile.stderr" || rc=$?
   return $rc

@@ -2,7 +2,7 @@
 -- directly and through weft; the transcripts must be identical. Tables: mcli_* in weft_test.
 select 1 as i, -2 as neg, 9007199254740993 as big, 3.25 as dec1, 1e3 as dbl, 'two' as s, null as n, x'00ff' as bin;
 select date'2024-02-29' as d, timestamp'2024-02-29 12:34:56.789' as dt, time'-12:34:56' as t;
-select _utf8mb4'h\u00e9llo' as esc, 'caf\xc3\xa9' as raw_bytes, concat('a', 'b') as cat;
+select 'héllo ☺' as utf8, _latin1 x'e9' as latin1, concat('a', 'b') as cat, hex('é') as hx;
 select seq, repeat('r', seq) as r from seq_1_to_12;
 select 1 as a; select 'x' as b, 2 as c;
 select database(), current_user(), @@autocommit, @@in_transaction;
