@@ -120,12 +120,8 @@ void response_tracker::on_first(const std::uint8_t* p, std::size_t n, std::uint3
   }
   if (first == ok_header) {
     if (cmd_ == static_cast<std::uint8_t>(command::stmt_prepare)) return on_prepare_ok(p, n);
-    byte_reader r({p, n});
-    r.skip(1);
-    r.lenenc_int();
-    r.lenenc_int();
-    const auto flags = r.u16();
-    return finish_result(r.ok() ? flags : 0);
+    read_ok_fields(p, n);
+    return finish_result(status_flags_);
   }
   if (is_eof_or_ok_terminator(first, length)) return on_terminator(p, n);
   byte_reader r({p, n});
@@ -140,19 +136,26 @@ void response_tracker::on_first(const std::uint8_t* p, std::size_t n, std::uint3
 }
 
 void response_tracker::on_terminator(const std::uint8_t* p, std::size_t n) {
-  std::uint16_t flags = 0;
   if (deprecate_eof() && n > 5) {
-    // OK packet with a 0xFE header.
-    byte_reader r({p, n});
-    r.skip(1);
-    r.lenenc_int();
-    r.lenenc_int();
-    flags = r.u16();
-    if (!r.ok()) flags = 0;
+    read_ok_fields(p, n);  // an OK packet with a 0xFE header
   } else if (n >= 5) {
-    flags = static_cast<std::uint16_t>(p[3] | (p[4] << 8));
+    warnings_ = static_cast<std::uint16_t>(p[1] | (p[2] << 8));
+    status_flags_ = static_cast<std::uint16_t>(p[3] | (p[4] << 8));
   }
-  finish_result(flags);
+  finish_result(status_flags_);
+}
+
+void response_tracker::read_ok_fields(const std::uint8_t* p, std::size_t n) {
+  byte_reader r({p, n});
+  r.skip(1);
+  r.lenenc_int();
+  const auto insert_id = r.lenenc_int();
+  const auto flags = r.u16();
+  const auto warnings = r.u16();
+  if (!r.ok()) return;
+  last_insert_id_ = insert_id;
+  status_flags_ = flags;
+  warnings_ = warnings;
 }
 
 void response_tracker::after_definitions(state finished) {

@@ -36,6 +36,9 @@ class response_tracker {
   bool failed() const { return error_code_ != 0; }
   std::uint16_t error_code() const { return error_code_; }
   std::uint16_t status_flags() const { return status_flags_; }
+  // Of the last OK/EOF seen: warnings (SHOW WARNINGS will ask for them) and the insert id.
+  std::uint16_t warnings() const { return warnings_; }
+  std::uint64_t last_insert_id() const { return last_insert_id_; }
   std::uint64_t result_sets() const { return result_sets_; }
   std::uint64_t rows() const { return rows_; }
 
@@ -62,6 +65,7 @@ class response_tracker {
   void on_prepare_ok(const std::uint8_t* p, std::size_t n);
   void after_definitions(state finished);
   void finish_result(std::uint16_t flags);
+  void read_ok_fields(const std::uint8_t* p, std::size_t n);  // OK body after the header byte
   bool deprecate_eof() const { return caps_ & cap::deprecate_eof; }
 
   // Enough of a packet to read any header we care about (OK: 1 + 9 + 9 + 2 + 2).
@@ -74,6 +78,8 @@ class response_tracker {
   std::uint64_t prepare_columns_ = 0;
   std::uint16_t status_flags_ = 0;
   std::uint16_t error_code_ = 0;
+  std::uint16_t warnings_ = 0;
+  std::uint64_t last_insert_id_ = 0;
   std::uint64_t result_sets_ = 0;
   std::uint64_t rows_ = 0;
 

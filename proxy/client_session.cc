@@ -20,7 +20,7 @@ constexpr std::size_t max_handshake_packet = 1 << 20;
 constexpr std::uint64_t wire_format_caps = p::cap::protocol_41 | p::cap::deprecate_eof |
                                            p::cap::session_track | p::cap::multi_results |
                                            p::cap::ps_multi_results | p::cap::transactions |
-                                           p::cap::long_flag;
+                                           p::cap::long_flag | p::cap::mariadb_extended_type_info;
 
 std::string peer_address(tcp::socket& socket) {
   error_code ec;
@@ -32,18 +32,25 @@ std::string peer_address(tcp::socket& socket) {
 
 std::uint64_t proxy_capabilities() {
   using namespace p::cap;
-  return long_password | found_rows | long_flag | connect_with_db | ignore_space | protocol_41 |
+  // Like MariaDB, bit 0 stays clear so MariaDB clients send their extended capabilities. Of
+  // those, weft offers extended type info (JSON, INET6, UUID... in column definitions): it only
+  // adds a field to column definitions, which weft forwards untouched. Metadata caching, bulk
+  // execution and progress reports change response shapes and are not offered (yet).
+  return mariadb_extended_type_info | found_rows | long_flag | connect_with_db | ignore_space | protocol_41 |
          interactive | ignore_sigpipe | transactions | secure_connection | multi_statements |
          multi_results | ps_multi_results | plugin_auth | connect_attrs | plugin_auth_lenenc_data |
          session_track | deprecate_eof;
 }
 
 client_session::client_session(tcp::socket socket, session_context context)
-    : client_(std::move(socket)), context_(std::move(context)), peer_(peer_address(client_.socket())) {}
+    : client_(std::move(socket)),
+      context_(std::move(context)),
+      peer_(peer_address(client_.socket())),
+      backend_(context_.pool, context_.settings, context_.tls) {}
 
 void client_session::shutdown() {
   client_.close();
-  if (backend_) backend_->connection->close();
+  if (backend_.held()) backend_.current().link.connection->close();
 }
 
 awaitable<void> client_session::run() {
@@ -53,14 +60,14 @@ awaitable<void> client_session::run() {
   const bool opened = co_await open_backend(*auth_);
   if (!opened) co_return;
   spdlog::info("event=session_open id={} user={} client={} tls={} backend={}", context_.connection_id,
-               user_, peer_, client_.is_tls() ? client_.tls_version() : "off", backend_name_);
-  command_forwarder forwarder(client_, client_in_, *backend_->connection,
-                              backend_->capabilities, {context_.settings.max_allowed_packet},
-                              backend_name_, session_auth{*auth_, *backend_->login, user_});
+               user_, peer_, client_.is_tls() ? client_.tls_version() : "off", backend_.name());
+  command_forwarder forwarder(client_, client_in_, backend_, auth_->negotiated_capabilities(),
+                              {context_.settings.max_allowed_packet}, session_auth{*auth_, user_});
   co_await forwarder.run();
   spdlog::info("event=session_close id={} user={} commands={}", context_.connection_id, user_,
                forwarder.commands());
-  shutdown();
+  client_.close();
+  co_await backend_.finish();
 }
 
 awaitable<bool> client_session::authenticate() {
@@ -93,8 +100,11 @@ awaitable<bool> client_session::authenticate() {
     }
     auto step = handshake.on_client_packet(packet->payload, packet->sequence_id);
     if (step.what == p::server_handshake::action::start_tls) {
-      if (!client_in_.empty()) co_return false;  // bytes after an SSLRequest: not a TLS client
-      const auto tls_error = co_await client_.start_tls_server(*context_.tls.client);
+      // A client may send its TLS hello right behind the SSLRequest: hand those bytes over.
+      const auto early = client_in_.readable();
+      const auto tls_error =
+          co_await client_.start_tls_server(*context_.tls.client, asio::buffer(early.data(), early.size()));
+      client_in_.consume(early.size());
       if (tls_error) {
         spdlog::info("event=tls_handshake_failed client={} error=\"{}\"", peer_, tls_error.message());
         co_return false;
@@ -138,26 +148,29 @@ awaitable<bool> client_session::open_backend(const p::server_handshake& handshak
                                                                    std::string(group) + "'"), seq);
     co_return false;
   }
-  backend_name_ = primary->address.to_string();
-  const backend_tls tls{context_.tls.backend.get(), context_.settings.backend_tls.verify};
-  auto result = co_await connect_backend(*primary, login_for(handshake), context_.settings.connect_timeout, tls);
-  if (!result.connection) {
-    spdlog::warn("event=backend_login_failed backend={} user={} code={} message=\"{}\"", backend_name_,
-                 user_, result.error.error_code, result.error.message);
-    co_await write_error(client_, result.error, seq);
+  // Logging in needs a backend now: it checks the account and the schema the client asked for.
+  backend_.set_identity(*primary, login_for(handshake));
+  auto error = co_await backend_.acquire();
+  if (error) {
+    spdlog::warn("event=backend_login_failed backend={} user={} code={} message=\"{}\"", backend_.name(),
+                 user_, error->error_code, error->message);
+    co_await write_error(client_, *error, seq);
     co_return false;
   }
-  backend_ = std::move(result.connection);
   const auto client_caps = handshake.negotiated_capabilities();
-  if ((client_caps ^ backend_->capabilities) & wire_format_caps) {
+  if ((client_caps ^ backend_.current().link.capabilities) & wire_format_caps) {
     co_await write_error(client_, p::make_error(p::er::backend_protocol,
-                                                "weft: backend " + backend_name_ +
+                                                "weft: backend " + backend_.name() +
                                                     " lacks protocol capabilities this client uses"), seq);
     co_return false;
   }
-  // The backend's own OK finishes the client's login: same status flags and session info.
-  const auto ok_error = co_await write_packet(client_, backend_->ok_payload, seq);
-  co_return !ok_error;
+  p::ok_packet ok;
+  ok.status_flags = p::status::autocommit;
+  const auto ok_error = co_await write_packet(client_, p::encode(ok, client_caps), seq);
+  if (ok_error) co_return false;
+  if (!context_.settings.multiplexing) backend_.pin("multiplexing off");
+  backend_.after_response(p::status::autocommit, 0, false);
+  co_return true;
 }
 
 }  // namespace weft::proxy

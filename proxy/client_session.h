@@ -8,7 +8,8 @@
 
 #include "protocol/server_handshake.h"
 #include "proxy/asio.h"
-#include "proxy/backend_connector.h"
+#include "proxy/backend_pool.h"
+#include "proxy/session_backend.h"
 #include "proxy/io_buffer.h"
 #include "proxy/settings.h"
 #include "proxy/stream.h"
@@ -24,6 +25,7 @@ struct tls_contexts {
 struct session_context {
   const proxy_settings& settings;
   const tls_contexts& tls;
+  backend_pool& pool;
   snapshot_ptr snapshot;
   std::uint32_t connection_id;
 };
@@ -40,6 +42,7 @@ class client_session {
   awaitable<bool> authenticate();
   awaitable<bool> open_backend(const protocol::server_handshake& handshake);
   protocol::backend_login login_for(const protocol::server_handshake& handshake) const;
+  std::uint8_t next_seq_ = 0;
 
   stream client_;
   session_context context_;
@@ -47,8 +50,7 @@ class client_session {
   std::string user_;
   io_buffer client_in_{16 * 1024};
   std::optional<protocol::server_handshake> auth_;
-  std::optional<backend_connection> backend_;
-  std::string backend_name_;
+  session_backend backend_;
 };
 
 // Capabilities weft offers to clients; the backend login narrows nothing a client relies on.

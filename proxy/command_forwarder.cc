@@ -3,19 +3,19 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/frame.h"
-#include "protocol/messages.h"
 #include "proxy/change_user.h"
 #include "proxy/packet_io.h"
+#include "routing/session_effects.h"
 
 namespace weft::proxy {
 namespace {
 
 namespace p = protocol;
 
-// Commands a transparent hop cannot pass through as-is yet.
+// Commands a proxy cannot pass through.
 bool refused(std::uint8_t cmd) {
   switch (static_cast<p::command>(cmd)) {
-    case p::command::binlog_dump:       // replication streams are not proxied
+    case p::command::binlog_dump:  // replication streams are not proxied
     case p::command::binlog_dump_gtid:
     case p::command::register_slave:
     case p::command::table_dump:
@@ -31,18 +31,14 @@ bool refused(std::uint8_t cmd) {
   }
 }
 
+// Statements longer than this are not scanned for session effects: the session is pinned.
+constexpr std::size_t max_scanned_statement = 64 * 1024;
+
 }  // namespace
 
-command_forwarder::command_forwarder(stream& client, io_buffer& client_in, stream& backend,
-                                     std::uint64_t capabilities, forwarder_limits limits,
-                                     std::string backend_name, session_auth auth)
-    : client_(client),
-      client_in_(client_in),
-      backend_(backend),
-      caps_(capabilities),
-      limits_(limits),
-      backend_name_(std::move(backend_name)),
-      auth_(auth) {}
+command_forwarder::command_forwarder(stream& client, io_buffer& client_in, session_backend& backend,
+                                     std::uint64_t capabilities, forwarder_limits limits, session_auth auth)
+    : client_(client), client_in_(client_in), backend_(backend), caps_(capabilities), limits_(limits), auth_(auth) {}
 
 awaitable<void> command_forwarder::run() {
   // (g++ 12 miscompiles some co_await inside conditions: results go to variables first.)
@@ -79,29 +75,93 @@ awaitable<command_forwarder::step> command_forwarder::forward_one() {
                                        "Got a packet bigger than 'max_allowed_packet' bytes"), 1);
     co_return step::stop;
   }
-  const bool have_command = co_await fill_client(p::frame_header_size + 1);
+  // Small single-frame commands are read whole, so their text can be looked at.
+  const bool whole = header.payload_length < p::max_frame_payload && header.payload_length <= max_scanned_statement;
+  const bool have_command = co_await fill_client(p::frame_header_size + (whole ? header.payload_length : 1));
   if (!have_command) co_return step::stop;
   const std::uint8_t cmd = client_in_.readable()[p::frame_header_size];
   ++commands_;
-  if (cmd == static_cast<std::uint8_t>(p::command::change_user)) {
-    const step after = co_await change_user();
+  switch (static_cast<p::command>(cmd)) {
+    case p::command::quit:
+      co_return step::stop;  // the backend connection stays open for the next session
+    case p::command::change_user: {
+      const step after = co_await change_user();
+      co_return after;
+    }
+    case p::command::ping:
+      if (!backend_.held()) {
+        const step after = co_await answer_ping_locally();
+        co_return after;
+      }
+      break;
+    default:
+      if (refused(cmd)) {
+        const step after = co_await refuse_command(cmd);
+        co_return after;
+      }
+  }
+  note_effects(cmd, header.payload_length);
+  auto error = co_await backend_.acquire();
+  if (error) {
+    const step after = co_await skip_command_with_error(*error);
     co_return after;
   }
-  if (refused(cmd)) {
-    const step after = co_await refuse_command(cmd);
-    co_return after;
-  }
-  tracker_.start(cmd, caps_);
+  tracker_.start(cmd, backend_.current().link.capabilities);
   const step sent = co_await send_command_to_backend();
   if (sent == step::stop) co_return step::stop;
-  if (cmd == static_cast<std::uint8_t>(p::command::quit)) co_return step::stop;
-  if (!p::command_has_response(cmd)) co_return step::next;
+  if (!p::command_has_response(cmd)) co_return step::next;  // e.g. COM_STMT_CLOSE
   const step relayed = co_await relay_response();
-  co_return relayed;
+  if (relayed == step::stop) co_return step::stop;
+  apply_response_effects(cmd);
+  co_return step::next;
+}
+
+// What a command does to the session's hold on its backend, decided before it runs.
+void command_forwarder::note_effects(std::uint8_t cmd, std::uint32_t payload_length) {
+  const auto body = client_in_.readable().subspan(p::frame_header_size + 1);
+  const bool whole = body.size() >= payload_length - 1;
+  switch (static_cast<p::command>(cmd)) {
+    case p::command::query: {
+      if (!whole) return backend_.pin("statement too long to inspect");
+      const auto effect = routing::multiplexing_effect(p::as_chars(body.first(payload_length - 1)));
+      if (effect.pins) backend_.pin(effect.reason);
+      return;
+    }
+    case p::command::init_db:
+      if (!whole) return backend_.pin("COM_INIT_DB too long to inspect");
+      pending_schema_ = p::as_chars(body.first(payload_length - 1));
+      return;
+    case p::command::stmt_prepare:
+      return backend_.pin("prepared statement");
+    case p::command::reset_connection:
+    case p::command::ping:
+    case p::command::statistics:
+    case p::command::field_list:
+    case p::command::stmt_execute:
+    case p::command::stmt_fetch:
+    case p::command::stmt_reset:
+    case p::command::stmt_close:
+    case p::command::stmt_send_long_data:
+      return;
+    default:
+      return backend_.pin(p::command_name(cmd));
+  }
+}
+
+// What the response tells: the transaction state, warnings to keep readable, a new schema.
+void command_forwarder::apply_response_effects(std::uint8_t cmd) {
+  const bool ok = !tracker_.failed();
+  if (ok && cmd == static_cast<std::uint8_t>(p::command::init_db)) backend_.schema_changed(pending_schema_);
+  if (ok && cmd == static_cast<std::uint8_t>(p::command::reset_connection)) backend_.reset_state();
+  // LAST_INSERT_ID() lives on the connection that generated the id.
+  if (tracker_.last_insert_id() != 0) backend_.pin("LAST_INSERT_ID");
+  if (!tracker_.done()) backend_.pin("unfinished response");
+  backend_.after_response(tracker_.status_flags(), tracker_.warnings(), tracker_.failed());
 }
 
 // Streams the client's command (one logical packet, any number of frames) to the backend.
 awaitable<command_forwarder::step> command_forwarder::send_command_to_backend() {
+  auto& backend = *backend_.current().link.connection;
   p::packet_boundary boundary;
   for (;;) {
     const auto n = boundary.feed(client_in_.readable());
@@ -111,13 +171,13 @@ awaitable<command_forwarder::step> command_forwarder::send_command_to_backend() 
       co_return step::stop;
     }
     if (n > 0) {
-      const auto ec = co_await backend_.write_all(asio::buffer(client_in_.readable().data(), n));
-      if (ec) {
-        co_await fail_client(p::make_error(p::er::backend_lost, "weft: lost connection to backend " +
-                                                                    backend_name_ + ": " + ec.message()), 1);
-        co_return step::stop;
-      }
+      const auto ec = co_await backend.write_all(asio::buffer(client_in_.readable().data(), n));
       client_in_.consume(n);
+      if (ec) {
+        // The rest of a multi-frame command would be read as new commands: end the session.
+        const step after = co_await backend_failed(ec, false);
+        co_return boundary.complete() ? after : step::stop;
+      }
     }
     if (boundary.complete()) co_return step::next;
     const bool more = co_await fill_client(1);
@@ -126,28 +186,31 @@ awaitable<command_forwarder::step> command_forwarder::send_command_to_backend() 
 }
 
 awaitable<command_forwarder::step> command_forwarder::relay_response() {
+  auto& backend = *backend_.current().link.connection;
+  auto& in = backend_.current().in;
   bool sent_any = false;
   for (;;) {
-    if (backend_in_.empty()) {
-      auto* dst = backend_in_.spare(16 * 1024);
-      auto [ec, n] = co_await backend_.read_some(asio::buffer(dst, backend_in_.spare_size()));
+    if (in.empty()) {
+      auto* dst = in.spare(16 * 1024);
+      auto [ec, n] = co_await backend.read_some(asio::buffer(dst, in.spare_size()));
       if (ec) {
-        if (!sent_any) {
-          co_await fail_client(p::make_error(p::er::backend_lost, "weft: lost connection to backend " +
-                                                                      backend_name_ + ": " + ec.message()), 1);
-        }
-        co_return step::stop;
+        const step after = co_await backend_failed(ec, sent_any);
+        co_return after;
       }
-      backend_in_.commit(n);
+      in.commit(n);
     }
-    const auto n = tracker_.feed(backend_in_.readable());
-    const auto ec = co_await client_.write_all(asio::buffer(backend_in_.readable().data(), n));
-    if (ec) co_return step::stop;
+    const auto n = tracker_.feed(in.readable());
+    const auto ec = co_await client_.write_all(asio::buffer(in.readable().data(), n));
+    if (ec) {
+      backend_.pin("client left during a response");  // the rest is still on its way
+      co_return step::stop;
+    }
     sent_any = true;
-    backend_in_.consume(n);
+    in.consume(n);
     if (tracker_.done()) {
-      if (!backend_in_.empty()) {
-        spdlog::warn("event=backend_extra_bytes backend={} bytes={}", backend_name_, backend_in_.size());
+      if (!in.empty()) {
+        spdlog::warn("event=backend_extra_bytes backend={} bytes={}", backend_.name(), in.size());
+        backend_.drop();
         co_return step::stop;
       }
       co_return step::next;
@@ -161,15 +224,28 @@ awaitable<command_forwarder::step> command_forwarder::relay_response() {
   }
 }
 
+// A backend connection broke during a command. The client gets an error if it has not seen
+// part of the response; a session whose state lived on that connection cannot go on.
+awaitable<command_forwarder::step> command_forwarder::backend_failed(const error_code& ec, bool response_started) {
+  const bool had_state = backend_.pinned() || (tracker_.status_flags() & p::status::in_trans);
+  const auto name = backend_.name();
+  backend_.drop();
+  if (response_started) co_return step::stop;
+  co_await fail_client(p::make_error(p::er::backend_lost,
+                                     "weft: lost connection to backend " + name + ": " + ec.message()), 1);
+  co_return had_state ? step::stop : step::next;
+}
+
 // LOAD DATA LOCAL INFILE: the client sends the file as packets, then an empty packet.
 awaitable<command_forwarder::step> command_forwarder::forward_local_infile() {
+  auto& backend = *backend_.current().link.connection;
   for (;;) {
     const bool more = co_await fill_client(1);
     if (!more) co_return step::stop;
     p::packet_boundary boundary;
     for (;;) {
       const auto n = boundary.feed(client_in_.readable());
-      const auto ec = co_await backend_.write_all(asio::buffer(client_in_.readable().data(), n));
+      const auto ec = co_await backend.write_all(asio::buffer(client_in_.readable().data(), n));
       if (ec) co_return step::stop;
       client_in_.consume(n);
       if (boundary.complete()) break;
@@ -184,17 +260,46 @@ awaitable<command_forwarder::step> command_forwarder::change_user() {
   error_code ec;
   auto request = co_await read_packet(client_, client_in_, limits_.max_allowed_packet, ec);
   if (!request) co_return step::stop;
-  change_user_parts parts{client_, client_in_, backend_, backend_in_, auth_.client, auth_.backend};
-  const auto outcome = co_await run_change_user(parts, std::move(request->payload));
-  if (outcome == change_user_outcome::changed) {
-    spdlog::info("event=change_user from={} to={}", auth_.user, auth_.client.client().username);
-    auth_.user = auth_.client.client().username;
+  auto error = co_await backend_.acquire();
+  if (error) {
+    co_await fail_client(*error, 1);
+    co_return step::next;
   }
-  co_return outcome == change_user_outcome::broken ? step::stop : step::next;
+  auto& held = backend_.current();
+  change_user_parts parts{client_, client_in_, *held.link.connection, held.in, auth_.client, *held.link.login};
+  const auto outcome = co_await run_change_user(parts, std::move(request->payload));
+  if (outcome == change_user_outcome::broken) {
+    backend_.drop();
+    co_return step::stop;
+  }
+  if (outcome == change_user_outcome::changed) {
+    const auto& now = auth_.client.client();
+    spdlog::info("event=change_user from={} to={}", auth_.user, now.username);
+    auth_.user = now.username;
+    p::backend_login login;
+    login.user = now.username;
+    if (!auth_.client.empty_password()) login.stage1 = auth_.client.stage1();
+    login.database = now.database;
+    login.capabilities = caps_ & ~p::cap::connect_with_db;
+    login.charset = now.charset;
+    login.attributes = now.attributes;
+    backend_.user_changed(std::move(login));
+    backend_.reset_state();  // a changed user starts from a fresh session
+  }
+  backend_.after_response(p::status::autocommit, 0, outcome != change_user_outcome::changed);
+  co_return step::next;
 }
 
-awaitable<command_forwarder::step> command_forwarder::refuse_command(std::uint8_t cmd) {
-  // Drop the command's bytes, then answer like a server that lacks the feature.
+awaitable<command_forwarder::step> command_forwarder::answer_ping_locally() {
+  client_in_.consume(p::frame_header_size + 1);
+  p::ok_packet ok;
+  ok.status_flags = p::status::autocommit;
+  const auto ec = co_await write_packet(client_, p::encode(ok, caps_), 1);
+  co_return ec ? step::stop : step::next;
+}
+
+// Drops the command's bytes, then answers with an error; the session goes on.
+awaitable<command_forwarder::step> command_forwarder::skip_command_with_error(const p::err_packet& err) {
   p::packet_boundary boundary;
   for (;;) {
     client_in_.consume(boundary.feed(client_in_.readable()));
@@ -202,11 +307,15 @@ awaitable<command_forwarder::step> command_forwarder::refuse_command(std::uint8_
     const bool more = co_await fill_client(1);
     if (!more) co_return step::stop;
   }
-  auto err = p::make_error(p::er::not_supported_yet, "This version of weft doesn't yet support '" +
-                                                         std::string(p::command_name(cmd)) + "'");
   const auto write_failed = co_await write_error(client_, err, 1);
-  if (write_failed) co_return step::stop;
-  co_return step::next;
+  co_return write_failed ? step::stop : step::next;
+}
+
+awaitable<command_forwarder::step> command_forwarder::refuse_command(std::uint8_t cmd) {
+  const step after = co_await skip_command_with_error(
+      p::make_error(p::er::not_supported_yet,
+                    "This version of weft doesn't yet support '" + std::string(p::command_name(cmd)) + "'"));
+  co_return after;
 }
 
 awaitable<void> command_forwarder::fail_client(const p::err_packet& err, std::uint8_t sequence_id) {

@@ -1,18 +1,19 @@
-// The command phase of a session: each client command is forwarded to the backend as raw
-// frames, and the backend's response is streamed back as raw bytes until the response tracker
-// sees its end. Nothing is copied beyond the two session buffers; the client's pace throttles
-// the backend (we read the next chunk only after the previous one was written).
+// The command phase of a session: each client command is forwarded to a backend connection
+// as raw frames, and the backend's response is streamed back as raw bytes until the response
+// tracker sees its end. Nothing is copied beyond the session and connection buffers; the
+// client's pace throttles the backend (the next chunk is read only after the previous one was
+// written). Between statements the connection may go back to the pool (session_backend).
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "protocol/messages.h"
-#include "protocol/client_handshake.h"
 #include "protocol/response_tracker.h"
 #include "protocol/server_handshake.h"
 #include "proxy/asio.h"
 #include "proxy/io_buffer.h"
+#include "proxy/session_backend.h"
 #include "proxy/stream.h"
 
 namespace weft::proxy {
@@ -21,19 +22,18 @@ struct forwarder_limits {
   std::size_t max_allowed_packet = 64u << 20;
 };
 
-// The two logins of the session, needed to re-authenticate on COM_CHANGE_USER.
+// The client's login, needed to re-authenticate on COM_CHANGE_USER.
 struct session_auth {
   protocol::server_handshake& client;
-  protocol::client_handshake& backend;
   std::string& user;  // the session's current user, updated by COM_CHANGE_USER
 };
 
 class command_forwarder {
  public:
-  command_forwarder(stream& client, io_buffer& client_in, stream& backend, std::uint64_t capabilities,
-                    forwarder_limits limits, std::string backend_name, session_auth auth);
+  command_forwarder(stream& client, io_buffer& client_in, session_backend& backend,
+                    std::uint64_t capabilities, forwarder_limits limits, session_auth auth);
 
-  // Runs until the client quits or disconnects, or either side fails.
+  // Runs until the client quits or disconnects, or the session cannot go on.
   awaitable<void> run();
 
   std::uint64_t commands() const { return commands_; }
@@ -45,19 +45,23 @@ class command_forwarder {
   awaitable<step> send_command_to_backend();
   awaitable<step> relay_response();
   awaitable<step> refuse_command(std::uint8_t cmd);
+  awaitable<step> skip_command_with_error(const protocol::err_packet& err);
   awaitable<step> change_user();
   awaitable<step> forward_local_infile();
+  awaitable<step> answer_ping_locally();
+  awaitable<step> backend_failed(const error_code& ec, bool response_started);
+  void note_effects(std::uint8_t cmd, std::uint32_t payload_length);
+  void apply_response_effects(std::uint8_t cmd);
   awaitable<void> fail_client(const protocol::err_packet& err, std::uint8_t sequence_id);
 
   stream& client_;
   io_buffer& client_in_;
-  stream& backend_;
-  io_buffer backend_in_{64 * 1024};
+  session_backend& backend_;
   std::uint64_t caps_;
   forwarder_limits limits_;
-  std::string backend_name_;
   session_auth auth_;
   protocol::response_tracker tracker_;
+  std::string pending_schema_;  // of a COM_INIT_DB in flight
   std::uint64_t commands_ = 0;
 };
 

@@ -40,6 +40,7 @@ void proxy_server::start() {
   }
   unsigned n = settings_.workers;
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
+  settings_.workers = n;  // resolved, so each worker computes its share of the limits
   for (unsigned i = 0; i < n; ++i) {
     workers_.push_back(std::make_unique<worker>(i, settings_, tls_, snapshot_, next_connection_id_));
     workers_.back()->listen();

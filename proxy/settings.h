@@ -35,6 +35,12 @@ struct proxy_settings {
   std::chrono::milliseconds handshake_timeout{10000};
   // Version string in weft's greeting; clients use it to pick SQL dialect features.
   std::string server_version = "5.5.5-10.11.19-MariaDB-weft";
+  // Backend connections: per server (shared out over the workers), how long a statement may
+  // wait for one when all are busy, and how long an idle one is kept.
+  std::size_t max_backend_connections = 200;
+  std::chrono::milliseconds pool_wait_timeout{5000};
+  std::chrono::milliseconds idle_timeout{60000};
+  bool multiplexing = true;  // return connections to the pool between statements when safe
   bool local_infile = true;  // allow LOAD DATA LOCAL INFILE (the file comes from the client)
   client_tls_settings client_tls;
   backend_tls_settings backend_tls;

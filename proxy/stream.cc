@@ -6,9 +6,10 @@
 
 namespace weft::proxy {
 
-awaitable<error_code> stream::start_tls_server(asio::ssl::context& context) {
+awaitable<error_code> stream::start_tls_server(asio::ssl::context& context, asio::const_buffer already_read) {
   tls_ = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(socket_), context);
-  auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::server, use_nothrow);
+  auto [ec, used] = co_await tls_->async_handshake(asio::ssl::stream_base::server, already_read, use_nothrow);
+  (void)used;
   co_return ec;
 }
 

@@ -20,7 +20,8 @@ class stream {
   explicit stream(tcp::socket socket) : socket_(std::move(socket)) {}
 
   // TLS as the server (client side of weft) or as the client (towards a backend).
-  awaitable<error_code> start_tls_server(asio::ssl::context& context);
+  // already_read: bytes received after the SSLRequest (the start of the client's TLS hello).
+  awaitable<error_code> start_tls_server(asio::ssl::context& context, asio::const_buffer already_read);
   awaitable<error_code> start_tls_client(asio::ssl::context& context, const std::string& host,
                                          bool verify_peer);
 

@@ -8,10 +8,22 @@
 
 namespace weft::proxy {
 
+namespace {
+// Each worker owns a share of every server's connection limit (rounded up).
+std::size_t per_worker_share(const proxy_settings& settings) {
+  const auto workers = std::max<std::size_t>(1, settings.workers);
+  return std::max<std::size_t>(1, (settings.max_backend_connections + workers - 1) / workers);
+}
+}  // namespace
+
 worker::worker(unsigned index, const proxy_settings& settings, const tls_contexts& tls,
                snapshot_ptr snapshot, std::atomic<std::uint32_t>& next_connection_id)
-    : index_(index), settings_(settings), tls_(tls), snapshot_(std::move(snapshot)),
-      next_connection_id_(next_connection_id) {}
+    : index_(index),
+      settings_(settings),
+      tls_(tls),
+      snapshot_(std::move(snapshot)),
+      next_connection_id_(next_connection_id),
+      pool_(pool_limits{per_worker_share(settings), settings.idle_timeout}) {}
 
 worker::~worker() {
   stop();
@@ -31,6 +43,7 @@ void worker::listen() {
 
 void worker::start() {
   asio::co_spawn(io_, accept_loop(), asio::detached);
+  asio::co_spawn(io_, sweep_pool(), asio::detached);
   thread_ = std::thread([this] { io_.run(); });
 }
 
@@ -38,9 +51,11 @@ void worker::stop() {
   asio::post(io_, [this] {
     error_code ignored;
     acceptor_.close(ignored);
+    stopping_ = true;
     for (auto& weak : sessions_) {
       if (auto s = weak.lock()) s->shutdown();
     }
+    pool_.clear();
   });
 }
 
@@ -60,9 +75,20 @@ awaitable<void> worker::accept_loop() {
       continue;
     }
     const auto id = next_connection_id_.fetch_add(1, std::memory_order_relaxed);
-    auto session = std::make_shared<client_session>(std::move(socket), session_context{settings_, tls_, snapshot_, id});
+    auto session = std::make_shared<client_session>(std::move(socket), session_context{settings_, tls_, pool_, snapshot_, id});
     asio::co_spawn(io_, run_session(std::move(session)), asio::detached);
   }
+}
+
+// Closes idle connections past the idle timeout, once a second; no per-query timers.
+awaitable<void> worker::sweep_pool() {
+  asio::steady_timer timer(io_);
+  while (!stopping_) {
+    timer.expires_after(std::chrono::seconds(1));
+    co_await timer.async_wait(use_nothrow);
+    pool_.sweep();
+  }
+  pool_.clear();
 }
 
 awaitable<void> worker::run_session(std::shared_ptr<client_session> session) {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "proxy/asio.h"
+#include "proxy/backend_pool.h"
 #include "proxy/client_session.h"
 #include "proxy/settings.h"
 
@@ -32,6 +33,7 @@ class worker {
  private:
   awaitable<void> accept_loop();
   awaitable<void> run_session(std::shared_ptr<client_session> session);
+  awaitable<void> sweep_pool();
 
   unsigned index_;
   const proxy_settings& settings_;
@@ -39,9 +41,11 @@ class worker {
   snapshot_ptr snapshot_;
   std::atomic<std::uint32_t>& next_connection_id_;
   asio::io_context io_{1};
+  backend_pool pool_;
   tcp::acceptor acceptor_{io_};
   std::list<std::weak_ptr<client_session>> sessions_;  // touched only on this worker's thread
   std::thread thread_;
+  bool stopping_ = false;  // touched only on this worker's thread
 };
 
 }  // namespace weft::proxy

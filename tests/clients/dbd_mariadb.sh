@@ -5,11 +5,13 @@
 # (mariadb_server_prepare=1) and client-side prepared statements.
 source "$(dirname "$0")/lib.sh"
 
-DEFAULT_SECTIONS="server_prepare client_prepare transactions errors multi insert_id"
-# Sections for features of issue 3 being built now (LOAD DATA LOCAL INFILE, the compressed
-# protocol, TLS to clients): they fail through weft today. Whoever lands a feature moves its
-# section into DEFAULT_SECTIONS.
-PENDING_SECTIONS="local_infile compression tls"
+DEFAULT_SECTIONS="server_prepare client_prepare transactions errors multi insert_id local_infile tls"
+# Sections for features of issue 3 being built now; they fail through weft today. Whoever lands a
+# feature moves its section into DEFAULT_SECTIONS.
+#   compression: the compressed protocol (weft does not offer CLIENT_COMPRESS: Compression=OFF).
+#   tls: TLS to clients works, but weft drops a connection whose TLS ClientHello arrives in the same
+#        read as the SSLRequest (proxy/client_session.cc), so it fails intermittently.
+PENDING_SECTIONS="compression"
 
 MARKERS[server_prepare]='^mariadb_server_prepare=1$'
 MARKERS[client_prepare]='^  execute: error err=1146 state=42S02 '
@@ -28,6 +30,6 @@ echo "DBI $(perl -MDBI -e 'print $DBI::VERSION'), DBD::MariaDB $(perl -MDBD::Mar
 
 scenario() { perl "$CLIENTS_DIR/dbd_mariadb_scenario.pl" 127.0.0.1 "$1" "$2"; }
 
-start_weft
+start_client_weft
 run_sections
 pass

@@ -16,13 +16,22 @@
 #   CLIENT_WITH_PENDING=1   run the pending sections after the default ones
 #   CLIENT_TRANSCRIPTS=DIR  keep every transcript (SECTION.direct, SECTION.weft, *.stderr)
 #   CLIENT_TLS_CA           CA for the TLS sections (default: the sandbox's .sandbox/tls/ca.pem)
+#   CLIENT_WEFT_TOML        extra [proxy] settings for the weft under test (default: TLS to clients
+#                           with the sandbox's server certificate, as the backend offers it too)
 source "$(dirname "${BASH_SOURCE[0]}")/../integration/lib.sh"
 
 export CLIENTS_DIR="$REPO/tests/clients"
 export REPO WORK APP_USER APP_PASSWORD PRIMARY_PORT
 export CLIENT_TLS_CA="${CLIENT_TLS_CA:-$REPO/.sandbox/tls/ca.pem}"
 SECTION_TIMEOUT="${SECTION_TIMEOUT:-120}"
+SANDBOX_TLS="$REPO/.sandbox/tls"
+CLIENT_WEFT_TOML="${CLIENT_WEFT_TOML-tls_cert = \"$SANDBOX_TLS/server-cert.pem\"
+tls_key = \"$SANDBOX_TLS/server-key.pem\"}"
 declare -A MARKERS=()
+
+# The weft under test: like the backend, it offers TLS (so clients that use TLS when offered do so
+# on both paths) and LOAD DATA LOCAL INFILE (weft's default).
+start_client_weft() { start_weft "" "$CLIENT_WEFT_TOML"; }
 
 # Milliseconds since the epoch.
 now_ms() { date +%s%3N; }
@@ -55,12 +64,12 @@ run_sections() {
     t2="$(now_ms)"
     if [ -n "${CLIENT_TRANSCRIPTS:-}" ]; then cp "$d" "$d.stderr" "$w" "$w.stderr" "$CLIENT_TRANSCRIPTS/"; fi
     # The direct run is the reference: it must succeed and say something.
-    if [ "$drc" -ne 0 ] || ! grep -q -x "== end $section" "$d"; then
+    if [ "$drc" -ne 0 ] || ! grep -a -q -x "== end $section" "$d"; then
       tail -n 20 "$d" "$d.stderr" >&2
       fail "section $section failed DIRECTLY (exit $drc): a scenario or sandbox problem, not weft's"
     fi
     [ "$(wc -l < "$d")" -ge 4 ] || fail "section $section: the direct transcript is trivial ($(wc -l < "$d") lines)"
-    if [ -n "${MARKERS[$section]:-}" ] && ! grep -q -E -- "${MARKERS[$section]}" "$d"; then
+    if [ -n "${MARKERS[$section]:-}" ] && ! grep -a -q -E -- "${MARKERS[$section]}" "$d"; then
       fail "section $section: the direct transcript lacks the expected marker /${MARKERS[$section]}/"
     fi
     if [ "$wrc" -eq 0 ] && cmp -s "$d" "$w"; then
@@ -69,7 +78,9 @@ run_sections() {
     else
       printf '  %-18s DIFFERS through weft (exit %d; direct %d ms, weft %d ms):\n' "$section" "$wrc" \
         $((t1 - t0)) $((t2 - t1))
-      { diff -u --label "$section.direct" --label "$section.weft" "$d" "$w" || true; } | head -n 60 | sed 's/^/    /'
+      { diff -a -u --label "$section.direct" --label "$section.weft" "$d" "$w" || true; } | head -n 60 | sed 's/^/    /'
+      echo "    --- end of the transcript through weft:"
+      tail -n 3 "$w" | cut -c1-300 | sed 's/^/    /'
       if [ -s "$w.stderr" ]; then
         echo "    --- stderr through weft:"
         tail -n 8 "$w.stderr" | cut -c1-300 | sed 's/^/    /'

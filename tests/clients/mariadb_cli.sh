@@ -5,11 +5,14 @@
 # removed; stdout and stderr are kept apart, stderr (the ERROR lines) after stdout.
 source "$(dirname "$0")/lib.sh"
 
-DEFAULT_SECTIONS="plain column_info batch auth_switch"
-# Sections for features of issue 3 being built now (TLS to clients, the compressed protocol,
-# LOAD DATA LOCAL INFILE): they fail through weft today. Whoever lands a feature moves its section
-# into DEFAULT_SECTIONS.
-PENDING_SECTIONS="ssl compress local_infile"
+DEFAULT_SECTIONS="plain column_info batch auth_switch local_infile ssl"
+# Sections for features of issue 3 being built now; they fail through weft today. Whoever lands a
+# feature moves its section into DEFAULT_SECTIONS.
+#   ssl: TLS to clients works, but weft drops a connection whose TLS ClientHello arrives in the same
+#        read as the SSLRequest (proxy/client_session.cc): about 1 in 4 CLI connections get
+#        "ERROR 2026 (HY000): TLS/SSL error: unexpected eof while reading".
+#   compress: the compressed protocol (weft does not offer CLIENT_COMPRESS: Compression=OFF).
+PENDING_SECTIONS="compress"
 
 MARKERS[plain]='^ERROR 1062 \(23000\) at line '
 MARKERS[column_info]='^Type:[[:space:]]+LONGLONG$'
@@ -73,6 +76,6 @@ scenario() {
 }
 export -f cli
 
-start_weft
+start_client_weft
 run_sections
 pass

@@ -4,10 +4,13 @@
 # warnings, errors with errno and SQLSTATE).
 source "$(dirname "$0")/lib.sh"
 
-DEFAULT_SECTIONS="query executemany transactions errors multi sscursor ping select_db large"
-# Sections for features of issue 3 being built now (LOAD DATA LOCAL INFILE, TLS to clients): they
-# fail through weft today. Whoever lands a feature moves its section into DEFAULT_SECTIONS.
-PENDING_SECTIONS="local_infile tls"
+DEFAULT_SECTIONS="query executemany transactions errors multi sscursor ping select_db large local_infile tls"
+# Sections for features of issue 3 being built now; they fail through weft today. Whoever lands a
+# feature moves its section into DEFAULT_SECTIONS.
+#   tls: TLS to clients works, but weft drops a connection whose TLS ClientHello arrives in the same
+#        read as the SSLRequest (proxy/client_session.cc), so it fails intermittently.
+# (PyMySQL has no compressed protocol and no COM_CHANGE_USER call.)
+PENDING_SECTIONS=""
 
 MARKERS[query]='^  row: int:1 \| int:-2 \| int:9007199254740993'
 MARKERS[executemany]='^executemany insert \(batched\): returned=200 rowcount=200'
@@ -30,6 +33,6 @@ echo "PyMySQL $(/usr/bin/python3 -c 'import pymysql; print(pymysql.__version__)'
 
 scenario() { /usr/bin/python3 "$CLIENTS_DIR/pymysql_scenario.py" 127.0.0.1 "$1" "$2"; }
 
-start_weft
+start_client_weft
 run_sections
 pass

@@ -7,7 +7,7 @@ require_sandbox
 expect_9001() {  # $1 = what the reason must mention
   local out
   out="$(via_weft -e 'select 1' 2>&1 || true)"
-  echo "$out" | grep -qE "^ERROR 9001 \(HY000\): weft: cannot connect to backend 127\.0\.0\.1:$2 \(primary of group 'main'\): $1" ||
+  echo "$out" | grep -qE "^ERROR 9001 \(HY000\)( at line 1)?: weft: cannot connect to backend 127\.0\.0\.1:$2 \(primary of group 'main'\): $1" ||
     fail "expected error 9001 ($1), got: $out"
 }
 

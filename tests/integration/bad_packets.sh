@@ -63,12 +63,18 @@ check('session continues after unknown command', p == b'\x01', p.hex())
 # 7. A client that disconnects in the middle of a packet does no harm.
 c = Conn(port); c.login(user, pw); c.send(b'\x10\x00\x00\x00\x03sel'); c.sock.close()
 
-# 8. COM_CHANGE_USER is refused with a clear error for now, and the session continues.
-c = Conn(port); c.login(user, pw); c.send(frame(b'\x11root\x00', 0))
+# 8. A command weft cannot proxy (a binlog dump) is refused clearly, and the session continues.
+c = Conn(port); c.login(user, pw); c.send(frame(b'\x12\x04\x00\x00\x00\x00\x00\x02\x00\x00\x00', 0))
 seq, p = c.read_packet(); e = parse_err(p)
-check('change user -> 1235 not supported', e is not None and e[0] == 1235 and 'COM_CHANGE_USER' in e[2], str(e))
+check('binlog dump -> 1235 not supported', e is not None and e[0] == 1235 and 'COM_BINLOG_DUMP' in e[2], str(e))
 c.query('select 8'); seq, p = c.read_packet()
 check('session continues after refused command', p == b'\x01', p.hex())
+
+# 9. A truncated COM_CHANGE_USER: 1043 Bad handshake, then disconnect.
+c = Conn(port); c.login(user, pw); c.send(frame(b'\x11root', 0))
+seq, p = c.read_packet(); e = parse_err(p)
+check('malformed change user -> 1043', e is not None and e[0] == 1043, str(e))
+check('malformed change user -> disconnect', c.closed_by_peer())
 
 sys.exit(1 if failures else 0)
 PY

@@ -1,0 +1,84 @@
+// Idle backend connections of one worker, ready for reuse. A connection is interchangeable
+// only with one logged in the same way: same server, user, capabilities, character set and
+// current schema (pool_key). The pool also enforces the per-server connection limit and lets
+// sessions wait (bounded) for a connection when the limit is reached. Single-threaded: it
+// belongs to one worker's event loop, so it takes no lock.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <list>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "proxy/asio.h"
+#include "proxy/backend_connector.h"
+#include "proxy/io_buffer.h"
+
+namespace weft::proxy {
+
+struct pool_key {
+  std::string server;  // "host:port"
+  std::string user;
+  std::uint64_t capabilities = 0;
+  std::uint8_t charset = 0;
+  std::string database;
+  bool operator==(const pool_key&) const = default;
+};
+
+// A backend connection and what the pool needs to know about it.
+struct pooled_backend {
+  backend_connection link;
+  pool_key key;
+  io_buffer in{16 * 1024};  // bytes read from the backend, not yet forwarded
+  std::chrono::steady_clock::time_point idle_since;
+};
+using backend_ptr = std::unique_ptr<pooled_backend>;
+
+struct pool_limits {
+  std::size_t max_per_server = 100;  // this worker's share of the server's limit
+  std::chrono::milliseconds idle_timeout{60000};
+};
+
+struct pool_stats {
+  std::size_t open = 0;     // connections of this worker, idle or in use
+  std::size_t idle = 0;
+  std::size_t waiting = 0;  // sessions waiting for a connection
+};
+
+class backend_pool {
+ public:
+  explicit backend_pool(pool_limits limits) : limits_(limits) {}
+
+  // An idle connection with this key that still looks alive, or null.
+  backend_ptr take_idle(const pool_key& key);
+  // Claims room for one new connection to server; false at the limit (after evicting an idle
+  // connection of another key, if there was one).
+  bool reserve(const std::string& server);
+  void cancel_reservation(const std::string& server);  // the connection could not be opened
+  void release(backend_ptr backend);  // back to idle; wakes a waiter
+  void discard(backend_ptr backend);  // closes it; frees its room and wakes a waiter
+  // Waits until a connection to server is released or discarded, or the deadline passes.
+  awaitable<bool> wait(const std::string& server, std::chrono::steady_clock::time_point deadline);
+  // Closes connections idle for longer than the idle timeout.
+  void sweep();
+  // Closes all idle connections (shutdown).
+  void clear();
+
+  pool_stats stats() const;
+
+ private:
+  struct server_state {
+    std::size_t open = 0;
+    std::list<backend_ptr> idle;  // most recently used at the front
+    std::deque<asio::steady_timer*> waiters;
+  };
+  void wake_one(server_state& state);
+  static bool looks_alive(pooled_backend& backend);
+
+  pool_limits limits_;
+  std::unordered_map<std::string, server_state> servers_;
+};
+
+}  // namespace weft::proxy

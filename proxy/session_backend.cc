@@ -1,0 +1,114 @@
+#include "proxy/session_backend.h"
+
+#include <spdlog/spdlog.h>
+
+#include "protocol/constants.h"
+#include "proxy/client_session.h"
+#include "proxy/packet_io.h"
+
+namespace weft::proxy {
+namespace p = protocol;
+
+session_backend::~session_backend() {
+  if (current_) pool_.discard(std::move(current_));  // finish() was not reached: do not reuse
+}
+
+void session_backend::set_identity(const routing::server& server, p::backend_login login) {
+  server_ = &server;
+  login_ = std::move(login);
+  key_ = pool_key{server.address.to_string(), login_.user, login_.capabilities, login_.charset, login_.database};
+}
+
+awaitable<std::optional<p::err_packet>> session_backend::acquire() {
+  if (current_) co_return std::nullopt;
+  const auto deadline = std::chrono::steady_clock::now() + settings_.pool_wait_timeout;
+  for (;;) {
+    current_ = pool_.take_idle(key_);
+    if (current_) co_return std::nullopt;
+    if (pool_.reserve(key_.server)) {
+      auto error = co_await open_new();
+      if (error) pool_.cancel_reservation(key_.server);
+      co_return error;
+    }
+    const bool woken = co_await pool_.wait(key_.server, deadline);
+    if (!woken) {
+      co_return p::make_error(p::er::pool_exhausted,
+                              "weft: no connection to backend " + key_.server + " became free within " +
+                                  std::to_string(settings_.pool_wait_timeout.count()) +
+                                  " ms (limit " + std::to_string(settings_.max_backend_connections) +
+                                  " per server)");
+    }
+  }
+}
+
+awaitable<std::optional<p::err_packet>> session_backend::open_new() {
+  const backend_tls tls{tls_.backend.get(), settings_.backend_tls.verify};
+  auto result = co_await connect_backend(*server_, login_, settings_.connect_timeout, tls);
+  if (!result.connection) co_return std::move(result.error);
+  current_ = std::make_unique<pooled_backend>();
+  current_->link = std::move(*result.connection);
+  current_->key = key_;
+  co_return std::nullopt;
+}
+
+void session_backend::pin(std::string_view reason) {
+  if (!pinned_) spdlog::debug("event=session_pinned backend={} reason=\"{}\"", key_.server, reason);
+  pinned_ = true;
+  pin_reason_ = reason;
+}
+
+void session_backend::reset_state() {
+  pinned_ = false;
+  pin_reason_.clear();
+}
+
+void session_backend::schema_changed(const std::string& schema) {
+  login_.database = schema;
+  key_.database = schema;
+  if (current_) current_->key.database = schema;
+}
+
+void session_backend::user_changed(p::backend_login login) {
+  set_identity(*server_, std::move(login));
+  if (current_) current_->key = key_;
+}
+
+void session_backend::after_response(std::uint16_t status_flags, std::uint16_t warnings, bool failed) {
+  if (!current_) return;
+  const bool in_transaction = status_flags & p::status::in_trans;
+  const bool autocommit = status_flags & p::status::autocommit;
+  const bool cursor = status_flags & p::status::cursor_exists;
+  // Warnings and errors stay readable by the next SHOW WARNINGS on this connection.
+  const bool hold = pinned_ || in_transaction || !autocommit || cursor || warnings > 0 || failed ||
+                    !settings_.multiplexing;
+  if (!hold) release();
+}
+
+void session_backend::release() {
+  current_->in = io_buffer(16 * 1024);  // drop a grown buffer; keep memory per idle connection flat
+  pool_.release(std::move(current_));
+}
+
+void session_backend::drop() {
+  if (current_) pool_.discard(std::move(current_));
+}
+
+awaitable<void> session_backend::finish() {
+  if (!current_) co_return;
+  // COM_RESET_CONNECTION clears variables, temporary tables, locks, prepared statements and
+  // rolls back a transaction, keeping the login and schema: the connection is like new.
+  auto& connection = *current_->link.connection;
+  const p::bytes reset{static_cast<std::uint8_t>(p::command::reset_connection)};
+  const auto werr = co_await write_packet(connection, reset, 0);
+  error_code ec;
+  std::optional<p::packet> answer;
+  if (!werr) answer = co_await read_packet(connection, current_->in, 1 << 20, ec);
+  if (!answer || answer->payload.empty() || answer->payload[0] != p::ok_header) {
+    drop();
+    co_return;
+  }
+  pinned_ = false;
+  release();
+}
+
+}  // namespace weft::proxy

@@ -1,0 +1,68 @@
+// The backend side of one client session: which connection it holds right now, and whether it
+// may give it back to the pool after a statement (multiplexing) or must keep it because the
+// connection carries session state (a transaction, variables, locks, prepared statements...).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "protocol/client_handshake.h"
+#include "protocol/messages.h"
+#include "proxy/backend_pool.h"
+#include "proxy/settings.h"
+#include "routing/topology.h"
+
+namespace weft::proxy {
+
+struct tls_contexts;
+
+class session_backend {
+ public:
+  session_backend(backend_pool& pool, const proxy_settings& settings, const tls_contexts& tls)
+      : pool_(pool), settings_(settings), tls_(tls) {}
+  ~session_backend();
+
+  // Who the session logs in as and where; a new connection is opened with this login.
+  void set_identity(const routing::server& server, protocol::backend_login login);
+
+  // Holds a connection (from the pool or new); on failure, the ERR for the client.
+  awaitable<std::optional<protocol::err_packet>> acquire();
+  bool held() const { return current_ != nullptr; }
+  pooled_backend& current() { return *current_; }
+  const std::string& name() const { return key_.server; }
+
+  // Keep the connection for the rest of the session (state weft cannot move elsewhere).
+  void pin(std::string_view reason);
+  bool pinned() const { return pinned_; }
+  // After COM_RESET_CONNECTION: the connection is back to a fresh login's state.
+  void reset_state();
+  // After COM_INIT_DB succeeded: the connection's schema, and the session's, changed.
+  void schema_changed(const std::string& schema);
+  // After COM_CHANGE_USER succeeded on the held connection.
+  void user_changed(protocol::backend_login login);
+
+  // After a command's response: keeps the connection when the session state needs it
+  // (transaction open, autocommit off, warnings or an error the next SHOW WARNINGS may ask
+  // about, pinned), otherwise returns it to the pool.
+  void after_response(std::uint16_t status_flags, std::uint16_t warnings, bool failed);
+  // The connection broke: close it, never reuse it.
+  void drop();
+  // Session end: a connection with session state is reset before it goes back to the pool.
+  awaitable<void> finish();
+
+ private:
+  awaitable<std::optional<protocol::err_packet>> open_new();
+  void release();
+
+  backend_pool& pool_;
+  const proxy_settings& settings_;
+  const tls_contexts& tls_;
+  const routing::server* server_ = nullptr;
+  protocol::backend_login login_;
+  pool_key key_;
+  backend_ptr current_;
+  bool pinned_ = false;
+  std::string pin_reason_;
+};
+
+}  // namespace weft::proxy

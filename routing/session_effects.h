@@ -1,0 +1,19 @@
+// Does a statement leave state on its backend connection that a later statement of the same
+// session may depend on? If so, the session must keep ("pin") that connection; if not, the
+// connection can go back to the pool after the statement (multiplexing). Conservative by
+// design: when in doubt, pin — a pinned session is slower to scale, never wrong.
+#pragma once
+
+#include <string_view>
+
+namespace weft::routing {
+
+struct statement_effect {
+  bool pins = false;
+  std::string_view reason;  // for logs and stats: "user variable", "SET", ...
+};
+
+// For the text of a COM_QUERY. Handles comments, quoted strings and identifiers.
+statement_effect multiplexing_effect(std::string_view sql);
+
+}  // namespace weft::routing
