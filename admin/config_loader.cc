@@ -126,7 +126,16 @@ class config_reader {
   }
 
   void read_backend(const toml::table& t) {
-    check_keys(t, {"tls", "tls_ca", "tls_verify"});
+    check_keys(t, {"tls", "tls_ca", "tls_verify", "max_connections", "pool_wait_timeout_ms",
+                   "idle_timeout_ms", "multiplexing"});
+    auto& p = config.proxy;
+    if (auto v = int_at(t, "max_connections", 1, 100000)) p.max_backend_connections = static_cast<std::size_t>(*v);
+    if (auto v = int_at(t, "pool_wait_timeout_ms", 0, 600000)) p.pool_wait_timeout = std::chrono::milliseconds(*v);
+    if (auto v = int_at(t, "idle_timeout_ms", 100, 86400000)) p.idle_timeout = std::chrono::milliseconds(*v);
+    if (const auto* node = t.get("multiplexing")) {
+      if (!node->is_boolean()) return error(node->source(), "'multiplexing' must be true or false");
+      p.multiplexing = node->as_boolean()->get();
+    }
     auto& b = config.proxy.backend_tls;
     if (const auto* node = t.get("tls")) {
       if (!node->is_boolean()) return error(node->source(), "'tls' must be true or false");

@@ -48,7 +48,7 @@ class client_session {
   session_context context_;
   std::string peer_;
   std::string user_;
-  io_buffer client_in_{16 * 1024};
+  io_buffer client_in_{4 * 1024};  // grows for big commands; small keeps idle sessions cheap
   std::optional<protocol::server_handshake> auth_;
   session_backend backend_;
 };

@@ -42,7 +42,7 @@ start_weft() {
   cat > "$WORK/weft.toml" <<TOML
 [proxy]
 listen = "127.0.0.1:$WEFT_PORT"
-workers = 2
+workers = ${WEFT_WORKERS:-2}
 connect_timeout_ms = 2000
 $extra
 
