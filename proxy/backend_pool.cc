@@ -50,42 +50,53 @@ bool backend_pool::reserve(const std::string& server) {
 
 void backend_pool::cancel_reservation(const std::string& server) {
   auto& state = servers_[server];
-  --state.open;
-  wake_one(state);
+  if (!give_room(state)) --state.open;
 }
 
 void backend_pool::release(backend_ptr backend) {
   auto& state = servers_[backend->key.server];
   backend->idle_since = std::chrono::steady_clock::now();
+  for (auto it = state.waiters.begin(); it != state.waiters.end(); ++it) {
+    waiter* w = *it;
+    if (*w->key != backend->key) continue;
+    w->result = {wait_result::handed, std::move(backend)};
+    state.waiters.erase(it);
+    w->timer->cancel();
+    return;
+  }
+  if (!state.waiters.empty() && state.open >= limits_.max_per_server) {
+    // Nobody waiting can use this login, but someone waits for room: close it for them.
+    backend->link.connection->close();
+    give_room(state);
+    return;
+  }
   state.idle.push_front(std::move(backend));
-  wake_one(state);
 }
 
 void backend_pool::discard(backend_ptr backend) {
   auto& state = servers_[backend->key.server];
   backend->link.connection->close();
-  --state.open;
-  wake_one(state);
+  if (!give_room(state)) --state.open;
 }
 
-void backend_pool::wake_one(server_state& state) {
-  if (state.waiters.empty()) return;
-  state.waiters.front()->cancel();  // the waiter re-checks the pool
+bool backend_pool::give_room(server_state& state) {
+  if (state.waiters.empty()) return false;
+  waiter* w = state.waiters.front();
   state.waiters.pop_front();
+  w->result = {wait_result::room_reserved, nullptr};
+  w->timer->cancel();
+  return true;
 }
 
-awaitable<bool> backend_pool::wait(const std::string& server, std::chrono::steady_clock::time_point deadline) {
-  auto& state = servers_[server];
+awaitable<backend_pool::wait_result> backend_pool::wait(const pool_key& key,
+                                                        std::chrono::steady_clock::time_point deadline) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   timer.expires_at(deadline);
-  state.waiters.push_back(&timer);
-  auto [ec] = co_await timer.async_wait(use_nothrow);
-  if (!ec) {  // timed out: we are still in the queue
-    auto& waiters = servers_[server].waiters;
-    std::erase(waiters, &timer);
-    co_return false;
-  }
-  co_return true;
+  waiter me{&key, &timer, {}};
+  servers_[key.server].waiters.push_back(&me);
+  co_await timer.async_wait(use_nothrow);
+  if (me.result.what == wait_result::timed_out) std::erase(servers_[key.server].waiters, &me);
+  co_return std::move(me.result);
 }
 
 void backend_pool::sweep() {

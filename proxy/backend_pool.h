@@ -57,10 +57,17 @@ class backend_pool {
   // connection of another key, if there was one).
   bool reserve(const std::string& server);
   void cancel_reservation(const std::string& server);  // the connection could not be opened
-  void release(backend_ptr backend);  // back to idle; wakes a waiter
-  void discard(backend_ptr backend);  // closes it; frees its room and wakes a waiter
-  // Waits until a connection to server is released or discarded, or the deadline passes.
-  awaitable<bool> wait(const std::string& server, std::chrono::steady_clock::time_point deadline);
+  void release(backend_ptr backend);  // to the first waiter that can use it, else idle
+  void discard(backend_ptr backend);  // closes it; its room goes to the first waiter
+
+  // Waiting, first come first served: a released connection with the waiter's key is handed
+  // to it directly, or the room of a closed one is reserved for it (so it can open its own).
+  // Sessions arriving later cannot overtake a waiting one.
+  struct wait_result {
+    enum kind { timed_out, handed, room_reserved } what = timed_out;
+    backend_ptr backend;  // for handed
+  };
+  awaitable<wait_result> wait(const pool_key& key, std::chrono::steady_clock::time_point deadline);
   // Closes connections idle for longer than the idle timeout.
   void sweep();
   // Closes all idle connections (shutdown).
@@ -69,12 +76,18 @@ class backend_pool {
   pool_stats stats() const;
 
  private:
+  struct waiter {
+    const pool_key* key;
+    asio::steady_timer* timer;
+    wait_result result;
+  };
   struct server_state {
     std::size_t open = 0;
     std::list<backend_ptr> idle;  // most recently used at the front
-    std::deque<asio::steady_timer*> waiters;
+    std::deque<waiter*> waiters;
   };
-  void wake_one(server_state& state);
+  // Gives a closed connection's room to the first waiter; false when nobody waits.
+  static bool give_room(server_state& state);
   static bool looks_alive(pooled_backend& backend);
 
   pool_limits limits_;

@@ -21,24 +21,25 @@ void session_backend::set_identity(const routing::server& server, p::backend_log
 
 awaitable<std::optional<p::err_packet>> session_backend::acquire() {
   if (current_) co_return std::nullopt;
-  const auto deadline = std::chrono::steady_clock::now() + settings_.pool_wait_timeout;
-  for (;;) {
-    current_ = pool_.take_idle(key_);
-    if (current_) co_return std::nullopt;
-    if (pool_.reserve(key_.server)) {
-      auto error = co_await open_new();
-      if (error) pool_.cancel_reservation(key_.server);
-      co_return error;
+  current_ = pool_.take_idle(key_);
+  if (current_) co_return std::nullopt;
+  if (!pool_.reserve(key_.server)) {
+    // At the limit: queue, first come first served, for a connection or for room for one.
+    auto waited = co_await pool_.wait(key_, std::chrono::steady_clock::now() + settings_.pool_wait_timeout);
+    if (waited.what == backend_pool::wait_result::handed) {
+      current_ = std::move(waited.backend);
+      co_return std::nullopt;
     }
-    const bool woken = co_await pool_.wait(key_.server, deadline);
-    if (!woken) {
+    if (waited.what == backend_pool::wait_result::timed_out) {
       co_return p::make_error(p::er::pool_exhausted,
                               "weft: no connection to backend " + key_.server + " became free within " +
-                                  std::to_string(settings_.pool_wait_timeout.count()) +
-                                  " ms (limit " + std::to_string(settings_.max_backend_connections) +
-                                  " per server)");
+                                  std::to_string(settings_.pool_wait_timeout.count()) + " ms (limit " +
+                                  std::to_string(settings_.max_backend_connections) + " per server)");
     }
   }
+  auto error = co_await open_new();  // room was reserved for this connection
+  if (error) pool_.cancel_reservation(key_.server);
+  co_return error;
 }
 
 awaitable<std::optional<p::err_packet>> session_backend::open_new() {
