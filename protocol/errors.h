@@ -36,6 +36,7 @@ inline constexpr error_spec net_packet_too_large{1153, "08S01"};
 inline constexpr error_spec net_packets_out_of_order{1156, "08S01"};
 inline constexpr error_spec not_supported_yet{1235, "42000"};
 inline constexpr error_spec server_shutdown{1053, "08S01"};
+inline constexpr error_spec unknown_stmt_handler{1243, "HY000"};
 // weft's own range, 9000+: problems between weft and its backends.
 inline constexpr error_spec backend_unreachable{9001, "HY000"};
 inline constexpr error_spec backend_auth_unsupported{9002, "HY000"};

@@ -27,12 +27,21 @@ struct pool_key {
   bool operator==(const pool_key&) const = default;
 };
 
+// A statement prepared on one backend connection, found again by its SQL text.
+struct backend_statement {
+  std::uint32_t id = 0;
+  bool types_sent = false;  // the server knows its parameter types (an execute sent them)
+  std::uint64_t last_used = 0;
+};
+
 // A backend connection and what the pool needs to know about it.
 struct pooled_backend {
   backend_connection link;
   pool_key key;
   io_buffer in{16 * 1024};  // bytes read from the backend, not yet forwarded
   std::chrono::steady_clock::time_point idle_since;
+  std::unordered_map<std::string, backend_statement> statements;  // by SQL text
+  std::uint64_t statement_clock = 0;
 };
 using backend_ptr = std::unique_ptr<pooled_backend>;
 

@@ -100,6 +100,15 @@ awaitable<command_forwarder::step> command_forwarder::forward_one() {
         co_return after;
       }
   }
+  if (cmd >= static_cast<std::uint8_t>(p::command::stmt_prepare) &&
+      cmd <= static_cast<std::uint8_t>(p::command::stmt_fetch) && cmd != static_cast<std::uint8_t>(p::command::set_option)) {
+    if (cmd == static_cast<std::uint8_t>(p::command::stmt_prepare)) {
+      const step after = co_await forward_prepare(header.payload_length);
+      co_return after;
+    }
+    const step after = co_await forward_statement_command(cmd, header.payload_length);
+    co_return after;
+  }
   note_effects(cmd, header.payload_length);
   auto error = co_await backend_.acquire();
   if (error) {
@@ -131,8 +140,6 @@ void command_forwarder::note_effects(std::uint8_t cmd, std::uint32_t payload_len
       if (!whole) return backend_.pin("COM_INIT_DB too long to inspect");
       pending_schema_ = p::as_chars(body.first(payload_length - 1));
       return;
-    case p::command::stmt_prepare:
-      return backend_.pin("prepared statement");
     case p::command::reset_connection:
     case p::command::ping:
     case p::command::statistics:
@@ -152,7 +159,10 @@ void command_forwarder::note_effects(std::uint8_t cmd, std::uint32_t payload_len
 void command_forwarder::apply_response_effects(std::uint8_t cmd) {
   const bool ok = !tracker_.failed();
   if (ok && cmd == static_cast<std::uint8_t>(p::command::init_db)) backend_.schema_changed(pending_schema_);
-  if (ok && cmd == static_cast<std::uint8_t>(p::command::reset_connection)) backend_.reset_state();
+  if (ok && cmd == static_cast<std::uint8_t>(p::command::reset_connection)) {
+    backend_.reset_state();
+    forget_statements();  // the server closed them all
+  }
   // LAST_INSERT_ID() lives on the connection that generated the id.
   if (tracker_.last_insert_id() != 0) backend_.pin("LAST_INSERT_ID");
   if (!tracker_.done()) backend_.pin("unfinished response");
@@ -285,6 +295,7 @@ awaitable<command_forwarder::step> command_forwarder::change_user() {
     login.attributes = now.attributes;
     backend_.user_changed(std::move(login));
     backend_.reset_state();  // a changed user starts from a fresh session
+    forget_statements();
   }
   backend_.after_response(p::status::autocommit, 0, outcome != change_user_outcome::changed);
   co_return step::next;
@@ -300,15 +311,21 @@ awaitable<command_forwarder::step> command_forwarder::answer_ping_locally() {
 
 // Drops the command's bytes, then answers with an error; the session goes on.
 awaitable<command_forwarder::step> command_forwarder::skip_command_with_error(const p::err_packet& err) {
+  const bool skipped = co_await skip_command();
+  if (!skipped) co_return step::stop;
+  const auto write_failed = co_await write_error(client_, err, 1);
+  co_return write_failed ? step::stop : step::next;
+}
+
+// Drops the current command's bytes (all its frames).
+awaitable<bool> command_forwarder::skip_command() {
   p::packet_boundary boundary;
   for (;;) {
     client_in_.consume(boundary.feed(client_in_.readable()));
-    if (boundary.complete()) break;
+    if (boundary.complete()) co_return true;
     const bool more = co_await fill_client(1);
-    if (!more) co_return step::stop;
+    if (!more) co_return false;
   }
-  const auto write_failed = co_await write_error(client_, err, 1);
-  co_return write_failed ? step::stop : step::next;
 }
 
 awaitable<command_forwarder::step> command_forwarder::refuse_command(std::uint8_t cmd) {

@@ -13,6 +13,7 @@
 #include "protocol/server_handshake.h"
 #include "proxy/asio.h"
 #include "proxy/io_buffer.h"
+#include "proxy/prepared_statements.h"
 #include "proxy/session_backend.h"
 #include "proxy/stream.h"
 
@@ -46,11 +47,17 @@ class command_forwarder {
   awaitable<step> relay_response();
   awaitable<step> refuse_command(std::uint8_t cmd);
   awaitable<step> skip_command_with_error(const protocol::err_packet& err);
+  awaitable<bool> skip_command();
   awaitable<step> change_user();
   awaitable<step> forward_local_infile();
   awaitable<step> answer_ping_locally();
   awaitable<step> backend_failed(const error_code& ec, bool response_started);
   void note_effects(std::uint8_t cmd, std::uint32_t payload_length);
+  // Prepared statements (command_forwarder_statements.cc): weft's ids towards the client.
+  awaitable<step> forward_prepare(std::uint32_t payload_length);
+  awaitable<step> forward_statement_command(std::uint8_t cmd, std::uint32_t payload_length);
+  awaitable<bool> fill_backend(std::size_t at_least);
+  void forget_statements();
   void apply_response_effects(std::uint8_t cmd);
   awaitable<void> fail_client(const protocol::err_packet& err, std::uint8_t sequence_id);
 
@@ -62,6 +69,7 @@ class command_forwarder {
   session_auth auth_;
   protocol::response_tracker tracker_;
   std::string pending_schema_;  // of a COM_INIT_DB in flight
+  statement_registry statements_;
   std::uint64_t commands_ = 0;
 };
 

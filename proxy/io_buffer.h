@@ -16,6 +16,8 @@ class io_buffer {
   explicit io_buffer(std::size_t initial = 16 * 1024) : storage_(initial) {}
 
   protocol::bytes_view readable() const { return {storage_.data() + begin_, end_ - begin_}; }
+  // For rewriting a field in place (a statement id) before the bytes are forwarded.
+  std::uint8_t* readable_data() { return storage_.data() + begin_; }
   std::size_t size() const { return end_ - begin_; }
   bool empty() const { return begin_ == end_; }
   void consume(std::size_t n) {

@@ -109,6 +109,7 @@ awaitable<void> session_backend::finish() {
     co_return;
   }
   pinned_ = false;
+  current_->statements.clear();  // the reset closed them on the server
   release();
 }
 

@@ -1,0 +1,169 @@
+// The prepared-statement commands of command_forwarder: weft's statement ids towards the
+// client, each backend connection's own ids towards the servers (see prepared_statements.h).
+#include <spdlog/spdlog.h>
+
+#include "protocol/frame.h"
+#include "proxy/command_forwarder.h"
+#include "proxy/packet_io.h"
+
+namespace weft::proxy {
+namespace {
+
+namespace p = protocol;
+
+std::uint32_t read_u32(const std::uint8_t* b) {
+  return static_cast<std::uint32_t>(b[0] | b[1] << 8 | b[2] << 16 | std::uint32_t{b[3]} << 24);
+}
+void write_u32(std::uint8_t* b, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) b[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
+// Where the statement id sits in a buffered command: after the header and the command byte.
+constexpr std::size_t id_offset = p::frame_header_size + 1;
+
+}  // namespace
+
+awaitable<bool> command_forwarder::fill_backend(std::size_t at_least) {
+  auto& held = backend_.current();
+  while (held.in.size() < at_least) {
+    auto* dst = held.in.spare(at_least - held.in.size());
+    auto [ec, n] = co_await held.link.connection->read_some(asio::buffer(dst, held.in.spare_size()));
+    if (ec) co_return false;
+    held.in.commit(n);
+  }
+  co_return true;
+}
+
+void command_forwarder::forget_statements() {
+  statements_.clear();
+  if (backend_.held()) backend_.current().statements.clear();
+}
+
+awaitable<command_forwarder::step> command_forwarder::forward_prepare(std::uint32_t payload_length) {
+  if (payload_length >= p::max_frame_payload) {
+    const step after = co_await skip_command_with_error(
+        p::make_error(p::er::not_supported_yet, "weft: statements of 16 MiB or more cannot be prepared"));
+    co_return after;
+  }
+  const bool whole = co_await fill_client(p::frame_header_size + payload_length);
+  if (!whole) co_return step::stop;
+  std::string sql(p::as_chars(client_in_.readable().subspan(id_offset, payload_length - 1)));
+  auto error = co_await backend_.acquire();
+  if (error) {
+    const step after = co_await skip_command_with_error(*error);
+    co_return after;
+  }
+  tracker_.start(static_cast<std::uint8_t>(p::command::stmt_prepare), backend_.current().link.capabilities);
+  const step sent = co_await send_command_to_backend();
+  if (sent == step::stop) co_return step::stop;
+  // Swap the backend's statement id for weft's before the client sees the prepare-OK.
+  const bool have_head = co_await fill_backend(p::frame_header_size + 5);
+  if (!have_head) {
+    const step after = co_await backend_failed(make_error_code(boost::system::errc::connection_reset), false);
+    co_return after;
+  }
+  auto& held = backend_.current();
+  if (held.in.readable()[p::frame_header_size] == p::ok_header) {
+    const bool have_ok = co_await fill_backend(p::frame_header_size + 9);
+    if (!have_ok) co_return step::stop;
+    auto* ok = held.in.readable_data();
+    const auto backend_id = read_u32(ok + id_offset);
+    const auto params = static_cast<std::uint16_t>(ok[p::frame_header_size + 7] | ok[p::frame_header_size + 8] << 8);
+    if (auto old = held.statements.find(sql); old != held.statements.end()) {
+      // Same text prepared twice on this connection: keep the newest; the old one is closed
+      // by the connection reset at the end of the session that owns it.
+      held.statements.erase(old);
+    }
+    remember_prepared(held, sql, backend_id);
+    write_u32(ok + id_offset, statements_.add(client_statement{std::move(sql), params, {}}));
+  }
+  const step relayed = co_await relay_response();
+  if (relayed == step::stop) co_return step::stop;
+  apply_response_effects(static_cast<std::uint8_t>(p::command::stmt_prepare));
+  co_return step::next;
+}
+
+awaitable<command_forwarder::step> command_forwarder::forward_statement_command(std::uint8_t cmd,
+                                                                                std::uint32_t payload_length) {
+  const auto command = static_cast<p::command>(cmd);
+  const bool have_id = co_await fill_client(id_offset + 4);
+  if (!have_id || payload_length < 5) co_return step::stop;
+  const auto client_id = read_u32(client_in_.readable().data() + id_offset);
+  auto* statement = statements_.find(client_id);
+  if (command == p::command::stmt_close) {
+    statements_.remove(client_id);  // the backend copy stays cached for reuse; no response
+    const bool skipped = co_await skip_command();
+    co_return skipped ? step::next : step::stop;
+  }
+  if (!statement) {
+    const step after = co_await skip_command_with_error(p::make_error(
+        p::er::unknown_stmt_handler, "Unknown prepared statement handler (" + std::to_string(client_id) +
+                                         ") given to " + std::string(p::command_name(cmd))));
+    co_return after;
+  }
+  auto error = co_await backend_.acquire();
+  if (error) {
+    const step after = co_await skip_command_with_error(*error);
+    co_return after;
+  }
+  auto& held = backend_.current();
+  bool broken = false;
+  const auto backend_id = co_await ensure_prepared(held, statement->sql, broken);
+  if (!backend_id) {
+    if (broken) {
+      const step after = co_await backend_failed(make_error_code(boost::system::errc::connection_reset), false);
+      co_return after;
+    }
+    const step after = co_await skip_command_with_error(
+        p::make_error(p::er::backend_protocol, "weft: could not prepare the statement again on backend " +
+                                                   backend_.name()));
+    co_return after;
+  }
+  auto& on_backend = held.statements[statement->sql];
+  const bool single_frame = payload_length < p::max_frame_payload;
+  if (command == p::command::stmt_send_long_data) backend_.pin("long data for a statement");
+  if (command == p::command::stmt_execute && single_frame) {
+    const bool whole = co_await fill_client(p::frame_header_size + payload_length);
+    if (!whole) co_return step::stop;
+    const auto payload = client_in_.readable().subspan(p::frame_header_size, payload_length);
+    if (payload_length > execute_flags_offset && payload[execute_flags_offset] != 0) {
+      backend_.pin("cursor");
+    }
+    const auto flag_at = execute_bound_flag_offset(statement->params);
+    if (statement->params > 0 && payload_length > flag_at) {
+      if (payload[flag_at] == 1) {
+        const auto types = payload.subspan(flag_at + 1, std::min<std::size_t>(2u * statement->params,
+                                                                               payload.size() - flag_at - 1));
+        statement->param_types.assign(types.begin(), types.end());
+        on_backend.types_sent = true;
+      } else if (!on_backend.types_sent && !statement->param_types.empty()) {
+        // This server never saw the types: send a copy of the command that carries them.
+        auto with_types = execute_with_types(payload, statement->params, statement->param_types);
+        write_u32(with_types.data() + 1, *backend_id);
+        client_in_.consume(p::frame_header_size + payload_length);
+        on_backend.types_sent = true;
+        tracker_.start(cmd, held.link.capabilities);
+        const auto werr = co_await write_packet(*held.link.connection, with_types, 0);
+        if (werr) {
+          const step after = co_await backend_failed(werr, false);
+          co_return after;
+        }
+        const step relayed = co_await relay_response();
+        if (relayed == step::stop) co_return step::stop;
+        apply_response_effects(cmd);
+        co_return step::next;
+      }
+    }
+  }
+  write_u32(client_in_.readable_data() + id_offset, *backend_id);
+  tracker_.start(cmd, held.link.capabilities);
+  const step sent = co_await send_command_to_backend();
+  if (sent == step::stop) co_return step::stop;
+  if (!p::command_has_response(cmd)) co_return step::next;
+  const step relayed = co_await relay_response();
+  if (relayed == step::stop) co_return step::stop;
+  apply_response_effects(cmd);
+  co_return step::next;
+}
+
+}  // namespace weft::proxy

@@ -1,0 +1,58 @@
+// Prepared statements that outlive any one backend connection. The client sees weft's own
+// statement ids; each backend connection keeps the statements prepared on it by SQL text. When
+// a session executes on a connection that lacks the statement, weft prepares it there first
+// (and sends the parameter types the server has not seen yet), so a statement prepared once
+// works on any pooled connection.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "protocol/bytes.h"
+#include "proxy/asio.h"
+#include "proxy/backend_pool.h"
+
+namespace weft::proxy {
+
+struct client_statement {
+  std::string sql;
+  std::uint16_t params = 0;
+  protocol::bytes param_types;  // 2 bytes per parameter, from the last execute that sent them
+};
+
+class statement_registry {
+ public:
+  std::uint32_t add(client_statement statement);
+  client_statement* find(std::uint32_t client_id);
+  void remove(std::uint32_t client_id) { statements_.erase(client_id); }
+  void clear() { statements_.clear(); }
+  std::size_t size() const { return statements_.size(); }
+
+ private:
+  std::unordered_map<std::uint32_t, client_statement> statements_;
+  std::uint32_t next_id_ = 1;
+};
+
+// Most statements one backend connection keeps (well under max_prepared_stmt_count).
+inline constexpr std::size_t max_statements_per_connection = 256;
+
+// Makes sure `sql` is prepared on the connection; returns its backend id, or nullopt if the
+// server refused (the connection is still usable) or the connection broke (then `broken`).
+awaitable<std::optional<std::uint32_t>> ensure_prepared(pooled_backend& backend, const std::string& sql,
+                                                        bool& broken);
+
+// Records a statement the client's own COM_STMT_PREPARE created on this connection.
+void remember_prepared(pooled_backend& backend, const std::string& sql, std::uint32_t id);
+
+// Offsets in a COM_STMT_EXECUTE payload.
+inline constexpr std::size_t execute_flags_offset = 5;
+inline std::size_t execute_bound_flag_offset(std::uint16_t params) { return 10 + (params + 7) / 8; }
+
+// A copy of an execute payload with new_params_bound = 1 and the given types inserted, for a
+// connection whose server has not seen this statement's types.
+protocol::bytes execute_with_types(protocol::bytes_view payload, std::uint16_t params,
+                                   protocol::bytes_view types);
+
+}  // namespace weft::proxy
