@@ -75,7 +75,10 @@ void response_tracker::on_packet(const std::uint8_t* p, std::size_t n, std::uint
       break;
     case state::columns_eof:
       if (first == err_header) return on_error(p, n);
-      if (n >= 5) status_flags_ = static_cast<std::uint16_t>(p[3] | (p[4] << 8));
+      if (n >= 5) {
+        status_flags_ = static_cast<std::uint16_t>(p[3] | (p[4] << 8));
+        has_status_ = true;
+      }
       // A cursor was opened (COM_STMT_EXECUTE with a cursor flag): rows come via COM_STMT_FETCH.
       state_ = (status_flags_ & status::cursor_exists) ? state::done : state::rows;
       break;
@@ -170,6 +173,7 @@ void response_tracker::after_definitions(state finished) {
 
 void response_tracker::finish_result(std::uint16_t flags) {
   status_flags_ = flags;
+  has_status_ = true;
   const bool more = (flags & status::more_results_exists) &&
                     cmd_ != static_cast<std::uint8_t>(command::field_list);
   state_ = more ? state::first : state::done;

@@ -36,6 +36,8 @@ class response_tracker {
   bool failed() const { return error_code_ != 0; }
   std::uint16_t error_code() const { return error_code_; }
   std::uint16_t status_flags() const { return status_flags_; }
+  // False for responses that carry no status (a prepare-OK, COM_STATISTICS, an ERR).
+  bool has_status() const { return has_status_; }
   // Of the last OK/EOF seen: warnings (SHOW WARNINGS will ask for them) and the insert id.
   std::uint16_t warnings() const { return warnings_; }
   std::uint64_t last_insert_id() const { return last_insert_id_; }
@@ -79,6 +81,7 @@ class response_tracker {
   std::uint16_t status_flags_ = 0;
   std::uint16_t error_code_ = 0;
   std::uint16_t warnings_ = 0;
+  bool has_status_ = false;
   std::uint64_t last_insert_id_ = 0;
   std::uint64_t result_sets_ = 0;
   std::uint64_t rows_ = 0;

@@ -166,7 +166,8 @@ void command_forwarder::apply_response_effects(std::uint8_t cmd) {
   // LAST_INSERT_ID() lives on the connection that generated the id.
   if (tracker_.last_insert_id() != 0) backend_.pin("LAST_INSERT_ID");
   if (!tracker_.done()) backend_.pin("unfinished response");
-  backend_.after_response(tracker_.status_flags(), tracker_.warnings(), tracker_.failed());
+  if (tracker_.has_status()) last_status_ = tracker_.status_flags();
+  backend_.after_response(last_status_, tracker_.warnings(), tracker_.failed());
 }
 
 // Streams the client's command (one logical packet, any number of frames) to the backend.

@@ -70,6 +70,7 @@ class command_forwarder {
   protocol::response_tracker tracker_;
   std::string pending_schema_;  // of a COM_INIT_DB in flight
   statement_registry statements_;
+  std::uint16_t last_status_ = protocol::status::autocommit;  // of the last response that had one
   std::uint64_t commands_ = 0;
 };
 

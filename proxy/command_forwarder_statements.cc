@@ -138,6 +138,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
         on_backend.types_sent = true;
       } else if (!on_backend.types_sent && !statement->param_types.empty()) {
         // This server never saw the types: send a copy of the command that carries them.
+        spdlog::debug("event=statement_types_resent backend={} statement={}", backend_.name(), client_id);
         auto with_types = execute_with_types(payload, statement->params, statement->param_types);
         write_u32(with_types.data() + 1, *backend_id);
         client_in_.consume(p::frame_header_size + payload_length);

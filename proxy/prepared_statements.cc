@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "protocol/constants.h"
 #include "protocol/frame.h"
 #include "protocol/response_tracker.h"
@@ -90,6 +92,7 @@ awaitable<std::optional<std::uint32_t>> ensure_prepared(pooled_backend& backend,
     backend.in.consume(tracker.feed(data));
   }
   if (id) remember_prepared(backend, sql, *id);
+  spdlog::debug("event=statement_prepared_again backend={} ok={}", backend.key.server, id.has_value());
   co_return id;
 }
 

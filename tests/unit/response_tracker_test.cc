@@ -60,6 +60,13 @@ void expect_result(const response_tracker& t, const tracker_case& c) {
   EXPECT_EQ(t.error_code(), c.error_code);
   EXPECT_EQ(t.result_sets(), c.result_sets);
   EXPECT_EQ(t.rows(), c.rows);
+  // An ERR carries no status (an EOF before it may have); these never carry one.
+  const bool statusless = c.cmd == command::stmt_prepare || c.cmd == command::statistics;
+  if (c.error_code == 0) {
+    EXPECT_EQ(t.has_status(), !statusless);
+  } else if (c.result_sets == 0) {
+    EXPECT_FALSE(t.has_status());
+  }
   if (c.error_code == 0) {
     EXPECT_EQ(t.status_flags() & c.status_must_have, c.status_must_have);
     EXPECT_EQ(t.status_flags() & c.status_must_not_have, 0);
