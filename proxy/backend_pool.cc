@@ -20,14 +20,17 @@ backend_ptr backend_pool::take_idle(const pool_key& key) {
   if (it == servers_.end()) return nullptr;
   auto& state = it->second;
   const auto now = std::chrono::steady_clock::now();
-  for (auto c = state.idle.begin(); c != state.idle.end();) {
-    if ((*c)->key != key) {
-      ++c;
-      continue;
+  // Most recently used first: usually the connection this very session just gave back.
+  for (auto i = state.idle.size(); i-- > 0;) {
+    if (state.idle[i]->key != key) continue;
+    backend_ptr backend = std::move(state.idle[i]);
+    state.idle.erase(state.idle.begin() + static_cast<std::ptrdiff_t>(i));
+    const auto idle_for = now - backend->idle_since;
+    // A connection idle for under a second was fine a moment ago: skip the syscall of the
+    // liveness check on the hot path. Older ones are checked; expired ones are closed.
+    if (idle_for <= limits_.idle_timeout && (idle_for < std::chrono::seconds(1) || looks_alive(*backend))) {
+      return backend;
     }
-    backend_ptr backend = std::move(*c);
-    c = state.idle.erase(c);
-    if (now - backend->idle_since <= limits_.idle_timeout && looks_alive(*backend)) return backend;
     backend->link.connection->close();
     --state.open;
   }
@@ -40,8 +43,8 @@ bool backend_pool::reserve(const std::string& server) {
     // At the limit, an idle connection of another user/schema is worth less than a new one
     // for a session that is waiting now: close the least recently used.
     if (state.idle.empty()) return false;
-    state.idle.back()->link.connection->close();
-    state.idle.pop_back();
+    state.idle.front()->link.connection->close();
+    state.idle.erase(state.idle.begin());
     --state.open;
   }
   ++state.open;
@@ -70,7 +73,7 @@ void backend_pool::release(backend_ptr backend) {
     give_room(state);
     return;
   }
-  state.idle.push_front(std::move(backend));
+  state.idle.push_back(std::move(backend));
 }
 
 void backend_pool::discard(backend_ptr backend) {
@@ -102,11 +105,12 @@ awaitable<backend_pool::wait_result> backend_pool::wait(const pool_key& key,
 void backend_pool::sweep() {
   const auto now = std::chrono::steady_clock::now();
   for (auto& [server, state] : servers_) {
-    while (!state.idle.empty() && now - state.idle.back()->idle_since > limits_.idle_timeout) {
-      state.idle.back()->link.connection->close();
-      state.idle.pop_back();
-      --state.open;
+    std::size_t expired = 0;  // the oldest are at the front
+    while (expired < state.idle.size() && now - state.idle[expired]->idle_since > limits_.idle_timeout) {
+      state.idle[expired++]->link.connection->close();
     }
+    state.idle.erase(state.idle.begin(), state.idle.begin() + static_cast<std::ptrdiff_t>(expired));
+    state.open -= expired;
   }
 }
 

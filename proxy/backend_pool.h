@@ -7,7 +7,7 @@
 
 #include <chrono>
 #include <deque>
-#include <list>
+#include <vector>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -92,7 +92,7 @@ class backend_pool {
   };
   struct server_state {
     std::size_t open = 0;
-    std::list<backend_ptr> idle;  // most recently used at the front
+    std::vector<backend_ptr> idle;  // most recently used at the back
     std::deque<waiter*> waiters;
   };
   // Gives a closed connection's room to the first waiter; false when nobody waits.

@@ -31,6 +31,7 @@ class io_buffer {
     return storage_.data() + end_;
   }
   std::size_t spare_size() const { return storage_.size() - end_; }
+  std::size_t capacity() const { return storage_.size(); }
   void commit(std::size_t n) { end_ += n; }
 
  private:

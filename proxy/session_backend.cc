@@ -86,7 +86,8 @@ void session_backend::after_response(std::uint16_t status_flags, std::uint16_t w
 }
 
 void session_backend::release() {
-  current_->in = io_buffer(16 * 1024);  // drop a grown buffer; keep memory per idle connection flat
+  // A buffer grown by a big response goes; a normal one stays (no allocation per statement).
+  if (current_->in.capacity() > 64 * 1024) current_->in = io_buffer(16 * 1024);
   pool_.release(std::move(current_));
 }
 
