@@ -103,6 +103,9 @@ awaitable<backend_connect_result> connect_backend(const routing::server& server,
                                                std::move(packet->payload),
                                                handshake.greeting().connection_id, std::nullopt};
         result.connection->login.emplace(std::move(handshake));
+        if (result.connection->capabilities & protocol::cap::compress) {
+          result.connection->connection->enable_compression();  // from the first command on
+        }
         co_return result;
     }
   }

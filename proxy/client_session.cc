@@ -36,7 +36,7 @@ std::uint64_t proxy_capabilities() {
   // those, weft offers extended type info (JSON, INET6, UUID... in column definitions): it only
   // adds a field to column definitions, which weft forwards untouched. Metadata caching, bulk
   // execution and progress reports change response shapes and are not offered (yet).
-  return mariadb_extended_type_info | found_rows | long_flag | connect_with_db | ignore_space | protocol_41 |
+  return mariadb_extended_type_info | compress | found_rows | long_flag | connect_with_db | ignore_space | protocol_41 |
          interactive | ignore_sigpipe | transactions | secure_connection | multi_statements |
          multi_results | ps_multi_results | plugin_auth | connect_attrs | plugin_auth_lenenc_data |
          session_track | deprecate_eof;
@@ -168,6 +168,7 @@ awaitable<bool> client_session::open_backend(const p::server_handshake& handshak
   ok.status_flags = p::status::autocommit;
   const auto ok_error = co_await write_packet(client_, p::encode(ok, client_caps), seq);
   if (ok_error) co_return false;
+  if (client_caps & p::cap::compress) client_.enable_compression();
   if (!context_.settings.multiplexing) backend_.pin("multiplexing off");
   backend_.after_response(p::status::autocommit, 0, false);
   co_return true;

@@ -173,6 +173,7 @@ void command_forwarder::apply_response_effects(std::uint8_t cmd) {
 // Streams the client's command (one logical packet, any number of frames) to the backend.
 awaitable<command_forwarder::step> command_forwarder::send_command_to_backend() {
   auto& backend = *backend_.current().link.connection;
+  backend.start_command();
   p::packet_boundary boundary;
   for (;;) {
     const auto n = boundary.feed(client_in_.readable());

@@ -58,6 +58,7 @@ awaitable<std::optional<protocol::packet>> read_packet(stream& socket, io_buffer
 
 awaitable<error_code> write_packet(stream& socket, protocol::bytes_view payload,
                                    std::uint8_t sequence_id) {
+  if (sequence_id == 0) socket.start_command();  // weft as a client: a new command
   const auto frame = protocol::encode_packet(payload, sequence_id);
   const auto err = co_await socket.write_all(asio::buffer(frame));
   co_return err;

@@ -2,6 +2,10 @@
 
 #include <openssl/ssl.h>
 
+#include <cstring>
+
+#include "protocol/compression.h"
+
 #include <boost/asio/ssl/host_name_verification.hpp>
 
 namespace weft::proxy {
@@ -27,7 +31,12 @@ awaitable<error_code> stream::start_tls_client(asio::ssl::context& context, cons
   co_return ec;
 }
 
+// The plain paths are written out here, not delegated, so the hot path has no extra coroutine.
 awaitable<std::pair<error_code, std::size_t>> stream::read_some(asio::mutable_buffer buffer) {
+  if (compression_) {
+    auto result = co_await read_some_compressed(buffer);
+    co_return result;
+  }
   if (tls_) {
     auto [ec, n] = co_await tls_->async_read_some(buffer, use_nothrow);
     co_return std::pair{ec, n};
@@ -37,6 +46,54 @@ awaitable<std::pair<error_code, std::size_t>> stream::read_some(asio::mutable_bu
 }
 
 awaitable<error_code> stream::write_all(asio::const_buffer buffer) {
+  if (!compression_) {
+    if (tls_) {
+      auto [ec, n] = co_await asio::async_write(*tls_, buffer, use_nothrow);
+      (void)n;
+      co_return ec;
+    }
+    auto [ec, n] = co_await asio::async_write(socket_, buffer, use_nothrow);
+    (void)n;
+    co_return ec;
+  }
+  protocol::bytes frames;
+  protocol::compress_frames({static_cast<const std::uint8_t*>(buffer.data()), buffer.size()},
+                            compression_->next_seq, frames);
+  const auto ec = co_await write_all_raw(asio::buffer(frames));
+  co_return ec;
+}
+
+awaitable<std::pair<error_code, std::size_t>> stream::read_some_compressed(asio::mutable_buffer buffer) {
+  auto& c = *compression_;
+  while (c.plain_pos == c.plain.size()) {
+    c.plain.clear();
+    c.plain_pos = 0;
+    std::error_code perr;
+    const auto used = protocol::decompress_frames(c.raw, c.plain, c.next_seq, perr);
+    c.raw.erase(c.raw.begin(), c.raw.begin() + static_cast<std::ptrdiff_t>(used));
+    if (perr) co_return std::pair{make_error_code(boost::system::errc::bad_message), std::size_t{0}};
+    if (!c.plain.empty()) break;
+    std::uint8_t chunk[16 * 1024];
+    auto [ec, n] = co_await read_some_raw(asio::buffer(chunk));
+    if (ec) co_return std::pair{ec, std::size_t{0}};
+    c.raw.insert(c.raw.end(), chunk, chunk + n);
+  }
+  const auto n = std::min(buffer.size(), c.plain.size() - c.plain_pos);
+  std::memcpy(buffer.data(), c.plain.data() + c.plain_pos, n);
+  c.plain_pos += n;
+  co_return std::pair{error_code{}, n};
+}
+
+awaitable<std::pair<error_code, std::size_t>> stream::read_some_raw(asio::mutable_buffer buffer) {
+  if (tls_) {
+    auto [ec, n] = co_await tls_->async_read_some(buffer, use_nothrow);
+    co_return std::pair{ec, n};
+  }
+  auto [ec, n] = co_await socket_.async_read_some(buffer, use_nothrow);
+  co_return std::pair{ec, n};
+}
+
+awaitable<error_code> stream::write_all_raw(asio::const_buffer buffer) {
   if (tls_) {
     auto [ec, n] = co_await asio::async_write(*tls_, buffer, use_nothrow);
     (void)n;

@@ -11,6 +11,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 
+#include "protocol/bytes.h"
 #include "proxy/asio.h"
 
 namespace weft::proxy {
@@ -28,13 +29,32 @@ class stream {
   awaitable<std::pair<error_code, std::size_t>> read_some(asio::mutable_buffer buffer);
   awaitable<error_code> write_all(asio::const_buffer buffer);
 
+  // The compressed protocol, from the first command on (the login stays uncompressed).
+  void enable_compression() { compression_ = std::make_unique<compression_state>(); }
+  bool is_compressed() const { return compression_ != nullptr; }
+  // Weft as a client: each command starts a new compressed sequence.
+  void start_command() {
+    if (compression_) compression_->next_seq = 0;
+  }
+
   bool is_tls() const { return tls_ != nullptr; }
   std::string tls_version() const;
   tcp::socket& socket() { return tls_ ? tls_->next_layer() : socket_; }
   void close();
 
  private:
+  struct compression_state {
+    protocol::bytes raw;     // compressed bytes received, not yet a whole frame
+    protocol::bytes plain;   // decompressed bytes not yet handed out
+    std::size_t plain_pos = 0;
+    std::uint8_t next_seq = 0;
+  };
+  awaitable<std::pair<error_code, std::size_t>> read_some_raw(asio::mutable_buffer buffer);
+  awaitable<error_code> write_all_raw(asio::const_buffer buffer);
+  awaitable<std::pair<error_code, std::size_t>> read_some_compressed(asio::mutable_buffer buffer);
+
   tcp::socket socket_;  // moved into tls_ on upgrade
+  std::unique_ptr<compression_state> compression_;
   std::unique_ptr<asio::ssl::stream<tcp::socket>> tls_;
 };
 

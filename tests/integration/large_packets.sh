@@ -17,6 +17,12 @@ for q in "$q2" "$q3"; do
   [ "$d" = "$w" ] || fail "result differs through weft for: ${q:0:60}"
 done
 [ "$(via_weft "${big[@]}" -e "$q1" | cut -f2)" = 20971520 ] || fail "20 MiB value length"
+# The same through the compressed protocol (both legs compressed), a 16 MiB+ value included.
+for q in "$q2" "$q3"; do
+  d="$(direct "${big[@]}" -C --quick -e "$q" | md5sum)"
+  w="$(via_weft "${big[@]}" -C --quick -e "$q" | md5sum)"
+  [ "$d" = "$w" ] || fail "compressed result differs through weft for: ${q:0:60}"
+done
 
 # Client -> server: a 20 MiB statement (multi-frame COM_QUERY) arrives intact.
 direct -e "drop table if exists weft_test.big; create table weft_test.big (id int primary key, v longtext)"
