@@ -15,25 +15,36 @@ bool backend_pool::looks_alive(pooled_backend& backend) {
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
-backend_ptr backend_pool::take_idle(const pool_key& key) {
+backend_ptr backend_pool::take_idle(const pool_key& key, const void* requester, bool allow_steal) {
   auto it = servers_.find(key.server);
   if (it == servers_.end()) return nullptr;
   auto& state = it->second;
   const auto now = std::chrono::steady_clock::now();
   // Most recently used first: usually the connection this very session just gave back.
+  std::size_t pick = state.idle.size();
   for (auto i = state.idle.size(); i-- > 0;) {
-    if (state.idle[i]->key != key) continue;
-    backend_ptr backend = std::move(state.idle[i]);
-    state.idle.erase(state.idle.begin() + static_cast<std::ptrdiff_t>(i));
-    const auto idle_for = now - backend->idle_since;
-    // A connection idle for under a second was fine a moment ago: skip the syscall of the
-    // liveness check on the hot path. Older ones are checked; expired ones are closed.
-    if (idle_for <= limits_.idle_timeout && (idle_for < std::chrono::seconds(1) || looks_alive(*backend))) {
-      return backend;
+    const auto& candidate = *state.idle[i];
+    if (candidate.key != key) continue;
+    if (candidate.soft_owner == requester) {
+      pick = i;
+      break;
     }
-    backend->link.connection->close();
-    --state.open;
+    const bool usable = candidate.soft_owner == nullptr || allow_steal;
+    if (usable && (pick == state.idle.size() || state.idle[pick]->soft_owner != nullptr)) pick = i;
   }
+  if (pick == state.idle.size()) return nullptr;
+  backend_ptr backend = std::move(state.idle[pick]);
+  state.idle.erase(state.idle.begin() + static_cast<std::ptrdiff_t>(pick));
+  backend->soft_owner = nullptr;
+  const auto idle_for = now - backend->idle_since;
+  // A connection idle for under a second was fine a moment ago: skip the syscall of the
+  // liveness check on the hot path. Older ones are checked; expired or dead ones are closed
+  // (the caller then opens a new one).
+  if (idle_for <= limits_.idle_timeout && (idle_for < std::chrono::seconds(1) || looks_alive(*backend))) {
+    return backend;
+  }
+  backend->link.connection->close();
+  --state.open;
   return nullptr;
 }
 
@@ -56,12 +67,22 @@ void backend_pool::cancel_reservation(const std::string& server) {
   if (!give_room(state)) --state.open;
 }
 
-void backend_pool::release(backend_ptr backend) {
+void backend_pool::disown(const void* owner) {
+  for (auto& [server, state] : servers_) {
+    for (auto& backend : state.idle) {
+      if (backend->soft_owner == owner) backend->soft_owner = nullptr;
+    }
+  }
+}
+
+void backend_pool::release(backend_ptr backend, const void* owner) {
   auto& state = servers_[backend->key.server];
   backend->idle_since = std::chrono::steady_clock::now();
+  backend->soft_owner = owner;
   for (auto it = state.waiters.begin(); it != state.waiters.end(); ++it) {
     waiter* w = *it;
     if (*w->key != backend->key) continue;
+    backend->soft_owner = nullptr;  // someone waiting needs it more than its warnings
     w->result = {wait_result::handed, std::move(backend)};
     state.waiters.erase(it);
     w->timer->cancel();

@@ -42,6 +42,9 @@ struct pooled_backend {
   std::chrono::steady_clock::time_point idle_since;
   std::unordered_map<std::string, backend_statement> statements;  // by SQL text
   std::uint64_t statement_clock = 0;
+  // Set while idle for a session that would like it back (its warnings are readable there);
+  // others take it only when no other connection can be had.
+  const void* soft_owner = nullptr;
 };
 using backend_ptr = std::unique_ptr<pooled_backend>;
 
@@ -60,13 +63,18 @@ class backend_pool {
  public:
   explicit backend_pool(pool_limits limits) : limits_(limits) {}
 
-  // An idle connection with this key that still looks alive, or null.
-  backend_ptr take_idle(const pool_key& key);
+  // An idle connection with this key that still looks alive, or null: the requester's own
+  // (soft-owned) one first, then a free one; one soft-owned by another session only if
+  // allow_steal (when the limit allows no new connection).
+  backend_ptr take_idle(const pool_key& key, const void* requester, bool allow_steal);
   // Claims room for one new connection to server; false at the limit (after evicting an idle
   // connection of another key, if there was one).
   bool reserve(const std::string& server);
   void cancel_reservation(const std::string& server);  // the connection could not be opened
-  void release(backend_ptr backend);  // to the first waiter that can use it, else idle
+  // To the first waiter that can use it, else idle (soft-owned by `owner` when given).
+  void release(backend_ptr backend, const void* owner = nullptr);
+  // A session ends: its soft-owned idle connections become ordinary idle ones.
+  void disown(const void* owner);
   void discard(backend_ptr backend);  // closes it; its room goes to the first waiter
 
   // Waiting, first come first served: a released connection with the waiter's key is handed

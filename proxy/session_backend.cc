@@ -11,6 +11,7 @@ namespace p = protocol;
 
 session_backend::~session_backend() {
   if (current_) pool_.discard(std::move(current_));  // finish() was not reached: do not reuse
+  pool_.disown(this);
 }
 
 void session_backend::set_identity(const routing::server& server, p::backend_login login) {
@@ -21,9 +22,12 @@ void session_backend::set_identity(const routing::server& server, p::backend_log
 
 awaitable<std::optional<p::err_packet>> session_backend::acquire() {
   if (current_) co_return std::nullopt;
-  current_ = pool_.take_idle(key_);
+  current_ = pool_.take_idle(key_, this, false);
   if (current_) co_return std::nullopt;
   if (!pool_.reserve(key_.server)) {
+    // At the limit, a connection kept only for another session's warnings is fair game.
+    current_ = pool_.take_idle(key_, this, true);
+    if (current_) co_return std::nullopt;
     // At the limit: queue, first come first served, for a connection or for room for one.
     auto waited = co_await pool_.wait(key_, std::chrono::steady_clock::now() + settings_.pool_wait_timeout);
     if (waited.what == backend_pool::wait_result::handed) {
@@ -79,16 +83,18 @@ void session_backend::after_response(std::uint16_t status_flags, std::uint16_t w
   const bool in_transaction = status_flags & p::status::in_trans;
   const bool autocommit = status_flags & p::status::autocommit;
   const bool cursor = status_flags & p::status::cursor_exists;
-  // Warnings and errors stay readable by the next SHOW WARNINGS on this connection.
-  const bool hold = pinned_ || in_transaction || !autocommit || cursor || warnings > 0 || failed ||
-                    !settings_.multiplexing;
-  if (!hold) release();
+  const bool hold = pinned_ || in_transaction || !autocommit || cursor || !settings_.multiplexing;
+  if (hold) return;
+  // Warnings and errors stay readable by a following SHOW WARNINGS: the connection goes back
+  // marked as this session's, which others take only when nothing else is left (an idle client
+  // must never starve the pool).
+  release(warnings > 0 || failed ? this : nullptr);
 }
 
-void session_backend::release() {
+void session_backend::release(const void* soft_owner) {
   // A buffer grown by a big response goes; a normal one stays (no allocation per statement).
   if (current_->in.capacity() > 64 * 1024) current_->in = io_buffer(16 * 1024);
-  pool_.release(std::move(current_));
+  pool_.release(std::move(current_), soft_owner);
 }
 
 void session_backend::drop() {
@@ -111,7 +117,7 @@ awaitable<void> session_backend::finish() {
   }
   pinned_ = false;
   current_->statements.clear();  // the reset closed them on the server
-  release();
+  release(nullptr);
 }
 
 }  // namespace weft::proxy

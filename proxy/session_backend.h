@@ -42,8 +42,8 @@ class session_backend {
   void user_changed(protocol::backend_login login);
 
   // After a command's response: keeps the connection when the session state needs it
-  // (transaction open, autocommit off, warnings or an error the next SHOW WARNINGS may ask
-  // about, pinned), otherwise returns it to the pool.
+  // (transaction open, autocommit off, pinned), otherwise returns it to the pool — marked as
+  // this session's when it holds warnings or an error the next SHOW WARNINGS may ask about.
   void after_response(std::uint16_t status_flags, std::uint16_t warnings, bool failed);
   // The connection broke: close it, never reuse it.
   void drop();
@@ -52,7 +52,7 @@ class session_backend {
 
  private:
   awaitable<std::optional<protocol::err_packet>> open_new();
-  void release();
+  void release(const void* soft_owner);
 
   backend_pool& pool_;
   const proxy_settings& settings_;

@@ -80,13 +80,19 @@ awaitable<void> worker::accept_loop() {
   }
 }
 
-// Closes idle connections past the idle timeout, once a second; no per-query timers.
+// Closes idle connections past the idle timeout, once a second; no per-query timers. Every
+// 10 s it logs client sessions against backend connections (until the admin port shows them).
 awaitable<void> worker::sweep_pool() {
   asio::steady_timer timer(io_);
-  while (!stopping_) {
+  for (unsigned tick = 1; !stopping_; ++tick) {
     timer.expires_after(std::chrono::seconds(1));
     co_await timer.async_wait(use_nothrow);
     pool_.sweep();
+    if (tick % 10 == 0 && !sessions_.empty()) {
+      const auto stats = pool_.stats();
+      spdlog::info("event=pool_stats worker={} client_sessions={} backend_connections={} idle={} waiting={}",
+                   index_, sessions_.size(), stats.open, stats.idle, stats.waiting);
+    }
   }
   pool_.clear();
 }

@@ -101,6 +101,27 @@ for i in 1 2 3; do grep -qx "held$i" "$WORK/h$i.out" || fail "holder $i: $(cat "
 # ...and once they are done, the pool serves again.
 [ "$(via_weft -e 'select 2')" = 2 ] || fail "pool did not recover"
 
+# 6. Clients that got an error and then sit idle keep their connection only softly (for a
+#    following SHOW WARNINGS): they must not starve the pool.
+/usr/bin/python3 - "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD" "$REPO/tests/integration" <<'PY' || fail "idle clients after errors starved the pool"
+import sys, time
+sys.path.insert(0, sys.argv[4])
+from wire_client import Conn, parse_err
+port, user, pw = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+idle = []
+for _ in range(3):  # as many as the pool allows, each ending on an error, then idle
+    c = Conn(port); c.login(user, pw)
+    c.query('select * from weft_test.no_such_table'); _, e = c.read_packet()
+    assert parse_err(e)[0] == 1146, e
+    idle.append(c)
+start = time.time()
+c = Conn(port); c.login(user, pw); c.query('select 41 + 1')
+_, first = c.read_packet()
+assert first[:1] != b'\xff', parse_err(first)
+print(f'a fourth client got a connection after {time.time() - start:.2f} s')
+sys.exit(0 if time.time() - start < 1.0 else 1)
+PY
+
 via_weft -e "drop table weft_test.mx"
 weft_alive || fail "weft died"
 pass

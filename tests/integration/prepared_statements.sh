@@ -83,10 +83,15 @@ grep -q "event=statement_prepared_again backend=127.0.0.1:23306 ok=true" "$WORK/
   fail "the statement was never prepared on a second connection: the test did not test"
 grep -q "event=statement_types_resent" "$WORK/weft.log" || fail "parameter types were never re-sent"
 
-# sysbench with server-side prepared statements (ps-mode auto), 16 threads over 2 connections.
-out="$(sysbench oltp_read_only --mysql-host=127.0.0.1 --mysql-port="$WEFT_PORT" --mysql-user="$APP_USER" \
-  --mysql-password="$APP_PASSWORD" --mysql-db=sbtest --tables=1 --table-size=1000 --threads=16 \
-  --time=3 --db-ps-mode=auto --mysql-ssl=off --rand-type=uniform --report-interval=0 run 2>&1)" || true
+# sysbench with server-side prepared statements (ps-mode auto), 16 threads over 2 connections,
+# on a table of its own prepared directly.
+sb() { sysbench oltp_read_only --mysql-user="$APP_USER" --mysql-password="$APP_PASSWORD" --mysql-db=sbtest_ps \
+  --tables=1 --table-size=1000 --mysql-ssl=off --mysql-host=127.0.0.1 "$@"; }
+direct -e "drop database if exists sbtest_ps; create database sbtest_ps"
+sb --mysql-port="$PRIMARY_PORT" prepare > "$WORK/prepare.log" 2>&1 || fail "sysbench prepare: $(tail -3 "$WORK/prepare.log")"
+out="$(sb --mysql-port="$WEFT_PORT" --threads=16 --time=3 --db-ps-mode=auto --rand-type=uniform \
+  --report-interval=0 run 2>&1)" || true
+direct -e "drop database sbtest_ps"
 echo "$out" | grep -qE 'FATAL|ALERT' && fail "sysbench errors: $(echo "$out" | grep -E 'FATAL|ALERT' | head -3)"
 echo "$out" | grep -qE '^[[:space:]]+ignored errors:[[:space:]]+0 ' || fail "sysbench ignored errors: $out"
 echo "$out" | grep -qE '^[[:space:]]+queries:[[:space:]]+[1-9]' || fail "sysbench ran no queries: $out"
