@@ -17,6 +17,30 @@ result<T> done(const byte_reader& r, T&& value) {
   return std::move(value);
 }
 
+using attribute_list = std::vector<std::pair<std::string, std::string>>;
+
+// Connection attributes: a length-encoded block of length-encoded key/value strings.
+void encode_attributes(const attribute_list& attributes, byte_writer& w) {
+  bytes block;
+  byte_writer bw(block);
+  for (const auto& [k, v] : attributes) {
+    bw.lenenc_string(k);
+    bw.lenenc_string(v);
+  }
+  w.lenenc_int(block.size());
+  w.raw(block);
+}
+
+bool decode_attributes(byte_reader& r, attribute_list& out) {
+  byte_reader block(as_bytes(r.fixed_string(r.lenenc_int())));
+  while (r.ok() && block.ok() && !block.at_end()) {
+    std::string key(block.lenenc_string());
+    std::string value(block.lenenc_string());
+    out.emplace_back(std::move(key), std::move(value));
+  }
+  return block.ok();
+}
+
 }  // namespace
 
 // --- handshake v10 -------------------------------------------------------------------------
@@ -104,16 +128,7 @@ bytes encode(const handshake_response41& m) {
   }
   if (caps & cap::connect_with_db) w.null_string(m.database);
   if (caps & cap::plugin_auth) w.null_string(m.auth_plugin_name);
-  if (caps & cap::connect_attrs) {
-    bytes attrs;
-    byte_writer aw(attrs);
-    for (const auto& [k, v] : m.attributes) {
-      aw.lenenc_string(k);
-      aw.lenenc_string(v);
-    }
-    w.lenenc_int(attrs.size());
-    w.raw(attrs);
-  }
+  if (caps & cap::connect_attrs) encode_attributes(m.attributes, w);
   return out;
 }
 
@@ -147,14 +162,8 @@ result<handshake_response41> decode_handshake_response41(bytes_view payload) {
   // Trailing fields are optional in practice: servers accept a response that stops early.
   if ((caps & cap::connect_with_db) && !r.at_end()) m.database = r.null_string();
   if ((caps & cap::plugin_auth) && !r.at_end()) m.auth_plugin_name = r.null_string();
-  if ((caps & cap::connect_attrs) && !r.at_end()) {
-    byte_reader attrs(as_bytes(r.fixed_string(r.lenenc_int())));
-    while (r.ok() && attrs.ok() && !attrs.at_end()) {
-      std::string key(attrs.lenenc_string());
-      std::string value(attrs.lenenc_string());
-      m.attributes.emplace_back(std::move(key), std::move(value));
-    }
-    if (!attrs.ok()) return fail(errc::malformed);
+  if ((caps & cap::connect_attrs) && !r.at_end() && !decode_attributes(r, m.attributes)) {
+    return fail(errc::malformed);
   }
   return done(r, std::move(m));
 }
@@ -175,16 +184,7 @@ bytes encode_com_change_user(const handshake_response41& m, std::uint64_t caps) 
   w.null_string(m.database);
   w.u16(m.charset);
   if (caps & cap::plugin_auth) w.null_string(m.auth_plugin_name);
-  if (caps & cap::connect_attrs) {
-    bytes attrs;
-    byte_writer aw(attrs);
-    for (const auto& [k, v] : m.attributes) {
-      aw.lenenc_string(k);
-      aw.lenenc_string(v);
-    }
-    w.lenenc_int(attrs.size());
-    w.raw(attrs);
-  }
+  if (caps & cap::connect_attrs) encode_attributes(m.attributes, w);
   return out;
 }
 
@@ -201,14 +201,8 @@ result<handshake_response41> decode_com_change_user(bytes_view payload, std::uin
   // The rest is optional: charset, plugin name, attributes.
   if (r.remaining() >= 2) m.charset = static_cast<std::uint8_t>(r.u16());
   if ((caps & cap::plugin_auth) && !r.at_end()) m.auth_plugin_name = r.null_string();
-  if ((caps & cap::connect_attrs) && !r.at_end()) {
-    byte_reader attrs(as_bytes(r.fixed_string(r.lenenc_int())));
-    while (r.ok() && attrs.ok() && !attrs.at_end()) {
-      std::string key(attrs.lenenc_string());
-      std::string value(attrs.lenenc_string());
-      m.attributes.emplace_back(std::move(key), std::move(value));
-    }
-    if (!attrs.ok()) return fail(errc::malformed);
+  if ((caps & cap::connect_attrs) && !r.at_end() && !decode_attributes(r, m.attributes)) {
+    return fail(errc::malformed);
   }
   return done(r, std::move(m));
 }
