@@ -1,5 +1,8 @@
 #include "admin/config_loader.h"
 
+#include "protocol/caching_sha2.h"
+#include "protocol/constants.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -96,7 +99,8 @@ class config_reader {
 
   void read_proxy(const toml::table& t) {
     check_keys(t, {"listen", "workers", "max_allowed_packet", "connect_timeout_ms",
-                   "handshake_timeout_ms", "server_version", "tls_cert", "tls_key", "local_infile"});
+                   "handshake_timeout_ms", "server_version", "tls_cert", "tls_key", "local_infile",
+                   "auth_plugin"});
     auto& p = config.proxy;
     if (auto listen = string_at(t, "listen", false)) {
       if (auto ep = routing::parse_endpoint(*listen)) {
@@ -114,6 +118,13 @@ class config_reader {
       p.handshake_timeout = std::chrono::milliseconds(*v);
     }
     if (auto v = string_at(t, "server_version", false)) p.server_version = *v;
+    if (auto v = string_at(t, "auth_plugin", false)) {
+      if (*v != protocol::native_password_plugin && *v != protocol::caching_sha2_plugin) {
+        error(t.get("auth_plugin")->source(), "'auth_plugin' must be \"mysql_native_password\" or \"caching_sha2_password\"");
+      } else {
+        p.auth_plugin = *v;
+      }
+    }
     if (const auto* node = t.get("local_infile")) {
       if (!node->is_boolean()) return error(node->source(), "'local_infile' must be true or false");
       p.local_infile = node->as_boolean()->get();

@@ -1,10 +1,20 @@
 #include "protocol/server_handshake.h"
 
+#include <openssl/crypto.h>
+
 namespace weft::protocol {
 
+namespace {
+// caching_sha2_password's AuthMoreData statuses.
+constexpr std::uint8_t more_data = 0x01;
+constexpr std::uint8_t fast_auth_success = 0x03;
+constexpr std::uint8_t perform_full_authentication = 0x04;
+constexpr std::uint8_t request_public_key = 0x02;
+}  // namespace
+
 server_handshake::server_handshake(server_greeting_settings settings, user_lookup lookup,
-                                   bytes scramble)
-    : settings_(std::move(settings)), lookup_(std::move(lookup)), scramble_(std::move(scramble)) {}
+                                   bytes scramble, sha2_support sha2)
+    : settings_(std::move(settings)), lookup_(std::move(lookup)), scramble_(std::move(scramble)), sha2_(sha2) {}
 
 bytes server_handshake::greeting() const {
   handshake_v10 g;
@@ -14,7 +24,7 @@ bytes server_handshake::greeting() const {
   g.capabilities = settings_.capabilities;
   g.charset = settings_.charset;
   g.status_flags = settings_.status_flags;
-  g.auth_plugin_name = std::string(native_password_plugin);
+  g.auth_plugin_name = settings_.auth_plugin;
   return encode(g);
 }
 
@@ -26,6 +36,14 @@ server_handshake::action server_handshake::on_client_packet(bytes_view payload,
       return on_response(payload);
     case state::await_switch_response:
       return verify(payload);
+    case state::await_sha2_full_auth:
+      return sha2_full_auth(payload);
+    case state::await_sha2_rsa: {
+      auto password = sha2_.rsa ? sha2_.rsa->decrypt_password(payload, scramble_) : std::nullopt;
+      if (!password) return reject_with(er::access_denied, "Access denied for user '" + response_.username +
+                                                               "'@'" + settings_.client_host + "' (using password: YES)");
+      return verify_clear_password(*password);
+    }
     case state::finished:
       break;
   }
@@ -57,6 +75,9 @@ server_handshake::action server_handshake::on_change_user(handshake_response41 r
 server_handshake::action server_handshake::start_auth(handshake_response41 response) {
   response_ = std::move(response);
   const auto& plugin = response_.auth_plugin_name;
+  if (plugin == caching_sha2_plugin && sha2_.cache && (response_.capabilities & cap::plugin_auth)) {
+    return sha2_start(response_.auth_response);
+  }
   const bool native = plugin.empty() || plugin == native_password_plugin;
   if (native || !(response_.capabilities & cap::plugin_auth)) return verify(response_.auth_response);
   // The client offered another plugin (caching_sha2_password, client_ed25519, ...): ask it to
@@ -80,9 +101,70 @@ server_handshake::action server_handshake::verify(bytes_view token) {
                                               settings_.client_host + "' (using password: " +
                                               (token.empty() ? "NO" : "YES") + ")");
   }
-  stage1_ = *stage1;
-  empty_password_ = credentials->password.empty_password;
-  return {action::authenticated, {}, next_seq_};
+  return authenticated_with(*stage1, credentials->password.empty_password, {});
+}
+
+server_handshake::action server_handshake::authenticated_with(const sha1_digest& stage1, bool empty_password,
+                                                              bytes first_packet) {
+  state_ = state::finished;
+  stage1_ = stage1;
+  empty_password_ = empty_password;
+  const auto seq = next_seq_;
+  if (!first_packet.empty()) ++next_seq_;  // the OK follows that packet
+  return {action::authenticated, std::move(first_packet), seq};
+}
+
+server_handshake::action server_handshake::sha2_start(bytes_view token) {
+  const auto& user = response_.username;
+  auto credentials = lookup_(user);
+  auto denied = [&] {
+    return reject_with(er::access_denied, "Access denied for user '" + user + "'@'" + settings_.client_host +
+                                              "' (using password: " + (token.empty() ? "NO" : "YES") + ")");
+  };
+  if (!credentials || (credentials->require_tls && !tls_)) return denied();
+  if (token.empty()) {
+    if (!credentials->password.empty_password) return denied();
+    return authenticated_with(sha1_digest{}, true, {});
+  }
+  if (auto cached = sha2_.cache->find(user)) {
+    if (!verify_caching_sha2_token(cached->double_hash, token, scramble_)) return denied();
+    auth_method_ = "sha2_fast";
+    return authenticated_with(cached->stage1, false, bytes{more_data, fast_auth_success});
+  }
+  // Nothing cached: the client must send the password itself (over TLS, or RSA-encrypted).
+  state_ = state::await_sha2_full_auth;
+  return {action::write_and_read, bytes{more_data, perform_full_authentication}, next_seq_++};
+}
+
+server_handshake::action server_handshake::sha2_full_auth(bytes_view payload) {
+  if (tls_) {
+    std::string password(as_chars(payload));
+    if (!password.empty() && password.back() == '\0') password.pop_back();
+    return verify_clear_password(password);
+  }
+  if (payload.size() == 1 && payload[0] == request_public_key && sha2_.rsa) {
+    state_ = state::await_sha2_rsa;
+    bytes key{more_data};
+    byte_writer(key).raw(sha2_.rsa->public_pem());
+    return {action::write_and_read, std::move(key), next_seq_++};
+  }
+  return reject_with(er::access_denied, "Access denied for user '" + response_.username + "'@'" +
+                                            settings_.client_host + "' (using password: YES)");
+}
+
+server_handshake::action server_handshake::verify_clear_password(std::string_view password) {
+  const auto& user = response_.username;
+  auto credentials = lookup_(user);
+  const auto given = native_password_hash::from_password(password);
+  const bool match = credentials && given.empty_password == credentials->password.empty_password &&
+                     CRYPTO_memcmp(given.stage2.data(), credentials->password.stage2.data(), given.stage2.size()) == 0;
+  if (!match || (credentials->require_tls && !tls_)) {
+    return reject_with(er::access_denied, "Access denied for user '" + user + "'@'" + settings_.client_host +
+                                              "' (using password: YES)");
+  }
+  sha2_.cache->store(user, sha2_entry_for(password));
+  auth_method_ = tls_ ? "sha2_full_tls" : "sha2_full_rsa";
+  return authenticated_with(sha1(as_bytes(password)), password.empty(), {});
 }
 
 server_handshake::action server_handshake::reject_with(error_spec spec, std::string message) {

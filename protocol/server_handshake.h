@@ -8,6 +8,7 @@
 #include <string>
 
 #include "protocol/auth.h"
+#include "protocol/caching_sha2.h"
 #include "protocol/messages.h"
 
 namespace weft::protocol {
@@ -19,6 +20,13 @@ struct server_greeting_settings {
   std::uint8_t charset = charset_utf8mb4_general_ci;
   std::uint16_t status_flags = status::autocommit;
   std::string client_host;  // named in "Access denied for user 'u'@'host'"
+  std::string auth_plugin = std::string(native_password_plugin);  // offered in the greeting
+};
+
+// What caching_sha2_password needs; without it, clients are switched to mysql_native_password.
+struct sha2_support {
+  sha2_cache* cache = nullptr;
+  const rsa_key* rsa = nullptr;  // for full authentication without TLS
 };
 
 struct user_credentials {
@@ -34,11 +42,14 @@ class server_handshake {
   struct action {
     // start_tls: the client sent an SSLRequest; do the TLS handshake, then keep reading.
     enum kind { write_and_read, start_tls, authenticated, reject } what;
-    bytes payload;           // AuthSwitchRequest or ERR; empty when authenticated
+    // AuthSwitchRequest, AuthMoreData or ERR; for authenticated, a packet to write before the
+    // final OK (caching_sha2's "fast auth success"), or empty.
+    bytes payload;
     std::uint8_t sequence_id = 0;
   };
 
-  server_handshake(server_greeting_settings settings, user_lookup lookup, bytes scramble);
+  server_handshake(server_greeting_settings settings, user_lookup lookup, bytes scramble,
+                   sha2_support sha2 = {});
 
   // The first packet to send (sequence id 0).
   bytes greeting() const;
@@ -54,6 +65,8 @@ class server_handshake {
   const sha1_digest& stage1() const { return stage1_; }
   bool empty_password() const { return empty_password_; }
   bool tls() const { return tls_; }
+  // How the client proved itself: native, sha2_fast, sha2_full_tls or sha2_full_rsa.
+  std::string_view auth_method() const { return auth_method_; }
   // Sequence id for the OK (or ERR) weft sends to finish the connection phase.
   std::uint8_t next_sequence_id() const { return next_seq_; }
 
@@ -61,16 +74,28 @@ class server_handshake {
   action on_response(bytes_view payload);
   action start_auth(handshake_response41 response);
   action verify(bytes_view token);
+  action sha2_start(bytes_view token);
+  action sha2_full_auth(bytes_view payload);
+  action verify_clear_password(std::string_view password);
+  action authenticated_with(const sha1_digest& stage1, bool empty_password, bytes first_packet);
   action reject_with(error_spec spec, std::string message);
 
-  enum class state { await_response, await_switch_response, finished } state_ = state::await_response;
+  enum class state {
+    await_response,
+    await_switch_response,
+    await_sha2_full_auth,  // after "perform full authentication": a password (TLS) or 0x02
+    await_sha2_rsa,        // after sending the public key: the encrypted password
+    finished,
+  } state_ = state::await_response;
   server_greeting_settings settings_;
   user_lookup lookup_;
   bytes scramble_;
+  sha2_support sha2_;
   handshake_response41 response_;
   sha1_digest stage1_{};
   bool empty_password_ = false;
   bool tls_ = false;
+  std::string_view auth_method_ = "native";
   std::uint8_t next_seq_ = 1;
 };
 

@@ -59,8 +59,8 @@ awaitable<void> client_session::run() {
   if (!authenticated) co_return;
   const bool opened = co_await open_backend(*auth_);
   if (!opened) co_return;
-  spdlog::info("event=session_open id={} user={} client={} tls={} backend={}", context_.connection_id,
-               user_, peer_, client_.is_tls() ? client_.tls_version() : "off", backend_.name());
+  spdlog::info("event=session_open id={} user={} client={} tls={} auth={} backend={}", context_.connection_id,
+               user_, peer_, client_.is_tls() ? client_.tls_version() : "off", auth_->auth_method(), backend_.name());
   command_forwarder forwarder(client_, client_in_, backend_, auth_->negotiated_capabilities(),
                               {context_.settings.max_allowed_packet}, session_auth{*auth_, user_});
   co_await forwarder.run();
@@ -76,7 +76,8 @@ awaitable<bool> client_session::authenticate() {
   const auto caps = proxy_capabilities() | (context_.tls.client ? p::cap::ssl : 0) |
                     (context_.settings.local_infile ? p::cap::local_files : 0);
   p::server_greeting_settings greeting{context_.settings.server_version, context_.connection_id, caps,
-                                       p::charset_utf8mb4_general_ci, p::status::autocommit, peer_};
+                                       p::charset_utf8mb4_general_ci, p::status::autocommit, peer_,
+                                       context_.settings.auth_plugin};
   auto& handshake = auth_.emplace(
       greeting,
       [&users](std::string_view name) -> std::optional<p::user_credentials> {
@@ -84,7 +85,7 @@ awaitable<bool> client_session::authenticate() {
         if (it == users.end()) return std::nullopt;
         return p::user_credentials{it->second.password, it->second.require_tls};
       },
-      p::make_scramble());
+      p::make_scramble(), p::sha2_support{context_.tls.sha2_cache.get(), context_.tls.rsa.get()});
   const auto greeting_error = co_await write_packet(client_, handshake.greeting(), 0);
   if (greeting_error) co_return false;
   for (;;) {
@@ -113,6 +114,10 @@ awaitable<bool> client_session::authenticate() {
     }
     if (step.what == p::server_handshake::action::authenticated) {
       user_ = handshake.client().username;
+      if (!step.payload.empty()) {  // caching_sha2's "fast auth success" before the OK
+        const auto werr = co_await write_packet(client_, step.payload, step.sequence_id);
+        if (werr) co_return false;
+      }
       co_return true;
     }
     const bool rejected = step.what == p::server_handshake::action::reject;

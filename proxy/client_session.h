@@ -20,6 +20,9 @@ namespace weft::proxy {
 struct tls_contexts {
   std::unique_ptr<asio::ssl::context> client;   // weft's listener
   std::unique_ptr<asio::ssl::context> backend;  // weft towards backends
+  // caching_sha2_password (null unless configured): the shared fast-path cache and RSA key.
+  std::unique_ptr<protocol::sha2_cache> sha2_cache;
+  std::unique_ptr<protocol::rsa_key> rsa;
 };
 
 struct session_context {

@@ -63,6 +63,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_prepare(std::uint3
     co_return after;
   }
   auto& held = backend_.current();
+  std::optional<std::uint32_t> replaced;
   if (held.in.readable()[p::frame_header_size] == p::ok_header) {
     const bool have_ok = co_await fill_backend(p::frame_header_size + 9);
     if (!have_ok) co_return step::stop;
@@ -70,8 +71,9 @@ awaitable<command_forwarder::step> command_forwarder::forward_prepare(std::uint3
     const auto backend_id = read_u32(ok + id_offset);
     const auto params = static_cast<std::uint16_t>(ok[p::frame_header_size + 7] | ok[p::frame_header_size + 8] << 8);
     if (auto old = held.statements.find(sql); old != held.statements.end()) {
-      // Same text prepared twice on this connection: keep the newest; the old one is closed
-      // by the connection reset at the end of the session that owns it.
+      // Same text prepared again on this connection (by another session): keep one statement
+      // per text per connection, or thousands of clients exhaust max_prepared_stmt_count.
+      replaced = old->second.id;
       held.statements.erase(old);
     }
     remember_prepared(held, sql, backend_id);
@@ -79,6 +81,12 @@ awaitable<command_forwarder::step> command_forwarder::forward_prepare(std::uint3
   }
   const step relayed = co_await relay_response();
   if (relayed == step::stop) co_return step::stop;
+  if (replaced && backend_.held()) {
+    p::bytes close{static_cast<std::uint8_t>(p::command::stmt_close), 0, 0, 0, 0};
+    write_u32(close.data() + 1, *replaced);
+    const auto ec = co_await write_packet(*backend_.current().link.connection, close, 0);  // no response
+    if (ec) backend_.drop();
+  }
   apply_response_effects(static_cast<std::uint8_t>(p::command::stmt_prepare));
   co_return step::next;
 }

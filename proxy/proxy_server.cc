@@ -35,6 +35,10 @@ void proxy_server::start() {
     tls_.client = std::make_unique<asio::ssl::context>(
         make_server_tls_context(settings_.client_tls.cert_file, settings_.client_tls.key_file));
   }
+  if (settings_.auth_plugin == protocol::caching_sha2_plugin) {
+    tls_.sha2_cache = std::make_unique<protocol::sha2_cache>();
+    tls_.rsa = std::make_unique<protocol::rsa_key>(protocol::rsa_key::generate());
+  }
   if (settings_.backend_tls.enabled) {
     tls_.backend = std::make_unique<asio::ssl::context>(make_client_tls_context(settings_.backend_tls.ca_file));
   }

@@ -41,7 +41,10 @@ struct proxy_settings {
   std::chrono::milliseconds pool_wait_timeout{5000};
   std::chrono::milliseconds idle_timeout{60000};
   bool multiplexing = true;  // return connections to the pool between statements when safe
-  bool local_infile = true;  // allow LOAD DATA LOCAL INFILE (the file comes from the client)
+  bool local_infile = true;
+  // Offered in the greeting: mysql_native_password, or caching_sha2_password (fast path from an
+  // in-memory cache after one full authentication over TLS or with weft's RSA key).
+  std::string auth_plugin = "mysql_native_password";  // allow LOAD DATA LOCAL INFILE (the file comes from the client)
   client_tls_settings client_tls;
   backend_tls_settings backend_tls;
 };

@@ -6,6 +6,10 @@
 #include "protocol/client_handshake.h"
 #include "protocol/server_handshake.h"
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+
 namespace weft::protocol {
 namespace {
 
@@ -226,6 +230,106 @@ TEST(ClientHandshake, NarrowsCapabilitiesToTheServers) {
   hs.on_server_packet(encode(*greeting), 0);
   EXPECT_FALSE(hs.negotiated_capabilities() & cap::compress);
   EXPECT_TRUE(hs.negotiated_capabilities() & cap::deprecate_eof);
+}
+
+}  // namespace
+}  // namespace weft::protocol
+
+namespace weft::protocol {
+namespace {
+
+// caching_sha2_password, driven packet by packet like a MySQL 8 client would.
+struct sha2_fixture {
+  sha2_cache cache;
+  rsa_key rsa = rsa_key::generate();
+  bytes scramble = make_scramble();
+  server_handshake make() {
+    auto settings = weft_greeting();
+    settings.auth_plugin = std::string(caching_sha2_plugin);
+    return server_handshake(settings, users_with_app(), scramble, sha2_support{&cache, &rsa});
+  }
+  bytes response(std::string_view password) {
+    auto r = decode_handshake_response41(payload("handshake_response"));
+    r->auth_plugin_name = std::string(caching_sha2_plugin);
+    r->auth_response = caching_sha2_token(password, scramble);
+    r->capabilities |= cap::ssl;
+    return encode(*r);
+  }
+};
+
+const bytes perform_full_auth{0x01, 0x04};
+
+TEST(CachingSha2, FirstLoginOverTlsSendsThePasswordThenTheFastPathWorks) {
+  sha2_fixture f;
+  auto hs = f.make();
+  auto r = decode_handshake_response41(f.response("app-secret"));
+  ASSERT_EQ(hs.on_client_packet(encode_ssl_request(*r), 1).what, server_handshake::action::start_tls);
+  auto step = hs.on_client_packet(f.response("app-secret"), 2);
+  ASSERT_EQ(step.what, server_handshake::action::write_and_read);
+  EXPECT_EQ(step.payload, perform_full_auth);
+  EXPECT_EQ(step.sequence_id, 3);
+  const std::string password = "app-secret";
+  bytes clear(password.begin(), password.end());
+  clear.push_back(0);
+  auto done = hs.on_client_packet(clear, 4);
+  ASSERT_EQ(done.what, server_handshake::action::authenticated);
+  EXPECT_EQ(hs.auth_method(), "sha2_full_tls");
+  EXPECT_EQ(hs.stage1(), sha1(as_bytes("app-secret")));  // what the backend login needs
+  EXPECT_EQ(hs.next_sequence_id(), 5);
+
+  auto again = f.make();  // next login, plain TCP: fast path from the cache
+  auto fast = again.on_client_packet(f.response("app-secret"), 1);
+  ASSERT_EQ(fast.what, server_handshake::action::authenticated);
+  EXPECT_EQ(fast.payload, (bytes{0x01, 0x03}));
+  EXPECT_EQ(fast.sequence_id, 2);
+  EXPECT_EQ(again.next_sequence_id(), 3);
+  EXPECT_EQ(again.auth_method(), "sha2_fast");
+  EXPECT_EQ(again.stage1(), sha1(as_bytes("app-secret")));
+
+  auto wrong = f.make();
+  EXPECT_EQ(wrong.on_client_packet(f.response("nope"), 1).what, server_handshake::action::reject);
+}
+
+TEST(CachingSha2, WithoutTlsThePasswordComesRsaEncrypted) {
+  sha2_fixture f;
+  auto hs = f.make();
+  ASSERT_EQ(hs.on_client_packet(f.response("app-secret"), 1).payload, perform_full_auth);
+  auto key = hs.on_client_packet(bytes{0x02}, 3);
+  ASSERT_EQ(key.what, server_handshake::action::write_and_read);
+  ASSERT_GT(key.payload.size(), 100u);
+  EXPECT_EQ(key.payload[0], 0x01);
+  const std::string pem(as_chars(bytes_view(key.payload).subspan(1)));
+  EXPECT_EQ(pem.rfind("-----BEGIN PUBLIC KEY-----", 0), 0u);
+  // Encrypt as a client does: (password + NUL) XOR scramble, RSA-OAEP with that key.
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  EVP_PKEY* pub = PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  ASSERT_NE(pub, nullptr);
+  bytes plain{'a', 'p', 'p', '-', 's', 'e', 'c', 'r', 'e', 't', 0};
+  for (std::size_t i = 0; i < plain.size(); ++i) plain[i] ^= f.scramble[i % 20];
+  auto* ctx = EVP_PKEY_CTX_new(pub, nullptr);
+  std::size_t len = 0;
+  ASSERT_EQ(EVP_PKEY_encrypt_init(ctx), 1);
+  ASSERT_EQ(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING), 1);
+  ASSERT_EQ(EVP_PKEY_encrypt(ctx, nullptr, &len, plain.data(), plain.size()), 1);
+  bytes cipher(len);
+  ASSERT_EQ(EVP_PKEY_encrypt(ctx, cipher.data(), &len, plain.data(), plain.size()), 1);
+  EVP_PKEY_CTX_free(ctx);
+  EVP_PKEY_free(pub);
+  auto done = hs.on_client_packet(cipher, 5);
+  ASSERT_EQ(done.what, server_handshake::action::authenticated);
+  EXPECT_EQ(hs.auth_method(), "sha2_full_rsa");
+  EXPECT_TRUE(f.cache.find("app"));
+}
+
+TEST(CachingSha2, ClearPasswordWithoutTlsIsRefused) {
+  sha2_fixture f;
+  auto hs = f.make();
+  hs.on_client_packet(f.response("app-secret"), 1);
+  auto step = hs.on_client_packet(bytes{'a', 'p', 'p', '-', 's', 'e', 'c', 'r', 'e', 't', 0}, 3);
+  ASSERT_EQ(step.what, server_handshake::action::reject);
+  EXPECT_EQ(decode_err_packet(step.payload)->error_code, 1045);
+  EXPECT_FALSE(f.cache.find("app"));
 }
 
 }  // namespace
