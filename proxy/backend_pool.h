@@ -24,6 +24,7 @@ struct pool_key {
   std::uint64_t capabilities = 0;
   std::uint8_t charset = 0;
   std::string database;
+  std::uint64_t session_state = 0;  // hash of the SET statements applied on it (0 = none)
   bool operator==(const pool_key&) const = default;
 };
 

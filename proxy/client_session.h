@@ -16,8 +16,9 @@
 
 namespace weft::proxy {
 
-// TLS contexts built once at startup and shared by every session (null when off).
-struct tls_contexts {
+// TLS contexts and the caching_sha2 state, built once at startup and shared by every session
+// (null when off).
+struct security_contexts {
   std::unique_ptr<asio::ssl::context> client;   // weft's listener
   std::unique_ptr<asio::ssl::context> backend;  // weft towards backends
   // caching_sha2_password (null unless configured): the shared fast-path cache and RSA key.
@@ -27,7 +28,7 @@ struct tls_contexts {
 
 struct session_context {
   const proxy_settings& settings;
-  const tls_contexts& tls;
+  const security_contexts& tls;
   backend_pool& pool;
   snapshot_ptr snapshot;
   std::uint32_t connection_id;

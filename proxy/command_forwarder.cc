@@ -127,13 +127,16 @@ awaitable<command_forwarder::step> command_forwarder::forward_one() {
 
 // What a command does to the session's hold on its backend, decided before it runs.
 void command_forwarder::note_effects(std::uint8_t cmd, std::uint32_t payload_length) {
+  pending_set_.clear();
   const auto body = client_in_.readable().subspan(p::frame_header_size + 1);
   const bool whole = body.size() >= payload_length - 1;
   switch (static_cast<p::command>(cmd)) {
     case p::command::query: {
       if (!whole) return backend_.pin("statement too long to inspect");
-      const auto effect = routing::multiplexing_effect(p::as_chars(body.first(payload_length - 1)));
+      const auto text = p::as_chars(body.first(payload_length - 1));
+      const auto effect = routing::multiplexing_effect(text);
       if (effect.pins) backend_.pin(effect.reason);
+      if (effect.replayable_set) pending_set_ = text;
       return;
     }
     case p::command::init_db:
@@ -159,6 +162,8 @@ void command_forwarder::note_effects(std::uint8_t cmd, std::uint32_t payload_len
 void command_forwarder::apply_response_effects(std::uint8_t cmd) {
   const bool ok = !tracker_.failed();
   if (ok && cmd == static_cast<std::uint8_t>(p::command::init_db)) backend_.schema_changed(pending_schema_);
+  if (ok && !pending_set_.empty()) backend_.session_variables_set(std::move(pending_set_));
+  pending_set_.clear();
   if (ok && cmd == static_cast<std::uint8_t>(p::command::reset_connection)) {
     backend_.reset_state();
     forget_statements();  // the server closed them all
@@ -178,8 +183,10 @@ awaitable<command_forwarder::step> command_forwarder::send_command_to_backend() 
   for (;;) {
     const auto n = boundary.feed(client_in_.readable());
     if (boundary.payload_total() > limits_.max_allowed_packet) {
-      co_await fail_client(p::make_error(p::er::net_packet_too_large,
-                                         "Got a packet bigger than 'max_allowed_packet' bytes"), 1);
+      // A local, not a temporary: g++ 12 destroys temporaries of a co_await in a loop twice.
+      const auto too_large = p::make_error(p::er::net_packet_too_large,
+                                           "Got a packet bigger than 'max_allowed_packet' bytes");
+      co_await fail_client(too_large, 1);
       co_return step::stop;
     }
     if (n > 0) {

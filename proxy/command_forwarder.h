@@ -69,6 +69,7 @@ class command_forwarder {
   session_auth auth_;
   protocol::response_tracker tracker_;
   std::string pending_schema_;  // of a COM_INIT_DB in flight
+  std::string pending_set_;     // of a replayable SET in flight
   statement_registry statements_;
   std::uint16_t last_status_ = protocol::status::autocommit;  // of the last response that had one
   std::uint64_t commands_ = 0;

@@ -25,7 +25,7 @@ class proxy_server {
  private:
   proxy_settings settings_;
   snapshot_ptr snapshot_;
-  tls_contexts tls_;
+  security_contexts tls_;
   std::atomic<std::uint32_t> next_connection_id_{1};
   std::vector<std::unique_ptr<worker>> workers_;
 };

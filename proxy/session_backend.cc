@@ -53,7 +53,40 @@ awaitable<std::optional<p::err_packet>> session_backend::open_new() {
   current_ = std::make_unique<pooled_backend>();
   current_->link = std::move(*result.connection);
   current_->key = key_;
+  auto error = co_await replay_session_variables();
+  co_return error;
+}
+
+// Runs the session's SET statements on a fresh connection (their OK is not forwarded).
+awaitable<std::optional<p::err_packet>> session_backend::replay_session_variables() {
+  for (const auto& statement : session_sets_) {
+    auto& connection = *current_->link.connection;
+    // (g++ 12 destroys temporaries inside a co_await in a loop twice: keep them in locals.)
+    const auto command = p::encode(p::com_query{statement});
+    const auto werr = co_await write_packet(connection, command, 0);
+    error_code ec;
+    std::optional<p::packet> answer;
+    if (!werr) answer = co_await read_packet(connection, current_->in, 1 << 20, ec);
+    if (!answer || answer->payload.empty() || answer->payload[0] != p::ok_header) {
+      drop();
+      co_return p::make_error(p::er::backend_lost, "weft: could not restore the session's variables on backend " +
+                                                       key_.server);
+    }
+  }
   co_return std::nullopt;
+}
+
+void session_backend::session_variables_set(std::string statement) {
+  std::erase(session_sets_, statement);  // the same SET again: keep the latest position only
+  session_sets_.push_back(std::move(statement));
+  if (session_sets_.size() > 32) pin("too many SET statements to replay");
+  std::uint64_t state = 14695981039346656037ull;  // FNV-1a over the statements, in order
+  for (const auto& text : session_sets_) {
+    for (unsigned char c : text) state = (state ^ c) * 1099511628211ull;
+    state = (state ^ 0xFF) * 1099511628211ull;
+  }
+  key_.session_state = state;
+  if (current_) current_->key.session_state = state;
 }
 
 void session_backend::pin(std::string_view reason) {
@@ -65,6 +98,9 @@ void session_backend::pin(std::string_view reason) {
 void session_backend::reset_state() {
   pinned_ = false;
   pin_reason_.clear();
+  session_sets_.clear();
+  key_.session_state = 0;
+  if (current_) current_->key.session_state = 0;
 }
 
 void session_backend::schema_changed(const std::string& schema) {
@@ -74,7 +110,9 @@ void session_backend::schema_changed(const std::string& schema) {
 }
 
 void session_backend::user_changed(p::backend_login login) {
+  const auto state = key_.session_state;
   set_identity(*server_, std::move(login));
+  key_.session_state = state;
   if (current_) current_->key = key_;
 }
 
@@ -116,7 +154,8 @@ awaitable<void> session_backend::finish() {
     co_return;
   }
   pinned_ = false;
-  current_->statements.clear();  // the reset closed them on the server
+  current_->statements.clear();  // the reset closed them on the server...
+  current_->key.session_state = 0;  // ...and reset the session variables
   release(nullptr);
 }
 

@@ -14,11 +14,11 @@
 
 namespace weft::proxy {
 
-struct tls_contexts;
+struct security_contexts;
 
 class session_backend {
  public:
-  session_backend(backend_pool& pool, const proxy_settings& settings, const tls_contexts& tls)
+  session_backend(backend_pool& pool, const proxy_settings& settings, const security_contexts& tls)
       : pool_(pool), settings_(settings), tls_(tls) {}
   ~session_backend();
 
@@ -38,6 +38,9 @@ class session_backend {
   void reset_state();
   // After COM_INIT_DB succeeded: the connection's schema, and the session's, changed.
   void schema_changed(const std::string& schema);
+  // After a SET of session variables succeeded on the held connection: remembered, and replayed
+  // on any new connection this session uses.
+  void session_variables_set(std::string statement);
   // After COM_CHANGE_USER succeeded on the held connection.
   void user_changed(protocol::backend_login login);
 
@@ -52,17 +55,19 @@ class session_backend {
 
  private:
   awaitable<std::optional<protocol::err_packet>> open_new();
+  awaitable<std::optional<protocol::err_packet>> replay_session_variables();
   void release(const void* soft_owner);
 
   backend_pool& pool_;
   const proxy_settings& settings_;
-  const tls_contexts& tls_;
+  const security_contexts& tls_;
   const routing::server* server_ = nullptr;
   protocol::backend_login login_;
   pool_key key_;
   backend_ptr current_;
   bool pinned_ = false;
   std::string pin_reason_;
+  std::vector<std::string> session_sets_;  // SET statements to replay, oldest first
 };
 
 }  // namespace weft::proxy

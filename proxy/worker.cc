@@ -16,7 +16,7 @@ std::size_t per_worker_share(const proxy_settings& settings) {
 }
 }  // namespace
 
-worker::worker(unsigned index, const proxy_settings& settings, const tls_contexts& tls,
+worker::worker(unsigned index, const proxy_settings& settings, const security_contexts& tls,
                snapshot_ptr snapshot, std::atomic<std::uint32_t>& next_connection_id)
     : index_(index),
       settings_(settings),

@@ -19,7 +19,7 @@ class client_session;
 
 class worker {
  public:
-  worker(unsigned index, const proxy_settings& settings, const tls_contexts& tls, snapshot_ptr snapshot,
+  worker(unsigned index, const proxy_settings& settings, const security_contexts& tls, snapshot_ptr snapshot,
          std::atomic<std::uint32_t>& next_connection_id);
   ~worker();
 
@@ -37,7 +37,7 @@ class worker {
 
   unsigned index_;
   const proxy_settings& settings_;
-  const tls_contexts& tls_;
+  const security_contexts& tls_;
   snapshot_ptr snapshot_;
   std::atomic<std::uint32_t>& next_connection_id_;
   asio::io_context io_{1};

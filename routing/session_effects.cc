@@ -113,6 +113,82 @@ constexpr std::array<risky_word, 13> risky_words{{
     {"CONNECTION_ID", "CONNECTION_ID()"},
 }};
 
+// Session variables whose value a plain SET can give another connection.
+constexpr std::array<std::string_view, 38> replayable_variables{
+    "SQL_MODE", "TIME_ZONE", "CHARACTER_SET_CLIENT", "CHARACTER_SET_CONNECTION", "CHARACTER_SET_RESULTS",
+    "COLLATION_CONNECTION", "TRANSACTION_ISOLATION", "TX_ISOLATION", "TRANSACTION_READ_ONLY", "TX_READ_ONLY",
+    "SQL_SELECT_LIMIT", "MAX_STATEMENT_TIME", "MAX_EXECUTION_TIME", "GROUP_CONCAT_MAX_LEN", "SQL_SAFE_UPDATES",
+    "FOREIGN_KEY_CHECKS", "UNIQUE_CHECKS", "DIV_PRECISION_INCREMENT", "LC_TIME_NAMES", "SQL_AUTO_IS_NULL",
+    "WAIT_TIMEOUT", "INTERACTIVE_TIMEOUT", "NET_READ_TIMEOUT", "NET_WRITE_TIMEOUT", "LONG_QUERY_TIME",
+    "SQL_BIG_SELECTS", "OPTIMIZER_SWITCH", "JOIN_BUFFER_SIZE", "SORT_BUFFER_SIZE", "TMP_TABLE_SIZE",
+    "MAX_HEAP_TABLE_SIZE", "SQL_NOTES", "SQL_WARNINGS", "DEFAULT_STORAGE_ENGINE", "INNODB_LOCK_WAIT_TIMEOUT",
+    "LOCK_WAIT_TIMEOUT", "SQL_QUOTE_SHOW_CREATE", "COMPLETION_TYPE"};
+
+bool is_replayable_variable(std::string_view name) {
+  for (auto v : replayable_variables) {
+    if (iequals(name, v)) return true;
+  }
+  return false;
+}
+
+// SET [SESSION|LOCAL|@@[SESSION.|LOCAL.]]var = literal, ... | SET NAMES x [COLLATE y] |
+// SET CHARACTER SET x. Values must be literals or words (no functions, variables, subqueries).
+statement_effect classify_set(scanner& scan) {
+  const statement_effect pin{true, "SET", false, false};
+  bool saw_autocommit = false, saw_other = false;
+  for (;;) {
+    auto name = scan.next();
+    if (name == "@") {  // @@var, @@session.var
+      if (scan.next() != "@") return pin;
+      name = scan.next();
+      if (iequals(name, "SESSION") || iequals(name, "LOCAL")) {
+        if (scan.next() != ".") return pin;
+        name = scan.next();
+      } else if (iequals(name, "GLOBAL")) {
+        return pin;
+      }
+    } else if (iequals(name, "SESSION") || iequals(name, "LOCAL")) {
+      name = scan.next();
+    }
+    if (name.empty() || !word_char(name.front())) return pin;
+    if (iequals(name, "NAMES") || iequals(name, "CHARSET")) {
+      saw_other = true;
+    } else if (iequals(name, "CHARACTER")) {
+      if (!iequals(scan.next(), "SET")) return pin;
+      saw_other = true;
+    } else {
+      if (iequals(name, "AUTOCOMMIT")) {
+        saw_autocommit = true;
+      } else if (is_replayable_variable(name)) {
+        saw_other = true;
+      } else {
+        return pin;
+      }
+      const auto op = scan.next();
+      if (op == ":") {
+        if (scan.next() != "=") return pin;
+      } else if (op != "=") {
+        return pin;
+      }
+    }
+    // The value: literals and words up to the next comma or the end.
+    bool any = false;
+    for (auto token = scan.next();; token = scan.next()) {
+      if (token.empty() || token == ";") {
+        if (!any || (token == ";" && !scan.at_end())) return pin;
+        if (saw_autocommit && saw_other) return pin;  // mixed: keep it simple
+        return {false, {}, saw_other, saw_autocommit && !saw_other};
+      }
+      if (token == ",") break;
+      const bool literal = word_char(token.front()) || token == "'" || token == "\"" || token == "-" ||
+                           token == "." || token == "+";
+      if (!literal) return pin;
+      any = true;
+    }
+    if (!any) return pin;
+  }
+}
+
 bool is_stateless_leader(std::string_view word) {
   for (auto leader : stateless_leaders) {
     if (iequals(word, leader)) return true;
@@ -127,10 +203,11 @@ statement_effect multiplexing_effect(std::string_view sql) {
   const auto first = scan.next();
   if (scan.executable_comment()) return {true, "executable comment"};
   if (first.empty()) return {false, {}};
+  if (iequals(first, "SET")) return classify_set(scan);
   if (!is_stateless_leader(first)) return {true, first};
   std::string_view previous;
   for (auto token = scan.next(); !token.empty(); token = scan.next()) {
-    if (scan.executable_comment()) return {true, "executable comment"};
+    if (scan.executable_comment()) return {true, "executable comment", false, false};
     if (token == "@" && previous != "@" && scan.peek_raw() != '@') return {true, "user variable"};
     if (token == ";" && !scan.at_end()) return {true, "multi-statement"};
     if (word_char(token.front())) {

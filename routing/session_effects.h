@@ -11,6 +11,11 @@ namespace weft::routing {
 struct statement_effect {
   bool pins = false;
   std::string_view reason;  // for logs and stats: "user variable", "SET", ...
+  // A SET of session variables weft can re-apply on another connection (sql_mode, time_zone,
+  // NAMES, ...): not pinning; the session records the statement and replays it where needed.
+  bool replayable_set = false;
+  // SET autocommit only: nothing to replay, the status flags keep the connection while off.
+  bool autocommit_only = false;
 };
 
 // For the text of a COM_QUERY. Handles comments, quoted strings and identifiers.

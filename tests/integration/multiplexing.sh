@@ -101,7 +101,47 @@ for i in 1 2 3; do grep -qx "held$i" "$WORK/h$i.out" || fail "holder $i: $(cat "
 # ...and once they are done, the pool serves again.
 [ "$(via_weft -e 'select 2')" = 2 ] || fail "pool did not recover"
 
-# 6. Clients that got an error and then sit idle keep their connection only softly (for a
+# 6. Session variables set with SET follow the session to whichever connection it gets next
+#    (replayed), and never leak to other clients. 3 clients with different settings, each idle
+#    between statements while others run, over 3 connections shared by everyone.
+/usr/bin/python3 - "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD" "$REPO/tests/integration" <<'PY' || fail "session variables were not kept per session"
+import sys, threading
+sys.path.insert(0, sys.argv[4])
+from wire_client import Conn, parse_err
+port, user, pw = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+def scalar(c, sql):
+    c.query(sql)
+    _, first = c.read_packet()
+    assert first[:1] != b'\xff', parse_err(first)
+    c.read_packet(); c.read_packet()
+    _, row = c.read_packet()
+    c.read_packet()
+    return row[1:].decode()
+def ok(c, sql):
+    c.query(sql); _, p = c.read_packet(); assert p[:1] == b'\x00', parse_err(p)
+errors = []
+def client(i):
+    try:
+        c = Conn(port); c.login(user, pw)
+        zone = f'+0{i}:00'
+        ok(c, f"SET time_zone = '{zone}', sql_select_limit = {100 + i}")
+        for _ in range(30):
+            got = scalar(c, 'select concat(@@time_zone, "/", @@sql_select_limit)')
+            assert got == f'{zone}/{100 + i}', f'client {i} saw {got}'
+        plain = Conn(port); plain.login(user, pw)
+        got = scalar(plain, 'select concat(@@time_zone, "/", @@sql_select_limit)')
+        assert got.startswith('SYSTEM/'), f'a fresh client saw {got}'
+    except Exception as e:  # noqa: BLE001
+        errors.append(repr(e))
+threads = [threading.Thread(target=client, args=(i,)) for i in range(1, 7)]
+for t in threads: t.start()
+for t in threads: t.join()
+print('session variables:', errors or 'kept per session')
+sys.exit(1 if errors else 0)
+PY
+[ "$(app_connections)" -le 3 ] || fail "more than 3 backend connections open"
+
+# 7. Clients that got an error and then sit idle keep their connection only softly (for a
 #    following SHOW WARNINGS): they must not starve the pool.
 /usr/bin/python3 - "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD" "$REPO/tests/integration" <<'PY' || fail "idle clients after errors starved the pool"
 import sys, time

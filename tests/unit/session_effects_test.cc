@@ -28,8 +28,14 @@ TEST(MultiplexingEffect, DecisionTable) {
       {"SELECT 1;  ", false, ""},
       {"CREATE TABLE t (id int)", false, ""},
       {"", false, ""},
-      {"SET NAMES utf8mb4", true, "SET"},
-      {"set autocommit=0", true, "set"},
+      {"SET @x = 1", true, "SET"},
+      {"SET GLOBAL sql_mode = ''", true, "SET"},
+      {"SET @@global.time_zone = '+00:00'", true, "SET"},
+      {"SET sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')", true, "SET"},
+      {"SET session_track_schema = OFF", true, "SET"},
+      {"SET TRANSACTION ISOLATION LEVEL READ COMMITTED", true, "SET"},
+      {"SET autocommit = 0, sql_mode = ''", true, "SET"},
+      {"SET sql_mode = ''; SELECT 1", true, "SET"},
       {"USE weft_test", true, "USE"},
       {"LOCK TABLES t WRITE", true, "LOCK"},
       {"PREPARE s FROM 'select 1'", true, "PREPARE"},
@@ -51,6 +57,25 @@ TEST(MultiplexingEffect, DecisionTable) {
     const auto effect = multiplexing_effect(c.sql);
     EXPECT_EQ(effect.pins, c.pins) << c.sql;
     EXPECT_EQ(effect.reason, c.reason) << c.sql;
+  }
+}
+
+TEST(MultiplexingEffect, SessionVariablesWeftCanReplayDoNotPin) {
+  for (std::string_view sql : {"SET NAMES utf8mb4", "SET NAMES 'utf8mb4' COLLATE 'utf8mb4_bin'",
+                               "set character set latin1", "SET sql_mode = 'STRICT_TRANS_TABLES'",
+                               "SET SESSION time_zone = '+02:00', sql_select_limit = 100",
+                               "SET @@session.wait_timeout = 600", "SET @@sql_safe_updates=1;",
+                               "SET max_statement_time := 2.5", "SET div_precision_increment = -1"}) {
+    const auto effect = multiplexing_effect(sql);
+    EXPECT_FALSE(effect.pins) << sql;
+    EXPECT_TRUE(effect.replayable_set) << sql;
+    EXPECT_FALSE(effect.autocommit_only) << sql;
+  }
+  for (std::string_view sql : {"SET autocommit = 0", "set @@autocommit=1", "SET SESSION autocommit = ON"}) {
+    const auto effect = multiplexing_effect(sql);
+    EXPECT_FALSE(effect.pins) << sql;
+    EXPECT_FALSE(effect.replayable_set) << sql;
+    EXPECT_TRUE(effect.autocommit_only) << sql;
   }
 }
 
