@@ -43,7 +43,7 @@ start_weft() {
 [proxy]
 listen = "127.0.0.1:$WEFT_PORT"
 workers = ${WEFT_WORKERS:-2}
-connect_timeout_ms = 2000
+connect_timeout_ms = ${WEFT_CONNECT_TIMEOUT_MS:-2000}
 $extra
 
 [log]
