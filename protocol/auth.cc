@@ -21,18 +21,24 @@ int hex_value(char c) {
 }
 }  // namespace
 
-sha1_digest sha1(bytes_view a, bytes_view b) {
-  // EVP, not SHA1_Init: the low-level calls are deprecated in OpenSSL 3.
+namespace {
+// EVP, not SHA1_Init/SHA256_Init: the low-level calls are deprecated in OpenSSL 3.
+template <class Digest>
+Digest evp_digest(const EVP_MD* md, bytes_view a, bytes_view b) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  sha1_digest out{};
-  const bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha1(), nullptr) == 1 &&
+  Digest out{};
+  const bool ok = ctx && EVP_DigestInit_ex(ctx, md, nullptr) == 1 &&
                   EVP_DigestUpdate(ctx, a.data(), a.size()) == 1 &&
                   (b.empty() || EVP_DigestUpdate(ctx, b.data(), b.size()) == 1) &&
                   EVP_DigestFinal_ex(ctx, out.data(), nullptr) == 1;
   EVP_MD_CTX_free(ctx);
-  if (!ok) throw std::runtime_error("SHA1 digest failed");
+  if (!ok) throw std::runtime_error("message digest failed");
   return out;
 }
+}  // namespace
+
+sha1_digest sha1(bytes_view a, bytes_view b) { return evp_digest<sha1_digest>(EVP_sha1(), a, b); }
+sha256_digest sha256(bytes_view a, bytes_view b) { return evp_digest<sha256_digest>(EVP_sha256(), a, b); }
 
 native_password_hash native_password_hash::from_password(std::string_view password) {
   native_password_hash h;

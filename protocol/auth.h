@@ -14,8 +14,11 @@
 namespace weft::protocol {
 
 using sha1_digest = std::array<std::uint8_t, 20>;
+using sha256_digest = std::array<std::uint8_t, 32>;
 
+// Hashes of a, followed by b when given.
 sha1_digest sha1(bytes_view a, bytes_view b = {});
+sha256_digest sha256(bytes_view a, bytes_view b = {});
 
 struct native_password_hash {
   sha1_digest stage2{};

@@ -26,18 +26,6 @@ void sha2_cache::forget(const std::string& user) {
   entries_.erase(user);
 }
 
-sha256_digest sha256(bytes_view a, bytes_view b) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  sha256_digest out{};
-  const bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
-                  EVP_DigestUpdate(ctx, a.data(), a.size()) == 1 &&
-                  (b.empty() || EVP_DigestUpdate(ctx, b.data(), b.size()) == 1) &&
-                  EVP_DigestFinal_ex(ctx, out.data(), nullptr) == 1;
-  EVP_MD_CTX_free(ctx);
-  if (!ok) throw std::runtime_error("SHA256 digest failed");
-  return out;
-}
-
 bytes caching_sha2_token(std::string_view password, bytes_view scramble) {
   if (password.empty()) return {};
   const auto p1 = sha256(as_bytes(password));

@@ -17,7 +17,6 @@
 namespace weft::protocol {
 
 inline constexpr std::string_view caching_sha2_plugin = "caching_sha2_password";
-using sha256_digest = std::array<std::uint8_t, 32>;
 
 // Fast-path data learned from a full authentication; memory only, lost at restart.
 struct sha2_cache_entry {
@@ -36,8 +35,6 @@ class sha2_cache {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, sha2_cache_entry> entries_;
 };
-
-sha256_digest sha256(bytes_view a, bytes_view b = {});
 
 // The token a client sends for password and scramble (tests; clients compute it themselves).
 bytes caching_sha2_token(std::string_view password, bytes_view scramble);

@@ -82,8 +82,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_prepare(std::uint3
   const step relayed = co_await relay_response();
   if (relayed == step::stop) co_return step::stop;
   if (replaced && backend_.held()) {
-    p::bytes close{static_cast<std::uint8_t>(p::command::stmt_close), 0, 0, 0, 0};
-    write_u32(close.data() + 1, *replaced);
+    const auto close = stmt_close_command(*replaced);
     const auto ec = co_await write_packet(*backend_.current().link.connection, close, 0);  // no response
     if (ec) backend_.drop();
   }

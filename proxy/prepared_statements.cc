@@ -31,14 +31,21 @@ awaitable<bool> make_room(pooled_backend& backend) {
   if (backend.statements.size() < max_statements_per_connection) co_return true;
   auto oldest = std::min_element(backend.statements.begin(), backend.statements.end(),
                                  [](const auto& a, const auto& b) { return a.second.last_used < b.second.last_used; });
-  p::bytes close{static_cast<std::uint8_t>(p::command::stmt_close), 0, 0, 0, 0};
-  for (int i = 0; i < 4; ++i) close[1 + i] = static_cast<std::uint8_t>(oldest->second.id >> (8 * i));
+  const auto close = stmt_close_command(oldest->second.id);
   backend.statements.erase(oldest);
   const auto ec = co_await write_packet(*backend.link.connection, close, 0);
   co_return !ec;
 }
 
 }  // namespace
+
+p::bytes stmt_close_command(std::uint32_t backend_id) {
+  p::bytes close;
+  p::byte_writer w(close);
+  w.u8(static_cast<std::uint8_t>(p::command::stmt_close));
+  w.u32(backend_id);
+  return close;
+}
 
 void remember_prepared(pooled_backend& backend, const std::string& sql, std::uint32_t id) {
   backend.statements[sql] = backend_statement{id, false, ++backend.statement_clock};

@@ -46,6 +46,9 @@ awaitable<std::optional<std::uint32_t>> ensure_prepared(pooled_backend& backend,
 // Records a statement the client's own COM_STMT_PREPARE created on this connection.
 void remember_prepared(pooled_backend& backend, const std::string& sql, std::uint32_t id);
 
+// COM_STMT_CLOSE for a backend statement id (the server sends no response).
+protocol::bytes stmt_close_command(std::uint32_t backend_id);
+
 // Offsets in a COM_STMT_EXECUTE payload.
 inline constexpr std::size_t execute_flags_offset = 5;
 inline std::size_t execute_bound_flag_offset(std::uint16_t params) { return 10 + (params + 7) / 8; }

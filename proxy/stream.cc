@@ -31,35 +31,36 @@ awaitable<error_code> stream::start_tls_client(asio::ssl::context& context, cons
   co_return ec;
 }
 
-// The plain paths are written out here, not delegated, so the hot path has no extra coroutine.
+awaitable<std::tuple<error_code, std::size_t>> stream::read_some_raw(asio::mutable_buffer buffer) {
+  if (tls_) return tls_->async_read_some(buffer, use_nothrow);
+  return socket_.async_read_some(buffer, use_nothrow);
+}
+
+awaitable<std::tuple<error_code, std::size_t>> stream::write_all_raw(asio::const_buffer buffer) {
+  if (tls_) return asio::async_write(*tls_, buffer, use_nothrow);
+  return asio::async_write(socket_, buffer, use_nothrow);
+}
+
 awaitable<std::pair<error_code, std::size_t>> stream::read_some(asio::mutable_buffer buffer) {
   if (compression_) {
     auto result = co_await read_some_compressed(buffer);
     co_return result;
   }
-  if (tls_) {
-    auto [ec, n] = co_await tls_->async_read_some(buffer, use_nothrow);
-    co_return std::pair{ec, n};
-  }
-  auto [ec, n] = co_await socket_.async_read_some(buffer, use_nothrow);
+  auto [ec, n] = co_await read_some_raw(buffer);
   co_return std::pair{ec, n};
 }
 
 awaitable<error_code> stream::write_all(asio::const_buffer buffer) {
   if (!compression_) {
-    if (tls_) {
-      auto [ec, n] = co_await asio::async_write(*tls_, buffer, use_nothrow);
-      (void)n;
-      co_return ec;
-    }
-    auto [ec, n] = co_await asio::async_write(socket_, buffer, use_nothrow);
+    auto [ec, n] = co_await write_all_raw(buffer);
     (void)n;
     co_return ec;
   }
   protocol::bytes frames;
   protocol::compress_frames({static_cast<const std::uint8_t*>(buffer.data()), buffer.size()},
                             compression_->next_seq, frames);
-  const auto ec = co_await write_all_raw(asio::buffer(frames));
+  auto [ec, n] = co_await write_all_raw(asio::buffer(frames));
+  (void)n;
   co_return ec;
 }
 
@@ -82,26 +83,6 @@ awaitable<std::pair<error_code, std::size_t>> stream::read_some_compressed(asio:
   std::memcpy(buffer.data(), c.plain.data() + c.plain_pos, n);
   c.plain_pos += n;
   co_return std::pair{error_code{}, n};
-}
-
-awaitable<std::pair<error_code, std::size_t>> stream::read_some_raw(asio::mutable_buffer buffer) {
-  if (tls_) {
-    auto [ec, n] = co_await tls_->async_read_some(buffer, use_nothrow);
-    co_return std::pair{ec, n};
-  }
-  auto [ec, n] = co_await socket_.async_read_some(buffer, use_nothrow);
-  co_return std::pair{ec, n};
-}
-
-awaitable<error_code> stream::write_all_raw(asio::const_buffer buffer) {
-  if (tls_) {
-    auto [ec, n] = co_await asio::async_write(*tls_, buffer, use_nothrow);
-    (void)n;
-    co_return ec;
-  }
-  auto [ec, n] = co_await asio::async_write(socket_, buffer, use_nothrow);
-  (void)n;
-  co_return ec;
 }
 
 std::string stream::tls_version() const {

@@ -49,8 +49,10 @@ class stream {
     std::size_t plain_pos = 0;
     std::uint8_t next_seq = 0;
   };
-  awaitable<std::pair<error_code, std::size_t>> read_some_raw(asio::mutable_buffer buffer);
-  awaitable<error_code> write_all_raw(asio::const_buffer buffer);
+  // The socket operations themselves, TLS or not. Plain functions returning asio's awaitable, not
+  // coroutines: the hot path pays no extra coroutine frame for the dispatch.
+  awaitable<std::tuple<error_code, std::size_t>> read_some_raw(asio::mutable_buffer buffer);
+  awaitable<std::tuple<error_code, std::size_t>> write_all_raw(asio::const_buffer buffer);
   awaitable<std::pair<error_code, std::size_t>> read_some_compressed(asio::mutable_buffer buffer);
 
   tcp::socket socket_;  // moved into tls_ on upgrade
