@@ -311,7 +311,8 @@ awaitable<command_forwarder::step> command_forwarder::change_user() {
 }
 
 awaitable<command_forwarder::step> command_forwarder::answer_ping_locally() {
-  client_in_.consume(p::frame_header_size + 1);
+  const bool skipped = co_await skip_command();  // the whole packet, even with stray bytes
+  if (!skipped) co_return step::stop;
   p::ok_packet ok;
   ok.status_flags = p::status::autocommit;
   const auto ec = co_await write_packet(client_, p::encode(ok, caps_), 1);

@@ -70,6 +70,11 @@ TOML
 
 weft_alive() { kill -0 "$WEFT_PID" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$WEFT_PID/stat")" != Z ]; }
 
+# Backend connections of the application user on the primary, not counting the one asking.
+app_connections() {
+  direct -e "select count(*) - 1 from information_schema.processlist where user = '$APP_USER'"
+}
+
 # Runs the mariadb CLI through weft (TCP, no TLS), extra args passed through.
 via_weft() { mariadb --protocol=TCP -h127.0.0.1 -P"$WEFT_PORT" -u"$APP_USER" -p"$APP_PASSWORD" --skip-ssl -N -B "$@"; }
 direct() { mariadb --protocol=TCP -h127.0.0.1 -P"$PRIMARY_PORT" -u"$APP_USER" -p"$APP_PASSWORD" --skip-ssl -N -B "$@"; }

@@ -8,10 +8,6 @@ WEFT_WORKERS=1 start_weft "" "[backend]
 max_connections = 3
 pool_wait_timeout_ms = 3000"
 
-app_connections() {  # backend connections of user app, not counting the one asking
-  direct -e "select count(*) - 1 from information_schema.processlist where user = '$APP_USER'"
-}
-
 # 1. 40 clients connected at the same time, each idle for a second between two statements,
 #    over at most 3 backend connections: only possible if idle sessions hold no connection.
 /usr/bin/python3 - "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD" "$REPO/tests/integration" > "$WORK/mx.out" 2>&1 <<'PY' ||
@@ -30,12 +26,7 @@ def client(i):
             if sql is None:
                 time.sleep(1.0)  # idle, connected
                 continue
-            c.query(sql)
-            n = c.read_packet()[1]
-            assert n[:1] != b'\xff', parse_err(n)
-            c.read_packet(); c.read_packet()          # column definition, EOF
-            answers.append(c.read_packet()[1][1:].decode())
-            c.read_packet()                           # EOF
+            answers.append(c.scalar(sql))
         results[i] = answers
     except Exception as e:  # noqa: BLE001 - reported below
         results[i] = repr(e)
@@ -109,14 +100,6 @@ import sys, threading
 sys.path.insert(0, sys.argv[4])
 from wire_client import Conn, parse_err
 port, user, pw = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-def scalar(c, sql):
-    c.query(sql)
-    _, first = c.read_packet()
-    assert first[:1] != b'\xff', parse_err(first)
-    c.read_packet(); c.read_packet()
-    _, row = c.read_packet()
-    c.read_packet()
-    return row[1:].decode()
 def ok(c, sql):
     c.query(sql); _, p = c.read_packet(); assert p[:1] == b'\x00', parse_err(p)
 errors = []
@@ -126,10 +109,10 @@ def client(i):
         zone = f'+0{i}:00'
         ok(c, f"SET time_zone = '{zone}', sql_select_limit = {100 + i}")
         for _ in range(30):
-            got = scalar(c, 'select concat(@@time_zone, "/", @@sql_select_limit)')
+            got = c.scalar('select concat(@@time_zone, "/", @@sql_select_limit)')
             assert got == f'{zone}/{100 + i}', f'client {i} saw {got}'
         plain = Conn(port); plain.login(user, pw)
-        got = scalar(plain, 'select concat(@@time_zone, "/", @@sql_select_limit)')
+        got = plain.scalar('select concat(@@time_zone, "/", @@sql_select_limit)')
         assert got.startswith('SYSTEM/'), f'a fresh client saw {got}'
     except Exception as e:  # noqa: BLE001
         errors.append(repr(e))

@@ -5,10 +5,6 @@
 source "$(dirname "$0")/lib.sh"
 require_sandbox
 
-app_connections() {
-  direct -e "select count(*) - 1 from information_schema.processlist where user = '$APP_USER'"
-}
-
 WEFT_WORKERS=1 start_weft "" "[backend]
 idle_timeout_ms = 500"
 [ "$(via_weft -e 'select 1')" = 1 ] || fail "first statement"

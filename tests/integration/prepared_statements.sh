@@ -15,23 +15,6 @@ sys.path.insert(0, sys.argv[4])
 from wire_client import Conn, frame, parse_err
 port, user, pw = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 
-def read_result(c):
-    """Rows of a binary or text result set (values as raw bytes), or raise on ERR."""
-    _, first = c.read_packet()
-    if first[0] == 0xFF:
-        raise RuntimeError(parse_err(first))
-    if first[0] == 0x00:
-        return []
-    for _ in range(first[0]):
-        c.read_packet()
-    c.read_packet()  # EOF after the columns
-    rows = []
-    while True:
-        _, p = c.read_packet()
-        if p[0] == 0xFE and len(p) < 9:
-            return rows
-        rows.append(p)
-
 def prepare(c, sql):
     c.send(frame(b'\x16' + sql.encode(), 0))
     _, ok = c.read_packet()
@@ -46,7 +29,7 @@ def execute(c, stmt, values, send_types):
     body += b'\x01' + b'\x08\x00' * len(values) if send_types else b'\x00'
     body += b''.join(struct.pack('<q', v) for v in values)
     c.send(frame(body, 0))
-    rows = read_result(c)
+    rows = c.result_rows()
     return [struct.unpack('<q', r[2:10])[0] for r in rows]
 
 a, b = Conn(port), Conn(port)
@@ -58,10 +41,10 @@ assert execute(a, stmt, [5, 3], False) == [5003], 'execute without types, same c
 # Session b takes a connection and keeps it (open transaction): with a limit of 2, a's next
 # statement may land on either connection; hold both so that a must move.
 b.query('begin'); b.read_packet()
-b.query('select 1'); read_result(b)
+b.query('select 1'); b.result_rows()
 c = Conn(port); assert c.login(user, pw)[:1] == b'\x00'
 c.query('begin'); c.read_packet()
-c.query('select 2'); read_result(c)
+c.query('select 2'); c.result_rows()
 c.query('commit'); c.read_packet()   # c's connection is free again, b's is held
 for i in range(5):                   # a runs where it can, with types sent only once before
     got = execute(a, stmt, [i, 7], False)

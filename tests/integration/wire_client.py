@@ -81,6 +81,33 @@ class Conn:
     def query(self, sql):
         self.send(frame(b'\x03' + sql.encode(), 0))
 
+    def result_rows(self):
+        """Rows (raw payloads) of the text or binary result set that follows; [] for an OK.
+        Raises ServerError on ERR. Without DEPRECATE_EOF: columns, EOF, rows, EOF."""
+        _, first = self.read_packet()
+        if first[0] == 0xFF:
+            raise ServerError(parse_err(first))
+        if first[0] == 0x00:
+            return []
+        for _ in range(first[0]):
+            self.read_packet()
+        self.read_packet()  # EOF after the column definitions
+        rows = []
+        while True:
+            _, p = self.read_packet()
+            if p[0] == 0xFE and len(p) < 9:
+                return rows
+            rows.append(p)
+
+    def scalar(self, sql):
+        """The first column of the first row of a query, as text (values under 251 bytes)."""
+        self.query(sql)
+        return self.result_rows()[0][1:].decode()
+
+
+class ServerError(RuntimeError):
+    """An ERR packet; args[0] is (code, sqlstate, message)."""
+
 
 def parse_err(payload):
     """(code, sqlstate, message) of an ERR packet, or None."""
