@@ -4,86 +4,33 @@
 #include <cctype>
 #include <string>
 
+#include "routing/sql_lexer.h"
+
 namespace weft::routing {
 namespace {
 
 bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::toupper(static_cast<unsigned char>(a[i])) != b[i]) return false;
-  }
-  return true;
-}
-
-// Walks SQL text token by token, skipping comments and the inside of quotes.
+// The shared lexer, seen as plain token texts: a literal stands as its quote character.
 class scanner {
  public:
-  explicit scanner(std::string_view sql) : s_(sql) {}
+  explicit scanner(std::string_view sql) : lexer_(sql) {}
 
   // Next token: a word, or a single punctuation character; empty at the end.
   std::string_view next() {
-    skip_space_and_comments();
-    if (pos_ >= s_.size()) return {};
-    const std::size_t start = pos_;
-    const char c = s_[pos_];
-    if (c == '\'' || c == '"' || c == '`') {
-      skip_quoted(c);
-      return s_.substr(start, 1);  // a quote stands for the whole literal
+    const auto token = lexer_.next();
+    switch (token.type) {
+      case token_type::string: return token.text.front() == '"' ? "\"" : "'";
+      case token_type::quoted_name: return "`";
+      default: return token.text;
     }
-    if (word_char(c)) {
-      while (pos_ < s_.size() && word_char(s_[pos_])) ++pos_;
-      return s_.substr(start, pos_ - start);
-    }
-    ++pos_;
-    return s_.substr(start, 1);
   }
-  bool executable_comment() const { return executable_comment_; }
-  bool at_end() {
-    skip_space_and_comments();
-    return pos_ >= s_.size();
-  }
-  char peek_raw() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
+  bool executable_comment() const { return lexer_.executable_comment(); }
+  bool at_end() { return lexer_.at_end(); }
+  char peek_raw() const { return lexer_.peek_raw(); }
 
  private:
-  void skip_space_and_comments() {
-    while (pos_ < s_.size()) {
-      const char c = s_[pos_];
-      if (std::isspace(static_cast<unsigned char>(c))) {
-        ++pos_;
-      } else if (c == '#' || (c == '-' && starts("-- ")) || (c == '-' && starts("--\n"))) {
-        while (pos_ < s_.size() && s_[pos_] != '\n') ++pos_;
-      } else if (c == '/' && starts("/*")) {
-        // /*! ... */ and /*M! ... */ are executed by the server: their content is code.
-        if (starts("/*!") || starts("/*M!")) executable_comment_ = true;
-        const auto end = s_.find("*/", pos_ + 2);
-        pos_ = end == std::string_view::npos ? s_.size() : end + 2;
-      } else {
-        break;
-      }
-    }
-  }
-  void skip_quoted(char quote) {
-    ++pos_;
-    while (pos_ < s_.size()) {
-      const char c = s_[pos_++];
-      if (c == '\\' && quote != '`') {
-        ++pos_;
-      } else if (c == quote) {
-        if (pos_ < s_.size() && s_[pos_] == quote) {
-          ++pos_;  // doubled quote inside the literal
-        } else {
-          return;
-        }
-      }
-    }
-  }
-  bool starts(std::string_view prefix) const { return s_.substr(pos_, prefix.size()) == prefix; }
-
-  std::string_view s_;
-  std::size_t pos_ = 0;
-  bool executable_comment_ = false;
+  sql_lexer lexer_;
 };
 
 // Leading keywords whose statements leave no session state behind (on their own).
@@ -126,7 +73,7 @@ constexpr std::array<std::string_view, 38> replayable_variables{
 
 bool is_replayable_variable(std::string_view name) {
   for (auto v : replayable_variables) {
-    if (iequals(name, v)) return true;
+    if (iequals_upper(name, v)) return true;
   }
   return false;
 }
@@ -141,23 +88,23 @@ statement_effect classify_set(scanner& scan) {
     if (name == "@") {  // @@var, @@session.var
       if (scan.next() != "@") return pin;
       name = scan.next();
-      if (iequals(name, "SESSION") || iequals(name, "LOCAL")) {
+      if (iequals_upper(name, "SESSION") || iequals_upper(name, "LOCAL")) {
         if (scan.next() != ".") return pin;
         name = scan.next();
-      } else if (iequals(name, "GLOBAL")) {
+      } else if (iequals_upper(name, "GLOBAL")) {
         return pin;
       }
-    } else if (iequals(name, "SESSION") || iequals(name, "LOCAL")) {
+    } else if (iequals_upper(name, "SESSION") || iequals_upper(name, "LOCAL")) {
       name = scan.next();
     }
     if (name.empty() || !word_char(name.front())) return pin;
-    if (iequals(name, "NAMES") || iequals(name, "CHARSET")) {
+    if (iequals_upper(name, "NAMES") || iequals_upper(name, "CHARSET")) {
       saw_other = true;
-    } else if (iequals(name, "CHARACTER")) {
-      if (!iequals(scan.next(), "SET")) return pin;
+    } else if (iequals_upper(name, "CHARACTER")) {
+      if (!iequals_upper(scan.next(), "SET")) return pin;
       saw_other = true;
     } else {
-      if (iequals(name, "AUTOCOMMIT")) {
+      if (iequals_upper(name, "AUTOCOMMIT")) {
         saw_autocommit = true;
       } else if (is_replayable_variable(name)) {
         saw_other = true;
@@ -191,7 +138,7 @@ statement_effect classify_set(scanner& scan) {
 
 bool is_stateless_leader(std::string_view word) {
   for (auto leader : stateless_leaders) {
-    if (iequals(word, leader)) return true;
+    if (iequals_upper(word, leader)) return true;
   }
   return false;
 }
@@ -203,7 +150,7 @@ statement_effect multiplexing_effect(std::string_view sql) {
   const auto first = scan.next();
   if (scan.executable_comment()) return {true, "executable comment"};
   if (first.empty()) return {false, {}};
-  if (iequals(first, "SET")) return classify_set(scan);
+  if (iequals_upper(first, "SET")) return classify_set(scan);
   if (!is_stateless_leader(first)) return {true, first};
   std::string_view previous;
   for (auto token = scan.next(); !token.empty(); token = scan.next()) {
@@ -212,7 +159,7 @@ statement_effect multiplexing_effect(std::string_view sql) {
     if (token == ";" && !scan.at_end()) return {true, "multi-statement"};
     if (word_char(token.front())) {
       for (const auto& risky : risky_words) {
-        if (iequals(token, risky.word)) return {true, risky.reason};
+        if (iequals_upper(token, risky.word)) return {true, risky.reason};
       }
     }
     previous = token;
