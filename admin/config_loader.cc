@@ -2,6 +2,7 @@
 
 #include "protocol/caching_sha2.h"
 #include "protocol/constants.h"
+#include "routing/query_rules.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -18,12 +19,15 @@ class config_reader {
   config_reader(std::string_view source, config_load_result& out) : source_(source), out_(out) {}
 
   void read(const toml::table& root) {
-    check_keys(root, {"proxy", "backend", "log", "users", "servers"});
+    check_keys(root, {"proxy", "backend", "log", "monitor", "users", "servers", "groups", "rules"});
     if (auto* t = table_at(root, "proxy")) read_proxy(*t);
     if (auto* t = table_at(root, "backend")) read_backend(*t);
     if (auto* t = table_at(root, "log")) read_log(*t);
     read_array_of_tables(root, "users", [&](const toml::table& t) { read_user(t); });
     read_array_of_tables(root, "servers", [&](const toml::table& t) { read_server(t); });
+    if (auto* t = table_at(root, "monitor")) read_monitor(*t);
+    read_array_of_tables(root, "groups", [&](const toml::table& t) { read_group(t); });
+    read_array_of_tables(root, "rules", [&](const toml::table& t) { read_rule(t); });
     validate_topology(root);
     validate_tls(root);
   }
@@ -97,6 +101,31 @@ class config_reader {
     return v;
   }
 
+  std::optional<bool> bool_at(const toml::table& t, std::string_view key) {
+    const auto* node = t.get(key);
+    if (!node) return std::nullopt;
+    if (!node->is_boolean()) {
+      error(node->source(), "'" + std::string(key) + "' must be true or false");
+      return std::nullopt;
+    }
+    return node->as_boolean()->get();
+  }
+
+  // One of the allowed words; the position of the word in `allowed`.
+  std::optional<std::size_t> choice_at(const toml::table& t, std::string_view key,
+                                       std::initializer_list<std::string_view> allowed) {
+    auto v = string_at(t, key, false);
+    if (!v) return std::nullopt;
+    std::size_t i = 0;
+    std::string names;
+    for (auto a : allowed) {
+      if (*v == a) return i;
+      names += (i++ ? ", \"" : "\"") + std::string(a) + "\"";
+    }
+    error(t.get(key)->source(), "'" + std::string(key) + "' must be one of " + names);
+    return std::nullopt;
+  }
+
   void read_proxy(const toml::table& t) {
     check_keys(t, {"listen", "workers", "max_allowed_packet", "connect_timeout_ms",
                    "handshake_timeout_ms", "server_version", "tls_cert", "tls_key", "local_infile",
@@ -125,10 +154,7 @@ class config_reader {
         p.auth_plugin = *v;
       }
     }
-    if (const auto* node = t.get("local_infile")) {
-      if (!node->is_boolean()) return error(node->source(), "'local_infile' must be true or false");
-      p.local_infile = node->as_boolean()->get();
-    }
+    if (auto v = bool_at(t, "local_infile")) p.local_infile = *v;
     if (auto v = string_at(t, "tls_cert", false)) p.client_tls.cert_file = readable_file(t, "tls_cert", *v);
     if (auto v = string_at(t, "tls_key", false)) p.client_tls.key_file = readable_file(t, "tls_key", *v);
     if (p.client_tls.cert_file.empty() != p.client_tls.key_file.empty()) {
@@ -143,19 +169,10 @@ class config_reader {
     if (auto v = int_at(t, "max_connections", 1, 100000)) p.max_backend_connections = static_cast<std::size_t>(*v);
     if (auto v = int_at(t, "pool_wait_timeout_ms", 0, 600000)) p.pool_wait_timeout = std::chrono::milliseconds(*v);
     if (auto v = int_at(t, "idle_timeout_ms", 100, 86400000)) p.idle_timeout = std::chrono::milliseconds(*v);
-    if (const auto* node = t.get("multiplexing")) {
-      if (!node->is_boolean()) return error(node->source(), "'multiplexing' must be true or false");
-      p.multiplexing = node->as_boolean()->get();
-    }
+    if (auto v = bool_at(t, "multiplexing")) p.multiplexing = *v;
     auto& b = config.proxy.backend_tls;
-    if (const auto* node = t.get("tls")) {
-      if (!node->is_boolean()) return error(node->source(), "'tls' must be true or false");
-      b.enabled = node->as_boolean()->get();
-    }
-    if (const auto* node = t.get("tls_verify")) {
-      if (!node->is_boolean()) return error(node->source(), "'tls_verify' must be true or false");
-      b.verify = node->as_boolean()->get();
-    }
+    if (auto v = bool_at(t, "tls")) b.enabled = *v;
+    if (auto v = bool_at(t, "tls_verify")) b.verify = *v;
     if (auto v = string_at(t, "tls_ca", false)) b.ca_file = readable_file(t, "tls_ca", *v);
     if (b.enabled && b.verify && b.ca_file.empty()) {
       error(t.source(), "backend TLS with tls_verify = true needs tls_ca (or set tls_verify = false)");
@@ -184,7 +201,7 @@ class config_reader {
   }
 
   void read_user(const toml::table& t) {
-    check_keys(t, {"name", "password", "password_hash", "require_tls"});
+    check_keys(t, {"name", "password", "password_hash", "require_tls", "read_your_writes"});
     auto name = string_at(t, "name", true);
     auto plain = string_at(t, "password", false);
     auto hashed = string_at(t, "password_hash", false);
@@ -194,11 +211,9 @@ class config_reader {
     if (!plain && !hashed) {
       return error(t.source(), "user '" + *name + "': missing password (password = \"\" for none)");
     }
-    proxy::user_account account{*name, {}, false};
-    if (const auto* node = t.get("require_tls")) {
-      if (!node->is_boolean()) return error(node->source(), "'require_tls' must be true or false");
-      account.require_tls = node->as_boolean()->get();
-    }
+    proxy::user_account account{*name, {}, false, std::nullopt};
+    if (auto v = bool_at(t, "require_tls")) account.require_tls = *v;
+    account.read_your_writes = bool_at(t, "read_your_writes");
     if (plain) {
       account.password = protocol::native_password_hash::from_password(*plain);
     } else if (auto h = protocol::native_password_hash::from_hex(*hashed)) {
@@ -213,7 +228,7 @@ class config_reader {
   }
 
   void read_server(const toml::table& t) {
-    check_keys(t, {"address", "group", "role"});
+    check_keys(t, {"address", "group", "role", "weight", "max_connections", "status"});
     auto address = string_at(t, "address", true);
     auto group = string_at(t, "group", true);
     auto role = string_at(t, "role", true);
@@ -221,6 +236,7 @@ class config_reader {
     routing::server s;
     if (auto ep = routing::parse_endpoint(*address)) {
       s.address = *ep;
+      s.name = ep->to_string();
     } else {
       return error(t.get("address")->source(), "'address' must be \"host:port\", got \"" + *address + "\"");
     }
@@ -231,6 +247,14 @@ class config_reader {
     }
     if (group->empty()) return error(t.get("group")->source(), "'group' must not be empty");
     s.group = *group;
+    if (auto v = int_at(t, "weight", 1, 1000000)) s.weight = static_cast<std::uint32_t>(*v);
+    if (auto v = int_at(t, "max_connections", 1, 100000)) s.max_connections = static_cast<std::uint32_t>(*v);
+    if (auto v = choice_at(t, "status", {"online", "offline_soft", "offline_hard"})) {
+      static constexpr routing::server_status statuses[] = {routing::server_status::online,
+                                                            routing::server_status::offline_soft,
+                                                            routing::server_status::offline_hard};
+      s.status = statuses[*v];
+    }
     for (const auto& other : config.runtime.topology.servers) {
       if (other.address == s.address) {
         return error(t.source(), "duplicate server " + s.address.to_string());
@@ -238,6 +262,84 @@ class config_reader {
     }
     server_lines_.push_back(t.source());
     config.runtime.topology.servers.push_back(std::move(s));
+  }
+
+  void read_monitor(const toml::table& t) {
+    check_keys(t, {"user", "password", "interval_ms", "timeout_ms", "failures_to_shun", "history"});
+    auto& m = config.monitor;
+    if (auto v = string_at(t, "user", true)) m.user = *v;
+    if (auto v = string_at(t, "password", false)) m.password = *v;
+    if (auto v = int_at(t, "interval_ms", 50, 3600000)) m.interval = std::chrono::milliseconds(*v);
+    if (auto v = int_at(t, "timeout_ms", 10, 600000)) m.timeout = std::chrono::milliseconds(*v);
+    if (auto v = int_at(t, "failures_to_shun", 1, 1000)) m.failures_to_shun = static_cast<unsigned>(*v);
+    if (auto v = int_at(t, "history", 1, 100000)) m.history = static_cast<std::size_t>(*v);
+  }
+
+  void read_group(const toml::table& t) {
+    check_keys(t, {"name", "max_replication_lag", "reads_without_replica", "read_only_transactions",
+                   "read_your_writes", "read_your_writes_timeout_ms"});
+    auto name = string_at(t, "name", true);
+    if (!name) return;
+    routing::group_policy g;
+    g.name = *name;
+    if (auto v = int_at(t, "max_replication_lag", 0, 86400)) g.max_replication_lag = static_cast<std::uint32_t>(*v);
+    if (auto v = choice_at(t, "reads_without_replica", {"primary", "error"})) g.reads_fall_back_to_primary = *v == 0;
+    if (auto v = choice_at(t, "read_only_transactions", {"primary", "replica"})) {
+      g.read_only_transactions_on_replica = *v == 1;
+    }
+    if (auto v = bool_at(t, "read_your_writes")) g.read_your_writes = *v;
+    if (auto v = int_at(t, "read_your_writes_timeout_ms", 1, 600000)) {
+      g.read_your_writes_timeout = std::chrono::milliseconds(*v);
+    }
+    auto& groups = config.runtime.topology.groups;
+    for (const auto& other : groups) {
+      if (other.name == g.name) return error(t.source(), "duplicate group '" + g.name + "'");
+    }
+    group_lines_.push_back(t.source());
+    groups.push_back(std::move(g));
+  }
+
+  void read_rule(const toml::table& t) {
+    check_keys(t, {"id", "user", "schema", "client", "match_digest", "match_pattern", "group", "route", "replace",
+                   "error", "error_code", "timeout_ms", "log", "continue"});
+    auto& rules = config.runtime.rules;
+    if (rules.size() == 64) return error(t.source(), "at most 64 [[rules]]");
+    routing::query_rule r;
+    r.id = static_cast<std::uint32_t>(int_at(t, "id", 1, 1000000000).value_or(static_cast<std::int64_t>(rules.size() + 1)));
+    for (const auto& other : rules) {
+      if (other.id == r.id) return error(t.source(), "duplicate rule id " + std::to_string(r.id));
+    }
+    r.user = string_at(t, "user", false).value_or("");
+    r.schema = string_at(t, "schema", false).value_or("");
+    r.client = string_at(t, "client", false).value_or("");
+    // A valid CIDR contains its own network address.
+    if (const auto slash = r.client.find('/');
+        slash != std::string::npos && !routing::client_matches(r.client, r.client.substr(0, slash))) {
+      error(t.get("client")->source(), "'client' must be an address or an IPv4 CIDR like \"10.0.0.0/8\"");
+    }
+    const auto regex = [&](std::string_view key) -> std::shared_ptr<const re2::RE2> {
+      auto text = string_at(t, key, false);
+      if (!text) return nullptr;
+      std::string problem;
+      auto re = routing::compile_rule_regex(*text, problem);
+      if (!re) error(t.get(key)->source(), "'" + std::string(key) + "' is not a valid regular expression: " + problem);
+      return re;
+    };
+    r.match_digest = regex("match_digest");
+    r.match_pattern = regex("match_pattern");
+    r.route_group = string_at(t, "group", false).value_or("");
+    if (auto v = choice_at(t, "route", {"primary", "replica"})) {
+      r.route_role = *v == 0 ? routing::target_role::primary : routing::target_role::replica;
+    }
+    r.replace = string_at(t, "replace", false);
+    if (r.replace && !t.get("match_pattern")) error(t.get("replace")->source(), "'replace' needs 'match_pattern'");
+    r.block_message = string_at(t, "error", false);
+    if (auto v = int_at(t, "error_code", 1000, 65535)) r.block_code = static_cast<std::uint16_t>(*v);
+    if (auto v = int_at(t, "timeout_ms", 1, 86400000)) r.timeout_ms = static_cast<std::uint32_t>(*v);
+    r.log = bool_at(t, "log").value_or(false);
+    r.continue_after = bool_at(t, "continue").value_or(false);
+    rule_lines_.push_back(t.source());
+    rules.push_back(std::move(r));
   }
 
   void validate_tls(const toml::table& root) {
@@ -265,11 +367,33 @@ class config_reader {
       }
       if (primaries == 0) error(root.source(), "group '" + g + "' has no primary");
     }
+    auto& policies = config.runtime.topology.groups;
+    for (std::size_t i = 0; i < policies.size(); ++i) {
+      if (!groups.count(policies[i].name)) {
+        error(group_lines_[i], "group '" + policies[i].name + "' has no [[servers]]");
+      }
+    }
+    const auto& rules = config.runtime.rules;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      if (!rules[i].route_group.empty() && !groups.count(rules[i].route_group)) {
+        error(rule_lines_[i], "rule " + std::to_string(rules[i].id) + " routes to group '" + rules[i].route_group +
+                                  "', which has no [[servers]]");
+      }
+    }
+    for (const auto& g : groups) {  // every group has a policy (defaults when not configured)
+      if (std::none_of(policies.begin(), policies.end(), [&](const auto& p) { return p.name == g; })) {
+        routing::group_policy defaults;
+        defaults.name = g;
+        policies.push_back(std::move(defaults));
+      }
+    }
   }
 
   std::string_view source_;
   config_load_result& out_;
   std::vector<toml::source_region> server_lines_;
+  std::vector<toml::source_region> group_lines_;
+  std::vector<toml::source_region> rule_lines_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "admin/monitor_settings.h"
 #include "proxy/settings.h"
 
 namespace weft::admin {
@@ -14,6 +15,7 @@ namespace weft::admin {
 struct bootstrap_config {
   proxy::proxy_settings proxy;
   std::string log_level = "info";
+  monitor_settings monitor;
   proxy::runtime_snapshot runtime;
 };
 

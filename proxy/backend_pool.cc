@@ -50,7 +50,7 @@ backend_ptr backend_pool::take_idle(const pool_key& key, const void* requester, 
 
 bool backend_pool::reserve(const std::string& server) {
   auto& state = servers_[server];
-  if (state.open >= limits_.max_per_server) {
+  if (state.open >= limit_of(state)) {
     // At the limit, an idle connection of another user/schema is worth less than a new one
     // for a session that is waiting now: close the least recently used.
     if (state.idle.empty()) return false;
@@ -60,6 +60,11 @@ bool backend_pool::reserve(const std::string& server) {
   }
   ++state.open;
   return true;
+}
+
+std::size_t backend_pool::in_use(const std::string& server) const {
+  const auto it = servers_.find(server);
+  return it == servers_.end() ? 0 : it->second.open - it->second.idle.size();
 }
 
 void backend_pool::cancel_reservation(const std::string& server) {
@@ -88,7 +93,7 @@ void backend_pool::release(backend_ptr backend, const void* owner) {
     w->timer->cancel();
     return;
   }
-  if (!state.waiters.empty() && state.open >= limits_.max_per_server) {
+  if (!state.waiters.empty() && state.open >= limit_of(state)) {
     // Nobody waiting can use this login, but someone waits for room: close it for them.
     backend->link.connection->close();
     give_room(state);

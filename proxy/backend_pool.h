@@ -71,6 +71,10 @@ class backend_pool {
   // Claims room for one new connection to server; false at the limit (after evicting an idle
   // connection of another key, if there was one).
   bool reserve(const std::string& server);
+  // This worker's share of a server's connection limit (default: pool_limits::max_per_server).
+  void set_limit(const std::string& server, std::size_t limit) { servers_[server].limit = limit; }
+  // Connections to the server this worker has lent out now (for least-connections).
+  std::size_t in_use(const std::string& server) const;
   void cancel_reservation(const std::string& server);  // the connection could not be opened
   // To the first waiter that can use it, else idle (soft-owned by `owner` when given).
   void release(backend_ptr backend, const void* owner = nullptr);
@@ -101,11 +105,13 @@ class backend_pool {
   };
   struct server_state {
     std::size_t open = 0;
+    std::size_t limit = 0;  // 0: limits_.max_per_server
     std::vector<backend_ptr> idle;  // most recently used at the back
     std::deque<waiter*> waiters;
   };
   // Gives a closed connection's room to the first waiter; false when nobody waits.
   static bool give_room(server_state& state);
+  std::size_t limit_of(const server_state& state) const { return state.limit ? state.limit : limits_.max_per_server; }
   static bool looks_alive(pooled_backend& backend);
 
   pool_limits limits_;

@@ -46,7 +46,7 @@ client_session::client_session(tcp::socket socket, session_context context)
     : client_(std::move(socket)),
       context_(std::move(context)),
       peer_(peer_address(client_.socket())),
-      backend_(context_.pool, context_.settings, context_.tls) {}
+      backend_(context_.pool, context_.settings, context_.tls, context_.routing) {}
 
 void client_session::shutdown() {
   client_.close();
@@ -62,7 +62,8 @@ awaitable<void> client_session::run() {
   spdlog::info("event=session_open id={} user={} client={} tls={} auth={} backend={}", context_.connection_id,
                user_, peer_, client_.is_tls() ? client_.tls_version() : "off", auth_->auth_method(), backend_.name());
   command_forwarder forwarder(client_, client_in_, backend_, auth_->negotiated_capabilities(),
-                              {context_.settings.max_allowed_packet}, session_auth{*auth_, user_});
+                              {context_.settings.max_allowed_packet}, session_auth{*auth_, user_},
+                              forwarder_context{*context_.snapshot, context_.routing, peer_});
   co_await forwarder.run();
   spdlog::info("event=session_close id={} user={} commands={}", context_.connection_id, user_,
                forwarder.commands());
@@ -146,16 +147,8 @@ p::backend_login client_session::login_for(const p::server_handshake& handshake)
 
 awaitable<bool> client_session::open_backend(const p::server_handshake& handshake) {
   const auto seq = handshake.next_sequence_id();
-  const auto& topology = context_.snapshot->topology;
-  const auto group = topology.default_group();
-  const auto* primary = topology.primary_of(group);
-  if (!primary) {
-    co_await write_error(client_, p::make_error(p::er::no_primary, "weft: no primary configured for group '" +
-                                                                   std::string(group) + "'"), seq);
-    co_return false;
-  }
   // Logging in needs a backend now: it checks the account and the schema the client asked for.
-  backend_.set_identity(*primary, login_for(handshake));
+  backend_.set_identity(login_for(handshake));
   auto error = co_await backend_.acquire();
   if (error) {
     spdlog::warn("event=backend_login_failed backend={} user={} code={} message=\"{}\"", backend_.name(),

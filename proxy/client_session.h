@@ -30,6 +30,7 @@ struct session_context {
   const proxy_settings& settings;
   const security_contexts& tls;
   backend_pool& pool;
+  worker_routing& routing;
   snapshot_ptr snapshot;
   std::uint32_t connection_id;
 };

@@ -4,7 +4,9 @@
 
 #include "protocol/frame.h"
 #include "proxy/change_user.h"
+#include "proxy/backend_query.h"
 #include "proxy/packet_io.h"
+#include "routing/gtid.h"
 #include "routing/session_effects.h"
 
 namespace weft::proxy {
@@ -37,8 +39,31 @@ constexpr std::size_t max_scanned_statement = 64 * 1024;
 }  // namespace
 
 command_forwarder::command_forwarder(stream& client, io_buffer& client_in, session_backend& backend,
-                                     std::uint64_t capabilities, forwarder_limits limits, session_auth auth)
-    : client_(client), client_in_(client_in), backend_(backend), caps_(capabilities), limits_(limits), auth_(auth) {}
+                                     std::uint64_t capabilities, forwarder_limits limits, session_auth auth,
+                                     forwarder_context context)
+    : client_(client),
+      client_in_(client_in),
+      backend_(backend),
+      caps_(capabilities),
+      limits_(limits),
+      auth_(auth),
+      context_(context) {
+  update_read_your_writes();
+}
+
+// The user's setting wins over the group's.
+void command_forwarder::update_read_your_writes() {
+  const auto user = context_.config.users.find(auth_.user);
+  if (user != context_.config.users.end() && user->second.read_your_writes) {
+    read_your_writes_ = *user->second.read_your_writes;
+  } else {
+    read_your_writes_ = backend_.topology().policy_of(backend_.group()).read_your_writes;
+  }
+}
+
+session_facts command_forwarder::facts() const {
+  return {auth_.user, backend_.schema(), context_.client_address, backend_.group()};
+}
 
 awaitable<void> command_forwarder::run() {
   // (g++ 12 miscompiles some co_await inside conditions: results go to variables first.)
@@ -109,6 +134,10 @@ awaitable<command_forwarder::step> command_forwarder::forward_one() {
     const step after = co_await forward_statement_command(cmd, header.payload_length);
     co_return after;
   }
+  if (cmd == static_cast<std::uint8_t>(p::command::query) && whole) {
+    const step after = co_await forward_query(header.payload_length);
+    co_return after;
+  }
   note_effects(cmd, header.payload_length);
   auto error = co_await backend_.acquire();
   if (error) {
@@ -125,20 +154,148 @@ awaitable<command_forwarder::step> command_forwarder::forward_one() {
   co_return step::next;
 }
 
+// A COM_QUERY read whole: planned (rules, split), sent to the planned server, measured.
+awaitable<command_forwarder::step> command_forwarder::forward_query(std::uint32_t payload_length) {
+  const auto sql = p::as_chars(client_in_.readable().subspan(p::frame_header_size + 1, payload_length - 1));
+  auto plan = plan_query(sql, facts(), backend_.topology(), context_.config.rules, context_.routing);
+  begin_stats(plan.info.digest, sql);
+  relayed_bytes_ = 0;
+  if (plan.refusal) {
+    finish_stats(payload_length);
+    const step after = co_await skip_command_with_error(*plan.refusal);
+    co_return after;
+  }
+  const bool reads_insert_id = plan.pins && plan.pin_reason == routing::last_insert_id_reason;
+  if (plan.pins && !reads_insert_id) backend_.pin(plan.pin_reason);
+  pending_set_.clear();
+  if (plan.replayable_set) pending_set_ = plan.replacement ? *plan.replacement : std::string(sql);
+  auto error = co_await acquire_for({plan.role, plan.group});
+  if (error) {
+    const step after = co_await skip_command_with_error(*error);
+    co_return after;
+  }
+  if (reads_insert_id) {
+    auto restore_error = co_await restore_insert_id();
+    if (restore_error) {
+      const step after = co_await skip_command_with_error(*restore_error);
+      co_return after;
+    }
+  }
+  const bool wrote = backend_.role() == routing::target_role::primary &&
+                     (plan.info.kind == routing::statement_kind::write || plan.info.side_effects);
+  tracker_.start(static_cast<std::uint8_t>(p::command::query), backend_.current().link.capabilities);
+  if (plan.replacement) {
+    // Rewritten by a rule: the client's packet is dropped, weft's version goes instead.
+    const bool skipped = co_await skip_command();
+    if (!skipped) co_return step::stop;
+    backend_.current().link.connection->start_command();
+    const auto command = p::encode(p::com_query{*plan.replacement});
+    const auto werr = co_await write_packet(*backend_.current().link.connection, command, 0);
+    if (werr) {
+      const step after = co_await backend_failed(werr, false);
+      co_return after;
+    }
+  } else {
+    const step sent = co_await send_command_to_backend();
+    if (sent == step::stop) co_return step::stop;
+  }
+  const step relayed = co_await relay_response();
+  if (relayed == step::stop) co_return step::stop;
+  co_await remember_written_gtid(wrote);
+  finish_stats(payload_length);
+  apply_response_effects(static_cast<std::uint8_t>(p::command::query));
+  co_return step::next;
+}
+
+awaitable<std::optional<p::err_packet>> command_forwarder::acquire_for(route_request request) {
+  auto error = co_await backend_.acquire(request);
+  if (error && error->error_code == p::er::backend_unreachable.code && request.role == routing::target_role::replica &&
+      !backend_.held()) {
+    // A replica that died since the monitor's last check: the read goes to the primary rather
+    // than failing (the monitor shuns the replica after its next checks).
+    spdlog::info("event=replica_unreachable replica={} fallback=primary", backend_.name());
+    request.role = routing::target_role::primary;
+    error = co_await backend_.acquire(request);
+  }
+  if (error || !read_your_writes_ || last_gtid_.empty() || backend_.role() != routing::target_role::replica) {
+    co_return error;
+  }
+  if (gtid_seen_on_ == backend_.name()) co_return std::nullopt;
+  if (routing::position_covers(backend_.server()->health.gtid_current_pos, last_gtid_)) {
+    gtid_seen_on_ = backend_.name();  // the monitor already saw it applied there
+    co_return std::nullopt;
+  }
+  const auto& policy = backend_.topology().policy_of(request.group.empty() ? std::string_view(backend_.group()) : request.group);
+  const auto ms = policy.read_your_writes_timeout.count();
+  const std::string wait = "SELECT MASTER_GTID_WAIT('" + last_gtid_ + "', " + std::to_string(ms / 1000) + "." +
+                           std::to_string(1000 + ms % 1000).substr(1) + ")";
+  const auto answer = co_await run_on_backend(backend_.current(), wait);
+  if (!answer.broken && !answer.error && answer.value == "0") {
+    gtid_seen_on_ = backend_.name();
+    co_return std::nullopt;
+  }
+  spdlog::debug("event=read_your_writes_fallback replica={} gtid={} outcome={}", backend_.name(), last_gtid_,
+                answer.broken ? "broken" : answer.error ? answer.error->message : answer.value.value_or("NULL"));
+  if (answer.broken) {
+    backend_.drop();
+  } else {
+    backend_.release_unused();
+  }
+  request.role = routing::target_role::primary;  // never an older read than the session's write
+  auto primary_error = co_await backend_.acquire(request);
+  co_return primary_error;
+}
+
+awaitable<std::optional<p::err_packet>> command_forwarder::restore_insert_id() {
+  if (last_insert_id_ == 0) co_return std::nullopt;
+  const auto answer = co_await run_on_backend(backend_.current(), "SELECT LAST_INSERT_ID(" + std::to_string(last_insert_id_) + ")");
+  if (!answer.broken && !answer.error) co_return std::nullopt;
+  const auto name = backend_.name();
+  if (answer.broken) backend_.drop();
+  co_return p::make_error(p::er::backend_lost, "weft: could not restore LAST_INSERT_ID() on backend " + name);
+}
+
+awaitable<void> command_forwarder::remember_written_gtid(bool wrote) {
+  if (!read_your_writes_) co_return;
+  wrote_since_gtid_ = wrote_since_gtid_ || wrote;
+  const auto status = tracker_.has_status() ? tracker_.status_flags() : last_status_;
+  if (!wrote_since_gtid_ || (status & p::status::in_trans) || !backend_.held() || !tracker_.done()) co_return;
+  // Only the server knows the GTID it gave the write; read it before the connection goes back.
+  const auto answer = co_await run_on_backend(backend_.current(), "SELECT @@last_gtid");
+  if (answer.broken) {
+    backend_.drop();
+    co_return;
+  }
+  wrote_since_gtid_ = false;
+  if (answer.value && routing::parse_gtid(*answer.value) && *answer.value != last_gtid_) {
+    last_gtid_ = *answer.value;
+    gtid_seen_on_.clear();
+  }
+}
+
+void command_forwarder::begin_stats(std::uint64_t digest, std::string_view sql) {
+  started_ = std::chrono::steady_clock::now();
+  digest_ = digest;
+  new_digest_text_.clear();
+  if (!context_.routing.stats.knows(digest)) new_digest_text_ = digest_text_for_stats(sql, context_.routing);
+}
+
+void command_forwarder::finish_stats(std::uint64_t payload_bytes) {
+  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
+  const bool failed = tracker_.failed() || !backend_.held();
+  auto& stats = context_.routing.stats;
+  stats.record_statement(digest_, new_digest_text_, backend_.schema(), took, tracker_.rows(), failed, backend_.name());
+  stats.record_server(backend_.name(), payload_bytes + p::frame_header_size, relayed_bytes_, failed);
+}
+
 // What a command does to the session's hold on its backend, decided before it runs.
 void command_forwarder::note_effects(std::uint8_t cmd, std::uint32_t payload_length) {
   pending_set_.clear();
   const auto body = client_in_.readable().subspan(p::frame_header_size + 1);
   const bool whole = body.size() >= payload_length - 1;
   switch (static_cast<p::command>(cmd)) {
-    case p::command::query: {
-      if (!whole) return backend_.pin("statement too long to inspect");
-      const auto text = p::as_chars(body.first(payload_length - 1));
-      const auto effect = routing::multiplexing_effect(text);
-      if (effect.pins) backend_.pin(effect.reason);
-      if (effect.replayable_set) pending_set_ = text;
-      return;
-    }
+    case p::command::query:  // a whole one goes through forward_query()
+      return backend_.pin("statement too long to inspect");
     case p::command::init_db:
       if (!whole) return backend_.pin("COM_INIT_DB too long to inspect");
       pending_schema_ = p::as_chars(body.first(payload_length - 1));
@@ -168,8 +325,9 @@ void command_forwarder::apply_response_effects(std::uint8_t cmd) {
     backend_.reset_state();
     forget_statements();  // the server closed them all
   }
-  // LAST_INSERT_ID() lives on the connection that generated the id.
-  if (tracker_.last_insert_id() != 0) backend_.pin("LAST_INSERT_ID");
+  // LAST_INSERT_ID() lives on the connection that generated the id: remembered, and restored
+  // where a later statement reads it (restore_insert_id).
+  if (tracker_.last_insert_id() != 0) last_insert_id_ = tracker_.last_insert_id();
   if (!tracker_.done()) backend_.pin("unfinished response");
   if (tracker_.has_status()) last_status_ = tracker_.status_flags();
   backend_.after_response(last_status_, tracker_.warnings(), tracker_.failed());
@@ -219,6 +377,7 @@ awaitable<command_forwarder::step> command_forwarder::relay_response() {
       in.commit(n);
     }
     const auto n = tracker_.feed(in.readable());
+    relayed_bytes_ += n;
     const auto ec = co_await client_.write_all(asio::buffer(in.readable().data(), n));
     if (ec) {
       backend_.pin("client left during a response");  // the rest is still on its way
@@ -305,6 +464,9 @@ awaitable<command_forwarder::step> command_forwarder::change_user() {
     backend_.user_changed(std::move(login));
     backend_.reset_state();  // a changed user starts from a fresh session
     forget_statements();
+    update_read_your_writes();
+    last_gtid_.clear();
+    gtid_seen_on_.clear();
   }
   backend_.after_response(p::status::autocommit, 0, outcome != change_user_outcome::changed);
   co_return step::next;

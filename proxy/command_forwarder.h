@@ -15,12 +15,20 @@
 #include "proxy/io_buffer.h"
 #include "proxy/prepared_statements.h"
 #include "proxy/session_backend.h"
+#include "proxy/statement_router.h"
 #include "proxy/stream.h"
 
 namespace weft::proxy {
 
 struct forwarder_limits {
   std::size_t max_allowed_packet = 64u << 20;
+};
+
+// What routing needs from the session's surroundings.
+struct forwarder_context {
+  const runtime_snapshot& config;  // users (read_your_writes) and query rules
+  worker_routing& routing;
+  std::string_view client_address;
 };
 
 // The client's login, needed to re-authenticate on COM_CHANGE_USER.
@@ -32,7 +40,8 @@ struct session_auth {
 class command_forwarder {
  public:
   command_forwarder(stream& client, io_buffer& client_in, session_backend& backend,
-                    std::uint64_t capabilities, forwarder_limits limits, session_auth auth);
+                    std::uint64_t capabilities, forwarder_limits limits, session_auth auth,
+                    forwarder_context context);
 
   // Runs until the client quits or disconnects, or the session cannot go on.
   awaitable<void> run();
@@ -42,6 +51,19 @@ class command_forwarder {
  private:
   enum class step { next, stop };
   awaitable<step> forward_one();
+  awaitable<step> forward_query(std::uint32_t payload_length);
+  // acquire() plus read-your-writes: a replica read first waits there for the session's last
+  // write (MASTER_GTID_WAIT), or goes to the primary when the wait times out.
+  awaitable<std::optional<protocol::err_packet>> acquire_for(route_request request);
+  // After a write outside a transaction (or a COMMIT): remember the session's last GTID.
+  awaitable<void> remember_written_gtid(bool wrote);
+  void update_read_your_writes();
+  // A statement reading LAST_INSERT_ID() may run on another connection than the session's last
+  // insert: the value is set there first (SELECT LAST_INSERT_ID(n)) instead of pinning.
+  awaitable<std::optional<protocol::err_packet>> restore_insert_id();
+  session_facts facts() const;
+  void begin_stats(std::uint64_t digest, std::string_view sql);
+  void finish_stats(std::uint64_t payload_bytes);
   awaitable<bool> fill_client(std::size_t at_least);
   awaitable<step> send_command_to_backend();
   awaitable<step> relay_response();
@@ -73,6 +95,18 @@ class command_forwarder {
   statement_registry statements_;
   std::uint16_t last_status_ = protocol::status::autocommit;  // of the last response that had one
   std::uint64_t commands_ = 0;
+  std::uint64_t last_insert_id_ = 0;  // of the session's last statement that generated one
+  forwarder_context context_;
+  // Read-your-writes.
+  bool read_your_writes_ = false;
+  bool wrote_since_gtid_ = false;  // a write ran on the primary since the last @@last_gtid
+  std::string last_gtid_;          // of the session's last write
+  std::string gtid_seen_on_;       // a replica known to have applied it
+  // Statistics of the statement in flight.
+  std::chrono::steady_clock::time_point started_;
+  std::uint64_t digest_ = 0;
+  std::string new_digest_text_;  // set only for a digest the worker has not seen yet
+  std::uint64_t relayed_bytes_ = 0;
 };
 
 }  // namespace weft::proxy

@@ -5,6 +5,8 @@
 #include "protocol/frame.h"
 #include "proxy/command_forwarder.h"
 #include "proxy/packet_io.h"
+#include "routing/classifier.h"
+#include "routing/session_effects.h"
 
 namespace weft::proxy {
 namespace {
@@ -77,7 +79,12 @@ awaitable<command_forwarder::step> command_forwarder::forward_prepare(std::uint3
       held.statements.erase(old);
     }
     remember_prepared(held, sql, backend_id);
-    write_u32(ok + id_offset, statements_.add(client_statement{std::move(sql), params, {}}));
+    const auto info = routing::classify(sql);
+    const auto effect = routing::multiplexing_effect(sql);
+    client_statement statement{std::move(sql), params, {}, info.digest, info.replica_safe() && !effect.pins,
+                               info.kind == routing::statement_kind::write || info.side_effects,
+                               effect.pins && effect.reason == routing::last_insert_id_reason};
+    write_u32(ok + id_offset, statements_.add(std::move(statement)));
   }
   const step relayed = co_await relay_response();
   if (relayed == step::stop) co_return step::stop;
@@ -108,11 +115,25 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
                                          ") given to " + std::string(p::command_name(cmd))));
     co_return after;
   }
-  auto error = co_await backend_.acquire();
+  const bool execute = command == p::command::stmt_execute;
+  if (execute) {
+    begin_stats(statement->digest, statement->sql);
+    relayed_bytes_ = 0;
+  }
+  const auto role = execute && statement->replica_safe ? routing::target_role::replica : routing::target_role::primary;
+  auto error = co_await acquire_for({role, {}});
   if (error) {
     const step after = co_await skip_command_with_error(*error);
     co_return after;
   }
+  if (execute && statement->reads_insert_id) {
+    auto restore_error = co_await restore_insert_id();
+    if (restore_error) {
+      const step after = co_await skip_command_with_error(*restore_error);
+      co_return after;
+    }
+  }
+  const bool wrote = execute && statement->writes && backend_.role() == routing::target_role::primary;
   auto& held = backend_.current();
   bool broken = false;
   const auto backend_id = co_await ensure_prepared(held, statement->sql, broken);
@@ -158,6 +179,8 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
         }
         const step relayed = co_await relay_response();
         if (relayed == step::stop) co_return step::stop;
+        co_await remember_written_gtid(wrote);
+        finish_stats(payload_length);
         apply_response_effects(cmd);
         co_return step::next;
       }
@@ -170,6 +193,10 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
   if (!p::command_has_response(cmd)) co_return step::next;
   const step relayed = co_await relay_response();
   if (relayed == step::stop) co_return step::stop;
+  if (execute) {
+    co_await remember_written_gtid(wrote);
+    finish_stats(payload_length);
+  }
   apply_response_effects(cmd);
   co_return step::next;
 }

@@ -2,6 +2,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -10,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "admin/config_loader.h"
+#include "admin/monitor.h"
 #include "proxy/proxy_server.h"
 #include "weft/version.h"
 
@@ -94,8 +96,16 @@ int main(int argc, char** argv) {
 
   std::signal(SIGPIPE, SIG_IGN);
   setup_logging(config.log_level);
+  weft::proxy::topology_store topology(config.runtime.topology);
   auto snapshot = std::make_shared<const weft::proxy::runtime_snapshot>(std::move(config.runtime));
-  weft::proxy::proxy_server server(config.proxy, snapshot);
+  weft::proxy::proxy_server server(config.proxy, snapshot, topology);
+  std::optional<weft::admin::monitor> monitor;
+  if (config.monitor.enabled()) {
+    monitor.emplace(config.monitor, topology);
+    monitor->start();
+  } else {
+    spdlog::warn("event=monitor_off reason=\"no [monitor] user\" effect=\"replicas take no reads\"");
+  }
   try {
     server.start();
   } catch (const std::exception& e) {
@@ -113,6 +123,7 @@ int main(int argc, char** argv) {
   });
   signals_io.run();
   server.join();
+  if (monitor) monitor->stop();
   spdlog::info("event=stopped");
   return 0;
 }

@@ -20,6 +20,10 @@ struct client_statement {
   std::string sql;
   std::uint16_t params = 0;
   protocol::bytes param_types;  // 2 bytes per parameter, from the last execute that sent them
+  std::uint64_t digest = 0;
+  bool replica_safe = false;  // a plain read: executes may run on a replica
+  bool writes = false;        // executes change data (read-your-writes follows them)
+  bool reads_insert_id = false;  // uses LAST_INSERT_ID(): restored on the connection first
 };
 
 class statement_registry {

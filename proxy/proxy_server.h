@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "proxy/client_session.h"
+#include "proxy/query_stats.h"
 #include "proxy/settings.h"
+#include "proxy/topology_store.h"
 
 namespace weft::proxy {
 
@@ -14,17 +16,20 @@ class worker;
 
 class proxy_server {
  public:
-  proxy_server(proxy_settings settings, snapshot_ptr snapshot);
+  proxy_server(proxy_settings settings, snapshot_ptr snapshot, topology_store& topology);
   ~proxy_server();
 
   void start();  // throws when the address cannot be bound or TLS files cannot be loaded
   void stop();
   void join();
   unsigned worker_count() const { return static_cast<unsigned>(workers_.size()); }
+  // Every worker's statement statistics, added up (collected on each worker's own thread).
+  query_stats collect_stats();
 
  private:
   proxy_settings settings_;
   snapshot_ptr snapshot_;
+  topology_store& topology_;
   security_contexts tls_;
   std::atomic<std::uint32_t> next_connection_id_{1};
   std::vector<std::unique_ptr<worker>> workers_;

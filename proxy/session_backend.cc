@@ -4,7 +4,9 @@
 
 #include "protocol/constants.h"
 #include "proxy/client_session.h"
+#include "proxy/backend_query.h"
 #include "proxy/packet_io.h"
+#include "proxy/statement_router.h"
 
 namespace weft::proxy {
 namespace p = protocol;
@@ -14,14 +16,60 @@ session_backend::~session_backend() {
   pool_.disown(this);
 }
 
-void session_backend::set_identity(const routing::server& server, p::backend_login login) {
-  server_ = &server;
+void session_backend::set_identity(p::backend_login login) {
   login_ = std::move(login);
-  key_ = pool_key{server.address.to_string(), login_.user, login_.capabilities, login_.charset, login_.database};
+  group_ = topology().default_group();
+  key_ = pool_key{key_.server, login_.user, login_.capabilities, login_.charset, login_.database};
 }
 
-awaitable<std::optional<p::err_packet>> session_backend::acquire() {
+const routing::topology& session_backend::topology() {
+  if (!current_) {
+    const auto& latest = routing_.topology.current();
+    if (latest != topology_) {
+      topology_ = latest;
+      server_ = nullptr;  // pointed into the old snapshot
+    }
+  }
+  return *topology_;
+}
+
+std::optional<p::err_packet> session_backend::choose_server(const route_request& request) {
+  const auto& t = topology();
+  const std::string_view group = request.group.empty() ? std::string_view(group_) : request.group;
+  const routing::server* chosen = nullptr;
+  role_ = request.role;
+  if (request.role == routing::target_role::replica) {
+    chosen = routing::choose_replica(t, group, routing_.rotation++,
+                                     [&](const routing::server& s) { return pool_.in_use(s.name); });
+    if (!chosen && !t.policy_of(group).reads_fall_back_to_primary) {
+      return p::make_error(p::er::no_replica, "weft: no replica of group '" + std::string(group) +
+                                                  "' can take reads now (none ONLINE within " +
+                                                  std::to_string(t.policy_of(group).max_replication_lag) +
+                                                  " s of lag)");
+    }
+    if (!chosen) role_ = routing::target_role::primary;
+  }
+  if (!chosen) {
+    chosen = t.primary_of(group);
+    if (!chosen) return p::make_error(p::er::no_primary, "weft: no primary configured for group '" + std::string(group) + "'");
+    if (chosen->status != routing::server_status::online) {
+      return p::make_error(p::er::no_primary, "weft: the primary of group '" + std::string(group) + "' (" +
+                                                  chosen->name + ") is " + std::string(routing::to_string(chosen->status)) +
+                                                  (chosen->health.last_error.empty() ? "" : ": " + chosen->health.last_error));
+    }
+  }
+  if (server_ != chosen) {
+    server_ = chosen;
+    key_.server = chosen->name;  // reuses the string's storage: no allocation per statement
+  }
+  const auto limit = chosen->max_connections ? chosen->max_connections : settings_.max_backend_connections;
+  pool_.set_limit(key_.server, std::max<std::size_t>(1, (limit + settings_.workers - 1) / std::max(1u, settings_.workers)));
+  return std::nullopt;
+}
+
+awaitable<std::optional<p::err_packet>> session_backend::acquire(route_request request) {
   if (current_) co_return std::nullopt;
+  if (auto refused = choose_server(request)) co_return refused;
   current_ = pool_.take_idle(key_, this, false);
   if (current_) co_return std::nullopt;
   if (!pool_.reserve(key_.server)) {
@@ -60,14 +108,8 @@ awaitable<std::optional<p::err_packet>> session_backend::open_new() {
 // Runs the session's SET statements on a fresh connection (their OK is not forwarded).
 awaitable<std::optional<p::err_packet>> session_backend::replay_session_variables() {
   for (const auto& statement : session_sets_) {
-    auto& connection = *current_->link.connection;
-    // (g++ 12 destroys temporaries inside a co_await in a loop twice: keep them in locals.)
-    const auto command = p::encode(p::com_query{statement});
-    const auto werr = co_await write_packet(connection, command, 0);
-    error_code ec;
-    std::optional<p::packet> answer;
-    if (!werr) answer = co_await read_packet(connection, current_->in, 1 << 20, ec);
-    if (!answer || answer->payload.empty() || answer->payload[0] != p::ok_header) {
+    const auto answer = co_await run_on_backend(*current_, statement);
+    if (answer.broken || answer.error) {
       drop();
       co_return p::make_error(p::er::backend_lost, "weft: could not restore the session's variables on backend " +
                                                        key_.server);
@@ -111,7 +153,7 @@ void session_backend::schema_changed(const std::string& schema) {
 
 void session_backend::user_changed(p::backend_login login) {
   const auto state = key_.session_state;
-  set_identity(*server_, std::move(login));
+  set_identity(std::move(login));
   key_.session_state = state;
   if (current_) current_->key = key_;
 }
@@ -133,6 +175,10 @@ void session_backend::release(const void* soft_owner) {
   // A buffer grown by a big response goes; a normal one stays (no allocation per statement).
   if (current_->in.capacity() > 64 * 1024) current_->in = io_buffer(16 * 1024);
   pool_.release(std::move(current_), soft_owner);
+}
+
+void session_backend::release_unused() {
+  if (current_ && !pinned_) release(nullptr);
 }
 
 void session_backend::drop() {

@@ -10,26 +10,47 @@
 #include "protocol/messages.h"
 #include "proxy/backend_pool.h"
 #include "proxy/settings.h"
+#include "proxy/topology_store.h"
+#include "routing/rw_split.h"
 #include "routing/topology.h"
 
 namespace weft::proxy {
 
 struct security_contexts;
+struct worker_routing;
+
+// Where the next command should run when the session holds no connection.
+struct route_request {
+  routing::target_role role = routing::target_role::primary;
+  std::string_view group;  // empty: the session's group
+};
 
 class session_backend {
  public:
-  session_backend(backend_pool& pool, const proxy_settings& settings, const security_contexts& tls)
-      : pool_(pool), settings_(settings), tls_(tls) {}
+  session_backend(backend_pool& pool, const proxy_settings& settings, const security_contexts& tls,
+                  worker_routing& routing)
+      : pool_(pool), settings_(settings), tls_(tls), routing_(routing) {}
   ~session_backend();
 
-  // Who the session logs in as and where; a new connection is opened with this login.
-  void set_identity(const routing::server& server, protocol::backend_login login);
+  // Who the session logs in as; a new connection is opened with this login. The session's
+  // group is the topology's default group.
+  void set_identity(protocol::backend_login login);
 
-  // Holds a connection (from the pool or new); on failure, the ERR for the client.
-  awaitable<std::optional<protocol::err_packet>> acquire();
+  // Holds a connection: the one already held (whatever the request says), or one to a server
+  // of the requested group and role (from the pool or new). On failure, the ERR for the client.
+  awaitable<std::optional<protocol::err_packet>> acquire(route_request request = {});
   bool held() const { return current_ != nullptr; }
   pooled_backend& current() { return *current_; }
   const std::string& name() const { return key_.server; }
+  // The server of the held (or last) connection, and the role it plays.
+  const routing::server* server() const { return server_; }
+  routing::target_role role() const { return role_; }
+  const std::string& group() const { return group_; }
+  const std::string& schema() const { return login_.database; }
+  // Gives the held connection back unused (a read-your-writes wait that timed out).
+  void release_unused();
+  // The topology snapshot the session routes with (refreshed whenever no connection is held).
+  const routing::topology& topology();
 
   // Keep the connection for the rest of the session (state weft cannot move elsewhere).
   void pin(std::string_view reason);
@@ -55,13 +76,18 @@ class session_backend {
 
  private:
   awaitable<std::optional<protocol::err_packet>> open_new();
+  std::optional<protocol::err_packet> choose_server(const route_request& request);
   awaitable<std::optional<protocol::err_packet>> replay_session_variables();
   void release(const void* soft_owner);
 
   backend_pool& pool_;
   const proxy_settings& settings_;
   const security_contexts& tls_;
+  worker_routing& routing_;
+  topology_ptr topology_;                // kept alive while server_ points into it
   const routing::server* server_ = nullptr;
+  routing::target_role role_ = routing::target_role::primary;
+  std::string group_;
   protocol::backend_login login_;
   pool_key key_;
   backend_ptr current_;

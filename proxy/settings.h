@@ -5,10 +5,12 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
 #include "protocol/auth.h"
+#include "routing/query_rules.h"
 #include "routing/topology.h"
 
 namespace weft::proxy {
@@ -53,12 +55,14 @@ struct user_account {
   std::string name;
   protocol::native_password_hash password;
   bool require_tls = false;
+  std::optional<bool> read_your_writes;  // overrides the group's setting for this user
 };
 
 // Immutable once built; sessions hold a shared_ptr to the snapshot they started with.
 struct runtime_snapshot {
   std::unordered_map<std::string, user_account> users;
-  routing::topology topology;
+  routing::topology topology;  // as configured; the live one (with health) is in topology_store
+  std::vector<routing::query_rule> rules;
 };
 
 using snapshot_ptr = std::shared_ptr<const runtime_snapshot>;

@@ -4,6 +4,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <future>
+
 #include "proxy/client_session.h"
 
 namespace weft::proxy {
@@ -17,13 +19,14 @@ std::size_t per_worker_share(const proxy_settings& settings) {
 }  // namespace
 
 worker::worker(unsigned index, const proxy_settings& settings, const security_contexts& tls,
-               snapshot_ptr snapshot, std::atomic<std::uint32_t>& next_connection_id)
+               snapshot_ptr snapshot, topology_store& topology, std::atomic<std::uint32_t>& next_connection_id)
     : index_(index),
       settings_(settings),
       tls_(tls),
       snapshot_(std::move(snapshot)),
       next_connection_id_(next_connection_id),
-      pool_(pool_limits{per_worker_share(settings), settings.idle_timeout}) {}
+      pool_(pool_limits{per_worker_share(settings), settings.idle_timeout}),
+      routing_(topology) {}
 
 worker::~worker() {
   stop();
@@ -59,6 +62,14 @@ void worker::stop() {
   });
 }
 
+query_stats worker::stats() {
+  if (!thread_.joinable()) return routing_.stats;
+  std::promise<query_stats> copy;
+  auto done = copy.get_future();
+  asio::post(io_, [&] { copy.set_value(routing_.stats); });
+  return done.get();
+}
+
 void worker::join() {
   if (thread_.joinable()) thread_.join();
 }
@@ -75,7 +86,7 @@ awaitable<void> worker::accept_loop() {
       continue;
     }
     const auto id = next_connection_id_.fetch_add(1, std::memory_order_relaxed);
-    auto session = std::make_shared<client_session>(std::move(socket), session_context{settings_, tls_, pool_, snapshot_, id});
+    auto session = std::make_shared<client_session>(std::move(socket), session_context{settings_, tls_, pool_, routing_, snapshot_, id});
     asio::co_spawn(io_, run_session(std::move(session)), asio::detached);
   }
 }

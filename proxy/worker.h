@@ -12,6 +12,8 @@
 #include "proxy/backend_pool.h"
 #include "proxy/client_session.h"
 #include "proxy/settings.h"
+#include "proxy/statement_router.h"
+#include "proxy/topology_store.h"
 
 namespace weft::proxy {
 
@@ -20,7 +22,7 @@ class client_session;
 class worker {
  public:
   worker(unsigned index, const proxy_settings& settings, const security_contexts& tls, snapshot_ptr snapshot,
-         std::atomic<std::uint32_t>& next_connection_id);
+         topology_store& topology, std::atomic<std::uint32_t>& next_connection_id);
   ~worker();
 
   // Binds the listener (throws on failure, so startup errors surface before threads run).
@@ -29,6 +31,8 @@ class worker {
   // Stops accepting and closes every session; the thread ends when its loop runs dry.
   void stop();
   void join();
+  // A copy of this worker's statistics, taken on its thread (blocks the caller until then).
+  query_stats stats();
 
  private:
   awaitable<void> accept_loop();
@@ -42,6 +46,7 @@ class worker {
   std::atomic<std::uint32_t>& next_connection_id_;
   asio::io_context io_{1};
   backend_pool pool_;
+  worker_routing routing_;
   tcp::acceptor acceptor_{io_};
   std::list<std::weak_ptr<client_session>> sessions_;  // touched only on this worker's thread
   std::thread thread_;

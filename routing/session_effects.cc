@@ -51,7 +51,7 @@ constexpr std::array<risky_word, 13> risky_words{{
     {"RELEASE_ALL_LOCKS", "named lock"},
     {"IS_USED_LOCK", "named lock"},
     {"IS_FREE_LOCK", "named lock"},
-    {"LAST_INSERT_ID", "LAST_INSERT_ID()"},
+    {"LAST_INSERT_ID", last_insert_id_reason},
     {"FOUND_ROWS", "FOUND_ROWS()"},
     {"SQL_CALC_FOUND_ROWS", "SQL_CALC_FOUND_ROWS"},
     {"ROW_COUNT", "ROW_COUNT()"},
@@ -153,17 +153,25 @@ statement_effect multiplexing_effect(std::string_view sql) {
   if (iequals_upper(first, "SET")) return classify_set(scan);
   if (!is_stateless_leader(first)) return {true, first};
   std::string_view previous;
+  bool reads_insert_id = false;
   for (auto token = scan.next(); !token.empty(); token = scan.next()) {
     if (scan.executable_comment()) return {true, "executable comment", false, false};
     if (token == "@" && previous != "@" && scan.peek_raw() != '@') return {true, "user variable"};
     if (token == ";" && !scan.at_end()) return {true, "multi-statement"};
     if (word_char(token.front())) {
       for (const auto& risky : risky_words) {
-        if (iequals_upper(token, risky.word)) return {true, risky.reason};
+        if (!iequals_upper(token, risky.word)) continue;
+        // Restorable on any connection; anything else in the statement still pins.
+        if (risky.reason == last_insert_id_reason) {
+          reads_insert_id = true;
+          break;
+        }
+        return {true, risky.reason};
       }
     }
     previous = token;
   }
+  if (reads_insert_id) return {true, last_insert_id_reason};
   return {false, {}};
 }
 

@@ -18,6 +18,10 @@ struct statement_effect {
   bool autocommit_only = false;
 };
 
+// The reason given for statements that read LAST_INSERT_ID(): the proxy restores the value on
+// the connection it uses rather than pinning.
+inline constexpr std::string_view last_insert_id_reason = "LAST_INSERT_ID()";
+
 // For the text of a COM_QUERY. Handles comments, quoted strings and identifiers.
 statement_effect multiplexing_effect(std::string_view sql);
 

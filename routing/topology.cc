@@ -1,6 +1,9 @@
 #include "routing/topology.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <utility>
 
 namespace weft::routing {
 
@@ -31,6 +34,28 @@ std::optional<server_role> parse_server_role(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(server_status status) {
+  switch (status) {
+    case server_status::online: return "ONLINE";
+    case server_status::shunned: return "SHUNNED";
+    case server_status::offline_soft: return "OFFLINE_SOFT";
+    case server_status::offline_hard: return "OFFLINE_HARD";
+  }
+  return "ONLINE";
+}
+
+std::optional<server_status> parse_server_status(std::string_view text) {
+  for (auto s : {server_status::online, server_status::shunned, server_status::offline_soft,
+                 server_status::offline_hard}) {
+    const auto name = to_string(s);
+    if (text.size() == name.size() &&
+        std::equal(text.begin(), text.end(), name.begin(), [](char a, char b) { return std::toupper(a) == b; })) {
+      return s;
+    }
+  }
+  return std::nullopt;
+}
+
 std::string_view topology::default_group() const {
   return servers.empty() ? std::string_view{} : std::string_view{servers.front().group};
 }
@@ -40,6 +65,25 @@ const server* topology::primary_of(std::string_view group) const {
     if (s.group == group && s.role == server_role::primary) return &s;
   }
   return nullptr;
+}
+
+const server* topology::find(const endpoint& address) const {
+  for (const auto& s : servers) {
+    if (s.address == address) return &s;
+  }
+  return nullptr;
+}
+
+server* topology::find(const endpoint& address) {
+  return const_cast<server*>(std::as_const(*this).find(address));
+}
+
+const group_policy& topology::policy_of(std::string_view group) const {
+  for (const auto& g : groups) {
+    if (g.name == group) return g;
+  }
+  static const group_policy defaults;
+  return defaults;
 }
 
 }  // namespace weft::routing

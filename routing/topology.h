@@ -2,6 +2,7 @@
 // proxy reads an immutable snapshot of this, published by whoever owns the configuration.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,18 +25,62 @@ enum class server_role { primary, replica };
 std::string_view to_string(server_role role);
 std::optional<server_role> parse_server_role(std::string_view text);
 
+// ONLINE: routable. SHUNNED: failing health checks (the monitor sets and clears it).
+// OFFLINE_SOFT: no new statements; sessions holding a connection to it finish. OFFLINE_HARD:
+// out of routing at once.
+enum class server_status : std::uint8_t { online, shunned, offline_soft, offline_hard };
+std::string_view to_string(server_status status);
+std::optional<server_status> parse_server_status(std::string_view text);
+
+// What the monitor last saw of a server.
+struct server_health {
+  bool checked = false;    // at least one check completed
+  bool reachable = false;  // the last check connected and pinged
+  bool read_only = false;
+  bool replicating = false;  // replication configured (SHOW SLAVE STATUS has a row)
+  bool io_running = false;
+  bool sql_running = false;
+  std::optional<std::uint32_t> lag_seconds;  // Seconds_Behind_Master (none while SQL is stopped)
+  std::string gtid_current_pos;  // MariaDB domain-server-seq list
+  std::string last_error;
+};
+
 struct server {
   endpoint address;
+  std::string name;  // address as "host:port" (the pool's and the logs' name for it)
   std::string group;
   server_role role = server_role::replica;
+  std::uint32_t weight = 1;           // share of reads among a group's replicas
+  std::uint32_t max_connections = 0;  // 0: [backend] max_connections
+  server_status status = server_status::online;
+  server_health health;
+};
+
+// How a group routes.
+struct group_policy {
+  std::string name;
+  // Replicas further behind (Seconds_Behind_Master) do not take reads.
+  std::uint32_t max_replication_lag = 10;
+  // A read with no replica to take it goes to the primary (else it fails with 9007).
+  bool reads_fall_back_to_primary = true;
+  // START TRANSACTION READ ONLY may run on a replica.
+  bool read_only_transactions_on_replica = false;
+  // After a write, the session's next replica read waits for that write's GTID there.
+  bool read_your_writes = false;
+  std::chrono::milliseconds read_your_writes_timeout{1000};
 };
 
 struct topology {
   std::vector<server> servers;
+  std::vector<group_policy> groups;  // one per group named by a server
 
   // The group new sessions use when nothing else decides: the group of the first server.
   std::string_view default_group() const;
   const server* primary_of(std::string_view group) const;
+  const server* find(const endpoint& address) const;
+  server* find(const endpoint& address);
+  // The group's policy; a default one for a group without a [[groups]] entry.
+  const group_policy& policy_of(std::string_view group) const;
 };
 
 }  // namespace weft::routing

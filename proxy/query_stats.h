@@ -1,0 +1,55 @@
+// Statement statistics of one worker: per digest (count, latency, rows, errors, last server)
+// and per server (queries, bytes, errors). Touched only on the worker's thread; the admin and
+// metrics collect copies through the worker's event loop, so the hot path takes no lock.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace weft::proxy {
+
+struct digest_stats {
+  std::string text;    // the normalized statement, as first seen
+  std::string schema;  // of the session that first ran it
+  std::uint64_t count = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t rows = 0;  // rows returned
+  std::uint64_t latency_sum_us = 0;
+  std::uint64_t latency_min_us = 0;
+  std::uint64_t latency_max_us = 0;
+  std::string last_server;
+  std::chrono::system_clock::time_point first_seen, last_seen;
+};
+
+struct server_stats {
+  std::uint64_t queries = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t bytes_sent = 0;      // to the server
+  std::uint64_t bytes_received = 0;  // from the server
+};
+
+class query_stats {
+ public:
+  // Whether the digest has an entry (if not, the caller provides its text on record()).
+  bool knows(std::uint64_t digest) const { return digests_.count(digest) != 0; }
+  void record_statement(std::uint64_t digest, std::string_view text_if_new, std::string_view schema,
+                        std::chrono::microseconds latency, std::uint64_t rows, bool failed,
+                        const std::string& server);
+  void record_server(const std::string& server, std::uint64_t sent, std::uint64_t received, bool failed);
+
+  // Adds another worker's figures (for the admin's totals).
+  void merge(const query_stats& other);
+
+  const std::unordered_map<std::uint64_t, digest_stats>& digests() const { return digests_; }
+  const std::unordered_map<std::string, server_stats>& servers() const { return servers_; }
+
+ private:
+  static constexpr std::size_t max_digests = 10000;  // beyond: new digests count under one entry
+  std::unordered_map<std::uint64_t, digest_stats> digests_;
+  std::unordered_map<std::string, server_stats> servers_;
+};
+
+}  // namespace weft::proxy

@@ -1,0 +1,77 @@
+#include "proxy/statement_router.h"
+
+#include <spdlog/spdlog.h>
+
+#include "protocol/errors.h"
+#include "routing/session_effects.h"
+
+namespace weft::proxy {
+namespace p = protocol;
+
+query_plan plan_query(std::string_view sql, const session_facts& session, const routing::topology& topology,
+                      const std::vector<routing::query_rule>& rules, worker_routing& worker) {
+  query_plan plan;
+  plan.info = routing::classify(sql);
+  const auto effect = routing::multiplexing_effect(sql);
+  plan.pins = effect.pins;
+  plan.pin_reason = effect.reason;
+  plan.replayable_set = effect.replayable_set;
+
+  std::optional<routing::target_role> rule_role;
+  if (!rules.empty()) {
+    const routing::rule_context ctx{session.user, session.schema, session.client_address};
+    const auto key = routing::rule_cache::key_of(plan.info.digest, ctx);
+    auto candidates = worker.rule_cache.find(key);
+    if (!candidates) {
+      routing::classify(sql, &worker.scratch);  // the digest text, only on a cache miss
+      candidates = routing::rule_candidates(rules, ctx, worker.scratch);
+      worker.rule_cache.store(key, *candidates);
+    }
+    if (*candidates != 0) {
+      auto outcome = routing::apply_rules(rules, *candidates, sql);
+      plan.rule_id = outcome.first_rule_id;
+      if (outcome.log) {
+        spdlog::info("event=query_rule rule={} user={} schema={} digest={:016x}", outcome.first_rule_id,
+                     session.user, session.schema, plan.info.digest);
+      }
+      if (outcome.blocked_by) {
+        plan.refusal = p::make_error(p::error_spec{outcome.blocked_by->block_code, "42000"},
+                                     *outcome.blocked_by->block_message);
+        return plan;
+      }
+      if (!outcome.route_group.empty()) plan.group = outcome.route_group;
+      rule_role = outcome.route_role;
+      if (outcome.rewritten) {
+        plan.replacement = std::move(outcome.rewritten);
+        // Route what is sent, not what was asked.
+        plan.info = routing::classify(*plan.replacement);
+        const auto rewritten_effect = routing::multiplexing_effect(*plan.replacement);
+        plan.pins = rewritten_effect.pins;
+        plan.pin_reason = rewritten_effect.reason;
+        plan.replayable_set = rewritten_effect.replayable_set;
+      }
+      if (outcome.timeout_ms) {
+        // MariaDB aborts the statement itself (error 1969) when max_statement_time passes.
+        const auto seconds = std::to_string(outcome.timeout_ms / 1000) + "." +
+                             std::to_string(1000 + outcome.timeout_ms % 1000).substr(1);
+        plan.replacement = "SET STATEMENT max_statement_time=" + seconds + " FOR " +
+                           (plan.replacement ? *plan.replacement : std::string(sql));
+      }
+    }
+  }
+  if (plan.group.empty() && !plan.info.hint_group.empty()) plan.group = plan.info.hint_group;
+  const auto group = plan.group.empty() ? session.group : std::string_view(plan.group);
+  plan.role = routing::role_for(plan.info, plan.pins, topology.policy_of(group));
+  // A rule's role wins, but never sends a write to a replica.
+  if (rule_role && (*rule_role == routing::target_role::primary || plan.info.kind == routing::statement_kind::read)) {
+    plan.role = *rule_role;
+  }
+  return plan;
+}
+
+std::string_view digest_text_for_stats(std::string_view sql, worker_routing& worker) {
+  routing::classify(sql, &worker.scratch);
+  return worker.scratch;
+}
+
+}  // namespace weft::proxy

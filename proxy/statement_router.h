@@ -1,0 +1,56 @@
+// Where one client statement goes, decided before it is sent: the classifier's view of it, the
+// query rules (candidates cached per digest, so re2 runs again only for raw-text rules), hints,
+// and the read/write split. No I/O: the forwarder acts on the plan.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "protocol/messages.h"
+#include "proxy/query_stats.h"
+#include "proxy/settings.h"
+#include "proxy/topology_store.h"
+#include "routing/classifier.h"
+#include "routing/query_rules.h"
+#include "routing/rw_split.h"
+
+namespace weft::proxy {
+
+// Routing state one worker shares among its sessions (its thread only).
+struct worker_routing {
+  explicit worker_routing(const topology_store& store) : topology(store) {}
+  topology_store::reader topology;
+  routing::rule_cache rule_cache;
+  query_stats stats;
+  std::uint64_t rotation = 0;  // spreads tied replica choices
+  std::string scratch;         // digest text, reused
+};
+
+struct query_plan {
+  routing::statement_info info;
+  routing::target_role role = routing::target_role::primary;
+  std::string group;  // empty: the session's group
+  bool pins = false;  // the statement leaves state on its connection
+  std::string_view pin_reason;
+  bool replayable_set = false;
+  std::optional<protocol::err_packet> refusal;  // blocked by a rule
+  std::optional<std::string> replacement;       // text to send instead (rewrite, timeout)
+  std::uint32_t rule_id = 0;                     // first matching rule (0: none)
+};
+
+struct session_facts {
+  std::string_view user;
+  std::string_view schema;
+  std::string_view client_address;
+  std::string_view group;  // the session's group
+};
+
+query_plan plan_query(std::string_view sql, const session_facts& session, const routing::topology& topology,
+                      const std::vector<routing::query_rule>& rules, worker_routing& worker);
+
+// The digest text of a statement seen for the first time, for the statistics.
+std::string_view digest_text_for_stats(std::string_view sql, worker_routing& worker);
+
+}  // namespace weft::proxy
