@@ -183,28 +183,55 @@ awaitable<command_forwarder::step> command_forwarder::forward_query(std::uint32_
   }
   const bool wrote = backend_.role() == routing::target_role::primary &&
                      (plan.info.kind == routing::statement_kind::write || plan.info.side_effects);
+  retryable_ = backend_.role() == routing::target_role::replica && plan.info.replica_safe() && !backend_.pinned();
+  if (retryable_) resend_.assign(plan.replacement ? *plan.replacement : std::string_view(sql));
   tracker_.start(static_cast<std::uint8_t>(p::command::query), backend_.current().link.capabilities);
+  step sent = step::next;
   if (plan.replacement) {
     // Rewritten by a rule: the client's packet is dropped, weft's version goes instead.
     const bool skipped = co_await skip_command();
     if (!skipped) co_return step::stop;
-    backend_.current().link.connection->start_command();
-    const auto command = p::encode(p::com_query{*plan.replacement});
-    const auto werr = co_await write_packet(*backend_.current().link.connection, command, 0);
-    if (werr) {
-      const step after = co_await backend_failed(werr, false);
-      co_return after;
-    }
+    sent = co_await send_text_query(*plan.replacement);
   } else {
-    const step sent = co_await send_command_to_backend();
-    if (sent == step::stop) co_return step::stop;
+    sent = co_await send_command_to_backend();
   }
-  const step relayed = co_await relay_response();
-  if (relayed == step::stop) co_return step::stop;
+  if (sent == step::stop) co_return step::stop;
+  step relayed = sent;
+  if (relayed == step::next) relayed = co_await relay_response();
+  if (relayed == step::retry) relayed = co_await retry_read(plan.group);
+  retryable_ = false;
+  if (relayed != step::next) co_return relayed;
   co_await remember_written_gtid(wrote);
   finish_stats(payload_length);
   apply_response_effects(static_cast<std::uint8_t>(p::command::query));
   co_return step::next;
+}
+
+awaitable<command_forwarder::step> command_forwarder::send_text_query(const std::string& text) {
+  auto& connection = *backend_.current().link.connection;
+  connection.start_command();
+  const auto command = p::encode(p::com_query{text});
+  const auto werr = co_await write_packet(connection, command, 0);
+  if (werr) {
+    const step after = co_await backend_failed(werr, false);
+    co_return after;
+  }
+  co_return step::next;
+}
+
+awaitable<command_forwarder::step> command_forwarder::retry_read(const std::string& group) {
+  retryable_ = false;  // once
+  spdlog::info("event=read_retried failed_backend={}", backend_.name());
+  auto error = co_await acquire_for({routing::target_role::replica, group});
+  if (error) {
+    co_await fail_client(*error, 1);
+    co_return step::next;
+  }
+  tracker_.start(static_cast<std::uint8_t>(p::command::query), backend_.current().link.capabilities);
+  const step sent = co_await send_text_query(resend_);
+  if (sent != step::next) co_return sent;
+  const step relayed = co_await relay_response();
+  co_return relayed;
 }
 
 awaitable<std::optional<p::err_packet>> command_forwarder::acquire_for(route_request request) {
@@ -408,6 +435,7 @@ awaitable<command_forwarder::step> command_forwarder::backend_failed(const error
   const bool had_state = backend_.pinned() || (tracker_.status_flags() & p::status::in_trans);
   const auto name = backend_.name();
   backend_.drop();
+  if (!response_started && retryable_) co_return step::retry;
   if (response_started) co_return step::stop;
   co_await fail_client(p::make_error(p::er::backend_lost,
                                      "weft: lost connection to backend " + name + ": " + ec.message()), 1);

@@ -49,9 +49,14 @@ class command_forwarder {
   std::uint64_t commands() const { return commands_; }
 
  private:
-  enum class step { next, stop };
+  // retry: the backend failed before answering a read that may run again elsewhere.
+  enum class step { next, stop, retry };
   awaitable<step> forward_one();
   awaitable<step> forward_query(std::uint32_t payload_length);
+  // Sends a COM_QUERY weft built (a rule's rewrite, a read sent again) instead of client bytes.
+  awaitable<step> send_text_query(const std::string& text);
+  // A read whose replica failed before answering: once more, on another server.
+  awaitable<step> retry_read(const std::string& group);
   // acquire() plus read-your-writes: a replica read first waits there for the session's last
   // write (MASTER_GTID_WAIT), or goes to the primary when the wait times out.
   awaitable<std::optional<protocol::err_packet>> acquire_for(route_request request);
@@ -107,6 +112,9 @@ class command_forwarder {
   std::uint64_t digest_ = 0;
   std::string new_digest_text_;  // set only for a digest the worker has not seen yet
   std::uint64_t relayed_bytes_ = 0;
+  // A replica read that may be sent again if its connection fails before any answer.
+  bool retryable_ = false;
+  std::string resend_;
 };
 
 }  // namespace weft::proxy

@@ -6,6 +6,9 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WEFT_BIN="${WEFT_BIN:-$REPO/build/bin/weft}"
 PRIMARY_PORT=23306
+REPLICA1_PORT=23307
+REPLICA2_PORT=23308
+ROOT_PASSWORD=sandbox-root
 APP_USER=app
 APP_PASSWORD=app-secret
 WEFT_PID=""
@@ -35,9 +38,12 @@ free_port() {
   /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# start_weft [PRIMARY_ADDRESS] [EXTRA_TOML]: writes a config, starts weft, waits for its port.
+# start_weft [PRIMARY_ADDRESS] [EXTRA_TOML] [TAIL_TOML]: writes a config, starts weft, waits for
+# its port. EXTRA_TOML goes into [proxy]; TAIL_TOML at the end (sections of its own). With
+# WEFT_REPLICAS=1 the sandbox's replicas join group "main" and the monitor checks every
+# WEFT_MONITOR_MS (default 200) ms.
 start_weft() {
-  local primary="${1:-127.0.0.1:$PRIMARY_PORT}" extra="${2:-}"
+  local primary="${1:-127.0.0.1:$PRIMARY_PORT}" extra="${2:-}" tail="${3:-}"
   WEFT_PORT="$(free_port)"
   cat > "$WORK/weft.toml" <<TOML
 [proxy]
@@ -58,6 +64,28 @@ address = "$primary"
 group = "main"
 role = "primary"
 TOML
+  if [ "${WEFT_REPLICAS:-0}" = 1 ]; then
+    cat >> "$WORK/weft.toml" <<TOML
+
+[[servers]]
+address = "127.0.0.1:$REPLICA1_PORT"
+group = "main"
+role = "replica"
+
+[[servers]]
+address = "127.0.0.1:$REPLICA2_PORT"
+group = "main"
+role = "replica"
+
+[monitor]
+user = "monitor"
+password = "monitor-secret"
+interval_ms = ${WEFT_MONITOR_MS:-200}
+timeout_ms = 1000
+failures_to_shun = 2
+TOML
+  fi
+  printf '\n%s\n' "$tail" >> "$WORK/weft.toml"
   "$WEFT_BIN" --config "$WORK/weft.toml" > "$WORK/weft.log" 2>&1 &
   WEFT_PID=$!
   for _ in $(seq 100); do
@@ -77,4 +105,16 @@ app_connections() {
 
 # Runs the mariadb CLI through weft (TCP, no TLS), extra args passed through.
 via_weft() { mariadb --protocol=TCP -h127.0.0.1 -P"$WEFT_PORT" -u"$APP_USER" -p"$APP_PASSWORD" --skip-ssl -N -B "$@"; }
+# The sandbox servers directly as root (to stop replication threads and the like).
+as_root() { local port="$1"; shift; mariadb --protocol=TCP -h127.0.0.1 -P"$port" -uroot -p"$ROOT_PASSWORD" --skip-ssl -N -B "$@"; }
+
+# Waits (up to $2 s, default 10) until `$1` (a shell condition) holds.
+wait_for() {
+  local deadline=$((SECONDS + ${2:-10}))
+  until eval "$1"; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.1
+  done
+}
+
 direct() { mariadb --protocol=TCP -h127.0.0.1 -P"$PRIMARY_PORT" -u"$APP_USER" -p"$APP_PASSWORD" --skip-ssl -N -B "$@"; }
