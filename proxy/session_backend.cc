@@ -58,12 +58,13 @@ std::optional<p::err_packet> session_backend::choose_server(const route_request&
                                                   (chosen->health.last_error.empty() ? "" : ": " + chosen->health.last_error));
     }
   }
-  if (server_ != chosen) {
+  if (server_ != chosen) {  // (a new snapshot also resets server_)
     server_ = chosen;
     key_.server = chosen->name;  // reuses the string's storage: no allocation per statement
+    const auto limit = chosen->max_connections ? chosen->max_connections : settings_.max_backend_connections;
+    const auto workers = std::max(1u, settings_.workers);
+    pool_.set_limit(key_.server, std::max<std::size_t>(1, (limit + workers - 1) / workers));
   }
-  const auto limit = chosen->max_connections ? chosen->max_connections : settings_.max_backend_connections;
-  pool_.set_limit(key_.server, std::max<std::size_t>(1, (limit + settings_.workers - 1) / std::max(1u, settings_.workers)));
   return std::nullopt;
 }
 

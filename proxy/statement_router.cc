@@ -62,10 +62,8 @@ query_plan plan_query(std::string_view sql, const session_facts& session, const 
   if (plan.group.empty() && !plan.info.hint_group.empty()) plan.group = plan.info.hint_group;
   const auto group = plan.group.empty() ? session.group : std::string_view(plan.group);
   plan.role = routing::role_for(plan.info, plan.pins, topology.policy_of(group));
-  // A rule's role wins, but never sends a write to a replica.
-  if (rule_role && (*rule_role == routing::target_role::primary || plan.info.kind == routing::statement_kind::read)) {
-    plan.role = *rule_role;
-  }
+  // A rule may send to the primary what would go to a replica, never the other way round.
+  if (rule_role == routing::target_role::primary) plan.role = *rule_role;
   return plan;
 }
 

@@ -43,6 +43,10 @@ std::shared_ptr<const re2::RE2> compile_rule_regex(const std::string& pattern, s
 }
 
 bool client_matches(std::string_view client, std::string_view address) {
+  // A dual-stack listener shows IPv4 clients as ::ffff:a.b.c.d.
+  if (address.size() > 7 && address.substr(0, 7) == "::ffff:" && address.find('.') != std::string_view::npos) {
+    address.remove_prefix(7);
+  }
   const auto slash = client.find('/');
   if (slash == std::string_view::npos) return client == address;
   const auto network = parse_ipv4(client.substr(0, slash));
@@ -50,7 +54,7 @@ bool client_matches(std::string_view client, std::string_view address) {
   unsigned bits = 0;
   const auto bits_text = client.substr(slash + 1);
   const auto [end, ec] = std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
-  if (!network || !ip || ec != std::errc{} || bits > 32) return false;
+  if (!network || !ip || ec != std::errc{} || end != bits_text.data() + bits_text.size() || bits > 32) return false;
   const std::uint32_t mask = bits == 0 ? 0 : ~std::uint32_t{0} << (32 - bits);
   return (*network & mask) == (*ip & mask);
 }
@@ -106,6 +110,8 @@ void rule_cache::store(std::uint64_t key, std::uint64_t candidates) {
   entries_.emplace(key, candidates);
 }
 
+// The key is a hash, not the full tuple: two tuples sharing one 64-bit hash would share their
+// candidates (odds about 1 in 10^19 per pair), accepted to keep the lookup allocation-free.
 std::uint64_t rule_cache::key_of(std::uint64_t digest, const rule_context& ctx) {
   std::uint64_t h = digest;
   h = mix(h, ctx.user);

@@ -5,11 +5,7 @@ namespace weft::routing {
 std::string_view to_string(target_role role) { return role == target_role::primary ? "primary" : "replica"; }
 
 target_role role_for(const statement_info& info, bool pins_session, const group_policy& policy) {
-  if (info.hint == route_hint::primary) return target_role::primary;
-  if (info.hint == route_hint::replica && info.kind == statement_kind::read && !info.multi_statement) {
-    return target_role::replica;
-  }
-  if (pins_session) return target_role::primary;
+  if (info.hint == route_hint::primary || pins_session) return target_role::primary;
   if (info.transaction == transaction_action::begin_read_only && policy.read_only_transactions_on_replica) {
     return target_role::replica;
   }

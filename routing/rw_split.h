@@ -15,26 +15,27 @@ std::string_view to_string(target_role role);
 
 // For a session that holds no connection (a held one is used as it is). Writes, locking reads,
 // side effects, anything that pins the session and transactions go to the primary; plain reads
-// (and, if the group allows it, START TRANSACTION READ ONLY) to a replica. A hint's route wins
-// for reads.
+// (and, if the group allows it, START TRANSACTION READ ONLY) to a replica. A hint may send to
+// the primary what would go to a replica, never the other way round.
 target_role role_for(const statement_info& info, bool pins_session, const group_policy& policy);
 
 // A replica that may take reads now: ONLINE, replicating with both threads running, and no
 // further behind than the group's bound.
 bool replica_eligible(const server& s, const group_policy& policy);
 
-// Weighted least-connections among the group's eligible replicas: the lowest (in use + 1) /
-// weight wins; ties go round by weight, starting from `rotation` (so idle replicas share reads
-// by weight). load_of(server) is the number of connections in use to it. Null when none qualifies.
+// Weighted least-connections among the group's eligible replicas: the lowest in-use / weight
+// wins; ties go round by weight, starting from `rotation` (so idle replicas, all at 0, share
+// reads by weight). load_of(server) is the number of connections in use to it. Null when none
+// qualifies.
 template <class LoadOf>
 const server* choose_replica(const topology& t, std::string_view group, std::uint64_t rotation, LoadOf&& load_of) {
   const auto& policy = t.policy_of(group);
-  // Scores compared as fractions: (a_load + 1) / a_weight < (b_load + 1) / b_weight.
+  // Scores compared as fractions: a_load / a_weight < b_load / b_weight.
   const server* best = nullptr;
   std::uint64_t best_load = 0, best_weight = 1, tied_weight = 0;
   for (const auto& s : t.servers) {
     if (s.group != group || s.role != server_role::replica || !replica_eligible(s, policy)) continue;
-    const std::uint64_t load = load_of(s) + 1, weight = s.weight == 0 ? 1 : s.weight;
+    const std::uint64_t load = load_of(s), weight = s.weight == 0 ? 1 : s.weight;
     if (!best || load * best_weight < best_load * weight) {
       best = &s;
       best_load = load;
@@ -49,7 +50,7 @@ const server* choose_replica(const topology& t, std::string_view group, std::uin
   auto ticket = rotation % tied_weight;
   for (const auto& s : t.servers) {
     if (s.group != group || s.role != server_role::replica || !replica_eligible(s, policy)) continue;
-    const std::uint64_t load = load_of(s) + 1, weight = s.weight == 0 ? 1 : s.weight;
+    const std::uint64_t load = load_of(s), weight = s.weight == 0 ? 1 : s.weight;
     if (load * best_weight != best_load * weight) continue;
     if (ticket < weight) return &s;
     ticket -= weight;
