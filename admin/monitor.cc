@@ -69,14 +69,14 @@ bool check(MYSQL* m, routing::server_health& h, std::string& error) {
     error = last_error(m);
     return false;
   }
-  const bool mariadb = std::string_view(mysql_get_server_info(m)).find("MariaDB") != std::string_view::npos;
-  auto vars = first_row(m, mariadb ? "SELECT @@read_only AS ro, @@gtid_current_pos AS gtid"
-                                   : "SELECT @@read_only AS ro, @@gtid_executed AS gtid",
-                        error);
+  h.flavor = routing::flavor_from_version(mysql_get_server_info(m));
+  const std::string vars_sql(routing::health_variables_query(h.flavor));
+  auto vars = first_row(m, vars_sql.c_str(), error);
   if (!vars || vars->empty()) return false;
   h.read_only = (*vars)["ro"].value_or("0") != "0";
   h.gtid_current_pos = (*vars)["gtid"].value_or("");
-  auto status = first_row(m, mariadb ? "SHOW SLAVE STATUS" : "SHOW REPLICA STATUS", error);
+  const std::string status_sql(routing::replica_status_query(h.flavor));
+  auto status = first_row(m, status_sql.c_str(), error);
   if (!status) return false;
   h.replicating = !status->empty();
   if (h.replicating) {

@@ -7,6 +7,7 @@
 #include "proxy/backend_query.h"
 #include "proxy/packet_io.h"
 #include "routing/gtid.h"
+#include "routing/replication_sql.h"
 #include "routing/session_effects.h"
 
 namespace weft::proxy {
@@ -253,11 +254,9 @@ awaitable<std::optional<p::err_packet>> command_forwarder::acquire_for(route_req
     co_return std::nullopt;
   }
   const auto& policy = backend_.topology().policy_of(request.group.empty() ? std::string_view(backend_.group()) : request.group);
-  const auto ms = policy.read_your_writes_timeout.count();
-  const std::string wait = "SELECT MASTER_GTID_WAIT('" + last_gtid_ + "', " + std::to_string(ms / 1000) + "." +
-                           std::to_string(1000 + ms % 1000).substr(1) + ")";
+  const auto wait = routing::gtid_wait_query(backend_.server()->health.flavor, last_gtid_, policy.read_your_writes_timeout);
   const auto answer = co_await run_on_backend(backend_.current(), wait);
-  if (!answer.broken && !answer.error && answer.value == "0") {
+  if (!answer.broken && !answer.error && routing::gtid_wait_succeeded(answer.value)) {
     gtid_seen_on_ = backend_.name();
     co_return std::nullopt;
   }
@@ -288,13 +287,15 @@ awaitable<void> command_forwarder::remember_written_gtid(bool wrote) {
   const auto status = tracker_.has_status() ? tracker_.status_flags() : last_status_;
   if (!wrote_since_gtid_ || (status & p::status::in_trans) || !backend_.held() || !tracker_.done()) co_return;
   // Only the server knows the GTID it gave the write; read it before the connection goes back.
-  const auto answer = co_await run_on_backend(backend_.current(), "SELECT @@last_gtid");
+  const auto flavor = backend_.server()->health.flavor;
+  const std::string query(routing::written_gtid_query(flavor));
+  const auto answer = co_await run_on_backend(backend_.current(), query);
   if (answer.broken) {
     backend_.drop();
     co_return;
   }
   wrote_since_gtid_ = false;
-  if (answer.value && routing::parse_gtid(*answer.value) && *answer.value != last_gtid_) {
+  if (answer.value && routing::valid_gtid_text(flavor, *answer.value) && *answer.value != last_gtid_) {
     last_gtid_ = *answer.value;
     gtid_seen_on_.clear();
   }

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "routing/replication_sql.h"
+
 namespace weft::routing {
 
 struct endpoint {
@@ -34,6 +36,7 @@ std::optional<server_status> parse_server_status(std::string_view text);
 
 // What the monitor last saw of a server.
 struct server_health {
+  server_flavor flavor = server_flavor::mariadb;
   bool checked = false;    // at least one check completed
   bool reachable = false;  // the last check connected and pinged
   bool read_only = false;

@@ -1,0 +1,36 @@
+// The SQL weft runs for replication matters, per server flavor, in one place: MariaDB (GTIDs
+// "domain-server-seq", SHOW SLAVE STATUS, MASTER_GTID_WAIT) and MySQL 8 (UUID:seq GTID sets,
+// SHOW REPLICA STATUS, WAIT_FOR_EXECUTED_GTID_SET). Pure text; unit-tested.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace weft::routing {
+
+enum class server_flavor : std::uint8_t { mariadb, mysql };
+
+// From the server's version string (the greeting or SELECT VERSION()).
+server_flavor flavor_from_version(std::string_view version);
+
+// read_only and the server's executed GTIDs, as columns "ro" and "gtid".
+std::string_view health_variables_query(server_flavor flavor);
+std::string_view replica_status_query(server_flavor flavor);
+
+// After a write on the primary: what a replica must have applied for the session to read it.
+// MariaDB gives the session's own last GTID; MySQL has no such variable without session
+// tracking, so the primary's whole executed set (a superset: never too little) is used.
+std::string_view written_gtid_query(server_flavor flavor);
+
+// Whether text is a GTID (set) of this flavor, safe to put in a quoted SQL literal.
+bool valid_gtid_text(server_flavor flavor, std::string_view text);
+
+// Waits on a replica until it has applied `gtid`, at most `timeout`; one column.
+std::string gtid_wait_query(server_flavor flavor, std::string_view gtid, std::chrono::milliseconds timeout);
+// Whether that column says the replica caught up (MariaDB: 0, -1 on timeout; MySQL: 0, 1).
+bool gtid_wait_succeeded(const std::optional<std::string>& value);
+
+}  // namespace weft::routing

@@ -1,0 +1,49 @@
+#include <gtest/gtest.h>
+
+#include "routing/replication_sql.h"
+
+namespace weft::routing {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(ReplicationSql, FlavorFromVersion) {
+  EXPECT_EQ(flavor_from_version("10.11.19-MariaDB-0+deb12u1-log"), server_flavor::mariadb);
+  EXPECT_EQ(flavor_from_version("5.5.5-10.11.19-MariaDB"), server_flavor::mariadb);
+  EXPECT_EQ(flavor_from_version("8.0.36"), server_flavor::mysql);
+  EXPECT_EQ(flavor_from_version("8.4.0-commercial"), server_flavor::mysql);
+}
+
+TEST(ReplicationSql, StatementsPerFlavor) {
+  EXPECT_EQ(health_variables_query(server_flavor::mariadb), "SELECT @@read_only AS ro, @@gtid_current_pos AS gtid");
+  EXPECT_EQ(health_variables_query(server_flavor::mysql), "SELECT @@read_only AS ro, @@global.gtid_executed AS gtid");
+  EXPECT_EQ(replica_status_query(server_flavor::mariadb), "SHOW SLAVE STATUS");
+  EXPECT_EQ(replica_status_query(server_flavor::mysql), "SHOW REPLICA STATUS");
+  EXPECT_EQ(written_gtid_query(server_flavor::mariadb), "SELECT @@last_gtid");
+  EXPECT_EQ(written_gtid_query(server_flavor::mysql), "SELECT @@global.gtid_executed");
+}
+
+TEST(ReplicationSql, GtidWaits) {
+  EXPECT_EQ(gtid_wait_query(server_flavor::mariadb, "0-1-42", 1500ms), "SELECT MASTER_GTID_WAIT('0-1-42', 1.500)");
+  EXPECT_EQ(gtid_wait_query(server_flavor::mariadb, "0-1-42", 50ms), "SELECT MASTER_GTID_WAIT('0-1-42', 0.050)");
+  EXPECT_EQ(gtid_wait_query(server_flavor::mysql, "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77", 2000ms),
+            "SELECT WAIT_FOR_EXECUTED_GTID_SET('3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77', 2.000)");
+  EXPECT_TRUE(gtid_wait_succeeded(std::string("0")));
+  EXPECT_FALSE(gtid_wait_succeeded(std::string("-1")));  // MariaDB timeout
+  EXPECT_FALSE(gtid_wait_succeeded(std::string("1")));   // MySQL timeout
+  EXPECT_FALSE(gtid_wait_succeeded(std::nullopt));       // NULL: not a replica / bad argument
+}
+
+TEST(ReplicationSql, GtidTextIsCheckedBeforeItBecomesSql) {
+  EXPECT_TRUE(valid_gtid_text(server_flavor::mariadb, "0-1-42"));
+  EXPECT_TRUE(valid_gtid_text(server_flavor::mariadb, "0-1-42,1-2-7"));
+  EXPECT_FALSE(valid_gtid_text(server_flavor::mariadb, ""));
+  EXPECT_FALSE(valid_gtid_text(server_flavor::mariadb, "0-1-42'); DROP TABLE t; --"));
+  EXPECT_FALSE(valid_gtid_text(server_flavor::mariadb, "3e11fa47-71ca:1-5"));
+  EXPECT_TRUE(valid_gtid_text(server_flavor::mysql, "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77,\n"
+                                                      "4a11fa47-71ca-11e1-9e33-c80aa9429562:1-3"));
+  EXPECT_FALSE(valid_gtid_text(server_flavor::mysql, "3e11fa47:1-5'"));
+}
+
+}  // namespace
+}  // namespace weft::routing
