@@ -150,6 +150,11 @@ awaitable<bool> client_session::open_backend(const p::server_handshake& handshak
   // Logging in needs a backend now: it checks the account and the schema the client asked for.
   backend_.set_identity(login_for(handshake));
   auto error = co_await backend_.acquire();
+  if (error && (error->error_code == p::er::no_primary.code || error->error_code == p::er::backend_unreachable.code)) {
+    // Without a primary, a replica can still check the login: the session may read.
+    auto on_replica = co_await backend_.acquire({routing::target_role::replica, {}});
+    if (!on_replica) error.reset();
+  }
   if (error) {
     spdlog::warn("event=backend_login_failed backend={} user={} code={} message=\"{}\"", backend_.name(),
                  user_, error->error_code, error->message);
