@@ -91,6 +91,7 @@ bool check(MYSQL* m, routing::server_health& h, std::string& error) {
     if (auto lag = column("Seconds_Behind_Master", "Seconds_Behind_Source")) {
       h.lag_seconds = static_cast<std::uint32_t>(std::strtoul(lag->c_str(), nullptr, 10));
     }
+    h.gtid_slave_pos = column("Gtid_Slave_Pos", "Executed_Gtid_Set").value_or("");
     auto io_error = column("Last_IO_Error", "Last_IO_Error").value_or("");
     auto sql_error = column("Last_SQL_Error", "Last_SQL_Error").value_or("");
     h.last_error = !sql_error.empty() ? sql_error : io_error;
@@ -163,21 +164,21 @@ void monitor::run_server(routing::endpoint address) {
                       settings_.user, error);
       }
       access_denied_logged = true;
-    } else {
-      record(rec);
     }
+    record(rec, !denied);
     std::unique_lock lock(mutex_);
     if (wake_.wait_until(lock, started + settings_.interval, [this] { return stopping_; })) return;
   }
 }
 
-void monitor::record(const check_record& rec) {
+void monitor::record(const check_record& rec, bool counts) {
   unsigned failures = 0;
   {
     std::lock_guard lock(mutex_);
     history_.push_back(rec);
     const auto servers = store_.load()->servers.size();
     while (history_.size() > settings_.history * std::max<std::size_t>(1, servers)) history_.pop_front();
+    if (!counts) return;  // kept for the DBA to see, but it says nothing about the server
     auto& count = failures_[rec.server.to_string()];
     count = rec.ok ? 0 : count + 1;
     failures = count;

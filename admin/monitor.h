@@ -43,7 +43,9 @@ class monitor {
 
  private:
   void run_server(routing::endpoint address);
-  void record(const check_record& check);
+  // Keeps the check in the history; when it counts, it also updates the server's health and
+  // status in the topology (failed checks that do not count: the monitor's own login refused).
+  void record(const check_record& check, bool counts);
 
   monitor_settings settings_;
   proxy::topology_store& store_;

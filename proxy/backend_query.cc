@@ -13,6 +13,11 @@ bool ends_rows(const p::packet& packet, std::uint64_t caps) {
   if (packet.payload.empty() || packet.payload[0] != 0xFE) return false;
   return packet.payload.size() < 9 || (caps & p::cap::deprecate_eof);
 }
+
+p::err_packet error_of(const p::packet& packet, std::uint64_t caps) {
+  auto err = p::decode_err_packet(packet.payload, caps);
+  return err ? *err : p::make_error(p::er::backend_protocol, "weft: malformed error from backend");
+}
 }  // namespace
 
 awaitable<backend_answer> run_on_backend(pooled_backend& backend, const std::string& sql) {
@@ -32,8 +37,7 @@ awaitable<backend_answer> run_on_backend(pooled_backend& backend, const std::str
     co_return answer;
   }
   if (first->payload[0] == p::err_header) {
-    auto err = p::decode_err_packet(first->payload, caps);
-    answer.error = err ? *err : p::make_error(p::er::backend_protocol, "weft: malformed error from backend");
+    answer.error = error_of(*first, caps);
     co_return answer;
   }
   if (first->payload[0] == p::ok_header) co_return answer;  // no result set
@@ -56,8 +60,7 @@ awaitable<backend_answer> run_on_backend(pooled_backend& backend, const std::str
       co_return answer;
     }
     if (row->payload[0] == p::err_header) {
-      auto err = p::decode_err_packet(row->payload, caps);
-      answer.error = err ? *err : p::make_error(p::er::backend_protocol, "weft: malformed error from backend");
+      answer.error = error_of(*row, caps);
       co_return answer;
     }
     if (ends_rows(*row, caps)) co_return answer;

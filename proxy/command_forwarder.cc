@@ -170,6 +170,8 @@ awaitable<command_forwarder::step> command_forwarder::forward_query(std::uint32_
   if (plan.pins && !reads_insert_id) backend_.pin(plan.pin_reason);
   pending_set_.clear();
   if (plan.replayable_set) pending_set_ = plan.replacement ? *plan.replacement : std::string(sql);
+  pending_use_ = plan.use_schema.has_value();
+  if (pending_use_) pending_schema_ = *plan.use_schema;
   auto error = co_await acquire_for({plan.role, plan.group});
   if (error) {
     const step after = co_await skip_command_with_error(*error);
@@ -346,7 +348,10 @@ void command_forwarder::note_effects(std::uint8_t cmd, std::uint32_t payload_len
 // What the response tells: the transaction state, warnings to keep readable, a new schema.
 void command_forwarder::apply_response_effects(std::uint8_t cmd) {
   const bool ok = !tracker_.failed();
-  if (ok && cmd == static_cast<std::uint8_t>(p::command::init_db)) backend_.schema_changed(pending_schema_);
+  const bool schema_command = cmd == static_cast<std::uint8_t>(p::command::init_db) ||
+                              (cmd == static_cast<std::uint8_t>(p::command::query) && pending_use_);
+  if (ok && schema_command) backend_.schema_changed(pending_schema_);
+  pending_use_ = false;
   if (ok && !pending_set_.empty()) backend_.session_variables_set(std::move(pending_set_));
   pending_set_.clear();
   if (ok && cmd == static_cast<std::uint8_t>(p::command::reset_connection)) {

@@ -95,7 +95,8 @@ class command_forwarder {
   forwarder_limits limits_;
   session_auth auth_;
   protocol::response_tracker tracker_;
-  std::string pending_schema_;  // of a COM_INIT_DB in flight
+  std::string pending_schema_;  // of a COM_INIT_DB (or a plain USE) in flight
+  bool pending_use_ = false;    // the COM_QUERY in flight is a plain USE
   std::string pending_set_;     // of a replayable SET in flight
   statement_registry statements_;
   std::uint16_t last_status_ = protocol::status::autocommit;  // of the last response that had one

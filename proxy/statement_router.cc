@@ -59,6 +59,10 @@ query_plan plan_query(std::string_view sql, const session_facts& session, const 
       }
     }
   }
+  if (plan.info.kind == routing::statement_kind::use) {
+    plan.use_schema = routing::schema_of_use(plan.replacement ? std::string_view(*plan.replacement) : sql);
+    if (plan.use_schema) plan.pins = false;
+  }
   if (plan.group.empty() && !plan.info.hint_group.empty()) plan.group = plan.info.hint_group;
   const auto group = plan.group.empty() ? session.group : std::string_view(plan.group);
   plan.role = routing::role_for(plan.info, plan.pins, topology.policy_of(group));

@@ -35,6 +35,7 @@ struct query_plan {
   bool pins = false;  // the statement leaves state on its connection
   std::string_view pin_reason;
   bool replayable_set = false;
+  std::optional<std::string> use_schema;  // a plain USE: a schema change, not a pin
   std::optional<protocol::err_packet> refusal;  // blocked by a rule
   std::optional<std::string> replacement;       // text to send instead (rewrite, timeout)
   std::uint32_t rule_id = 0;                     // first matching rule (0: none)

@@ -145,6 +145,28 @@ bool is_stateless_leader(std::string_view word) {
 
 }  // namespace
 
+std::optional<std::string> schema_of_use(std::string_view sql) {
+  sql_lexer lexer(sql);
+  const auto use = lexer.next();
+  if (use.type != token_type::word || !iequals_upper(use.text, "USE") || lexer.executable_comment()) return std::nullopt;
+  const auto name = lexer.next();
+  std::string schema;
+  if (name.type == token_type::word) {
+    schema = name.text;
+  } else if (name.type == token_type::quoted_name && name.text.size() >= 2 && name.text.back() == '`') {
+    for (std::size_t i = 1; i + 1 < name.text.size(); ++i) {
+      schema += name.text[i];
+      if (name.text[i] == '`') ++i;  // `` inside stands for one backquote
+    }
+  } else {
+    return std::nullopt;
+  }
+  auto rest = lexer.next();
+  if (rest.is(';')) rest = lexer.next();
+  if (rest.type != token_type::end || schema.empty()) return std::nullopt;
+  return schema;
+}
+
 statement_effect multiplexing_effect(std::string_view sql) {
   scanner scan(sql);
   const auto first = scan.next();

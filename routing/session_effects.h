@@ -4,6 +4,8 @@
 // design: when in doubt, pin — a pinned session is slower to scale, never wrong.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace weft::routing {
@@ -21,6 +23,10 @@ struct statement_effect {
 // The reason given for statements that read LAST_INSERT_ID(): the proxy restores the value on
 // the connection it uses rather than pinning.
 inline constexpr std::string_view last_insert_id_reason = "LAST_INSERT_ID()";
+
+// The schema of a plain `USE name` (backquotes removed), which the proxy treats like COM_INIT_DB
+// (the session's schema, part of the pool key) instead of pinning; nullopt for anything else.
+std::optional<std::string> schema_of_use(std::string_view sql);
 
 // For the text of a COM_QUERY. Handles comments, quoted strings and identifiers.
 statement_effect multiplexing_effect(std::string_view sql);

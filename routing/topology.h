@@ -44,7 +44,8 @@ struct server_health {
   bool io_running = false;
   bool sql_running = false;
   std::optional<std::uint32_t> lag_seconds;  // Seconds_Behind_Master (none while SQL is stopped)
-  std::string gtid_current_pos;  // MariaDB domain-server-seq list
+  std::string gtid_current_pos;  // MariaDB domain-server-seq list (MySQL: gtid_executed)
+  std::string gtid_slave_pos;    // a replica's applied position (MySQL: Executed_Gtid_Set)
   std::string last_error;
 };
 

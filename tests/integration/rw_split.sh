@@ -50,6 +50,19 @@ echo "$got" | grep -qE "ERROR (1792|1290)" || fail "a write in a READ ONLY trans
 out="$(via_weft -e "insert into weft_test.rw (port) values (0); select last_insert_id() = max(id) from weft_test.rw; select @@port; select @@port; select @@port; select @@port" | sort -u | tr '\n' ' ')"
 [ "$out" = "1 23307 23308 " ] || fail "after an insert, LAST_INSERT_ID() and spread reads: $out"
 
+# USE as a statement (not COM_INIT_DB) changes the session's schema without pinning it.
+out="$(/usr/bin/python3 - "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD" "$REPO/tests/integration" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[4])
+from wire_client import Conn
+c = Conn(int(sys.argv[1]))
+c.login(sys.argv[2], sys.argv[3])
+c.query('use weft_test'); c.result_rows()
+print(' '.join(sorted({c.scalar("select concat(database(), ':', @@port)") for _ in range(20)})))
+PY
+)"
+[ "$out" = "weft_test:23307 weft_test:23308" ] || fail "after USE, reads (schema:port): $out"
+
 # 3. A replica with its SQL thread stopped (lag unknown) takes no reads, and returns after.
 as_root 23307 -e "stop slave sql_thread"
 wait_for '[ "$(read_ports 20)" = "23308" ]' 5 || { as_root 23307 -e "start slave sql_thread"; fail "23307 still took reads with its SQL thread stopped"; }

@@ -79,6 +79,16 @@ TEST(MultiplexingEffect, SessionVariablesWeftCanReplayDoNotPin) {
   }
 }
 
+TEST(SchemaOfUse, PlainUseIsASchemaChange) {
+  EXPECT_EQ(schema_of_use("USE shop"), "shop");
+  EXPECT_EQ(schema_of_use("use `my shop`;"), "my shop");
+  EXPECT_EQ(schema_of_use("/* c */ USE `we``ird`"), "we`ird");
+  EXPECT_EQ(schema_of_use("USE shop; SELECT 1"), std::nullopt);  // a multi-statement pins
+  EXPECT_EQ(schema_of_use("USE"), std::nullopt);
+  EXPECT_EQ(schema_of_use("SELECT 1"), std::nullopt);
+  EXPECT_EQ(schema_of_use("/*!USE shop */"), std::nullopt);
+}
+
 TEST(MultiplexingEffect, UnterminatedLiteralsAndCommentsEndTheScan) {
   // What hides inside an unterminated literal or comment is not code.
   for (std::string_view sql : {"SELECT 'abc @x", "SELECT \"abc\\", "SELECT /* open @x", "SELECT `x;y"}) {
