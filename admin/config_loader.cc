@@ -255,13 +255,13 @@ class config_reader {
                                                             routing::server_status::offline_hard};
       s.status = statuses[*v];
     }
-    for (const auto& other : config.runtime.topology.servers) {
+    for (const auto& other : config.topology.servers) {
       if (other.address == s.address) {
         return error(t.source(), "duplicate server " + s.address.to_string());
       }
     }
     server_lines_.push_back(t.source());
-    config.runtime.topology.servers.push_back(std::move(s));
+    config.topology.servers.push_back(std::move(s));
   }
 
   void read_monitor(const toml::table& t) {
@@ -291,7 +291,7 @@ class config_reader {
     if (auto v = int_at(t, "read_your_writes_timeout_ms", 1, 600000)) {
       g.read_your_writes_timeout = std::chrono::milliseconds(*v);
     }
-    auto& groups = config.runtime.topology.groups;
+    auto& groups = config.topology.groups;
     for (const auto& other : groups) {
       if (other.name == g.name) return error(t.source(), "duplicate group '" + g.name + "'");
     }
@@ -352,7 +352,7 @@ class config_reader {
   }
 
   void validate_topology(const toml::table& root) {
-    const auto& servers = config.runtime.topology.servers;
+    const auto& servers = config.topology.servers;
     if (servers.empty()) {
       if (out_.errors.empty()) error(root.source(), "no [[servers]] configured");
       return;
@@ -367,7 +367,7 @@ class config_reader {
       }
       if (primaries == 0) error(root.source(), "group '" + g + "' has no primary");
     }
-    auto& policies = config.runtime.topology.groups;
+    auto& policies = config.topology.groups;
     for (std::size_t i = 0; i < policies.size(); ++i) {
       if (!groups.count(policies[i].name)) {
         error(group_lines_[i], "group '" + policies[i].name + "' has no [[servers]]");

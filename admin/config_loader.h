@@ -16,7 +16,8 @@ struct bootstrap_config {
   proxy::proxy_settings proxy;
   std::string log_level = "info";
   monitor_settings monitor;
-  proxy::runtime_snapshot runtime;
+  proxy::runtime_snapshot runtime;  // users and rules
+  routing::topology topology;
 };
 
 struct config_load_result {

@@ -63,7 +63,7 @@ awaitable<void> client_session::run() {
                user_, peer_, client_.is_tls() ? client_.tls_version() : "off", auth_->auth_method(), backend_.name());
   command_forwarder forwarder(client_, client_in_, backend_, auth_->negotiated_capabilities(),
                               {context_.settings.max_allowed_packet}, session_auth{*auth_, user_},
-                              forwarder_context{*context_.snapshot, context_.routing, peer_});
+                              forwarder_context{context_.routing, peer_});
   co_await forwarder.run();
   spdlog::info("event=session_close id={} user={} commands={}", context_.connection_id, user_,
                forwarder.commands());

@@ -54,8 +54,9 @@ command_forwarder::command_forwarder(stream& client, io_buffer& client_in, sessi
 
 // The user's setting wins over the group's.
 void command_forwarder::update_read_your_writes() {
-  const auto user = context_.config.users.find(auth_.user);
-  if (user != context_.config.users.end() && user->second.read_your_writes) {
+  const auto& users = context_.routing.config_now()->users;
+  const auto user = users.find(auth_.user);
+  if (user != users.end() && user->second.read_your_writes) {
     read_your_writes_ = *user->second.read_your_writes;
   } else {
     read_your_writes_ = backend_.topology().policy_of(backend_.group()).read_your_writes;
@@ -158,7 +159,8 @@ awaitable<command_forwarder::step> command_forwarder::forward_one() {
 // A COM_QUERY read whole: planned (rules, split), sent to the planned server, measured.
 awaitable<command_forwarder::step> command_forwarder::forward_query(std::uint32_t payload_length) {
   const auto sql = p::as_chars(client_in_.readable().subspan(p::frame_header_size + 1, payload_length - 1));
-  auto plan = plan_query(sql, facts(), backend_.topology(), context_.config.rules, context_.routing);
+  const auto& config = context_.routing.config_now();
+  auto plan = plan_query(sql, facts(), backend_.topology(), config->rules, context_.routing);
   begin_stats(plan.info.digest, sql);
   relayed_bytes_ = 0;
   if (plan.refusal) {

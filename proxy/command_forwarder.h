@@ -26,8 +26,7 @@ struct forwarder_limits {
 
 // What routing needs from the session's surroundings.
 struct forwarder_context {
-  const runtime_snapshot& config;  // users (read_your_writes) and query rules
-  worker_routing& routing;
+  worker_routing& routing;  // and through it, the current users (read_your_writes) and rules
   std::string_view client_address;
 };
 

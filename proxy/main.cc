@@ -90,15 +90,15 @@ int main(int argc, char** argv) {
   auto& config = *loaded.config;
   if (opts.check_only) {
     std::cout << opts.config_path << ": OK (" << config.runtime.users.size() << " users, "
-              << config.runtime.topology.servers.size() << " servers)\n";
+              << config.topology.servers.size() << " servers)\n";
     return 0;
   }
 
   std::signal(SIGPIPE, SIG_IGN);
   setup_logging(config.log_level);
-  weft::proxy::topology_store topology(config.runtime.topology);
-  auto snapshot = std::make_shared<const weft::proxy::runtime_snapshot>(std::move(config.runtime));
-  weft::proxy::proxy_server server(config.proxy, snapshot, topology);
+  weft::proxy::topology_store topology(config.topology);
+  weft::proxy::config_store runtime(std::move(config.runtime));
+  weft::proxy::proxy_server server(config.proxy, runtime, topology);
   std::optional<weft::admin::monitor> monitor;
   if (config.monitor.enabled()) {
     monitor.emplace(config.monitor, topology);

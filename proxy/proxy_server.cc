@@ -8,8 +8,8 @@
 
 namespace weft::proxy {
 
-proxy_server::proxy_server(proxy_settings settings, snapshot_ptr snapshot, topology_store& topology)
-    : settings_(std::move(settings)), snapshot_(std::move(snapshot)), topology_(topology) {}
+proxy_server::proxy_server(proxy_settings settings, config_store& config, topology_store& topology)
+    : settings_(std::move(settings)), config_(config), topology_(topology) {}
 
 proxy_server::~proxy_server() {
   stop();
@@ -46,7 +46,7 @@ void proxy_server::start() {
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
   settings_.workers = n;  // resolved, so each worker computes its share of the limits
   for (unsigned i = 0; i < n; ++i) {
-    workers_.push_back(std::make_unique<worker>(i, settings_, tls_, snapshot_, topology_, next_connection_id_));
+    workers_.push_back(std::make_unique<worker>(i, settings_, tls_, config_, topology_, next_connection_id_));
     workers_.back()->listen();
   }
   for (auto& w : workers_) w->start();

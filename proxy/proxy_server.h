@@ -16,7 +16,7 @@ class worker;
 
 class proxy_server {
  public:
-  proxy_server(proxy_settings settings, snapshot_ptr snapshot, topology_store& topology);
+  proxy_server(proxy_settings settings, config_store& config, topology_store& topology);
   ~proxy_server();
 
   void start();  // throws when the address cannot be bound or TLS files cannot be loaded
@@ -28,7 +28,7 @@ class proxy_server {
 
  private:
   proxy_settings settings_;
-  snapshot_ptr snapshot_;
+  config_store& config_;
   topology_store& topology_;
   security_contexts tls_;
   std::atomic<std::uint32_t> next_connection_id_{1};

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "protocol/auth.h"
+#include "proxy/snapshot_store.h"
 #include "routing/query_rules.h"
 #include "routing/topology.h"
 
@@ -58,13 +59,15 @@ struct user_account {
   std::optional<bool> read_your_writes;  // overrides the group's setting for this user
 };
 
-// Immutable once built; sessions hold a shared_ptr to the snapshot they started with.
+// What the admin and a reload may change at runtime besides the topology; published as
+// immutable snapshots (config_store). A session authenticates against the snapshot current
+// when it connects; rules are read per statement.
 struct runtime_snapshot {
   std::unordered_map<std::string, user_account> users;
-  routing::topology topology;  // as configured; the live one (with health) is in topology_store
   std::vector<routing::query_rule> rules;
 };
 
-using snapshot_ptr = std::shared_ptr<const runtime_snapshot>;
+using config_store = snapshot_store<runtime_snapshot>;
+using snapshot_ptr = config_store::ptr;
 
 }  // namespace weft::proxy

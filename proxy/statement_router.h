@@ -20,7 +20,19 @@ namespace weft::proxy {
 
 // Routing state one worker shares among its sessions (its thread only).
 struct worker_routing {
-  explicit worker_routing(const topology_store& store) : topology(store) {}
+  worker_routing(const config_store& config_store, const topology_store& store)
+      : config(config_store), topology(store) {}
+  // The current users and rules; a new rules snapshot empties the rule cache.
+  const snapshot_ptr& config_now() {
+    const auto& now = config.current();
+    if (config.seen() != rules_version) {
+      rule_cache.clear();
+      rules_version = config.seen();
+    }
+    return now;
+  }
+  config_store::reader config;
+  std::uint64_t rules_version = 0;
   topology_store::reader topology;
   routing::rule_cache rule_cache;
   query_stats stats;

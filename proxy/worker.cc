@@ -19,14 +19,13 @@ std::size_t per_worker_share(const proxy_settings& settings) {
 }  // namespace
 
 worker::worker(unsigned index, const proxy_settings& settings, const security_contexts& tls,
-               snapshot_ptr snapshot, topology_store& topology, std::atomic<std::uint32_t>& next_connection_id)
+               config_store& config, topology_store& topology, std::atomic<std::uint32_t>& next_connection_id)
     : index_(index),
       settings_(settings),
       tls_(tls),
-      snapshot_(std::move(snapshot)),
       next_connection_id_(next_connection_id),
       pool_(pool_limits{per_worker_share(settings), settings.idle_timeout}),
-      routing_(topology) {}
+      routing_(config, topology) {}
 
 worker::~worker() {
   stop();
@@ -86,7 +85,7 @@ awaitable<void> worker::accept_loop() {
       continue;
     }
     const auto id = next_connection_id_.fetch_add(1, std::memory_order_relaxed);
-    auto session = std::make_shared<client_session>(std::move(socket), session_context{settings_, tls_, pool_, routing_, snapshot_, id});
+    auto session = std::make_shared<client_session>(std::move(socket), session_context{settings_, tls_, pool_, routing_, routing_.config_now(), id});
     asio::co_spawn(io_, run_session(std::move(session)), asio::detached);
   }
 }

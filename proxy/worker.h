@@ -21,7 +21,7 @@ class client_session;
 
 class worker {
  public:
-  worker(unsigned index, const proxy_settings& settings, const security_contexts& tls, snapshot_ptr snapshot,
+  worker(unsigned index, const proxy_settings& settings, const security_contexts& tls, config_store& config,
          topology_store& topology, std::atomic<std::uint32_t>& next_connection_id);
   ~worker();
 
@@ -42,7 +42,6 @@ class worker {
   unsigned index_;
   const proxy_settings& settings_;
   const security_contexts& tls_;
-  snapshot_ptr snapshot_;
   std::atomic<std::uint32_t>& next_connection_id_;
   asio::io_context io_{1};
   backend_pool pool_;

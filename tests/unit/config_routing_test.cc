@@ -45,7 +45,7 @@ std::string errors_of(const config_load_result& r) {
 }
 
 const routing::group_policy* policy_named(const bootstrap_config& c, std::string_view name) {
-  const auto& groups = c.runtime.topology.groups;
+  const auto& groups = c.topology.groups;
   const auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.name == name; });
   return it == groups.end() ? nullptr : &*it;
 }
@@ -97,7 +97,7 @@ read_your_writes_timeout_ms = 2500
   EXPECT_TRUE(g->read_your_writes);
   EXPECT_EQ(g->read_your_writes_timeout.count(), 2500);
   // The topology hands out the same policy.
-  EXPECT_EQ(r.config->runtime.topology.policy_of("main").max_replication_lag, 30u);
+  EXPECT_EQ(r.config->topology.policy_of("main").max_replication_lag, 30u);
 }
 
 TEST(ConfigRouting, GroupWordsForTheDefaults) {
@@ -122,7 +122,7 @@ max_replication_lag = 30
 read_your_writes = true
 )");
   ASSERT_TRUE(r.config) << errors_of(r);
-  ASSERT_EQ(r.config->runtime.topology.groups.size(), 2u);
+  ASSERT_EQ(r.config->topology.groups.size(), 2u);
   const auto* reports = policy_named(*r.config, "reports");
   ASSERT_NE(reports, nullptr);
   const routing::group_policy defaults;
@@ -138,7 +138,7 @@ read_your_writes = true
   // Without any [[groups]], every group still has its policy.
   const auto plain = load("");
   ASSERT_TRUE(plain.config) << errors_of(plain);
-  EXPECT_EQ(plain.config->runtime.topology.groups.size(), 2u);
+  EXPECT_EQ(plain.config->topology.groups.size(), 2u);
   EXPECT_NE(policy_named(*plain.config, "main"), nullptr);
   EXPECT_NE(policy_named(*plain.config, "reports"), nullptr);
 }
@@ -160,7 +160,7 @@ role = "replica"
 status = "offline_hard"
 )");
   ASSERT_TRUE(r.config) << errors_of(r);
-  const auto& t = r.config->runtime.topology;
+  const auto& t = r.config->topology;
   const auto* s = t.find(routing::endpoint{"10.0.0.3", 3306});
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->name, "10.0.0.3:3306");

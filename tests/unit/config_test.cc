@@ -40,8 +40,8 @@ TEST(ConfigLoader, LoadsAValidFile) {
   ASSERT_EQ(c.runtime.users.size(), 2u);
   // Plain and hashed forms of the same password end up identical; the plain text is not kept.
   EXPECT_EQ(c.runtime.users.at("app").password.stage2, c.runtime.users.at("report").password.stage2);
-  ASSERT_EQ(c.runtime.topology.servers.size(), 2u);
-  const auto* primary = c.runtime.topology.primary_of("main");
+  ASSERT_EQ(c.topology.servers.size(), 2u);
+  const auto* primary = c.topology.primary_of("main");
   ASSERT_NE(primary, nullptr);
   EXPECT_EQ(primary->address.port, 23306);
 }
