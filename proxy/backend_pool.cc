@@ -158,4 +158,12 @@ pool_stats backend_pool::stats() const {
   return s;
 }
 
+std::vector<pool_stats> backend_pool::per_server() const {
+  std::vector<pool_stats> out;
+  for (const auto& [server, state] : servers_) {
+    out.push_back({server, state.open, state.idle.size(), state.waiters.size(), limit_of(state)});
+  }
+  return out;
+}
+
 }  // namespace weft::proxy

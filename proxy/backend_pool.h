@@ -55,9 +55,11 @@ struct pool_limits {
 };
 
 struct pool_stats {
+  std::string server;       // empty for a total
   std::size_t open = 0;     // connections of this worker, idle or in use
   std::size_t idle = 0;
   std::size_t waiting = 0;  // sessions waiting for a connection
+  std::size_t limit = 0;    // this worker's share of the server's limit
 };
 
 class backend_pool {
@@ -96,6 +98,7 @@ class backend_pool {
   void clear();
 
   pool_stats stats() const;
+  std::vector<pool_stats> per_server() const;
 
  private:
   struct waiter {

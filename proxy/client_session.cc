@@ -48,6 +48,19 @@ client_session::client_session(tcp::socket socket, session_context context)
       peer_(peer_address(client_.socket())),
       backend_(context_.pool, context_.settings, context_.tls, context_.routing) {}
 
+client_session::description client_session::describe() const {
+  description d;
+  d.id = context_.connection_id;
+  d.user = user_;
+  d.client = peer_;
+  d.schema = backend_.schema();
+  d.command = auth_ ? activity_.command : "Connect";
+  d.statement = activity_.statement;
+  d.backend = backend_.held() ? backend_.name() : "";
+  d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - activity_.since).count();
+  return d;
+}
+
 void client_session::shutdown() {
   client_.close();
   if (backend_.held()) backend_.current().link.connection->close();
@@ -63,7 +76,7 @@ awaitable<void> client_session::run() {
                user_, peer_, client_.is_tls() ? client_.tls_version() : "off", auth_->auth_method(), backend_.name());
   command_forwarder forwarder(client_, client_in_, backend_, auth_->negotiated_capabilities(),
                               {context_.settings.max_allowed_packet}, session_auth{*auth_, user_},
-                              forwarder_context{context_.routing, peer_});
+                              forwarder_context{context_.routing, peer_, activity_});
   co_await forwarder.run();
   spdlog::info("event=session_close id={} user={} commands={}", context_.connection_id, user_,
                forwarder.commands());

@@ -9,6 +9,7 @@
 #include "protocol/server_handshake.h"
 #include "proxy/asio.h"
 #include "proxy/backend_pool.h"
+#include "proxy/command_forwarder.h"
 #include "proxy/session_backend.h"
 #include "proxy/io_buffer.h"
 #include "proxy/settings.h"
@@ -40,6 +41,13 @@ class client_session {
   client_session(tcp::socket socket, session_context context);
 
   awaitable<void> run();
+  // One processlist row (on the worker's thread).
+  struct description {
+    std::uint32_t id = 0;
+    std::string user, client, schema, command, statement, backend;
+    double seconds = 0;  // in the current command, or idle
+  };
+  description describe() const;
   // Closes both sockets; pending operations end with errors and run() returns.
   void shutdown();
 
@@ -56,6 +64,7 @@ class client_session {
   io_buffer client_in_{4 * 1024};  // grows for big commands; small keeps idle sessions cheap
   std::optional<protocol::server_handshake> auth_;
   session_backend backend_;
+  session_activity activity_;
 };
 
 // Capabilities weft offers to clients; the backend login narrows nothing a client relies on.

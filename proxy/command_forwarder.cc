@@ -71,6 +71,10 @@ awaitable<void> command_forwarder::run() {
   // (g++ 12 miscompiles some co_await inside conditions: results go to variables first.)
   for (;;) {
     const step next = co_await forward_one();
+    auto& activity = context_.activity;
+    activity.command = "Sleep";
+    activity.statement.clear();
+    activity.since = std::chrono::steady_clock::now();
     if (next == step::stop) co_return;
   }
 }
@@ -108,6 +112,8 @@ awaitable<command_forwarder::step> command_forwarder::forward_one() {
   if (!have_command) co_return step::stop;
   const std::uint8_t cmd = client_in_.readable()[p::frame_header_size];
   ++commands_;
+  context_.activity.command = p::command_name(cmd);
+  context_.activity.since = std::chrono::steady_clock::now();
   switch (static_cast<p::command>(cmd)) {
     case p::command::quit:
       co_return step::stop;  // the backend connection stays open for the next session
@@ -159,12 +165,15 @@ awaitable<command_forwarder::step> command_forwarder::forward_one() {
 // A COM_QUERY read whole: planned (rules, split), sent to the planned server, measured.
 awaitable<command_forwarder::step> command_forwarder::forward_query(std::uint32_t payload_length) {
   const auto sql = p::as_chars(client_in_.readable().subspan(p::frame_header_size + 1, payload_length - 1));
+  context_.activity.statement.assign(sql.substr(0, 256));
   const auto& config = context_.routing.config_now();
   auto plan = plan_query(sql, facts(), backend_.topology(), config->rules, context_.routing);
   begin_stats(plan.info.digest, sql);
   relayed_bytes_ = 0;
+  static_assert(static_cast<int>(command_kind::use) == static_cast<int>(routing::statement_kind::use));
+  const auto kind = static_cast<command_kind>(plan.info.kind);  // the first five kinds match
   if (plan.refusal) {
-    finish_stats(payload_length);
+    finish_stats(payload_length, kind);
     const step after = co_await skip_command_with_error(*plan.refusal);
     co_return after;
   }
@@ -207,7 +216,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_query(std::uint32_
   retryable_ = false;
   if (relayed != step::next) co_return relayed;
   co_await remember_written_gtid(wrote);
-  finish_stats(payload_length);
+  finish_stats(payload_length, kind);
   apply_response_effects(static_cast<std::uint8_t>(p::command::query));
   co_return step::next;
 }
@@ -312,12 +321,13 @@ void command_forwarder::begin_stats(std::uint64_t digest, std::string_view sql) 
   if (!context_.routing.stats.knows(digest)) new_digest_text_ = digest_text_for_stats(sql, context_.routing);
 }
 
-void command_forwarder::finish_stats(std::uint64_t payload_bytes) {
+void command_forwarder::finish_stats(std::uint64_t payload_bytes, command_kind kind) {
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
   const bool failed = tracker_.failed() || !backend_.held();
   auto& stats = context_.routing.stats;
   stats.record_statement(digest_, new_digest_text_, backend_.schema(), took, tracker_.rows(), failed, backend_.name());
   stats.record_server(backend_.name(), payload_bytes + p::frame_header_size, relayed_bytes_, failed);
+  stats.record_command(kind, backend_.held() && backend_.role() == routing::target_role::replica, took, failed);
 }
 
 // What a command does to the session's hold on its backend, decided before it runs.

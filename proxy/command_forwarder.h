@@ -24,10 +24,18 @@ struct forwarder_limits {
   std::size_t max_allowed_packet = 64u << 20;
 };
 
+// What a session is doing, for the admin's processlist (read on the worker's thread only).
+struct session_activity {
+  std::string_view command = "Sleep";  // "Query", "Execute", ... or "Sleep" between commands
+  std::string statement;                 // the statement in flight, cut at 256 bytes
+  std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
+};
+
 // What routing needs from the session's surroundings.
 struct forwarder_context {
   worker_routing& routing;  // and through it, the current users (read_your_writes) and rules
   std::string_view client_address;
+  session_activity& activity;
 };
 
 // The client's login, needed to re-authenticate on COM_CHANGE_USER.
@@ -67,7 +75,7 @@ class command_forwarder {
   awaitable<std::optional<protocol::err_packet>> restore_insert_id();
   session_facts facts() const;
   void begin_stats(std::uint64_t digest, std::string_view sql);
-  void finish_stats(std::uint64_t payload_bytes);
+  void finish_stats(std::uint64_t payload_bytes, command_kind kind);
   awaitable<bool> fill_client(std::size_t at_least);
   awaitable<step> send_command_to_backend();
   awaitable<step> relay_response();

@@ -180,7 +180,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
         const step relayed = co_await relay_response();
         if (relayed == step::stop) co_return step::stop;
         co_await remember_written_gtid(wrote);
-        finish_stats(payload_length);
+        finish_stats(payload_length, command_kind::execute);
         apply_response_effects(cmd);
         co_return step::next;
       }
@@ -195,7 +195,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
   if (relayed == step::stop) co_return step::stop;
   if (execute) {
     co_await remember_written_gtid(wrote);
-    finish_stats(payload_length);
+    finish_stats(payload_length, command_kind::execute);
   }
   apply_response_effects(cmd);
   co_return step::next;

@@ -62,6 +62,23 @@ query_stats proxy_server::collect_stats() {
   return total;
 }
 
+std::vector<client_session::description> proxy_server::collect_sessions() {
+  std::vector<client_session::description> all;
+  for (auto& w : workers_) {
+    auto some = w->sessions();
+    all.insert(all.end(), std::make_move_iterator(some.begin()), std::make_move_iterator(some.end()));
+  }
+  return all;
+}
+
+std::vector<proxy_server::worker_pool> proxy_server::collect_pools() {
+  std::vector<worker_pool> all;
+  for (unsigned i = 0; i < workers_.size(); ++i) {
+    for (auto& p : workers_[i]->pools()) all.push_back({i, std::move(p)});
+  }
+  return all;
+}
+
 void proxy_server::join() {
   for (auto& w : workers_) w->join();
 }

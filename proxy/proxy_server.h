@@ -25,6 +25,13 @@ class proxy_server {
   unsigned worker_count() const { return static_cast<unsigned>(workers_.size()); }
   // Every worker's statement statistics, added up (collected on each worker's own thread).
   query_stats collect_stats();
+  // Every worker's sessions, and its pools (one row per worker and server).
+  std::vector<client_session::description> collect_sessions();
+  struct worker_pool {
+    unsigned worker;
+    pool_stats pool;
+  };
+  std::vector<worker_pool> collect_pools();
 
  private:
   proxy_settings settings_;

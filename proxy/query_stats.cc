@@ -37,6 +37,23 @@ void query_stats::record_statement(std::uint64_t digest, std::string_view text_i
   d.last_seen = std::chrono::system_clock::now();
 }
 
+std::string_view to_string(command_kind kind) {
+  static constexpr std::array<std::string_view, command_kinds> names{"read", "write", "transaction", "set",
+                                                                     "use", "execute", "other"};
+  return names[static_cast<std::size_t>(kind)];
+}
+
+void query_stats::record_command(command_kind kind, bool on_replica, std::chrono::microseconds latency, bool failed) {
+  auto& c = commands_[static_cast<std::size_t>(kind)];
+  ++(on_replica ? c.on_replica : c.on_primary);
+  c.errors += failed ? 1 : 0;
+  const auto us = static_cast<std::uint64_t>(latency.count());
+  c.latency_sum_us += us;
+  std::size_t bucket = 0;
+  while (bucket < latency_bounds_us.size() && us > latency_bounds_us[bucket]) ++bucket;
+  ++c.buckets[bucket];
+}
+
 void query_stats::record_server(const std::string& server, std::uint64_t sent, std::uint64_t received, bool failed) {
   auto& s = servers_[server];
   ++s.queries;
@@ -61,6 +78,15 @@ void query_stats::merge(const query_stats& other) {
       mine.last_server = theirs.last_server;
     }
     mine.first_seen = std::min(mine.first_seen, theirs.first_seen);
+  }
+  for (std::size_t k = 0; k < command_kinds; ++k) {
+    auto& mine = commands_[k];
+    const auto& theirs = other.commands_[k];
+    mine.on_primary += theirs.on_primary;
+    mine.on_replica += theirs.on_replica;
+    mine.errors += theirs.errors;
+    mine.latency_sum_us += theirs.latency_sum_us;
+    for (std::size_t b = 0; b < mine.buckets.size(); ++b) mine.buckets[b] += theirs.buckets[b];
   }
   for (const auto& [server, theirs] : other.servers_) {
     auto& mine = servers_[server];

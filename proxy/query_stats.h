@@ -3,6 +3,7 @@
 // metrics collect copies through the worker's event loop, so the hot path takes no lock.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -31,8 +32,28 @@ struct server_stats {
   std::uint64_t bytes_received = 0;  // from the server
 };
 
+// Statements by kind, for stats_commands and the metrics' counters and latency histograms.
+enum class command_kind : std::uint8_t { read, write, transaction, set, use, execute, other };
+inline constexpr std::size_t command_kinds = 7;
+std::string_view to_string(command_kind kind);
+
+// Upper bounds (microseconds) of the latency histogram buckets; one more bucket is +Inf.
+inline constexpr std::array<std::uint64_t, 14> latency_bounds_us{
+    500, 1000, 2000, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000};
+
+struct command_stats {
+  std::uint64_t on_primary = 0;
+  std::uint64_t on_replica = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t latency_sum_us = 0;
+  std::array<std::uint64_t, latency_bounds_us.size() + 1> buckets{};  // not cumulative
+};
+
 class query_stats {
  public:
+  void record_command(command_kind kind, bool on_replica, std::chrono::microseconds latency, bool failed);
+  const std::array<command_stats, command_kinds>& commands() const { return commands_; }
+
   // Whether the digest has an entry (if not, the caller provides its text on record()).
   bool knows(std::uint64_t digest) const { return digests_.count(digest) != 0; }
   void record_statement(std::uint64_t digest, std::string_view text_if_new, std::string_view schema,
@@ -50,6 +71,7 @@ class query_stats {
   static constexpr std::size_t max_digests = 10000;  // beyond: new digests count under one entry
   std::unordered_map<std::uint64_t, digest_stats> digests_;
   std::unordered_map<std::string, server_stats> servers_;
+  std::array<command_stats, command_kinds> commands_{};
 };
 
 }  // namespace weft::proxy

@@ -61,12 +61,33 @@ void worker::stop() {
   });
 }
 
-query_stats worker::stats() {
-  if (!thread_.joinable()) return routing_.stats;
-  std::promise<query_stats> copy;
-  auto done = copy.get_future();
-  asio::post(io_, [&] { copy.set_value(routing_.stats); });
+
+// Runs f on the worker's thread and waits for its result (the admin's thread calls this).
+template <class F>
+auto on_worker_thread(asio::io_context& io, const std::thread& thread, F f) -> decltype(f()) {
+  if (!thread.joinable() || io.stopped()) return f();
+  std::promise<decltype(f())> result;
+  auto done = result.get_future();
+  asio::post(io, [&] { result.set_value(f()); });
   return done.get();
+}
+
+std::vector<client_session::description> worker::sessions() {
+  return on_worker_thread(io_, thread_, [this] {
+    std::vector<client_session::description> out;
+    for (const auto& weak : sessions_) {
+      if (auto s = weak.lock()) out.push_back(s->describe());
+    }
+    return out;
+  });
+}
+
+query_stats worker::stats() {
+  return on_worker_thread(io_, thread_, [this] { return routing_.stats; });
+}
+
+std::vector<pool_stats> worker::pools() {
+  return on_worker_thread(io_, thread_, [this] { return pool_.per_server(); });
 }
 
 void worker::join() {

@@ -33,6 +33,9 @@ class worker {
   void join();
   // A copy of this worker's statistics, taken on its thread (blocks the caller until then).
   query_stats stats();
+  // The worker's sessions and its pools, copied on its thread.
+  std::vector<client_session::description> sessions();
+  std::vector<pool_stats> pools();
 
  private:
   awaitable<void> accept_loop();

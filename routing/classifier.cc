@@ -43,6 +43,12 @@ bool is_literal(const sql_token& t) {
   return t.type == token_type::number || t.type == token_type::string || t.type == token_type::param;
 }
 
+// Words that stand for a constant: a list of them and of literals still collapses.
+bool is_constant_word(const sql_token& t) {
+  return t.type == token_type::word && (iequals_upper(t.text, "NULL") || iequals_upper(t.text, "DEFAULT") ||
+                                        iequals_upper(t.text, "TRUE") || iequals_upper(t.text, "FALSE"));
+}
+
 // Words the classifier reacts to, found by one lookup per word token.
 enum class keyword : std::uint8_t {
   other, select, show, describe, explain, help, values, table, with, insert, update, del, replace,
@@ -74,6 +80,7 @@ constexpr keyword_entry keywords[] = {
     {"NEXTVAL", keyword::side_effect},       {"SETVAL", keyword::side_effect},
     {"LASTVAL", keyword::side_effect},       {"FOUND_ROWS", keyword::side_effect},
     {"IS_USED_LOCK", keyword::side_effect},  {"IS_FREE_LOCK", keyword::side_effect},
+    {"IDENTITY", keyword::side_effect},  // @@IDENTITY is LAST_INSERT_ID()
 };
 
 // Keywords bucketed by first letter, so a word is compared with a handful of candidates.
@@ -186,6 +193,7 @@ statement_info classify(std::string_view sql, std::string* digest_text) {
   bool have_row_end = false, rows_collapsed = false;
   token_type previous_type = token_type::end;
   char previous_punct = 0;
+  bool set_statement = false;  // inside SET STATEMENT ..., before its FOR
 
   for (sql_token t = lexer.next(); t.type != token_type::end; t = lexer.next()) {
     if (t.is(';')) {
@@ -237,7 +245,7 @@ statement_info classify(std::string_view sql, std::string* digest_text) {
         }
       }
     } else {
-      if (depth > 0 && depth <= frames.size() && !is_literal(t) && !t.is(',') && !t.is('-')) {
+      if (depth > 0 && depth <= frames.size() && !is_literal(t) && !t.is(',') && !t.is('-') && !is_constant_word(t)) {
         frames[depth - 1].literals_only = false;
       }
       if (spaced) digest.append(" ");
@@ -277,22 +285,40 @@ statement_info classify(std::string_view sql, std::string* digest_text) {
       st.previous = k;
       continue;
     }
+    if (st.words == 2) {
+      if (st.leader == keyword::start && !iequals_upper(t.text, "TRANSACTION")) {
+        st.kind = statement_kind::write;  // START SLAVE, START REPLICA, ...
+        info.transaction = transaction_action::none;
+      }
+      if (st.leader == keyword::show && (iequals_upper(t.text, "MASTER") || iequals_upper(t.text, "BINARY") ||
+                                         iequals_upper(t.text, "BINLOG"))) {
+        st.kind = statement_kind::write;  // the binlog position is the primary's
+      }
+      if (st.leader == keyword::set && iequals_upper(t.text, "STATEMENT")) set_statement = true;
+    }
+    if (set_statement && k == keyword::for_ && depth == 0) {
+      // SET STATEMENT var=value[, ...] FOR <statement>: the statement decides.
+      set_statement = false;
+      st = {};
+      continue;
+    }
     switch (k) {
       case keyword::update:
         if (st.previous == keyword::for_) {
           info.locking_read = true;
-        } else if (st.leader == keyword::with) {
-          st.kind = statement_kind::write;  // WITH ... UPDATE
+        } else if (st.leader == keyword::with && depth == 0) {
+          st.kind = statement_kind::write;  // WITH ... UPDATE (not inside a CTE's parentheses)
         }
         break;
       case keyword::share:
         if (st.previous == keyword::for_ || st.previous == keyword::in) info.locking_read = true;
         break;
       case keyword::insert: case keyword::del: case keyword::replace:
-        if (st.leader == keyword::with) st.kind = statement_kind::write;
+        if (st.leader == keyword::with && depth == 0) st.kind = statement_kind::write;  // not REPLACE() in a CTE
         break;
       case keyword::into:
-        if (st.leader == keyword::select || st.leader == keyword::with || st.leader == keyword::values) {
+        if (st.leader == keyword::select || st.leader == keyword::with || st.leader == keyword::values ||
+            st.leader == keyword::table) {
           info.side_effects = true;  // SELECT ... INTO @v / OUTFILE / DUMPFILE
         }
         break;

@@ -27,6 +27,7 @@ class scanner {
   }
   bool executable_comment() const { return lexer_.executable_comment(); }
   bool at_end() { return lexer_.at_end(); }
+  std::size_t position() const { return lexer_.position(); }
   char peek_raw() const { return lexer_.peek_raw(); }
 
  private:
@@ -44,7 +45,7 @@ struct risky_word {
   std::string_view word;
   std::string_view reason;
 };
-constexpr std::array<risky_word, 13> risky_words{{
+constexpr std::array<risky_word, 14> risky_words{{
     {"TEMPORARY", "temporary table"},
     {"GET_LOCK", "named lock"},
     {"RELEASE_LOCK", "named lock"},
@@ -52,6 +53,7 @@ constexpr std::array<risky_word, 13> risky_words{{
     {"IS_USED_LOCK", "named lock"},
     {"IS_FREE_LOCK", "named lock"},
     {"LAST_INSERT_ID", last_insert_id_reason},
+    {"IDENTITY", last_insert_id_reason},  // @@IDENTITY
     {"FOUND_ROWS", "FOUND_ROWS()"},
     {"SQL_CALC_FOUND_ROWS", "SQL_CALC_FOUND_ROWS"},
     {"ROW_COUNT", "ROW_COUNT()"},
@@ -172,7 +174,22 @@ statement_effect multiplexing_effect(std::string_view sql) {
   const auto first = scan.next();
   if (scan.executable_comment()) return {true, "executable comment"};
   if (first.empty()) return {false, {}};
-  if (iequals_upper(first, "SET")) return classify_set(scan);
+  if (iequals_upper(first, "SET")) {
+    scanner ahead(sql);
+    ahead.next();
+    if (!iequals_upper(ahead.next(), "STATEMENT")) return classify_set(scan);
+    // SET STATEMENT var = value, ... FOR <statement>: the settings last one statement; what
+    // that statement does decides.
+    int depth = 0;
+    std::string_view before;
+    for (auto token = ahead.next(); !token.empty(); before = token, token = ahead.next()) {
+      if (token == "(") ++depth;
+      if (token == ")") --depth;
+      if (token == "@" && before != "@" && ahead.peek_raw() != '@') return {true, "user variable"};
+      if (depth == 0 && iequals_upper(token, "FOR")) return multiplexing_effect(sql.substr(ahead.position()));
+    }
+    return {true, "SET"};
+  }
   if (!is_stateless_leader(first)) return {true, first};
   std::string_view previous;
   bool reads_insert_id = false;

@@ -115,6 +115,32 @@ TEST(Classifier, KindsOfRealWorldStatements) {
   }
 }
 
+// Cases a review of a larger corpus found (tests/unit/classifier_corpus_test.cc has the rest).
+TEST(Classifier, StatementsThatLookLikeOthers) {
+  const kind_case cases[] = {
+      {"START SLAVE", K::write, false},
+      {"START REPLICA SQL_THREAD", K::write, false},
+      {"SET STATEMENT max_statement_time=5 FOR SELECT * FROM orders WHERE customer_id = 7", K::read, true},
+      {"SET STATEMENT max_statement_time=5 FOR UPDATE t SET a = 1", K::write, false},
+      {"SET STATEMENT sql_mode='' FOR INSERT INTO t VALUES (1)", K::write, false},
+      {"WITH c AS (SELECT id, REPLACE(phone, ' ', '') AS phone FROM customers) SELECT * FROM c", K::read, true},
+      {"WITH c AS (SELECT INSERT('abc', 1, 1, 'x') AS s) SELECT s FROM c", K::read, true},
+      {"SELECT @@IDENTITY", K::read, false},
+      {"SHOW MASTER STATUS", K::write, false},
+      {"SHOW BINARY LOGS", K::write, false},
+      {"SHOW BINLOG STATUS", K::write, false},
+      {"SHOW SLAVE STATUS", K::read, true},
+      {"TABLE t INTO OUTFILE '/tmp/x'", K::read, false},
+  };
+  for (const auto& c : cases) {
+    const auto info = classify(c.sql);
+    EXPECT_EQ(info.kind, c.kind) << c.sql;
+    EXPECT_EQ(info.replica_safe(), c.replica_safe) << c.sql;
+  }
+  EXPECT_EQ(classify("START SLAVE").transaction, T::none);
+  EXPECT_FALSE(classify("SET STATEMENT x=1 FOR UPDATE t SET a = 1").locking_read);
+}
+
 TEST(Classifier, LockingReadsAndSideEffectsAreTold) {
   EXPECT_TRUE(classify("SELECT * FROM t WHERE id=1 FOR UPDATE").locking_read);
   EXPECT_TRUE(classify("select * from t lock in share mode").locking_read);
@@ -191,6 +217,7 @@ TEST(Classifier, DigestText) {
       {"INSERT INTO t (a, b) VALUES (1, 'x'), (2, 'y'), (3, 'z')", "INSERT INTO t(a, b) VALUES (?, ?), ..."},
       {"INSERT INTO t (a, b) VALUES (1, 'x')", "INSERT INTO t(a, b) VALUES (?, ?)"},
       {"INSERT INTO t VALUES (1, NOW())", "INSERT INTO t VALUES (?, NOW())"},
+      {"INSERT INTO t VALUES (1, NULL), (2, DEFAULT), (3, 'x')", "INSERT INTO t VALUES (?, NULL), ..."},
       {"SELECT -1.5e3, 0x1F, X'0F', N'abc'", "SELECT - ?, ?, ?, ?"},
       {"/* c */ SELECT 1 -- x\n", "SELECT ?"},
       {"SELECT `order` FROM `t`", "SELECT `order` FROM `t`"},

@@ -79,6 +79,14 @@ TEST(MultiplexingEffect, SessionVariablesWeftCanReplayDoNotPin) {
   }
 }
 
+TEST(MultiplexingEffect, SetStatementIsJudgedByItsStatement) {
+  EXPECT_FALSE(multiplexing_effect("SET STATEMENT max_statement_time=0.5 FOR SELECT 1").pins);
+  EXPECT_FALSE(multiplexing_effect("SET STATEMENT sql_mode='', @@max_statement_time = 1 FOR UPDATE t SET a = 1").pins);
+  EXPECT_EQ(multiplexing_effect("SET STATEMENT max_statement_time=1 FOR SELECT GET_LOCK('a', 1)").reason, "named lock");
+  EXPECT_EQ(multiplexing_effect("SET STATEMENT max_statement_time=@t FOR SELECT 1").reason, "user variable");
+  EXPECT_TRUE(multiplexing_effect("SET STATEMENT max_statement_time=1").pins);  // no FOR: not a statement weft knows
+}
+
 TEST(SchemaOfUse, PlainUseIsASchemaChange) {
   EXPECT_EQ(schema_of_use("USE shop"), "shop");
   EXPECT_EQ(schema_of_use("use `my shop`;"), "my shop");
