@@ -19,13 +19,15 @@ class config_reader {
   config_reader(std::string_view source, config_load_result& out) : source_(source), out_(out) {}
 
   void read(const toml::table& root) {
-    check_keys(root, {"proxy", "backend", "log", "monitor", "users", "servers", "groups", "rules"});
+    check_keys(root, {"proxy", "backend", "log", "monitor", "admin", "http", "users", "servers", "groups", "rules"});
     if (auto* t = table_at(root, "proxy")) read_proxy(*t);
     if (auto* t = table_at(root, "backend")) read_backend(*t);
     if (auto* t = table_at(root, "log")) read_log(*t);
     read_array_of_tables(root, "users", [&](const toml::table& t) { read_user(t); });
     read_array_of_tables(root, "servers", [&](const toml::table& t) { read_server(t); });
     if (auto* t = table_at(root, "monitor")) read_monitor(*t);
+    if (auto* t = table_at(root, "admin")) read_admin(*t);
+    if (auto* t = table_at(root, "http")) read_http(*t);
     read_array_of_tables(root, "groups", [&](const toml::table& t) { read_group(t); });
     read_array_of_tables(root, "rules", [&](const toml::table& t) { read_rule(t); });
     validate_topology(root);
@@ -129,7 +131,7 @@ class config_reader {
   void read_proxy(const toml::table& t) {
     check_keys(t, {"listen", "workers", "max_allowed_packet", "connect_timeout_ms",
                    "handshake_timeout_ms", "server_version", "tls_cert", "tls_key", "local_infile",
-                   "auth_plugin"});
+                   "auth_plugin", "drain_timeout_ms"});
     auto& p = config.proxy;
     if (auto listen = string_at(t, "listen", false)) {
       if (auto ep = routing::parse_endpoint(*listen)) {
@@ -147,6 +149,7 @@ class config_reader {
       p.handshake_timeout = std::chrono::milliseconds(*v);
     }
     if (auto v = string_at(t, "server_version", false)) p.server_version = *v;
+    if (auto v = int_at(t, "drain_timeout_ms", 0, 3600000)) p.drain_timeout = std::chrono::milliseconds(*v);
     if (auto v = string_at(t, "auth_plugin", false)) {
       if (*v != protocol::native_password_plugin && *v != protocol::caching_sha2_plugin) {
         error(t.get("auth_plugin")->source(), "'auth_plugin' must be \"mysql_native_password\" or \"caching_sha2_password\"");
@@ -273,6 +276,46 @@ class config_reader {
     if (auto v = int_at(t, "timeout_ms", 10, 600000)) m.timeout = std::chrono::milliseconds(*v);
     if (auto v = int_at(t, "failures_to_shun", 1, 1000)) m.failures_to_shun = static_cast<unsigned>(*v);
     if (auto v = int_at(t, "history", 1, 100000)) m.history = static_cast<std::size_t>(*v);
+  }
+
+  std::optional<routing::endpoint> endpoint_at(const toml::table& t, std::string_view key) {
+    auto text = string_at(t, key, false);
+    if (!text) return std::nullopt;
+    auto ep = routing::parse_endpoint(*text);
+    if (!ep) error(t.get(key)->source(), "'" + std::string(key) + "' must be \"host:port\", got \"" + *text + "\"");
+    return ep;
+  }
+
+  void read_admin(const toml::table& t) {
+    check_keys(t, {"listen", "user", "password", "password_hash", "state_file", "backend_user", "backend_password"});
+    auto& a = config.admin;
+    if (auto ep = endpoint_at(t, "listen")) a.listen = *ep;
+    if (auto v = string_at(t, "user", true)) a.user = *v;
+    auto plain = string_at(t, "password", false);
+    auto hashed = string_at(t, "password_hash", false);
+    if (plain && hashed) error(t.source(), "[admin]: give password or password_hash, not both");
+    if (!plain && !hashed) error(t.source(), "[admin]: missing password (or password_hash)");
+    if (plain) a.password = protocol::native_password_hash::from_password(*plain);
+    if (hashed) {
+      if (auto h = protocol::native_password_hash::from_hex(*hashed)) {
+        a.password = *h;
+      } else {
+        error(t.get("password_hash")->source(), "[admin]: password_hash must be '*' and 40 hex digits");
+      }
+    }
+    if (auto v = string_at(t, "state_file", false)) {
+      std::filesystem::path p(*v);
+      if (p.is_relative()) p = std::filesystem::path(std::string(source_)).parent_path() / p;
+      a.state_file = p.string();
+    }
+    if (auto v = string_at(t, "backend_user", false)) a.backend_user = *v;
+    if (auto v = string_at(t, "backend_password", false)) a.backend_password = *v;
+  }
+
+  void read_http(const toml::table& t) {
+    check_keys(t, {"listen"});
+    config.http.enabled = true;
+    if (auto ep = endpoint_at(t, "listen")) config.http.listen = *ep;
   }
 
   void read_group(const toml::table& t) {

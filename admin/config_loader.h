@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "admin/admin_settings.h"
 #include "admin/monitor_settings.h"
 #include "proxy/settings.h"
 
@@ -16,6 +17,8 @@ struct bootstrap_config {
   proxy::proxy_settings proxy;
   std::string log_level = "info";
   monitor_settings monitor;
+  admin_settings admin;
+  http_settings http;
   proxy::runtime_snapshot runtime;  // users and rules
   routing::topology topology;
 };

@@ -156,8 +156,8 @@ void write_config_tables(sqlite3* db, const table_config& config, const std::str
     bind_optional_text(s, 2, r.user);
     bind_optional_text(s, 3, r.schema);
     bind_optional_text(s, 4, r.client);
-    bind_optional_text(s, 5, r.match_digest ? r.match_digest->pattern() : "");
-    bind_optional_text(s, 6, r.match_pattern ? r.match_pattern->pattern() : "");
+    bind_optional_text(s, 5, routing::pattern_of(r.match_digest));
+    bind_optional_text(s, 6, routing::pattern_of(r.match_pattern));
     bind_optional_text(s, 7, r.route_role ? std::string(routing::to_string(*r.route_role)) : "");
     bind_optional_text(s, 8, r.route_group);
     if (r.replace) bind_text(s, 9, *r.replace);

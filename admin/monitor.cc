@@ -1,5 +1,7 @@
 #include "admin/monitor.h"
 
+#include "admin/mariadb_client.h"
+
 #include <mysql.h>
 #include <mysqld_error.h>
 #include <spdlog/spdlog.h>
@@ -10,90 +12,33 @@
 namespace weft::admin {
 namespace {
 
-struct mysql_closer {
-  void operator()(MYSQL* m) const { mysql_close(m); }
-};
-using connection = std::unique_ptr<MYSQL, mysql_closer>;
-
-struct result_closer {
-  void operator()(MYSQL_RES* r) const { mysql_free_result(r); }
-};
-using result = std::unique_ptr<MYSQL_RES, result_closer>;
-
-std::string last_error(MYSQL* m) { return std::to_string(mysql_errno(m)) + " " + mysql_error(m); }
-
-connection open(const routing::endpoint& address, const monitor_settings& settings, std::string& error) {
-  connection m(mysql_init(nullptr));
-  // Timeouts are whole seconds in Connector/C; a refused port on loopback fails at once anyway.
-  const unsigned seconds = static_cast<unsigned>(std::max<std::int64_t>(1, (settings.timeout.count() + 999) / 1000));
-  mysql_optionsv(m.get(), MYSQL_OPT_CONNECT_TIMEOUT, &seconds);
-  mysql_optionsv(m.get(), MYSQL_OPT_READ_TIMEOUT, &seconds);
-  mysql_optionsv(m.get(), MYSQL_OPT_WRITE_TIMEOUT, &seconds);
-  const my_bool no = 0;
-  mysql_optionsv(m.get(), MYSQL_OPT_RECONNECT, &no);
-  if (!mysql_real_connect(m.get(), address.host.c_str(), settings.user.c_str(), settings.password.c_str(), nullptr,
-                          address.port, nullptr, 0)) {
-    error = last_error(m.get());
-    return nullptr;
-  }
-  return m;
+std::optional<std::string> column(const sql_row& row, const char* mariadb_name, const char* mysql_name) {
+  auto it = row.find(mariadb_name);
+  if (it == row.end()) it = row.find(mysql_name);
+  return it == row.end() ? std::nullopt : it->second;
 }
 
-// Runs a statement; the first row's columns by name (empty map when there is no row).
-std::optional<std::map<std::string, std::optional<std::string>>> first_row(MYSQL* m, const char* sql,
-                                                                          std::string& error) {
-  if (mysql_query(m, sql) != 0) {
-    error = last_error(m);
-    return std::nullopt;
-  }
-  result res(mysql_store_result(m));
-  if (!res) {
-    error = last_error(m);
-    return std::nullopt;
-  }
-  std::map<std::string, std::optional<std::string>> row_by_name;
-  MYSQL_ROW row = mysql_fetch_row(res.get());
-  if (!row) return row_by_name;
-  const auto* lengths = mysql_fetch_lengths(res.get());
-  const auto* fields = mysql_fetch_fields(res.get());
-  for (unsigned i = 0; i < mysql_num_fields(res.get()); ++i) {
-    row_by_name[fields[i].name] =
-        row[i] ? std::optional<std::string>(std::string(row[i], lengths[i])) : std::nullopt;
-  }
-  return row_by_name;
-}
-
-// One check on an open connection; false when the connection failed.
-bool check(MYSQL* m, routing::server_health& h, std::string& error) {
-  if (mysql_ping(m) != 0) {
-    error = last_error(m);
-    return false;
-  }
-  h.flavor = routing::flavor_from_version(mysql_get_server_info(m));
-  const std::string vars_sql(routing::health_variables_query(h.flavor));
-  auto vars = first_row(m, vars_sql.c_str(), error);
+// One check on an open connection; false when it failed (the connection is then closed).
+bool check(mariadb_client& m, routing::server_health& h) {
+  if (!m.ping()) return false;
+  h.flavor = routing::flavor_from_version(m.server_version());
+  auto vars = m.rows(std::string(routing::health_variables_query(h.flavor)));
   if (!vars || vars->empty()) return false;
-  h.read_only = (*vars)["ro"].value_or("0") != "0";
-  h.gtid_current_pos = (*vars)["gtid"].value_or("");
-  const std::string status_sql(routing::replica_status_query(h.flavor));
-  auto status = first_row(m, status_sql.c_str(), error);
+  h.read_only = column(vars->front(), "ro", "ro").value_or("0") != "0";
+  h.gtid_current_pos = column(vars->front(), "gtid", "gtid").value_or("");
+  auto status = m.rows(std::string(routing::replica_status_query(h.flavor)));
   if (!status) return false;
   h.replicating = !status->empty();
   if (h.replicating) {
-    auto& s = *status;
-    const auto column = [&](const char* mariadb_name, const char* mysql_name) {
-      auto it = s.find(mariadb_name);
-      if (it == s.end()) it = s.find(mysql_name);
-      return it == s.end() ? std::optional<std::string>() : it->second;
-    };
-    h.io_running = column("Slave_IO_Running", "Replica_IO_Running").value_or("") == "Yes";
-    h.sql_running = column("Slave_SQL_Running", "Replica_SQL_Running").value_or("") == "Yes";
-    if (auto lag = column("Seconds_Behind_Master", "Seconds_Behind_Source")) {
+    const auto& s = status->front();
+    h.io_running = column(s, "Slave_IO_Running", "Replica_IO_Running").value_or("") == "Yes";
+    h.sql_running = column(s, "Slave_SQL_Running", "Replica_SQL_Running").value_or("") == "Yes";
+    if (auto lag = column(s, "Seconds_Behind_Master", "Seconds_Behind_Source")) {
       h.lag_seconds = static_cast<std::uint32_t>(std::strtoul(lag->c_str(), nullptr, 10));
     }
-    h.gtid_slave_pos = column("Gtid_Slave_Pos", "Executed_Gtid_Set").value_or("");
-    auto io_error = column("Last_IO_Error", "Last_IO_Error").value_or("");
-    auto sql_error = column("Last_SQL_Error", "Last_SQL_Error").value_or("");
+    h.gtid_slave_pos = column(s, "Gtid_Slave_Pos", "Executed_Gtid_Set").value_or("");
+    const auto io_error = column(s, "Last_IO_Error", "Last_IO_Error").value_or("");
+    const auto sql_error = column(s, "Last_SQL_Error", "Last_SQL_Error").value_or("");
     h.last_error = !sql_error.empty() ? sql_error : io_error;
   }
   return true;
@@ -106,29 +51,58 @@ monitor::monitor(monitor_settings settings, proxy::topology_store& store)
 
 monitor::~monitor() { stop(); }
 
+void monitor::spawn(const routing::endpoint& address) {
+  threads_[address.to_string()] = std::thread([this, address] {
+    mysql_thread_init();
+    run_server(address);
+    mysql_thread_end();
+  });
+}
+
 void monitor::start() {
   mysql_library_init(0, nullptr, nullptr);
-  for (const auto& s : store_.load()->servers) {
-    threads_.emplace_back([this, address = s.address] {
-      mysql_thread_init();
-      run_server(address);
-      mysql_thread_end();
-    });
-  }
+  std::lock_guard lock(mutex_);
+  for (const auto& s : store_.load()->servers) spawn(s.address);
   spdlog::info("event=monitor_started servers={} interval_ms={} user={}", threads_.size(), settings_.interval.count(),
                settings_.user);
 }
 
 void monitor::stop() {
+  std::map<std::string, std::thread> threads;
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    threads.swap(threads_);
   }
   wake_.notify_all();
-  for (auto& t : threads_) {
+  for (auto& [name, t] : threads) {
     if (t.joinable()) t.join();
   }
-  threads_.clear();
+}
+
+void monitor::sync() {
+  std::vector<std::thread> leaving;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    const auto topology = store_.load();
+    for (const auto& s : topology->servers) {
+      if (!threads_.count(s.name)) spawn(s.address);
+    }
+    for (auto it = threads_.begin(); it != threads_.end();) {
+      if (topology->find(*routing::parse_endpoint(it->first))) {
+        ++it;
+        continue;
+      }
+      retired_.insert(it->first);
+      leaving.push_back(std::move(it->second));
+      it = threads_.erase(it);
+    }
+  }
+  wake_.notify_all();
+  for (auto& t : leaving) t.join();
+  std::lock_guard lock(mutex_);
+  retired_.clear();
 }
 
 std::vector<check_record> monitor::history() const {
@@ -137,19 +111,18 @@ std::vector<check_record> monitor::history() const {
 }
 
 void monitor::run_server(routing::endpoint address) {
-  connection conn;
+  std::unique_ptr<mariadb_client> conn;
   bool access_denied_logged = false;
+  const unsigned timeout = static_cast<unsigned>((settings_.timeout.count() + 999) / 1000);
   for (;;) {
     const auto started = std::chrono::steady_clock::now();
     check_record rec;
     rec.at = std::chrono::system_clock::now();
     rec.server = address;
     std::string error;
-    if (!conn) conn = open(address, settings_, error);
-    if (conn) {
-      rec.ok = check(conn.get(), rec.health, error);
-      if (!rec.ok) conn.reset();  // a fresh connection next time
-    }
+    if (!conn || !conn->ok()) conn = std::make_unique<mariadb_client>(address, settings_.user, settings_.password, timeout);
+    if (conn->ok()) rec.ok = check(*conn, rec.health);
+    if (!rec.ok) error = conn->error();
     rec.health.checked = true;
     rec.health.reachable = rec.ok;
     if (!rec.ok) rec.health.last_error = error;
@@ -167,7 +140,8 @@ void monitor::run_server(routing::endpoint address) {
     }
     record(rec, !denied);
     std::unique_lock lock(mutex_);
-    if (wake_.wait_until(lock, started + settings_.interval, [this] { return stopping_; })) return;
+    const auto name = address.to_string();
+    if (wake_.wait_until(lock, started + settings_.interval, [&] { return stopping_ || retired_.count(name); })) return;
   }
 }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <set>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -37,19 +38,23 @@ class monitor {
 
   void start();
   void stop();
+  // After a configuration change: checks servers that joined, stops checking those that left.
+  void sync();
 
   // The most recent checks, oldest first (all servers).
   std::vector<check_record> history() const;
 
  private:
   void run_server(routing::endpoint address);
+  void spawn(const routing::endpoint& address);  // with mutex_ held
   // Keeps the check in the history; when it counts, it also updates the server's health and
   // status in the topology (failed checks that do not count: the monitor's own login refused).
   void record(const check_record& check, bool counts);
 
   monitor_settings settings_;
   proxy::topology_store& store_;
-  std::vector<std::thread> threads_;
+  std::map<std::string, std::thread> threads_;  // by server name
+  std::set<std::string> retired_;              // servers whose thread must end
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -45,6 +45,7 @@ inline constexpr error_spec backend_protocol{9004, "HY000"};
 inline constexpr error_spec backend_lost{9005, "08S01"};
 inline constexpr error_spec pool_exhausted{9006, "HY000"};
 inline constexpr error_spec no_replica{9007, "HY000"};
+inline constexpr error_spec config_rejected{9010, "HY000"};
 }  // namespace er
 
 }  // namespace weft::protocol

@@ -75,7 +75,7 @@ awaitable<void> command_forwarder::run() {
     activity.command = "Sleep";
     activity.statement.clear();
     activity.since = std::chrono::steady_clock::now();
-    if (next == step::stop) co_return;
+    if (next == step::stop || context_.routing.draining) co_return;
   }
 }
 

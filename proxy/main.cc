@@ -1,6 +1,7 @@
 // weft: a MySQL-protocol routing proxy. Entry point: command line, configuration, signals.
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -10,9 +11,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "admin/application.h"
 #include "admin/config_loader.h"
-#include "admin/monitor.h"
-#include "proxy/proxy_server.h"
 #include "weft/version.h"
 
 namespace {
@@ -25,7 +25,7 @@ constexpr const char* usage = R"(Usage: weft --config FILE        run the proxy
 weft is a MySQL/MariaDB-protocol routing proxy. Applications connect to the proxy port
 (default 127.0.0.1:6033) with any MySQL or MariaDB driver. See README.md for the
 configuration reference; examples/sandbox.toml matches the local sandbox.
-SIGTERM or SIGINT stops weft cleanly.
+SIGTERM or SIGINT drains sessions and stops weft; SIGHUP reloads the configuration file.
 )";
 
 struct options {
@@ -96,34 +96,35 @@ int main(int argc, char** argv) {
 
   std::signal(SIGPIPE, SIG_IGN);
   setup_logging(config.log_level);
-  weft::proxy::topology_store topology(config.topology);
-  weft::proxy::config_store runtime(std::move(config.runtime));
-  weft::proxy::proxy_server server(config.proxy, runtime, topology);
-  std::optional<weft::admin::monitor> monitor;
-  if (config.monitor.enabled()) {
-    monitor.emplace(config.monitor, topology);
-    monitor->start();
-  } else {
-    spdlog::warn("event=monitor_off reason=\"no [monitor] user\" effect=\"replicas take no reads\"");
-  }
+  const auto listen = config.proxy.listen.to_string();
+  weft::admin::application app(std::move(config), opts.config_path);
   try {
-    server.start();
+    app.start();
   } catch (const std::exception& e) {
-    spdlog::critical("event=listen_failed address={} error=\"{}\"", config.proxy.listen.to_string(), e.what());
+    spdlog::critical("event=start_failed listen={} error=\"{}\"", listen, e.what());
     return 1;
   }
-  spdlog::info("event=started version={} listen={} workers={} config={}", weft::kVersion,
-               config.proxy.listen.to_string(), server.worker_count(), opts.config_path);
+  spdlog::info("event=started version={} listen={} workers={} config={}", weft::kVersion, listen, app.worker_count(),
+               opts.config_path);
 
+  // SIGHUP reloads the configuration file; SIGTERM and SIGINT drain and stop.
   boost::asio::io_context signals_io;
-  boost::asio::signal_set signals(signals_io, SIGTERM, SIGINT);
-  signals.async_wait([&](const boost::system::error_code&, int signo) {
+  boost::asio::signal_set signals(signals_io, SIGTERM, SIGINT, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
+                                                                             int signo) {
+    if (ec) return;
+    if (signo == SIGHUP) {
+      spdlog::info("event=reloading signal=SIGHUP");
+      app.reload();
+      signals.async_wait(on_signal);
+      return;
+    }
     spdlog::info("event=stopping signal={}", signo);
-    server.stop();
-  });
+    app.stop();
+  };
+  signals.async_wait(on_signal);
   signals_io.run();
-  server.join();
-  if (monitor) monitor->stop();
+  app.join();
   spdlog::info("event=stopped");
   return 0;
 }

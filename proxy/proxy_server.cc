@@ -52,6 +52,20 @@ void proxy_server::start() {
   for (auto& w : workers_) w->start();
 }
 
+void proxy_server::drain(std::chrono::milliseconds timeout) {
+  for (auto& w : workers_) w->drain();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (session_count() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::size_t proxy_server::session_count() {
+  std::size_t n = 0;
+  for (auto& w : workers_) n += w->session_count();
+  return n;
+}
+
 void proxy_server::stop() {
   for (auto& w : workers_) w->stop();
 }

@@ -21,6 +21,9 @@ class proxy_server {
 
   void start();  // throws when the address cannot be bound or TLS files cannot be loaded
   void stop();
+  // Stops accepting and waits (up to timeout) for sessions to finish their current command.
+  void drain(std::chrono::milliseconds timeout);
+  std::size_t session_count();
   void join();
   unsigned worker_count() const { return static_cast<unsigned>(workers_.size()); }
   // Every worker's statement statistics, added up (collected on each worker's own thread).

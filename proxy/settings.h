@@ -36,6 +36,8 @@ struct proxy_settings {
   std::size_t max_allowed_packet = 64u << 20;
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds handshake_timeout{10000};
+  // On SIGTERM: how long sessions may take to finish their current statement.
+  std::chrono::milliseconds drain_timeout{10000};
   // Version string in weft's greeting; clients use it to pick SQL dialect features.
   std::string server_version = "5.5.5-10.11.19-MariaDB-weft";
   // Backend connections: per server (shared out over the workers), how long a statement may

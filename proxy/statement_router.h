@@ -37,6 +37,7 @@ struct worker_routing {
   routing::rule_cache rule_cache;
   query_stats stats;
   std::uint64_t rotation = 0;  // spreads tied replica choices
+  bool draining = false;       // stopping: sessions end after their current command
   std::string scratch;         // digest text, reused
 };
 

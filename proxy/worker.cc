@@ -90,6 +90,22 @@ std::vector<pool_stats> worker::pools() {
   return on_worker_thread(io_, thread_, [this] { return pool_.per_server(); });
 }
 
+void worker::drain() {
+  asio::post(io_, [this] {
+    error_code ignored;
+    acceptor_.close(ignored);
+    routing_.draining = true;
+    for (auto& weak : sessions_) {
+      auto s = weak.lock();
+      if (s && s->describe().command == "Sleep") s->shutdown();
+    }
+  });
+}
+
+std::size_t worker::session_count() {
+  return on_worker_thread(io_, thread_, [this] { return sessions_.size(); });
+}
+
 void worker::join() {
   if (thread_.joinable()) thread_.join();
 }

@@ -30,6 +30,9 @@ class worker {
   void start();
   // Stops accepting and closes every session; the thread ends when its loop runs dry.
   void stop();
+  // Stops accepting; idle sessions close now, busy ones after their current command.
+  void drain();
+  std::size_t session_count();
   void join();
   // A copy of this worker's statistics, taken on its thread (blocks the caller until then).
   query_stats stats();

@@ -42,6 +42,8 @@ std::shared_ptr<const re2::RE2> compile_rule_regex(const std::string& pattern, s
   return re;
 }
 
+std::string pattern_of(const std::shared_ptr<const re2::RE2>& re) { return re ? re->pattern() : std::string(); }
+
 bool client_matches(std::string_view client, std::string_view address) {
   // A dual-stack listener shows IPv4 clients as ::ffff:a.b.c.d.
   if (address.size() > 7 && address.substr(0, 7) == "::ffff:" && address.find('.') != std::string_view::npos) {

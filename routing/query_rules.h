@@ -46,6 +46,9 @@ struct query_rule {
 // Compiles a regular expression for a rule; the error text when it does not compile.
 std::shared_ptr<const re2::RE2> compile_rule_regex(const std::string& pattern, std::string& error);
 
+// The text a rule regex was compiled from ("" for none).
+std::string pattern_of(const std::shared_ptr<const re2::RE2>& re);
+
 // Whether an IPv4/IPv6 address text matches `client` (exact, or IPv4 CIDR).
 bool client_matches(std::string_view client, std::string_view address);
 

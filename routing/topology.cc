@@ -86,4 +86,24 @@ const group_policy& topology::policy_of(std::string_view group) const {
   return defaults;
 }
 
+std::optional<std::string> unready_reason(const topology& t) {
+  std::vector<std::string_view> groups;
+  for (const auto& s : t.servers) {
+    if (std::find(groups.begin(), groups.end(), s.group) == groups.end()) groups.push_back(s.group);
+  }
+  for (const auto group : groups) {
+    const auto* p = t.primary_of(group);
+    const std::string g(group);
+    if (!p) return "group '" + g + "' has no primary";
+    if (p->status != server_status::online) {
+      return "group '" + g + "': primary " + p->name + " is " + std::string(to_string(p->status));
+    }
+    if (p->health.checked && !p->health.reachable) {
+      return "group '" + g + "': primary " + p->name + " is unreachable" +
+             (p->health.last_error.empty() ? "" : ": " + p->health.last_error);
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace weft::routing

@@ -87,4 +87,8 @@ struct topology {
   const group_policy& policy_of(std::string_view group) const;
 };
 
+// Why the topology cannot take writes now (nullopt: every group has a primary that is ONLINE
+// and, where the monitor checked it, reachable). For readiness probes.
+std::optional<std::string> unready_reason(const topology& t);
+
 }  // namespace weft::routing

@@ -1,0 +1,36 @@
+// The admin's own commands, answered by weft rather than by SQLite: SHOW HEALTH [FOR GROUP g],
+// SHOW TOPOLOGY [FOR GROUP g] [DISCOVER], SHOW DISK USAGE [FOR SERVER 'h:p'] [ALL],
+// SHOW CONFIG DIFF, SHOW TABLES, SHOW DATABASES, and the session variables clients ask for at
+// login. Backend work (topology, disk usage) runs on the calling admin thread with libmariadb.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "admin/admin_result.h"
+#include "admin/state_store.h"
+#include "proxy/topology_store.h"
+
+namespace weft::admin {
+
+struct backend_credentials {
+  std::string user;
+  std::string password;
+  unsigned timeout_seconds = 2;
+};
+
+struct command_context {
+  proxy::topology_store* topology = nullptr;
+  backend_credentials backend;
+  // The configuration file's view, for SHOW CONFIG DIFF (empty function: no file to compare).
+  std::function<std::vector<config_difference>()> config_diff;
+  std::string server_version;
+};
+
+// nullopt when `sql` is not an admin command (then it is SQL for SQLite).
+std::optional<admin_result> run_admin_command(std::string_view sql, const command_context& ctx);
+
+}  // namespace weft::admin

@@ -1,0 +1,53 @@
+// One admin session's SQL: ordinary SQL over the config tables and the live views (served by
+// SQLite, on this session's own connection to the state file), the admin commands (SHOW
+// HEALTH, SHOW TOPOLOGY, ...), and the answers the mariadb client expects at login
+// (@@version_comment, SHOW DATABASES). A change to the config tables is validated as a whole
+// before it commits; a committed change is applied at once (new snapshots for the proxy).
+// Inside BEGIN ... COMMIT, the whole transaction is validated at COMMIT.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "admin/admin_commands.h"
+#include "admin/admin_result.h"
+#include "admin/live_tables.h"
+#include "admin/state_store.h"
+
+namespace weft::admin {
+
+struct admin_hooks {
+  // Publishes a validated configuration to the running proxy (never fails).
+  std::function<void(const table_config&)> apply;
+  // Serializes commit + apply across admin sessions (and reloads), so snapshots follow the
+  // order of commits.
+  std::mutex* apply_mutex = nullptr;
+};
+
+class admin_engine {
+ public:
+  admin_engine(const std::string& state_path, const live_sources& sources, const command_context& commands,
+               admin_hooks hooks);
+
+  admin_result execute(std::string_view sql);
+
+ private:
+  admin_result run_sql(const std::string& sql);
+  admin_result begin();
+  admin_result commit();
+  admin_result rollback();
+  // Validates what the open transaction changed, commits and applies it; rolls back if invalid.
+  admin_result validate_and_commit(admin_result done);
+
+  sqlite_db db_;
+  const live_sources& sources_;
+  const command_context& commands_;
+  admin_hooks hooks_;
+  bool explicit_transaction_ = false;
+  bool internal_ = false;  // weft's own statements (refreshing live tables) pass the authorizer
+  static int authorize(void* self, int action, const char* a, const char* b, const char* db, const char* trigger);
+};
+
+}  // namespace weft::admin

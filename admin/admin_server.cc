@@ -1,0 +1,172 @@
+#include "admin/admin_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "protocol/constants.h"
+#include "protocol/errors.h"
+#include "protocol/server_handshake.h"
+#include "proxy/packet_io.h"
+#include "proxy/stream.h"
+
+namespace weft::admin {
+namespace {
+
+namespace p = protocol;
+using proxy::awaitable;
+
+// What the admin port offers: enough for the mariadb/mysql clients and drivers; no TLS,
+// compression, LOCAL INFILE or multi-statements.
+constexpr std::uint64_t admin_capabilities =
+    p::cap::long_password | p::cap::long_flag | p::cap::connect_with_db | p::cap::protocol_41 |
+    p::cap::transactions | p::cap::secure_connection | p::cap::plugin_auth | p::cap::connect_attrs |
+    p::cap::plugin_auth_lenenc_data | p::cap::deprecate_eof;
+
+constexpr std::size_t max_admin_packet = 16u << 20;
+
+std::string peer_of(proxy::tcp::socket& socket) {
+  proxy::error_code ec;
+  const auto ep = socket.remote_endpoint(ec);
+  return ec ? "unknown" : ep.address().to_string();
+}
+
+}  // namespace
+
+admin_server::admin_server(admin_settings settings, std::string state_path, const live_sources& sources,
+                           const command_context& commands, admin_hooks hooks)
+    : settings_(std::move(settings)),
+      state_path_(std::move(state_path)),
+      sources_(sources),
+      commands_(commands),
+      hooks_(std::move(hooks)) {}
+
+admin_server::~admin_server() { stop(); }
+
+void admin_server::start() {
+  const proxy::tcp::endpoint endpoint(proxy::asio::ip::make_address(settings_.listen.host), settings_.listen.port);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(proxy::tcp::acceptor::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen();
+  proxy::asio::co_spawn(io_, accept_loop(), proxy::asio::detached);
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void admin_server::stop() {
+  if (!thread_.joinable()) return;
+  proxy::asio::post(io_, [this] {
+    proxy::error_code ignored;
+    acceptor_.close(ignored);
+    io_.stop();
+  });
+  thread_.join();
+}
+
+awaitable<void> admin_server::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor_.async_accept(proxy::use_nothrow);
+    if (ec) {
+      if (!acceptor_.is_open()) co_return;
+      continue;
+    }
+    proxy::asio::co_spawn(io_, run_session(std::move(socket), next_id_++), proxy::asio::detached);
+  }
+}
+
+awaitable<void> admin_server::run_session(proxy::tcp::socket socket, std::uint32_t id) {
+  const auto peer = peer_of(socket);
+  proxy::stream client(std::move(socket));
+  proxy::io_buffer in(4096);
+  p::server_greeting_settings greeting{"5.5.5-10.11.0-weft-admin", id, admin_capabilities,
+                                       p::charset_utf8mb4_general_ci, p::status::autocommit, peer};
+  const auto& expected = settings_;
+  p::server_handshake handshake(
+      greeting,
+      [&expected](std::string_view user) -> std::optional<p::user_credentials> {
+        if (user != expected.user) return std::nullopt;
+        return p::user_credentials{expected.password, false};
+      },
+      p::make_scramble());
+  const auto greeting_error = co_await proxy::write_packet(client, handshake.greeting(), 0);
+  if (greeting_error) co_return;
+  for (;;) {
+    proxy::error_code ec;
+    auto packet = co_await proxy::read_packet(client, in, 64 * 1024, ec);
+    if (!packet) co_return;
+    auto step = handshake.on_client_packet(packet->payload, packet->sequence_id);
+    if (step.what == p::server_handshake::action::authenticated) break;
+    const bool rejected = step.what != p::server_handshake::action::write_and_read;
+    const auto werr = co_await proxy::write_packet(client, step.payload, step.sequence_id);
+    if (werr || rejected) {
+      if (rejected) spdlog::info("event=admin_auth_failed user={} client={}", handshake.client().username, peer);
+      co_return;
+    }
+  }
+  const auto caps = handshake.negotiated_capabilities();
+  p::ok_packet welcome;
+  welcome.status_flags = p::status::autocommit;
+  const auto ok_error = co_await proxy::write_packet(client, p::encode(welcome, caps), handshake.next_sequence_id());
+  if (ok_error) co_return;
+  spdlog::info("event=admin_session_open id={} user={} client={}", id, handshake.client().username, peer);
+
+  std::unique_ptr<admin_engine> engine;
+  std::string open_error;
+  try {
+    engine = std::make_unique<admin_engine>(state_path_, sources_, commands_, hooks_);
+  } catch (const std::exception& e) {
+    open_error = e.what();
+  }
+  if (!engine) {  // (no co_await inside a catch handler)
+    const auto err = p::make_error({1105, "HY000"}, "weft admin: " + open_error);
+    co_await proxy::write_error(client, err, 1);
+    co_return;
+  }
+  for (;;) {
+    proxy::error_code ec;
+    auto packet = co_await proxy::read_packet(client, in, max_admin_packet, ec);
+    if (!packet || packet->payload.empty()) break;
+    const auto cmd = static_cast<p::command>(packet->payload[0]);
+    if (cmd == p::command::quit) break;
+    admin_result result;
+    if (cmd == p::command::query) {
+      const std::string sql(p::as_chars(p::bytes_view(packet->payload).subspan(1)));
+      try {
+        result = engine->execute(sql);
+      } catch (const std::exception& e) {
+        result = admin_result::failure(p::make_error({1105, "HY000"}, std::string("weft admin: ") + e.what()));
+      }
+      if (result.error) {
+        spdlog::debug("event=admin_error id={} code={} message=\"{}\"", id, result.error->error_code,
+                      result.error->message);
+      }
+    } else if (cmd == p::command::field_list) {
+      result.columns.clear();  // no completion data: an empty field list
+      const auto end = (caps & p::cap::deprecate_eof) ? p::encode(p::ok_packet{p::eof_header, 0, 0, p::status::autocommit, 0, {}, {}}, caps)
+                                                      : p::encode(p::eof_packet{0, p::status::autocommit});
+      const auto werr = co_await proxy::write_packet(client, end, 1);
+      if (werr) break;
+      continue;
+    } else if (cmd != p::command::ping && cmd != p::command::init_db) {
+      result = admin_result::failure(p::make_error({1047, "08S01"}, "Unknown command"));
+    }
+    proxy::error_code werr;
+    if (result.error) {
+      werr = co_await proxy::write_error(client, *result.error, 1);
+    } else if (!result.columns.empty()) {
+      const auto bytes = p::encode_text_result(result.columns, result.rows, caps, p::status::autocommit, 1);
+      werr = co_await client.write_all(proxy::asio::buffer(bytes.data(), bytes.size()));
+    } else {
+      p::ok_packet ok;
+      ok.affected_rows = result.affected;
+      ok.status_flags = p::status::autocommit;
+      ok.info = result.info;
+      werr = co_await proxy::write_packet(client, p::encode(ok, caps), 1);
+    }
+    if (werr) break;
+  }
+  spdlog::info("event=admin_session_close id={}", id);
+  client.close();
+}
+
+}  // namespace weft::admin

@@ -1,0 +1,40 @@
+// The admin port: the MySQL protocol (weft's own handshake code) on its own thread and event
+// loop, one admin_engine (its own SQLite connection) per session. Statements run one at a time
+// on that thread, blocking it while they talk to backends: a DBA's port, not a hot path.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "admin/admin_engine.h"
+#include "admin/admin_settings.h"
+#include "proxy/asio.h"
+
+namespace weft::admin {
+
+class admin_server {
+ public:
+  admin_server(admin_settings settings, std::string state_path, const live_sources& sources,
+               const command_context& commands, admin_hooks hooks);
+  ~admin_server();
+
+  void start();  // binds (throws on failure) and starts the thread
+  void stop();
+
+ private:
+  proxy::awaitable<void> accept_loop();
+  proxy::awaitable<void> run_session(proxy::tcp::socket socket, std::uint32_t id);
+
+  admin_settings settings_;
+  std::string state_path_;
+  const live_sources& sources_;
+  const command_context& commands_;
+  admin_hooks hooks_;
+  proxy::asio::io_context io_{1};
+  proxy::tcp::acceptor acceptor_{io_};
+  std::thread thread_;
+  std::uint32_t next_id_ = 1;
+};
+
+}  // namespace weft::admin

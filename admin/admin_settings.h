@@ -1,0 +1,32 @@
+// [admin] and [http] of weft.toml: the DBA's SQL port and the HTTP port for load balancers and
+// Prometheus. Both are off unless configured.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "protocol/auth.h"
+#include "routing/topology.h"
+
+namespace weft::admin {
+
+struct admin_settings {
+  routing::endpoint listen{"127.0.0.1", 6032};
+  std::string user;  // empty: no admin port
+  protocol::native_password_hash password;
+  // The persisted configuration (relative paths are relative to the config file). Empty: next
+  // to the config file, named after it with ".state".
+  std::string state_file;
+  // The account admin commands use on backends (SHOW TOPOLOGY, SHOW DISK USAGE); empty: the
+  // monitor's.
+  std::string backend_user;
+  std::string backend_password;
+  bool enabled() const { return !user.empty(); }
+};
+
+struct http_settings {
+  routing::endpoint listen{"127.0.0.1", 6070};
+  bool enabled = false;
+};
+
+}  // namespace weft::admin

@@ -1,0 +1,188 @@
+#include "admin/application.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "weft/version.h"
+
+namespace weft::admin {
+
+namespace {
+
+void log_differences(const std::vector<config_difference>& diff) {
+  for (const auto& d : diff) {
+    spdlog::warn("event=config_difference table={} key=\"{}\" file=\"{}\" state=\"{}\"", d.table, d.key,
+                 d.in_file.empty() ? "(absent)" : d.in_file, d.in_state.empty() ? "(absent)" : d.in_state);
+  }
+}
+
+}  // namespace
+
+application::application(bootstrap_config config, std::string config_path)
+    : config_(std::move(config)), config_path_(std::move(config_path)) {}
+
+application::~application() {
+  if (http_) http_->stop();
+  if (admin_) admin_->stop();
+  if (monitor_) monitor_->stop();
+}
+
+table_config application::file_view() const { return {config_.runtime, config_.topology}; }
+
+std::vector<config_difference> application::config_diff() {
+  if (!state_) return {};
+  return state_->diff(file_view());
+}
+
+void application::start() {
+  table_config effective = file_view();
+  if (config_.admin.enabled()) {
+    state_path_ = config_.admin.state_file.empty() ? config_path_ + ".state" : config_.admin.state_file;
+    state_ = std::make_unique<state_store>(state_path_);
+    if (state_->empty()) {
+      state_->save(effective);
+      spdlog::info("event=config_loaded source=file file={} state={} (first start: the state now holds the file's "
+                   "configuration)", config_path_, state_path_);
+    } else {
+      auto loaded = state_->load();
+      if (!loaded.errors.empty()) {
+        for (const auto& e : loaded.errors) spdlog::error("event=state_invalid error=\"{}\"", e);
+        throw std::runtime_error("the state file " + state_path_ + " holds an invalid configuration");
+      }
+      effective = std::move(loaded.config);
+      const auto diff = config_diff();
+      spdlog::info("event=config_loaded source=state state={} file={} differences={}{}", state_path_, config_path_,
+                   diff.size(), diff.empty() ? "" : " (the state wins; SHOW CONFIG DIFF on the admin port lists them)");
+      log_differences(diff);
+    }
+  } else {
+    spdlog::info("event=config_loaded source=file file={} (no [admin]: nothing is persisted)", config_path_);
+  }
+
+  topology_ = std::make_unique<proxy::topology_store>(effective.topology);
+  runtime_ = std::make_unique<proxy::config_store>(effective.runtime);
+  proxy_ = std::make_unique<proxy::proxy_server>(config_.proxy, *runtime_, *topology_);
+  proxy_->start();
+  if (config_.monitor.enabled()) {
+    monitor_ = std::make_unique<monitor>(config_.monitor, *topology_);
+    monitor_->start();
+  } else {
+    spdlog::warn("event=monitor_off reason=\"no [monitor] user\" effect=\"replicas take no reads\"");
+  }
+
+  sources_.stats = [this] { return proxy_->collect_stats(); };
+  sources_.sessions = [this] { return proxy_->collect_sessions(); };
+  sources_.pools = [this] { return proxy_->collect_pools(); };
+  if (monitor_) sources_.monitor_log = [this] { return monitor_->history(); };
+  sources_.topology = topology_.get();
+  sources_.config = runtime_.get();
+  sources_.variables = [this] {
+    const auto& p = config_.proxy;
+    std::vector<std::pair<std::string, std::string>> v{
+        {"proxy.listen", p.listen.to_string()},
+        {"proxy.workers", std::to_string(p.workers)},
+        {"proxy.max_allowed_packet", std::to_string(p.max_allowed_packet)},
+        {"proxy.connect_timeout_ms", std::to_string(p.connect_timeout.count())},
+        {"proxy.handshake_timeout_ms", std::to_string(p.handshake_timeout.count())},
+        {"proxy.drain_timeout_ms", std::to_string(p.drain_timeout.count())},
+        {"proxy.server_version", p.server_version},
+        {"proxy.auth_plugin", p.auth_plugin},
+        {"proxy.local_infile", p.local_infile ? "true" : "false"},
+        {"backend.max_connections", std::to_string(p.max_backend_connections)},
+        {"backend.pool_wait_timeout_ms", std::to_string(p.pool_wait_timeout.count())},
+        {"backend.idle_timeout_ms", std::to_string(p.idle_timeout.count())},
+        {"backend.multiplexing", p.multiplexing ? "true" : "false"},
+        {"backend.tls", p.backend_tls.enabled ? "true" : "false"},
+        {"monitor.user", config_.monitor.user},
+        {"monitor.interval_ms", std::to_string(config_.monitor.interval.count())},
+        {"monitor.timeout_ms", std::to_string(config_.monitor.timeout.count())},
+        {"monitor.failures_to_shun", std::to_string(config_.monitor.failures_to_shun)},
+        {"admin.listen", config_.admin.listen.to_string()},
+        {"admin.state_file", state_path_},
+        {"http.listen", config_.http.enabled ? config_.http.listen.to_string() : ""},
+        {"log.level", config_.log_level},
+        {"version", kVersion},
+    };
+    return v;
+  };
+  commands_.topology = topology_.get();
+  commands_.backend.user = config_.admin.backend_user.empty() ? config_.monitor.user : config_.admin.backend_user;
+  commands_.backend.password =
+      config_.admin.backend_user.empty() ? config_.monitor.password : config_.admin.backend_password;
+  commands_.backend.timeout_seconds = 2;
+  commands_.server_version = config_.proxy.server_version;
+  commands_.config_diff = [this] { return config_diff(); };
+
+  if (config_.admin.enabled()) {
+    admin_ = std::make_unique<admin_server>(config_.admin, state_path_, sources_, commands_,
+                                            admin_hooks{[this](const table_config& c) { apply(c); }, &apply_mutex_});
+    admin_->start();
+    spdlog::info("event=admin_listening address={} user={}", config_.admin.listen.to_string(), config_.admin.user);
+  }
+  if (config_.http.enabled) {
+    http_ = std::make_unique<http_server>(
+        config_.http, http_sources{topology_.get(), sources_.stats, sources_.pools,
+                                   [this] { return proxy_->session_count(); }});
+    http_->start();
+    spdlog::info("event=http_listening address={}", config_.http.listen.to_string());
+  }
+}
+
+void application::apply(const table_config& c) {
+  runtime_->update([&](proxy::runtime_snapshot& r) { r = c.runtime; });
+  topology_->update([&](routing::topology& t) {
+    // What the monitor knows about a server that stays is kept (health, SHUNNED).
+    auto servers = c.topology.servers;
+    for (auto& s : servers) {
+      if (const auto* old = t.find(s.address)) {
+        s.health = old->health;
+        if (old->status == routing::server_status::shunned && s.status == routing::server_status::online) {
+          s.status = routing::server_status::shunned;
+        }
+      }
+    }
+    t.servers = std::move(servers);
+    t.groups = c.topology.groups;
+  });
+  if (monitor_) monitor_->sync();
+}
+
+void application::reload() {
+  auto loaded = load_config_file(config_path_);
+  if (!loaded.config) {
+    for (const auto& e : loaded.errors) spdlog::error("event=reload_rejected error=\"{}\"", e);
+    spdlog::error("event=reload_rejected file={} errors={} (the running configuration is unchanged)", config_path_,
+                  loaded.errors.size());
+    return;
+  }
+  config_.runtime = loaded.config->runtime;
+  config_.topology = loaded.config->topology;
+  const table_config next = file_view();
+  std::lock_guard lock(apply_mutex_);
+  if (state_) {
+    log_differences(state_->diff(next));
+    state_->save(next);  // persisted before it takes effect
+  }
+  apply(next);
+  spdlog::info("event=reloaded file={} servers={} users={} rules={} (sections other than users, servers, groups and "
+               "rules take effect at the next start)", config_path_, next.topology.servers.size(),
+               next.runtime.users.size(), next.runtime.rules.size());
+}
+
+void application::stop() {
+  if (http_) http_->stop();
+  if (admin_) admin_->stop();
+  if (proxy_) {
+    spdlog::info("event=draining sessions={} timeout_ms={}", proxy_->session_count(), config_.proxy.drain_timeout.count());
+    proxy_->drain(config_.proxy.drain_timeout);
+    proxy_->stop();
+  }
+}
+
+void application::join() {
+  if (proxy_) proxy_->join();
+  if (monitor_) monitor_->stop();
+}
+
+}  // namespace weft::admin

@@ -1,0 +1,53 @@
+// The running weft: the proxy, the live stores, the monitor, the admin and HTTP ports and the
+// persisted state, wired together; configuration changes (admin SQL, SIGHUP) go through here.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "admin/admin_server.h"
+#include "admin/config_loader.h"
+#include "admin/http_server.h"
+#include "admin/monitor.h"
+#include "admin/state_store.h"
+#include "proxy/proxy_server.h"
+
+namespace weft::admin {
+
+class application {
+ public:
+  application(bootstrap_config config, std::string config_path);
+  ~application();
+
+  // Loads the state (or bootstraps it from the file), starts everything; throws on failure.
+  void start();
+  // SIGHUP: reads the configuration file again; applies and persists it when valid.
+  void reload();
+  // SIGTERM: drains client sessions, then stops everything.
+  void stop();
+  void join();
+  unsigned worker_count() const { return proxy_ ? proxy_->worker_count() : 0; }
+
+ private:
+  void apply(const table_config& config);  // publishes new snapshots, tells the monitor
+  table_config file_view() const;
+  std::vector<config_difference> config_diff();
+
+  bootstrap_config config_;
+  std::string config_path_;
+  std::string state_path_;
+  std::unique_ptr<state_store> state_;
+  std::unique_ptr<proxy::topology_store> topology_;
+  std::unique_ptr<proxy::config_store> runtime_;
+  std::unique_ptr<proxy::proxy_server> proxy_;
+  std::unique_ptr<monitor> monitor_;
+  live_sources sources_;
+  command_context commands_;
+  std::mutex apply_mutex_;
+  std::unique_ptr<admin_server> admin_;
+  std::unique_ptr<http_server> http_;
+};
+
+}  // namespace weft::admin

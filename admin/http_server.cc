@@ -1,0 +1,260 @@
+#include "admin/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cstdio>
+#include <map>
+
+#include "weft/version.h"
+
+namespace weft::admin {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using proxy::awaitable;
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char esc[8];
+          std::snprintf(esc, sizeof esc, "\\u%04x", c);
+          out += esc;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// Prometheus label values escape backslash, quote and newline.
+std::string label(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+void help(std::string& out, const char* name, const char* type, const char* text) {
+  out += std::string("# HELP ") + name + " " + text + "\n# TYPE " + name + " " + type + "\n";
+}
+
+}  // namespace
+
+std::string metrics_text(const http_sources& sources) {
+  std::string out;
+  const auto stats = sources.stats ? sources.stats() : proxy::query_stats{};
+  help(out, "weft_build_info", "gauge", "weft's version.");
+  out += std::string("weft_build_info{version=\"") + kVersion + "\"} 1\n";
+  help(out, "weft_client_connections", "gauge", "Client sessions open now.");
+  out += "weft_client_connections " + std::to_string(sources.client_sessions ? sources.client_sessions() : 0) + "\n";
+
+  help(out, "weft_queries_total", "counter", "Statements answered, by kind and where they ran.");
+  for (std::size_t k = 0; k < proxy::command_kinds; ++k) {
+    const auto& c = stats.commands()[k];
+    const std::string kind(proxy::to_string(static_cast<proxy::command_kind>(k)));
+    out += "weft_queries_total{kind=\"" + kind + "\",route=\"primary\"} " + std::to_string(c.on_primary) + "\n";
+    out += "weft_queries_total{kind=\"" + kind + "\",route=\"replica\"} " + std::to_string(c.on_replica) + "\n";
+  }
+  help(out, "weft_query_errors_total", "counter", "Statements that ended in an error, by kind.");
+  for (std::size_t k = 0; k < proxy::command_kinds; ++k) {
+    out += "weft_query_errors_total{kind=\"" + std::string(proxy::to_string(static_cast<proxy::command_kind>(k))) +
+           "\"} " + std::to_string(stats.commands()[k].errors) + "\n";
+  }
+  help(out, "weft_query_duration_seconds", "histogram", "Statement latency through weft, by kind.");
+  for (std::size_t k = 0; k < proxy::command_kinds; ++k) {
+    const auto& c = stats.commands()[k];
+    const std::string kind(proxy::to_string(static_cast<proxy::command_kind>(k)));
+    std::uint64_t cumulative = 0;
+    for (std::size_t b = 0; b < c.buckets.size(); ++b) {
+      cumulative += c.buckets[b];
+      char le[32];
+      if (b < proxy::latency_bounds_us.size()) {
+        std::snprintf(le, sizeof le, "%g", static_cast<double>(proxy::latency_bounds_us[b]) / 1e6);
+      } else {
+        std::snprintf(le, sizeof le, "+Inf");
+      }
+      out += "weft_query_duration_seconds_bucket{kind=\"" + kind + "\",le=\"" + le + "\"} " +
+             std::to_string(cumulative) + "\n";
+    }
+    char sum[32];
+    std::snprintf(sum, sizeof sum, "%.6f", static_cast<double>(c.latency_sum_us) / 1e6);
+    out += "weft_query_duration_seconds_sum{kind=\"" + kind + "\"} " + sum + "\n";
+    out += "weft_query_duration_seconds_count{kind=\"" + kind + "\"} " + std::to_string(cumulative) + "\n";
+  }
+
+  help(out, "weft_backend_connections", "gauge", "Pooled backend connections, by server and state.");
+  std::map<std::string, std::array<std::size_t, 3>> pools;  // open, idle, waiting
+  if (sources.pools) {
+    for (const auto& p : sources.pools()) {
+      auto& v = pools[p.pool.server];
+      v[0] += p.pool.open;
+      v[1] += p.pool.idle;
+      v[2] += p.pool.waiting;
+    }
+  }
+  for (const auto& [server, v] : pools) {
+    out += "weft_backend_connections{server=\"" + label(server) + "\",state=\"idle\"} " + std::to_string(v[1]) + "\n";
+    out += "weft_backend_connections{server=\"" + label(server) + "\",state=\"in_use\"} " +
+           std::to_string(v[0] - v[1]) + "\n";
+  }
+  help(out, "weft_backend_waiting_sessions", "gauge", "Sessions waiting for a backend connection.");
+  for (const auto& [server, v] : pools) {
+    out += "weft_backend_waiting_sessions{server=\"" + label(server) + "\"} " + std::to_string(v[2]) + "\n";
+  }
+
+  const auto topology = sources.topology ? sources.topology->load() : nullptr;
+  help(out, "weft_server_up", "gauge", "1 when the server is ONLINE and its last check succeeded (or it is not checked).");
+  help(out, "weft_server_lag_seconds", "gauge", "Replication lag the monitor saw (Seconds_Behind_Master).");
+  help(out, "weft_server_queries_total", "counter", "Statements sent to the server.");
+  help(out, "weft_server_errors_total", "counter", "Statements that failed on the server.");
+  if (topology) {
+    for (const auto& s : topology->servers) {
+      const std::string labels = "server=\"" + label(s.name) + "\",group=\"" + label(s.group) + "\",role=\"" +
+                                 std::string(routing::to_string(s.role)) + "\",status=\"" +
+                                 std::string(routing::to_string(s.status)) + "\"";
+      const bool up = s.status == routing::server_status::online && (!s.health.checked || s.health.reachable);
+      out += "weft_server_up{" + labels + "} " + (up ? "1" : "0") + "\n";
+      if (s.health.lag_seconds) {
+        out += "weft_server_lag_seconds{server=\"" + label(s.name) + "\"} " + std::to_string(*s.health.lag_seconds) + "\n";
+      }
+      proxy::server_stats totals;
+      if (const auto it = stats.servers().find(s.name); it != stats.servers().end()) totals = it->second;
+      out += "weft_server_queries_total{server=\"" + label(s.name) + "\"} " + std::to_string(totals.queries) + "\n";
+      out += "weft_server_errors_total{server=\"" + label(s.name) + "\"} " + std::to_string(totals.errors) + "\n";
+    }
+  }
+  help(out, "weft_failovers_total", "counter", "Automatic failovers and switchovers performed.");
+  out += "weft_failovers_total 0\n";
+  return out;
+}
+
+std::string topology_json(const routing::topology& t) {
+  std::string out = "{\"groups\":[";
+  bool first_group = true;
+  for (const auto& g : t.groups) {
+    out += first_group ? "" : ",";
+    first_group = false;
+    out += "{\"name\":" + json_string(g.name) + ",\"max_replication_lag\":" + std::to_string(g.max_replication_lag) +
+           ",\"read_your_writes\":" + (g.read_your_writes ? "true" : "false") + ",\"servers\":[";
+    bool first = true;
+    for (const auto& s : t.servers) {
+      if (s.group != g.name) continue;
+      out += first ? "" : ",";
+      first = false;
+      const auto& h = s.health;
+      out += "{\"address\":" + json_string(s.name) + ",\"role\":" + json_string(routing::to_string(s.role)) +
+             ",\"status\":" + json_string(routing::to_string(s.status)) + ",\"weight\":" + std::to_string(s.weight) +
+             ",\"checked\":" + (h.checked ? "true" : "false") + ",\"reachable\":" + (h.reachable ? "true" : "false") +
+             ",\"read_only\":" + (h.read_only ? "true" : "false") + ",\"replicating\":" +
+             (h.replicating ? "true" : "false") + ",\"io_running\":" + (h.io_running ? "true" : "false") +
+             ",\"sql_running\":" + (h.sql_running ? "true" : "false") + ",\"lag_seconds\":" +
+             (h.lag_seconds ? std::to_string(*h.lag_seconds) : "null") + ",\"gtid_current_pos\":" +
+             json_string(h.gtid_current_pos) + ",\"last_error\":" + json_string(h.last_error) + "}";
+    }
+    out += "]}";
+  }
+  const auto reason = routing::unready_reason(t);
+  out += "],\"ready\":" + std::string(reason ? "false" : "true") + "}";
+  return out;
+}
+
+http_server::http_server(http_settings settings, http_sources sources)
+    : settings_(std::move(settings)), sources_(std::move(sources)) {}
+
+http_server::~http_server() { stop(); }
+
+void http_server::start() {
+  const proxy::tcp::endpoint endpoint(proxy::asio::ip::make_address(settings_.listen.host), settings_.listen.port);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(proxy::tcp::acceptor::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen();
+  proxy::asio::co_spawn(io_, accept_loop(), proxy::asio::detached);
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void http_server::stop() {
+  if (!thread_.joinable()) return;
+  proxy::asio::post(io_, [this] {
+    proxy::error_code ignored;
+    acceptor_.close(ignored);
+    io_.stop();
+  });
+  thread_.join();
+}
+
+awaitable<void> http_server::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor_.async_accept(proxy::use_nothrow);
+    if (ec) {
+      if (!acceptor_.is_open()) co_return;
+      continue;
+    }
+    proxy::asio::co_spawn(io_, serve(std::move(socket)), proxy::asio::detached);
+  }
+}
+
+awaitable<void> http_server::serve(proxy::tcp::socket socket) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request<http::string_body> request;
+    auto [read_error, read_bytes] = co_await http::async_read(socket, buffer, request, proxy::use_nothrow);
+    if (read_error) co_return;
+    http::response<http::string_body> response;
+    response.version(request.version());
+    response.keep_alive(request.keep_alive());
+    response.set(http::field::server, std::string("weft/") + kVersion);
+    const auto target = std::string(request.target());
+    const auto path = target.substr(0, target.find('?'));
+    if (request.method() != http::verb::get && request.method() != http::verb::head) {
+      response.result(http::status::method_not_allowed);
+      response.set(http::field::content_type, "text/plain");
+      response.body() = "only GET\n";
+    } else if (path == "/health") {
+      response.result(http::status::ok);
+      response.set(http::field::content_type, "text/plain");
+      response.body() = "OK\n";
+    } else if (path == "/ready") {
+      const auto reason = routing::unready_reason(*sources_.topology->load());
+      response.result(reason ? http::status::service_unavailable : http::status::ok);
+      response.set(http::field::content_type, "application/json");
+      response.body() = reason ? "{\"ready\":false,\"reason\":" + json_string(*reason) + "}\n" : "{\"ready\":true}\n";
+    } else if (path == "/metrics") {
+      response.result(http::status::ok);
+      response.set(http::field::content_type, "text/plain; version=0.0.4");
+      response.body() = metrics_text(sources_);
+    } else if (path == "/topology") {
+      response.result(http::status::ok);
+      response.set(http::field::content_type, "application/json");
+      response.body() = topology_json(*sources_.topology->load()) + "\n";
+    } else {
+      response.result(http::status::not_found);
+      response.set(http::field::content_type, "text/plain");
+      response.body() = "not found: try /health, /ready, /metrics, /topology\n";
+    }
+    response.prepare_payload();
+    auto [write_error, written] = co_await http::async_write(socket, response, proxy::use_nothrow);
+    if (write_error || !response.keep_alive()) co_return;
+  }
+}
+
+}  // namespace weft::admin

@@ -1,0 +1,47 @@
+// The HTTP port (Boost.Beast) for load balancers, orchestrators and Prometheus, on its own
+// thread: GET /health (200 while the process serves), GET /ready (200 when every group has a
+// reachable primary, else 503 with a JSON reason), GET /metrics (Prometheus text), GET /topology
+// (JSON).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "admin/admin_settings.h"
+#include "proxy/asio.h"
+#include "proxy/proxy_server.h"
+#include "proxy/topology_store.h"
+
+namespace weft::admin {
+
+struct http_sources {
+  proxy::topology_store* topology = nullptr;
+  std::function<proxy::query_stats()> stats;
+  std::function<std::vector<proxy::proxy_server::worker_pool>()> pools;
+  std::function<std::size_t()> client_sessions;
+};
+
+// The response bodies, also used by tests.
+std::string metrics_text(const http_sources& sources);
+std::string topology_json(const routing::topology& topology);
+
+class http_server {
+ public:
+  http_server(http_settings settings, http_sources sources);
+  ~http_server();
+  void start();  // binds (throws on failure) and starts the thread
+  void stop();
+
+ private:
+  proxy::awaitable<void> accept_loop();
+  proxy::awaitable<void> serve(proxy::tcp::socket socket);
+
+  http_settings settings_;
+  http_sources sources_;
+  proxy::asio::io_context io_{1};
+  proxy::tcp::acceptor acceptor_{io_};
+  std::thread thread_;
+};
+
+}  // namespace weft::admin

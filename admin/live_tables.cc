@@ -1,0 +1,218 @@
+#include "admin/live_tables.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <map>
+
+#include "admin/config_tables.h"
+
+namespace weft::admin {
+namespace {
+
+// One value of a live row. (A plain struct: g++ 12 reports false "maybe uninitialized"
+// warnings for std::variant in initializer lists.)
+struct cell {
+  enum class kind { null, integer, real, text } type = kind::null;
+  std::int64_t integer = 0;
+  double real = 0;
+  std::string text;
+  cell(std::nullptr_t) {}
+  cell(std::int64_t v) : type(kind::integer), integer(v) {}
+  cell(double v) : type(kind::real), real(v) {}
+  cell(std::string v) : type(kind::text), text(std::move(v)) {}
+};
+using row = std::vector<cell>;
+
+struct live_table {
+  const char* name;
+  const char* columns;  // the CREATE TEMP TABLE column list
+};
+
+constexpr live_table tables[] = {
+    {"stats_digest",
+     "digest TEXT, digest_text TEXT, schema TEXT, count INTEGER, errors INTEGER, rows INTEGER, "
+     "latency_sum_us INTEGER, latency_min_us INTEGER, latency_max_us INTEGER, latency_avg_us REAL, "
+     "last_server TEXT, first_seen TEXT, last_seen TEXT"},
+    {"stats_servers",
+     "address TEXT, group_name TEXT, role TEXT, status TEXT, queries INTEGER, errors INTEGER, bytes_sent INTEGER, "
+     "bytes_received INTEGER, connections_open INTEGER, connections_idle INTEGER, connections_in_use INTEGER"},
+    {"stats_pools", "worker INTEGER, server TEXT, open INTEGER, idle INTEGER, in_use INTEGER, waiting INTEGER, "
+                    "max_connections INTEGER"},
+    {"stats_rules", "id INTEGER, hits INTEGER"},
+    {"stats_commands", "command TEXT, total INTEGER, on_primary INTEGER, on_replica INTEGER, errors INTEGER, "
+                       "latency_sum_us INTEGER, latency_avg_us REAL"},
+    {"monitor_log",
+     "at TEXT, server TEXT, ok INTEGER, took_us INTEGER, read_only INTEGER, replicating INTEGER, io_running INTEGER, "
+     "sql_running INTEGER, lag_seconds INTEGER, gtid_current_pos TEXT, gtid_slave_pos TEXT, error TEXT"},
+    {"processlist", "id INTEGER, user TEXT, client TEXT, schema TEXT, command TEXT, time_s REAL, backend TEXT, "
+                    "statement TEXT"},
+    {"variables", "name TEXT, value TEXT"},
+};
+
+std::string timestamp(std::chrono::system_clock::time_point t) {
+  const auto secs = std::chrono::system_clock::to_time_t(t);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char text[80];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return text;
+}
+
+std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+
+void replace_rows(sqlite3* db, const char* table, const std::vector<row>& rows) {
+  exec_sql(db, std::string("DELETE FROM temp.") + table);
+  if (rows.empty()) return;
+  std::string sql = std::string("INSERT INTO temp.") + table + " VALUES (";
+  for (std::size_t i = 0; i < rows.front().size(); ++i) sql += i ? ", ?" : "?";
+  sql += ")";
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) return;
+  std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> s(raw, &sqlite3_finalize);
+  for (const auto& r : rows) {
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      const int at = static_cast<int>(i + 1);
+      const auto& c = r[i];
+      switch (c.type) {
+        case cell::kind::integer: sqlite3_bind_int64(s.get(), at, c.integer); break;
+        case cell::kind::real: sqlite3_bind_double(s.get(), at, c.real); break;
+        case cell::kind::text: sqlite3_bind_text(s.get(), at, c.text.c_str(), -1, SQLITE_TRANSIENT); break;
+        case cell::kind::null: sqlite3_bind_null(s.get(), at); break;
+      }
+    }
+    sqlite3_step(s.get());
+    sqlite3_reset(s.get());
+  }
+}
+
+std::vector<row> digest_rows(const proxy::query_stats& stats) {
+  std::vector<row> rows;
+  for (const auto& [digest, d] : stats.digests()) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(digest));
+    rows.push_back({std::string(hex), d.text, d.schema, i64(d.count), i64(d.errors), i64(d.rows), i64(d.latency_sum_us),
+                    i64(d.latency_min_us), i64(d.latency_max_us),
+                    d.count ? static_cast<double>(d.latency_sum_us) / static_cast<double>(d.count) : 0.0,
+                    d.last_server, timestamp(d.first_seen), timestamp(d.last_seen)});
+  }
+  return rows;
+}
+
+std::vector<row> server_rows(const proxy::query_stats& stats, const std::vector<proxy::proxy_server::worker_pool>& pools,
+                             const routing::topology& topology) {
+  std::vector<row> rows;
+  for (const auto& s : topology.servers) {
+    proxy::server_stats totals;
+    if (const auto it = stats.servers().find(s.name); it != stats.servers().end()) totals = it->second;
+    std::size_t open = 0, idle = 0;
+    for (const auto& p : pools) {
+      if (p.pool.server != s.name) continue;
+      open += p.pool.open;
+      idle += p.pool.idle;
+    }
+    rows.push_back({s.name, s.group, std::string(routing::to_string(s.role)), std::string(routing::to_string(s.status)),
+                    i64(totals.queries), i64(totals.errors), i64(totals.bytes_sent), i64(totals.bytes_received),
+                    i64(open), i64(idle), i64(open - idle)});
+  }
+  return rows;
+}
+
+std::vector<row> pool_rows(const std::vector<proxy::proxy_server::worker_pool>& pools) {
+  std::vector<row> rows;
+  for (const auto& p : pools) {
+    rows.push_back({i64(p.worker), p.pool.server, i64(p.pool.open), i64(p.pool.idle), i64(p.pool.open - p.pool.idle),
+                    i64(p.pool.waiting), i64(p.pool.limit)});
+  }
+  return rows;
+}
+
+std::vector<row> command_rows(const proxy::query_stats& stats) {
+  std::vector<row> rows;
+  for (std::size_t k = 0; k < proxy::command_kinds; ++k) {
+    const auto& c = stats.commands()[k];
+    const auto total = c.on_primary + c.on_replica;
+    rows.push_back({std::string(proxy::to_string(static_cast<proxy::command_kind>(k))), i64(total), i64(c.on_primary),
+                    i64(c.on_replica), i64(c.errors), i64(c.latency_sum_us),
+                    total ? static_cast<double>(c.latency_sum_us) / static_cast<double>(total) : 0.0});
+  }
+  return rows;
+}
+
+std::vector<row> monitor_rows(const std::vector<check_record>& checks) {
+  std::vector<row> rows;
+  for (const auto& c : checks) {
+    const auto& h = c.health;
+    rows.push_back({timestamp(c.at), c.server.to_string(), i64(c.ok), i64(static_cast<std::uint64_t>(c.took.count())),
+                    i64(h.read_only), i64(h.replicating), i64(h.io_running), i64(h.sql_running),
+                    h.lag_seconds ? cell(i64(*h.lag_seconds)) : cell(nullptr), h.gtid_current_pos, h.gtid_slave_pos,
+                    h.last_error.empty() ? cell(nullptr) : cell(h.last_error)});
+  }
+  return rows;
+}
+
+std::vector<row> process_rows(const std::vector<proxy::client_session::description>& sessions) {
+  std::vector<row> rows;
+  for (const auto& s : sessions) {
+    rows.push_back({i64(s.id), s.user, s.client, s.schema, s.command, s.seconds,
+                    s.backend.empty() ? cell(nullptr) : cell(s.backend),
+                    s.statement.empty() ? cell(nullptr) : cell(s.statement)});
+  }
+  return rows;
+}
+
+bool mentions(std::string_view lowered_sql, std::string_view name) {
+  return lowered_sql.find(name) != std::string_view::npos;
+}
+
+}  // namespace
+
+const std::vector<std::string>& live_table_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const auto& t : tables) n.emplace_back(t.name);
+    return n;
+  }();
+  return names;
+}
+
+void create_live_tables(sqlite3* db) {
+  for (const auto& t : tables) {
+    exec_sql(db, std::string("CREATE TEMP TABLE IF NOT EXISTS ") + t.name + " (" + t.columns + ")");
+  }
+}
+
+void refresh_live_tables(sqlite3* db, std::string_view sql, const live_sources& sources) {
+  std::string lowered(sql);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+  const bool wants_stats = mentions(lowered, "stats_digest") || mentions(lowered, "stats_servers") ||
+                           mentions(lowered, "stats_commands");
+  proxy::query_stats stats;
+  if (wants_stats && sources.stats) stats = sources.stats();
+  std::vector<proxy::proxy_server::worker_pool> pools;
+  if ((mentions(lowered, "stats_pools") || mentions(lowered, "stats_servers")) && sources.pools) pools = sources.pools();
+  if (mentions(lowered, "stats_digest")) replace_rows(db, "stats_digest", digest_rows(stats));
+  if (mentions(lowered, "stats_servers") && sources.topology) {
+    replace_rows(db, "stats_servers", server_rows(stats, pools, *sources.topology->load()));
+  }
+  if (mentions(lowered, "stats_pools")) replace_rows(db, "stats_pools", pool_rows(pools));
+  if (mentions(lowered, "stats_commands")) replace_rows(db, "stats_commands", command_rows(stats));
+  if (mentions(lowered, "stats_rules") && sources.config) {
+    std::vector<row> rows;
+    for (const auto& r : sources.config->load()->rules) rows.push_back({i64(r.id), i64(r.hits->load())});
+    replace_rows(db, "stats_rules", rows);
+  }
+  if (mentions(lowered, "monitor_log") && sources.monitor_log) replace_rows(db, "monitor_log", monitor_rows(sources.monitor_log()));
+  if (mentions(lowered, "processlist") && sources.sessions) replace_rows(db, "processlist", process_rows(sources.sessions()));
+  if (mentions(lowered, "variables") && sources.variables) {
+    std::vector<row> rows;
+    for (auto& [name, value] : sources.variables()) rows.push_back({name, value});
+    replace_rows(db, "variables", rows);
+  }
+}
+
+}  // namespace weft::admin

@@ -1,0 +1,45 @@
+// A blocking libmariadb connection for weft's own work on backends (health checks, topology
+// walks, disk usage): never used on a proxy worker's thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "routing/topology.h"
+
+struct st_mysql;
+
+namespace weft::admin {
+
+using sql_row = std::map<std::string, std::optional<std::string>>;  // by column name; nullopt: NULL
+
+class mariadb_client {
+ public:
+  // Connects with timeouts in whole seconds (Connector/C's unit); check ok() / error().
+  mariadb_client(const routing::endpoint& address, const std::string& user, const std::string& password,
+                 unsigned timeout_seconds);
+  ~mariadb_client();
+  mariadb_client(const mariadb_client&) = delete;
+  mariadb_client& operator=(const mariadb_client&) = delete;
+
+  bool ok() const { return connection_ != nullptr; }
+  // "<errno> <message>" of the last failure.
+  const std::string& error() const { return error_; }
+  unsigned error_code() const { return error_code_; }
+  std::string server_version() const;
+
+  bool ping();
+  // All rows of a statement; nullopt on failure (the connection is then closed).
+  std::optional<std::vector<sql_row>> rows(const std::string& sql);
+
+ private:
+  void fail();
+  st_mysql* connection_ = nullptr;
+  std::string error_;
+  unsigned error_code_ = 0;
+};
+
+}  // namespace weft::admin
