@@ -66,12 +66,26 @@ std::string first_word(std::string_view sql) {
   return t.type == routing::token_type::word ? w : std::string();
 }
 
+// PASSWORD('text'): the native hash a users row holds, so a DBA never stores a clear password.
+void password_function(sqlite3_context* ctx, int, sqlite3_value** args) {
+  const auto* text = sqlite3_value_text(args[0]);
+  if (!text) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const auto hash = p::native_password_hash::from_password(reinterpret_cast<const char*>(text));
+  const auto hex = hash.to_hex();
+  sqlite3_result_text(ctx, hex.c_str(), static_cast<int>(hex.size()), SQLITE_TRANSIENT);
+}
+
 }  // namespace
 
 admin_engine::admin_engine(const std::string& state_path, const live_sources& sources, const command_context& commands,
                            admin_hooks hooks)
     : db_(open_state(state_path)), sources_(sources), commands_(commands), hooks_(std::move(hooks)) {
   create_live_tables(db_.get());
+  sqlite3_create_function(db_.get(), "password", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &password_function,
+                          nullptr, nullptr);
   sqlite3_set_authorizer(db_.get(), &admin_engine::authorize, this);
 }
 
