@@ -20,32 +20,39 @@ namespace p = protocol;
 using routing::sql_lexer;
 using routing::token_type;
 
-// The statement's tokens as upper-case words (quoted strings keep their text, without quotes).
-std::vector<std::string> words_of(std::string_view sql) {
-  std::vector<std::string> out;
+// The statement's tokens: `upper` for matching keywords, `text` as written (quoted strings
+// and names without their quotes), for values such as group names.
+struct words {
+  std::vector<std::string> upper;
+  std::vector<std::string> text;
+  std::size_t size() const { return upper.size(); }
+  bool empty() const { return upper.empty(); }
+  const std::string& operator[](std::size_t i) const { return upper[i]; }
+};
+
+words words_of(std::string_view sql) {
+  words out;
   sql_lexer lexer(sql);
   for (auto t = lexer.next(); t.type != token_type::end; t = lexer.next()) {
     std::string w(t.text);
-    if (t.type == token_type::string || t.type == token_type::quoted_name) {
-      w = w.substr(1, w.size() >= 2 ? w.size() - 2 : 0);
-    } else {
-      for (auto& c : w) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
-    out.push_back(std::move(w));
+    if (t.type == token_type::string || t.type == token_type::quoted_name) w = w.substr(1, w.size() >= 2 ? w.size() - 2 : 0);
+    out.text.push_back(w);
+    for (auto& c : w) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    out.upper.push_back(std::move(w));
   }
   return out;
 }
 
-// "FOR GROUP g" / "FOR SERVER 'h:p'" anywhere after the command words.
-std::optional<std::string> option_after(const std::vector<std::string>& w, const char* a, const char* b) {
+// "FOR GROUP g" / "FOR SERVER 'h:p'" anywhere after the command words: g as written.
+std::optional<std::string> option_after(const words& w, const char* a, const char* b) {
   for (std::size_t i = 0; i + 2 < w.size(); ++i) {
-    if (w[i] == a && w[i + 1] == b) return w[i + 2];
+    if (w[i] == a && w[i + 1] == b) return w.text[i + 2];
   }
   return std::nullopt;
 }
 
-bool has_word(const std::vector<std::string>& w, const char* word) {
-  return std::find(w.begin(), w.end(), word) != w.end();
+bool has_word(const words& w, const char* word) {
+  return std::find(w.upper.begin(), w.upper.end(), word) != w.upper.end();
 }
 
 std::string human(std::uint64_t bytes) {
@@ -77,7 +84,7 @@ std::string health_of(const routing::server& s) {
   return "OK";
 }
 
-admin_result show_health(const std::vector<std::string>& w, const command_context& ctx) {
+admin_result show_health(const words& w, const command_context& ctx) {
   auto r = admin_result::table({"host", "port", "group_name", "role", "status", "gtid_mode", "health", "lag_seconds",
                                 "io_running", "sql_running", "gtid_position", "last_error"});
   const auto group = option_after(w, "FOR", "GROUP");
@@ -140,7 +147,7 @@ void inspect(node& n, std::vector<routing::endpoint>& replicas, const backend_cr
   }
 }
 
-admin_result show_topology(const std::vector<std::string>& w, const command_context& ctx) {
+admin_result show_topology(const words& w, const command_context& ctx) {
   const auto group = option_after(w, "FOR", "GROUP");
   const bool discover = has_word(w, "DISCOVER");
   std::vector<node> nodes;
@@ -285,7 +292,7 @@ void disk_usage_of(const routing::server& s, bool all, const backend_credentials
   add("total", "", std::nullopt, std::nullopt, total);
 }
 
-admin_result show_disk_usage(const std::vector<std::string>& w, const command_context& ctx) {
+admin_result show_disk_usage(const words& w, const command_context& ctx) {
   auto r = admin_result::table({"server", "kind", "name", "data_bytes", "index_bytes", "total_bytes", "size"});
   const auto only = option_after(w, "FOR", "SERVER");
   const bool all = has_word(w, "ALL");

@@ -1,0 +1,220 @@
+// The admin engine over a real SQLite state file in a temp directory: SQL on the config tables,
+// whole-configuration validation, transactions, the authorizer, the state's diff with a file.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <unistd.h>
+
+#include "admin/admin_engine.h"
+#include "admin/config_loader.h"
+#include "admin/state_store.h"
+#include "routing/topology.h"
+
+namespace weft::admin {
+namespace {
+
+constexpr std::string_view base_config = R"(
+[[users]]
+name = "app"
+password = "app-secret"
+
+[[servers]]
+address = "10.0.0.1:3306"
+group = "main"
+role = "primary"
+
+[[servers]]
+address = "10.0.0.2:3306"
+group = "main"
+role = "replica"
+)";
+
+table_config load_base() {
+  auto loaded = load_config_text(base_config, "t.toml");
+  EXPECT_TRUE(loaded.config) << (loaded.errors.empty() ? "" : loaded.errors.front());
+  return {loaded.config->runtime, loaded.config->topology};
+}
+
+class AdminEngine : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("weft-admin-test-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "state").string();
+    state_store(path_).save(load_base());
+    topology_ = std::make_unique<proxy::topology_store>(load_base().topology);
+    commands_.topology = topology_.get();
+    engine_ = std::make_unique<admin_engine>(path_, sources_, commands_,
+                                             admin_hooks{[this](const table_config& c) { applied_.push_back(c); }, nullptr});
+  }
+  void TearDown() override {
+    engine_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  // The first column of the first row, or "(error CODE)".
+  std::string scalar(std::string_view sql) {
+    auto r = engine_->execute(sql);
+    if (r.error) return "(error " + std::to_string(r.error->error_code) + ")";
+    if (r.rows.empty() || r.rows.front().empty()) return "(no rows)";
+    return r.rows.front().front().value_or("NULL");
+  }
+  std::uint16_t error_of(std::string_view sql) {
+    auto r = engine_->execute(sql);
+    return r.error ? r.error->error_code : 0;
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+  std::unique_ptr<proxy::topology_store> topology_;
+  live_sources sources_;
+  command_context commands_;
+  std::vector<table_config> applied_;
+  std::unique_ptr<admin_engine> engine_;
+};
+
+TEST_F(AdminEngine, ReadsTheConfigTablesWithOrdinarySql) {
+  EXPECT_EQ(scalar("SELECT count(*) FROM servers"), "2");
+  EXPECT_EQ(scalar("SELECT address FROM servers WHERE role = 'primary'"), "10.0.0.1:3306");
+  EXPECT_EQ(scalar("SELECT s.group_name FROM servers s JOIN groups g ON g.name = s.group_name LIMIT 1"), "main");
+  EXPECT_EQ(scalar("SELECT password_hash FROM users WHERE name = 'app'"),
+            protocol::native_password_hash::from_password("app-secret").to_hex());
+  const auto r = engine_->execute("SELECT address, weight FROM servers ORDER BY address");
+  ASSERT_EQ(r.columns.size(), 2u);
+  EXPECT_EQ(r.columns[1].type, protocol::column_type::longlong);  // INTEGER columns are numbers
+  EXPECT_EQ(r.columns[0].type, protocol::column_type::var_string);
+}
+
+TEST_F(AdminEngine, AValidChangeCommitsAndIsApplied) {
+  const auto r = engine_->execute("UPDATE servers SET status = 'OFFLINE_SOFT' WHERE address = '10.0.0.2:3306'");
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_EQ(r.affected, 1u);
+  ASSERT_EQ(applied_.size(), 1u);
+  EXPECT_EQ(applied_[0].topology.servers[1].status, routing::server_status::offline_soft);
+  // Durable: another connection to the file sees it.
+  EXPECT_EQ(state_store(path_).load().config.topology.servers[1].status, routing::server_status::offline_soft);
+}
+
+TEST_F(AdminEngine, AnInvalidChangeIsRolledBackWithTheReason) {
+  const auto r = engine_->execute("UPDATE servers SET role = 'replica'");
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->error_code, 9010);
+  EXPECT_NE(r.error->message.find("group 'main' has no primary"), std::string::npos) << r.error->message;
+  EXPECT_EQ(scalar("SELECT role FROM servers WHERE address = '10.0.0.1:3306'"), "primary");
+  EXPECT_TRUE(applied_.empty());
+  EXPECT_EQ(error_of("INSERT INTO query_rules (id, match_pattern) VALUES (1, '(')"), 9010);
+  EXPECT_EQ(error_of("INSERT INTO query_rules (id, group_name) VALUES (1, 'nowhere')"), 9010);
+  EXPECT_EQ(scalar("SELECT count(*) FROM query_rules"), "0");
+}
+
+TEST_F(AdminEngine, ConstraintsNameTheMistake) {
+  EXPECT_EQ(error_of("INSERT INTO servers (address, group_name, role) VALUES ('10.0.0.1:3306', 'main', 'replica')"),
+            1062);
+  EXPECT_EQ(error_of("UPDATE servers SET status = 'BAD'"), 4025);
+  EXPECT_EQ(error_of("SELECT * FROM nowhere"), 1146);
+  EXPECT_EQ(error_of("SELEKT 1"), 1064);
+  EXPECT_EQ(error_of(""), 1065);
+}
+
+TEST_F(AdminEngine, ATransactionIsValidatedAtCommit) {
+  ASSERT_EQ(error_of("BEGIN"), 0);
+  // Alone, this leaves group 'main' without a primary...
+  ASSERT_EQ(error_of("UPDATE servers SET role = 'replica' WHERE address = '10.0.0.1:3306'"), 0);
+  // ...this fixes it: a switch of roles in one transaction.
+  ASSERT_EQ(error_of("UPDATE servers SET role = 'primary' WHERE address = '10.0.0.2:3306'"), 0);
+  EXPECT_TRUE(applied_.empty());
+  ASSERT_EQ(error_of("COMMIT"), 0);
+  ASSERT_EQ(applied_.size(), 1u);
+  EXPECT_EQ(scalar("SELECT address FROM servers WHERE role = 'primary'"), "10.0.0.2:3306");
+  // An invalid transaction is rolled back at COMMIT.
+  ASSERT_EQ(error_of("BEGIN"), 0);
+  ASSERT_EQ(error_of("DELETE FROM servers WHERE role = 'primary'"), 0);
+  EXPECT_EQ(error_of("COMMIT"), 9010);
+  EXPECT_EQ(scalar("SELECT count(*) FROM servers"), "2");
+}
+
+TEST_F(AdminEngine, OnlyConfigRowsCanChange) {
+  EXPECT_EQ(error_of("CREATE TABLE x (a)"), 1227);
+  EXPECT_EQ(error_of("DROP TABLE servers"), 1227);
+  EXPECT_EQ(error_of("INSERT INTO stats_digest (digest) VALUES ('x')"), 1227);
+  EXPECT_EQ(error_of("ATTACH DATABASE '/tmp/x' AS x"), 1227);
+  EXPECT_EQ(error_of("PRAGMA journal_mode = DELETE"), 1227);
+  EXPECT_EQ(scalar("PRAGMA journal_mode"), "wal");
+}
+
+TEST_F(AdminEngine, PasswordMakesANativeHash) {
+  EXPECT_EQ(scalar("SELECT PASSWORD('sandbox-root')"), "*0A2267EE638508E20E395B10D444B352BEF6DBF1");
+  ASSERT_EQ(error_of("INSERT INTO users (name, password_hash) VALUES ('bob', PASSWORD('bob-secret'))"), 0);
+  ASSERT_EQ(applied_.size(), 1u);
+  const auto& bob = applied_[0].runtime.users.at("bob");
+  EXPECT_EQ(bob.password.to_hex(), protocol::native_password_hash::from_password("bob-secret").to_hex());
+}
+
+TEST_F(AdminEngine, LoginQueriesOfClients) {
+  EXPECT_EQ(scalar("select @@version_comment limit 1"), "weft admin");
+  EXPECT_EQ(scalar("SELECT DATABASE()"), "weft");
+  EXPECT_EQ(engine_->execute("SHOW TABLES").rows.size(), 12u);
+  EXPECT_EQ(error_of("SET NAMES utf8mb4"), 0);
+}
+
+TEST_F(AdminEngine, ShowHealthReadsTheTopology) {
+  topology_->update([](routing::topology& t) {
+    t.servers[1].health.checked = t.servers[1].health.reachable = true;
+    t.servers[1].health.replicating = t.servers[1].health.io_running = true;
+    t.servers[1].health.lag_seconds = 3;
+  });
+  const auto r = engine_->execute("SHOW HEALTH FOR GROUP main");
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.rows[0][6], "unknown (no monitor)");
+  EXPECT_EQ(r.rows[1][6], "SQL thread stopped");
+  EXPECT_EQ(r.rows[1][7], "3");
+  EXPECT_EQ(engine_->execute("SHOW HEALTH FOR GROUP other").rows.size(), 0u);
+}
+
+TEST(StateStore, DiffListsRowsThatDiffer) {
+  const auto path = std::filesystem::temp_directory_path() / ("weft-state-diff-" + std::to_string(::getpid()));
+  std::filesystem::remove(path);
+  {
+    state_store state(path.string());
+    EXPECT_TRUE(state.empty());
+    auto config = load_base();
+    state.save(config);
+    EXPECT_FALSE(state.empty());
+    EXPECT_TRUE(state.diff(config).empty());
+    config.topology.servers[1].weight = 7;
+    routing::server extra;
+    extra.address = {"10.0.0.3", 3306};
+    extra.group = "main";
+    config.topology.servers.push_back(extra);
+    const auto diff = state.diff(config);
+    ASSERT_EQ(diff.size(), 2u);
+    EXPECT_EQ(diff[0].table, "servers");
+    EXPECT_EQ(diff[0].key, "10.0.0.2:3306");
+    EXPECT_NE(diff[0].in_file.find("weight=7"), std::string::npos) << diff[0].in_file;
+    EXPECT_NE(diff[0].in_state.find("weight=1"), std::string::npos) << diff[0].in_state;
+    EXPECT_EQ(diff[1].key, "10.0.0.3:3306");
+    EXPECT_EQ(diff[1].in_state, "");
+  }
+  std::filesystem::remove(path);
+  std::filesystem::remove(path.string() + "-wal");
+  std::filesystem::remove(path.string() + "-shm");
+}
+
+TEST(Readiness, EveryGroupNeedsAReachablePrimary) {
+  auto config = load_base();
+  auto& t = config.topology;
+  EXPECT_EQ(routing::unready_reason(t), std::nullopt);  // not checked: ready
+  t.servers[0].health.checked = true;
+  t.servers[0].health.reachable = false;
+  t.servers[0].health.last_error = "2002 Can't connect";
+  EXPECT_EQ(routing::unready_reason(t), "group 'main': primary 10.0.0.1:3306 is unreachable: 2002 Can't connect");
+  t.servers[0].health.reachable = true;
+  t.servers[0].status = routing::server_status::shunned;
+  EXPECT_EQ(routing::unready_reason(t), "group 'main': primary 10.0.0.1:3306 is SHUNNED");
+  t.servers[0].status = routing::server_status::online;
+  t.servers[0].role = routing::server_role::replica;
+  EXPECT_EQ(routing::unready_reason(t), "group 'main' has no primary");
+}
+
+}  // namespace
+}  // namespace weft::admin
