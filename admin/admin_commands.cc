@@ -385,7 +385,11 @@ std::optional<admin_result> run_admin_command(std::string_view sql, const comman
     return r;
   }
   if (w[1] == "WARNINGS" || w[1] == "ERRORS") return admin_result::table({"Level", "Code", "Message"});
-  return std::nullopt;
+  if (has_word(w, "PROCESSLIST") || has_word(w, "VARIABLES")) return std::nullopt;  // live views (admin_engine)
+  if (has_word(w, "STATUS")) return admin_result::table({"Variable_name", "Value"});
+  return admin_result::failure(p::make_error(
+      {1064, "42000"}, "weft admin: unknown SHOW command; there are SHOW TABLES, SHOW HEALTH, SHOW TOPOLOGY, "
+                       "SHOW DISK USAGE, SHOW CONFIG DIFF, SHOW PROCESSLIST, SHOW VARIABLES"));
 }
 
 }  // namespace weft::admin

@@ -44,6 +44,9 @@ admin_server::admin_server(admin_settings settings, std::string state_path, cons
 admin_server::~admin_server() { stop(); }
 
 void admin_server::start() {
+  if (!settings_.tls_cert.empty()) {
+    tls_ = std::make_unique<proxy::asio::ssl::context>(proxy::make_server_tls_context(settings_.tls_cert, settings_.tls_key));
+  }
   const proxy::tcp::endpoint endpoint(proxy::asio::ip::make_address(settings_.listen.host), settings_.listen.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(proxy::tcp::acceptor::reuse_address(true));
@@ -78,14 +81,14 @@ awaitable<void> admin_server::run_session(proxy::tcp::socket socket, std::uint32
   const auto peer = peer_of(socket);
   proxy::stream client(std::move(socket));
   proxy::io_buffer in(4096);
-  p::server_greeting_settings greeting{"5.5.5-10.11.0-weft-admin", id, admin_capabilities,
+  p::server_greeting_settings greeting{"5.5.5-10.11.0-weft-admin", id, admin_capabilities | (tls_ ? p::cap::ssl : 0),
                                        p::charset_utf8mb4_general_ci, p::status::autocommit, peer};
   const auto& expected = settings_;
   p::server_handshake handshake(
       greeting,
       [&expected](std::string_view user) -> std::optional<p::user_credentials> {
         if (user != expected.user) return std::nullopt;
-        return p::user_credentials{expected.password, false};
+        return p::user_credentials{expected.password, expected.require_tls};
       },
       p::make_scramble());
   const auto greeting_error = co_await proxy::write_packet(client, handshake.greeting(), 0);
@@ -95,6 +98,13 @@ awaitable<void> admin_server::run_session(proxy::tcp::socket socket, std::uint32
     auto packet = co_await proxy::read_packet(client, in, 64 * 1024, ec);
     if (!packet) co_return;
     auto step = handshake.on_client_packet(packet->payload, packet->sequence_id);
+    if (step.what == p::server_handshake::action::start_tls) {
+      const auto early = in.readable();  // the client's TLS hello may follow the SSLRequest
+      const auto tls_error = co_await client.start_tls_server(*tls_, proxy::asio::buffer(early.data(), early.size()));
+      in.consume(early.size());
+      if (tls_error) co_return;
+      continue;
+    }
     if (step.what == p::server_handshake::action::authenticated) break;
     const bool rejected = step.what != p::server_handshake::action::write_and_read;
     const auto werr = co_await proxy::write_packet(client, step.payload, step.sequence_id);

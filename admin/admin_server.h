@@ -11,6 +11,8 @@
 #include "admin/admin_settings.h"
 #include "proxy/asio.h"
 
+#include <boost/asio/ssl/context.hpp>
+
 namespace weft::admin {
 
 class admin_server {
@@ -31,6 +33,7 @@ class admin_server {
   const live_sources& sources_;
   const command_context& commands_;
   admin_hooks hooks_;
+  std::unique_ptr<proxy::asio::ssl::context> tls_;
   proxy::asio::io_context io_{1};
   proxy::tcp::acceptor acceptor_{io_};
   std::thread thread_;

@@ -21,6 +21,10 @@ struct admin_settings {
   // monitor's.
   std::string backend_user;
   std::string backend_password;
+  // TLS for admin clients (both set: offered; require_tls refuses plain connections).
+  std::string tls_cert;
+  std::string tls_key;
+  bool require_tls = false;
   bool enabled() const { return !user.empty(); }
 };
 

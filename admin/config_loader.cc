@@ -287,7 +287,8 @@ class config_reader {
   }
 
   void read_admin(const toml::table& t) {
-    check_keys(t, {"listen", "user", "password", "password_hash", "state_file", "backend_user", "backend_password"});
+    check_keys(t, {"listen", "user", "password", "password_hash", "state_file", "backend_user", "backend_password",
+                   "tls_cert", "tls_key", "require_tls"});
     auto& a = config.admin;
     if (auto ep = endpoint_at(t, "listen")) a.listen = *ep;
     if (auto v = string_at(t, "user", true)) a.user = *v;
@@ -308,6 +309,11 @@ class config_reader {
       if (p.is_relative()) p = std::filesystem::path(std::string(source_)).parent_path() / p;
       a.state_file = p.string();
     }
+    if (auto v = string_at(t, "tls_cert", false)) a.tls_cert = readable_file(t, "tls_cert", *v);
+    if (auto v = string_at(t, "tls_key", false)) a.tls_key = readable_file(t, "tls_key", *v);
+    if (a.tls_cert.empty() != a.tls_key.empty()) error(t.source(), "[admin]: TLS needs both tls_cert and tls_key");
+    a.require_tls = bool_at(t, "require_tls").value_or(false);
+    if (a.require_tls && a.tls_cert.empty()) error(t.source(), "[admin]: require_tls needs tls_cert and tls_key");
     if (auto v = string_at(t, "backend_user", false)) a.backend_user = *v;
     if (auto v = string_at(t, "backend_password", false)) a.backend_password = *v;
   }
