@@ -41,4 +41,58 @@ std::string gtid_wait_query(server_flavor flavor, std::string_view gtid, std::ch
 
 bool gtid_wait_succeeded(const std::optional<std::string>& value) { return value && *value == "0"; }
 
+std::string sql_literal(std::string_view text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string change_source_query(server_flavor flavor, const source_settings& s) {
+  if (flavor == server_flavor::mariadb) {
+    return "CHANGE MASTER TO MASTER_HOST=" + sql_literal(s.host) + ", MASTER_PORT=" + std::to_string(s.port) +
+           ", MASTER_USER=" + sql_literal(s.user) + ", MASTER_PASSWORD=" + sql_literal(s.password) +
+           ", MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1";
+  }
+  return "CHANGE REPLICATION SOURCE TO SOURCE_HOST=" + sql_literal(s.host) + ", SOURCE_PORT=" + std::to_string(s.port) +
+         ", SOURCE_USER=" + sql_literal(s.user) + ", SOURCE_PASSWORD=" + sql_literal(s.password) +
+         ", SOURCE_AUTO_POSITION=1, SOURCE_CONNECT_RETRY=1, GET_SOURCE_PUBLIC_KEY=1";
+}
+
+std::string_view start_replica_query(server_flavor flavor) {
+  return flavor == server_flavor::mariadb ? "START SLAVE" : "START REPLICA";
+}
+
+std::string_view stop_replica_query(server_flavor flavor) {
+  return flavor == server_flavor::mariadb ? "STOP SLAVE" : "STOP REPLICA";
+}
+
+std::string_view reset_replica_query(server_flavor flavor) {
+  return flavor == server_flavor::mariadb ? "RESET SLAVE ALL" : "RESET REPLICA ALL";
+}
+
+std::string set_read_only_query(bool on) { return std::string("SET GLOBAL read_only = ") + (on ? "ON" : "OFF"); }
+
+std::string create_replication_user_query(server_flavor flavor, std::string_view user, std::string_view password) {
+  // MySQL 8's default plugin needs TLS or the source's public key; mysql_native_password keeps
+  // the replica's login simple on both flavors.
+  return "CREATE USER IF NOT EXISTS " + sql_literal(user) + "@'%' IDENTIFIED " +
+         (flavor == server_flavor::mysql ? "WITH mysql_native_password " : "") + "BY " + sql_literal(password);
+}
+
+std::string grant_replication_query(std::string_view user) {
+  return "GRANT REPLICATION SLAVE ON *.* TO " + sql_literal(user) + "@'%'";
+}
+
+std::string_view binlog_position_query(server_flavor flavor) {
+  return flavor == server_flavor::mariadb ? "SELECT @@gtid_binlog_pos AS gtid" : "SELECT @@global.gtid_executed AS gtid";
+}
+
+std::string start_from_position_query(server_flavor flavor, std::string_view position) {
+  return flavor == server_flavor::mariadb ? "SET GLOBAL gtid_slave_pos = " + sql_literal(position)
+                                          : "SET GLOBAL gtid_purged = " + sql_literal(position);
+}
+
 }  // namespace weft::routing

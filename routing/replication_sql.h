@@ -33,4 +33,30 @@ std::string gtid_wait_query(server_flavor flavor, std::string_view gtid, std::ch
 // Whether that column says the replica caught up (MariaDB: 0, -1 on timeout; MySQL: 0, 1).
 bool gtid_wait_succeeded(const std::optional<std::string>& value);
 
+// A quoted SQL string literal ('...' with quotes and backslashes escaped).
+std::string sql_literal(std::string_view text);
+
+struct source_settings {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string user;
+  std::string password;
+};
+
+// Points a replica at a source with GTID auto-positioning (the replica must be stopped).
+std::string change_source_query(server_flavor flavor, const source_settings& source);
+std::string_view start_replica_query(server_flavor flavor);
+std::string_view stop_replica_query(server_flavor flavor);
+// Forgets the replica's source entirely (a promoted replica).
+std::string_view reset_replica_query(server_flavor flavor);
+std::string set_read_only_query(bool on);
+// The replication account on a source: created if missing, granted what a replica needs.
+std::string create_replication_user_query(server_flavor flavor, std::string_view user, std::string_view password);
+std::string grant_replication_query(std::string_view user);
+// The executed GTIDs of a primary after it stopped taking writes: what replicas must reach.
+std::string_view binlog_position_query(server_flavor flavor);
+// Starts the replica from the source's current position instead of from its first binlog
+// (MariaDB sets gtid_slave_pos; MySQL would need gtid_purged on an empty server).
+std::string start_from_position_query(server_flavor flavor, std::string_view position);
+
 }  // namespace weft::routing

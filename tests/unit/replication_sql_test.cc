@@ -45,5 +45,33 @@ TEST(ReplicationSql, GtidTextIsCheckedBeforeItBecomesSql) {
   EXPECT_FALSE(valid_gtid_text(server_flavor::mysql, "3e11fa47:1-5'"));
 }
 
+TEST(ReplicationSql, PointingAReplicaAtASource) {
+  const source_settings s{"10.0.0.1", 3306, "repl", "it's"};
+  EXPECT_EQ(change_source_query(server_flavor::mariadb, s),
+            "CHANGE MASTER TO MASTER_HOST='10.0.0.1', MASTER_PORT=3306, MASTER_USER='repl', "
+            "MASTER_PASSWORD='it\\'s', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1");
+  EXPECT_EQ(change_source_query(server_flavor::mysql, s),
+            "CHANGE REPLICATION SOURCE TO SOURCE_HOST='10.0.0.1', SOURCE_PORT=3306, SOURCE_USER='repl', "
+            "SOURCE_PASSWORD='it\\'s', SOURCE_AUTO_POSITION=1, SOURCE_CONNECT_RETRY=1, GET_SOURCE_PUBLIC_KEY=1");
+  EXPECT_EQ(start_replica_query(server_flavor::mariadb), "START SLAVE");
+  EXPECT_EQ(start_replica_query(server_flavor::mysql), "START REPLICA");
+  EXPECT_EQ(stop_replica_query(server_flavor::mysql), "STOP REPLICA");
+  EXPECT_EQ(reset_replica_query(server_flavor::mariadb), "RESET SLAVE ALL");
+  EXPECT_EQ(reset_replica_query(server_flavor::mysql), "RESET REPLICA ALL");
+  EXPECT_EQ(set_read_only_query(true), "SET GLOBAL read_only = ON");
+  EXPECT_EQ(binlog_position_query(server_flavor::mariadb), "SELECT @@gtid_binlog_pos AS gtid");
+  EXPECT_EQ(binlog_position_query(server_flavor::mysql), "SELECT @@global.gtid_executed AS gtid");
+  EXPECT_EQ(start_from_position_query(server_flavor::mariadb, "0-1-5"), "SET GLOBAL gtid_slave_pos = '0-1-5'");
+}
+
+TEST(ReplicationSql, ReplicationAccount) {
+  EXPECT_EQ(create_replication_user_query(server_flavor::mariadb, "repl", "pw"),
+            "CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY 'pw'");
+  EXPECT_EQ(create_replication_user_query(server_flavor::mysql, "repl", "pw"),
+            "CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED WITH mysql_native_password BY 'pw'");
+  EXPECT_EQ(grant_replication_query("repl"), "GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%'");
+  EXPECT_EQ(sql_literal("a\\b'c"), "'a\\\\b\\'c'");
+}
+
 }  // namespace
 }  // namespace weft::routing
