@@ -1,5 +1,8 @@
 #include "proxy/proxy_server.h"
 
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
 #include <thread>
 
 #include "proxy/asio.h"
@@ -25,7 +28,12 @@ void ensure_port_free(const routing::endpoint& listen) {
   const tcp::endpoint endpoint(asio::ip::make_address(listen.host), listen.port);
   probe.open(endpoint.protocol());
   probe.set_option(tcp::acceptor::reuse_address(true));  // TIME_WAIT leftovers are fine
-  probe.bind(endpoint);  // throws "Address already in use"
+  boost::system::error_code ec;
+  probe.bind(endpoint, ec);
+  if (ec) {
+    spdlog::critical("event=listen_failed listen={} error=\"{}\"", listen.to_string(), ec.message());
+    throw std::runtime_error("cannot listen on " + listen.to_string() + ": " + ec.message());
+  }
 }
 }  // namespace
 

@@ -32,8 +32,11 @@ echo "$out" | grep -q "bad.toml:10:11: 'address' must be" || fail "bad address n
 echo "$out" | grep -q "3 error(s)" || fail "error count: $out"
 "$WEFT_BIN" --config "$WORK/bad.toml" > /dev/null 2>&1 && fail "weft started with a bad config"
 
-# SIGTERM with an idle session and a running statement: exits 0, promptly.
-start_weft
+# SIGTERM drains: a statement in flight finishes and its client gets the result; one that
+# outlasts drain_timeout_ms is cut off, and weft exits 0 promptly after that timeout.
+start_weft "" "drain_timeout_ms = 1000"
+via_weft -e "select sleep(0.6), 'drained'" > "$WORK/drained.out" 2>&1 &
+short_pid=$!
 via_weft -e 'select sleep(20)' > /dev/null 2>&1 &
 client_pid=$!
 sleep 0.3
@@ -42,9 +45,12 @@ kill -TERM "$WEFT_PID"
 wait "$WEFT_PID"; code=$?
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [ "$code" = 0 ] || fail "weft exit code on SIGTERM: $code"
-[ "$elapsed_ms" -lt 3000 ] || fail "weft took ${elapsed_ms} ms to stop"
+[ "$elapsed_ms" -lt 3000 ] || fail "weft took ${elapsed_ms} ms to stop (drain_timeout_ms = 1000)"
+[ "$elapsed_ms" -ge 900 ] || fail "weft stopped after ${elapsed_ms} ms, before the drain timeout, with a statement running"
 grep -q "event=stopped" "$WORK/weft.log" || fail "no stop event in the log"
 WEFT_PID=""
+wait "$short_pid" || fail "the statement in flight at SIGTERM failed: $(cat "$WORK/drained.out")"
+grep -q drained "$WORK/drained.out" || fail "the statement in flight lost its result: $(cat "$WORK/drained.out")"
 wait "$client_pid" 2>/dev/null || true
 
 # Two instances on one port: the second fails with a clear message, the first keeps serving.
