@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "admin/admin_words.h"
 #include "admin/mariadb_client.h"
 #include "protocol/errors.h"
 #include "routing/sql_lexer.h"
@@ -19,41 +20,6 @@ namespace {
 namespace p = protocol;
 using routing::sql_lexer;
 using routing::token_type;
-
-// The statement's tokens: `upper` for matching keywords, `text` as written (quoted strings
-// and names without their quotes), for values such as group names.
-struct words {
-  std::vector<std::string> upper;
-  std::vector<std::string> text;
-  std::size_t size() const { return upper.size(); }
-  bool empty() const { return upper.empty(); }
-  const std::string& operator[](std::size_t i) const { return upper[i]; }
-};
-
-words words_of(std::string_view sql) {
-  words out;
-  sql_lexer lexer(sql);
-  for (auto t = lexer.next(); t.type != token_type::end; t = lexer.next()) {
-    std::string w(t.text);
-    if (t.type == token_type::string || t.type == token_type::quoted_name) w = w.substr(1, w.size() >= 2 ? w.size() - 2 : 0);
-    out.text.push_back(w);
-    for (auto& c : w) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    out.upper.push_back(std::move(w));
-  }
-  return out;
-}
-
-// "FOR GROUP g" / "FOR SERVER 'h:p'" anywhere after the command words: g as written.
-std::optional<std::string> option_after(const words& w, const char* a, const char* b) {
-  for (std::size_t i = 0; i + 2 < w.size(); ++i) {
-    if (w[i] == a && w[i + 1] == b) return w.text[i + 2];
-  }
-  return std::nullopt;
-}
-
-bool has_word(const words& w, const char* word) {
-  return std::find(w.upper.begin(), w.upper.end(), word) != w.upper.end();
-}
 
 std::string human(std::uint64_t bytes) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -71,6 +37,8 @@ std::string human(std::uint64_t bytes) {
 std::optional<std::string> opt(std::string s) { return s; }
 std::optional<std::string> yes_no(bool b) { return std::string(b ? "Yes" : "No"); }
 
+}  // namespace
+
 // --- SHOW HEALTH ------------------------------------------------------------------------------
 
 std::string health_of(const routing::server& s) {
@@ -84,10 +52,9 @@ std::string health_of(const routing::server& s) {
   return "OK";
 }
 
-admin_result show_health(const words& w, const command_context& ctx) {
+admin_result show_health(const command_context& ctx, const std::optional<std::string>& group) {
   auto r = admin_result::table({"host", "port", "group_name", "role", "status", "gtid_mode", "health", "lag_seconds",
                                 "io_running", "sql_running", "gtid_position", "last_error"});
-  const auto group = option_after(w, "FOR", "GROUP");
   for (const auto& s : ctx.topology->load()->servers) {
     if (group && s.group != *group) continue;
     const auto& h = s.health;
@@ -102,6 +69,8 @@ admin_result show_health(const words& w, const command_context& ctx) {
   }
   return r;
 }
+
+namespace {
 
 // --- SHOW TOPOLOGY ----------------------------------------------------------------------------
 
@@ -322,7 +291,7 @@ admin_result show_tables() {
   auto r = admin_result::table({"Tables_in_weft"});
   std::vector<std::string> names = config_table_names();
   for (const auto& n : {"stats_digest", "stats_servers", "stats_pools", "stats_rules", "stats_commands",
-                        "monitor_log", "processlist", "variables"}) {
+                        "monitor_log", "failover_log", "processlist", "variables"}) {
     names.emplace_back(n);
   }
   std::sort(names.begin(), names.end());
@@ -374,7 +343,7 @@ std::optional<admin_result> run_admin_command(std::string_view sql, const comman
   if (w.empty()) return std::nullopt;
   if (w[0] == "SELECT") return select_variables(sql, ctx);
   if (w[0] != "SHOW" || w.size() < 2) return std::nullopt;
-  if (w[1] == "HEALTH") return show_health(w, ctx);
+  if (w[1] == "HEALTH") return show_health(ctx, option_after(w, "FOR", "GROUP"));
   if (w[1] == "TOPOLOGY") return show_topology(w, ctx);
   if (w[1] == "DISK" && w.size() > 2 && w[2] == "USAGE") return show_disk_usage(w, ctx);
   if (w[1] == "CONFIG" && w.size() > 2 && w[2] == "DIFF") return show_config_diff(ctx);

@@ -22,15 +22,24 @@ struct backend_credentials {
   unsigned timeout_seconds = 2;
 };
 
+class ha_manager;
+
 struct command_context {
   proxy::topology_store* topology = nullptr;
   backend_credentials backend;
   // The configuration file's view, for SHOW CONFIG DIFF (empty function: no file to compare).
   std::function<std::vector<config_difference>()> config_diff;
   std::string server_version;
+  ha_manager* ha = nullptr;  // switchover, failover, REPLICATE, REJOIN
 };
 
-// nullopt when `sql` is not an admin command (then it is SQL for SQLite).
+// nullopt when `sql` is not an admin command (then it is SQL for SQLite). The HA commands that
+// change only the configuration (CREATE GROUP, ADD SERVER...) are the engine's (admin_engine).
 std::optional<admin_result> run_admin_command(std::string_view sql, const command_context& ctx);
+
+// SHOW HEALTH [FOR GROUP g], also SHOW GROUP g HEALTH and CALL group.health('g').
+admin_result show_health(const command_context& ctx, const std::optional<std::string>& group);
+// A server's health in words: OK, unreachable, SQL thread stopped...
+std::string health_of(const routing::server& s);
 
 }  // namespace weft::admin

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 
+#include "admin/ha_commands.h"
 #include "protocol/errors.h"
 #include "routing/sql_lexer.h"
 
@@ -118,6 +119,11 @@ admin_result admin_engine::execute(std::string_view text) {
   while (!sql.empty() && (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';')) sql.pop_back();
   if (sql.find_first_not_of(" \t\r\n") == std::string::npos) {
     return admin_result::failure(p::make_error({1065, "42000"}, "Query was empty"));
+  }
+  if (auto ha = parse_ha_command(sql)) {
+    if (!ha->command) return admin_result::failure(p::make_error({1064, "42000"}, ha->error));
+    if (changes_configuration_only(ha->command->verb)) return run_group_change(*ha->command);
+    return run_ha_command(*ha->command, commands_);
   }
   if (auto answered = run_admin_command(sql, commands_)) return std::move(*answered);
   const auto word = first_word(sql);

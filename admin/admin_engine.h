@@ -13,6 +13,7 @@
 
 #include "admin/admin_commands.h"
 #include "admin/admin_result.h"
+#include "admin/ha_grammar.h"
 #include "admin/live_tables.h"
 #include "admin/state_store.h"
 
@@ -35,6 +36,9 @@ class admin_engine {
 
  private:
   admin_result run_sql(const std::string& sql);
+  // CREATE GROUP, ADD SERVER... (admin_engine_groups.cc).
+  admin_result run_group_change(const ha_command& command);
+  bool group_exists(const std::string& group);
   admin_result begin();
   admin_result commit();
   admin_result rollback();

@@ -25,6 +25,7 @@ application::application(bootstrap_config config, std::string config_path)
 application::~application() {
   if (http_) http_->stop();
   if (admin_) admin_->stop();
+  if (ha_) ha_->stop();
   if (monitor_) monitor_->stop();
 }
 
@@ -32,6 +33,7 @@ table_config application::file_view() const { return {config_.runtime, config_.t
 
 std::vector<config_difference> application::config_diff() {
   if (!state_) return {};
+  std::lock_guard lock(apply_mutex_);  // state_'s connection serves one thread at a time
   return state_->diff(file_view());
 }
 
@@ -60,6 +62,7 @@ void application::start() {
     spdlog::info("event=config_loaded source=file file={} (no [admin]: nothing is persisted)", config_path_);
   }
 
+  current_ = effective;
   topology_ = std::make_unique<proxy::topology_store>(effective.topology);
   runtime_ = std::make_unique<proxy::config_store>(effective.runtime);
   proxy_ = std::make_unique<proxy::proxy_server>(config_.proxy, *runtime_, *topology_);
@@ -114,6 +117,17 @@ void application::start() {
   commands_.server_version = config_.proxy.server_version;
   commands_.config_diff = [this] { return config_diff(); };
 
+  ha_context ha;
+  ha.settings = config_.ha;
+  ha.backend = commands_.backend;
+  ha.interval = config_.monitor.interval;
+  ha.topology = topology_.get();
+  ha.commit = [this](const std::function<void(routing::topology&)>& change) { commit_topology(change); };
+  ha_ = std::make_unique<ha_manager>(std::move(ha));
+  commands_.ha = ha_.get();
+  sources_.failover_log = [this] { return ha_->events(); };
+  if (monitor_) ha_->start();  // the failure detector works from the monitor's findings
+
   if (config_.admin.enabled()) {
     admin_ = std::make_unique<admin_server>(config_.admin, state_path_, sources_, commands_,
                                             admin_hooks{[this](const table_config& c) { apply(c); }, &apply_mutex_});
@@ -123,13 +137,33 @@ void application::start() {
   if (config_.http.enabled) {
     http_ = std::make_unique<http_server>(
         config_.http, http_sources{topology_.get(), sources_.stats, sources_.pools,
-                                   [this] { return proxy_->session_count(); }});
+                                   [this] { return proxy_->session_count(); },
+                                   [this] { return std::pair{ha_->failovers(), ha_->switchovers()}; }});
     http_->start();
     spdlog::info("event=http_listening address={}", config_.http.listen.to_string());
   }
 }
 
+void application::commit_topology(const std::function<void(routing::topology&)>& change) {
+  std::lock_guard lock(apply_mutex_);
+  table_config next = current_;
+  if (state_) {
+    auto loaded = state_->load();
+    if (loaded.errors.empty()) next = std::move(loaded.config);
+  }
+  change(next.topology);
+  try {
+    if (state_) state_->save(next);  // persisted before it takes effect
+  } catch (const std::exception& e) {
+    // The backends already changed: routing must follow them even if the file could not.
+    spdlog::error("event=state_save_failed error=\"{}\" effect=\"the new primary is applied but not persisted\"",
+                  e.what());
+  }
+  apply(next);
+}
+
 void application::apply(const table_config& c) {
+  current_ = c;
   runtime_->update([&](proxy::runtime_snapshot& r) { r = c.runtime; });
   topology_->update([&](routing::topology& t) {
     // What the monitor knows about a server that stays is kept (health, SHUNNED).
@@ -143,7 +177,9 @@ void application::apply(const table_config& c) {
       }
     }
     t.servers = std::move(servers);
-    t.groups = c.topology.groups;
+    auto groups = c.topology.groups;
+    for (auto& g : groups) g.paused_until = t.policy_of(g.name).paused_until;  // a switch in progress stays held
+    t.groups = std::move(groups);
   });
   if (monitor_) monitor_->sync();
 }
@@ -173,6 +209,7 @@ void application::reload() {
 void application::stop() {
   if (http_) http_->stop();
   if (admin_) admin_->stop();
+  if (ha_) ha_->stop();
   if (proxy_) {
     spdlog::info("event=draining sessions={} timeout_ms={}", proxy_->session_count(), config_.proxy.drain_timeout.count());
     proxy_->drain(config_.proxy.drain_timeout);

@@ -9,6 +9,7 @@
 
 #include "admin/admin_server.h"
 #include "admin/config_loader.h"
+#include "admin/ha_manager.h"
 #include "admin/http_server.h"
 #include "admin/monitor.h"
 #include "admin/state_store.h"
@@ -32,6 +33,8 @@ class application {
 
  private:
   void apply(const table_config& config);  // publishes new snapshots, tells the monitor
+  // An HA operation changed servers (roles, status): persisted, then applied.
+  void commit_topology(const std::function<void(routing::topology&)>& change);
   table_config file_view() const;
   std::vector<config_difference> config_diff();
 
@@ -43,6 +46,8 @@ class application {
   std::unique_ptr<proxy::config_store> runtime_;
   std::unique_ptr<proxy::proxy_server> proxy_;
   std::unique_ptr<monitor> monitor_;
+  std::unique_ptr<ha_manager> ha_;
+  table_config current_;  // the configuration applied last (kept for commits without a state file)
   live_sources sources_;
   command_context commands_;
   std::mutex apply_mutex_;

@@ -19,7 +19,7 @@ class config_reader {
   config_reader(std::string_view source, config_load_result& out) : source_(source), out_(out) {}
 
   void read(const toml::table& root) {
-    check_keys(root, {"proxy", "backend", "log", "monitor", "admin", "http", "users", "servers", "groups", "rules"});
+    check_keys(root, {"proxy", "backend", "log", "monitor", "admin", "http", "ha", "users", "servers", "groups", "rules"});
     if (auto* t = table_at(root, "proxy")) read_proxy(*t);
     if (auto* t = table_at(root, "backend")) read_backend(*t);
     if (auto* t = table_at(root, "log")) read_log(*t);
@@ -28,6 +28,7 @@ class config_reader {
     if (auto* t = table_at(root, "monitor")) read_monitor(*t);
     if (auto* t = table_at(root, "admin")) read_admin(*t);
     if (auto* t = table_at(root, "http")) read_http(*t);
+    if (auto* t = table_at(root, "ha")) read_ha(*t);
     read_array_of_tables(root, "groups", [&](const toml::table& t) { read_group(t); });
     read_array_of_tables(root, "rules", [&](const toml::table& t) { read_rule(t); });
     validate_topology(root);
@@ -324,9 +325,21 @@ class config_reader {
     if (auto ep = endpoint_at(t, "listen")) config.http.listen = *ep;
   }
 
+  void read_ha(const toml::table& t) {
+    check_keys(t, {"replication_user", "replication_password", "hold_timeout_ms", "catch_up_timeout_ms",
+                   "hook_timeout_ms"});
+    auto& h = config.ha;
+    if (auto v = string_at(t, "replication_user", false)) h.replication_user = *v;
+    if (auto v = string_at(t, "replication_password", false)) h.replication_password = *v;
+    if (auto v = int_at(t, "hold_timeout_ms", 0, 600000)) h.hold_timeout = std::chrono::milliseconds(*v);
+    if (auto v = int_at(t, "catch_up_timeout_ms", 100, 3600000)) h.catch_up_timeout = std::chrono::milliseconds(*v);
+    if (auto v = int_at(t, "hook_timeout_ms", 100, 3600000)) h.hook_timeout = std::chrono::milliseconds(*v);
+  }
+
   void read_group(const toml::table& t) {
     check_keys(t, {"name", "max_replication_lag", "reads_without_replica", "read_only_transactions",
-                   "read_your_writes", "read_your_writes_timeout_ms"});
+                   "read_your_writes", "read_your_writes_timeout_ms", "failover", "candidates", "pedantic",
+                   "exec_before", "exec_after"});
     auto name = string_at(t, "name", true);
     if (!name) return;
     routing::group_policy g;
@@ -340,6 +353,29 @@ class config_reader {
     if (auto v = int_at(t, "read_your_writes_timeout_ms", 1, 600000)) {
       g.read_your_writes_timeout = std::chrono::milliseconds(*v);
     }
+    if (auto v = choice_at(t, "failover", {"off", "auto", "elect", "fail"})) {
+      static constexpr routing::failover_mode modes[] = {routing::failover_mode::off, routing::failover_mode::automatic,
+                                                         routing::failover_mode::elect, routing::failover_mode::fail};
+      g.failover = modes[*v];
+    }
+    if (const auto* node = t.get("candidates")) {
+      const auto* arr = node->as_array();
+      if (!arr) {
+        error(node->source(), "'candidates' must be an array of \"host:port\" strings");
+      } else {
+        for (const auto& item : *arr) {
+          const auto* text = item.as_string();
+          if (!text || !routing::parse_endpoint(text->get())) {
+            error(item.source(), "'candidates' must hold \"host:port\" strings");
+            continue;
+          }
+          g.candidates.push_back(routing::parse_endpoint(text->get())->to_string());
+        }
+      }
+    }
+    g.pedantic = bool_at(t, "pedantic").value_or(false);
+    g.exec_before = string_at(t, "exec_before", false).value_or("");
+    g.exec_after = string_at(t, "exec_after", false).value_or("");
     auto& groups = config.topology.groups;
     for (const auto& other : groups) {
       if (other.name == g.name) return error(t.source(), "duplicate group '" + g.name + "'");

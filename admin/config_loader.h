@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "admin/admin_settings.h"
+#include "admin/ha_settings.h"
 #include "admin/monitor_settings.h"
 #include "proxy/settings.h"
 
@@ -19,6 +20,7 @@ struct bootstrap_config {
   monitor_settings monitor;
   admin_settings admin;
   http_settings http;
+  ha_settings ha;
   proxy::runtime_snapshot runtime;  // users and rules
   routing::topology topology;
 };

@@ -59,7 +59,12 @@ const char* const groups_ddl = R"(CREATE TABLE IF NOT EXISTS {S}.groups (
   reads_without_replica TEXT NOT NULL DEFAULT 'primary' CHECK (reads_without_replica IN ('primary', 'error')),
   read_only_transactions TEXT NOT NULL DEFAULT 'primary' CHECK (read_only_transactions IN ('primary', 'replica')),
   read_your_writes INTEGER NOT NULL DEFAULT 0 CHECK (read_your_writes IN (0, 1)),
-  read_your_writes_timeout_ms INTEGER NOT NULL DEFAULT 1000 CHECK (read_your_writes_timeout_ms BETWEEN 1 AND 600000)))";
+  read_your_writes_timeout_ms INTEGER NOT NULL DEFAULT 1000 CHECK (read_your_writes_timeout_ms BETWEEN 1 AND 600000),
+  failover TEXT NOT NULL DEFAULT 'off' CHECK (failover IN ('off', 'auto', 'elect', 'fail')),
+  candidates TEXT NOT NULL DEFAULT '',
+  pedantic INTEGER NOT NULL DEFAULT 0 CHECK (pedantic IN (0, 1)),
+  exec_before TEXT NOT NULL DEFAULT '',
+  exec_after TEXT NOT NULL DEFAULT ''))";
 const char* const users_ddl = R"(CREATE TABLE IF NOT EXISTS {S}.users (
   name TEXT PRIMARY KEY NOT NULL CHECK (name <> ''),
   password_hash TEXT NOT NULL CHECK (password_hash = '' OR (length(password_hash) = 41 AND substr(password_hash, 1, 1) = '*')),
@@ -121,7 +126,8 @@ void write_config_tables(sqlite3* db, const table_config& config, const std::str
   }
   auto groups = prepare(db, "INSERT INTO " + schema +
                                 ".groups (name, max_replication_lag, reads_without_replica, read_only_transactions, "
-                                "read_your_writes, read_your_writes_timeout_ms) VALUES (?, ?, ?, ?, ?, ?)");
+                                "read_your_writes, read_your_writes_timeout_ms, failover, candidates, pedantic, "
+                                "exec_before, exec_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const auto& g : config.topology.groups) {
     bind_text(groups.get(), 1, g.name);
     sqlite3_bind_int64(groups.get(), 2, g.max_replication_lag);
@@ -129,6 +135,13 @@ void write_config_tables(sqlite3* db, const table_config& config, const std::str
     bind_text(groups.get(), 4, g.read_only_transactions_on_replica ? "replica" : "primary");
     sqlite3_bind_int(groups.get(), 5, g.read_your_writes ? 1 : 0);
     sqlite3_bind_int64(groups.get(), 6, g.read_your_writes_timeout.count());
+    bind_text(groups.get(), 7, std::string(routing::to_string(g.failover)));
+    std::string candidates;
+    for (const auto& c : g.candidates) candidates += (candidates.empty() ? "" : ",") + c;
+    bind_text(groups.get(), 8, candidates);
+    sqlite3_bind_int(groups.get(), 9, g.pedantic ? 1 : 0);
+    bind_text(groups.get(), 10, g.exec_before);
+    bind_text(groups.get(), 11, g.exec_after);
     step_done(db, groups.get());
   }
   auto users = prepare(db, "INSERT INTO " + schema +
@@ -205,7 +218,8 @@ table_read_result read_config_tables(sqlite3* db, const std::string& schema) {
   if (t.servers.empty()) errors.push_back("servers: no server configured");
 
   auto groups = prepare(db, "SELECT name, max_replication_lag, reads_without_replica, read_only_transactions, "
-                            "read_your_writes, read_your_writes_timeout_ms FROM " + schema + ".groups ORDER BY name");
+                            "read_your_writes, read_your_writes_timeout_ms, failover, candidates, pedantic, exec_before, "
+                            "exec_after FROM " + schema + ".groups ORDER BY name");
   while (sqlite3_step(groups.get()) == SQLITE_ROW) {
     auto* s = groups.get();
     routing::group_policy g;
@@ -215,7 +229,22 @@ table_read_result read_config_tables(sqlite3* db, const std::string& schema) {
     g.read_only_transactions_on_replica = text_at(s, 3) == "replica";
     g.read_your_writes = sqlite3_column_int(s, 4) != 0;
     g.read_your_writes_timeout = std::chrono::milliseconds(sqlite3_column_int64(s, 5));
-    if (!group_names.count(g.name)) errors.push_back("groups: group '" + g.name + "' has no servers");
+    g.failover = routing::parse_failover_mode(text_at(s, 6)).value_or(routing::failover_mode::off);
+    const auto candidates = text_at(s, 7);
+    for (std::size_t start = 0; start < candidates.size();) {
+      const auto comma = std::min(candidates.find(',', start), candidates.size());
+      const auto item = candidates.substr(start, comma - start);
+      if (auto ep = routing::parse_endpoint(item)) {
+        g.candidates.push_back(ep->to_string());
+      } else if (!item.empty()) {
+        errors.push_back("groups: candidate '" + item + "' of group '" + g.name + "' is not host:port");
+      }
+      start = comma + 1;
+    }
+    g.pedantic = sqlite3_column_int(s, 8) != 0;
+    g.exec_before = text_at(s, 9);
+    g.exec_after = text_at(s, 10);
+    // (a group without servers is fine: CREATE GROUP, then ADD SERVER)
     t.groups.push_back(std::move(g));
   }
   for (const auto& name : group_names) {  // every group has a policy, the defaults if none

@@ -142,8 +142,10 @@ std::string metrics_text(const http_sources& sources) {
       out += "weft_server_errors_total{server=\"" + label(s.name) + "\"} " + std::to_string(totals.errors) + "\n";
     }
   }
-  help(out, "weft_failovers_total", "counter", "Automatic failovers and switchovers performed.");
-  out += "weft_failovers_total 0\n";
+  help(out, "weft_failovers_total", "counter", "Primary changes weft performed, by kind (failover, switchover).");
+  const auto [failovers, switchovers] = sources.ha_counts ? sources.ha_counts() : std::pair<std::uint64_t, std::uint64_t>{};
+  out += "weft_failovers_total{kind=\"failover\"} " + std::to_string(failovers) + "\n";
+  out += "weft_failovers_total{kind=\"switchover\"} " + std::to_string(switchovers) + "\n";
   return out;
 }
 

@@ -20,6 +20,8 @@ struct http_sources {
   std::function<proxy::query_stats()> stats;
   std::function<std::vector<proxy::proxy_server::worker_pool>()> pools;
   std::function<std::size_t()> client_sessions;
+  // Failovers and switchovers done so far (empty: none can happen).
+  std::function<std::pair<std::uint64_t, std::uint64_t>()> ha_counts;
 };
 
 // The response bodies, also used by tests.

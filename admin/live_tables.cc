@@ -47,6 +47,8 @@ constexpr live_table tables[] = {
     {"monitor_log",
      "at TEXT, server TEXT, ok INTEGER, took_us INTEGER, read_only INTEGER, replicating INTEGER, io_running INTEGER, "
      "sql_running INTEGER, lag_seconds INTEGER, gtid_current_pos TEXT, gtid_slave_pos TEXT, error TEXT"},
+    {"failover_log", "at TEXT, group_name TEXT, event TEXT, old_primary TEXT, new_primary TEXT, outcome TEXT, "
+                     "duration_ms INTEGER, detail TEXT"},
     {"processlist", "id INTEGER, user TEXT, client TEXT, schema TEXT, command TEXT, time_s REAL, backend TEXT, "
                     "statement TEXT"},
     {"variables", "name TEXT, value TEXT"},
@@ -155,6 +157,16 @@ std::vector<row> monitor_rows(const std::vector<check_record>& checks) {
   return rows;
 }
 
+std::vector<row> failover_rows(const std::vector<failover_event>& events) {
+  std::vector<row> rows;
+  const auto text = [](const std::string& s) { return s.empty() ? cell(nullptr) : cell(s); };
+  for (const auto& e : events) {
+    rows.push_back({timestamp(e.at), e.group, e.event, text(e.old_primary), text(e.new_primary), e.outcome,
+                    e.duration_ms >= 0 ? cell(e.duration_ms) : cell(nullptr), text(e.detail)});
+  }
+  return rows;
+}
+
 std::vector<row> process_rows(const std::vector<proxy::client_session::description>& sessions) {
   std::vector<row> rows;
   for (const auto& s : sessions) {
@@ -207,6 +219,9 @@ void refresh_live_tables(sqlite3* db, std::string_view sql, const live_sources& 
     replace_rows(db, "stats_rules", rows);
   }
   if (mentions(lowered, "monitor_log") && sources.monitor_log) replace_rows(db, "monitor_log", monitor_rows(sources.monitor_log()));
+  if (mentions(lowered, "failover_log") && sources.failover_log) {
+    replace_rows(db, "failover_log", failover_rows(sources.failover_log()));
+  }
   if (mentions(lowered, "processlist") && sources.sessions) replace_rows(db, "processlist", process_rows(sources.sessions()));
   if (mentions(lowered, "variables") && sources.variables) {
     std::vector<row> rows;

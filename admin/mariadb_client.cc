@@ -8,7 +8,7 @@
 namespace weft::admin {
 
 mariadb_client::mariadb_client(const routing::endpoint& address, const std::string& user, const std::string& password,
-                               unsigned timeout_seconds) {
+                               unsigned timeout_seconds, unsigned read_timeout_seconds) {
   static std::once_flag library;
   std::call_once(library, [] { mysql_library_init(0, nullptr, nullptr); });
   connection_ = mysql_init(nullptr);
@@ -18,7 +18,8 @@ mariadb_client::mariadb_client(const routing::endpoint& address, const std::stri
   }
   const unsigned seconds = std::max(1u, timeout_seconds);
   mysql_optionsv(connection_, MYSQL_OPT_CONNECT_TIMEOUT, &seconds);
-  mysql_optionsv(connection_, MYSQL_OPT_READ_TIMEOUT, &seconds);
+  const unsigned read_seconds = std::max(seconds, read_timeout_seconds);
+  mysql_optionsv(connection_, MYSQL_OPT_READ_TIMEOUT, &read_seconds);
   mysql_optionsv(connection_, MYSQL_OPT_WRITE_TIMEOUT, &seconds);
   const my_bool no = 0;
   mysql_optionsv(connection_, MYSQL_OPT_RECONNECT, &no);
@@ -32,9 +33,10 @@ mariadb_client::~mariadb_client() {
   if (connection_) mysql_close(connection_);
 }
 
-void mariadb_client::fail() {
+void mariadb_client::fail(bool keep_open) {
   error_code_ = mysql_errno(connection_);
   error_ = std::to_string(error_code_) + " " + mysql_error(connection_);
+  if (keep_open) return;
   mysql_close(connection_);
   connection_ = nullptr;
 }
@@ -51,7 +53,8 @@ bool mariadb_client::ping() {
 std::optional<std::vector<sql_row>> mariadb_client::rows(const std::string& sql) {
   if (!connection_) return std::nullopt;
   if (mysql_real_query(connection_, sql.data(), sql.size()) != 0) {
-    fail();
+    // The server refused the statement (codes below 2000): the connection is still good.
+    fail(mysql_errno(connection_) < 2000);
     return std::nullopt;
   }
   std::vector<sql_row> out;

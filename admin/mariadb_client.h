@@ -19,8 +19,9 @@ using sql_row = std::map<std::string, std::optional<std::string>>;  // by column
 class mariadb_client {
  public:
   // Connects with timeouts in whole seconds (Connector/C's unit); check ok() / error().
+  // read_timeout_seconds: for statements that wait on purpose (MASTER_GTID_WAIT); 0: the same.
   mariadb_client(const routing::endpoint& address, const std::string& user, const std::string& password,
-                 unsigned timeout_seconds);
+                 unsigned timeout_seconds, unsigned read_timeout_seconds = 0);
   ~mariadb_client();
   mariadb_client(const mariadb_client&) = delete;
   mariadb_client& operator=(const mariadb_client&) = delete;
@@ -32,11 +33,12 @@ class mariadb_client {
   std::string server_version() const;
 
   bool ping();
-  // All rows of a statement; nullopt on failure (the connection is then closed).
+  // All rows of a statement; nullopt on failure (error() says why; the connection is closed
+  // when it broke, kept when the server only refused the statement).
   std::optional<std::vector<sql_row>> rows(const std::string& sql);
 
  private:
-  void fail();
+  void fail(bool keep_open = false);
   st_mysql* connection_ = nullptr;
   std::string error_;
   unsigned error_code_ = 0;

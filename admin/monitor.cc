@@ -26,6 +26,7 @@ bool check(mariadb_client& m, routing::server_health& h) {
   if (!vars || vars->empty()) return false;
   h.read_only = column(vars->front(), "ro", "ro").value_or("0") != "0";
   h.gtid_current_pos = column(vars->front(), "gtid", "gtid").value_or("");
+  h.server_id = static_cast<std::uint32_t>(std::strtoul(column(vars->front(), "sid", "sid").value_or("0").c_str(), nullptr, 10));
   auto status = m.rows(std::string(routing::replica_status_query(h.flavor)));
   if (!status) return false;
   h.replicating = !status->empty();

@@ -17,7 +17,9 @@ constexpr table_shape shapes[] = {
     {"groups", "name",
      "'max_replication_lag=' || max_replication_lag || ' reads_without_replica=' || reads_without_replica || "
      "' read_only_transactions=' || read_only_transactions || ' read_your_writes=' || read_your_writes || "
-     "' read_your_writes_timeout_ms=' || read_your_writes_timeout_ms"},
+     "' read_your_writes_timeout_ms=' || read_your_writes_timeout_ms || ' failover=' || failover || "
+     "' candidates=' || candidates || ' pedantic=' || pedantic || ' exec_before=' || exec_before || "
+     "' exec_after=' || exec_after"},
     {"users", "name",
      "'password_hash=' || password_hash || ' require_tls=' || require_tls || ' read_your_writes=' || "
      "coalesce(read_your_writes, 'group')"},

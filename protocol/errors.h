@@ -46,6 +46,9 @@ inline constexpr error_spec backend_lost{9005, "08S01"};
 inline constexpr error_spec pool_exhausted{9006, "HY000"};
 inline constexpr error_spec no_replica{9007, "HY000"};
 inline constexpr error_spec config_rejected{9010, "HY000"};
+inline constexpr error_spec unknown_server{9011, "HY000"};
+// An HA command that cannot run as asked (unknown group, no candidate, missing account).
+inline constexpr error_spec ha_refused{9012, "HY000"};
 }  // namespace er
 
 }  // namespace weft::protocol

@@ -68,8 +68,21 @@ std::optional<p::err_packet> session_backend::choose_server(const route_request&
   return std::nullopt;
 }
 
+// While a switchover or failover runs, the group's new statements wait here (polling the
+// snapshot: this only happens during a switch, never on the normal path).
+awaitable<void> session_backend::wait_while_paused(std::string_view group) {
+  if (topology().policy_of(group).paused_until == std::chrono::steady_clock::time_point{}) co_return;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (std::chrono::steady_clock::now() < topology().policy_of(group).paused_until) {
+    timer.expires_after(std::chrono::milliseconds(5));
+    co_await timer.async_wait(use_nothrow);
+  }
+}
+
 awaitable<std::optional<p::err_packet>> session_backend::acquire(route_request request) {
   if (current_) co_return std::nullopt;
+  const std::string_view group = request.group.empty() ? std::string_view(group_) : request.group;
+  co_await wait_while_paused(group);
   if (auto refused = choose_server(request)) co_return refused;
   current_ = pool_.take_idle(key_, this, false);
   if (current_) co_return std::nullopt;

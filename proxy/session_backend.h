@@ -76,6 +76,7 @@ class session_backend {
 
  private:
   awaitable<std::optional<protocol::err_packet>> open_new();
+  awaitable<void> wait_while_paused(std::string_view group);
   std::optional<protocol::err_packet> choose_server(const route_request& request);
   awaitable<std::optional<protocol::err_packet>> replay_session_variables();
   void release(const void* soft_owner);

@@ -7,8 +7,8 @@ server_flavor flavor_from_version(std::string_view version) {
 }
 
 std::string_view health_variables_query(server_flavor flavor) {
-  return flavor == server_flavor::mariadb ? "SELECT @@read_only AS ro, @@gtid_current_pos AS gtid"
-                                          : "SELECT @@read_only AS ro, @@global.gtid_executed AS gtid";
+  return flavor == server_flavor::mariadb ? "SELECT @@read_only AS ro, @@gtid_current_pos AS gtid, @@server_id AS sid"
+                                          : "SELECT @@read_only AS ro, @@global.gtid_executed AS gtid, @@server_id AS sid";
 }
 
 std::string_view replica_status_query(server_flavor flavor) {
@@ -54,7 +54,7 @@ std::string change_source_query(server_flavor flavor, const source_settings& s) 
   if (flavor == server_flavor::mariadb) {
     return "CHANGE MASTER TO MASTER_HOST=" + sql_literal(s.host) + ", MASTER_PORT=" + std::to_string(s.port) +
            ", MASTER_USER=" + sql_literal(s.user) + ", MASTER_PASSWORD=" + sql_literal(s.password) +
-           ", MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1";
+           ", MASTER_USE_GTID=" + (s.from_own_binlog ? "current_pos" : "slave_pos") + ", MASTER_CONNECT_RETRY=1";
   }
   return "CHANGE REPLICATION SOURCE TO SOURCE_HOST=" + sql_literal(s.host) + ", SOURCE_PORT=" + std::to_string(s.port) +
          ", SOURCE_USER=" + sql_literal(s.user) + ", SOURCE_PASSWORD=" + sql_literal(s.password) +
@@ -93,6 +93,39 @@ std::string_view binlog_position_query(server_flavor flavor) {
 std::string start_from_position_query(server_flavor flavor, std::string_view position) {
   return flavor == server_flavor::mariadb ? "SET GLOBAL gtid_slave_pos = " + sql_literal(position)
                                           : "SET GLOBAL gtid_purged = " + sql_literal(position);
+}
+
+std::string_view server_identity_query(server_flavor flavor) {
+  return flavor == server_flavor::mariadb
+             ? "SELECT @@server_id AS sid, @@log_bin AS log_bin, @@gtid_current_pos AS gtid, @@gtid_slave_pos AS "
+               "slave_pos, 'ON' AS gtid_mode, @@default_storage_engine AS engine, @@innodb_page_size AS page_size, "
+               "@@version AS version"
+             : "SELECT @@server_id AS sid, @@log_bin AS log_bin, @@global.gtid_executed AS gtid, "
+               "@@global.gtid_executed AS slave_pos, @@gtid_mode AS gtid_mode, @@default_storage_engine AS engine, "
+               "@@innodb_page_size AS page_size, @@version AS version";
+}
+
+std::string_view received_gtid_column(server_flavor flavor) {
+  return flavor == server_flavor::mariadb ? "Gtid_IO_Pos" : "Retrieved_Gtid_Set";
+}
+std::string_view source_host_column(server_flavor flavor) {
+  return flavor == server_flavor::mariadb ? "Master_Host" : "Source_Host";
+}
+std::string_view source_port_column(server_flavor flavor) {
+  return flavor == server_flavor::mariadb ? "Master_Port" : "Source_Port";
+}
+std::string_view io_running_column(server_flavor flavor) {
+  return flavor == server_flavor::mariadb ? "Slave_IO_Running" : "Replica_IO_Running";
+}
+std::string_view sql_running_column(server_flavor flavor) {
+  return flavor == server_flavor::mariadb ? "Slave_SQL_Running" : "Replica_SQL_Running";
+}
+std::string_view stop_io_thread_query(server_flavor flavor) {
+  return flavor == server_flavor::mariadb ? "STOP SLAVE IO_THREAD" : "STOP REPLICA IO_THREAD";
+}
+std::string_view running_statements_query() {
+  return "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE command = 'Query' AND id <> "
+         "CONNECTION_ID() AND user <> 'system user'";
 }
 
 }  // namespace weft::routing

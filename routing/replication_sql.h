@@ -41,7 +41,26 @@ struct source_settings {
   std::uint16_t port = 0;
   std::string user;
   std::string password;
+  // MariaDB: start from the replica's own executed GTIDs (gtid_current_pos) rather than from
+  // what it last applied as a replica (gtid_slave_pos): the form for an old primary that rejoins.
+  // MySQL's auto-positioning always uses the executed set.
+  bool from_own_binlog = false;
 };
+
+// A server's identity and replication settings, as columns sid (server_id), log_bin, gtid
+// (executed GTIDs), slave_pos (applied as a replica), gtid_mode, engine, page_size, version.
+std::string_view server_identity_query(server_flavor flavor);
+// The SHOW SLAVE/REPLICA STATUS column with the GTIDs the IO thread has received (applied or
+// not): what a replica will hold once its relay log is applied.
+std::string_view received_gtid_column(server_flavor flavor);
+// The SHOW SLAVE/REPLICA STATUS columns naming the source.
+std::string_view source_host_column(server_flavor flavor);
+std::string_view source_port_column(server_flavor flavor);
+std::string_view io_running_column(server_flavor flavor);
+std::string_view sql_running_column(server_flavor flavor);
+std::string_view stop_io_thread_query(server_flavor flavor);
+// Statements of other sessions still running (to let them finish before a switchover).
+std::string_view running_statements_query();
 
 // Points a replica at a source with GTID auto-positioning (the replica must be stopped).
 std::string change_source_query(server_flavor flavor, const source_settings& source);

@@ -44,6 +44,23 @@ std::string_view to_string(server_status status) {
   return "ONLINE";
 }
 
+std::string_view to_string(failover_mode mode) {
+  switch (mode) {
+    case failover_mode::off: return "off";
+    case failover_mode::automatic: return "auto";
+    case failover_mode::elect: return "elect";
+    case failover_mode::fail: return "fail";
+  }
+  return "off";
+}
+
+std::optional<failover_mode> parse_failover_mode(std::string_view text) {
+  for (auto m : {failover_mode::off, failover_mode::automatic, failover_mode::elect, failover_mode::fail}) {
+    if (text == to_string(m)) return m;
+  }
+  return std::nullopt;
+}
+
 std::optional<server_status> parse_server_status(std::string_view text) {
   for (auto s : {server_status::online, server_status::shunned, server_status::offline_soft,
                  server_status::offline_hard}) {

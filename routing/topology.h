@@ -46,6 +46,7 @@ struct server_health {
   std::optional<std::uint32_t> lag_seconds;  // Seconds_Behind_Master (none while SQL is stopped)
   std::string gtid_current_pos;  // MariaDB domain-server-seq list (MySQL: gtid_executed)
   std::string gtid_slave_pos;    // a replica's applied position (MySQL: Executed_Gtid_Set)
+  std::uint32_t server_id = 0;
   std::string last_error;
 };
 
@@ -60,6 +61,12 @@ struct server {
   server_health health;
 };
 
+// What weft does when a group's primary fails: nothing (off), promote the most advanced
+// healthy replica (automatic), promote only a listed candidate (elect), or report (fail).
+enum class failover_mode : std::uint8_t { off, automatic, elect, fail };
+std::string_view to_string(failover_mode mode);
+std::optional<failover_mode> parse_failover_mode(std::string_view text);
+
 // How a group routes.
 struct group_policy {
   std::string name;
@@ -72,6 +79,15 @@ struct group_policy {
   // After a write, the session's next replica read waits for that write's GTID there.
   bool read_your_writes = false;
   std::chrono::milliseconds read_your_writes_timeout{1000};
+  // High availability.
+  failover_mode failover = failover_mode::off;
+  std::vector<std::string> candidates;  // host:port; empty: any replica
+  bool pedantic = false;                // never promote a replica with errant transactions
+  std::string exec_before;              // commands run around a failover or switchover
+  std::string exec_after;
+  // Transient (never persisted): while a switchover or failover runs, new statements for the
+  // group wait until this time (or until it is cleared).
+  std::chrono::steady_clock::time_point paused_until{};
 };
 
 struct topology {

@@ -153,7 +153,7 @@ TEST_F(AdminEngine, PasswordMakesANativeHash) {
 TEST_F(AdminEngine, LoginQueriesOfClients) {
   EXPECT_EQ(scalar("select @@version_comment limit 1"), "weft admin");
   EXPECT_EQ(scalar("SELECT DATABASE()"), "weft");
-  EXPECT_EQ(engine_->execute("SHOW TABLES").rows.size(), 12u);
+  EXPECT_EQ(engine_->execute("SHOW TABLES").rows.size(), 13u);  // 4 config tables, 9 live views
   EXPECT_EQ(error_of("SET NAMES utf8mb4"), 0);
 }
 
@@ -214,6 +214,74 @@ TEST(Readiness, EveryGroupNeedsAReachablePrimary) {
   t.servers[0].status = routing::server_status::online;
   t.servers[0].role = routing::server_role::replica;
   EXPECT_EQ(routing::unready_reason(t), "group 'main' has no primary");
+}
+
+}  // namespace
+}  // namespace weft::admin
+
+namespace weft::admin {
+namespace {
+
+// The HA commands that only change the configuration, in weft's and Fabric's forms.
+TEST_F(AdminEngine, GroupsAreCreatedAndFilledWithServers) {
+  EXPECT_EQ(error_of("CREATE GROUP shard1"), 0);
+  EXPECT_EQ(error_of("CALL group.create('shard1')"), 9012);  // exists
+  EXPECT_EQ(scalar("SELECT failover FROM groups WHERE name = 'shard1'"), "off");
+  EXPECT_EQ(error_of("ADD SERVER '10.0.1.1:3306' TO GROUP nowhere"), 9012);
+  EXPECT_EQ(error_of("ADD SERVER '10.0.1.1:3306' TO GROUP shard1"), 0);
+  EXPECT_EQ(error_of("CALL group.add('shard1', '10.0.1.2:3306')"), 0);
+  // The first server of a group is its primary; later ones are replicas.
+  EXPECT_EQ(scalar("SELECT group_concat(address || '=' || role, ' ') FROM servers WHERE group_name = 'shard1'"),
+            "10.0.1.1:3306=primary 10.0.1.2:3306=replica");
+  EXPECT_EQ(error_of("ADD SERVER '10.0.1.2:3306' TO GROUP shard1"), 1062);
+  ASSERT_FALSE(applied_.empty());
+  const auto& t = applied_.back().topology;
+  EXPECT_EQ(t.primary_of("shard1")->name, "10.0.1.1:3306");
+
+  EXPECT_EQ(error_of("ACTIVATE GROUP shard1"), 0);
+  EXPECT_EQ(scalar("SELECT failover FROM groups WHERE name = 'shard1'"), "auto");
+  EXPECT_EQ(applied_.back().topology.policy_of("shard1").failover, routing::failover_mode::automatic);
+  EXPECT_EQ(error_of("UPDATE groups SET failover = 'elect' WHERE name = 'shard1'"), 0);
+  EXPECT_EQ(error_of("CALL group.activate('shard1')"), 0);  // keeps a mode already chosen
+  EXPECT_EQ(scalar("SELECT failover FROM groups WHERE name = 'shard1'"), "elect");
+  EXPECT_EQ(error_of("DEACTIVATE GROUP shard1"), 0);
+  EXPECT_EQ(scalar("SELECT failover FROM groups WHERE name = 'shard1'"), "off");
+  // "main" has no groups row (defaults): ACTIVATE creates one.
+  EXPECT_EQ(error_of("ACTIVATE GROUP main"), 0);
+  EXPECT_EQ(scalar("SELECT failover FROM groups WHERE name = 'main'"), "auto");
+
+  // Removing a primary that still has replicas leaves the group without one: refused whole.
+  EXPECT_EQ(error_of("REMOVE SERVER '10.0.1.1:3306'"), 9010);
+  EXPECT_EQ(error_of("CALL group.remove('shard1', '10.0.1.2:3306')"), 0);
+  EXPECT_EQ(error_of("REMOVE SERVER '10.0.1.2:3306'"), 9011);
+  EXPECT_EQ(error_of("REMOVE SERVER '10.0.1.1:3306' FROM GROUP shard1"), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM servers WHERE group_name = 'shard1'"), "0");
+  EXPECT_EQ(error_of("PROMOTE GROUP"), 1064);
+}
+
+TEST_F(AdminEngine, ShowGroupsAndTheirServers) {
+  EXPECT_EQ(error_of("CREATE GROUP empty"), 0);
+  topology_->update([&](routing::topology& t) { t = applied_.back().topology; });
+  auto r = engine_->execute("SHOW GROUPS");
+  ASSERT_FALSE(r.error);
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.rows[0][0], "main");
+  EXPECT_EQ(r.rows[0][1], "10.0.0.1:3306");
+  EXPECT_EQ(r.rows[0][2], "1");
+  EXPECT_EQ(r.rows[0][4], "INACTIVE");
+  EXPECT_EQ(r.rows[1][0], "empty");
+  EXPECT_EQ(r.rows[1][5], "no servers");
+  auto fabric = engine_->execute("CALL group.lookup_servers('main')");
+  ASSERT_FALSE(fabric.error);
+  ASSERT_EQ(fabric.columns.size(), 5u);
+  EXPECT_EQ(fabric.columns[1].name, "address");
+  ASSERT_EQ(fabric.rows.size(), 2u);
+  EXPECT_EQ(fabric.rows[0][2], "PRIMARY");
+  EXPECT_EQ(fabric.rows[1][2], "SECONDARY");
+  EXPECT_EQ(fabric.rows[1][3], "READ_ONLY");
+  EXPECT_EQ(engine_->execute("SHOW GROUP main HEALTH").rows.size(), 2u);
+  EXPECT_EQ(error_of("SHOW GROUP nope HEALTH"), 9012);
+  EXPECT_EQ(error_of("CALL group.lookup_groups()"), 0);
 }
 
 }  // namespace

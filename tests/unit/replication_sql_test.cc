@@ -15,8 +15,8 @@ TEST(ReplicationSql, FlavorFromVersion) {
 }
 
 TEST(ReplicationSql, StatementsPerFlavor) {
-  EXPECT_EQ(health_variables_query(server_flavor::mariadb), "SELECT @@read_only AS ro, @@gtid_current_pos AS gtid");
-  EXPECT_EQ(health_variables_query(server_flavor::mysql), "SELECT @@read_only AS ro, @@global.gtid_executed AS gtid");
+  EXPECT_EQ(health_variables_query(server_flavor::mariadb), "SELECT @@read_only AS ro, @@gtid_current_pos AS gtid, @@server_id AS sid");
+  EXPECT_EQ(health_variables_query(server_flavor::mysql), "SELECT @@read_only AS ro, @@global.gtid_executed AS gtid, @@server_id AS sid");
   EXPECT_EQ(replica_status_query(server_flavor::mariadb), "SHOW SLAVE STATUS");
   EXPECT_EQ(replica_status_query(server_flavor::mysql), "SHOW REPLICA STATUS");
   EXPECT_EQ(written_gtid_query(server_flavor::mariadb), "SELECT @@last_gtid");
@@ -62,6 +62,33 @@ TEST(ReplicationSql, PointingAReplicaAtASource) {
   EXPECT_EQ(binlog_position_query(server_flavor::mariadb), "SELECT @@gtid_binlog_pos AS gtid");
   EXPECT_EQ(binlog_position_query(server_flavor::mysql), "SELECT @@global.gtid_executed AS gtid");
   EXPECT_EQ(start_from_position_query(server_flavor::mariadb, "0-1-5"), "SET GLOBAL gtid_slave_pos = '0-1-5'");
+}
+
+TEST(ReplicationSql, AnOldPrimaryRejoinsFromItsOwnBinlog) {
+  source_settings s{"10.0.0.2", 3307, "repl", "pw"};
+  s.from_own_binlog = true;
+  EXPECT_EQ(change_source_query(server_flavor::mariadb, s),
+            "CHANGE MASTER TO MASTER_HOST='10.0.0.2', MASTER_PORT=3307, MASTER_USER='repl', "
+            "MASTER_PASSWORD='pw', MASTER_USE_GTID=current_pos, MASTER_CONNECT_RETRY=1");
+  // MySQL's auto-positioning sends the executed set either way.
+  EXPECT_EQ(change_source_query(server_flavor::mysql, s),
+            "CHANGE REPLICATION SOURCE TO SOURCE_HOST='10.0.0.2', SOURCE_PORT=3307, SOURCE_USER='repl', "
+            "SOURCE_PASSWORD='pw', SOURCE_AUTO_POSITION=1, SOURCE_CONNECT_RETRY=1, GET_SOURCE_PUBLIC_KEY=1");
+}
+
+TEST(ReplicationSql, FailoverColumnsPerFlavor) {
+  EXPECT_EQ(received_gtid_column(server_flavor::mariadb), "Gtid_IO_Pos");
+  EXPECT_EQ(received_gtid_column(server_flavor::mysql), "Retrieved_Gtid_Set");
+  EXPECT_EQ(source_host_column(server_flavor::mariadb), "Master_Host");
+  EXPECT_EQ(source_port_column(server_flavor::mysql), "Source_Port");
+  EXPECT_EQ(io_running_column(server_flavor::mysql), "Replica_IO_Running");
+  EXPECT_EQ(sql_running_column(server_flavor::mariadb), "Slave_SQL_Running");
+  EXPECT_EQ(stop_io_thread_query(server_flavor::mariadb), "STOP SLAVE IO_THREAD");
+  EXPECT_EQ(stop_io_thread_query(server_flavor::mysql), "STOP REPLICA IO_THREAD");
+  EXPECT_NE(server_identity_query(server_flavor::mariadb).find("@@gtid_current_pos AS gtid"), std::string_view::npos);
+  EXPECT_NE(server_identity_query(server_flavor::mysql).find("@@gtid_mode AS gtid_mode"), std::string_view::npos);
+  EXPECT_EQ(gtid_wait_query(server_flavor::mysql, "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5", std::chrono::milliseconds(2500)),
+            "SELECT WAIT_FOR_EXECUTED_GTID_SET('3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5', 2.500)");
 }
 
 TEST(ReplicationSql, ReplicationAccount) {

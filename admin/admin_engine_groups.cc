@@ -1,0 +1,71 @@
+// The HA commands that change only weft's configuration (CREATE GROUP, ADD SERVER, REMOVE
+// SERVER, ACTIVATE, DEACTIVATE and their Fabric forms), as SQL on the config tables: validated,
+// persisted and applied like any other admin change.
+#include "admin/admin_engine.h"
+
+#include "protocol/errors.h"
+
+namespace weft::admin {
+namespace {
+
+namespace p = protocol;
+
+std::string quoted(const std::string& v) {
+  std::string out = "'";
+  for (const char c : v) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+admin_result refused(const std::string& message) { return admin_result::failure(p::make_error(p::er::ha_refused, message)); }
+
+}  // namespace
+
+bool admin_engine::group_exists(const std::string& group) {
+  const auto g = quoted(group);
+  auto r = run_sql("SELECT EXISTS (SELECT 1 FROM groups WHERE name = " + g +
+                   ") OR EXISTS (SELECT 1 FROM servers WHERE group_name = " + g + ")");
+  return !r.error && !r.rows.empty() && r.rows[0][0] == "1";
+}
+
+admin_result admin_engine::run_group_change(const ha_command& c) {
+  const auto g = quoted(c.group), s = quoted(c.server);
+  const bool exists = c.group.empty() || group_exists(c.group);
+  switch (c.verb) {
+    case ha_verb::create_group: {
+      if (exists) return refused("weft: group '" + c.group + "' exists");
+      return run_sql("INSERT INTO groups (name) VALUES (" + g + ")");
+    }
+    case ha_verb::add_server: {
+      if (!exists) return refused("weft: no group '" + c.group + "' (CREATE GROUP first)");
+      // The first server of a group is its primary; later ones are replicas (REPLICATE sets
+      // their replication up, PROMOTE changes the primary).
+      auto r = run_sql("INSERT INTO servers (address, group_name, role) VALUES (" + s + ", " + g +
+                       ", CASE WHEN EXISTS (SELECT 1 FROM servers WHERE group_name = " + g +
+                       " AND role = 'primary') THEN 'replica' ELSE 'primary' END)");
+      if (r.error) return r;
+      auto role = run_sql("SELECT role FROM servers WHERE address = " + s);
+      if (!role.error && !role.rows.empty()) r.info = "added as " + role.rows[0][0].value_or("?");
+      return r;
+    }
+    case ha_verb::remove_server: {
+      auto r = run_sql("DELETE FROM servers WHERE address = " + s + (c.group.empty() ? "" : " AND group_name = " + g));
+      if (!r.error && r.affected == 0) {
+        return admin_result::failure(p::make_error(p::er::unknown_server, "weft: no server '" + c.server + "'" +
+                                                                              (c.group.empty() ? "" : " in group '" + c.group + "'")));
+      }
+      return r;
+    }
+    case ha_verb::activate:
+    case ha_verb::deactivate: {
+      if (!exists) return refused("weft: no group '" + c.group + "'");
+      const bool on = c.verb == ha_verb::activate;
+      return run_sql("INSERT INTO groups (name, failover) VALUES (" + g + ", '" + (on ? "auto" : "off") +
+                     "') ON CONFLICT (name) DO UPDATE SET failover = " +
+                     (on ? "CASE failover WHEN 'off' THEN 'auto' ELSE failover END" : "'off'"));
+    }
+    default:
+      return refused("weft: not a configuration command");
+  }
+}
+
+}  // namespace weft::admin

@@ -1,0 +1,14 @@
+// Answers the HA commands that read the topology (SHOW GROUPS, SHOW GROUP g HEALTH | SERVERS, in
+// weft's columns or Fabric's) and hands those that act on backends to the ha_manager. The
+// commands that only change the configuration are the admin engine's.
+#pragma once
+
+#include "admin/admin_commands.h"
+#include "admin/admin_result.h"
+#include "admin/ha_grammar.h"
+
+namespace weft::admin {
+
+admin_result run_ha_command(const ha_command& command, const command_context& ctx);
+
+}  // namespace weft::admin
