@@ -109,6 +109,19 @@ admin_result ha_operation::switchover(const std::string& group, const std::strin
   const auto& policy = t->policy_of(group);
   step_log log;
   log.ok("check primary", primary->name, "reachable");
+  if (target == primary->name) {  // the primary itself: only a demoted one can be promoted again
+    if (primary->status == server_status::online) return refused("weft: " + target + " is already the primary");
+    if (!old->exec(routing::set_read_only_query(false), log, "promote")) return failed_result(log, "promote");
+    const std::string name = primary->name;
+    ctx_.commit([&](routing::topology& next) {
+      for (auto& s : next.servers) {
+        if (s.name == name) s.status = server_status::online;
+      }
+    });
+    log.ok("promote", name, "read_only OFF, ONLINE: group '" + group + "' takes writes again");
+    record(group, "promoted", name, name, log, -1);
+    return log.table();
+  }
 
   // The candidate: the one named, or the most advanced listed replica replicating from the primary.
   std::unique_ptr<backend_node> candidate;

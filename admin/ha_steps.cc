@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "protocol/result_set.h"
+#include "routing/election.h"
 
 extern char** environ;
 
@@ -106,6 +107,14 @@ std::optional<std::pair<std::string, std::uint32_t>> backend_node::position() {
 bool backend_node::wait_for(const std::string& gtid, std::chrono::milliseconds timeout) {
   if (gtid.empty()) return true;
   if (!routing::valid_gtid_text(flavor_, gtid)) return false;
+  // MariaDB's MASTER_GTID_WAIT looks at gtid_slave_pos only; a server that wrote those
+  // transactions itself (an old primary) holds them in gtid_current_pos.
+  if (flavor_ == routing::server_flavor::mariadb) {
+    if (auto own = position()) {
+      const auto cmp = routing::compare_positions(own->first, gtid);
+      if (cmp && *cmp >= 0) return true;
+    }
+  }
   auto row = first_row(routing::gtid_wait_query(flavor_, gtid, timeout));
   return row && !row->empty() && routing::gtid_wait_succeeded(row->begin()->second);
 }

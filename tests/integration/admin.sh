@@ -5,24 +5,8 @@
 source "$(dirname "$0")/lib.sh"
 require_sandbox
 
-ADMIN_PORT="$(free_port)"
-HTTP_PORT="$(free_port)"
-ADMIN_TOML="
-[admin]
-listen = \"127.0.0.1:$ADMIN_PORT\"
-user = \"admin\"
-password = \"admin-secret\"
-backend_user = \"root\"
-backend_password = \"$ROOT_PASSWORD\"
-
-[http]
-listen = \"127.0.0.1:$HTTP_PORT\""
+ADMIN_TOML="$(admin_toml)"
 STATE="$WORK/weft.toml.state"
-
-admin() { mariadb --protocol=TCP -h127.0.0.1 -P"$ADMIN_PORT" -uadmin -padmin-secret --skip-ssl -N -B "$@"; }
-http_code() { curl -s -o "$WORK/http.body" -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT$1"; }
-admin_error() { admin "$@" 2>&1 && echo "(no error)"; true; }  # the error an admin statement gets
-wait_admin() { wait_for "admin -e 'select 1' >/dev/null 2>&1" 10 || fail "admin port did not answer"; }
 
 export WEFT_REPLICAS=1
 start_weft "" "" "$ADMIN_TOML"

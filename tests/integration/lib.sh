@@ -118,3 +118,44 @@ wait_for() {
 }
 
 direct() { mariadb --protocol=TCP -h127.0.0.1 -P"$PRIMARY_PORT" -u"$APP_USER" -p"$APP_PASSWORD" --skip-ssl -N -B "$@"; }
+
+# --- The admin port ([admin] in the config) ------------------------------------------------
+# admin_toml prints [admin] (and [http]) sections on fresh ports for start_weft's TAIL_TOML;
+# ADMIN_PORT and HTTP_PORT are chosen once per test, so a restarted weft keeps them.
+ADMIN_PORT="$(free_port)"
+HTTP_PORT="$(free_port)"
+admin_toml() {
+  cat <<TOML
+[admin]
+listen = "127.0.0.1:$ADMIN_PORT"
+user = "admin"
+password = "admin-secret"
+backend_user = "root"
+backend_password = "$ROOT_PASSWORD"
+
+[http]
+listen = "127.0.0.1:$HTTP_PORT"
+TOML
+}
+admin() { mariadb --protocol=TCP -h127.0.0.1 -P"$ADMIN_PORT" -uadmin -padmin-secret --skip-ssl -N -B "$@"; }
+admin_error() { admin "$@" 2>&1 && echo "(no error)"; true; }  # the error an admin statement gets
+wait_admin() { wait_for "admin -e 'select 1' >/dev/null 2>&1" 10 || fail "admin port did not answer"; }
+http_code() { curl -s -o "$WORK/http.body" -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT$1"; }
+
+# --- HA drills ---------------------------------------------------------------------------------
+# A drill changes which server is the primary; reset_sandbox_at_exit makes the sandbox the usual
+# primary + 2 replicas again (fresh data) when the test ends, whatever happened.
+reset_sandbox_at_exit() {
+  trap 'cleanup_ha' EXIT
+}
+cleanup_ha() {
+  local rc=$?
+  cleanup
+  "$REPO/scripts/sandbox" reset > "${TMPDIR:-/tmp}/weft-sandbox-reset.log" 2>&1 ||
+    { echo "sandbox reset failed:" >&2; cat "${TMPDIR:-/tmp}/weft-sandbox-reset.log" >&2; exit 1; }
+  exit "$rc"
+}
+# SHOW SLAVE STATUS of a sandbox server, vertical, with the field names.
+slave_status() { mariadb --protocol=TCP -h127.0.0.1 -P"$1" -uroot -p"$ROOT_PASSWORD" --skip-ssl --vertical -e 'SHOW SLAVE STATUS'; }
+# The group's primary as weft routes it now.
+weft_primary() { admin -e "SELECT address FROM servers WHERE group_name = 'main' AND role = 'primary'"; }
