@@ -107,7 +107,7 @@ admin_result ha_operation::switchover(const std::string& group, const std::strin
     return failover(group, target, false);
   }
   const auto& policy = t->policy_of(group);
-  step_log log;
+  step_log log("switchover");
   log.ok("check primary", primary->name, "reachable");
   if (target == primary->name) {  // the primary itself: only a demoted one can be promoted again
     if (primary->status == server_status::online) return refused("weft: " + target + " is already the primary");
@@ -250,7 +250,7 @@ admin_result ha_operation::failover(const std::string& group, const std::string&
   }
   const auto& policy = t->policy_of(group);
   const std::string old_name = primary->name;
-  step_log log;
+  step_log log("failover");
   const auto refuse = [&](const std::string& why) {
     if (refused_reason) *refused_reason = why;
     log.failed("confirm", "", why);
@@ -288,8 +288,9 @@ admin_result ha_operation::failover(const std::string& group, const std::string&
   // Each replica applies what it received before the positions are compared.
   std::vector<routing::replica_position> positions;
   for (auto& n : nodes) {
-    step_log quiet;
-    n->exec(std::string(routing::stop_io_thread_query(n->flavor())), quiet, "stop IO thread");
+    if (n->exec(std::string(routing::stop_io_thread_query(n->flavor())), log, "stop IO thread")) {
+      log.ok("stop IO thread", n->name(), "no more retries towards " + old_name);
+    }
     auto state = n->replication();
     const bool applied = state && n->wait_for(state->received, ctx_.settings.catch_up_timeout);
     auto position = n->position();

@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
 #include <cstring>
 #include <thread>
 
@@ -32,6 +34,11 @@ void step_log::add(std::string step, std::string server, std::string outcome, st
   const auto now = std::chrono::steady_clock::now();
   rows_.push_back({std::move(step), std::move(server), std::move(outcome), std::move(detail), ms_between(last_, now)});
   last_ = now;
+  if (!operation_.empty()) {
+    const auto& r = rows_.back();
+    spdlog::info("event=ha_step operation={} step=\"{}\" server={} outcome={} ms={} detail=\"{}\"", operation_, r.step,
+                 r.server.empty() ? "-" : r.server, r.outcome, r.ms, r.detail);
+  }
 }
 
 void step_log::ok(std::string step, std::string server, std::string detail) {

@@ -22,6 +22,8 @@ namespace weft::admin {
 // The steps of one operation, each with its outcome and how long it took.
 class step_log {
  public:
+  // `operation` non-empty: each step is also logged (automatic failovers have no DBA watching).
+  explicit step_log(std::string operation = {}) : operation_(std::move(operation)) {}
   void ok(std::string step, std::string server, std::string detail = {});
   void warn(std::string step, std::string server, std::string detail);
   // Returns false, so a failing step reads `return log.failed(...)`.
@@ -39,6 +41,7 @@ class step_log {
   void add(std::string step, std::string server, std::string outcome, std::string detail);
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_ = started_;
+  std::string operation_;
   std::vector<row> rows_;
   bool failed_ = false;
   std::string last_failure_;

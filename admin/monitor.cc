@@ -162,7 +162,15 @@ void monitor::record(const check_record& rec, bool counts) {
   store_.update([&](routing::topology& t) {
     auto* s = t.find(rec.server);
     if (!s) return;
+    // A failed check knows nothing new: the last positions seen stay (failover compares them).
+    const auto last = s->health;
     s->health = rec.health;
+    if (!rec.ok) {
+      s->health.flavor = last.flavor;
+      s->health.server_id = last.server_id;
+      s->health.gtid_current_pos = last.gtid_current_pos;
+      s->health.gtid_slave_pos = last.gtid_slave_pos;
+    }
     if (!rec.ok && failures >= threshold && s->status == routing::server_status::online) {
       s->status = routing::server_status::shunned;
       spdlog::warn("event=server_shunned server={} failures={} error=\"{}\"", rec.server.to_string(), failures,
