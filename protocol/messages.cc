@@ -246,8 +246,10 @@ bytes encode(const ok_packet& m, std::uint64_t caps) {
     const bool state_changed = m.status_flags & status::session_state_changed;
     if (!m.info.empty() || state_changed) w.lenenc_string(m.info);
     if (state_changed) w.lenenc_string(as_chars(m.session_state_info));
-  } else {
-    w.raw(m.info);
+  } else if (!m.info.empty()) {
+    // The protocol pages call this string<EOF>, but servers store it length-encoded and
+    // Connector/C reads it so (a raw string is a "malformed packet" to the mariadb CLI).
+    w.lenenc_string(m.info);
   }
   return out;
 }
@@ -271,8 +273,8 @@ result<ok_packet> decode_ok_packet(bytes_view payload, std::uint64_t caps) {
       auto state = r.lenenc_string();
       m.session_state_info.assign(state.begin(), state.end());
     }
-  } else {
-    m.info = r.rest();
+  } else if (!r.at_end()) {
+    m.info = r.lenenc_string();
   }
   return done(r, std::move(m));
 }

@@ -130,6 +130,25 @@ TEST(OkPacket, CapturedOkPacketsDecodeAndRoundTrip) {
   }
 }
 
+// Without CLIENT_SESSION_TRACK the protocol pages call info string<EOF>, yet MariaDB 10.11 sends
+// it length-encoded (PyMySQL, which never asks for session tracking, shows the message of
+// "INSERT ... VALUES (1),(2)" as b'&Records: 2  Duplicates: 0  Warnings: 0', '&' being 38), and
+// Connector/C rejects a raw one as a malformed packet.
+TEST(OkPacket, InfoIsLengthEncodedWithoutSessionTracking) {
+  const std::string info = "Records: 2  Duplicates: 0  Warnings: 0";
+  bytes expected{0x00, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00, 0x26};
+  expected.insert(expected.end(), info.begin(), info.end());
+  ok_packet ok;
+  ok.affected_rows = 2;
+  ok.status_flags = status::autocommit;
+  ok.info = info;
+  EXPECT_EQ(encode(ok, cap::protocol_41), expected);
+  auto decoded = decode_ok_packet(expected, cap::protocol_41);
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->info, info);
+  EXPECT_EQ(encode(ok_packet{}, cap::protocol_41), (bytes{0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}));
+}
+
 TEST(OkPacket, EndOfRowsOkUsesFeHeaderUnderDeprecateEof) {
   const auto frames = test::split_frames(test::load_fixture("query_select_1_deof"));
   const auto& last = frames.back().payload;
