@@ -6,13 +6,7 @@ source "$(dirname "$0")/lib.sh"
 require_sandbox
 reset_sandbox_at_exit
 
-export WEFT_REPLICAS=1
-start_weft "" "" "$(admin_toml)
-[ha]
-replication_user = \"repl\"
-replication_password = \"repl-secret\"
-catch_up_timeout_ms = 3000"
-wait_admin
+start_weft_ha "catch_up_timeout_ms = 3000"
 
 # --- REPLICATE ---------------------------------------------------------------------------------
 # A replica taken out of replication is set up again by weft.

@@ -29,19 +29,14 @@ done
 wait_for "[ \"\$(as_root $PRIMARY_PORT -e \"SHOW STATUS LIKE 'Rpl_semi_sync_master_clients'\" | cut -f2)\" = 2 ]" 10 ||
   fail "semi-sync replicas did not register"
 
-export WEFT_REPLICAS=1 WEFT_MONITOR_MS=500
-start_weft "" "" "$(admin_toml)
-[ha]
-replication_user = \"repl\"
-replication_password = \"repl-secret\"
-hold_timeout_ms = 5000
+export WEFT_MONITOR_MS=500
+start_weft_ha "hold_timeout_ms = 5000
 
 [[groups]]
 name = \"main\"
 failover = \"fail\"
 exec_before = \"env | grep ^WEFT_ > $WORK/hook-before.env\"
 exec_after = \"env | grep ^WEFT_ > $WORK/hook-after.env\""
-wait_admin
 wait_for "[ \"\$(admin -e 'SHOW HEALTH' | grep -cP '\tOK\t')\" = 3 ]" 10 || fail "not all servers healthy: $(admin -e 'SHOW HEALTH')"
 via_weft -e "CREATE TABLE IF NOT EXISTS weft_test.ha_fail (id INT PRIMARY KEY, written_at DATETIME(6))"
 

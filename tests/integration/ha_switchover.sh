@@ -6,18 +6,12 @@ source "$(dirname "$0")/lib.sh"
 require_sandbox
 reset_sandbox_at_exit
 
-export WEFT_REPLICAS=1
-start_weft "" "" "$(admin_toml)
-[ha]
-replication_user = \"repl\"
-replication_password = \"repl-secret\"
-hold_timeout_ms = 5000
+start_weft_ha "hold_timeout_ms = 5000
 
 [[groups]]
 name = \"main\"
 exec_before = \"env | grep ^WEFT_ > $WORK/hook-before.env\"
 exec_after = \"env | grep ^WEFT_ > $WORK/hook-after.env\""
-wait_admin
 wait_for "[ \"\$(admin -e \"SELECT count(*) FROM monitor_log WHERE ok = 1\")\" -ge 3 ]" 5 || fail "monitor not checking"
 
 via_weft -e "CREATE TABLE IF NOT EXISTS weft_test.ha_switch (id INT PRIMARY KEY, written_at DATETIME(6))"

@@ -143,6 +143,18 @@ wait_admin() { wait_for "admin -e 'select 1' >/dev/null 2>&1" 10 || fail "admin 
 http_code() { curl -s -o "$WORK/http.body" -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT$1"; }
 
 # --- HA drills ---------------------------------------------------------------------------------
+# weft in front of the sandbox with replicas, the admin port and [ha] (more [ha] keys, then other
+# sections, in $1), waiting for the admin port.
+start_weft_ha() {
+  export WEFT_REPLICAS=1
+  start_weft "" "" "$(admin_toml)
+
+[ha]
+replication_user = \"repl\"
+replication_password = \"repl-secret\"
+${1:-}"
+  wait_admin
+}
 # A drill changes which server is the primary; reset_sandbox_at_exit makes the sandbox the usual
 # primary + 2 replicas again (fresh data) when the test ends, whatever happened.
 reset_sandbox_at_exit() {
