@@ -82,7 +82,7 @@ user = "monitor"
 password = "monitor-secret"
 interval_ms = ${WEFT_MONITOR_MS:-200}
 timeout_ms = 1000
-failures_to_shun = 2
+failures_to_shun = ${WEFT_FAILURES_TO_SHUN:-2}
 TOML
   fi
   printf '\n%s\n' "$tail" >> "$WORK/weft.toml"
