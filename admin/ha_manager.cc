@@ -83,9 +83,18 @@ void ha_manager::watch() {
       std::unique_lock lock(mutex_);
       if (wake_.wait_for(lock, period, [&] { return stopping_; })) return;
     }
-    const auto t = ctx_.topology->load();
-    for (const auto& g : t->groups) {
-      if (g.failover != routing::failover_mode::off) watch_group(*t, g);
+    std::vector<std::string> watched;
+    for (const auto& g : ctx_.topology->load()->groups) {
+      if (g.failover != routing::failover_mode::off) watched.push_back(g.name);
+    }
+    for (const auto& name : watched) {
+      // Never beside a running operation: between promoting a replica and publishing its new
+      // role, the new primary looks like a writable replica, which fencing would undo.
+      std::unique_lock operation(operation_, std::try_to_lock);
+      if (!operation.owns_lock()) break;
+      const auto t = ctx_.topology->load();  // after the lock: what the last operation published
+      const auto& g = t->policy_of(name);
+      if (g.name == name && g.failover != routing::failover_mode::off) watch_group(*t, g);
     }
   }
 }
@@ -108,8 +117,6 @@ void ha_manager::watch_group(const routing::topology& t, const routing::group_po
   }
   const auto now = std::chrono::steady_clock::now();
   if (const auto it = quiet_until_.find(g.name); it != quiet_until_.end() && now < it->second) return;
-  std::unique_lock operation(operation_, std::try_to_lock);
-  if (!operation.owns_lock()) return;  // a DBA's operation runs; look again next time
   ha_operation op(*this);
   std::string refused;
   const auto result = op.failover(g.name, "", true, &refused);
@@ -132,9 +139,12 @@ void ha_manager::watch_group(const routing::topology& t, const routing::group_po
 
 void ha_manager::fence(const routing::server& s) {
   backend_node node(s.address, ctx_.backend, 2);
-  step_log log;
-  if (node.ok() && node.exec(routing::set_read_only_query(true), log, "fence")) {
-    log.ok("fence", s.name, "read_only ON");
+  const auto row = node.ok() ? node.first_row("SELECT @@read_only AS ro") : std::nullopt;
+  if (!row) return;
+  const bool writable = row->count("ro") && row->at("ro") == "0";  // the monitor's view may be older
+  if (writable) {
+    step_log log;
+    if (!node.exec(routing::set_read_only_query(true), log, "fence")) return;
     failover_event e;
     e.at = std::chrono::system_clock::now();
     e.group = s.group;
@@ -144,10 +154,10 @@ void ha_manager::fence(const routing::server& s) {
     e.detail = s.name + " was writable while not the primary: read_only set" +
                (s.status == routing::server_status::offline_hard ? " (out of routing until REJOIN SERVER)" : "");
     record(std::move(e));
-    ctx_.topology->update([&](routing::topology& t) {  // until the monitor's next look
-      if (auto* x = t.find(s.address)) x->health.read_only = true;
-    });
   }
+  ctx_.topology->update([&](routing::topology& t) {  // until the monitor's next look says the same
+    if (auto* x = t.find(s.address)) x->health.read_only = true;
+  });
 }
 
 }  // namespace weft::admin

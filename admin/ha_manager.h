@@ -55,7 +55,7 @@ class ha_manager {
  private:
   friend class ha_operation;
   void watch();
-  void watch_group(const routing::topology& t, const routing::group_policy& g);
+  void watch_group(const routing::topology& t, const routing::group_policy& g);  // operation_ held
   void fence(const routing::server& s);
   void record(failover_event e);
   void pause(const std::string& group, bool on);

@@ -5,7 +5,8 @@
 #     succeed again is measured and printed; every write acknowledged before the kill is on the
 #     new primary; hooks ran with the old and new primary; the other replica follows the new one;
 #  3. the old primary restarted comes back writable: weft fences it (read_only) and keeps it out
-#     of routing until REJOIN SERVER, which either rejoins it or says it diverged.
+#     of routing until REJOIN SERVER, which either rejoins it or says it diverged;
+#  4. mode 'elect' with one candidate that lags: it catches up from the replica ahead of it first.
 source "$(dirname "$0")/lib.sh"
 require_sandbox
 reset_sandbox_at_exit
@@ -105,6 +106,7 @@ slave_status "$other" | grep -q "Slave_SQL_Running: Yes" || fail "$other's SQL t
 
 # --- 3. the old primary returns: fenced, out of routing until REJOIN --------------------------------
 "$REPO/scripts/sandbox" start-server "$PRIMARY_PORT" > /dev/null
+enable_semisync "$PRIMARY_PORT"  # (as a replica after REJOIN; its IO thread starts there)
 wait_for "[ \"\$(as_root $PRIMARY_PORT -e 'select @@read_only')\" = 1 ]" 10 ||
   fail "the returning old primary was left writable"
 wait_for "admin -e 'SELECT event FROM failover_log' | grep -q fenced" 5 || fail "no fenced event"
@@ -132,5 +134,31 @@ else
   admin -e 'SHOW HEALTH' | grep -P "\t$PRIMARY_PORT\tmain\treplica\tOFFLINE_HARD\t" > /dev/null ||
     fail "a diverged old primary came back into routing"
   echo "  REJOIN refused: the old primary diverged (unacknowledged transactions), as reported"
+  pass  # the next drill needs the old primary back as a replica
 fi
+
+# --- 4. mode 'elect': only the listed candidate, which first catches up from a replica ahead of it --
+# The candidate's IO thread is stopped, so it lags; the rejoined old primary acknowledges the
+# writes. When the primary dies, the candidate must take what it lacks from that replica.
+candidate=$other
+ahead=$PRIMARY_PORT
+admin -e "UPDATE groups SET failover = 'elect', candidates = '127.0.0.1:$candidate' WHERE name = 'main'"
+wait_for "[ \"\$(as_root $new_port -e \"SHOW STATUS LIKE 'Rpl_semi_sync_master_clients'\" | cut -f2)\" -ge 1 ]" 10 ||
+  fail "no semi-sync replica for the elect drill"
+as_root "$candidate" -e "STOP SLAVE IO_THREAD"
+: > "$WORK/ledger2"
+via_weft -e "CREATE TABLE IF NOT EXISTS weft_test.ha_elect (id INT PRIMARY KEY, written_at DATETIME(6))"
+for i in $(seq 1 50); do via_weft -e "INSERT INTO weft_test.ha_elect VALUES ($i, NOW(6))" && echo "$i" >> "$WORK/ledger2"; done
+[ "$(as_root "$candidate" -e "SELECT count(*) FROM information_schema.tables WHERE table_name = 'ha_elect'")" = 0 ] ||
+  fail "the candidate was not behind"
+"$REPO/scripts/sandbox" kill "$new_port" > /dev/null
+wait_for "[ \"\$(weft_primary)\" = 127.0.0.1:$candidate ]" 15 ||
+  fail "elect did not promote the candidate $candidate: primary $(weft_primary); $(admin -e 'SELECT * FROM failover_log')"
+grep -qE "event=ha_step operation=failover step=\"catch up\" server=127.0.0.1:$candidate outcome=ok ms=[0-9]+ detail=\"from 127.0.0.1:$ahead" "$WORK/weft.log" ||
+  fail "the candidate did not catch up from $ahead: $(grep 'ha_step' "$WORK/weft.log" | tail -n 12)"
+have="$(as_root "$candidate" -e "SELECT id FROM weft_test.ha_elect" | sort)"
+missing="$(comm -23 <(sort "$WORK/ledger2") <(echo "$have"))"
+[ -z "$missing" ] || fail "acknowledged writes lost when electing a lagging candidate: $missing"
+slave_status "$ahead" | grep -q "Master_Port: $candidate" || fail "$ahead does not follow the elected candidate"
+echo "elect drill: $candidate (behind) caught up from $ahead and was promoted; all $(wc -l < "$WORK/ledger2") writes there"
 pass
