@@ -100,6 +100,41 @@ read_your_writes_timeout_ms = 2500
   EXPECT_EQ(r.config->topology.policy_of("main").max_replication_lag, 30u);
 }
 
+TEST(ConfigRouting, GroupFailoverKeysAndTheHaSection) {
+  const auto r = load(R"(
+[[groups]]
+name = "main"
+failover = "elect"
+candidates = ["10.0.0.2:3306"]
+pedantic = true
+exec_before = "/usr/local/bin/fence-vip $WEFT_OLD_PRIMARY"
+exec_after = "logger switched"
+
+[ha]
+replication_user = "repl"
+replication_password = "s3cret"
+hold_timeout_ms = 2500
+catch_up_timeout_ms = 30000
+hook_timeout_ms = 4000
+)");
+  ASSERT_TRUE(r.config) << errors_of(r);
+  const auto* g = policy_named(*r.config, "main");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(g->failover, routing::failover_mode::elect);
+  EXPECT_EQ(g->candidates, std::vector<std::string>{"10.0.0.2:3306"});
+  EXPECT_TRUE(g->pedantic);
+  EXPECT_EQ(g->exec_before, "/usr/local/bin/fence-vip $WEFT_OLD_PRIMARY");
+  EXPECT_EQ(g->exec_after, "logger switched");
+  EXPECT_EQ(policy_named(*r.config, "reports")->failover, routing::failover_mode::off);  // the default
+  const auto& ha = r.config->ha;
+  EXPECT_EQ(ha.replication_user, "repl");
+  EXPECT_EQ(ha.replication_password, "s3cret");
+  EXPECT_EQ(ha.hold_timeout.count(), 2500);
+  EXPECT_EQ(ha.catch_up_timeout.count(), 30000);
+  EXPECT_EQ(ha.hook_timeout.count(), 4000);
+  EXPECT_EQ(load("").config->ha.hold_timeout.count(), 5000);
+}
+
 TEST(ConfigRouting, GroupWordsForTheDefaults) {
   const auto r = load(R"(
 [[groups]]
@@ -331,6 +366,14 @@ TEST(ConfigRouting, ReportsRoutingProblems) {
       {"bad client", "[[rules]]\nclient = \"10.0.0.0/40\"\n", "'client' must be an address or an IPv4 CIDR"},
       {"duplicate rule id", "[[rules]]\nid = 4\n[[rules]]\nid = 4\n", "duplicate rule id 4"},
       {"bad error_code", "[[rules]]\nerror = \"no\"\nerror_code = 5\n", "'error_code' must be between 1000 and 65535"},
+      {"bad failover mode", "[[groups]]\nname = \"main\"\nfailover = \"yes\"\n",
+       "'failover' must be one of \"off\", \"auto\", \"elect\", \"fail\""},
+      {"bad candidate", "[[groups]]\nname = \"main\"\ncandidates = [\"db1\"]\n",
+       "'candidates' must hold \"host:port\" strings"},
+      {"candidates not a list", "[[groups]]\nname = \"main\"\ncandidates = \"10.0.0.2:3306\"\n",
+       "'candidates' must be an array"},
+      {"unknown ha key", "[ha]\nreplication_usr = \"r\"\n", "unknown key 'replication_usr'"},
+      {"negative hold", "[ha]\nhold_timeout_ms = -5\n", "'hold_timeout_ms' must be between 0 and 600000"},
       {"user read_your_writes not a bool",
        "[[users]]\nname = \"u\"\npassword = \"p\"\nread_your_writes = \"yes\"\n",
        "'read_your_writes' must be true or false"},
