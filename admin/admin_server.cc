@@ -64,6 +64,25 @@ void admin_server::stop() {
     io_.stop();
   });
   thread_.join();
+  statements_.join();  // a statement still running finishes before its session's engine goes
+}
+
+namespace {
+admin_result execute_contained(admin_engine& engine, const std::string& sql) {
+  try {
+    return engine.execute(sql);
+  } catch (const std::exception& e) {
+    return admin_result::failure(p::make_error({1105, "HY000"}, std::string("weft admin: ") + e.what()));
+  }
+}
+}  // namespace
+
+// (g++ 12 destroys temporaries of a co_await expression twice inside loops: the caller keeps
+// `sql` alive across the wait, and the task is built into a local first.)
+awaitable<admin_result> admin_server::run_statement(admin_engine& engine, const std::string& sql) {
+  auto task = [&engine, &sql]() -> awaitable<admin_result> { co_return execute_contained(engine, sql); };
+  auto result = co_await proxy::asio::co_spawn(statements_, std::move(task), proxy::asio::use_awaitable);
+  co_return result;
 }
 
 awaitable<void> admin_server::accept_loop() {
@@ -141,11 +160,7 @@ awaitable<void> admin_server::run_session(proxy::tcp::socket socket, std::uint32
     admin_result result;
     if (cmd == p::command::query) {
       const std::string sql(p::as_chars(p::bytes_view(packet->payload).subspan(1)));
-      try {
-        result = engine->execute(sql);
-      } catch (const std::exception& e) {
-        result = admin_result::failure(p::make_error({1105, "HY000"}, std::string("weft admin: ") + e.what()));
-      }
+      result = co_await run_statement(*engine, sql);
       if (result.error) {
         spdlog::debug("event=admin_error id={} code={} message=\"{}\"", id, result.error->error_code,
                       result.error->message);

@@ -1,6 +1,7 @@
 // The admin port: the MySQL protocol (weft's own handshake code) on its own thread and event
-// loop, one admin_engine (its own SQLite connection) per session. Statements run one at a time
-// on that thread, blocking it while they talk to backends: a DBA's port, not a hot path.
+// loop, one admin_engine (its own SQLite connection) per session. A session's statements run one
+// at a time on a small pool of threads, so one that talks to backends for a while (PROMOTE,
+// REPLICATE, SHOW TOPOLOGY) does not hold up the other sessions: a DBA's port, not a hot path.
 #pragma once
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include "proxy/asio.h"
 
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 namespace weft::admin {
 
@@ -27,6 +29,7 @@ class admin_server {
  private:
   proxy::awaitable<void> accept_loop();
   proxy::awaitable<void> run_session(proxy::tcp::socket socket, std::uint32_t id);
+  proxy::awaitable<admin_result> run_statement(admin_engine& engine, const std::string& sql);
 
   admin_settings settings_;
   std::string state_path_;
@@ -37,6 +40,7 @@ class admin_server {
   proxy::asio::io_context io_{1};
   proxy::tcp::acceptor acceptor_{io_};
   std::thread thread_;
+  boost::asio::thread_pool statements_{4};
   std::uint32_t next_id_ = 1;
 };
 

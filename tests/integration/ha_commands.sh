@@ -35,7 +35,16 @@ out="$(admin -e "REPLICATE '127.0.0.1:$PRIMARY_PORT' FROM '127.0.0.1:$PRIMARY_PO
 grep -qP "^check server_id\t[^\t]*\tfailed\tboth servers have server_id 1" <<< "$out" || fail "same server accepted: $out"
 grep -q "configure replica" <<< "$out" && fail "REPLICATE went on after a failed check: $out"
 as_root "$REPLICA2_PORT" -e "STOP SLAVE; RESET SLAVE ALL"
-out="$(admin -e "REPLICATE '127.0.0.1:$REPLICA2_PORT' FROM '127.0.0.1:$PRIMARY_PORT' USER 'repl' PASSWORD 'wrong'")" || true
+admin -e "REPLICATE '127.0.0.1:$REPLICA2_PORT' FROM '127.0.0.1:$PRIMARY_PORT' USER 'repl' PASSWORD 'wrong'" \
+  > "$WORK/wrong.out" 2>&1 &
+slow=$!
+sleep 0.5  # it now waits up to catch_up_timeout_ms for threads that will not run; the port still answers
+started=$(date +%s%N)
+admin -e "SELECT count(*) FROM servers" > /dev/null
+took_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+[ "$took_ms" -lt 1000 ] || fail "another admin session waited ${took_ms} ms behind a slow REPLICATE"
+wait "$slow" || true
+out="$(cat "$WORK/wrong.out")"
 # (an existing user keeps its password: CREATE USER IF NOT EXISTS does not change it)
 grep -qP "^replicating\t127.0.0.1:$REPLICA2_PORT\tfailed\t.*(1045|Access denied)" <<< "$out" ||
   fail "a wrong replication password was not reported: $out"
