@@ -6,7 +6,8 @@
 #     new primary; hooks ran with the old and new primary; the other replica follows the new one;
 #  3. the old primary restarted comes back writable: weft fences it (read_only) and keeps it out
 #     of routing until REJOIN SERVER, which either rejoins it or says it diverged;
-#  4. mode 'elect' with one candidate that lags: it catches up from the replica ahead of it first.
+#  4. mode 'elect' with one candidate that lags: it catches up from the replica ahead of it first;
+#  5. mode 'fail' again; the DBA's PROMOTE then fails over to the last replica standing.
 source "$(dirname "$0")/lib.sh"
 require_sandbox
 reset_sandbox_at_exit
@@ -161,4 +162,16 @@ missing="$(comm -23 <(sort "$WORK/ledger2") <(echo "$have"))"
 [ -z "$missing" ] || fail "acknowledged writes lost when electing a lagging candidate: $missing"
 slave_status "$ahead" | grep -q "Master_Port: $candidate" || fail "$ahead does not follow the elected candidate"
 echo "elect drill: $candidate (behind) caught up from $ahead and was promoted; all $(wc -l < "$WORK/ledger2") writes there"
+
+# --- 5. mode 'fail' again, then the DBA decides: PROMOTE of a group whose primary is gone fails over -
+admin -e "UPDATE groups SET failover = 'fail', candidates = '' WHERE name = 'main'"
+"$REPO/scripts/sandbox" kill "$candidate" > /dev/null
+wait_for "admin -e \"SELECT old_primary FROM failover_log WHERE event = 'failure_detected'\" | grep -q ':$candidate'" 10 ||
+  fail "mode fail did not report the second failure"
+[ "$(weft_primary)" = "127.0.0.1:$candidate" ] || fail "mode fail promoted on its own"
+admin -e "CALL group.promote('main')" > "$WORK/promote.out" || fail "PROMOTE of a dead primary: $(cat "$WORK/promote.out")"
+[ "$(weft_primary)" = "127.0.0.1:$ahead" ] || fail "PROMOTE did not fail over to $ahead: $(cat "$WORK/promote.out")"
+grep -qP "^confirm\t127.0.0.1:$candidate\tok\tunreachable \(PROMOTE\)" "$WORK/promote.out" || fail "promote steps: $(cat "$WORK/promote.out")"
+via_weft -e "INSERT INTO weft_test.ha_elect VALUES (1000, NOW(6))" || fail "no write after the DBA's PROMOTE"
+echo "PROMOTE of a group with a dead primary (mode fail): $ahead promoted"
 pass
