@@ -3,12 +3,30 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "admin/ha_manager.h"
 #include "admin/ha_steps.h"
+#include "routing/election.h"
 
 namespace weft::admin {
+
+// Helpers shared by the operations' files (ha_switchover.cc, ha_failover.cc, ha_replicate.cc).
+namespace ha_detail {
+admin_result refused(const std::string& message);  // 9012
+std::string column(const sql_row& row, const char* name);
+// The servers of a group that may become or stay replicas (OFFLINE_HARD ones are out).
+std::vector<const routing::server*> replicas_of(const routing::topology& t, const std::string& group);
+bool listed(const std::vector<std::string>& candidates, const std::string& name);  // empty: everyone
+// How long a connection must wait for a statement that waits on purpose.
+unsigned wait_seconds(const ha_settings& s);
+// The failed step goes into the error message, so a DBA sees what happened.
+admin_result failed_result(const step_log& log, const std::string& what);
+}  // namespace ha_detail
+
+using node_list = std::vector<std::unique_ptr<backend_node>>;
 
 class ha_operation {
  public:
@@ -28,6 +46,25 @@ class ha_operation {
 
  private:
   std::unique_ptr<backend_node> connect(const routing::endpoint& address) const;
+  // Steps of a failover (ha_failover.cc).
+  std::optional<std::string> confirm_failure(const routing::topology& t, const routing::server& primary,
+                                             bool by_detector, node_list& nodes, step_log& log) const;
+  std::vector<routing::replica_position> apply_relay_logs(node_list& nodes, const routing::server& primary,
+                                                          const std::vector<std::string>& candidates,
+                                                          step_log& log) const;
+  void catch_up(backend_node& chosen, backend_node& source, step_log& log) const;
+  void report_lost(const routing::server& old, backend_node& chosen, step_log& log) const;
+  // Shared by switchover and failover.
+  bool promote(backend_node& chosen, step_log& log) const;
+  void repoint(backend_node& node, const backend_node& primary, bool from_own_binlog, step_log& log) const;
+  // Steps of a switchover (ha_switchover.cc): the candidate, connected, or nullptr (log says why).
+  std::unique_ptr<backend_node> choose_candidate(const routing::topology& t, const routing::server& primary,
+                                                 const std::string& target, step_log& log) const;
+  admin_result promote_demoted(const routing::server& primary, backend_node& node, step_log& log);
+  // REPLICATE's part that changes the replica (ha_replicate.cc).
+  bool configure_replica(backend_node& replica, backend_node& source, const ha_command& c,
+                         const sql_row& replica_settings, const std::string& user, const std::string& password,
+                         step_log& log) const;
   bool run_hook_step(const std::string& command, const std::string& which, const std::string& group,
                      const std::string& old_primary, const std::string& new_primary, step_log& log) const;
   void commit_primary(const std::string& group, const std::string& new_primary, const std::string& old_primary,

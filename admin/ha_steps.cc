@@ -51,7 +51,7 @@ void step_log::warn(std::string step, std::string server, std::string detail) {
 
 bool step_log::failed(std::string step, std::string server, std::string detail) {
   failed_ = true;
-  last_failure_ = step + (server.empty() ? "" : " on " + server) + ": " + detail;
+  failures_ += (failures_.empty() ? "" : "; ") + step + (server.empty() ? "" : " on " + server) + ": " + detail;
   add(std::move(step), std::move(server), "failed", std::move(detail));
   return false;
 }

@@ -29,7 +29,8 @@ class step_log {
   // Returns false, so a failing step reads `return log.failed(...)`.
   bool failed(std::string step, std::string server, std::string detail);
   bool any_failed() const { return failed_; }
-  const std::string& last_failure() const { return last_failure_; }
+  // Every failed step, "step on server: detail; ..." (for the error a DBA gets).
+  const std::string& failures() const { return failures_; }
   std::int64_t elapsed_ms() const;
   admin_result table() const;
 
@@ -44,7 +45,7 @@ class step_log {
   std::string operation_;
   std::vector<row> rows_;
   bool failed_ = false;
-  std::string last_failure_;
+  std::string failures_;
 };
 
 // What SHOW SLAVE STATUS (or SHOW REPLICA STATUS) says, in the terms failover needs.

@@ -31,11 +31,13 @@ wait_for "[ \"\$(as_root $REPLICA2_PORT -e 'SELECT count(*) FROM weft_test.ha_re
 grep -q "r3pl-pw" "$WORK/weft.log" && fail "the replication password is in the log"
 
 # Refusals: the same server twice, a wrong password (the IO thread cannot log in), no such server.
-out="$(admin -e "REPLICATE '127.0.0.1:$PRIMARY_PORT' FROM '127.0.0.1:$PRIMARY_PORT'")"
-grep -qP "^check server_id\t[^\t]*\tfailed\tboth servers have server_id 1" <<< "$out" || fail "same server accepted: $out"
-grep -q "configure replica" <<< "$out" && fail "REPLICATE went on after a failed check: $out"
+out="$(admin_error -e "REPLICATE '127.0.0.1:$PRIMARY_PORT' FROM '127.0.0.1:$PRIMARY_PORT'")"
+grep -q "ERROR 9012 .*REPLICATE (nothing was changed) failed: check server_id: both servers have server_id 1" <<< "$out" ||
+  fail "same server accepted: $out"
+grep -q "event=ha_step operation=replicate step=\"configure replica\" server=127.0.0.1:$PRIMARY_PORT" "$WORK/weft.log" &&
+  fail "REPLICATE went on after a failed check"
 as_root "$REPLICA2_PORT" -e "STOP SLAVE; RESET SLAVE ALL"
-admin -e "REPLICATE '127.0.0.1:$REPLICA2_PORT' FROM '127.0.0.1:$PRIMARY_PORT' USER 'repl' PASSWORD 'wrong'" \
+admin_error -e "REPLICATE '127.0.0.1:$REPLICA2_PORT' FROM '127.0.0.1:$PRIMARY_PORT' USER 'repl' PASSWORD 'wrong'" \
   > "$WORK/wrong.out" 2>&1 &
 slow=$!
 sleep 0.5  # it now waits up to catch_up_timeout_ms for threads that will not run; the port still answers
@@ -46,10 +48,10 @@ took_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 wait "$slow" || true
 out="$(cat "$WORK/wrong.out")"
 # (an existing user keeps its password: CREATE USER IF NOT EXISTS does not change it)
-grep -qP "^replicating\t127.0.0.1:$REPLICA2_PORT\tfailed\t.*(1045|Access denied)" <<< "$out" ||
+grep -qE "ERROR 9012 .*replicating on 127.0.0.1:$REPLICA2_PORT: .*(1045|Access denied)" <<< "$out" ||
   fail "a wrong replication password was not reported: $out"
-out="$(admin -e "REPLICATE '127.0.0.1:$REPLICA2_PORT' FROM '127.0.0.1:1'")"
-grep -qP "^connect\t127.0.0.1:1\tfailed" <<< "$out" || fail "an unreachable source: $out"
+out="$(admin_error -e "REPLICATE '127.0.0.1:$REPLICA2_PORT' FROM '127.0.0.1:1'")"
+grep -q "ERROR 9012 .*connect on 127.0.0.1:1: 2002" <<< "$out" || fail "an unreachable source: $out"
 admin -e "REPLICATE '127.0.0.1:$REPLICA2_PORT' FROM '127.0.0.1:$PRIMARY_PORT' START FROM CURRENT" |
   grep -qP "^replicating\t[^\t]*\tok" || fail "REPLICATE ... START FROM CURRENT"
 admin_error -e "REPLICATE '127.0.0.1:$REPLICA2_PORT'" | grep -q "ERROR 1064 .*usage: REPLICATE" || fail "usage"
