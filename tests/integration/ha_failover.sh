@@ -12,22 +12,8 @@ source "$(dirname "$0")/lib.sh"
 require_sandbox
 reset_sandbox_at_exit
 
-# Semi-sync on every node (any of them may become the primary): a commit is acknowledged to the
-# client only once a replica has it (AFTER_SYNC). wait_no_slave = OFF: a server without semi-sync
-# replicas (a replica, whose own binlog commits would otherwise wait for acks nobody sends) does
-# not wait. SET GLOBAL does not survive a restart: a restarted server gets it again from here.
-enable_semisync() {
-  local port
-  for port in "$@"; do
-    as_root "$port" -e "SET GLOBAL rpl_semi_sync_master_enabled = ON; SET GLOBAL rpl_semi_sync_slave_enabled = ON;
-      SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC; SET GLOBAL rpl_semi_sync_master_wait_no_slave = OFF;
-      SET GLOBAL rpl_semi_sync_master_timeout = 10000"
-  done
-}
-enable_semisync "$PRIMARY_PORT" "$REPLICA1_PORT" "$REPLICA2_PORT"
-for port in "$REPLICA1_PORT" "$REPLICA2_PORT"; do  # a replica announces semi-sync when its IO thread starts
-  as_root "$port" -e "STOP SLAVE IO_THREAD; START SLAVE IO_THREAD"
-done
+# Semi-sync on every node (scripts/sandbox semisync: kept across server restarts until reset).
+"$REPO/scripts/sandbox" semisync on > /dev/null
 wait_for "[ \"\$(as_root $PRIMARY_PORT -e \"SHOW STATUS LIKE 'Rpl_semi_sync_master_clients'\" | cut -f2)\" = 2 ]" 10 ||
   fail "semi-sync replicas did not register"
 
@@ -54,7 +40,6 @@ done
 grep -q "event=failover_not_done group=main primary=127.0.0.1:$PRIMARY_PORT reason=\"mode fail\"" "$WORK/weft.log" ||
   fail "mode fail: no log line saying why nothing was promoted"
 "$REPO/scripts/sandbox" start-server "$PRIMARY_PORT" > /dev/null
-enable_semisync "$PRIMARY_PORT"
 wait_for "[ \"\$(as_root $PRIMARY_PORT -e \"SHOW STATUS LIKE 'Rpl_semi_sync_master_clients'\" | cut -f2)\" = 2 ]" 15 ||
   fail "the replicas did not reconnect to the restarted primary"
 wait_for "[ \"\$(admin -e 'SHOW HEALTH' | grep -cP '\tOK\t')\" = 3 ]" 10 || fail "not healthy again: $(admin -e 'SHOW HEALTH')"
@@ -107,7 +92,6 @@ slave_status "$other" | grep -q "Slave_SQL_Running: Yes" || fail "$other's SQL t
 
 # --- 3. the old primary returns: fenced, out of routing until REJOIN --------------------------------
 "$REPO/scripts/sandbox" start-server "$PRIMARY_PORT" > /dev/null
-enable_semisync "$PRIMARY_PORT"  # (as a replica after REJOIN; its IO thread starts there)
 wait_for "[ \"\$(as_root $PRIMARY_PORT -e 'select @@read_only')\" = 1 ]" 10 ||
   fail "the returning old primary was left writable"
 wait_for "admin -e 'SELECT event FROM failover_log' | grep -q fenced" 5 || fail "no fenced event"
