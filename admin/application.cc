@@ -19,6 +19,15 @@ void log_differences(const std::vector<config_difference>& diff) {
 
 }  // namespace
 
+// Statements that find the primary down wait for a new one only where weft will promote one:
+// failover auto or elect, and a monitor to notice the failure.
+void application::set_failure_holds(routing::topology& t) const {
+  for (auto& g : t.groups) {
+    const bool promotes = g.failover == routing::failover_mode::automatic || g.failover == routing::failover_mode::elect;
+    g.hold_on_failure = promotes && config_.monitor.enabled() ? config_.ha.hold_timeout : std::chrono::milliseconds(0);
+  }
+}
+
 application::application(bootstrap_config config, std::string config_path)
     : config_(std::move(config)), config_path_(std::move(config_path)) {}
 
@@ -63,6 +72,7 @@ void application::start() {
   }
 
   current_ = effective;
+  set_failure_holds(effective.topology);
   topology_ = std::make_unique<proxy::topology_store>(effective.topology);
   runtime_ = std::make_unique<proxy::config_store>(effective.runtime);
   proxy_ = std::make_unique<proxy::proxy_server>(config_.proxy, *runtime_, *topology_);
@@ -180,6 +190,7 @@ void application::apply(const table_config& c) {
     auto groups = c.topology.groups;
     for (auto& g : groups) g.paused_until = t.policy_of(g.name).paused_until;  // a switch in progress stays held
     t.groups = std::move(groups);
+    set_failure_holds(t);
   });
   if (monitor_) monitor_->sync();
 }

@@ -35,6 +35,7 @@ class application {
   void apply(const table_config& config);  // publishes new snapshots, tells the monitor
   // An HA operation changed servers (roles, status): persisted, then applied.
   void commit_topology(const std::function<void(routing::topology&)>& change);
+  void set_failure_holds(routing::topology& t) const;
   table_config file_view() const;
   std::vector<config_difference> config_diff();
 

@@ -125,6 +125,7 @@ void monitor::run_server(routing::endpoint address) {
     if (conn->ok()) rec.ok = check(*conn, rec.health);
     if (!rec.ok) error = conn->error();
     rec.health.checked = true;
+    rec.health.checked_at = std::chrono::steady_clock::now();
     rec.health.reachable = rec.ok;
     if (!rec.ok) rec.health.last_error = error;
     rec.took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);

@@ -79,10 +79,51 @@ awaitable<void> session_backend::wait_while_paused(std::string_view group) {
   }
 }
 
+// In a group with automatic failover, a primary that cannot be reached is about to be replaced:
+// a statement that has not been sent anywhere waits for the new primary (at most the group's
+// hold_on_failure) instead of failing. Whether the old primary comes back or a new one is
+// published, the statement is tried once more.
+awaitable<bool> session_backend::wait_for_new_primary(std::string_view group, const std::string& failed) {
+  const auto failed_at = std::chrono::steady_clock::now();
+  const auto deadline = failed_at + topology().policy_of(group).hold_on_failure;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(use_nothrow);
+    const auto* primary = topology().primary_of(group);
+    if (!primary || primary->status != routing::server_status::online) continue;
+    // Another primary, or the same one seen healthy by a check that ended after the failure.
+    const auto& h = primary->health;
+    if (primary->name != failed || (h.reachable && h.checked_at > failed_at)) co_return true;
+  }
+  co_return false;
+}
+
 awaitable<std::optional<p::err_packet>> session_backend::acquire(route_request request) {
   if (current_) co_return std::nullopt;
   const std::string_view group = request.group.empty() ? std::string_view(group_) : request.group;
   co_await wait_while_paused(group);
+  auto error = co_await acquire_once(request);
+  if (!error || role_ != routing::target_role::primary || !current_primary_failed(*error, group)) co_return error;
+  const auto* primary = topology().primary_of(group);
+  const std::string failed = primary ? primary->name : std::string();
+  const bool replaced = co_await wait_for_new_primary(group, failed);
+  if (!replaced) co_return error;
+  spdlog::debug("event=statement_held reason=\"primary {} failed\" group={} now={}", failed, group,
+                topology().primary_of(group) ? topology().primary_of(group)->name : "-");
+  auto retried = co_await acquire_once(request);
+  co_return retried;
+}
+
+// The primary cannot take the statement (unreachable, or SHUNNED by the monitor) in a group
+// whose failover is on.
+bool session_backend::current_primary_failed(const p::err_packet& error, std::string_view group) {
+  const auto& policy = topology().policy_of(group);
+  if (policy.hold_on_failure.count() == 0) return false;
+  return error.error_code == p::er::backend_unreachable.code || error.error_code == p::er::no_primary.code;
+}
+
+awaitable<std::optional<p::err_packet>> session_backend::acquire_once(const route_request& request) {
   if (auto refused = choose_server(request)) co_return refused;
   current_ = pool_.take_idle(key_, this, false);
   if (current_) co_return std::nullopt;

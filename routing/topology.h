@@ -48,6 +48,7 @@ struct server_health {
   std::string gtid_slave_pos;    // a replica's applied position (MySQL: Executed_Gtid_Set)
   std::uint32_t server_id = 0;
   std::string last_error;
+  std::chrono::steady_clock::time_point checked_at{};  // when the last check ended
 };
 
 struct server {
@@ -88,6 +89,9 @@ struct group_policy {
   // Transient (never persisted): while a switchover or failover runs, new statements for the
   // group wait until this time (or until it is cleared).
   std::chrono::steady_clock::time_point paused_until{};
+  // Transient, from [ha] hold_timeout_ms when failover is on: how long a statement that finds the
+  // primary unreachable waits for a new one instead of failing (0: it fails at once).
+  std::chrono::milliseconds hold_on_failure{0};
 };
 
 struct topology {
