@@ -71,7 +71,6 @@ std::optional<p::err_packet> session_backend::choose_server(const route_request&
 // While a switchover or failover runs, the group's new statements wait here (polling the
 // snapshot: this only happens during a switch, never on the normal path).
 awaitable<void> session_backend::wait_while_paused(std::string_view group) {
-  if (topology().policy_of(group).paused_until == std::chrono::steady_clock::time_point{}) co_return;
   asio::steady_timer timer(co_await asio::this_coro::executor);
   while (std::chrono::steady_clock::now() < topology().policy_of(group).paused_until) {
     timer.expires_after(std::chrono::milliseconds(5));
@@ -102,37 +101,46 @@ awaitable<bool> session_backend::wait_for_new_primary(std::string_view group, co
 awaitable<std::optional<p::err_packet>> session_backend::acquire(route_request request) {
   if (current_) co_return std::nullopt;
   const std::string_view group = request.group.empty() ? std::string_view(group_) : request.group;
-  co_await wait_while_paused(group);
-  auto error = co_await acquire_once(request);
-  if (!error || role_ != routing::target_role::primary || !current_primary_failed(*error, group)) co_return error;
-  const auto* primary = topology().primary_of(group);
-  const std::string failed = primary ? primary->name : std::string();
-  const bool replaced = co_await wait_for_new_primary(group, failed);
-  if (!replaced) co_return error;
-  spdlog::debug("event=statement_held reason=\"primary {} failed\" group={} now={}", failed, group,
-                topology().primary_of(group) ? topology().primary_of(group)->name : "-");
-  auto retried = co_await acquire_once(request);
-  co_return retried;
+  // (the checks come first so the usual path awaits no extra coroutine: no allocation)
+  if (topology().policy_of(group).paused_until != std::chrono::steady_clock::time_point{}) {
+    co_await wait_while_paused(group);
+  }
+  for (int attempt = 0;; ++attempt) {
+    auto error = choose_server(request);
+    if (!error) {
+      current_ = pool_.take_idle(key_, this, false);
+      if (current_) co_return std::nullopt;
+      auto opened = co_await open_or_wait();
+      if (!opened) co_return std::nullopt;
+      error = std::move(opened);
+    }
+    if (attempt > 0 || role_ != routing::target_role::primary || !current_primary_failed(*error, group)) {
+      co_return error;
+    }
+    const auto* primary = topology().primary_of(group);
+    const std::string failed = primary ? primary->name : std::string();
+    const bool replaced = co_await wait_for_new_primary(group, failed);
+    if (!replaced) co_return error;
+    spdlog::debug("event=statement_held reason=\"primary {} failed\" group={}", failed, group);
+  }
 }
 
 // The primary cannot take the statement (unreachable, or SHUNNED by the monitor) in a group
 // whose failover is on.
 bool session_backend::current_primary_failed(const p::err_packet& error, std::string_view group) {
-  const auto& policy = topology().policy_of(group);
-  if (policy.hold_on_failure.count() == 0) return false;
+  if (topology().policy_of(group).hold_on_failure.count() == 0) return false;
   return error.error_code == p::er::backend_unreachable.code || error.error_code == p::er::no_primary.code;
 }
 
-awaitable<std::optional<p::err_packet>> session_backend::acquire_once(const route_request& request) {
-  if (auto refused = choose_server(request)) co_return refused;
-  current_ = pool_.take_idle(key_, this, false);
-  if (current_) co_return std::nullopt;
+// No idle connection: a new one, or (at the server's limit) one handed over by the pool.
+awaitable<std::optional<p::err_packet>> session_backend::open_or_wait() {
   if (!pool_.reserve(key_.server)) {
     // At the limit, a connection kept only for another session's warnings is fair game.
     current_ = pool_.take_idle(key_, this, true);
     if (current_) co_return std::nullopt;
     // At the limit: queue, first come first served, for a connection or for room for one.
-    auto waited = co_await pool_.wait(key_, std::chrono::steady_clock::now() + settings_.pool_wait_timeout);
+    const auto deadline = std::chrono::steady_clock::now() + settings_.pool_wait_timeout;
+    auto waited = co_await pool_.wait(key_, deadline);
     if (waited.what == backend_pool::wait_result::handed) {
       current_ = std::move(waited.backend);
       co_return std::nullopt;

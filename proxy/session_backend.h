@@ -77,7 +77,7 @@ class session_backend {
  private:
   awaitable<std::optional<protocol::err_packet>> open_new();
   awaitable<void> wait_while_paused(std::string_view group);
-  awaitable<std::optional<protocol::err_packet>> acquire_once(const route_request& request);
+  awaitable<std::optional<protocol::err_packet>> open_or_wait();
   bool current_primary_failed(const protocol::err_packet& error, std::string_view group);
   awaitable<bool> wait_for_new_primary(std::string_view group, const std::string& failed);
   std::optional<protocol::err_packet> choose_server(const route_request& request);
