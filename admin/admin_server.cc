@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <stdexcept>
+
 #include <boost/asio/post.hpp>
 
 #include "protocol/constants.h"
@@ -50,7 +52,9 @@ void admin_server::start() {
   const proxy::tcp::endpoint endpoint(proxy::asio::ip::make_address(settings_.listen.host), settings_.listen.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(proxy::tcp::acceptor::reuse_address(true));
-  acceptor_.bind(endpoint);
+  boost::system::error_code ec;
+  acceptor_.bind(endpoint, ec);
+  if (ec) throw std::runtime_error("cannot listen on the admin port " + settings_.listen.to_string() + ": " + ec.message());
   acceptor_.listen();
   proxy::asio::co_spawn(io_, accept_loop(), proxy::asio::detached);
   thread_ = std::thread([this] { io_.run(); });

@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 #include <cstdio>
 #include <map>
+#include <stdexcept>
 
 #include "weft/version.h"
 
@@ -188,7 +189,9 @@ void http_server::start() {
   const proxy::tcp::endpoint endpoint(proxy::asio::ip::make_address(settings_.listen.host), settings_.listen.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(proxy::tcp::acceptor::reuse_address(true));
-  acceptor_.bind(endpoint);
+  boost::system::error_code ec;
+  acceptor_.bind(endpoint, ec);
+  if (ec) throw std::runtime_error("cannot listen on the HTTP port " + settings_.listen.to_string() + ": " + ec.message());
   acceptor_.listen();
   proxy::asio::co_spawn(io_, accept_loop(), proxy::asio::detached);
   thread_ = std::thread([this] { io_.run(); });

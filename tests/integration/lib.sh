@@ -34,8 +34,20 @@ require_sandbox() {
   [ -x "$WEFT_BIN" ] || fail "weft binary not found at $WEFT_BIN (build first)"
 }
 
+# A free port below the kernel's ephemeral range (32768+), so that no outgoing connection can be
+# given it as its local port between this choice and weft's bind; never the sandbox's 2330x.
 free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  /usr/bin/python3 -c '
+import random, socket
+while True:
+    p = random.randint(10000, 22999)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    print(p)
+    break'
 }
 
 # start_weft [PRIMARY_ADDRESS] [EXTRA_TOML] [TAIL_TOML]: writes a config, starts weft, waits for
