@@ -1,7 +1,7 @@
 // The admin's own commands, answered by weft rather than by SQLite: SHOW HEALTH [FOR GROUP g],
 // SHOW TOPOLOGY [FOR GROUP g] [DISCOVER], SHOW DISK USAGE [FOR SERVER 'h:p'] [ALL],
 // SHOW CONFIG DIFF, SHOW TABLES, SHOW DATABASES, and the session variables clients ask for at
-// login. Backend work (topology, disk usage) runs on the calling admin thread with libmariadb.
+// login. Backend work (topology, disk usage) runs on the calling admin pool thread with libmariadb.
 #pragma once
 
 #include <functional>
