@@ -358,7 +358,8 @@ std::optional<admin_result> run_admin_command(std::string_view sql, const comman
   if (has_word(w, "STATUS")) return admin_result::table({"Variable_name", "Value"});
   return admin_result::failure(p::make_error(
       {1064, "42000"}, "weft admin: unknown SHOW command; there are SHOW TABLES, SHOW HEALTH, SHOW TOPOLOGY, "
-                       "SHOW DISK USAGE, SHOW CONFIG DIFF, SHOW PROCESSLIST, SHOW VARIABLES"));
+                       "SHOW DISK USAGE, SHOW CONFIG DIFF, SHOW GROUPS, SHOW GROUP g HEALTH | SERVERS, "
+                       "SHOW PROCESSLIST, SHOW VARIABLES"));
 }
 
 }  // namespace weft::admin
