@@ -133,6 +133,17 @@ void application::start() {
   ha.interval = config_.monitor.interval;
   ha.topology = topology_.get();
   ha.commit = [this](const std::function<void(routing::topology&)>& change) { commit_topology(change); };
+  if (state_) {
+    ha.history = state_->recent_events(1000);
+    ha.persist = [this](const failover_event& e) {
+      std::lock_guard lock(apply_mutex_);  // state_'s connection serves one thread at a time
+      try {
+        state_->record_event(e);
+      } catch (const std::exception& x) {
+        spdlog::error("event=failover_history_not_saved error=\"{}\"", x.what());
+      }
+    };
+  }
   ha_ = std::make_unique<ha_manager>(std::move(ha));
   commands_.ha = ha_.get();
   sources_.failover_log = [this] { return ha_->events(); };

@@ -8,7 +8,10 @@
 
 namespace weft::admin {
 
-ha_manager::ha_manager(ha_context context) : ctx_(std::move(context)) {}
+ha_manager::ha_manager(ha_context context) : ctx_(std::move(context)) {
+  events_.assign(ctx_.history.begin(), ctx_.history.end());
+  ctx_.history.clear();
+}
 
 ha_manager::~ha_manager() { stop(); }
 
@@ -51,6 +54,7 @@ void ha_manager::record(failover_event e) {
   spdlog::info("event=ha_{} group={} old_primary={} new_primary={} outcome={} duration_ms={}{}{}", e.event, e.group,
                e.old_primary.empty() ? "-" : e.old_primary, e.new_primary.empty() ? "-" : e.new_primary, e.outcome,
                e.duration_ms, e.detail.empty() ? "" : " detail=\"", e.detail.empty() ? "" : e.detail + "\"");
+  if (ctx_.persist) ctx_.persist(e);
   std::lock_guard lock(mutex_);
   events_.push_back(std::move(e));
   while (events_.size() > 1000) events_.pop_front();

@@ -34,6 +34,9 @@ struct ha_context {
   proxy::topology_store* topology = nullptr;
   // Persists a change of the servers (roles, status) and publishes it to routing.
   std::function<void(const std::function<void(routing::topology&)>&)> commit;
+  // Keeps an event of failover_log across restarts (empty: memory only), and what was kept.
+  std::function<void(const failover_event&)> persist;
+  std::vector<failover_event> history;
 };
 
 class ha_manager {

@@ -1,6 +1,9 @@
 #include "admin/state_store.h"
 
+#include <chrono>
 #include <stdexcept>
+
+#include "admin/sqlite_statement.h"
 
 namespace weft::admin {
 namespace {
@@ -44,7 +47,48 @@ sqlite_db open_state(const std::string& path) {
   return db;
 }
 
-state_store::state_store(std::string path) : path_(std::move(path)), db_(open_state(path_)) {}
+state_store::state_store(std::string path) : path_(std::move(path)), db_(open_state(path_)) {
+  exec_sql(db_.get(), "CREATE TABLE IF NOT EXISTS failover_history (at_ms INTEGER NOT NULL, group_name TEXT NOT NULL, "
+                      "event TEXT NOT NULL, old_primary TEXT, new_primary TEXT, outcome TEXT NOT NULL, "
+                      "duration_ms INTEGER, detail TEXT)");
+}
+
+void state_store::record_event(const failover_event& e) {
+  auto s = prepare(db_.get(),
+                   "INSERT INTO failover_history (at_ms, group_name, event, old_primary, new_primary, outcome, "
+                   "duration_ms, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_bind_int64(s.get(), 1, std::chrono::duration_cast<std::chrono::milliseconds>(e.at.time_since_epoch()).count());
+  bind_text(s.get(), 2, e.group);
+  bind_text(s.get(), 3, e.event);
+  bind_optional_text(s.get(), 4, e.old_primary);
+  bind_optional_text(s.get(), 5, e.new_primary);
+  bind_text(s.get(), 6, e.outcome);
+  if (e.duration_ms >= 0) sqlite3_bind_int64(s.get(), 7, e.duration_ms);
+  bind_optional_text(s.get(), 8, e.detail);
+  step_done(db_.get(), s.get());
+  // Keep the history bounded: the newest 10,000 events.
+  exec_sql(db_.get(), "DELETE FROM failover_history WHERE rowid <= (SELECT max(rowid) - 10000 FROM failover_history)");
+}
+
+std::vector<failover_event> state_store::recent_events(std::size_t limit) {
+  std::vector<failover_event> out;
+  auto s = prepare(db_.get(), "SELECT at_ms, group_name, event, old_primary, new_primary, outcome, duration_ms, detail "
+                              "FROM (SELECT rowid AS r, * FROM failover_history ORDER BY rowid DESC LIMIT " +
+                                  std::to_string(limit) + ") ORDER BY r");
+  while (sqlite3_step(s.get()) == SQLITE_ROW) {
+    failover_event e;
+    e.at = std::chrono::system_clock::time_point(std::chrono::milliseconds(sqlite3_column_int64(s.get(), 0)));
+    e.group = text_at(s.get(), 1);
+    e.event = text_at(s.get(), 2);
+    e.old_primary = text_at(s.get(), 3);
+    e.new_primary = text_at(s.get(), 4);
+    e.outcome = text_at(s.get(), 5);
+    e.duration_ms = is_null(s.get(), 6) ? -1 : sqlite3_column_int64(s.get(), 6);
+    e.detail = text_at(s.get(), 7);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
 
 bool state_store::empty() {
   sqlite3_stmt* raw = nullptr;

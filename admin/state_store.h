@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "admin/config_tables.h"
+#include "admin/failover_event.h"
 
 namespace weft::admin {
 
@@ -41,6 +42,9 @@ class state_store {
   table_read_result load();
   // Rows that differ between `file` and the persisted state.
   std::vector<config_difference> diff(const table_config& file);
+  // The HA history (table failover_history), so that failover_log outlives a restart.
+  void record_event(const failover_event& event);
+  std::vector<failover_event> recent_events(std::size_t limit);
 
  private:
   std::string path_;

@@ -162,4 +162,15 @@ admin -e "CALL group.promote('main')" > "$WORK/promote.out" || fail "PROMOTE of 
 grep -qP "^confirm\t127.0.0.1:$candidate\tok\tunreachable \(PROMOTE\)" "$WORK/promote.out" || fail "promote steps: $(cat "$WORK/promote.out")"
 via_weft -e "INSERT INTO weft_test.ha_elect VALUES (1000, NOW(6))" || fail "no write after the DBA's PROMOTE"
 echo "PROMOTE of a group with a dead primary (mode fail): $ahead promoted"
+
+# --- The history outlives a restart of weft (kept in the state file) ----------------------------
+before="$(admin -e "SELECT event || ' ' || coalesce(old_primary, '') || ' ' || coalesce(new_primary, '') FROM failover_log")"
+[ "$(grep -c '^failover ' <<< "$before")" -ge 3 ] || fail "failover_log before the restart: $before"
+kill -TERM "$WEFT_PID"
+wait "$WEFT_PID" 2>/dev/null || true
+WEFT_PID=""
+start_weft_ha "hold_timeout_ms = 5000"
+after="$(admin -e "SELECT event || ' ' || coalesce(old_primary, '') || ' ' || coalesce(new_primary, '') FROM failover_log")"
+[ "$after" = "$before" ] || fail "failover_log after a restart differs: $after (before: $before)"
+[ "$(weft_primary)" = "127.0.0.1:$ahead" ] || fail "the restarted weft forgot the new primary: $(weft_primary)"
 pass

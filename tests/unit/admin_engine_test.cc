@@ -286,3 +286,39 @@ TEST_F(AdminEngine, ShowGroupsAndTheirServers) {
 
 }  // namespace
 }  // namespace weft::admin
+
+namespace weft::admin {
+namespace {
+
+// failover_log's history in the state file: newest last, bounded reads, empty fields as NULL.
+TEST_F(AdminEngine, FailoverHistoryOutlivesTheProcess) {
+  {
+    state_store store(path_);
+    for (int i = 1; i <= 3; ++i) {
+      failover_event e;
+      e.at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'700'000'000'000 + i));
+      e.group = "main";
+      e.event = i == 3 ? "fenced" : "failover";
+      e.old_primary = "10.0.0." + std::to_string(i) + ":3306";
+      e.new_primary = i == 3 ? "" : "10.0.0.9:3306";
+      e.outcome = "ok";
+      e.duration_ms = i == 3 ? -1 : 20 + i;
+      store.record_event(e);
+    }
+  }
+  state_store reopened(path_);
+  const auto events = reopened.recent_events(2);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].old_primary, "10.0.0.2:3306");
+  EXPECT_EQ(events[0].duration_ms, 22);
+  EXPECT_EQ(events[1].event, "fenced");
+  EXPECT_EQ(events[1].new_primary, "");
+  EXPECT_EQ(events[1].duration_ms, -1);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(events[1].at.time_since_epoch()).count(),
+            1'700'000'000'003);
+  EXPECT_EQ(scalar("SELECT count(*) FROM failover_history WHERE new_primary IS NULL"), "1");
+  EXPECT_EQ(error_of("DELETE FROM failover_history"), 1227);  // the DBA reads it, never edits it
+}
+
+}  // namespace
+}  // namespace weft::admin
