@@ -35,19 +35,23 @@ require_sandbox() {
 }
 
 # A free port below the kernel's ephemeral range (32768+), so that no outgoing connection can be
-# given it as its local port between this choice and weft's bind; never the sandbox's 2330x.
+# given it as its local port between this choice and weft's bind; never the sandbox's 2330x, and
+# never a port this test already chose for weft but has not bound yet.
 free_port() {
   /usr/bin/python3 -c '
-import random, socket
+import random, socket, sys
+taken = set(sys.argv[1:])
 while True:
     p = random.randint(10000, 22999)
+    if str(p) in taken:
+        continue
     s = socket.socket()
     try:
         s.bind(("127.0.0.1", p))
     except OSError:
         continue
     print(p)
-    break'
+    break' ${WEFT_PORT:-} ${ADMIN_PORT:-} ${HTTP_PORT:-}
 }
 
 # start_weft [PRIMARY_ADDRESS] [EXTRA_TOML] [TAIL_TOML]: writes a config, starts weft, waits for
