@@ -17,11 +17,6 @@ namespace ha_detail {
 
 admin_result refused(const std::string& message) { return admin_result::failure(p::make_error(p::er::ha_refused, message)); }
 
-std::string column(const sql_row& row, const char* name) {
-  const auto it = row.find(name);
-  return it != row.end() && it->second ? *it->second : std::string();
-}
-
 std::vector<const routing::server*> replicas_of(const routing::topology& t, const std::string& group) {
   std::vector<const routing::server*> out;
   for (const auto& s : t.servers) {

@@ -16,7 +16,6 @@ namespace weft::admin {
 // Helpers shared by the operations' files (ha_switchover.cc, ha_failover.cc, ha_replicate.cc).
 namespace ha_detail {
 admin_result refused(const std::string& message);  // 9012
-std::string column(const sql_row& row, const char* name);
 // The servers of a group that may become or stay replicas (OFFLINE_HARD ones are out).
 std::vector<const routing::server*> replicas_of(const routing::topology& t, const std::string& group);
 bool listed(const std::vector<std::string>& candidates, const std::string& name);  // empty: everyone

@@ -73,34 +73,34 @@ bool on(const std::string& v) { return v == "1" || v == "ON"; }
 // replica's GTID state (it must not hold what the source lacks); differing engine settings and
 // versions are warnings. Settings rows come from server_identity_query.
 void check_pair(const sql_row& r, const sql_row& s, const ha_command& c, routing::server_flavor flavor, step_log& log) {
-  if (column(r, "sid") == column(s, "sid")) {
-    log.failed("check server_id", "", "both servers have server_id " + column(r, "sid"));
+  if (column_text(r, "sid") == column_text(s, "sid")) {
+    log.failed("check server_id", "", "both servers have server_id " + column_text(r, "sid"));
   } else {
-    log.ok("check server_id", "", "source " + column(s, "sid") + ", replica " + column(r, "sid"));
+    log.ok("check server_id", "", "source " + column_text(s, "sid") + ", replica " + column_text(r, "sid"));
   }
-  if (!on(column(s, "log_bin"))) {
+  if (!on(column_text(s, "log_bin"))) {
     log.failed("check binary log", c.source, "log_bin is OFF on the source");
   } else {
     log.ok("check binary log", c.source, "log_bin ON");
   }
-  if (!on(column(s, "gtid_mode")) || !on(column(r, "gtid_mode"))) {
-    log.failed("check GTID", "", "gtid_mode must be ON on both (source " + column(s, "gtid_mode") + ", replica " +
-                                     column(r, "gtid_mode") + ")");
+  if (!on(column_text(s, "gtid_mode")) || !on(column_text(r, "gtid_mode"))) {
+    log.failed("check GTID", "", "gtid_mode must be ON on both (source " + column_text(s, "gtid_mode") + ", replica " +
+                                     column_text(r, "gtid_mode") + ")");
   } else {
     log.ok("check GTID", "", "GTID auto-positioning available");
   }
   for (const char* setting : {"engine", "page_size"}) {
-    if (column(r, setting) != column(s, setting)) {
-      log.warn("compare settings", "", std::string(setting) + ": source " + column(s, setting) + ", replica " +
-                                           column(r, setting));
+    if (column_text(r, setting) != column_text(s, setting)) {
+      log.warn("compare settings", "", std::string(setting) + ": source " + column_text(s, setting) + ", replica " +
+                                           column_text(r, setting));
     }
   }
-  if (column(r, "version").substr(0, 4) != column(s, "version").substr(0, 4)) {
-    log.warn("compare settings", "", "versions differ: source " + column(s, "version") + ", replica " +
-                                         column(r, "version"));
+  if (column_text(r, "version").substr(0, 4) != column_text(s, "version").substr(0, 4)) {
+    log.warn("compare settings", "", "versions differ: source " + column_text(s, "version") + ", replica " +
+                                         column_text(r, "version"));
   }
   if (c.start != replicate_start::replica_position || flavor != routing::server_flavor::mariadb) return;
-  const std::string replica_gtid = column(r, "gtid"), source_gtid = column(s, "gtid");
+  const std::string replica_gtid = column_text(r, "gtid"), source_gtid = column_text(s, "gtid");
   const auto cmp = routing::compare_positions(source_gtid, replica_gtid);
   if (!cmp || *cmp < 0) {
     log.failed("check GTID state", c.server, "the replica holds " + replica_gtid + ", which the source (" + source_gtid +
@@ -134,9 +134,9 @@ bool ha_operation::configure_replica(backend_node& replica, backend_node& source
   } else if (c.start == replicate_start::current) {
     auto pos = source.first_row(std::string(routing::binlog_position_query(source.flavor())));
     if (!pos) return log.failed(step, c.source, source.error());
-    if (!replica.exec(routing::start_from_position_query(flavor, column(*pos, "gtid")), log, step)) return false;
+    if (!replica.exec(routing::start_from_position_query(flavor, column_text(*pos, "gtid")), log, step)) return false;
   } else {  // a server seeded from a dump has its GTIDs in gtid_current_pos only
-    own_binlog = column(replica_settings, "slave_pos").empty() && !column(replica_settings, "gtid").empty();
+    own_binlog = column_text(replica_settings, "slave_pos").empty() && !column_text(replica_settings, "gtid").empty();
   }
   const routing::source_settings settings{source.address().host, source.address().port, user, password, own_binlog};
   if (!replica.exec(routing::change_source_query(flavor, settings), log, step) ||

@@ -21,11 +21,6 @@ namespace {
 std::int64_t ms_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
 }
-
-std::string value(const sql_row& row, std::string_view column) {
-  const auto it = row.find(std::string(column));
-  return it != row.end() && it->second ? *it->second : std::string();
-}
 }  // namespace
 
 // --- step_log ---------------------------------------------------------------------------------
@@ -92,23 +87,24 @@ std::optional<replica_state> backend_node::replication() {
   if (rows->empty()) return state;
   const auto& s = rows->front();
   state.configured = true;
-  const auto host = value(s, routing::source_host_column(flavor_));
-  const auto port = value(s, routing::source_port_column(flavor_));
+  const auto host = column_text(s, routing::source_host_column(flavor_));
+  const auto port = column_text(s, routing::source_port_column(flavor_));
   if (!host.empty() && !port.empty()) {
     state.source = routing::endpoint{host, static_cast<std::uint16_t>(std::strtoul(port.c_str(), nullptr, 10))};
   }
-  state.io_running = value(s, routing::io_running_column(flavor_)) == "Yes";
-  state.sql_running = value(s, routing::sql_running_column(flavor_)) == "Yes";
-  state.received = value(s, routing::received_gtid_column(flavor_));
-  const auto sql_error = value(s, "Last_SQL_Error");
-  state.last_error = sql_error.empty() ? value(s, "Last_IO_Error") : sql_error;
+  state.io_running = column_text(s, routing::io_running_column(flavor_)) == "Yes";
+  state.sql_running = column_text(s, routing::sql_running_column(flavor_)) == "Yes";
+  state.received = column_text(s, routing::received_gtid_column(flavor_));
+  const auto sql_error = column_text(s, "Last_SQL_Error");
+  state.last_error = sql_error.empty() ? column_text(s, "Last_IO_Error") : sql_error;
   return state;
 }
 
 std::optional<std::pair<std::string, std::uint32_t>> backend_node::position() {
   auto row = first_row(std::string(routing::health_variables_query(flavor_)));
   if (!row) return std::nullopt;
-  return std::pair{value(*row, "gtid"), static_cast<std::uint32_t>(std::strtoul(value(*row, "sid").c_str(), nullptr, 10))};
+  const auto server_id = std::strtoul(column_text(*row, "sid").c_str(), nullptr, 10);
+  return std::pair{column_text(*row, "gtid"), static_cast<std::uint32_t>(server_id)};
 }
 
 bool backend_node::wait_for(const std::string& gtid, std::chrono::milliseconds timeout) {

@@ -107,7 +107,7 @@ admin_result ha_operation::switchover(const std::string& group, const std::strin
   };
   for (int i = 0; i < 100; ++i) {  // statements in flight on the old primary finish first (≤ 1 s)
     auto row = old->first_row(std::string(routing::running_statements_query()));
-    if (!row || column(*row, "n") == "0") break;
+    if (!row || column_text(*row, "n") == "0") break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (!old->exec(routing::set_read_only_query(true), log, "old primary read_only")) {
@@ -115,7 +115,7 @@ admin_result ha_operation::switchover(const std::string& group, const std::strin
     return failed_result(log, "switchover");
   }
   auto binlog = old->first_row(std::string(routing::binlog_position_query(old->flavor())));
-  const std::string position = binlog ? column(*binlog, "gtid") : "";
+  const std::string position = binlog ? column_text(*binlog, "gtid") : "";
   log.ok("old primary read_only", primary->name, "final position " + position);
   if (!candidate->wait_for(position, ctx_.settings.catch_up_timeout)) {
     log.failed("candidate catches up", next, "did not reach " + position + " within " +

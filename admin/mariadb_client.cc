@@ -7,6 +7,11 @@
 
 namespace weft::admin {
 
+std::string column_text(const sql_row& row, std::string_view name) {
+  const auto it = row.find(std::string(name));
+  return it != row.end() && it->second ? *it->second : std::string();
+}
+
 mariadb_client::mariadb_client(const routing::endpoint& address, const std::string& user, const std::string& password,
                                unsigned timeout_seconds, unsigned read_timeout_seconds) {
   static std::once_flag library;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "routing/topology.h"
@@ -15,6 +16,9 @@ struct st_mysql;
 namespace weft::admin {
 
 using sql_row = std::map<std::string, std::optional<std::string>>;  // by column name; nullopt: NULL
+
+// A column's text; "" when the row lacks it or it is NULL.
+std::string column_text(const sql_row& row, std::string_view name);
 
 class mariadb_client {
  public:
