@@ -3,6 +3,7 @@
 // persisted and applied like any other admin change.
 #include "admin/admin_engine.h"
 
+#include "admin/ha_commands.h"
 #include "protocol/errors.h"
 
 namespace weft::admin {
@@ -15,8 +16,6 @@ std::string quoted(const std::string& v) {
   for (const char c : v) out += c == '\'' ? std::string("''") : std::string(1, c);
   return out + "'";
 }
-
-admin_result refused(const std::string& message) { return admin_result::failure(p::make_error(p::er::ha_refused, message)); }
 
 }  // namespace
 
@@ -32,11 +31,11 @@ admin_result admin_engine::run_group_change(const ha_command& c) {
   const bool exists = c.group.empty() || group_exists(c.group);
   switch (c.verb) {
     case ha_verb::create_group: {
-      if (exists) return refused("weft: group '" + c.group + "' exists");
+      if (exists) return ha_refused("weft: group '" + c.group + "' exists");
       return run_sql("INSERT INTO groups (name) VALUES (" + g + ")");
     }
     case ha_verb::add_server: {
-      if (!exists) return refused("weft: no group '" + c.group + "' (CREATE GROUP first)");
+      if (!exists) return ha_refused("weft: no group '" + c.group + "' (CREATE GROUP first)");
       // The first server of a group is its primary; later ones are replicas (REPLICATE sets
       // their replication up, PROMOTE changes the primary).
       auto r = run_sql("INSERT INTO servers (address, group_name, role) VALUES (" + s + ", " + g +
@@ -57,14 +56,14 @@ admin_result admin_engine::run_group_change(const ha_command& c) {
     }
     case ha_verb::activate:
     case ha_verb::deactivate: {
-      if (!exists) return refused("weft: no group '" + c.group + "'");
+      if (!exists) return ha_refused("weft: no group '" + c.group + "'");
       const bool on = c.verb == ha_verb::activate;
       return run_sql("INSERT INTO groups (name, failover) VALUES (" + g + ", '" + (on ? "auto" : "off") +
                      "') ON CONFLICT (name) DO UPDATE SET failover = " +
                      (on ? "CASE failover WHEN 'off' THEN 'auto' ELSE failover END" : "'off'"));
     }
     default:
-      return refused("weft: not a configuration command");
+      return ha_refused("weft: not a configuration command");
   }
 }
 

@@ -87,12 +87,16 @@ admin_result group_servers(const routing::topology& t, const std::string& group,
 
 }  // namespace
 
+admin_result ha_refused(const std::string& message) {
+  return admin_result::failure(p::make_error(p::er::ha_refused, message));
+}
+
 admin_result run_ha_command(const ha_command& c, const command_context& ctx) {
   const auto t = ctx.topology->load();
   const bool needs_group = c.verb == ha_verb::group_health || c.verb == ha_verb::group_servers ||
                            c.verb == ha_verb::promote || c.verb == ha_verb::demote;
   if (needs_group && !group_exists(*t, c.group)) {
-    return admin_result::failure(p::make_error(p::er::ha_refused, "weft: no group '" + c.group + "'"));
+    return ha_refused("weft: no group '" + c.group + "'");
   }
   switch (c.verb) {
     case ha_verb::show_groups: return show_groups(*t, c.fabric_form);
@@ -101,7 +105,7 @@ admin_result run_ha_command(const ha_command& c, const command_context& ctx) {
     default: break;
   }
   if (!ctx.ha) {
-    return admin_result::failure(p::make_error(p::er::ha_refused, "weft: HA operations need the admin's backend account"));
+    return ha_refused("weft: HA operations need the admin's backend account");
   }
   return ctx.ha->run(c);
 }

@@ -11,4 +11,7 @@ namespace weft::admin {
 
 admin_result run_ha_command(const ha_command& command, const command_context& ctx);
 
+// Error 9012: an HA command that cannot run as asked, or that failed.
+admin_result ha_refused(const std::string& message);
+
 }  // namespace weft::admin

@@ -4,7 +4,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "protocol/errors.h"
 #include "routing/election.h"
 
 namespace weft::admin {
@@ -121,9 +120,9 @@ admin_result ha_operation::failover(const std::string& group, const std::string&
   const auto started = std::chrono::steady_clock::now();
   const auto t = ctx_.topology->load();
   const auto* primary = t->primary_of(group);
-  if (!primary) return refused("weft: group '" + group + "' has no primary (or does not exist)");
+  if (!primary) return ha_refused("weft: group '" + group + "' has no primary (or does not exist)");
   if (ctx_.settings.replication_user.empty()) {
-    return refused("weft: [ha] replication_user is not set: replicas could not be pointed at a new primary");
+    return ha_refused("weft: [ha] replication_user is not set: replicas could not be pointed at a new primary");
   }
   const auto& policy = t->policy_of(group);
   const std::string old_name = primary->name;

@@ -3,8 +3,8 @@
 #include <mysql.h>
 #include <spdlog/spdlog.h>
 
+#include "admin/ha_commands.h"
 #include "admin/ha_operations.h"
-#include "protocol/errors.h"
 
 namespace weft::admin {
 
@@ -42,7 +42,7 @@ admin_result ha_manager::run(const ha_command& c) {
     case ha_verb::replicate: return op.replicate(c);
     default: break;
   }
-  return admin_result::failure(protocol::make_error(protocol::er::ha_refused, "weft: not an HA operation"));
+  return ha_refused("weft: not an HA operation");
 }
 
 std::vector<failover_event> ha_manager::events() const {

@@ -4,18 +4,15 @@
 
 #include <algorithm>
 
-#include "protocol/errors.h"
+#include "admin/ha_commands.h"
 #include "routing/election.h"
 
 namespace weft::admin {
 
-namespace p = protocol;
 using routing::server_role;
 using routing::server_status;
 
 namespace ha_detail {
-
-admin_result refused(const std::string& message) { return admin_result::failure(p::make_error(p::er::ha_refused, message)); }
 
 std::vector<const routing::server*> replicas_of(const routing::topology& t, const std::string& group) {
   std::vector<const routing::server*> out;
@@ -32,7 +29,7 @@ bool listed(const std::vector<std::string>& candidates, const std::string& name)
 unsigned wait_seconds(const ha_settings& s) { return static_cast<unsigned>(s.catch_up_timeout.count() / 1000 + 3); }
 
 admin_result failed_result(const step_log& log, const std::string& what) {
-  return refused("weft: " + what + " failed: " + log.failures());
+  return ha_refused("weft: " + what + " failed: " + log.failures());
 }
 
 }  // namespace ha_detail

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/ha_commands.h"
 #include "admin/ha_manager.h"
 #include "admin/ha_steps.h"
 #include "routing/election.h"
@@ -15,7 +16,6 @@ namespace weft::admin {
 
 // Helpers shared by the operations' files (ha_switchover.cc, ha_failover.cc, ha_replicate.cc).
 namespace ha_detail {
-admin_result refused(const std::string& message);  // 9012
 // The servers of a group that may become or stay replicas (OFFLINE_HARD ones are out).
 std::vector<const routing::server*> replicas_of(const routing::topology& t, const std::string& group);
 bool listed(const std::vector<std::string>& candidates, const std::string& name);  // empty: everyone

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <thread>
 
-#include "protocol/errors.h"
 #include "routing/election.h"
 
 namespace weft::admin {
@@ -21,11 +20,11 @@ admin_result ha_operation::rejoin(const std::string& server) {
   const auto t = ctx_.topology->load();
   const auto ep = routing::parse_endpoint(server);
   const auto* s = ep ? t->find(*ep) : nullptr;
-  if (!s) return refused("weft: no server '" + server + "'");
+  if (!s) return ha_refused("weft: no server '" + server + "'");
   const auto* primary = t->primary_of(s->group);
-  if (!primary) return refused("weft: group '" + s->group + "' has no primary to rejoin");
-  if (primary == s) return refused("weft: " + server + " is the primary of group '" + s->group + "'");
-  if (ctx_.settings.replication_user.empty()) return refused("weft: [ha] replication_user is not set");
+  if (!primary) return ha_refused("weft: group '" + s->group + "' has no primary to rejoin");
+  if (primary == s) return ha_refused("weft: " + server + " is the primary of group '" + s->group + "'");
+  if (ctx_.settings.replication_user.empty()) return ha_refused("weft: [ha] replication_user is not set");
   step_log log;
   auto node = connect(s->address);
   if (!node->ok()) {
@@ -150,7 +149,7 @@ bool ha_operation::configure_replica(backend_node& replica, backend_node& source
 admin_result ha_operation::replicate(const ha_command& c) {
   step_log log("replicate");
   const auto replica_ep = routing::parse_endpoint(c.server), source_ep = routing::parse_endpoint(c.source);
-  if (!replica_ep || !source_ep) return refused("weft: REPLICATE needs two host:port addresses");
+  if (!replica_ep || !source_ep) return ha_refused("weft: REPLICATE needs two host:port addresses");
   auto replica = connect(*replica_ep), source = connect(*source_ep);
   if (!source->ok()) log.failed("connect", c.source, source->error());
   if (!replica->ok()) log.failed("connect", c.server, replica->error());

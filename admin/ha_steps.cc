@@ -51,8 +51,6 @@ bool step_log::failed(std::string step, std::string server, std::string detail) 
   return false;
 }
 
-std::int64_t step_log::elapsed_ms() const { return ms_between(started_, std::chrono::steady_clock::now()); }
-
 admin_result step_log::table() const {
   auto r = admin_result::table({"step", "server", "outcome", "detail", "ms"});
   for (const auto& s : rows_) {

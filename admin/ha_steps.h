@@ -31,7 +31,6 @@ class step_log {
   bool any_failed() const { return failed_; }
   // Every failed step, "step on server: detail; ..." (for the error a DBA gets).
   const std::string& failures() const { return failures_; }
-  std::int64_t elapsed_ms() const;
   admin_result table() const;
 
  private:
@@ -40,8 +39,7 @@ class step_log {
     std::int64_t ms;
   };
   void add(std::string step, std::string server, std::string outcome, std::string detail);
-  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point last_ = started_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();  // each row's ms since the last
   std::string operation_;
   std::vector<row> rows_;
   bool failed_ = false;

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <thread>
 
-#include "protocol/errors.h"
 #include "routing/election.h"
 
 namespace weft::admin {
@@ -19,7 +18,7 @@ using routing::server_status;
 
 // The primary itself: only a demoted one can be promoted again (read_only off, back ONLINE).
 admin_result ha_operation::promote_demoted(const routing::server& primary, backend_node& node, step_log& log) {
-  if (primary.status == server_status::online) return refused("weft: " + primary.name + " is already the primary");
+  if (primary.status == server_status::online) return ha_refused("weft: " + primary.name + " is already the primary");
   if (!node.exec(routing::set_read_only_query(false), log, "promote")) return failed_result(log, "promote");
   const std::string name = primary.name;
   ctx_.commit([&](routing::topology& next) {
@@ -76,9 +75,9 @@ std::unique_ptr<backend_node> ha_operation::choose_candidate(const routing::topo
 admin_result ha_operation::switchover(const std::string& group, const std::string& target) {
   const auto t = ctx_.topology->load();
   const auto* primary = t->primary_of(group);
-  if (!primary) return refused("weft: group '" + group + "' has no primary (or does not exist)");
+  if (!primary) return ha_refused("weft: group '" + group + "' has no primary (or does not exist)");
   if (ctx_.settings.replication_user.empty()) {
-    return refused("weft: [ha] replication_user is not set: replicas could not be pointed at the new primary");
+    return ha_refused("weft: [ha] replication_user is not set: replicas could not be pointed at the new primary");
   }
   auto old = connect(primary->address);
   if (!old->ok()) {
@@ -162,7 +161,7 @@ admin_result ha_operation::switchover(const std::string& group, const std::strin
 admin_result ha_operation::demote(const std::string& group) {
   const auto t = ctx_.topology->load();
   const auto* primary = t->primary_of(group);
-  if (!primary) return refused("weft: group '" + group + "' has no primary (or does not exist)");
+  if (!primary) return ha_refused("weft: group '" + group + "' has no primary (or does not exist)");
   step_log log;
   auto node = connect(primary->address);
   if (!node->ok()) {
