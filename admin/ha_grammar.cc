@@ -40,6 +40,7 @@ ha_command command_for(ha_verb verb) {
 }
 
 ha_parse failure(std::string message) { return {std::nullopt, std::move(message)}; }
+ha_parse usage_error(const char* usage) { return failure(std::string("weft admin: usage: ") + usage); }
 
 std::optional<std::string> endpoint_text(const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
@@ -73,24 +74,24 @@ ha_parse parse_replicate(cursor& c) {
       "REPLICATE 'host:port' FROM 'host:port' [USER 'user' PASSWORD 'password'] [START FROM BEGINNING | CURRENT]";
   ha_command command = command_for(ha_verb::replicate);
   if (!server_address(c, command.server) || !c.accept("FROM") || !server_address(c, command.source)) {
-    return failure(std::string("weft admin: usage: ") + usage);
+    return usage_error(usage);
   }
   if (c.accept("USER")) {
     auto user = c.value();
-    if (!user || !c.accept("PASSWORD")) return failure(std::string("weft admin: usage: ") + usage);
+    if (!user || !c.accept("PASSWORD")) return usage_error(usage);
     auto password = c.value();
-    if (!password) return failure(std::string("weft admin: usage: ") + usage);
+    if (!password) return usage_error(usage);
     command.user = *user;
     command.password = *password;
   }
   if (c.accept("START")) {
-    if (!c.accept("FROM")) return failure(std::string("weft admin: usage: ") + usage);
+    if (!c.accept("FROM")) return usage_error(usage);
     if (c.accept("BEGINNING")) {
       command.start = replicate_start::beginning;
     } else if (c.accept("CURRENT")) {
       command.start = replicate_start::current;
     } else {
-      return failure(std::string("weft admin: usage: ") + usage);
+      return usage_error(usage);
     }
   }
   return finish(c, command, usage);
@@ -144,9 +145,9 @@ std::optional<ha_parse> parse_fabric(const words& w) {
 
 std::optional<ha_parse> parse_group_verb(cursor& c, ha_verb verb, const char* usage) {
   ha_command command = command_for(verb);
-  if (!group_name(c, command)) return failure(std::string("weft admin: usage: ") + usage);
+  if (!group_name(c, command)) return usage_error(usage);
   if (verb == ha_verb::promote && c.accept("TO") && !server_address(c, command.server)) {
-    return failure(std::string("weft admin: usage: ") + usage);
+    return usage_error(usage);
   }
   return finish(c, command, usage);
 }
@@ -171,21 +172,21 @@ std::optional<ha_parse> parse_ha_command(std::string_view sql) {
     static const char* usage = "ADD SERVER 'host:port' TO GROUP name";
     ha_command command = command_for(ha_verb::add_server);
     if (!c.accept("SERVER") || !server_address(c, command.server) || !c.accept("TO") || !group_name(c, command)) {
-      return failure(std::string("weft admin: usage: ") + usage);
+      return usage_error(usage);
     }
     return finish(c, command, usage);
   }
   if (c.accept("REMOVE")) {
     static const char* usage = "REMOVE SERVER 'host:port' [FROM GROUP name]";
     ha_command command = command_for(ha_verb::remove_server);
-    if (!c.accept("SERVER") || !server_address(c, command.server)) return failure(std::string("weft admin: usage: ") + usage);
-    if (c.accept("FROM") && !group_name(c, command)) return failure(std::string("weft admin: usage: ") + usage);
+    if (!c.accept("SERVER") || !server_address(c, command.server)) return usage_error(usage);
+    if (c.accept("FROM") && !group_name(c, command)) return usage_error(usage);
     return finish(c, command, usage);
   }
   if (c.accept("REJOIN")) {
     static const char* usage = "REJOIN SERVER 'host:port'";
     ha_command command = command_for(ha_verb::rejoin);
-    if (!c.accept("SERVER") || !server_address(c, command.server)) return failure(std::string("weft admin: usage: ") + usage);
+    if (!c.accept("SERVER") || !server_address(c, command.server)) return usage_error(usage);
     return finish(c, command, usage);
   }
   if (c.accept("SHOW")) {
@@ -193,13 +194,13 @@ std::optional<ha_parse> parse_ha_command(std::string_view sql) {
     if (w.size() < 2 || w[1] != "GROUP") return std::nullopt;
     static const char* usage = "SHOW GROUP name HEALTH | SERVERS";
     ha_command command;
-    if (!group_name(c, command)) return failure(std::string("weft admin: usage: ") + usage);
+    if (!group_name(c, command)) return usage_error(usage);
     if (c.accept("HEALTH")) {
       command.verb = ha_verb::group_health;
     } else if (c.accept("SERVERS")) {
       command.verb = ha_verb::group_servers;
     } else {
-      return failure(std::string("weft admin: usage: ") + usage);
+      return usage_error(usage);
     }
     return finish(c, command, usage);
   }
