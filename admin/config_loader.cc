@@ -365,11 +365,12 @@ class config_reader {
       } else {
         for (const auto& item : *arr) {
           const auto* text = item.as_string();
-          if (!text || !routing::parse_endpoint(text->get())) {
+          const auto ep = text ? routing::parse_endpoint(text->get()) : std::nullopt;
+          if (!ep) {
             error(item.source(), "'candidates' must hold \"host:port\" strings");
             continue;
           }
-          g.candidates.push_back(routing::parse_endpoint(text->get())->to_string());
+          g.candidates.push_back(ep->to_string());
         }
       }
     }
