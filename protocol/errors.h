@@ -37,6 +37,11 @@ inline constexpr error_spec net_packets_out_of_order{1156, "08S01"};
 inline constexpr error_spec not_supported_yet{1235, "42000"};
 inline constexpr error_spec server_shutdown{1053, "08S01"};
 inline constexpr error_spec unknown_stmt_handler{1243, "HY000"};
+inline constexpr error_spec malformed_packet{1835, "HY000"};
+inline constexpr error_spec too_many_connections{1040, "08004"};
+inline constexpr error_spec host_blocked{1129, "HY000"};
+inline constexpr error_spec unknown_character_set{1115, "42000"};
+inline constexpr error_spec unknown_collation{1273, "HY000"};
 // weft's own range, 9000+: problems between weft and its backends.
 inline constexpr error_spec backend_unreachable{9001, "HY000"};
 inline constexpr error_spec backend_auth_unsupported{9002, "HY000"};
@@ -49,7 +54,26 @@ inline constexpr error_spec config_rejected{9010, "HY000"};
 inline constexpr error_spec unknown_server{9011, "HY000"};
 // An HA command that cannot run as asked (unknown group, no candidate, missing account).
 inline constexpr error_spec ha_refused{9012, "HY000"};
+// A statement in flight on a backend that stopped answering (read deadline, or shunned).
+inline constexpr error_spec backend_timeout{9013, "08S01"};
 }  // namespace er
+
+// Errors after which the server closes the connection (network-level failures, a killed
+// connection, shutdown): a connection that answered one is never used again.
+constexpr bool server_closes_after(std::uint16_t code) {
+  switch (code) {
+    case 1053:  // ER_SERVER_SHUTDOWN
+    case 1152:  // ER_ABORTING_CONNECTION
+    case 1153:  // ER_NET_PACKET_TOO_LARGE
+    case 1154: case 1155:  // ER_NET_READ_ERROR_FROM_PIPE, ER_NET_FCNTL_ERROR
+    case 1156: case 1157: case 1158: case 1159: case 1160: case 1161:  // ER_NET_*
+    case 1184:  // ER_NEW_ABORTING_CONNECTION
+    case 1927:  // ER_CONNECTION_KILLED
+      return true;
+    default:
+      return false;
+  }
+}
 
 }  // namespace weft::protocol
 

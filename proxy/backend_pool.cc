@@ -36,11 +36,11 @@ backend_ptr backend_pool::take_idle(const pool_key& key, const void* requester, 
   backend_ptr backend = std::move(state.idle[pick]);
   state.idle.erase(state.idle.begin() + static_cast<std::ptrdiff_t>(pick));
   backend->soft_owner = nullptr;
-  const auto idle_for = now - backend->idle_since;
-  // A connection idle for under a second was fine a moment ago: skip the syscall of the
-  // liveness check on the hot path. Older ones are checked; expired or dead ones are closed
-  // (the caller then opens a new one).
-  if (idle_for <= limits_.idle_timeout && (idle_for < std::chrono::seconds(1) || looks_alive(*backend))) {
+  // Every borrow is checked, however short the idle time: a server that closed the connection
+  // (after an ERR such as 1156, or killed) or sent bytes nobody asked for must not get the next
+  // statement, which would fail with 9005 although it never reached the server. Expired or
+  // dead connections are closed (the caller then opens a new one).
+  if (now - backend->idle_since <= limits_.idle_timeout && backend->in.empty() && looks_alive(*backend)) {
     return backend;
   }
   backend->link.connection->close();

@@ -75,8 +75,11 @@ awaitable<void> command_forwarder::run() {
     activity.command = "Sleep";
     activity.statement.clear();
     activity.since = std::chrono::steady_clock::now();
-    if (next == step::stop || context_.routing.draining) co_return;
+    if (next == step::stop || state_lost_ || context_.routing.draining) break;
   }
+  // A session that ends in the middle of a response (any path) leaves bytes of it on the
+  // connection: never pooled again, whatever state the session thought it had.
+  if (!tracker_.done() && backend_.held()) backend_.drop();
 }
 
 awaitable<bool> command_forwarder::fill_client(std::size_t at_least) {
@@ -374,6 +377,13 @@ void command_forwarder::apply_response_effects(std::uint8_t cmd) {
   // where a later statement reads it (restore_insert_id).
   if (tracker_.last_insert_id() != 0) last_insert_id_ = tracker_.last_insert_id();
   if (!tracker_.done()) backend_.pin("unfinished response");
+  if (tracker_.failed() && p::server_closes_after(tracker_.error_code())) {
+    // The server closes this connection after such an error: the client saw it; a session whose
+    // state lived there ends as a direct connection would, the others go on elsewhere.
+    state_lost_ = backend_.pinned() || (last_status_ & p::status::in_trans);
+    backend_.drop();
+    return;
+  }
   if (tracker_.has_status()) last_status_ = tracker_.status_flags();
   backend_.after_response(last_status_, tracker_.warnings(), tracker_.failed());
 }
@@ -425,7 +435,8 @@ awaitable<command_forwarder::step> command_forwarder::relay_response() {
     relayed_bytes_ += n;
     const auto ec = co_await client_.write_all(asio::buffer(in.readable().data(), n));
     if (ec) {
-      backend_.pin("client left during a response");  // the rest is still on its way
+      // The rest of the response is still on its way: this connection can never be reused.
+      backend_.drop();
       co_return step::stop;
     }
     sent_any = true;

@@ -250,6 +250,10 @@ void session_backend::drop() {
 
 awaitable<void> session_backend::finish() {
   if (!current_) co_return;
+  if (!current_->in.empty()) {  // bytes nobody asked for: the connection's state is unknown
+    drop();
+    co_return;
+  }
   // COM_RESET_CONNECTION clears variables, temporary tables, locks, prepared statements and
   // rolls back a transaction, keeping the login and schema: the connection is like new.
   auto& connection = *current_->link.connection;
@@ -258,7 +262,9 @@ awaitable<void> session_backend::finish() {
   error_code ec;
   std::optional<p::packet> answer;
   if (!werr) answer = co_await read_packet(connection, current_->in, 1 << 20, ec);
-  if (!answer || answer->payload.empty() || answer->payload[0] != p::ok_header) {
+  // Exactly one OK, numbered 1, and nothing behind it: anything else is not the reset's answer.
+  if (!answer || answer->sequence_id != 1 || answer->payload.empty() || answer->payload[0] != p::ok_header ||
+      !current_->in.empty()) {
     drop();
     co_return;
   }
