@@ -92,6 +92,7 @@ class command_forwarder {
   awaitable<step> forward_statement_command(std::uint8_t cmd, std::uint32_t payload_length);
   awaitable<bool> fill_backend(std::size_t at_least);
   void forget_statements();
+  void pin_if_cursor_opened();
   void apply_response_effects(std::uint8_t cmd);
   awaitable<void> fail_client(const protocol::err_packet& err, std::uint8_t sequence_id);
 

@@ -36,6 +36,12 @@ awaitable<bool> command_forwarder::fill_backend(std::size_t at_least) {
   co_return true;
 }
 
+// Only a response that says a cursor exists pins: flags asking for one on a statement that
+// returns no rows (an INSERT) open none.
+void command_forwarder::pin_if_cursor_opened() {
+  if (!tracker_.failed() && (tracker_.status_flags() & p::status::cursor_exists)) backend_.pin("cursor");
+}
+
 void command_forwarder::forget_statements() {
   statements_.clear();
   if (backend_.held()) backend_.current().statements.clear();
@@ -120,7 +126,16 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
     begin_stats(statement->digest, statement->sql);
     relayed_bytes_ = 0;
   }
-  const auto role = execute && statement->replica_safe ? routing::target_role::replica : routing::target_role::primary;
+  // A cursor keeps the session on its connection until the statement is closed: it is opened
+  // where the session's later writes can go, the primary.
+  bool opens_cursor = false;
+  if (execute && payload_length > execute_flags_offset) {
+    const bool have_flags = co_await fill_client(p::frame_header_size + execute_flags_offset + 1);
+    if (!have_flags) co_return step::stop;
+    opens_cursor = client_in_.readable()[p::frame_header_size + execute_flags_offset] & cursor_type_mask;
+  }
+  const auto role = execute && statement->replica_safe && !opens_cursor ? routing::target_role::replica
+                                                                        : routing::target_role::primary;
   auto error = co_await acquire_for({role, {}});
   if (error) {
     const step after = co_await skip_command_with_error(*error);
@@ -154,9 +169,6 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
     const bool whole = co_await fill_client(p::frame_header_size + payload_length);
     if (!whole) co_return step::stop;
     const auto payload = client_in_.readable().subspan(p::frame_header_size, payload_length);
-    if (payload_length > execute_flags_offset && payload[execute_flags_offset] != 0) {
-      backend_.pin("cursor");
-    }
     const auto flag_at = execute_bound_flag_offset(statement->params);
     if (statement->params > 0 && payload_length > flag_at) {
       if (payload[flag_at] == 1) {
@@ -179,6 +191,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
         }
         const step relayed = co_await relay_response();
         if (relayed == step::stop) co_return step::stop;
+        if (opens_cursor) pin_if_cursor_opened();
         co_await remember_written_gtid(wrote);
         finish_stats(payload_length, command_kind::execute);
         apply_response_effects(cmd);
@@ -194,6 +207,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
   const step relayed = co_await relay_response();
   if (relayed == step::stop) co_return step::stop;
   if (execute) {
+    if (opens_cursor) pin_if_cursor_opened();
     co_await remember_written_gtid(wrote);
     finish_stats(payload_length, command_kind::execute);
   }

@@ -55,6 +55,8 @@ protocol::bytes stmt_close_command(std::uint32_t backend_id);
 
 // Offsets in a COM_STMT_EXECUTE payload.
 inline constexpr std::size_t execute_flags_offset = 5;
+// CURSOR_TYPE_READ_ONLY | FOR_UPDATE | SCROLLABLE; other flag bits open no cursor.
+inline constexpr std::uint8_t cursor_type_mask = 0x07;
 inline std::size_t execute_bound_flag_offset(std::uint16_t params) { return 10 + (params + 7) / 8; }
 
 // A copy of an execute payload with new_params_bound = 1 and the given types inserted, for a

@@ -115,3 +115,40 @@ def parse_err(payload):
         return None
     code = payload[1] | payload[2] << 8
     return code, payload[4:9].decode(), payload[9:].decode(errors='replace')
+
+
+def lenenc_str(b):
+    assert len(b) < 251
+    return bytes([len(b)]) + b
+
+
+def execute_body(stmt, values, flags=0, send_types=True):
+    """COM_STMT_EXECUTE payload: ints as LONGLONG, str as STRING, None as NULL."""
+    body = struct.pack('<BIBI', 0x17, stmt, flags, 1)
+    if not values:
+        return body
+    bitmap = bytearray((len(values) + 7) // 8)
+    for i, v in enumerate(values):
+        if v is None:
+            bitmap[i // 8] |= 1 << (i % 8)
+    body += bytes(bitmap) + (b'\x01' if send_types else b'\x00')
+    if send_types:
+        body += b''.join(b'\x08\x00' if isinstance(v, int) else b'\xfe\x00' for v in values)
+    for v in values:
+        if isinstance(v, int):
+            body += struct.pack('<q', v)
+        elif v is not None:
+            body += lenenc_str(v.encode())
+    return body
+
+
+def prepare(conn, sql):
+    """COM_STMT_PREPARE; returns (statement id, columns, params). Raises ServerError."""
+    conn.send(frame(b'\x16' + sql.encode(), 0))
+    _, ok = conn.read_packet()
+    if ok[0] == 0xFF:
+        raise ServerError(parse_err(ok))
+    stmt, cols, params = struct.unpack('<IHH', ok[1:9])
+    for _ in range(params + (1 if params else 0) + cols + (1 if cols else 0)):
+        conn.read_packet()
+    return stmt, cols, params
