@@ -164,6 +164,53 @@ TEST(ReplicaEligible, LagMustBeKnownAndWithinTheBound) {
   EXPECT_FALSE(replica_eligible(s, policy));
 }
 
+// A replica whose source died: its IO thread reconnects, Seconds_Behind_Master is NULL. What it
+// applied decides, against the last position the monitor saw on the primary.
+TEST(ReplicaEligible, SourceGoneJudgedByAppliedPosition) {
+  const group_policy policy;
+  server primary = healthy_replica("10.0.0.1:3306");
+  primary.role = server_role::primary;
+  primary.status = server_status::shunned;
+  primary.health.reachable = false;
+  primary.health.gtid_current_pos = "0-1-120,1-1-7";
+  auto s = healthy_replica("10.0.0.2:3306");
+  s.health.io_running = false;
+  s.health.lag_seconds.reset();
+  const struct {
+    const char* applied;
+    bool eligible;
+  } table[] = {
+      {"0-1-120,1-1-7", true},   // everything the primary had
+      {"0-1-121,1-1-7", true},   // more (the primary's last check was a moment earlier)
+      {"0-1-119,1-1-7", false},  // one transaction short
+      {"0-1-120", false},        // a domain missing
+      {"", false},               // nothing known
+  };
+  for (const auto& row : table) {
+    s.health.gtid_current_pos = row.applied;
+    EXPECT_EQ(replica_eligible(s, policy, &primary), row.eligible) << row.applied;
+  }
+  s.health.gtid_current_pos = "0-1-120,1-1-7";
+  EXPECT_FALSE(replica_eligible(s, policy)) << "no primary known: nothing to compare with";
+  primary.health.gtid_current_pos.clear();
+  EXPECT_FALSE(replica_eligible(s, policy, &primary)) << "the primary's position was never seen";
+  s.health.sql_running = false;
+  primary.health.gtid_current_pos = "0-1-120,1-1-7";
+  EXPECT_FALSE(replica_eligible(s, policy, &primary)) << "the SQL thread must still run";
+}
+
+TEST(ReplicaEligible, IoRunningStillJudgedByLag) {
+  group_policy policy;
+  policy.max_replication_lag = 5;
+  server primary = healthy_replica("10.0.0.1:3306");
+  primary.role = server_role::primary;
+  primary.health.gtid_current_pos = "0-1-10";
+  auto s = healthy_replica("10.0.0.2:3306");
+  s.health.gtid_current_pos = "0-1-10";
+  s.health.lag_seconds = 9;  // covered position, but the running IO thread says it is behind
+  EXPECT_FALSE(replica_eligible(s, policy, &primary));
+}
+
 // --- choose_replica -------------------------------------------------------------------------
 
 server primary(const std::string& name, const std::string& group = "main") {
