@@ -23,6 +23,37 @@ void write_u32(std::uint8_t* b, std::uint32_t v) {
 // Where the statement id sits in a buffered command: after the header and the command byte.
 constexpr std::size_t id_offset = p::frame_header_size + 1;
 
+// The statement id of a command, read from the bytes it has (a short packet's missing bytes
+// count as zero, as the server reads them).
+std::uint32_t statement_id_of(p::bytes_view payload) {
+  std::uint32_t id = 0;
+  for (std::size_t i = 1; i < payload.size() && i <= 4; ++i) id |= std::uint32_t{payload[i]} << (8 * (i - 1));
+  return id;
+}
+
+// What MariaDB answers to a statement command it cannot use: COM_STMT_EXECUTE shorter than its
+// fixed part is malformed; an unknown id (or a short RESET/FETCH) gets 1243 naming the server's
+// own handler; SEND_LONG_DATA and CLOSE never get an answer (nullopt), whatever they carry.
+std::optional<p::err_packet> statement_refusal(p::command command, std::uint32_t id, bool too_short) {
+  switch (command) {
+    case p::command::stmt_send_long_data:
+    case p::command::stmt_close:
+      return std::nullopt;
+    case p::command::stmt_execute:
+      if (too_short) return p::make_error(p::er::malformed_packet, "Malformed communication packet");
+      return p::make_error(p::er::unknown_stmt_handler, "Unknown prepared statement handler (" + std::to_string(id) +
+                                                            ") given to mysqld_stmt_execute");
+    default: {
+      const char* handler = command == p::command::stmt_fetch ? "mysqld_stmt_fetch" : "mysqld_stmt_reset";
+      return p::make_error(p::er::unknown_stmt_handler,
+                           "Unknown prepared statement handler (" + std::to_string(id) + ") given to " + handler);
+    }
+  }
+}
+
+// COM_STMT_EXECUTE's fixed part: command, statement id, flags, iteration count.
+constexpr std::size_t execute_fixed_size = 10;
+
 }  // namespace
 
 awaitable<bool> command_forwarder::fill_backend(std::size_t at_least) {
@@ -106,20 +137,21 @@ awaitable<command_forwarder::step> command_forwarder::forward_prepare(std::uint3
 awaitable<command_forwarder::step> command_forwarder::forward_statement_command(std::uint8_t cmd,
                                                                                 std::uint32_t payload_length) {
   const auto command = static_cast<p::command>(cmd);
-  const bool have_id = co_await fill_client(id_offset + 4);
-  if (!have_id || payload_length < 5) co_return step::stop;
-  const auto client_id = read_u32(client_in_.readable().data() + id_offset);
+  // Never read past this packet: a short one's missing bytes would be the next command's.
+  const bool have_id = co_await fill_client(p::frame_header_size + std::min<std::size_t>(payload_length, 5));
+  if (!have_id) co_return step::stop;
+  const auto client_id = statement_id_of(client_in_.readable().subspan(p::frame_header_size, std::min<std::size_t>(payload_length, 5)));
   auto* statement = statements_.find(client_id);
-  if (command == p::command::stmt_close) {
-    statements_.remove(client_id);  // the backend copy stays cached for reuse; no response
-    const bool skipped = co_await skip_command();
+  const bool too_short = payload_length < (command == p::command::stmt_execute ? execute_fixed_size : 5);
+  if (command == p::command::stmt_close && !too_short) statements_.remove(client_id);  // the backend copy stays cached
+  if (too_short || !statement || command == p::command::stmt_close) {
+    const auto refusal = statement_refusal(command, client_id, too_short);
+    if (refusal) {
+      const step after = co_await skip_command_with_error(*refusal);
+      co_return after;
+    }
+    const bool skipped = co_await skip_command();  // no answer, as from the server
     co_return skipped ? step::next : step::stop;
-  }
-  if (!statement) {
-    const step after = co_await skip_command_with_error(p::make_error(
-        p::er::unknown_stmt_handler, "Unknown prepared statement handler (" + std::to_string(client_id) +
-                                         ") given to " + std::string(p::command_name(cmd))));
-    co_return after;
   }
   const bool execute = command == p::command::stmt_execute;
   if (execute) {

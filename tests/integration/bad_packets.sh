@@ -9,11 +9,11 @@ start_weft "" "max_allowed_packet = 1048576"
 via_weft -e 'select sleep(3), @@port' > "$WORK/keep.out" 2>&1 &
 KEEP_PID=$!
 
-/usr/bin/python3 - "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD" "$REPO/tests/integration" <<'PY' || fail "wire checks failed"
+/usr/bin/python3 - "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD" "$REPO/tests/integration" "$PRIMARY_PORT" <<'PY' || fail "wire checks failed"
 import sys
 sys.path.insert(0, sys.argv[4])
 from wire_client import Conn, frame, parse_err
-port, user, pw = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+port, user, pw, primary_port = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[5])
 failures = []
 def check(name, cond, detail=''):
     print(('ok   ' if cond else 'FAIL ') + name + (' ' + detail if detail else ''))
@@ -75,6 +75,29 @@ c = Conn(port); c.login(user, pw); c.send(frame(b'\x11root', 0))
 seq, p = c.read_packet(); e = parse_err(p)
 check('malformed change user -> 1043', e is not None and e[0] == 1043, str(e))
 check('malformed change user -> disconnect', c.closed_by_peer())
+
+# 10. Statement commands that are short or name an unknown statement (defects 4 and 6 of issue
+# 10): answered exactly as the server answers them directly — 1835 for a short execute, 1243 for
+# unknown ids and short RESET/FETCH, nothing at all for SEND_LONG_DATA and CLOSE — and the next
+# query gets its own answer.
+def answers(port_, payload):
+    c = Conn(port_, timeout=3); c.login(user, pw)
+    c.send(frame(payload, 0)); c.query('select 7')
+    out = []
+    try:
+        while True:
+            seq, p = c.read_packet()
+            out.append((seq, parse_err(p) or p.hex()))
+            if p[:1] in (b'\xfe', b'\xff') and len(p) < 9 or len(out) > 6:
+                break
+    except Exception as e:
+        out.append(type(e).__name__)
+    return out
+for hexed in ['1701', '17000000', '173930000000', '17393000000001000000', '1a', '1a0200', '1cd06f',
+              '1c3930000001000000', '1a39300000', '18', '1801', '18393000000000646174', '19', '1901',
+              '1939300000']:
+    direct, via = answers(primary_port, bytes.fromhex(hexed)), answers(port, bytes.fromhex(hexed))
+    check('statement command %s answered as the server does' % hexed, direct == via, 'direct %s, weft %s' % (direct, via))
 
 sys.exit(1 if failures else 0)
 PY
