@@ -40,8 +40,7 @@ inline constexpr error_spec unknown_stmt_handler{1243, "HY000"};
 inline constexpr error_spec malformed_packet{1835, "HY000"};
 inline constexpr error_spec too_many_connections{1040, "08004"};
 inline constexpr error_spec host_blocked{1129, "HY000"};
-inline constexpr error_spec unknown_character_set{1115, "42000"};
-inline constexpr error_spec unknown_collation{1273, "HY000"};
+inline constexpr error_spec wrong_value_for_var{1231, "42000"};
 // weft's own range, 9000+: problems between weft and its backends.
 inline constexpr error_spec backend_unreachable{9001, "HY000"};
 inline constexpr error_spec backend_auth_unsupported{9002, "HY000"};

@@ -162,7 +162,8 @@ result<handshake_response41> decode_handshake_response41(bytes_view payload) {
   // Trailing fields are optional in practice: servers accept a response that stops early.
   if ((caps & cap::connect_with_db) && !r.at_end()) m.database = r.null_string();
   if ((caps & cap::plugin_auth) && !r.at_end()) m.auth_plugin_name = r.null_string();
-  if ((caps & cap::connect_attrs) && !r.at_end() && !decode_attributes(r, m.attributes)) {
+  // ...but not the attributes a client announced: MariaDB answers 1043 when the block is missing.
+  if ((caps & cap::connect_attrs) && (r.at_end() || !decode_attributes(r, m.attributes))) {
     return fail(errc::malformed);
   }
   return done(r, std::move(m));

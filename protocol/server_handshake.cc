@@ -2,6 +2,8 @@
 
 #include <openssl/crypto.h>
 
+#include "protocol/client_charset.h"
+
 namespace weft::protocol {
 
 namespace {
@@ -30,6 +32,10 @@ bytes server_handshake::greeting() const {
 
 server_handshake::action server_handshake::on_client_packet(bytes_view payload,
                                                             std::uint8_t sequence_id) {
+  // Each client packet answers weft's last one: its id is the one after (MariaDB: 1156).
+  if (state_ != state::finished && sequence_id != next_seq_) {
+    return reject_with(er::net_packets_out_of_order, "Got packets out of order");
+  }
   next_seq_ = static_cast<std::uint8_t>(sequence_id + 1);
   switch (state_) {
     case state::await_response:
@@ -106,6 +112,12 @@ server_handshake::action server_handshake::verify(bytes_view token) {
 
 server_handshake::action server_handshake::authenticated_with(const sha1_digest& stage1, bool empty_password,
                                                               bytes first_packet) {
+  // Checked after the password, as the server does, and before any backend sees the login
+  // (backends count refused handshakes against weft's host: max_connect_errors).
+  if (const auto refused = charset_refused_for_clients(response_.charset)) {
+    return reject_with(er::wrong_value_for_var,
+                       "Variable 'character_set_client' can't be set to the value of '" + std::string(*refused) + "'");
+  }
   state_ = state::finished;
   stage1_ = stage1;
   empty_password_ = empty_password;

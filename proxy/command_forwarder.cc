@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "proxy/log_text.h"
+
 #include "protocol/frame.h"
 #include "proxy/change_user.h"
 #include "proxy/backend_query.h"
@@ -509,7 +511,7 @@ awaitable<command_forwarder::step> command_forwarder::change_user() {
   }
   if (outcome == change_user_outcome::changed) {
     const auto& now = auth_.client.client();
-    spdlog::info("event=change_user from={} to={}", auth_.user, now.username);
+    spdlog::info("event=change_user from={} to={}", quoted{auth_.user}, quoted{now.username});
     auth_.user = now.username;
     p::backend_login login;
     login.user = now.username;
@@ -565,7 +567,7 @@ awaitable<command_forwarder::step> command_forwarder::refuse_command(std::uint8_
 }
 
 awaitable<void> command_forwarder::fail_client(const p::err_packet& err, std::uint8_t sequence_id) {
-  spdlog::debug("event=session_error code={} message=\"{}\"", err.error_code, err.message);
+  spdlog::debug("event=session_error code={} message={}", err.error_code, quoted{err.message});
   co_await write_error(client_, err, sequence_id);
 }
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "proxy/log_text.h"
+
 #include "protocol/errors.h"
 #include "routing/session_effects.h"
 
@@ -32,7 +34,7 @@ query_plan plan_query(std::string_view sql, const session_facts& session, const 
       plan.rule_id = outcome.first_rule_id;
       if (outcome.log) {
         spdlog::info("event=query_rule rule={} user={} schema={} digest={:016x}", outcome.first_rule_id,
-                     session.user, session.schema, plan.info.digest);
+                     quoted{session.user}, quoted{session.schema}, plan.info.digest);
       }
       if (outcome.blocked_by) {
         plan.refusal = p::make_error(p::error_spec{outcome.blocked_by->block_code, "42000"},

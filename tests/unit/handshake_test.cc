@@ -97,6 +97,72 @@ TEST(ServerHandshake, SwitchesAnotherPluginToNativePassword) {
   EXPECT_EQ(hs.next_sequence_id(), 4);
 }
 
+// What MariaDB 10.11 answered to the same packets (checked against the sandbox).
+TEST(ServerHandshake, OutOfOrderSequenceIdsGet1156) {
+  for (std::uint8_t seq : {0, 2, 5}) {
+    auto hs = with_scramble_of("cli_server_greeting");
+    auto step = hs.on_client_packet(payload("cli_handshake_response"), seq);
+    ASSERT_EQ(step.what, server_handshake::action::reject) << int(seq);
+    EXPECT_EQ(step.sequence_id, 1);
+    auto err = decode_err_packet(step.payload);
+    EXPECT_EQ(err->error_code, 1156);
+    EXPECT_EQ(err->sql_state, "08S01");
+    EXPECT_EQ(err->message, "Got packets out of order");
+  }
+  // The auth switch answer must follow weft's request (sequence 2) with 3.
+  auto sw_request = decode_auth_switch_request(payload("auth_switch_request"));
+  bytes scramble = sw_request->plugin_data;
+  scramble.pop_back();
+  server_handshake hs(weft_greeting(), users_with_app(), scramble);
+  auto response = decode_handshake_response41(payload("handshake_response"));
+  response->auth_plugin_name = "caching_sha2_password";
+  ASSERT_EQ(hs.on_client_packet(encode(*response), 1).what, server_handshake::action::write_and_read);
+  EXPECT_EQ(hs.on_client_packet(payload("auth_switch_response"), 4).what, server_handshake::action::reject);
+}
+
+TEST(ServerHandshake, AnnouncedAttributesMustBeThere) {
+  auto response = decode_handshake_response41(payload("cli_handshake_response"));
+  ASSERT_TRUE(response);
+  response->capabilities |= cap::connect_attrs;
+  auto with_block = encode(*response);
+  auto hs = with_scramble_of("cli_server_greeting");
+  EXPECT_EQ(hs.on_client_packet(with_block, 1).what, server_handshake::action::authenticated);
+  // The same response cut before its attribute block: 1043, as MariaDB answers.
+  bytes cut(with_block.begin(), with_block.end() - 1);  // the empty block is one 0x00 byte
+  auto again = with_scramble_of("cli_server_greeting");
+  auto step = again.on_client_packet(cut, 1);
+  ASSERT_EQ(step.what, server_handshake::action::reject);
+  EXPECT_EQ(decode_err_packet(step.payload)->error_code, 1043);
+}
+
+TEST(ServerHandshake, MultiByteOnlyCharsetsAreRefusedAfterThePassword) {
+  const struct {
+    std::uint8_t id;
+    const char* name;  // nullptr: accepted
+  } table[] = {{54, "utf16"}, {101, "utf16"}, {35, "ucs2"}, {159, "ucs2"}, {62, "utf16le"}, {60, "utf32"},
+               {183, "utf32"}, {45, nullptr}, {33, nullptr}, {63, nullptr}, {0, nullptr}, {250, nullptr}};
+  for (const auto& row : table) {
+    auto response = decode_handshake_response41(payload("cli_handshake_response"));
+    response->charset = row.id;
+    auto hs = with_scramble_of("cli_server_greeting");
+    auto step = hs.on_client_packet(encode(*response), 1);
+    if (!row.name) {
+      EXPECT_EQ(step.what, server_handshake::action::authenticated) << int(row.id);
+      continue;
+    }
+    ASSERT_EQ(step.what, server_handshake::action::reject) << int(row.id);
+    auto err = decode_err_packet(step.payload);
+    EXPECT_EQ(err->error_code, 1231);
+    EXPECT_EQ(err->sql_state, "42000");
+    EXPECT_EQ(err->message, std::string("Variable 'character_set_client' can't be set to the value of '") + row.name + "'");
+  }
+  // A wrong password is still 1045, whatever the charset.
+  auto response = decode_handshake_response41(payload("handshake_response"));
+  response->charset = 54;
+  server_handshake hs(weft_greeting(), users_with_app(), make_scramble());
+  EXPECT_EQ(decode_err_packet(hs.on_client_packet(encode(*response), 1).payload)->error_code, 1045);
+}
+
 TEST(ServerHandshake, GarbageIsRejectedAsBadHandshake) {
   // 32 zero bytes look like an SSLRequest by size, but without CLIENT_SSL they are not one.
   for (const bytes& junk : {bytes{0x01, 0x02}, bytes(32, 0x00), bytes{}}) {
