@@ -1,5 +1,6 @@
 #include "admin/admin_commands.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -336,12 +337,22 @@ std::optional<admin_result> select_variables(std::string_view sql, const command
   return r;
 }
 
+// FLUSH HOSTS, as on the server: every client host blocked after failed logins may connect
+// again; the affected count is how many were blocked.
+admin_result flush_hosts(const command_context& ctx) {
+  admin_result r;
+  r.affected = ctx.flush_hosts ? ctx.flush_hosts() : 0;
+  spdlog::info("event=hosts_flushed unblocked={}", r.affected);
+  return r;
+}
+
 }  // namespace
 
 std::optional<admin_result> run_admin_command(std::string_view sql, const command_context& ctx) {
   const auto w = words_of(sql);
   if (w.empty()) return std::nullopt;
   if (w[0] == "SELECT") return select_variables(sql, ctx);
+  if (w[0] == "FLUSH" && w.size() == 2 && w[1] == "HOSTS") return flush_hosts(ctx);
   if (w[0] != "SHOW" || w.size() < 2) return std::nullopt;
   if (w[1] == "HEALTH") return show_health(ctx, option_after(w, "FOR", "GROUP"));
   if (w[1] == "TOPOLOGY") return show_topology(w, ctx);

@@ -1,7 +1,7 @@
 // The admin's own commands, answered by weft rather than by SQLite: SHOW HEALTH [FOR GROUP g],
 // SHOW TOPOLOGY [FOR GROUP g] [DISCOVER], SHOW DISK USAGE [FOR SERVER 'h:p'] [ALL],
-// SHOW CONFIG DIFF, SHOW TABLES, SHOW DATABASES, and the session variables clients ask for at
-// login. Backend work (topology, disk usage) runs on the calling admin pool thread with libmariadb.
+// SHOW CONFIG DIFF, SHOW TABLES, SHOW DATABASES, FLUSH HOSTS, and the session variables clients
+// ask for at login. Backend work (topology, disk usage) runs on the calling admin pool thread with libmariadb.
 #pragma once
 
 #include <functional>
@@ -31,6 +31,8 @@ struct command_context {
   std::function<std::vector<config_difference>()> config_diff;
   std::string server_version;
   ha_manager* ha = nullptr;  // switchover, failover, REPLICATE, REJOIN
+  // FLUSH HOSTS: unblocks every client host on both ports; returns how many were blocked.
+  std::function<std::size_t()> flush_hosts;
 };
 
 // nullopt when `sql` is not an admin command (then it is SQL for SQLite). The HA commands that

@@ -9,6 +9,7 @@
 #include "protocol/constants.h"
 #include "protocol/errors.h"
 #include "protocol/server_handshake.h"
+#include "proxy/deadline.h"
 #include "proxy/packet_io.h"
 #include "proxy/stream.h"
 
@@ -27,12 +28,6 @@ constexpr std::uint64_t admin_capabilities =
 
 constexpr std::size_t max_admin_packet = 16u << 20;
 
-std::string peer_of(proxy::tcp::socket& socket) {
-  proxy::error_code ec;
-  const auto ep = socket.remote_endpoint(ec);
-  return ec ? "unknown" : ep.address().to_string();
-}
-
 }  // namespace
 
 admin_server::admin_server(admin_settings settings, std::string state_path, const live_sources& sources,
@@ -41,7 +36,8 @@ admin_server::admin_server(admin_settings settings, std::string state_path, cons
       state_path_(std::move(state_path)),
       sources_(sources),
       commands_(commands),
-      hooks_(std::move(hooks)) {}
+      hooks_(std::move(hooks)),
+      admission_("admin", settings_.max_connections, settings_.login_throttle) {}
 
 admin_server::~admin_server() { stop(); }
 
@@ -90,20 +86,39 @@ awaitable<admin_result> admin_server::run_statement(admin_engine& engine, const 
 }
 
 awaitable<void> admin_server::accept_loop() {
+  proxy::log_limiter accept_errors(std::chrono::seconds(5));
   for (;;) {
     auto [ec, socket] = co_await acceptor_.async_accept(proxy::use_nothrow);
     if (ec) {
       if (!acceptor_.is_open()) co_return;
+      if (const auto n = accept_errors.note()) {
+        spdlog::warn("event=accept_failed port=admin error=\"{}\" failures={}", ec.message(), *n);
+      }
+      // Out of descriptors and the like: back off briefly rather than spin.
+      proxy::asio::steady_timer pause(io_, std::chrono::milliseconds(50));
+      co_await pause.async_wait(proxy::use_nothrow);
       continue;
     }
-    proxy::asio::co_spawn(io_, run_session(std::move(socket), next_id_++), proxy::asio::detached);
+    auto place = admission_.admit(socket);
+    if (!place) continue;  // refused with 1040 or 1129, already closed
+    proxy::asio::co_spawn(io_, run_session(std::move(socket), next_id_++, std::move(*place)), proxy::asio::detached);
   }
 }
 
-awaitable<void> admin_server::run_session(proxy::tcp::socket socket, std::uint32_t id) {
-  const auto peer = peer_of(socket);
+// `place` holds the session's place under [admin] max_connections until it ends.
+awaitable<void> admin_server::run_session(proxy::tcp::socket socket, std::uint32_t id,
+                                          [[maybe_unused]] proxy::connection_limit::slot place) {
+  const auto peer = proxy::remote_host(socket);
   proxy::stream client(std::move(socket));
   proxy::io_buffer in(4096);
+  const auto caps = co_await authenticate(client, in, id, peer);
+  if (caps) co_await serve(client, in, *caps, id);
+  client.close();
+}
+
+awaitable<std::optional<std::uint64_t>> admin_server::authenticate(proxy::stream& client, proxy::io_buffer& in,
+                                                                   std::uint32_t id, const std::string& peer) {
+  proxy::deadline watchdog(client, settings_.handshake_timeout);  // a stalled client is closed
   p::server_greeting_settings greeting{"5.5.5-10.11.0-weft-admin", id, admin_capabilities | (tls_ ? p::cap::ssl : 0),
                                        p::charset_utf8mb4_general_ci, p::status::autocommit, peer};
   const auto& expected = settings_;
@@ -115,34 +130,57 @@ awaitable<void> admin_server::run_session(proxy::tcp::socket socket, std::uint32
       },
       p::make_scramble());
   const auto greeting_error = co_await proxy::write_packet(client, handshake.greeting(), 0);
-  if (greeting_error) co_return;
+  if (greeting_error) co_return std::nullopt;
   for (;;) {
     proxy::error_code ec;
     auto packet = co_await proxy::read_packet(client, in, 64 * 1024, ec);
-    if (!packet) co_return;
+    if (!packet) co_return std::nullopt;
     auto step = handshake.on_client_packet(packet->payload, packet->sequence_id);
     if (step.what == p::server_handshake::action::start_tls) {
       const auto early = in.readable();  // the client's TLS hello may follow the SSLRequest
       const auto tls_error = co_await client.start_tls_server(*tls_, proxy::asio::buffer(early.data(), early.size()));
       in.consume(early.size());
-      if (tls_error) co_return;
+      if (tls_error) co_return std::nullopt;
       continue;
     }
     if (step.what == p::server_handshake::action::authenticated) break;
     const bool rejected = step.what != p::server_handshake::action::write_and_read;
-    const auto werr = co_await proxy::write_packet(client, step.payload, step.sequence_id);
-    if (werr || rejected) {
-      if (rejected) spdlog::info("event=admin_auth_failed user={} client={}", handshake.client().username, peer);
-      co_return;
+    if (rejected) {  // counted before writing: a client that hangs up at once still failed
+      spdlog::info("event=admin_auth_failed user={} client={}", handshake.client().username, peer);
+      if (proxy::denies_access(step.payload)) admission_.login_failed(peer);
     }
+    const auto werr = co_await proxy::write_packet(client, step.payload, step.sequence_id);
+    if (werr || rejected) co_return std::nullopt;
   }
   const auto caps = handshake.negotiated_capabilities();
   p::ok_packet welcome;
   welcome.status_flags = p::status::autocommit;
   const auto ok_error = co_await proxy::write_packet(client, p::encode(welcome, caps), handshake.next_sequence_id());
-  if (ok_error) co_return;
+  if (ok_error) co_return std::nullopt;
   spdlog::info("event=admin_session_open id={} user={} client={}", id, handshake.client().username, peer);
+  co_return caps;
+}
 
+namespace {
+awaitable<proxy::error_code> write_result(proxy::stream& client, const admin_result& result, std::uint64_t caps) {
+  proxy::error_code werr;
+  if (result.error) {
+    werr = co_await proxy::write_error(client, *result.error, 1);
+  } else if (!result.columns.empty()) {
+    const auto bytes = p::encode_text_result(result.columns, result.rows, caps, p::status::autocommit, 1);
+    werr = co_await client.write_all(proxy::asio::buffer(bytes.data(), bytes.size()));
+  } else {
+    p::ok_packet ok;
+    ok.affected_rows = result.affected;
+    ok.status_flags = p::status::autocommit;
+    ok.info = result.info;
+    werr = co_await proxy::write_packet(client, p::encode(ok, caps), 1);
+  }
+  co_return werr;
+}
+}  // namespace
+
+awaitable<void> admin_server::serve(proxy::stream& client, proxy::io_buffer& in, std::uint64_t caps, std::uint32_t id) {
   std::unique_ptr<admin_engine> engine;
   std::string open_error;
   try {
@@ -179,23 +217,10 @@ awaitable<void> admin_server::run_session(proxy::tcp::socket socket, std::uint32
     } else if (cmd != p::command::ping && cmd != p::command::init_db) {
       result = admin_result::failure(p::make_error({1047, "08S01"}, "Unknown command"));
     }
-    proxy::error_code werr;
-    if (result.error) {
-      werr = co_await proxy::write_error(client, *result.error, 1);
-    } else if (!result.columns.empty()) {
-      const auto bytes = p::encode_text_result(result.columns, result.rows, caps, p::status::autocommit, 1);
-      werr = co_await client.write_all(proxy::asio::buffer(bytes.data(), bytes.size()));
-    } else {
-      p::ok_packet ok;
-      ok.affected_rows = result.affected;
-      ok.status_flags = p::status::autocommit;
-      ok.info = result.info;
-      werr = co_await proxy::write_packet(client, p::encode(ok, caps), 1);
-    }
+    const auto werr = co_await write_result(client, result, caps);
     if (werr) break;
   }
   spdlog::info("event=admin_session_close id={}", id);
-  client.close();
 }
 
 }  // namespace weft::admin

@@ -10,7 +10,10 @@
 
 #include "admin/admin_engine.h"
 #include "admin/admin_settings.h"
+#include "proxy/admission_control.h"
 #include "proxy/asio.h"
+#include "proxy/io_buffer.h"
+#include "proxy/stream.h"
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -25,10 +28,16 @@ class admin_server {
 
   void start();  // binds (throws on failure) and starts the thread
   void stop();
+  // The admin connection limit and failed-login throttle (FLUSH HOSTS, /metrics).
+  proxy::admission_control& admission() { return admission_; }
 
  private:
   proxy::awaitable<void> accept_loop();
-  proxy::awaitable<void> run_session(proxy::tcp::socket socket, std::uint32_t id);
+  proxy::awaitable<void> run_session(proxy::tcp::socket socket, std::uint32_t id, proxy::connection_limit::slot place);
+  // The connection phase, within the handshake timeout: the negotiated capabilities, or nullopt.
+  proxy::awaitable<std::optional<std::uint64_t>> authenticate(proxy::stream& client, proxy::io_buffer& in,
+                                                              std::uint32_t id, const std::string& peer);
+  proxy::awaitable<void> serve(proxy::stream& client, proxy::io_buffer& in, std::uint64_t caps, std::uint32_t id);
   proxy::awaitable<admin_result> run_statement(admin_engine& engine, const std::string& sql);
 
   admin_settings settings_;
@@ -42,6 +51,7 @@ class admin_server {
   std::thread thread_;
   boost::asio::thread_pool statements_{4};
   std::uint32_t next_id_ = 1;
+  proxy::admission_control admission_;
 };
 
 }  // namespace weft::admin

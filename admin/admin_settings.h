@@ -6,6 +6,7 @@
 #include <string>
 
 #include "protocol/auth.h"
+#include "proxy/login_throttle.h"
 #include "routing/topology.h"
 
 namespace weft::admin {
@@ -25,12 +26,21 @@ struct admin_settings {
   std::string tls_cert;
   std::string tls_key;
   bool require_tls = false;
+  // Admin connections open at once (logged in or not); one more gets 1040. Each session holds
+  // its own SQLite connection (several descriptors), hence a small default.
+  std::size_t max_connections = 32;
+  // Set from [proxy] (handshake_timeout_ms, the failed-login keys): one rule for both ports.
+  std::chrono::milliseconds handshake_timeout{10000};
+  proxy::login_throttle_settings login_throttle;
   bool enabled() const { return !user.empty(); }
 };
 
 struct http_settings {
   routing::endpoint listen{"127.0.0.1", 6070};
   bool enabled = false;
+  // A connection must send each whole request within this time (idle keep-alive included), or
+  // it is closed; set from [proxy] handshake_timeout_ms.
+  std::chrono::milliseconds request_timeout{10000};
 };
 
 }  // namespace weft::admin

@@ -98,6 +98,10 @@ void application::start() {
         {"proxy.max_allowed_packet", std::to_string(p.max_allowed_packet)},
         {"proxy.connect_timeout_ms", std::to_string(p.connect_timeout.count())},
         {"proxy.handshake_timeout_ms", std::to_string(p.handshake_timeout.count())},
+        {"proxy.max_client_connections", std::to_string(p.max_client_connections)},
+        {"proxy.max_login_failures", std::to_string(p.login_throttle.max_failures)},
+        {"proxy.login_failure_window_ms", std::to_string(p.login_throttle.window.count())},
+        {"proxy.host_block_ms", std::to_string(p.login_throttle.block_for.count())},
         {"proxy.drain_timeout_ms", std::to_string(p.drain_timeout.count())},
         {"proxy.server_version", p.server_version},
         {"proxy.auth_plugin", p.auth_plugin},
@@ -112,6 +116,7 @@ void application::start() {
         {"monitor.timeout_ms", std::to_string(config_.monitor.timeout.count())},
         {"monitor.failures_to_shun", std::to_string(config_.monitor.failures_to_shun)},
         {"admin.listen", config_.admin.listen.to_string()},
+        {"admin.max_connections", std::to_string(config_.admin.max_connections)},
         {"admin.state_file", state_path_},
         {"http.listen", config_.http.enabled ? config_.http.listen.to_string() : ""},
         {"log.level", config_.log_level},
@@ -126,6 +131,9 @@ void application::start() {
   commands_.backend.timeout_seconds = 2;
   commands_.server_version = config_.proxy.server_version;
   commands_.config_diff = [this] { return config_diff(); };
+  commands_.flush_hosts = [this] {  // FLUSH HOSTS: both ports' blocked hosts
+    return proxy_->admission().logins.flush() + (admin_ ? admin_->admission().logins.flush() : 0);
+  };
 
   ha_context ha;
   ha.settings = config_.ha;
@@ -156,10 +164,11 @@ void application::start() {
     spdlog::info("event=admin_listening address={} user={}", config_.admin.listen.to_string(), config_.admin.user);
   }
   if (config_.http.enabled) {
-    http_ = std::make_unique<http_server>(
-        config_.http, http_sources{topology_.get(), sources_.stats, sources_.pools,
-                                   [this] { return proxy_->session_count(); },
-                                   [this] { return std::pair{ha_->failovers(), ha_->switchovers()}; }});
+    http_sources metrics{topology_.get(), sources_.stats, sources_.pools, [this] { return proxy_->session_count(); },
+                         [this] { return std::pair{ha_->failovers(), ha_->switchovers()}; }};
+    metrics.proxy_admission = &proxy_->admission();
+    if (admin_) metrics.admin_admission = &admin_->admission();
+    http_ = std::make_unique<http_server>(config_.http, std::move(metrics));
     http_->start();
     spdlog::info("event=http_listening address={}", config_.http.listen.to_string());
   }

@@ -33,6 +33,10 @@ class config_reader {
     read_array_of_tables(root, "rules", [&](const toml::table& t) { read_rule(t); });
     validate_topology(root);
     validate_tls(root);
+    // One handshake timeout and one failed-login rule for every port.
+    config.admin.handshake_timeout = config.proxy.handshake_timeout;
+    config.admin.login_throttle = config.proxy.login_throttle;
+    config.http.request_timeout = config.proxy.handshake_timeout;
   }
 
   bootstrap_config config;
@@ -132,7 +136,8 @@ class config_reader {
   void read_proxy(const toml::table& t) {
     check_keys(t, {"listen", "workers", "max_allowed_packet", "connect_timeout_ms",
                    "handshake_timeout_ms", "server_version", "tls_cert", "tls_key", "local_infile",
-                   "auth_plugin", "drain_timeout_ms"});
+                   "auth_plugin", "drain_timeout_ms", "max_client_connections", "max_login_failures",
+                   "login_failure_window_ms", "host_block_ms"});
     auto& p = config.proxy;
     if (auto listen = string_at(t, "listen", false)) {
       if (auto ep = routing::parse_endpoint(*listen)) {
@@ -149,6 +154,10 @@ class config_reader {
     if (auto v = int_at(t, "handshake_timeout_ms", 1, 600000)) {
       p.handshake_timeout = std::chrono::milliseconds(*v);
     }
+    if (auto v = int_at(t, "max_client_connections", 1, 1000000)) {
+      p.max_client_connections = static_cast<std::size_t>(*v);
+    }
+    read_login_throttle(t, p.login_throttle);
     if (auto v = string_at(t, "server_version", false)) p.server_version = *v;
     if (auto v = int_at(t, "drain_timeout_ms", 0, 3600000)) p.drain_timeout = std::chrono::milliseconds(*v);
     if (auto v = string_at(t, "auth_plugin", false)) {
@@ -164,6 +173,12 @@ class config_reader {
     if (p.client_tls.cert_file.empty() != p.client_tls.key_file.empty()) {
       error(t.source(), "TLS to clients needs both tls_cert and tls_key");
     }
+  }
+
+  void read_login_throttle(const toml::table& t, proxy::login_throttle_settings& out) {
+    if (auto v = int_at(t, "max_login_failures", 0, 1000000)) out.max_failures = static_cast<unsigned>(*v);
+    if (auto v = int_at(t, "login_failure_window_ms", 1, 86400000)) out.window = std::chrono::milliseconds(*v);
+    if (auto v = int_at(t, "host_block_ms", 1, 86400000)) out.block_for = std::chrono::milliseconds(*v);
   }
 
   void read_backend(const toml::table& t) {
@@ -289,10 +304,11 @@ class config_reader {
 
   void read_admin(const toml::table& t) {
     check_keys(t, {"listen", "user", "password", "password_hash", "state_file", "backend_user", "backend_password",
-                   "tls_cert", "tls_key", "require_tls"});
+                   "tls_cert", "tls_key", "require_tls", "max_connections"});
     auto& a = config.admin;
     if (auto ep = endpoint_at(t, "listen")) a.listen = *ep;
     if (auto v = string_at(t, "user", true)) a.user = *v;
+    if (auto v = int_at(t, "max_connections", 1, 100000)) a.max_connections = static_cast<std::size_t>(*v);
     auto plain = string_at(t, "password", false);
     auto hashed = string_at(t, "password_hash", false);
     if (plain && hashed) error(t.source(), "[admin]: give password or password_hash, not both");

@@ -58,6 +58,32 @@ void help(std::string& out, const char* name, const char* type, const char* text
   out += std::string("# HELP ") + name + " " + text + "\n# TYPE " + name + " " + type + "\n";
 }
 
+// Logins refused and connections refused before the greeting, per port.
+void admission_metrics(std::string& out, const http_sources& sources) {
+  const std::pair<std::string, proxy::admission_control*> ports[] = {{"proxy", sources.proxy_admission},
+                                                                      {"admin", sources.admin_admission}};
+  const auto line = [&out](const std::string& name, const std::string& labels, std::uint64_t value) {
+    out += name + "{" + labels + "} " + std::to_string(value) + "\n";
+  };
+  help(out, "weft_login_failures_total", "counter",
+       "Logins refused for their credentials (1045: wrong password, unknown user), by port.");
+  for (const auto& [port, a] : ports) {
+    if (a) line("weft_login_failures_total", "port=\"" + port + "\"", a->logins.counts().failed_logins);
+  }
+  help(out, "weft_connections_refused_total", "counter",
+       "Connections refused before the greeting, by port and reason: max_connections (1040), host_blocked (1129).");
+  for (const auto& [port, a] : ports) {
+    if (!a) continue;
+    const auto labels = "port=\"" + port + "\",reason=";
+    line("weft_connections_refused_total", labels + "\"max_connections\"", a->connections.refused());
+    line("weft_connections_refused_total", labels + "\"host_blocked\"", a->logins.counts().refused);
+  }
+  help(out, "weft_blocked_hosts", "gauge", "Client hosts blocked now after too many failed logins, by port.");
+  for (const auto& [port, a] : ports) {
+    if (a) line("weft_blocked_hosts", "port=\"" + port + "\"", a->logins.counts().blocked_hosts);
+  }
+}
+
 }  // namespace
 
 std::string metrics_text(const http_sources& sources) {
@@ -67,6 +93,7 @@ std::string metrics_text(const http_sources& sources) {
   out += std::string("weft_build_info{version=\"") + kVersion + "\"} 1\n";
   help(out, "weft_client_connections", "gauge", "Client sessions open now.");
   out += "weft_client_connections " + std::to_string(sources.client_sessions ? sources.client_sessions() : 0) + "\n";
+  admission_metrics(out, sources);
 
   help(out, "weft_queries_total", "counter", "Statements answered, by kind and where they ran.");
   for (std::size_t k = 0; k < proxy::command_kinds; ++k) {
@@ -208,56 +235,72 @@ void http_server::stop() {
 }
 
 awaitable<void> http_server::accept_loop() {
+  proxy::log_limiter accept_errors(std::chrono::seconds(5));
   for (;;) {
     auto [ec, socket] = co_await acceptor_.async_accept(proxy::use_nothrow);
     if (ec) {
       if (!acceptor_.is_open()) co_return;
+      if (const auto n = accept_errors.note()) {
+        spdlog::warn("event=accept_failed port=http error=\"{}\" failures={}", ec.message(), *n);
+      }
+      // Out of descriptors and the like: back off briefly rather than spin.
+      proxy::asio::steady_timer pause(io_, std::chrono::milliseconds(50));
+      co_await pause.async_wait(proxy::use_nothrow);
       continue;
     }
-    proxy::asio::co_spawn(io_, serve(std::move(socket)), proxy::asio::detached);
+    auto place = connections_.try_acquire();
+    if (!place) continue;  // over the limit: the socket closes as it goes out of scope
+    proxy::asio::co_spawn(io_, serve(std::move(socket), std::move(*place)), proxy::asio::detached);
   }
 }
 
-awaitable<void> http_server::serve(proxy::tcp::socket socket) {
+namespace {
+// The answer to one request.
+http::response<http::string_body> answer(const http::request<http::string_body>& request, const http_sources& sources) {
+  http::response<http::string_body> response;
+  response.version(request.version());
+  response.keep_alive(request.keep_alive());
+  response.set(http::field::server, std::string("weft/") + kVersion);
+  const auto target = std::string(request.target());
+  const auto path = target.substr(0, target.find('?'));
+  const auto reply = [&](http::status status, const char* type, std::string body) {
+    response.result(status);
+    response.set(http::field::content_type, type);
+    response.body() = std::move(body);
+  };
+  if (request.method() != http::verb::get && request.method() != http::verb::head) {
+    reply(http::status::method_not_allowed, "text/plain", "only GET\n");
+  } else if (path == "/health") {
+    reply(http::status::ok, "text/plain", "OK\n");
+  } else if (path == "/ready") {
+    const auto reason = routing::unready_reason(*sources.topology->load());
+    reply(reason ? http::status::service_unavailable : http::status::ok, "application/json",
+          reason ? "{\"ready\":false,\"reason\":" + json_string(*reason) + "}\n" : "{\"ready\":true}\n");
+  } else if (path == "/metrics") {
+    reply(http::status::ok, "text/plain; version=0.0.4", metrics_text(sources));
+  } else if (path == "/topology") {
+    reply(http::status::ok, "application/json", topology_json(*sources.topology->load()) + "\n");
+  } else {
+    reply(http::status::not_found, "text/plain", "not found: try /health, /ready, /metrics, /topology\n");
+  }
+  response.prepare_payload();
+  return response;
+}
+}  // namespace
+
+// Each request (and the keep-alive wait before it) and each response must be done within
+// request_timeout: a client that stalls is closed instead of holding a descriptor forever.
+awaitable<void> http_server::serve(proxy::tcp::socket socket, [[maybe_unused]] proxy::connection_limit::slot place) {
+  beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {
     http::request<http::string_body> request;
-    auto [read_error, read_bytes] = co_await http::async_read(socket, buffer, request, proxy::use_nothrow);
+    stream.expires_after(settings_.request_timeout);
+    auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, request, proxy::use_nothrow);
     if (read_error) co_return;
-    http::response<http::string_body> response;
-    response.version(request.version());
-    response.keep_alive(request.keep_alive());
-    response.set(http::field::server, std::string("weft/") + kVersion);
-    const auto target = std::string(request.target());
-    const auto path = target.substr(0, target.find('?'));
-    if (request.method() != http::verb::get && request.method() != http::verb::head) {
-      response.result(http::status::method_not_allowed);
-      response.set(http::field::content_type, "text/plain");
-      response.body() = "only GET\n";
-    } else if (path == "/health") {
-      response.result(http::status::ok);
-      response.set(http::field::content_type, "text/plain");
-      response.body() = "OK\n";
-    } else if (path == "/ready") {
-      const auto reason = routing::unready_reason(*sources_.topology->load());
-      response.result(reason ? http::status::service_unavailable : http::status::ok);
-      response.set(http::field::content_type, "application/json");
-      response.body() = reason ? "{\"ready\":false,\"reason\":" + json_string(*reason) + "}\n" : "{\"ready\":true}\n";
-    } else if (path == "/metrics") {
-      response.result(http::status::ok);
-      response.set(http::field::content_type, "text/plain; version=0.0.4");
-      response.body() = metrics_text(sources_);
-    } else if (path == "/topology") {
-      response.result(http::status::ok);
-      response.set(http::field::content_type, "application/json");
-      response.body() = topology_json(*sources_.topology->load()) + "\n";
-    } else {
-      response.result(http::status::not_found);
-      response.set(http::field::content_type, "text/plain");
-      response.body() = "not found: try /health, /ready, /metrics, /topology\n";
-    }
-    response.prepare_payload();
-    auto [write_error, written] = co_await http::async_write(socket, response, proxy::use_nothrow);
+    auto response = answer(request, sources_);
+    stream.expires_after(settings_.request_timeout);
+    auto [write_error, written] = co_await http::async_write(stream, response, proxy::use_nothrow);
     if (write_error || !response.keep_alive()) co_return;
   }
 }

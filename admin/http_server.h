@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "admin/admin_settings.h"
+#include "proxy/admission_control.h"
 #include "proxy/asio.h"
 #include "proxy/proxy_server.h"
 #include "proxy/topology_store.h"
@@ -22,6 +23,9 @@ struct http_sources {
   std::function<std::size_t()> client_sessions;
   // Failovers and switchovers done so far (empty: none can happen).
   std::function<std::pair<std::uint64_t, std::uint64_t>()> ha_counts;
+  // The ports' connection limits and failed-login throttles (null: that port is off).
+  proxy::admission_control* proxy_admission = nullptr;
+  proxy::admission_control* admin_admission = nullptr;
 };
 
 // The response bodies, also used by tests.
@@ -37,13 +41,16 @@ class http_server {
 
  private:
   proxy::awaitable<void> accept_loop();
-  proxy::awaitable<void> serve(proxy::tcp::socket socket);
+  proxy::awaitable<void> serve(proxy::tcp::socket socket, proxy::connection_limit::slot place);
 
   http_settings settings_;
   http_sources sources_;
   proxy::asio::io_context io_{1};
   proxy::tcp::acceptor acceptor_{io_};
   std::thread thread_;
+  // Probes and scrapes need a handful; more are closed on accept so the port cannot take every
+  // descriptor.
+  proxy::connection_limit connections_{128};
 };
 
 }  // namespace weft::admin

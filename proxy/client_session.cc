@@ -136,12 +136,12 @@ awaitable<bool> client_session::authenticate() {
       co_return true;
     }
     const bool rejected = step.what == p::server_handshake::action::reject;
-    const auto write_error = co_await write_packet(client_, step.payload, step.sequence_id);
-    if (write_error) co_return false;
-    if (rejected) {
+    if (rejected) {  // counted before writing: a client that hangs up at once still failed
       spdlog::info("event=auth_failed user={} client={}", handshake.client().username, peer_);
-      co_return false;
+      if (denies_access(step.payload)) context_.admission.login_failed(peer_);
     }
+    const auto write_error = co_await write_packet(client_, step.payload, step.sequence_id);
+    if (write_error || rejected) co_return false;
   }
 }
 

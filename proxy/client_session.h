@@ -7,6 +7,7 @@
 #include <string>
 
 #include "protocol/server_handshake.h"
+#include "proxy/admission_control.h"
 #include "proxy/asio.h"
 #include "proxy/backend_pool.h"
 #include "proxy/command_forwarder.h"
@@ -34,6 +35,7 @@ struct session_context {
   worker_routing& routing;
   snapshot_ptr snapshot;
   std::uint32_t connection_id;
+  admission_control& admission;  // told about failed logins
 };
 
 class client_session {

@@ -1,4 +1,6 @@
 // weft: a MySQL-protocol routing proxy. Entry point: command line, configuration, signals.
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 #include <functional>
@@ -68,6 +70,31 @@ std::optional<int> parse_args(int argc, char** argv, options& opts) {
   return std::nullopt;
 }
 
+std::string limit_text(rlim_t v) { return v == RLIM_INFINITY ? "unlimited" : std::to_string(v); }
+
+// Every client session holds a descriptor, and backend connections and admin sessions more:
+// the soft limit (often 1024) is raised to the hard one, which needs no privilege, and weft says
+// what it got, and warns when that is below what the configured limits may need.
+void raise_fd_limit(const weft::admin::bootstrap_config& config) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const auto before = limit.rlim_cur;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised{limit.rlim_max, limit.rlim_max};
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit.rlim_cur = limit.rlim_max;
+  }
+  spdlog::info("event=fd_limit soft={} hard={} was={}", limit_text(limit.rlim_cur), limit_text(limit.rlim_max),
+               limit_text(before));
+  const auto needed = config.proxy.max_client_connections +
+                      config.proxy.max_backend_connections * config.topology.servers.size() +
+                      (config.admin.enabled() ? 4 * config.admin.max_connections : 0) + 64;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+    spdlog::warn("event=fd_limit_low soft={} needed={} effect=\"connections beyond the descriptors wait in the "
+                 "listen queue; lower [proxy] max_client_connections or raise the hard limit (ulimit -Hn)\"",
+                 limit_text(limit.rlim_cur), needed);
+  }
+}
+
 void setup_logging(const std::string& level) {
   auto logger = spdlog::stderr_color_mt("weft");
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e level=%l %v");
@@ -96,6 +123,7 @@ int main(int argc, char** argv) {
 
   std::signal(SIGPIPE, SIG_IGN);
   setup_logging(config.log_level);
+  raise_fd_limit(config);
   const auto listen = config.proxy.listen.to_string();
   weft::admin::application app(std::move(config), opts.config_path);
   try {

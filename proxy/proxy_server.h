@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "proxy/admission_control.h"
 #include "proxy/client_session.h"
 #include "proxy/query_stats.h"
 #include "proxy/settings.h"
@@ -35,6 +36,8 @@ class proxy_server {
     pool_stats pool;
   };
   std::vector<worker_pool> collect_pools();
+  // The client connection limit and the failed-login throttle, shared by the workers.
+  admission_control& admission() { return admission_; }
 
  private:
   proxy_settings settings_;
@@ -42,6 +45,7 @@ class proxy_server {
   topology_store& topology_;
   security_contexts tls_;
   std::atomic<std::uint32_t> next_connection_id_{1};
+  admission_control admission_;
   std::vector<std::unique_ptr<worker>> workers_;
 };
 

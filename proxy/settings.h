@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "protocol/auth.h"
+#include "proxy/login_throttle.h"
 #include "proxy/snapshot_store.h"
 #include "routing/query_rules.h"
 #include "routing/topology.h"
@@ -36,6 +37,11 @@ struct proxy_settings {
   std::size_t max_allowed_packet = 64u << 20;
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds handshake_timeout{10000};
+  // Client connections open at once (every worker's, logged in or not); one more gets 1040.
+  std::size_t max_client_connections = 10000;
+  // Failed logins per client host before that host is refused for a while (ERR 1129). The admin
+  // port applies the same values, counting apart.
+  login_throttle_settings login_throttle;
   // On SIGTERM: how long sessions may take to finish their current statement.
   std::chrono::milliseconds drain_timeout{10000};
   // Version string in weft's greeting; clients use it to pick SQL dialect features.

@@ -19,11 +19,13 @@ std::size_t per_worker_share(const proxy_settings& settings) {
 }  // namespace
 
 worker::worker(unsigned index, const proxy_settings& settings, const security_contexts& tls,
-               config_store& config, topology_store& topology, std::atomic<std::uint32_t>& next_connection_id)
+               config_store& config, topology_store& topology, std::atomic<std::uint32_t>& next_connection_id,
+               admission_control& admission)
     : index_(index),
       settings_(settings),
       tls_(tls),
       next_connection_id_(next_connection_id),
+      admission_(admission),
       pool_(pool_limits{per_worker_share(settings), settings.idle_timeout}),
       routing_(config, topology) {}
 
@@ -111,19 +113,25 @@ void worker::join() {
 }
 
 awaitable<void> worker::accept_loop() {
+  log_limiter accept_errors(std::chrono::seconds(5));
   for (;;) {
     auto [ec, socket] = co_await acceptor_.async_accept(use_nothrow);
     if (ec) {
       if (!acceptor_.is_open()) co_return;  // stopping
-      spdlog::warn("event=accept_failed worker={} error=\"{}\"", index_, ec.message());
+      if (const auto n = accept_errors.note()) {
+        spdlog::warn("event=accept_failed worker={} error=\"{}\" failures={}", index_, ec.message(), *n);
+      }
       // Out of descriptors and the like: back off briefly rather than spin.
       asio::steady_timer pause(io_, std::chrono::milliseconds(50));
       co_await pause.async_wait(use_nothrow);
       continue;
     }
+    auto place = admission_.admit(socket);
+    if (!place) continue;  // refused with 1040 or 1129, already closed
     const auto id = next_connection_id_.fetch_add(1, std::memory_order_relaxed);
-    auto session = std::make_shared<client_session>(std::move(socket), session_context{settings_, tls_, pool_, routing_, routing_.config_now(), id});
-    asio::co_spawn(io_, run_session(std::move(session)), asio::detached);
+    auto session = std::make_shared<client_session>(
+        std::move(socket), session_context{settings_, tls_, pool_, routing_, routing_.config_now(), id, admission_});
+    asio::co_spawn(io_, run_session(std::move(session), std::move(*place)), asio::detached);
   }
 }
 
@@ -144,7 +152,9 @@ awaitable<void> worker::sweep_pool() {
   pool_.clear();
 }
 
-awaitable<void> worker::run_session(std::shared_ptr<client_session> session) {
+// `place` holds the session's place under max_client_connections until the session ends.
+awaitable<void> worker::run_session(std::shared_ptr<client_session> session,
+                                    [[maybe_unused]] connection_limit::slot place) {
   auto it = sessions_.insert(sessions_.end(), session);
   try {
     co_await session->run();

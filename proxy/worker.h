@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 
+#include "proxy/admission_control.h"
 #include "proxy/asio.h"
 #include "proxy/backend_pool.h"
 #include "proxy/client_session.h"
@@ -22,7 +23,7 @@ class client_session;
 class worker {
  public:
   worker(unsigned index, const proxy_settings& settings, const security_contexts& tls, config_store& config,
-         topology_store& topology, std::atomic<std::uint32_t>& next_connection_id);
+         topology_store& topology, std::atomic<std::uint32_t>& next_connection_id, admission_control& admission);
   ~worker();
 
   // Binds the listener (throws on failure, so startup errors surface before threads run).
@@ -42,13 +43,14 @@ class worker {
 
  private:
   awaitable<void> accept_loop();
-  awaitable<void> run_session(std::shared_ptr<client_session> session);
+  awaitable<void> run_session(std::shared_ptr<client_session> session, connection_limit::slot place);
   awaitable<void> sweep_pool();
 
   unsigned index_;
   const proxy_settings& settings_;
   const security_contexts& tls_;
   std::atomic<std::uint32_t>& next_connection_id_;
+  admission_control& admission_;
   asio::io_context io_{1};
   backend_pool pool_;
   worker_routing routing_;

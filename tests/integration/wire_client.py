@@ -22,8 +22,10 @@ def native_token(password, scramble):
 
 
 class Conn:
-    def __init__(self, port, timeout=10):
-        self.sock = socket.create_connection(('127.0.0.1', port), timeout=timeout)
+    def __init__(self, port, timeout=10, source=None):
+        """source: the local address to connect from (any 127/8 address on loopback)."""
+        self.sock = socket.create_connection(('127.0.0.1', port), timeout=timeout,
+                                             source_address=(source, 0) if source else None)
         self.buf = b''
 
     def read_exact(self, n):

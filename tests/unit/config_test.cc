@@ -95,6 +95,42 @@ TEST(ConfigLoader, ReportsEachProblemWithItsLine) {
   }
 }
 
+// Connection limits and the failed-login throttle: defaults, values, and one rule for both ports
+// (handshake timeout and throttle come from [proxy]).
+TEST(ConfigLoader, ConnectionLimitsAndLoginThrottle) {
+  auto defaults = load_config_text(valid, "weft.toml");
+  ASSERT_TRUE(defaults.config);
+  EXPECT_EQ(defaults.config->proxy.max_client_connections, 10000u);
+  EXPECT_EQ(defaults.config->proxy.login_throttle.max_failures, 10u);
+  EXPECT_EQ(defaults.config->proxy.login_throttle.window.count(), 60000);
+  EXPECT_EQ(defaults.config->proxy.login_throttle.block_for.count(), 60000);
+  EXPECT_EQ(defaults.config->admin.max_connections, 32u);
+
+  // The keys go into the [proxy] table of `valid` (a second [proxy] would be a TOML error).
+  std::string merged(valid);
+  merged.insert(merged.find("connect_timeout_ms"),
+                "handshake_timeout_ms = 3000\nmax_client_connections = 50\nmax_login_failures = 0\n"
+                "login_failure_window_ms = 5000\nhost_block_ms = 2000\n");
+  merged += "[admin]\nuser = \"a\"\npassword = \"p\"\nmax_connections = 4\n";
+  auto r = load_config_text(merged, "weft.toml");
+  ASSERT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0]);
+  const auto& c = *r.config;
+  EXPECT_EQ(c.proxy.max_client_connections, 50u);
+  EXPECT_EQ(c.proxy.login_throttle.max_failures, 0u);
+  EXPECT_EQ(c.admin.max_connections, 4u);
+  EXPECT_EQ(c.admin.handshake_timeout.count(), 3000);
+  EXPECT_EQ(c.admin.login_throttle.window.count(), 5000);
+  EXPECT_EQ(c.admin.login_throttle.block_for.count(), 2000);
+  EXPECT_EQ(c.http.request_timeout.count(), 3000);
+
+  auto bad = load_config_text("[proxy]\nmax_client_connections = 0\n[admin]\nuser = \"a\"\npassword = \"p\"\n"
+                              "max_connections = 0\n",
+                              "weft.toml");
+  ASSERT_GE(bad.errors.size(), 2u);
+  EXPECT_NE(bad.errors[0].find("'max_client_connections' must be between 1 and 1000000"), std::string::npos);
+  EXPECT_NE(bad.errors[1].find("'max_connections' must be between 1 and 100000"), std::string::npos);
+}
+
 TEST(ConfigLoader, ErrorMessagesNeverContainThePassword) {
   auto r = load_config_text("[[users]]\nname = \"u\"\npassword = \"hunter2\"\npasword = 1\n", "weft.toml");
   ASSERT_FALSE(r.errors.empty());
