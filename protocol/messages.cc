@@ -304,7 +304,9 @@ result<err_packet> decode_err_packet(bytes_view payload, std::uint64_t caps) {
     r.skip(1);
     m.sql_state = r.fixed_string(5);
   } else {
-    m.sql_state.clear();
+    // No state on the wire (an ERR before the greeting, e.g. 1129/1130, or a pre-4.1 peer): what
+    // clients report for it, so a forwarded copy never says "00000" (success).
+    m.sql_state = "HY000";
   }
   m.message = r.rest();
   return done(r, std::move(m));

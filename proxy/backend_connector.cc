@@ -1,5 +1,9 @@
 #include "proxy/backend_connector.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <spdlog/spdlog.h>
 
 #include "proxy/deadline.h"
@@ -42,11 +46,27 @@ awaitable<error_code> connect_socket(tcp::socket& socket, const routing::endpoin
   co_return ec;
 }
 
+// Keepalive after 10 s of silence, then a probe every 5 s; TCP_USER_TIMEOUT ends the connection
+// when sent data (probes included) stays unacknowledged that long.
+void set_keepalive(tcp::socket& socket, std::chrono::milliseconds user_timeout) {
+  const int fd = socket.native_handle();
+  int on = 1, idle = 10, interval = 5, count = 3;
+  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
+  if (user_timeout.count() > 0) {
+    const unsigned ms = static_cast<unsigned>(user_timeout.count());
+    ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof(ms));
+  }
+}
+
 }  // namespace
 
 awaitable<backend_connect_result> connect_backend(const routing::server& server,
                                                   protocol::backend_login login,
-                                                  std::chrono::milliseconds timeout, backend_tls tls) {
+                                                  std::chrono::milliseconds timeout, backend_tls tls,
+                                                  std::chrono::milliseconds tcp_user_timeout) {
   backend_connect_result result;
   auto connection = std::make_unique<stream>(tcp::socket(co_await asio::this_coro::executor));
   deadline watchdog(*connection, timeout);
@@ -64,6 +84,7 @@ awaitable<backend_connect_result> connect_backend(const routing::server& server,
     co_return result;
   }
   connection->socket().set_option(tcp::no_delay(true));
+  set_keepalive(connection->socket(), tcp_user_timeout);
 
   login.use_tls = tls.context != nullptr;
   protocol::client_handshake handshake(std::move(login));

@@ -32,8 +32,11 @@ struct backend_tls {
   bool verify = true;
 };
 
+// tcp_user_timeout (0: the kernel's default) bounds unacknowledged sends and, with keepalive
+// probes, notices a backend host that vanished while the connection sat idle or waited.
 awaitable<backend_connect_result> connect_backend(const routing::server& server,
                                                   protocol::backend_login login,
-                                                  std::chrono::milliseconds timeout, backend_tls tls);
+                                                  std::chrono::milliseconds timeout, backend_tls tls,
+                                                  std::chrono::milliseconds tcp_user_timeout = {});
 
 }  // namespace weft::proxy

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "proxy/log_text.h"
+
 #include "protocol/constants.h"
 #include "protocol/errors.h"
 #include "proxy/command_forwarder.h"
@@ -66,6 +68,38 @@ void client_session::shutdown() {
   if (backend_.held()) backend_.current().link.connection->close();
 }
 
+namespace {
+const routing::server* server_named(const routing::topology& t, std::string_view name) {
+  for (const auto& s : t.servers) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+}  // namespace
+
+void client_session::watch_backend(const routing::topology& latest, std::chrono::milliseconds read_timeout) {
+  auto& a = activity_;
+  if (!a.awaiting_backend || !backend_.held() || a.backend_reads != backend_reads_seen_) {
+    backend_reads_seen_ = a.backend_reads;
+    stalled_seconds_ = 0;
+    return;
+  }
+  ++stalled_seconds_;  // waiting, and not one read completed since the last look
+  const auto* server = server_named(latest, backend_.name());
+  std::string reason;
+  if (server && server->status == routing::server_status::shunned) {
+    reason = "stopped answering (SHUNNED by the monitor: " + server->health.last_error + ")";
+  } else if (read_timeout.count() > 0 && stalled_seconds_ * 1000ull >= static_cast<std::uint64_t>(read_timeout.count())) {
+    reason = "sent nothing for " + std::to_string(stalled_seconds_) + " s ([backend] read_timeout_ms = " +
+             std::to_string(read_timeout.count()) + ")";
+  }
+  if (reason.empty()) return;
+  spdlog::warn("event=backend_wait_aborted id={} backend={} reason={}", context_.connection_id, backend_.name(),
+               quoted{reason});
+  a.abort_reason = std::move(reason);
+  backend_.current().link.connection->close();
+}
+
 awaitable<void> client_session::run() {
   client_.socket().set_option(tcp::no_delay(true));
   const bool authenticated = co_await authenticate();
@@ -73,12 +107,12 @@ awaitable<void> client_session::run() {
   const bool opened = co_await open_backend(*auth_);
   if (!opened) co_return;
   spdlog::info("event=session_open id={} user={} client={} tls={} auth={} backend={}", context_.connection_id,
-               user_, peer_, client_.is_tls() ? client_.tls_version() : "off", auth_->auth_method(), backend_.name());
+               quoted{user_}, peer_, client_.is_tls() ? client_.tls_version() : "off", auth_->auth_method(), backend_.name());
   command_forwarder forwarder(client_, client_in_, backend_, auth_->negotiated_capabilities(),
                               {context_.settings.max_allowed_packet}, session_auth{*auth_, user_},
                               forwarder_context{context_.routing, peer_, activity_});
   co_await forwarder.run();
-  spdlog::info("event=session_close id={} user={} commands={}", context_.connection_id, user_,
+  spdlog::info("event=session_close id={} user={} commands={}", context_.connection_id, quoted{user_},
                forwarder.commands());
   client_.close();
   co_await backend_.finish();
@@ -137,7 +171,7 @@ awaitable<bool> client_session::authenticate() {
     }
     const bool rejected = step.what == p::server_handshake::action::reject;
     if (rejected) {  // counted before writing: a client that hangs up at once still failed
-      spdlog::info("event=auth_failed user={} client={}", handshake.client().username, peer_);
+      spdlog::info("event=auth_failed user={} client={}", quoted{handshake.client().username}, peer_);
       if (denies_access(step.payload)) context_.admission.login_failed(peer_);
     }
     const auto write_error = co_await write_packet(client_, step.payload, step.sequence_id);
@@ -169,8 +203,8 @@ awaitable<bool> client_session::open_backend(const p::server_handshake& handshak
     if (!on_replica) error.reset();
   }
   if (error) {
-    spdlog::warn("event=backend_login_failed backend={} user={} code={} message=\"{}\"", backend_.name(),
-                 user_, error->error_code, error->message);
+    spdlog::warn("event=backend_login_failed backend={} user={} code={} message={}", backend_.name(),
+                 quoted{user_}, error->error_code, quoted{error->message});
     co_await write_error(client_, *error, seq);
     co_return false;
   }

@@ -52,6 +52,10 @@ class client_session {
   description describe() const;
   // Closes both sockets; pending operations end with errors and run() returns.
   void shutdown();
+  // Once a second, from the worker: a statement waiting on a backend that the monitor has shunned,
+  // or that sent nothing for read_timeout (0: no limit), is failed with 9013 — its connection is
+  // closed under it.
+  void watch_backend(const routing::topology& latest, std::chrono::milliseconds read_timeout);
 
  private:
   awaitable<bool> authenticate();
@@ -67,6 +71,8 @@ class client_session {
   std::optional<protocol::server_handshake> auth_;
   session_backend backend_;
   session_activity activity_;
+  std::uint64_t backend_reads_seen_ = 0;  // by the watchdog's last look
+  unsigned stalled_seconds_ = 0;          // looks in a row that saw a wait with no read
 };
 
 // Capabilities weft offers to clients; the backend login narrows nothing a client relies on.

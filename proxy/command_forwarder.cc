@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 #include "proxy/log_text.h"
 
 #include "protocol/frame.h"
@@ -426,7 +428,10 @@ awaitable<command_forwarder::step> command_forwarder::relay_response() {
   for (;;) {
     if (in.empty()) {
       auto* dst = in.spare(16 * 1024);
+      context_.activity.awaiting_backend = true;
       auto [ec, n] = co_await backend.read_some(asio::buffer(dst, in.spare_size()));
+      context_.activity.awaiting_backend = false;
+      ++context_.activity.backend_reads;
       if (ec) {
         const step after = co_await backend_failed(ec, sent_any);
         co_return after;
@@ -466,10 +471,14 @@ awaitable<command_forwarder::step> command_forwarder::backend_failed(const error
   const bool had_state = backend_.pinned() || (tracker_.status_flags() & p::status::in_trans);
   const auto name = backend_.name();
   backend_.drop();
-  if (!response_started && retryable_) co_return step::retry;
+  const std::string aborted = std::exchange(context_.activity.abort_reason, {});
+  if (!response_started && retryable_ && aborted.empty()) co_return step::retry;
   if (response_started) co_return step::stop;
-  co_await fail_client(p::make_error(p::er::backend_lost,
-                                     "weft: lost connection to backend " + name + ": " + ec.message()), 1);
+  const auto error = aborted.empty()
+                         ? p::make_error(p::er::backend_lost, "weft: lost connection to backend " + name + ": " + ec.message())
+                         : p::make_error(p::er::backend_timeout, "weft: backend " + name + " " + aborted +
+                                                                     "; the statement may or may not have run there");
+  co_await fail_client(error, 1);
   co_return had_state ? step::stop : step::next;
 }
 

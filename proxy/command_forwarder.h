@@ -24,11 +24,18 @@ struct forwarder_limits {
   std::size_t max_allowed_packet = 64u << 20;
 };
 
-// What a session is doing, for the admin's processlist (read on the worker's thread only).
+// What a session is doing, for the admin's processlist and the worker's once-a-second watchdog
+// (read on the worker's thread only).
 struct session_activity {
   std::string_view command = "Sleep";  // "Query", "Execute", ... or "Sleep" between commands
   std::string statement;                 // the statement in flight, cut at 256 bytes
   std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
+  // Waiting for the backend's answer, and a count of the reads that brought some: the watchdog
+  // sees a frozen backend as a wait whose count does not move (no timer per statement).
+  bool awaiting_backend = false;
+  std::uint64_t backend_reads = 0;
+  // Set by the watchdog when it closed the backend connection under a waiting statement.
+  std::string abort_reason;
 };
 
 // What routing needs from the session's surroundings.

@@ -159,7 +159,8 @@ awaitable<std::optional<p::err_packet>> session_backend::open_or_wait() {
 
 awaitable<std::optional<p::err_packet>> session_backend::open_new() {
   const backend_tls tls{tls_.backend.get(), settings_.backend_tls.verify};
-  auto result = co_await connect_backend(*server_, login_, settings_.connect_timeout, tls);
+  auto result = co_await connect_backend(*server_, login_, settings_.connect_timeout, tls,
+                                         settings_.backend_tcp_user_timeout);
   if (!result.connection) co_return std::move(result.error);
   current_ = std::make_unique<pooled_backend>();
   current_->link = std::move(*result.connection);

@@ -50,6 +50,11 @@ struct proxy_settings {
   // wait for one when all are busy, and how long an idle one is kept.
   std::size_t max_backend_connections = 200;
   std::chrono::milliseconds pool_wait_timeout{5000};
+  // A statement whose backend sends nothing for this long fails with 9013 (0: no limit; long
+  // queries legitimately send nothing until done). A SHUNNED server's waits fail regardless.
+  std::chrono::milliseconds backend_read_timeout{0};
+  // Backend sockets: keepalive probes and TCP_USER_TIMEOUT, so a vanished host is noticed.
+  std::chrono::milliseconds backend_tcp_user_timeout{30000};
   std::chrono::milliseconds idle_timeout{60000};
   bool multiplexing = true;  // return connections to the pool between statements when safe
   bool local_infile = true;

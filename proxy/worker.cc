@@ -143,6 +143,10 @@ awaitable<void> worker::sweep_pool() {
     timer.expires_after(std::chrono::seconds(1));
     co_await timer.async_wait(use_nothrow);
     pool_.sweep();
+    const auto& latest = routing_.topology.current();
+    for (const auto& weak : sessions_) {
+      if (auto s = weak.lock()) s->watch_backend(*latest, settings_.backend_read_timeout);
+    }
     if (tick % 10 == 0 && !sessions_.empty()) {
       const auto stats = pool_.stats();
       spdlog::info("event=pool_stats worker={} client_sessions={} backend_connections={} idle={} waiting={}",

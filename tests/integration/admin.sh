@@ -130,7 +130,7 @@ done
 
 "$REPO/scripts/sandbox" kill "$PRIMARY_PORT" > /dev/null
 restart_primary() { "$REPO/scripts/sandbox" start > /dev/null; }
-trap 'restart_primary; cleanup' EXIT
+trap 'restart_primary; cleanup_and_check' EXIT
 wait_for "[ \"\$(http_code /ready)\" = 503 ]" 10 || fail "/ready stayed $(http_code /ready) with the primary down"
 grep -q '"ready":false' "$WORK/http.body" || fail "/ready 503 without a JSON reason: $(cat "$WORK/http.body")"
 grep -q "127.0.0.1:$PRIMARY_PORT" "$WORK/http.body" || fail "/ready's reason does not name the primary"

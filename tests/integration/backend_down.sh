@@ -29,7 +29,7 @@ via_weft -e 'select sleep(30)' > "$WORK/long.out" 2>&1 &
 long_pid=$!
 sleep 0.5
 restart_primary() { "$REPO/scripts/sandbox" start > "$WORK/sandbox.out" 2>&1 || true; }
-trap 'restart_primary; cleanup' EXIT
+trap 'restart_primary; cleanup_and_check' EXIT
 "$REPO/scripts/sandbox" kill 23306 > /dev/null
 # A connection pooled less than a second ago is handed out without a liveness check (no syscall
 # per statement on the hot path): the first statement may find it dead (9005, connection lost).

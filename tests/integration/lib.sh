@@ -23,9 +23,21 @@ cleanup() {
     for _ in $(seq 50); do kill -0 "$WEFT_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$WEFT_PID" 2>/dev/null || true
   fi
+  # A sanitizer build (scripts/sanitize) reports into weft's log: any report fails the test.
+  local report='ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer'
+  if [ -f "$WORK/weft.log" ] && grep -qE "$report" "$WORK/weft.log"; then
+    echo "FAIL: sanitizer report in weft's log:" >&2
+    grep -E -A40 "$report" "$WORK/weft.log" | head -80 >&2
+    SANITIZER_REPORT=1
+  fi
   rm -rf "$WORK"
 }
-trap cleanup EXIT
+# For EXIT traps: cleanup, and fail the test on a sanitizer report.
+cleanup_and_check() {
+  cleanup
+  [ -z "${SANITIZER_REPORT:-}" ] || exit 1
+}
+trap cleanup_and_check EXIT
 
 # Fails loudly (never skips) when the sandbox is not up.
 require_sandbox() {
@@ -181,6 +193,7 @@ cleanup_ha() {
   cleanup
   "$REPO/scripts/sandbox" reset > "${TMPDIR:-/tmp}/weft-sandbox-reset.log" 2>&1 ||
     { echo "sandbox reset failed:" >&2; cat "${TMPDIR:-/tmp}/weft-sandbox-reset.log" >&2; exit 1; }
+  [ -z "${SANITIZER_REPORT:-}" ] || exit 1
   exit "$rc"
 }
 # SHOW SLAVE STATUS of a sandbox server, vertical, with the field names.

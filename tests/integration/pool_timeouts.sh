@@ -25,7 +25,7 @@ while True:
     c, _ = s.accept(); held.append(c)
 " &
 SILENT_PID=$!
-trap 'kill $SILENT_PID 2>/dev/null; cleanup' EXIT
+trap 'kill $SILENT_PID 2>/dev/null; cleanup_and_check' EXIT
 sleep 0.3
 WEFT_CONNECT_TIMEOUT_MS=700 start_weft "127.0.0.1:$silent_port"
 start=$(date +%s%N)

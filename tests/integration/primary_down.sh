@@ -11,7 +11,7 @@ restart_primary() {
     wait_for "slave_status $port | grep -q 'Slave_IO_Running: Yes'" 20 || echo "replica $port did not reconnect" >&2
   done
 }
-trap 'restart_primary; cleanup' EXIT
+trap 'restart_primary; cleanup_and_check' EXIT
 wait_for '[ "$(via_weft -e "select @@port")" != "$PRIMARY_PORT" ]' 10 || fail "no read ever reached a replica"
 via_weft -e "CREATE TABLE IF NOT EXISTS weft_test.down_t (id INT PRIMARY KEY); REPLACE INTO weft_test.down_t VALUES (1)"
 sleep 0.5  # the monitor sees the primary's position with that write

@@ -35,7 +35,7 @@ while time.time() < end:
     time.sleep(0.01)
 PY
 SLOWER=$!
-trap 'kill $SLOWER 2>/dev/null || true; cleanup' EXIT
+trap 'kill $SLOWER 2>/dev/null || true; cleanup_and_check' EXIT
 
 # rounds USER PASSWORD START N: N rounds of "insert id; read max(id)" in one session; prints
 # "stale=S reads_on_replicas=R seconds=T".

@@ -71,7 +71,7 @@ class Conn:
         scramble = self.greeting_scramble()
         caps = CAPS | (0x8 if db else 0)
         token = native_token(password, scramble)
-        body = struct.pack('<IIB', caps, 1 << 24, 45) + b'\0' * 23 + user.encode() + b'\0'
+        body = struct.pack('<IIB', caps, 1 << 24, 45) + b'\0' * 23 + (user if isinstance(user, bytes) else user.encode()) + b'\0'
         body += bytes([len(token)]) + token
         if db:
             body += db.encode() + b'\0'
