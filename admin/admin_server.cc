@@ -10,6 +10,7 @@
 #include "protocol/errors.h"
 #include "protocol/server_handshake.h"
 #include "proxy/deadline.h"
+#include "proxy/log_text.h"
 #include "proxy/packet_io.h"
 #include "proxy/stream.h"
 
@@ -134,7 +135,14 @@ awaitable<std::optional<std::uint64_t>> admin_server::authenticate(proxy::stream
   for (;;) {
     proxy::error_code ec;
     auto packet = co_await proxy::read_packet(client, in, 64 * 1024, ec);
-    if (!packet) co_return std::nullopt;
+    if (!packet) {
+      // Oversized or out of order: answered as the proxy port answers it, not just closed.
+      if (ec == boost::system::errc::message_size || ec == boost::system::errc::protocol_error) {
+        const auto bad = p::make_error(p::er::handshake_error, "Bad handshake");
+        co_await proxy::write_error(client, bad, 2);
+      }
+      co_return std::nullopt;
+    }
     auto step = handshake.on_client_packet(packet->payload, packet->sequence_id);
     if (step.what == p::server_handshake::action::start_tls) {
       const auto early = in.readable();  // the client's TLS hello may follow the SSLRequest
@@ -146,7 +154,7 @@ awaitable<std::optional<std::uint64_t>> admin_server::authenticate(proxy::stream
     if (step.what == p::server_handshake::action::authenticated) break;
     const bool rejected = step.what != p::server_handshake::action::write_and_read;
     if (rejected) {  // counted before writing: a client that hangs up at once still failed
-      spdlog::info("event=admin_auth_failed user={} client={}", handshake.client().username, peer);
+      spdlog::info("event=admin_auth_failed user={} client={}", proxy::quoted{handshake.client().username}, peer);
       if (proxy::denies_access(step.payload)) admission_.login_failed(peer);
     }
     const auto werr = co_await proxy::write_packet(client, step.payload, step.sequence_id);
@@ -157,7 +165,7 @@ awaitable<std::optional<std::uint64_t>> admin_server::authenticate(proxy::stream
   welcome.status_flags = p::status::autocommit;
   const auto ok_error = co_await proxy::write_packet(client, p::encode(welcome, caps), handshake.next_sequence_id());
   if (ok_error) co_return std::nullopt;
-  spdlog::info("event=admin_session_open id={} user={} client={}", id, handshake.client().username, peer);
+  spdlog::info("event=admin_session_open id={} user={} client={}", id, proxy::quoted{handshake.client().username}, peer);
   co_return caps;
 }
 
@@ -204,8 +212,8 @@ awaitable<void> admin_server::serve(proxy::stream& client, proxy::io_buffer& in,
       const std::string sql(p::as_chars(p::bytes_view(packet->payload).subspan(1)));
       result = co_await run_statement(*engine, sql);
       if (result.error) {
-        spdlog::debug("event=admin_error id={} code={} message=\"{}\"", id, result.error->error_code,
-                      result.error->message);
+        spdlog::debug("event=admin_error id={} code={} message={}", id, result.error->error_code,
+                      proxy::quoted{result.error->message});
       }
     } else if (cmd == p::command::field_list) {
       result.columns.clear();  // no completion data: an empty field list

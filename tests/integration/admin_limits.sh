@@ -12,7 +12,7 @@ wait_admin
 /usr/bin/python3 - "$ADMIN_PORT" "$HTTP_PORT" "$TIMEOUT_MS" "$REPO/tests/integration" <<'PY' || fail "admin port limits"
 import socket, sys, time
 sys.path.insert(0, sys.argv[4])
-from wire_client import Conn
+from wire_client import Conn, parse_err
 admin_port, http_port, timeout = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]) / 1000
 failures = []
 def check(name, cond, detail=''):
@@ -69,6 +69,14 @@ still_open = sum(1 for opened, c in stalled if not closed_by(c.sock, opened + ti
 check('stalled admin connections closed within timeout + 2 s', still_open == 0, '%d still open' % still_open)
 check('stalled HTTP request closed', closed_by(half, http_opened + timeout + 2))
 check('idle HTTP connection closed', closed_by(idle, http_opened + timeout + 2))
+
+# 4b. An oversized packet before login gets 1043 Bad handshake, as on the proxy port (defect 13).
+big = Conn(admin_port); big.greeting_scramble(); big.send(b'\xff\xff\xff\x01' + b'x' * 100)
+try:
+    seq, p = big.read_packet(); e = parse_err(p)
+except Exception as ex:
+    e = repr(ex)
+check('oversized admin handshake -> 1043', isinstance(e, tuple) and e[0] == 1043, str(e))
 
 # 5. The logged-in session outlived the handshake timeout and still answers.
 admin.query('select 1')
