@@ -23,6 +23,10 @@ void response_tracker::start(std::uint8_t cmd, std::uint64_t caps) {
   *this = response_tracker{};
   cmd_ = cmd;
   caps_ = keep_caps;
+  if (!command_has_response(cmd)) {
+    state_ = state::done;  // nothing will come: the connection is already between commands
+    return;
+  }
   switch (static_cast<command>(cmd)) {
     case command::statistics: state_ = state::single_packet; break;
     case command::field_list: state_ = state::field_list; break;

@@ -163,6 +163,12 @@ TEST(ResponseTracker, CommandsWithoutResponse) {
   EXPECT_FALSE(command_has_response(static_cast<std::uint8_t>(command::stmt_send_long_data)));
   EXPECT_TRUE(command_has_response(static_cast<std::uint8_t>(command::query)));
   EXPECT_TRUE(command_has_response(static_cast<std::uint8_t>(command::stmt_reset)));
+  // Started for such a command, the tracker is done at once and takes no byte: a session that
+  // ends after it left nothing of a response on its connection.
+  response_tracker t;
+  t.start(static_cast<std::uint8_t>(command::stmt_close), cap::protocol_41);
+  EXPECT_TRUE(t.done());
+  EXPECT_EQ(t.feed(test::load_fixture("ok_insert")), 0u);
 }
 
 }  // namespace
