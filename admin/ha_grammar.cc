@@ -130,6 +130,9 @@ std::optional<ha_parse> parse_fabric(const words& w) {
     }
     command.verb = f.verb;
     if (!args.empty()) command.group = args[0];
+    if (f.min_args > 0 && command.group.empty()) {  // as weft's own form: a group has a name
+      return failure("weft admin: CALL group." + name + " needs a group name");
+    }
     if (args.size() > 1 && f.verb != ha_verb::create_group) {  // create's 2nd is Fabric's description
       auto ep = endpoint_text(args[1]);
       if (!ep) return failure("weft admin: '" + args[1] + "' is not host:port");

@@ -46,6 +46,10 @@ void compress_frames(bytes_view data, std::uint8_t& seq, bytes& out) {
   } while (offset < data.size());
 }
 
+namespace {
+constexpr std::uint64_t max_deflate_ratio = 1032;
+}  // namespace
+
 std::size_t decompress_frames(bytes_view raw, bytes& out, std::uint8_t& next_seq, std::error_code& ec) {
   ec.clear();
   std::size_t pos = 0;
@@ -58,6 +62,12 @@ std::size_t decompress_frames(bytes_view raw, bytes& out, std::uint8_t& next_seq
     if (plain_size == 0) {
       byte_writer(out).raw(payload);
     } else {
+      // deflate expands at most ~1032:1: a frame claiming more is malformed, and refusing it
+      // before the resize keeps a few bytes from making weft zero-fill (and keep) 16 MiB.
+      if (plain_size > std::uint64_t{packed_size} * max_deflate_ratio + 64) {
+        ec = make_error_code(errc::malformed);
+        return pos;
+      }
       const auto start = out.size();
       out.resize(start + plain_size);
       uLongf got = plain_size;

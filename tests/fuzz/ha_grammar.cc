@@ -40,9 +40,8 @@ void check_words(std::string_view sql) {
 }
 
 void check_command(const ha_command& c) {
-  // Fabric's form takes CALL group.add('', ...) where weft's form refuses an empty name
-  // (findings/README.md, fabric-empty-group): the state store's CHECK catches it later.
-  if (needs_group(c.verb) && !c.fabric_form) FUZZ_EXPECT(!c.group.empty());
+  // Both forms refuse an empty group name (findings/README.md, fabric-empty-group: fixed).
+  if (needs_group(c.verb)) FUZZ_EXPECT(!c.group.empty());
   if (needs_server(c.verb)) FUZZ_EXPECT(weft::routing::parse_endpoint(c.server).has_value());
   if (c.verb == ha_verb::promote && !c.server.empty()) FUZZ_EXPECT(weft::routing::parse_endpoint(c.server).has_value());
   if (c.verb == ha_verb::replicate) FUZZ_EXPECT(weft::routing::parse_endpoint(c.source).has_value());

@@ -92,5 +92,25 @@ TEST(Compression, CorruptPayloadIsAnError) {
   EXPECT_TRUE(plain.empty());
 }
 
+// A 7-byte header and a few bytes claiming 16 MiB once inflated: refused before any allocation
+// (deflate cannot expand past ~1032:1), so a client cannot make weft hold 16 MiB per connection.
+TEST(Compression, ImpossibleExpansionIsRefusedBeforeAllocating) {
+  const bytes wire{0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x78, 0x9c, 0x03, 0x00};
+  bytes plain;
+  std::uint8_t next = 0;
+  std::error_code ec;
+  EXPECT_EQ(decompress_frames(wire, plain, next, ec), 0u);
+  EXPECT_EQ(ec, errc::malformed);
+  EXPECT_LT(plain.capacity(), 1u << 20);
+  // The most compressible data (zeros) still round-trips: the bound is not too tight.
+  std::uint8_t seq = 0;
+  bytes packed;
+  compress_frames(bytes(8u << 20, 0), seq, packed);
+  std::uint8_t after = 0;
+  EXPECT_EQ(decompress_frames(packed, plain, after, ec), packed.size());
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(plain.size(), 8u << 20);
+}
+
 }  // namespace
 }  // namespace weft::protocol

@@ -99,6 +99,9 @@ TEST(HaGrammar, MistakesAreExplained) {
   EXPECT_NE(error_of("CALL group.add('g')").find("takes 2 argument(s)"), std::string::npos);
   EXPECT_NE(error_of("CALL group.add('g', 'x')").find("'x' is not host:port"), std::string::npos);
   EXPECT_NE(error_of("CALL group.create('g'").find("unbalanced"), std::string::npos);
+  // A fuzz finding: an empty group name, which weft's own form never accepted.
+  EXPECT_NE(error_of("CALL group.add('', '127.0.0.1:23307')").find("needs a group name"), std::string::npos);
+  EXPECT_NE(error_of("CALL group.promote('')").find("needs a group name"), std::string::npos);
   EXPECT_NE(error_of("SHOW GROUP main").find("usage: SHOW GROUP name HEALTH | SERVERS"), std::string::npos);
 }
 

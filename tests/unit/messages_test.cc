@@ -226,3 +226,20 @@ TEST(Commands, CapturedCommandsRoundTrip) {
 
 }  // namespace
 }  // namespace weft::protocol
+
+namespace weft::protocol {
+namespace {
+// MariaDB's refusal in place of a greeting (here 1130, host not allowed) carries no "#SQLSTATE":
+// it reads as HY000, what clients report for it, so a forwarded copy never says 00000 (success).
+TEST(Messages, ErrWithoutSqlStateReadsAsHY000) {
+  const bytes payload{0xff, 0x6a, 0x04, 'H', 'o', 's', 't', ' ', 'n', 'o'};
+  auto err = decode_err_packet(payload, cap::protocol_41);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->error_code, 1130);
+  EXPECT_EQ(err->sql_state, "HY000");
+  EXPECT_EQ(err->message, "Host no");
+  const auto forwarded = encode(*err, cap::protocol_41);
+  EXPECT_EQ(bytes(forwarded.begin() + 3, forwarded.begin() + 9), (bytes{'#', 'H', 'Y', '0', '0', '0'}));
+}
+}  // namespace
+}  // namespace weft::protocol
