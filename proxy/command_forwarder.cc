@@ -119,6 +119,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_one() {
   if (!have_command) co_return step::stop;
   const std::uint8_t cmd = client_in_.readable()[p::frame_header_size];
   ++commands_;
+  pinned_before_command_ = backend_.pinned();
   context_.activity.command = p::command_name(cmd);
   context_.activity.since = std::chrono::steady_clock::now();
   switch (static_cast<p::command>(cmd)) {
@@ -384,7 +385,8 @@ void command_forwarder::apply_response_effects(std::uint8_t cmd) {
   if (tracker_.failed() && p::server_closes_after(tracker_.error_code())) {
     // The server closes this connection after such an error: the client saw it; a session whose
     // state lived there ends as a direct connection would, the others go on elsewhere.
-    state_lost_ = backend_.pinned() || (last_status_ & p::status::in_trans);
+    // (A pin this very command took does not count: it failed, so its state never existed.)
+    state_lost_ = pinned_before_command_ || (last_status_ & p::status::in_trans);
     backend_.drop();
     return;
   }

@@ -117,6 +117,7 @@ class command_forwarder {
   std::uint16_t last_status_ = protocol::status::autocommit;  // of the last response that had one
   std::uint64_t commands_ = 0;
   bool state_lost_ = false;  // the server closed the connection that held the session's state
+  bool pinned_before_command_ = false;
   std::uint64_t last_insert_id_ = 0;  // of the session's last statement that generated one
   forwarder_context context_;
   // Read-your-writes.
