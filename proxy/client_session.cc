@@ -87,7 +87,9 @@ void client_session::watch_backend(const routing::topology& latest, std::chrono:
   ++stalled_seconds_;  // waiting, and not one read completed since the last look
   const auto* server = server_named(latest, backend_.name());
   std::string reason;
-  if (server && server->status == routing::server_status::shunned) {
+  // A shun alone is not proof: a starved machine fails the monitor's 1 s checks of a healthy
+  // server (seen in the soak). The wait must also have made no progress for two looks.
+  if (server && server->status == routing::server_status::shunned && stalled_seconds_ >= 2) {
     reason = "stopped answering (SHUNNED by the monitor: " + server->health.last_error + ")";
   } else if (read_timeout.count() > 0 && stalled_seconds_ * 1000ull >= static_cast<std::uint64_t>(read_timeout.count())) {
     reason = "sent nothing for " + std::to_string(stalled_seconds_) + " s ([backend] read_timeout_ms = " +

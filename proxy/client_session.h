@@ -52,7 +52,8 @@ class client_session {
   description describe() const;
   // Closes both sockets; pending operations end with errors and run() returns.
   void shutdown();
-  // Once a second, from the worker: a statement waiting on a backend that the monitor has shunned,
+  // Once a second, from the worker: a statement waiting on a backend that the monitor has shunned
+  // (with no progress for two looks),
   // or that sent nothing for read_timeout (0: no limit), is failed with 9013 — its connection is
   // closed under it.
   void watch_backend(const routing::topology& latest, std::chrono::milliseconds read_timeout);
