@@ -82,7 +82,7 @@ for _ in 1 2 3 4; do
   [ "$got" = "$PRIMARY_PORT" ] || fail "a rule-routed read ran on $got"
 done
 [ "$(via_weft -e "select @@port from weft_test.protected")" = 23307 ] || fail "reads without a rule should reach the replica"
-grep -q "event=query_rule rule=2 user=$APP_USER" "$WORK/weft.log" || fail "the log action wrote nothing"
+grep -q "event=query_rule rule=2 user=\"$APP_USER\"" "$WORK/weft.log" || fail "the log action wrote nothing"
 
 # Route to another group (its primary: 23308).
 [ "$(via_weft -e "select @@port as report")" = 23308 ] || fail "group routing rule not applied"
