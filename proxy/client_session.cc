@@ -68,15 +68,6 @@ void client_session::shutdown() {
   if (backend_.held()) backend_.current().link.connection->close();
 }
 
-namespace {
-const routing::server* server_named(const routing::topology& t, std::string_view name) {
-  for (const auto& s : t.servers) {
-    if (s.name == name) return &s;
-  }
-  return nullptr;
-}
-}  // namespace
-
 void client_session::watch_backend(const routing::topology& latest, std::chrono::milliseconds read_timeout) {
   auto& a = activity_;
   if (!a.awaiting_backend || !backend_.held() || a.backend_reads != backend_reads_seen_) {
@@ -85,7 +76,8 @@ void client_session::watch_backend(const routing::topology& latest, std::chrono:
     return;
   }
   ++stalled_seconds_;  // waiting, and not one read completed since the last look
-  const auto* server = server_named(latest, backend_.name());
+  // The held server as the latest snapshot sees it (the session's own snapshot is older).
+  const auto* server = backend_.server() ? latest.find(backend_.server()->address) : nullptr;
   std::string reason;
   // A shun alone is not proof: a starved machine fails the monitor's 1 s checks of a healthy
   // server (seen in the soak). The wait must also have made no progress for two looks.
