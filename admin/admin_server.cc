@@ -136,11 +136,7 @@ awaitable<std::optional<std::uint64_t>> admin_server::authenticate(proxy::stream
     proxy::error_code ec;
     auto packet = co_await proxy::read_packet(client, in, 64 * 1024, ec);
     if (!packet) {
-      // Oversized or out of order: answered as the proxy port answers it, not just closed.
-      if (ec == boost::system::errc::message_size || ec == boost::system::errc::protocol_error) {
-        const auto bad = p::make_error(p::er::handshake_error, "Bad handshake");
-        co_await proxy::write_error(client, bad, 2);
-      }
+      co_await proxy::answer_unreadable_handshake(client, ec);  // as the proxy port answers it
       co_return std::nullopt;
     }
     auto step = handshake.on_client_packet(packet->payload, packet->sequence_id);

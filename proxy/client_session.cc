@@ -134,10 +134,7 @@ awaitable<bool> client_session::authenticate() {
     error_code ec;
     auto packet = co_await read_packet(client_, client_in_, max_handshake_packet, ec);
     if (!packet) {
-      if (ec == boost::system::errc::message_size || ec == boost::system::errc::protocol_error) {
-        const auto bad = p::make_error(p::er::handshake_error, "Bad handshake");  // a local: g++ 12 double-frees co_await temporaries in loops
-        co_await write_error(client_, bad, 2);
-      }
+      co_await answer_unreadable_handshake(client_, ec);
       spdlog::debug("event=handshake_aborted client={} reason=\"{}\"", peer_,
                     watchdog.expired() ? "timeout" : ec.message());
       co_return false;

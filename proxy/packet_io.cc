@@ -70,4 +70,10 @@ awaitable<error_code> write_error(stream& socket, const protocol::err_packet& er
   co_return ec;
 }
 
+awaitable<void> answer_unreadable_handshake(stream& socket, const error_code& read_error) {
+  if (read_error != boost::system::errc::message_size && read_error != boost::system::errc::protocol_error) co_return;
+  const auto bad = protocol::make_error(protocol::er::handshake_error, "Bad handshake");
+  co_await write_error(socket, bad, 2);
+}
+
 }  // namespace weft::proxy

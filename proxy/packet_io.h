@@ -22,4 +22,8 @@ awaitable<error_code> write_packet(stream& socket, protocol::bytes_view payload,
 awaitable<error_code> write_error(stream& socket, const protocol::err_packet& err,
                                   std::uint8_t sequence_id);
 
+// A login packet read_packet refused as oversized or out of order gets 1043 Bad handshake (both
+// ports answer it so); other read failures (EOF, reset, timeout) get nothing.
+awaitable<void> answer_unreadable_handshake(stream& socket, const error_code& read_error);
+
 }  // namespace weft::proxy
