@@ -11,6 +11,7 @@
 #include <set>
 
 #include "admin/admin_words.h"
+#include "admin/live_tables.h"
 #include "admin/mariadb_client.h"
 #include "protocol/errors.h"
 #include "routing/sql_lexer.h"
@@ -291,10 +292,7 @@ admin_result show_config_diff(const command_context& ctx) {
 admin_result show_tables() {
   auto r = admin_result::table({"Tables_in_weft"});
   std::vector<std::string> names = config_table_names();
-  for (const auto& n : {"stats_digest", "stats_servers", "stats_pools", "stats_rules", "stats_commands",
-                        "monitor_log", "failover_log", "processlist", "variables"}) {
-    names.emplace_back(n);
-  }
+  for (const auto& n : live_table_names()) names.push_back(n);
   std::sort(names.begin(), names.end());
   for (auto& n : names) r.rows.push_back({n});
   return r;
@@ -346,6 +344,16 @@ admin_result flush_hosts(const command_context& ctx) {
   return r;
 }
 
+// FLUSH BACKEND CONNECTIONS: weft's idle pooled connections close now, on every worker (the
+// server sessions a DBA sees go away); connections in use are left alone, so no statement and
+// no client session is cut. The affected count is how many closed.
+admin_result flush_backend_connections(const command_context& ctx) {
+  admin_result r;
+  r.affected = ctx.close_idle_backends ? ctx.close_idle_backends() : 0;
+  spdlog::info("event=idle_backends_closed closed={}", r.affected);
+  return r;
+}
+
 }  // namespace
 
 std::optional<admin_result> run_admin_command(std::string_view sql, const command_context& ctx) {
@@ -353,6 +361,9 @@ std::optional<admin_result> run_admin_command(std::string_view sql, const comman
   if (w.empty()) return std::nullopt;
   if (w[0] == "SELECT") return select_variables(sql, ctx);
   if (w[0] == "FLUSH" && w.size() == 2 && w[1] == "HOSTS") return flush_hosts(ctx);
+  if (w[0] == "FLUSH" && w.size() == 3 && w[1] == "BACKEND" && w[2] == "CONNECTIONS") {
+    return flush_backend_connections(ctx);
+  }
   if (w[0] != "SHOW" || w.size() < 2) return std::nullopt;
   if (w[1] == "HEALTH") return show_health(ctx, option_after(w, "FOR", "GROUP"));
   if (w[1] == "TOPOLOGY") return show_topology(w, ctx);

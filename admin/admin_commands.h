@@ -1,6 +1,6 @@
 // The admin's own commands, answered by weft rather than by SQLite: SHOW HEALTH [FOR GROUP g],
 // SHOW TOPOLOGY [FOR GROUP g] [DISCOVER], SHOW DISK USAGE [FOR SERVER 'h:p'] [ALL],
-// SHOW CONFIG DIFF, SHOW TABLES, SHOW DATABASES, FLUSH HOSTS, and the session variables clients
+// SHOW CONFIG DIFF, SHOW TABLES, SHOW DATABASES, FLUSH HOSTS, FLUSH BACKEND CONNECTIONS, and the session variables clients
 // ask for at login. Backend work (topology, disk usage) runs on the calling admin pool thread with libmariadb.
 #pragma once
 
@@ -33,6 +33,8 @@ struct command_context {
   ha_manager* ha = nullptr;  // switchover, failover, REPLICATE, REJOIN
   // FLUSH HOSTS: unblocks every client host on both ports; returns how many were blocked.
   std::function<std::size_t()> flush_hosts;
+  // FLUSH BACKEND CONNECTIONS: closes every worker's idle pooled connections; returns how many.
+  std::function<std::size_t()> close_idle_backends;
 };
 
 // nullopt when `sql` is not an admin command (then it is SQL for SQLite). The HA commands that

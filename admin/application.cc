@@ -87,6 +87,7 @@ void application::start() {
   sources_.stats = [this] { return proxy_->collect_stats(); };
   sources_.sessions = [this] { return proxy_->collect_sessions(); };
   sources_.pools = [this] { return proxy_->collect_pools(); };
+  sources_.backends = [this] { return proxy_->collect_backend_connections(); };
   if (monitor_) sources_.monitor_log = [this] { return monitor_->history(); };
   sources_.topology = topology_.get();
   sources_.config = runtime_.get();
@@ -109,6 +110,7 @@ void application::start() {
         {"backend.max_connections", std::to_string(p.max_backend_connections)},
         {"backend.pool_wait_timeout_ms", std::to_string(p.pool_wait_timeout.count())},
         {"backend.idle_timeout_ms", std::to_string(p.idle_timeout.count())},
+        {"backend.min_idle_connections", std::to_string(p.min_idle_backend_connections)},
         {"backend.multiplexing", p.multiplexing ? "true" : "false"},
         {"backend.tls", p.backend_tls.enabled ? "true" : "false"},
         {"monitor.user", config_.monitor.user},
@@ -131,6 +133,7 @@ void application::start() {
   commands_.backend.timeout_seconds = 2;
   commands_.server_version = config_.proxy.server_version;
   commands_.config_diff = [this] { return config_diff(); };
+  commands_.close_idle_backends = [this] { return proxy_->close_idle_backends(); };
   commands_.flush_hosts = [this] {  // FLUSH HOSTS: both ports' blocked hosts
     return proxy_->admission().logins.flush() + (admin_ ? admin_->admission().logins.flush() : 0);
   };

@@ -51,6 +51,8 @@ constexpr live_table tables[] = {
                      "duration_ms INTEGER, detail TEXT"},
     {"processlist", "id INTEGER, user TEXT, client TEXT, schema TEXT, command TEXT, time_s REAL, backend TEXT, "
                     "statement TEXT"},
+    {"backend_connections", "worker INTEGER, server TEXT, thread_id INTEGER, user TEXT, schema TEXT, state TEXT, "
+                            "session INTEGER, idle_ms INTEGER"},
     {"variables", "name TEXT, value TEXT"},
 };
 
@@ -177,6 +179,18 @@ std::vector<row> process_rows(const std::vector<proxy::client_session::descripti
   return rows;
 }
 
+// thread_id is the server's id for the connection (KILL it there); session is weft's processlist id.
+std::vector<row> backend_rows(const std::vector<proxy::proxy_server::worker_backend>& backends) {
+  std::vector<row> rows;
+  for (const auto& [worker, c] : backends) {
+    const bool idle = c.idle_ms.has_value();
+    rows.push_back({i64(worker), c.server, i64(c.thread_id), c.user, c.schema.empty() ? cell(nullptr) : cell(c.schema),
+                    std::string(idle ? "idle" : "in use"), idle ? cell(nullptr) : cell(i64(c.session)),
+                    idle ? cell(*c.idle_ms) : cell(nullptr)});
+  }
+  return rows;
+}
+
 bool mentions(std::string_view lowered_sql, std::string_view name) {
   return lowered_sql.find(name) != std::string_view::npos;
 }
@@ -223,6 +237,9 @@ void refresh_live_tables(sqlite3* db, std::string_view sql, const live_sources& 
     replace_rows(db, "failover_log", failover_rows(sources.failover_log()));
   }
   if (mentions(lowered, "processlist") && sources.sessions) replace_rows(db, "processlist", process_rows(sources.sessions()));
+  if (mentions(lowered, "backend_connections") && sources.backends) {
+    replace_rows(db, "backend_connections", backend_rows(sources.backends()));
+  }
   if (mentions(lowered, "variables") && sources.variables) {
     std::vector<row> rows;
     for (auto& [name, value] : sources.variables()) rows.push_back({name, value});

@@ -1,6 +1,6 @@
 // The admin's live views as SQLite TEMP tables, filled from the running proxy just before a
 // statement that reads them: stats_digest, stats_servers, stats_pools, stats_rules,
-// stats_commands, monitor_log, failover_log, processlist, variables. Each admin session's connection has its
+// stats_commands, monitor_log, failover_log, processlist, backend_connections, variables. Each admin session's connection has its
 // own copies; a refresh replaces a table's rows in one go.
 #pragma once
 
@@ -22,6 +22,7 @@ struct live_sources {
   std::function<proxy::query_stats()> stats;
   std::function<std::vector<proxy::client_session::description>()> sessions;
   std::function<std::vector<proxy::proxy_server::worker_pool>()> pools;
+  std::function<std::vector<proxy::proxy_server::worker_backend>()> backends;
   std::function<std::vector<check_record>()> monitor_log;
   std::function<std::vector<failover_event>()> failover_log;
   std::function<std::vector<std::pair<std::string, std::string>>()> variables;

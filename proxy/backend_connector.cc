@@ -9,6 +9,7 @@
 #include "proxy/deadline.h"
 #include "proxy/io_buffer.h"
 #include "proxy/packet_io.h"
+#include "weft/version.h"
 
 namespace weft::proxy {
 namespace {
@@ -63,6 +64,16 @@ void set_keepalive(tcp::socket& socket, std::chrono::milliseconds user_timeout) 
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> backend_attributes(
+    std::vector<std::pair<std::string, std::string>> client_attributes) {
+  std::vector<std::pair<std::string, std::string>> out{{"_proxy", "weft"}, {"_proxy_version", kVersion}};
+  for (auto& attribute : client_attributes) {
+    if (attribute.first == "_proxy" || attribute.first == "_proxy_version") continue;
+    out.push_back(std::move(attribute));
+  }
+  return out;
+}
+
 awaitable<backend_connect_result> connect_backend(const routing::server& server,
                                                   protocol::backend_login login,
                                                   std::chrono::milliseconds timeout, backend_tls tls,
@@ -87,6 +98,7 @@ awaitable<backend_connect_result> connect_backend(const routing::server& server,
   set_keepalive(connection->socket(), tcp_user_timeout);
 
   login.use_tls = tls.context != nullptr;
+  login.attributes = backend_attributes(std::move(login.attributes));
   protocol::client_handshake handshake(std::move(login));
   io_buffer buffer(4096);
   for (;;) {

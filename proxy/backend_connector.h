@@ -32,6 +32,14 @@ struct backend_tls {
   bool verify = true;
 };
 
+// The connection attributes of a backend login: weft's own first (`_proxy` = "weft",
+// `_proxy_version`), then the client's (a client's own `_proxy*` keys are dropped, so none can
+// pass for weft). First, because a server keeps only as many attribute bytes as
+// performance_schema_session_connect_attrs_size allows and cuts the rest.
+std::vector<std::pair<std::string, std::string>> backend_attributes(
+    std::vector<std::pair<std::string, std::string>> client_attributes);
+
+// The login's attributes go through backend_attributes.
 // tcp_user_timeout (0: the kernel's default) bounds unacknowledged sends and, with keepalive
 // probes, notices a backend host that vanished while the connection sat idle or waited.
 awaitable<backend_connect_result> connect_backend(const routing::server& server,

@@ -19,7 +19,6 @@ backend_ptr backend_pool::take_idle(const pool_key& key, const void* requester, 
   auto it = servers_.find(key.server);
   if (it == servers_.end()) return nullptr;
   auto& state = it->second;
-  const auto now = std::chrono::steady_clock::now();
   // Most recently used first: usually the connection this very session just gave back.
   std::size_t pick = state.idle.size();
   for (auto i = state.idle.size(); i-- > 0;) {
@@ -37,12 +36,11 @@ backend_ptr backend_pool::take_idle(const pool_key& key, const void* requester, 
   state.idle.erase(state.idle.begin() + static_cast<std::ptrdiff_t>(pick));
   backend->soft_owner = nullptr;
   // Every borrow is checked, however short the idle time: a server that closed the connection
-  // (after an ERR such as 1156, or killed) or sent bytes nobody asked for must not get the next
-  // statement, which would fail with 9005 although it never reached the server. Expired or
-  // dead connections are closed (the caller then opens a new one).
-  if (now - backend->idle_since <= limits_.idle_timeout && backend->in.empty() && looks_alive(*backend)) {
-    return backend;
-  }
+  // (after an ERR such as 1156, or a DBA's KILL) or sent bytes nobody asked for must not get the
+  // next statement, which would fail with 9005 although it never reached the server. Dead
+  // connections are closed (the caller then opens a new one). Age is the sweep's business: a
+  // connection past idle_timeout may be one the floor (min_idle) keeps on purpose.
+  if (backend->in.empty() && looks_alive(*backend)) return backend;
   backend->link.connection->close();
   --state.open;
   return nullptr;
@@ -131,21 +129,33 @@ awaitable<backend_pool::wait_result> backend_pool::wait(const pool_key& key,
 void backend_pool::sweep() {
   const auto now = std::chrono::steady_clock::now();
   for (auto& [server, state] : servers_) {
-    std::size_t expired = 0;  // the oldest are at the front
-    while (expired < state.idle.size() && now - state.idle[expired]->idle_since > limits_.idle_timeout) {
+    const auto before = state.idle.size();
+    // Connections the server closed (a DBA's KILL, wait_timeout) leave the pool within a second,
+    // so neither the floor nor the admin's backend_connections table counts dead ones.
+    std::erase_if(state.idle, [](backend_ptr& backend) {
+      if (backend->in.empty() && looks_alive(*backend)) return false;
+      backend->link.connection->close();
+      return true;
+    });
+    std::size_t expired = 0;  // the oldest are at the front; the newest min_idle stay
+    while (state.idle.size() - expired > limits_.min_idle &&
+           now - state.idle[expired]->idle_since > limits_.idle_timeout) {
       state.idle[expired++]->link.connection->close();
     }
     state.idle.erase(state.idle.begin(), state.idle.begin() + static_cast<std::ptrdiff_t>(expired));
-    state.open -= expired;
+    state.open -= before - state.idle.size();
   }
 }
 
-void backend_pool::clear() {
+std::size_t backend_pool::clear() {
+  std::size_t closed = 0;
   for (auto& [server, state] : servers_) {
     for (auto& backend : state.idle) backend->link.connection->close();
+    closed += state.idle.size();
     state.open -= state.idle.size();
     state.idle.clear();
   }
+  return closed;
 }
 
 pool_stats backend_pool::stats() const {
@@ -162,6 +172,18 @@ std::vector<pool_stats> backend_pool::per_server() const {
   std::vector<pool_stats> out;
   for (const auto& [server, state] : servers_) {
     out.push_back({server, state.open, state.idle.size(), state.waiters.size(), limit_of(state)});
+  }
+  return out;
+}
+
+std::vector<backend_connection_info> backend_pool::idle_connections() const {
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<backend_connection_info> out;
+  for (const auto& [server, state] : servers_) {
+    for (const auto& b : state.idle) {
+      const auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(now - b->idle_since);
+      out.push_back({server, b->link.connection_id, b->key.user, b->key.database, 0, idle.count()});
+    }
   }
   return out;
 }

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "proxy/asio.h"
+#include "proxy/backend_connection_info.h"
 #include "proxy/backend_connector.h"
 #include "proxy/io_buffer.h"
 
@@ -51,7 +52,10 @@ using backend_ptr = std::unique_ptr<pooled_backend>;
 
 struct pool_limits {
   std::size_t max_per_server = 100;  // this worker's share of the server's limit
-  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds idle_timeout{10000};
+  // Idle connections per server kept past idle_timeout (the most recently used): the next
+  // client's first statement finds one ready; 0 lets every idle connection go.
+  std::size_t min_idle = 1;
 };
 
 struct pool_stats {
@@ -92,13 +96,16 @@ class backend_pool {
     backend_ptr backend;  // for handed
   };
   awaitable<wait_result> wait(const pool_key& key, std::chrono::steady_clock::time_point deadline);
-  // Closes connections idle for longer than the idle timeout.
+  // Closes idle connections the server closed (KILL, wait_timeout), and those idle for longer
+  // than the idle timeout beyond the floor (min_idle per server).
   void sweep();
-  // Closes all idle connections (shutdown).
-  void clear();
+  // Closes all idle connections (shutdown, the admin's FLUSH BACKEND CONNECTIONS); how many.
+  std::size_t clear();
 
   pool_stats stats() const;
   std::vector<pool_stats> per_server() const;
+  // The idle connections, for the admin's backend_connections table.
+  std::vector<backend_connection_info> idle_connections() const;
 
  private:
   struct waiter {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "proxy/backend_connector.h"
 #include "proxy/packet_io.h"
 
 namespace weft::proxy {
@@ -32,7 +33,7 @@ awaitable<std::optional<p::bytes>> relogin_backend(change_user_parts& parts) {
   if (!parts.client_auth.empty_password()) login.stage1 = parts.client_auth.stage1();
   login.database = client.database;
   login.charset = client.charset;
-  login.attributes = client.attributes;
+  login.attributes = backend_attributes(client.attributes);  // the server takes them anew, as at login
   auto step = parts.backend_auth.change_user(std::move(login));
   for (;;) {
     if (step.what == p::client_handshake::action::fail) co_return encode(step.error);

@@ -63,6 +63,13 @@ client_session::description client_session::describe() const {
   return d;
 }
 
+std::optional<backend_connection_info> client_session::backend_in_use() {
+  if (!backend_.held()) return std::nullopt;
+  const auto& b = backend_.current();
+  return backend_connection_info{b.key.server, b.link.connection_id, b.key.user, b.key.database,
+                                 context_.connection_id, std::nullopt};
+}
+
 void client_session::shutdown() {
   client_.close();
   if (backend_.held()) backend_.current().link.connection->close();

@@ -50,6 +50,8 @@ class client_session {
     double seconds = 0;  // in the current command, or idle
   };
   description describe() const;
+  // The backend connection the session holds now, for the admin's backend_connections table.
+  std::optional<backend_connection_info> backend_in_use();
   // Closes both sockets; pending operations end with errors and run() returns.
   void shutdown();
   // Once a second, from the worker: a statement waiting on a backend that the monitor has shunned

@@ -104,6 +104,20 @@ std::vector<proxy_server::worker_pool> proxy_server::collect_pools() {
   return all;
 }
 
+std::vector<proxy_server::worker_backend> proxy_server::collect_backend_connections() {
+  std::vector<worker_backend> all;
+  for (unsigned i = 0; i < workers_.size(); ++i) {
+    for (auto& c : workers_[i]->backend_connections()) all.push_back({i, std::move(c)});
+  }
+  return all;
+}
+
+std::size_t proxy_server::close_idle_backends() {
+  std::size_t closed = 0;
+  for (auto& w : workers_) closed += w->close_idle_backends();
+  return closed;
+}
+
 void proxy_server::join() {
   for (auto& w : workers_) w->join();
 }

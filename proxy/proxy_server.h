@@ -36,6 +36,13 @@ class proxy_server {
     pool_stats pool;
   };
   std::vector<worker_pool> collect_pools();
+  struct worker_backend {
+    unsigned worker;
+    backend_connection_info connection;
+  };
+  std::vector<worker_backend> collect_backend_connections();
+  // Closes every worker's idle pooled connections; returns how many.
+  std::size_t close_idle_backends();
   // The client connection limit and the failed-login throttle, shared by the workers.
   admission_control& admission() { return admission_; }
 

@@ -55,7 +55,11 @@ struct proxy_settings {
   std::chrono::milliseconds backend_read_timeout{0};
   // Backend sockets: keepalive probes and TCP_USER_TIMEOUT, so a vanished host is noticed.
   std::chrono::milliseconds backend_tcp_user_timeout{30000};
-  std::chrono::milliseconds idle_timeout{60000};
+  // Idle pooled connections close after idle_timeout, except the most recent
+  // min_idle_backend_connections per server and worker (kept so the next client's first
+  // statement needs no login; 0: after idle_timeout no idle connection of weft stays).
+  std::chrono::milliseconds idle_timeout{10000};
+  std::size_t min_idle_backend_connections = 1;
   bool multiplexing = true;  // return connections to the pool between statements when safe
   bool local_infile = true;
   // Offered in the greeting: mysql_native_password, or caching_sha2_password (fast path from an

@@ -26,7 +26,7 @@ worker::worker(unsigned index, const proxy_settings& settings, const security_co
       tls_(tls),
       next_connection_id_(next_connection_id),
       admission_(admission),
-      pool_(pool_limits{per_worker_share(settings), settings.idle_timeout}),
+      pool_(pool_limits{per_worker_share(settings), settings.idle_timeout, settings.min_idle_backend_connections}),
       routing_(config, topology) {}
 
 worker::~worker() {
@@ -92,6 +92,22 @@ std::vector<pool_stats> worker::pools() {
   return on_worker_thread(io_, thread_, [this] { return pool_.per_server(); });
 }
 
+std::vector<backend_connection_info> worker::backend_connections() {
+  return on_worker_thread(io_, thread_, [this] {
+    auto out = pool_.idle_connections();
+    for (const auto& weak : sessions_) {
+      auto s = weak.lock();
+      if (!s) continue;
+      if (auto held = s->backend_in_use()) out.push_back(std::move(*held));
+    }
+    return out;
+  });
+}
+
+std::size_t worker::close_idle_backends() {
+  return on_worker_thread(io_, thread_, [this] { return pool_.clear(); });
+}
+
 void worker::drain() {
   asio::post(io_, [this] {
     error_code ignored;
@@ -135,8 +151,9 @@ awaitable<void> worker::accept_loop() {
   }
 }
 
-// Closes idle connections past the idle timeout, once a second; no per-query timers. Every
-// 10 s it logs client sessions against backend connections (until the admin port shows them).
+// Once a second, closes idle connections past the idle timeout (beyond the floor) or closed by
+// the server; no per-query timers. Every 10 s it logs client sessions against backend
+// connections (the admin port shows them too: stats_pools, backend_connections).
 awaitable<void> worker::sweep_pool() {
   asio::steady_timer timer(io_);
   for (unsigned tick = 1; !stopping_; ++tick) {

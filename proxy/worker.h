@@ -40,6 +40,10 @@ class worker {
   // The worker's sessions and its pools, copied on its thread.
   std::vector<client_session::description> sessions();
   std::vector<pool_stats> pools();
+  // Every backend connection of this worker: idle in its pool or held by one of its sessions.
+  std::vector<backend_connection_info> backend_connections();
+  // Closes the idle pooled connections (held ones are left alone); returns how many.
+  std::size_t close_idle_backends();
 
  private:
   awaitable<void> accept_loop();

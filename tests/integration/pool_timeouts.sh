@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Pool timeouts: idle backend connections are closed after idle_timeout_ms (and the next
+# Pool timeouts: idle backend connections are closed after idle_timeout_ms (no floor here:
+# min_idle_connections = 0; idle_pool.sh tests the floor) (and the next
 # statement simply opens a new one); a backend that accepts but never greets is given up after
 # connect_timeout_ms with weft's 9001 naming the timeout, and weft keeps serving.
 source "$(dirname "$0")/lib.sh"
 require_sandbox
 
 WEFT_WORKERS=1 start_weft "" "[backend]
-idle_timeout_ms = 500"
+idle_timeout_ms = 500
+min_idle_connections = 0"
 [ "$(via_weft -e 'select 1')" = 1 ] || fail "first statement"
 [ "$(app_connections)" -ge 1 ] || fail "no pooled connection after the first session"
 sleep 2.5  # the sweep runs once a second

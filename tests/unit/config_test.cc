@@ -131,6 +131,24 @@ TEST(ConfigLoader, ConnectionLimitsAndLoginThrottle) {
   EXPECT_NE(bad.errors[1].find("'max_connections' must be between 1 and 100000"), std::string::npos);
 }
 
+// Idle pooled connections: 10 s and a floor of one per server and worker unless configured.
+TEST(ConfigLoader, IdlePoolTimeoutAndFloor) {
+  auto defaults = load_config_text(valid, "weft.toml");
+  ASSERT_TRUE(defaults.config);
+  EXPECT_EQ(defaults.config->proxy.idle_timeout.count(), 10000);
+  EXPECT_EQ(defaults.config->proxy.min_idle_backend_connections, 1u);
+
+  auto r = load_config_text(std::string(valid) + "[backend]\nidle_timeout_ms = 2500\nmin_idle_connections = 0\n",
+                            "weft.toml");
+  ASSERT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0]);
+  EXPECT_EQ(r.config->proxy.idle_timeout.count(), 2500);
+  EXPECT_EQ(r.config->proxy.min_idle_backend_connections, 0u);
+
+  auto bad = load_config_text(std::string(valid) + "[backend]\nmin_idle_connections = -1\n", "weft.toml");
+  ASSERT_FALSE(bad.errors.empty());
+  EXPECT_NE(bad.errors[0].find("'min_idle_connections' must be between 0 and 100000"), std::string::npos) << bad.errors[0];
+}
+
 TEST(ConfigLoader, ErrorMessagesNeverContainThePassword) {
   auto r = load_config_text("[[users]]\nname = \"u\"\npassword = \"hunter2\"\npasword = 1\n", "weft.toml");
   ASSERT_FALSE(r.errors.empty());
