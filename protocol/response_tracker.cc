@@ -18,11 +18,12 @@ bool command_has_response(std::uint8_t cmd) {
   }
 }
 
-void response_tracker::start(std::uint8_t cmd, std::uint64_t caps) {
+void response_tracker::start(std::uint8_t cmd, std::uint64_t caps, bool cursor_requested) {
   const auto keep_caps = caps;
   *this = response_tracker{};
   cmd_ = cmd;
   caps_ = keep_caps;
+  cursor_requested_ = cursor_requested && cmd == static_cast<std::uint8_t>(command::stmt_execute);
   if (!command_has_response(cmd)) {
     state_ = state::done;  // nothing will come: the connection is already between commands
     return;
@@ -84,7 +85,10 @@ void response_tracker::on_packet(const std::uint8_t* p, std::size_t n, std::uint
         has_status_ = true;
       }
       // A cursor was opened (COM_STMT_EXECUTE with a cursor flag): rows come via COM_STMT_FETCH.
-      state_ = (status_flags_ & status::cursor_exists) ? state::done : state::rows;
+      // The flag alone proves nothing: after a stored program opened a cursor of its own,
+      // MariaDB 10.11 sets it on the EOFs of every result set the program returns (even after
+      // CLOSE), and their rows follow here.
+      state_ = cursor_requested_ && (status_flags_ & status::cursor_exists) ? state::done : state::rows;
       break;
     case state::rows:
       if (first == err_header) return on_error(p, n);
@@ -161,6 +165,7 @@ void response_tracker::read_ok_fields(const std::uint8_t* p, std::size_t n) {
   const auto warnings = r.u16();
   if (!r.ok()) return;
   last_insert_id_ = insert_id;
+  insert_id_reported_ = insert_id_reported_ || insert_id != 0;
   status_flags_ = flags;
   warnings_ = warnings;
 }

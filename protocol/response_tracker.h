@@ -21,7 +21,11 @@ bool command_has_response(std::uint8_t cmd);
 
 class response_tracker {
  public:
-  void start(std::uint8_t cmd, std::uint64_t caps);
+  // cursor_requested: a COM_STMT_EXECUTE whose flags ask for a cursor. Only then does
+  // SERVER_STATUS_CURSOR_EXISTS after the column definitions end the response (rows follow by
+  // COM_STMT_FETCH); MariaDB also sets that flag on the EOFs of result sets a stored program
+  // returns after it opened a cursor of its own, and those rows do follow.
+  void start(std::uint8_t cmd, std::uint64_t caps, bool cursor_requested = false);
 
   // Consumes bytes of the response; returns how many belong to it. Once done() (or
   // wants_local_infile()), bytes after the returned count are not part of this response.
@@ -41,6 +45,8 @@ class response_tracker {
   // Of the last OK/EOF seen: warnings (SHOW WARNINGS will ask for them) and the insert id.
   std::uint16_t warnings() const { return warnings_; }
   std::uint64_t last_insert_id() const { return last_insert_id_; }
+  // Some OK of this response (any of several results) reported a non-zero insert id.
+  bool insert_id_reported() const { return insert_id_reported_; }
   std::uint64_t result_sets() const { return result_sets_; }
   std::uint64_t rows() const { return rows_; }
 
@@ -76,6 +82,7 @@ class response_tracker {
   state state_ = state::done;
   std::uint8_t cmd_ = 0;
   std::uint64_t caps_ = 0;
+  bool cursor_requested_ = false;
   std::uint64_t columns_left_ = 0;
   std::uint64_t prepare_columns_ = 0;
   std::uint16_t status_flags_ = 0;
@@ -83,6 +90,7 @@ class response_tracker {
   std::uint16_t warnings_ = 0;
   bool has_status_ = false;
   std::uint64_t last_insert_id_ = 0;
+  bool insert_id_reported_ = false;
   std::uint64_t result_sets_ = 0;
   std::uint64_t rows_ = 0;
 

@@ -42,6 +42,9 @@ struct pooled_backend {
   pool_key key;
   io_buffer in{16 * 1024};  // bytes read from the backend, not yet forwarded
   std::chrono::steady_clock::time_point idle_since;
+  // When its server session last started fresh (login or COM_RESET_CONNECTION): it inherited
+  // the server's global defaults as they were then.
+  std::chrono::steady_clock::time_point fresh_at = std::chrono::steady_clock::now();
   std::unordered_map<std::string, backend_statement> statements;  // by SQL text
   std::uint64_t statement_clock = 0;
   // Set while idle for a session that would like it back (its warnings are readable there);

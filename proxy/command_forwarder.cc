@@ -166,7 +166,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_one() {
   if (!p::command_has_response(cmd)) co_return step::next;  // e.g. COM_STMT_CLOSE
   const step relayed = co_await relay_response();
   if (relayed == step::stop) co_return step::stop;
-  apply_response_effects(cmd);
+  co_await finish_response(cmd);
   co_return step::next;
 }
 
@@ -225,7 +225,8 @@ awaitable<command_forwarder::step> command_forwarder::forward_query(std::uint32_
   if (relayed != step::next) co_return relayed;
   co_await remember_written_gtid(wrote);
   finish_stats(payload_length, kind);
-  apply_response_effects(static_cast<std::uint8_t>(p::command::query));
+  co_await finish_response(static_cast<std::uint8_t>(p::command::query), reads_insert_id,
+                           plan.info.kind == routing::statement_kind::write);
   co_return step::next;
 }
 
@@ -291,15 +292,6 @@ awaitable<std::optional<p::err_packet>> command_forwarder::acquire_for(route_req
   request.role = routing::target_role::primary;  // never an older read than the session's write
   auto primary_error = co_await backend_.acquire(request);
   co_return primary_error;
-}
-
-awaitable<std::optional<p::err_packet>> command_forwarder::restore_insert_id() {
-  if (last_insert_id_ == 0) co_return std::nullopt;
-  const auto answer = co_await run_on_backend(backend_.current(), "SELECT LAST_INSERT_ID(" + std::to_string(last_insert_id_) + ")");
-  if (!answer.broken && !answer.error) co_return std::nullopt;
-  const auto name = backend_.name();
-  if (answer.broken) backend_.drop();
-  co_return p::make_error(p::er::backend_lost, "weft: could not restore LAST_INSERT_ID() on backend " + name);
 }
 
 awaitable<void> command_forwarder::remember_written_gtid(bool wrote) {
@@ -377,10 +369,8 @@ void command_forwarder::apply_response_effects(std::uint8_t cmd) {
   if (ok && cmd == static_cast<std::uint8_t>(p::command::reset_connection)) {
     backend_.reset_state();
     forget_statements();  // the server closed them all
+    forget_insert_id();
   }
-  // LAST_INSERT_ID() lives on the connection that generated the id: remembered, and restored
-  // where a later statement reads it (restore_insert_id).
-  if (tracker_.last_insert_id() != 0) last_insert_id_ = tracker_.last_insert_id();
   if (!tracker_.done()) backend_.pin("unfinished response");
   if (tracker_.failed() && p::server_closes_after(tracker_.error_code())) {
     // The server closes this connection after such an error: the client saw it; a session whose
@@ -534,6 +524,7 @@ awaitable<command_forwarder::step> command_forwarder::change_user() {
     backend_.user_changed(std::move(login));
     backend_.reset_state();  // a changed user starts from a fresh session
     forget_statements();
+    forget_insert_id();
     update_read_your_writes();
     last_gtid_.clear();
     gtid_seen_on_.clear();

@@ -77,9 +77,15 @@ class command_forwarder {
   // After a write outside a transaction (or a COMMIT): remember the session's last GTID.
   awaitable<void> remember_written_gtid(bool wrote);
   void update_read_your_writes();
-  // A statement reading LAST_INSERT_ID() may run on another connection than the session's last
-  // insert: the value is set there first (SELECT LAST_INSERT_ID(n)) instead of pinning.
+  // LAST_INSERT_ID() across pooled connections (command_forwarder_insert_id.cc): set where a
+  // statement reads it, read back where one may have changed it before the connection goes.
   awaitable<std::optional<protocol::err_packet>> restore_insert_id();
+  awaitable<void> settle_insert_id();
+  void note_insert_id_effects(bool statement_uses_it, bool statement_writes);
+  void forget_insert_id();
+  // The response's effects (apply_response_effects), after what must be read from the
+  // connection before it may go back to the pool.
+  awaitable<void> finish_response(std::uint8_t cmd, bool uses_insert_id = false, bool writes = false);
   session_facts facts() const;
   void begin_stats(std::uint64_t digest, std::string_view sql);
   void finish_stats(std::uint64_t payload_bytes, command_kind kind);
@@ -118,7 +124,12 @@ class command_forwarder {
   std::uint64_t commands_ = 0;
   bool state_lost_ = false;  // the server closed the connection that held the session's state
   bool pinned_before_command_ = false;
-  std::uint64_t last_insert_id_ = 0;  // of the session's last statement that generated one
+  // LAST_INSERT_ID(): the session's value while no held connection has it, whether the held
+  // connection holds exactly it (restored there: acquisition number), and whether a statement
+  // there may have changed it since (read back before the connection goes back).
+  std::uint64_t last_insert_id_ = 0;
+  std::uint64_t insert_id_exact_on_ = 0;
+  bool insert_id_unsettled_ = false;
   forwarder_context context_;
   // Read-your-writes.
   bool read_your_writes_ = false;

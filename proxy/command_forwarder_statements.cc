@@ -130,7 +130,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_prepare(std::uint3
     const auto ec = co_await write_packet(*backend_.current().link.connection, close, 0);  // no response
     if (ec) backend_.drop();
   }
-  apply_response_effects(static_cast<std::uint8_t>(p::command::stmt_prepare));
+  co_await finish_response(static_cast<std::uint8_t>(p::command::stmt_prepare));
   co_return step::next;
 }
 
@@ -215,7 +215,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
         write_u32(with_types.data() + 1, *backend_id);
         client_in_.consume(p::frame_header_size + payload_length);
         on_backend.types_sent = true;
-        tracker_.start(cmd, held.link.capabilities);
+        tracker_.start(cmd, held.link.capabilities, opens_cursor);
         const auto werr = co_await write_packet(*held.link.connection, with_types, 0);
         if (werr) {
           const step after = co_await backend_failed(werr, false);
@@ -226,13 +226,13 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
         if (opens_cursor) pin_if_cursor_opened();
         co_await remember_written_gtid(wrote);
         finish_stats(payload_length, command_kind::execute);
-        apply_response_effects(cmd);
+        co_await finish_response(cmd, statement->reads_insert_id, statement->writes);
         co_return step::next;
       }
     }
   }
   write_u32(client_in_.readable_data() + id_offset, *backend_id);
-  tracker_.start(cmd, held.link.capabilities);
+  tracker_.start(cmd, held.link.capabilities, opens_cursor);
   const step sent = co_await send_command_to_backend();
   if (sent == step::stop) co_return step::stop;
   if (!p::command_has_response(cmd)) co_return step::next;
@@ -243,7 +243,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
     co_await remember_written_gtid(wrote);
     finish_stats(payload_length, command_kind::execute);
   }
-  apply_response_effects(cmd);
+  co_await finish_response(cmd, execute && statement->reads_insert_id, execute && statement->writes);
   co_return step::next;
 }
 

@@ -17,6 +17,7 @@ session_backend::~session_backend() {
 }
 
 void session_backend::set_identity(p::backend_login login) {
+  started_at_ = std::chrono::steady_clock::now();
   login_ = std::move(login);
   group_ = topology().default_group();
   key_ = pool_key{key_.server, login_.user, login_.capabilities, login_.charset, login_.database};
@@ -108,11 +109,11 @@ awaitable<std::optional<p::err_packet>> session_backend::acquire(route_request r
   for (int attempt = 0;; ++attempt) {
     auto error = choose_server(request);
     if (!error) {
+      ++acquisitions_;
       current_ = pool_.take_idle(key_, this, false);
-      if (current_) co_return std::nullopt;
-      auto opened = co_await open_or_wait();
-      if (!opened) co_return std::nullopt;
-      error = std::move(opened);
+      if (!current_) error = co_await open_or_wait();
+      if (!error) error = co_await refresh_if_stale();
+      if (!error) co_return std::nullopt;
     }
     if (attempt > 0 || role_ != routing::target_role::primary || !current_primary_failed(*error, group)) {
       co_return error;
@@ -157,12 +158,33 @@ awaitable<std::optional<p::err_packet>> session_backend::open_or_wait() {
   co_return error;
 }
 
+// A new direct session inherits the server's global defaults as they are at its login
+// (default_storage_engine, sql_mode, ...: sql_class.cc copies global_system_variables into the
+// THD). A pooled connection whose server session is older than this client's login may carry
+// older ones, so it is reset first (COM_RESET_CONNECTION copies the globals again) and the
+// client's own SETs are replayed. A connection fresh since the login is used as it is: a session
+// started long ago never pays this, a connect-per-request client pays one round trip.
+awaitable<std::optional<p::err_packet>> session_backend::refresh_if_stale() {
+  if (current_->fresh_at >= started_at_) co_return std::nullopt;
+  const bool reset = co_await reset_connection();
+  if (!reset) {
+    // It died while idle (a KILL, a restart): the statement was not sent, a new one serves.
+    auto opened = co_await open_or_wait();
+    co_return opened;
+  }
+  auto error = co_await replay_session_variables();
+  if (!error) current_->key.session_state = key_.session_state;
+  co_return error;
+}
+
 awaitable<std::optional<p::err_packet>> session_backend::open_new() {
   const backend_tls tls{tls_.backend.get(), settings_.backend_tls.verify};
+  const auto logging_in_at = std::chrono::steady_clock::now();
   auto result = co_await connect_backend(*server_, login_, settings_.connect_timeout, tls,
                                          settings_.backend_tcp_user_timeout);
   if (!result.connection) co_return std::move(result.error);
   current_ = std::make_unique<pooled_backend>();
+  current_->fresh_at = logging_in_at;
   current_->link = std::move(*result.connection);
   current_->key = key_;
   auto error = co_await replay_session_variables();
@@ -222,13 +244,15 @@ void session_backend::user_changed(p::backend_login login) {
   if (current_) current_->key = key_;
 }
 
-void session_backend::after_response(std::uint16_t status_flags, std::uint16_t warnings, bool failed) {
-  if (!current_) return;
+bool session_backend::keeps_connection(std::uint16_t status_flags) const {
   const bool in_transaction = status_flags & p::status::in_trans;
   const bool autocommit = status_flags & p::status::autocommit;
   const bool cursor = status_flags & p::status::cursor_exists;
-  const bool hold = pinned_ || in_transaction || !autocommit || cursor || !settings_.multiplexing;
-  if (hold) return;
+  return pinned_ || in_transaction || !autocommit || cursor || !settings_.multiplexing;
+}
+
+void session_backend::after_response(std::uint16_t status_flags, std::uint16_t warnings, bool failed) {
+  if (!current_ || keeps_connection(status_flags)) return;
   // Warnings and errors stay readable by a following SHOW WARNINGS: the connection goes back
   // marked as this session's, which others take only when nothing else is left (an idle client
   // must never starve the pool).
@@ -255,8 +279,17 @@ awaitable<void> session_backend::finish() {
     drop();
     co_return;
   }
-  // COM_RESET_CONNECTION clears variables, temporary tables, locks, prepared statements and
-  // rolls back a transaction, keeping the login and schema: the connection is like new.
+  const bool reset = co_await reset_connection();
+  if (!reset) co_return;
+  pinned_ = false;
+  release(nullptr);
+}
+
+// COM_RESET_CONNECTION clears variables, temporary tables, locks, prepared statements and
+// rolls back a transaction, keeping the login and schema: the connection is like new. False
+// (and the connection dropped) when it did not answer as it should.
+awaitable<bool> session_backend::reset_connection() {
+  const auto sent_at = std::chrono::steady_clock::now();
   auto& connection = *current_->link.connection;
   const p::bytes reset{static_cast<std::uint8_t>(p::command::reset_connection)};
   const auto werr = co_await write_packet(connection, reset, 0);
@@ -267,12 +300,12 @@ awaitable<void> session_backend::finish() {
   if (!answer || answer->sequence_id != 1 || answer->payload.empty() || answer->payload[0] != p::ok_header ||
       !current_->in.empty()) {
     drop();
-    co_return;
+    co_return false;
   }
-  pinned_ = false;
   current_->statements.clear();  // the reset closed them on the server...
   current_->key.session_state = 0;  // ...and reset the session variables
-  release(nullptr);
+  current_->fresh_at = sent_at;
+  co_return true;
 }
 
 }  // namespace weft::proxy

@@ -40,6 +40,11 @@ class session_backend {
   // of the requested group and role (from the pool or new). On failure, the ERR for the client.
   awaitable<std::optional<protocol::err_packet>> acquire(route_request request = {});
   bool held() const { return current_ != nullptr; }
+  // Counts the connections the session took: a different number means another connection
+  // (or the same one after others used it).
+  std::uint64_t acquisitions() const { return acquisitions_; }
+  // Whether after_response() with these status flags keeps the held connection.
+  bool keeps_connection(std::uint16_t status_flags) const;
   pooled_backend& current() { return *current_; }
   const std::string& name() const { return key_.server; }
   // The server of the held (or last) connection, and the role it plays.
@@ -82,6 +87,8 @@ class session_backend {
   awaitable<bool> wait_for_new_primary(std::string_view group, const std::string& failed);
   std::optional<protocol::err_packet> choose_server(const route_request& request);
   awaitable<std::optional<protocol::err_packet>> replay_session_variables();
+  awaitable<std::optional<protocol::err_packet>> refresh_if_stale();
+  awaitable<bool> reset_connection();
   void release(const void* soft_owner);
 
   backend_pool& pool_;
@@ -98,6 +105,10 @@ class session_backend {
   bool pinned_ = false;
   std::string pin_reason_;
   std::vector<std::string> session_sets_;  // SET statements to replay, oldest first
+  // When the client logged in: what a direct session would have inherited from the server's
+  // globals is what they were then.
+  std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
+  std::uint64_t acquisitions_ = 0;
 };
 
 }  // namespace weft::proxy

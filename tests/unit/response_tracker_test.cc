@@ -30,6 +30,9 @@ const std::vector<tracker_case>& cases() {
       {"query_select_1_deof", query, caps_deof, 0, 1, 1, status::autocommit, status::more_results_exists},
       {"query_multi_eof", query, caps_eof, 0, 2, 2, status::autocommit, status::more_results_exists},
       {"query_multi_deof", query, caps_deof, 0, 2, 2, status::autocommit, status::more_results_exists},
+      // A stored program's cursor sets CURSOR_EXISTS on the EOFs; its rows still follow.
+      {"query_program_cursor_eof", query, caps_eof, 0, 1, 2, status::autocommit, status::cursor_exists},
+      {"query_program_cursor_deof", query, caps_deof, 0, 1, 2, status::autocommit, status::cursor_exists},
       {"query_rows_eof", query, caps_eof, 0, 1, 5, status::autocommit, 0},
       {"query_rows_deof", query, caps_deof, 0, 1, 5, status::autocommit, 0},
       {"query_empty_string_row_eof", query, caps_eof, 0, 1, 1, status::autocommit, 0},
@@ -155,6 +158,26 @@ TEST(ResponseTracker, LocalInfileRequestPausesForTheClientsFile) {
   const auto ok = test::load_fixture("ok_insert");
   EXPECT_EQ(t.feed(ok), ok.size());
   EXPECT_TRUE(t.done());
+}
+
+TEST(ResponseTracker, CursorFlagEndsOnlyAnExecuteThatAskedForACursor) {
+  // The same bytes (EOF after the definitions says CURSOR_EXISTS): an execute with a cursor flag
+  // ends there, the rows come by COM_STMT_FETCH; any other command reads on.
+  const auto wire = test::load_fixture("query_program_cursor_eof");
+  const auto frames = test::split_frames(wire);
+  std::size_t through_eof = 0;
+  for (int i = 0; i < 3; ++i) through_eof += frames[i].payload.size() + frame_header_size;
+  response_tracker execute;
+  execute.start(static_cast<std::uint8_t>(command::stmt_execute), caps_eof, true);
+  EXPECT_EQ(execute.feed(wire), through_eof);
+  EXPECT_TRUE(execute.done());
+  response_tracker query;
+  query.start(static_cast<std::uint8_t>(command::query), caps_eof, true);
+  EXPECT_EQ(query.feed(wire), wire.size());
+  EXPECT_TRUE(query.done());
+  response_tracker plain_execute;
+  plain_execute.start(static_cast<std::uint8_t>(command::stmt_execute), caps_eof, false);
+  EXPECT_EQ(plain_execute.feed(wire), wire.size());
 }
 
 TEST(ResponseTracker, CommandsWithoutResponse) {

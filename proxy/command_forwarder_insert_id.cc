@@ -1,0 +1,101 @@
+// LAST_INSERT_ID() for a session whose statements run on several pooled connections.
+//
+// The server's rule (MariaDB sql_insert.cc, the id given to my_ok): LAST_INSERT_ID() becomes the
+// first value an AUTO_INCREMENT column *generated* in the statement, or the argument of
+// LAST_INSERT_ID(expr); explicit values leave it as it was. The OK packet's insert id reports
+// explicit values too, so it cannot tell weft what LAST_INSERT_ID() now is. Instead:
+// - every connection goes back to the pool with LAST_INSERT_ID() = 0 (a new login, a
+//   COM_RESET_CONNECTION, or weft's own reset below), so on a connection taken from the pool any
+//   non-zero value was set by this session's statements;
+// - before a connection on which such a statement ran goes back, weft reads the value and sets it
+//   to 0 in one statement (SELECT LAST_INSERT_ID(), LAST_INSERT_ID(0));
+// - before a statement that reads it (LAST_INSERT_ID(), @@IDENTITY) on a connection that does not
+//   hold the session's value, weft sets it there first.
+#include <charconv>
+
+#include <spdlog/spdlog.h>
+
+#include "protocol/errors.h"
+#include "proxy/backend_query.h"
+#include "proxy/command_forwarder.h"
+
+namespace weft::proxy {
+namespace {
+
+namespace p = protocol;
+
+std::optional<std::uint64_t> parse_id(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  std::uint64_t value = 0;
+  const auto* end = text->data() + text->size();
+  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (ec != std::errc{} || ptr != end) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+// Before a statement that reads LAST_INSERT_ID(). A value this session's statements set on the
+// held connection since it was taken (non-zero there) is the session's; otherwise the session's
+// remembered value is set.
+awaitable<std::optional<p::err_packet>> command_forwarder::restore_insert_id() {
+  const auto here = backend_.acquisitions();
+  if (insert_id_exact_on_ == here) co_return std::nullopt;
+  insert_id_exact_on_ = here;
+  insert_id_unsettled_ = true;  // the statement may set it: read back before the connection goes
+  if (last_insert_id_ == 0) co_return std::nullopt;  // 0 there, or this session's own value
+  const auto v = std::to_string(last_insert_id_);
+  const auto sql = "SELECT LAST_INSERT_ID(IF(LAST_INSERT_ID() = 0, " + v + ", LAST_INSERT_ID()))";
+  const auto answer = co_await run_on_backend(backend_.current(), sql);
+  if (!answer.broken && !answer.error) co_return std::nullopt;
+  const auto name = backend_.name();
+  if (answer.broken) backend_.drop();
+  co_return p::make_error(p::er::backend_lost, "weft: could not restore LAST_INSERT_ID() on backend " + name);
+}
+
+// After a response: could the statement have changed LAST_INSERT_ID() on the held connection?
+// An OK reporting an insert id (generated or explicit: only the server knows which), a
+// statement naming LAST_INSERT_ID (LAST_INSERT_ID(expr) sets it), or a write that failed part
+// way (rows before the error may have generated values on a non-transactional table).
+void command_forwarder::note_insert_id_effects(bool statement_uses_it, bool statement_writes) {
+  if (!backend_.held()) return;
+  if (tracker_.insert_id_reported() || statement_uses_it || (statement_writes && tracker_.failed())) {
+    insert_id_unsettled_ = true;
+  }
+}
+
+// Before the held connection goes back to the pool: the session's value is read, and the
+// connection's set to 0 for whoever takes it next.
+awaitable<void> command_forwarder::settle_insert_id() {
+  insert_id_unsettled_ = false;
+  const bool exact = insert_id_exact_on_ == backend_.acquisitions();
+  insert_id_exact_on_ = 0;
+  const auto answer = co_await run_on_backend(backend_.current(), "SELECT LAST_INSERT_ID(), LAST_INSERT_ID(0)");
+  const auto value = parse_id(answer.value);
+  if (answer.broken || answer.error || !value) {
+    spdlog::warn("event=insert_id_unknown backend={} reason={}", backend_.name(),
+                 answer.broken ? "connection broke" : answer.error ? answer.error->message : "no value");
+    backend_.drop();  // its value is not known to be 0: never pooled
+    co_return;
+  }
+  // Not restored here: the connection started at 0, so 0 means "nothing generated".
+  if (exact || *value != 0) last_insert_id_ = *value;
+}
+
+void command_forwarder::forget_insert_id() {
+  last_insert_id_ = 0;  // a reset or a changed user starts a new server session
+  insert_id_exact_on_ = 0;
+  insert_id_unsettled_ = false;
+}
+
+awaitable<void> command_forwarder::finish_response(std::uint8_t cmd, bool uses_insert_id, bool writes) {
+  note_insert_id_effects(uses_insert_id, writes);
+  const auto status = tracker_.has_status() ? tracker_.status_flags() : last_status_;
+  const bool closing = tracker_.failed() && p::server_closes_after(tracker_.error_code());
+  if (insert_id_unsettled_ && backend_.held() && tracker_.done() && !closing && !backend_.keeps_connection(status)) {
+    co_await settle_insert_id();
+  }
+  apply_response_effects(cmd);
+}
+
+}  // namespace weft::proxy
