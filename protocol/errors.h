@@ -37,6 +37,7 @@ inline constexpr error_spec net_packets_out_of_order{1156, "08S01"};
 inline constexpr error_spec not_supported_yet{1235, "42000"};
 inline constexpr error_spec server_shutdown{1053, "08S01"};
 inline constexpr error_spec unknown_stmt_handler{1243, "HY000"};
+inline constexpr error_spec stmt_has_no_open_cursor{1421, "HY000"};
 inline constexpr error_spec malformed_packet{1835, "HY000"};
 inline constexpr error_spec too_many_connections{1040, "08004"};
 inline constexpr error_spec host_blocked{1129, "HY000"};

@@ -47,6 +47,9 @@ struct pooled_backend {
   std::chrono::steady_clock::time_point fresh_at = std::chrono::steady_clock::now();
   std::unordered_map<std::string, backend_statement> statements;  // by SQL text
   std::uint64_t statement_clock = 0;
+  // The server's "last prepared statement" of this connection (what statement id 0xFFFFFFFF
+  // names there), 0 after a prepare failed.
+  std::uint32_t last_prepared = 0;
   // Set while idle for a session that would like it back (its warnings are readable there);
   // others take it only when no other connection can be had.
   const void* soft_owner = nullptr;

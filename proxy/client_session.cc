@@ -219,7 +219,7 @@ awaitable<bool> client_session::open_backend(const p::server_handshake& handshak
   if (ok_error) co_return false;
   if (client_caps & p::cap::compress) client_.enable_compression();
   if (!context_.settings.multiplexing) backend_.pin("multiplexing off");
-  backend_.after_response(p::status::autocommit, 0, false);
+  backend_.after_login();
   co_return true;
 }
 

@@ -187,6 +187,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_query(std::uint32_
   }
   const bool reads_insert_id = plan.pins && plan.pin_reason == routing::last_insert_id_reason;
   if (plan.pins && !reads_insert_id) backend_.pin(plan.pin_reason);
+  if (plan.info.transaction == routing::transaction_action::xa) backend_.close_at_end();
   pending_set_.clear();
   if (plan.replayable_set) pending_set_ = plan.replacement ? *plan.replacement : std::string(sql);
   pending_use_ = plan.use_schema.has_value();
@@ -225,7 +226,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_query(std::uint32_
   if (relayed != step::next) co_return relayed;
   co_await remember_written_gtid(wrote);
   finish_stats(payload_length, kind);
-  co_await finish_response(static_cast<std::uint8_t>(p::command::query), reads_insert_id,
+  co_await finish_response(static_cast<std::uint8_t>(p::command::query), reads_insert_id && routing::sets_insert_id(sql),
                            plan.info.kind == routing::statement_kind::write);
   co_return step::next;
 }

@@ -81,11 +81,11 @@ class command_forwarder {
   // statement reads it, read back where one may have changed it before the connection goes.
   awaitable<std::optional<protocol::err_packet>> restore_insert_id();
   awaitable<void> settle_insert_id();
-  void note_insert_id_effects(bool statement_uses_it, bool statement_writes);
+  void note_insert_id_effects(bool statement_sets_it, bool statement_writes);
   void forget_insert_id();
   // The response's effects (apply_response_effects), after what must be read from the
   // connection before it may go back to the pool.
-  awaitable<void> finish_response(std::uint8_t cmd, bool uses_insert_id = false, bool writes = false);
+  awaitable<void> finish_response(std::uint8_t cmd, bool sets_insert_id = false, bool writes = false);
   session_facts facts() const;
   void begin_stats(std::uint64_t digest, std::string_view sql);
   void finish_stats(std::uint64_t payload_bytes, command_kind kind);
@@ -104,6 +104,8 @@ class command_forwarder {
   awaitable<step> forward_prepare(std::uint32_t payload_length);
   awaitable<step> forward_statement_command(std::uint8_t cmd, std::uint32_t payload_length);
   awaitable<bool> fill_backend(std::size_t at_least);
+  // relay_response(), except that an ERR naming the backend's statement id names the client's.
+  awaitable<step> relay_statement_response(std::uint32_t backend_id, std::uint32_t client_id);
   void forget_statements();
   void pin_if_cursor_opened();
   void apply_response_effects(std::uint8_t cmd);

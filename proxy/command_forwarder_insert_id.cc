@@ -42,8 +42,8 @@ awaitable<std::optional<p::err_packet>> command_forwarder::restore_insert_id() {
   const auto here = backend_.acquisitions();
   if (insert_id_exact_on_ == here) co_return std::nullopt;
   insert_id_exact_on_ = here;
-  insert_id_unsettled_ = true;  // the statement may set it: read back before the connection goes
   if (last_insert_id_ == 0) co_return std::nullopt;  // 0 there, or this session's own value
+  insert_id_unsettled_ = true;  // set there: to be put back to 0 before the connection goes
   const auto v = std::to_string(last_insert_id_);
   const auto sql = "SELECT LAST_INSERT_ID(IF(LAST_INSERT_ID() = 0, " + v + ", LAST_INSERT_ID()))";
   const auto answer = co_await run_on_backend(backend_.current(), sql);
@@ -55,11 +55,11 @@ awaitable<std::optional<p::err_packet>> command_forwarder::restore_insert_id() {
 
 // After a response: could the statement have changed LAST_INSERT_ID() on the held connection?
 // An OK reporting an insert id (generated or explicit: only the server knows which), a
-// statement naming LAST_INSERT_ID (LAST_INSERT_ID(expr) sets it), or a write that failed part
-// way (rows before the error may have generated values on a non-transactional table).
-void command_forwarder::note_insert_id_effects(bool statement_uses_it, bool statement_writes) {
+// LAST_INSERT_ID(expr), or a write that failed part way (rows before the error may have
+// generated values on a non-transactional table).
+void command_forwarder::note_insert_id_effects(bool statement_sets_it, bool statement_writes) {
   if (!backend_.held()) return;
-  if (tracker_.insert_id_reported() || statement_uses_it || (statement_writes && tracker_.failed())) {
+  if (tracker_.insert_id_reported() || statement_sets_it || (statement_writes && tracker_.failed())) {
     insert_id_unsettled_ = true;
   }
 }
@@ -88,8 +88,8 @@ void command_forwarder::forget_insert_id() {
   insert_id_unsettled_ = false;
 }
 
-awaitable<void> command_forwarder::finish_response(std::uint8_t cmd, bool uses_insert_id, bool writes) {
-  note_insert_id_effects(uses_insert_id, writes);
+awaitable<void> command_forwarder::finish_response(std::uint8_t cmd, bool sets_insert_id, bool writes) {
+  note_insert_id_effects(sets_insert_id, writes);
   const auto status = tracker_.has_status() ? tracker_.status_flags() : last_status_;
   const bool closing = tracker_.failed() && p::server_closes_after(tracker_.error_code());
   if (insert_id_unsettled_ && backend_.held() && tracker_.done() && !closing && !backend_.keeps_connection(status)) {

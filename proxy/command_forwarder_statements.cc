@@ -60,11 +60,43 @@ awaitable<bool> command_forwarder::fill_backend(std::size_t at_least) {
   auto& held = backend_.current();
   while (held.in.size() < at_least) {
     auto* dst = held.in.spare(at_least - held.in.size());
+    context_.activity.awaiting_backend = true;  // the watchdog's view, as in relay_response()
     auto [ec, n] = co_await held.link.connection->read_some(asio::buffer(dst, held.in.spare_size()));
+    context_.activity.awaiting_backend = false;
+    ++context_.activity.backend_reads;
     if (ec) co_return false;
     held.in.commit(n);
   }
   co_return true;
+}
+
+awaitable<command_forwarder::step> command_forwarder::relay_statement_response(std::uint32_t backend_id,
+                                                                               std::uint32_t client_id) {
+  const bool have_type = co_await fill_backend(p::frame_header_size + 1);
+  if (!have_type) {
+    const step after = co_await backend_failed(make_error_code(boost::system::errc::connection_reset), false);
+    co_return after;
+  }
+  auto& held = backend_.current();
+  const auto header = p::decode_frame_header(held.in.readable_data());
+  constexpr std::size_t longest_err = 1024;  // the server's messages are far shorter
+  if (held.in.readable()[p::frame_header_size] != p::err_header || header.payload_length > longest_err) {
+    const step relayed = co_await relay_response();
+    co_return relayed;
+  }
+  const bool whole = co_await fill_backend(p::frame_header_size + header.payload_length);
+  if (!whole) co_return step::stop;
+  const auto packet = held.in.readable().first(p::frame_header_size + header.payload_length);
+  const auto renamed = error_with_client_id(packet.subspan(p::frame_header_size), held.link.capabilities,
+                                            backend_id, client_id);
+  if (!renamed) {
+    const step relayed = co_await relay_response();
+    co_return relayed;
+  }
+  tracker_.feed(packet);  // the response ends here, as the tracker sees it
+  held.in.consume(packet.size());
+  const auto ec = co_await write_packet(client_, *renamed, header.sequence_id);
+  co_return ec ? step::stop : step::next;
 }
 
 // Only a response that says a cursor exists pins: flags asking for one on a statement that
@@ -79,6 +111,7 @@ void command_forwarder::forget_statements() {
 }
 
 awaitable<command_forwarder::step> command_forwarder::forward_prepare(std::uint32_t payload_length) {
+  statements_.prepare_failed();  // until this one succeeds
   if (payload_length >= p::max_frame_payload) {
     const step after = co_await skip_command_with_error(
         p::make_error(p::er::not_supported_yet, "weft: statements of 16 MiB or more cannot be prepared"));
@@ -121,7 +154,10 @@ awaitable<command_forwarder::step> command_forwarder::forward_prepare(std::uint3
     client_statement statement{std::move(sql), params, {}, info.digest, info.replica_safe() && !effect.pins,
                                info.kind == routing::statement_kind::write || info.side_effects,
                                effect.pins && effect.reason == routing::last_insert_id_reason};
+    statement.sets_insert_id = statement.reads_insert_id && routing::sets_insert_id(statement.sql);
     write_u32(ok + id_offset, statements_.add(std::move(statement)));
+  } else {
+    held.last_prepared = 0;  // the server forgot its last statement
   }
   const step relayed = co_await relay_response();
   if (relayed == step::stop) co_return step::stop;
@@ -140,7 +176,8 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
   // Never read past this packet: a short one's missing bytes would be the next command's.
   const bool have_id = co_await fill_client(p::frame_header_size + std::min<std::size_t>(payload_length, 5));
   if (!have_id) co_return step::stop;
-  const auto client_id = statement_id_of(client_in_.readable().subspan(p::frame_header_size, std::min<std::size_t>(payload_length, 5)));
+  const auto id_sent = statement_id_of(client_in_.readable().subspan(p::frame_header_size, std::min<std::size_t>(payload_length, 5)));
+  const auto client_id = statements_.resolve(id_sent);
   auto* statement = statements_.find(client_id);
   const bool too_short = payload_length < (command == p::command::stmt_execute ? execute_fixed_size : 5);
   if (command == p::command::stmt_close && !too_short) statements_.remove(client_id);  // the backend copy stays cached
@@ -221,29 +258,32 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
           const step after = co_await backend_failed(werr, false);
           co_return after;
         }
-        const step relayed = co_await relay_response();
+        const step relayed = co_await relay_statement_response(*backend_id, client_id);
         if (relayed == step::stop) co_return step::stop;
         if (opens_cursor) pin_if_cursor_opened();
         co_await remember_written_gtid(wrote);
         finish_stats(payload_length, command_kind::execute);
-        co_await finish_response(cmd, statement->reads_insert_id, statement->writes);
+        co_await finish_response(cmd, statement->sets_insert_id, statement->writes);
         co_return step::next;
       }
     }
   }
-  write_u32(client_in_.readable_data() + id_offset, *backend_id);
+  // "The last prepared statement" goes on as such where it is that one on the connection too:
+  // the server checks such an execute differently (a short one gets 1835, not 1210).
+  const bool as_last = id_sent == last_statement_id && held.last_prepared == *backend_id;
+  write_u32(client_in_.readable_data() + id_offset, as_last ? last_statement_id : *backend_id);
   tracker_.start(cmd, held.link.capabilities, opens_cursor);
   const step sent = co_await send_command_to_backend();
   if (sent == step::stop) co_return step::stop;
   if (!p::command_has_response(cmd)) co_return step::next;
-  const step relayed = co_await relay_response();
+  const step relayed = co_await relay_statement_response(*backend_id, client_id);
   if (relayed == step::stop) co_return step::stop;
   if (execute) {
     if (opens_cursor) pin_if_cursor_opened();
     co_await remember_written_gtid(wrote);
     finish_stats(payload_length, command_kind::execute);
   }
-  co_await finish_response(cmd, execute && statement->reads_insert_id, execute && statement->writes);
+  co_await finish_response(cmd, execute && statement->sets_insert_id, execute && statement->writes);
   co_return step::next;
 }
 

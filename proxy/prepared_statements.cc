@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/constants.h"
+#include "protocol/errors.h"
+#include "protocol/messages.h"
 #include "protocol/frame.h"
 #include "protocol/response_tracker.h"
 #include "proxy/packet_io.h"
@@ -15,7 +17,13 @@ namespace p = protocol;
 std::uint32_t statement_registry::add(client_statement statement) {
   const auto id = next_id_++;
   statements_.emplace(id, std::move(statement));
+  last_ = id;
   return id;
+}
+
+void statement_registry::remove(std::uint32_t client_id) {
+  statements_.erase(client_id);
+  if (last_ == client_id) last_ = 0;
 }
 
 client_statement* statement_registry::find(std::uint32_t client_id) {
@@ -32,6 +40,7 @@ awaitable<bool> make_room(pooled_backend& backend) {
   auto oldest = std::min_element(backend.statements.begin(), backend.statements.end(),
                                  [](const auto& a, const auto& b) { return a.second.last_used < b.second.last_used; });
   const auto close = stmt_close_command(oldest->second.id);
+  if (backend.last_prepared == oldest->second.id) backend.last_prepared = 0;
   backend.statements.erase(oldest);
   const auto ec = co_await write_packet(*backend.link.connection, close, 0);
   co_return !ec;
@@ -49,6 +58,7 @@ p::bytes stmt_close_command(std::uint32_t backend_id) {
 
 void remember_prepared(pooled_backend& backend, const std::string& sql, std::uint32_t id) {
   backend.statements[sql] = backend_statement{id, false, ++backend.statement_clock};
+  backend.last_prepared = id;
 }
 
 awaitable<std::optional<std::uint32_t>> ensure_prepared(pooled_backend& backend, const std::string& sql,
@@ -98,7 +108,11 @@ awaitable<std::optional<std::uint32_t>> ensure_prepared(pooled_backend& backend,
     }
     backend.in.consume(tracker.feed(data));
   }
-  if (id) remember_prepared(backend, sql, *id);
+  if (id) {
+    remember_prepared(backend, sql, *id);
+  } else {
+    backend.last_prepared = 0;  // as the server's, after a failed prepare
+  }
   spdlog::debug("event=statement_prepared_again backend={} ok={}", backend.key.server, id.has_value());
   co_return id;
 }
@@ -113,6 +127,19 @@ p::bytes execute_with_types(p::bytes_view payload, std::uint16_t params, p::byte
   w.raw(types);
   w.raw(payload.subspan(flag_at + 1));
   return out;
+}
+
+std::optional<p::bytes> error_with_client_id(p::bytes_view err_payload, std::uint64_t caps,
+                                             std::uint32_t backend_id, std::uint32_t client_id) {
+  auto err = p::decode_err_packet(err_payload, caps);
+  if (!err) return std::nullopt;
+  const auto code = err->error_code;
+  if (code != p::er::unknown_stmt_handler.code && code != p::er::stmt_has_no_open_cursor.code) return std::nullopt;
+  const auto named = "(" + std::to_string(backend_id) + ")";
+  const auto at = err->message.find(named);
+  if (at == std::string::npos) return std::nullopt;
+  err->message.replace(at, named.size(), "(" + std::to_string(client_id) + ")");
+  return p::encode(*err, caps);
 }
 
 }  // namespace weft::proxy

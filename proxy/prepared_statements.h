@@ -24,19 +24,36 @@ struct client_statement {
   bool replica_safe = false;  // a plain read: executes may run on a replica
   bool writes = false;        // executes change data (read-your-writes follows them)
   bool reads_insert_id = false;  // uses LAST_INSERT_ID(): restored on the connection first
+  bool sets_insert_id = false;   // LAST_INSERT_ID(expr): read back before the connection goes
 };
+
+// The id a client may send for "the statement this session prepared last" (MariaDB's
+// connectors send COM_STMT_PREPARE and COM_STMT_EXECUTE with it in one write).
+inline constexpr std::uint32_t last_statement_id = 0xFFFFFFFF;
 
 class statement_registry {
  public:
+  // A successful prepare: the new statement is also the session's last.
   std::uint32_t add(client_statement statement);
+  // As the server's sql_prepare.cc does: a failed prepare leaves no last statement.
+  void prepare_failed() { last_ = 0; }
+  // The client's id, with last_statement_id standing for the last prepared statement (left as
+  // it is when there is none: the refusal names 4294967295, as the server's does).
+  std::uint32_t resolve(std::uint32_t client_id) const {
+    return client_id == last_statement_id && last_ != 0 ? last_ : client_id;
+  }
   client_statement* find(std::uint32_t client_id);
-  void remove(std::uint32_t client_id) { statements_.erase(client_id); }
-  void clear() { statements_.clear(); }
+  void remove(std::uint32_t client_id);
+  void clear() {
+    statements_.clear();
+    last_ = 0;
+  }
   std::size_t size() const { return statements_.size(); }
 
  private:
   std::unordered_map<std::uint32_t, client_statement> statements_;
   std::uint32_t next_id_ = 1;
+  std::uint32_t last_ = 0;
 };
 
 // Most statements one backend connection keeps (well under max_prepared_stmt_count).
@@ -49,6 +66,12 @@ awaitable<std::optional<std::uint32_t>> ensure_prepared(pooled_backend& backend,
 
 // Records a statement the client's own COM_STMT_PREPARE created on this connection.
 void remember_prepared(pooled_backend& backend, const std::string& sql, std::uint32_t id);
+
+// The server names its own statement id in two errors (1243 "Unknown prepared statement
+// handler (N) ...", 1421 "The statement (N) has no open cursor."); the client knows weft's id.
+// The ERR payload with the id renamed, or nullopt when it is not such an error.
+std::optional<protocol::bytes> error_with_client_id(protocol::bytes_view err_payload, std::uint64_t caps,
+                                                    std::uint32_t backend_id, std::uint32_t client_id);
 
 // COM_STMT_CLOSE for a backend statement id (the server sends no response).
 protocol::bytes stmt_close_command(std::uint32_t backend_id);

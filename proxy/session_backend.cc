@@ -259,6 +259,10 @@ void session_backend::after_response(std::uint16_t status_flags, std::uint16_t w
   release(warnings > 0 || failed ? this : nullptr);
 }
 
+void session_backend::after_login() {
+  if (current_ && !keeps_connection(p::status::autocommit)) release(this);
+}
+
 void session_backend::release(const void* soft_owner) {
   // A buffer grown by a big response goes; a normal one stays (no allocation per statement).
   if (current_->in.capacity() > 64 * 1024) current_->in = io_buffer(16 * 1024);
@@ -275,7 +279,7 @@ void session_backend::drop() {
 
 awaitable<void> session_backend::finish() {
   if (!current_) co_return;
-  if (!current_->in.empty()) {  // bytes nobody asked for: the connection's state is unknown
+  if (!current_->in.empty() || close_at_end_) {  // bytes nobody asked for: the state is unknown
     drop();
     co_return;
   }
@@ -303,6 +307,7 @@ awaitable<bool> session_backend::reset_connection() {
     co_return false;
   }
   current_->statements.clear();  // the reset closed them on the server...
+  current_->last_prepared = 0;
   current_->key.session_state = 0;  // ...and reset the session variables
   current_->fresh_at = sent_at;
   co_return true;

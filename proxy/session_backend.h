@@ -59,6 +59,10 @@ class session_backend {
 
   // Keep the connection for the rest of the session (state weft cannot move elsewhere).
   void pin(std::string_view reason);
+  // The held connection is closed, not reset, when the session ends: the server then does what
+  // it does when a direct client leaves (an XA transaction the session prepared stays for XA
+  // RECOVER; COM_RESET_CONNECTION would not treat it as a disconnect).
+  void close_at_end() { close_at_end_ = true; }
   bool pinned() const { return pinned_; }
   // After COM_RESET_CONNECTION: the connection is back to a fresh login's state.
   void reset_state();
@@ -74,6 +78,9 @@ class session_backend {
   // (transaction open, autocommit off, pinned), otherwise returns it to the pool — marked as
   // this session's when it holds warnings or an error the next SHOW WARNINGS may ask about.
   void after_response(std::uint16_t status_flags, std::uint16_t warnings, bool failed);
+  // After the login: the connection goes back marked as this session's, so the first
+  // statement finds it again (it may have been reset for this client already).
+  void after_login();
   // The connection broke: close it, never reuse it.
   void drop();
   // Session end: a connection with session state is reset before it goes back to the pool.
@@ -109,6 +116,7 @@ class session_backend {
   // globals is what they were then.
   std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
   std::uint64_t acquisitions_ = 0;
+  bool close_at_end_ = false;
 };
 
 }  // namespace weft::proxy

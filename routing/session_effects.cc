@@ -214,4 +214,16 @@ statement_effect multiplexing_effect(std::string_view sql) {
   return {false, {}};
 }
 
+bool sets_insert_id(std::string_view sql) {
+  scanner scan(sql);
+  std::string_view before_previous, previous;
+  for (auto token = scan.next(); !token.empty(); token = scan.next()) {
+    if (previous == "(" && token != ")" && iequals_upper(before_previous, "LAST_INSERT_ID")) return true;
+    if (scan.executable_comment()) return true;  // cannot tell: assume it may
+    before_previous = previous;
+    previous = token;
+  }
+  return false;
+}
+
 }  // namespace weft::routing

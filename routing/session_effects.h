@@ -31,4 +31,8 @@ std::optional<std::string> schema_of_use(std::string_view sql);
 // For the text of a COM_QUERY. Handles comments, quoted strings and identifiers.
 statement_effect multiplexing_effect(std::string_view sql);
 
+// Does the statement call LAST_INSERT_ID(expr), which sets the session's value (the plain
+// LAST_INSERT_ID() and @@IDENTITY only read it)?
+bool sets_insert_id(std::string_view sql);
+
 }  // namespace weft::routing

@@ -107,3 +107,29 @@ TEST(MultiplexingEffect, UnterminatedLiteralsAndCommentsEndTheScan) {
 
 }  // namespace
 }  // namespace weft::routing
+
+namespace weft::routing {
+namespace {
+
+TEST(SetsInsertId, OnlyAnArgumentSetsIt) {
+  struct row {
+    std::string_view sql;
+    bool sets;
+  };
+  for (const auto& [sql, sets] : std::initializer_list<row>{
+           {"SELECT LAST_INSERT_ID()", false},
+           {"select last_insert_id ( )", false},
+           {"SELECT @@identity, @@last_insert_id", false},
+           {"SELECT LAST_INSERT_ID(42)", true},
+           {"UPDATE seq SET id = LAST_INSERT_ID(id + 1)", true},
+           {"INSERT INTO t VALUES (last_insert_id(0))", true},
+           {"SELECT 'LAST_INSERT_ID(5)'", false},           // inside a literal
+           {"SELECT 1 /* LAST_INSERT_ID(5) */", false},     // inside a comment
+           {"SELECT /*!50000 LAST_INSERT_ID(5) */ 1", true},  // executable: assumed to
+       }) {
+    EXPECT_EQ(sets_insert_id(sql), sets) << sql;
+  }
+}
+
+}  // namespace
+}  // namespace weft::routing
