@@ -65,6 +65,13 @@ std::size_t backend_pool::in_use(const std::string& server) const {
   return it == servers_.end() ? 0 : it->second.open - it->second.idle.size();
 }
 
+bool backend_pool::has_spare_room(const std::string& server) const {
+  const auto it = servers_.find(server);
+  if (it == servers_.end()) return true;
+  const auto& state = it->second;
+  return state.waiters.empty() && 2 * (state.open - state.idle.size()) < limit_of(state);
+}
+
 void backend_pool::cancel_reservation(const std::string& server) {
   auto& state = servers_[server];
   if (!give_room(state)) --state.open;

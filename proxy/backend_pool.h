@@ -87,6 +87,9 @@ class backend_pool {
   void set_limit(const std::string& server, std::size_t limit) { servers_[server].limit = limit; }
   // Connections to the server this worker has lent out now (for least-connections).
   std::size_t in_use(const std::string& server) const;
+  // Nobody waits and under half of the limit is lent out: a session may keep a connection a
+  // little longer than it must.
+  bool has_spare_room(const std::string& server) const;
   void cancel_reservation(const std::string& server);  // the connection could not be opened
   // To the first waiter that can use it, else idle (soft-owned by `owner` when given).
   void release(backend_ptr backend, const void* owner = nullptr);

@@ -36,12 +36,22 @@ std::uint64_t proxy_capabilities() {
   using namespace p::cap;
   // Like MariaDB, bit 0 stays clear so MariaDB clients send their extended capabilities. Of
   // those, weft offers extended type info (JSON, INET6, UUID... in column definitions): it only
-  // adds a field to column definitions, which weft forwards untouched. Metadata caching, bulk
-  // execution and progress reports change response shapes and are not offered (yet).
+  // adds a field to column definitions, which weft forwards untouched. Metadata caching and
+  // progress reports change response shapes and are not offered (yet); bulk execution is
+  // offered per session (bulk_capability).
   return mariadb_extended_type_info | compress | found_rows | long_flag | connect_with_db | ignore_space | protocol_41 |
          interactive | ignore_sigpipe | transactions | secure_connection | multi_statements |
          multi_results | ps_multi_results | plugin_auth | connect_attrs | plugin_auth_lenenc_data |
          session_track | deprecate_eof;
+}
+
+// MariaDB's bulk execution (COM_STMT_BULK_EXECUTE) is offered when the servers have it: the
+// default group's primary is a MariaDB (the monitor reads the flavor; MySQL has no such command).
+std::uint64_t client_session::bulk_capability() const {
+  const auto& topology = *context_.routing.topology.current();
+  const auto* primary = topology.primary_of(topology.default_group());
+  const bool mysql = primary && primary->health.flavor == routing::server_flavor::mysql;
+  return mysql ? 0 : p::cap::mariadb_stmt_bulk_operations;
 }
 
 client_session::client_session(tcp::socket socket, session_context context)
@@ -123,7 +133,7 @@ awaitable<bool> client_session::authenticate() {
   deadline watchdog(client_, context_.settings.handshake_timeout);
   const auto& users = context_.snapshot->users;
   const auto caps = proxy_capabilities() | (context_.tls.client ? p::cap::ssl : 0) |
-                    (context_.settings.local_infile ? p::cap::local_files : 0);
+                    (context_.settings.local_infile ? p::cap::local_files : 0) | bulk_capability();
   p::server_greeting_settings greeting{context_.settings.server_version, context_.connection_id, caps,
                                        p::charset_utf8mb4_general_ci, p::status::autocommit, peer_,
                                        context_.settings.auth_plugin};

@@ -62,6 +62,7 @@ class client_session {
 
  private:
   awaitable<bool> authenticate();
+  std::uint64_t bulk_capability() const;
   awaitable<bool> open_backend(const protocol::server_handshake& handshake);
   protocol::backend_login login_for(const protocol::server_handshake& handshake) const;
   std::uint8_t next_seq_ = 0;

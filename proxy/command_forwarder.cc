@@ -141,8 +141,11 @@ awaitable<command_forwarder::step> command_forwarder::forward_one() {
         co_return after;
       }
   }
-  if (cmd >= static_cast<std::uint8_t>(p::command::stmt_prepare) &&
-      cmd <= static_cast<std::uint8_t>(p::command::stmt_fetch) && cmd != static_cast<std::uint8_t>(p::command::set_option)) {
+  const bool statement_command = (cmd >= static_cast<std::uint8_t>(p::command::stmt_prepare) &&
+                                  cmd <= static_cast<std::uint8_t>(p::command::stmt_fetch) &&
+                                  cmd != static_cast<std::uint8_t>(p::command::set_option)) ||
+                                 cmd == static_cast<std::uint8_t>(p::command::mariadb_stmt_bulk_execute);
+  if (statement_command) {
     if (cmd == static_cast<std::uint8_t>(p::command::stmt_prepare)) {
       const step after = co_await forward_prepare(header.payload_length);
       co_return after;
@@ -185,8 +188,8 @@ awaitable<command_forwarder::step> command_forwarder::forward_query(std::uint32_
     const step after = co_await skip_command_with_error(*plan.refusal);
     co_return after;
   }
-  const bool reads_insert_id = plan.pins && plan.pin_reason == routing::last_insert_id_reason;
-  if (plan.pins && !reads_insert_id) backend_.pin(plan.pin_reason);
+  const bool reads_insert_id = plan.reads_insert_id;
+  if (plan.pins && plan.pin_reason != routing::last_insert_id_reason) backend_.pin(plan.pin_reason);
   if (plan.info.transaction == routing::transaction_action::xa) backend_.close_at_end();
   pending_set_.clear();
   if (plan.replayable_set) pending_set_ = plan.replacement ? *plan.replacement : std::string(sql);
@@ -259,6 +262,7 @@ awaitable<command_forwarder::step> command_forwarder::retry_read(const std::stri
 }
 
 awaitable<std::optional<p::err_packet>> command_forwarder::acquire_for(route_request request) {
+  if (backend_.holding()) co_await end_insert_id_hold(request);
   auto error = co_await backend_.acquire(request);
   if (error && error->error_code == p::er::backend_unreachable.code && request.role == routing::target_role::replica &&
       !backend_.held()) {
@@ -382,7 +386,7 @@ void command_forwarder::apply_response_effects(std::uint8_t cmd) {
     return;
   }
   if (tracker_.has_status()) last_status_ = tracker_.status_flags();
-  backend_.after_response(last_status_, tracker_.warnings(), tracker_.failed());
+  backend_.after_response(last_status_, tracker_.warnings(), tracker_.failed(), tracker_.result_sets() == 0);
 }
 
 // Streams the client's command (one logical packet, any number of frames) to the backend.

@@ -83,6 +83,7 @@ class command_forwarder {
   awaitable<void> settle_insert_id();
   void note_insert_id_effects(bool statement_sets_it, bool statement_writes);
   void forget_insert_id();
+  awaitable<void> end_insert_id_hold(const route_request& next);
   // The response's effects (apply_response_effects), after what must be read from the
   // connection before it may go back to the pool.
   awaitable<void> finish_response(std::uint8_t cmd, bool sets_insert_id = false, bool writes = false);
@@ -103,6 +104,9 @@ class command_forwarder {
   // Prepared statements (command_forwarder_statements.cc): weft's ids towards the client.
   awaitable<step> forward_prepare(std::uint32_t payload_length);
   awaitable<step> forward_statement_command(std::uint8_t cmd, std::uint32_t payload_length);
+  awaitable<boost::system::result<std::uint32_t, step>> send_statement_command(
+      protocol::command command, std::uint32_t payload_length, client_statement& statement, std::uint32_t id_sent,
+      bool opens_cursor);
   awaitable<bool> fill_backend(std::size_t at_least);
   // relay_response(), except that an ERR naming the backend's statement id names the client's.
   awaitable<step> relay_statement_response(std::uint32_t backend_id, std::uint32_t client_id);

@@ -7,8 +7,10 @@
 // - every connection goes back to the pool with LAST_INSERT_ID() = 0 (a new login, a
 //   COM_RESET_CONNECTION, or weft's own reset below), so on a connection taken from the pool any
 //   non-zero value was set by this session's statements;
-// - before a connection on which such a statement ran goes back, weft reads the value and sets it
-//   to 0 in one statement (SELECT LAST_INSERT_ID(), LAST_INSERT_ID(0));
+// - a connection on which such a statement ran stays with the session until its next statement
+//   if the pool can spare it (nothing read back when that statement runs there too); before it
+//   goes back, weft reads the value and sets it to 0 in one statement
+//   (SELECT LAST_INSERT_ID(), LAST_INSERT_ID(0));
 // - before a statement that reads it (LAST_INSERT_ID(), @@IDENTITY) on a connection that does not
 //   hold the session's value, weft sets it there first.
 #include <charconv>
@@ -93,9 +95,24 @@ awaitable<void> command_forwarder::finish_response(std::uint8_t cmd, bool sets_i
   const auto status = tracker_.has_status() ? tracker_.status_flags() : last_status_;
   const bool closing = tracker_.failed() && p::server_closes_after(tracker_.error_code());
   if (insert_id_unsettled_ && backend_.held() && tracker_.done() && !closing && !backend_.keeps_connection(status)) {
-    co_await settle_insert_id();
+    // Kept for the next statement when the pool can spare it: ROW_COUNT() stays readable there
+    // (reading the value back would reset it), and a session inserting in a loop reads nothing.
+    const bool kept = backend_.hold_for_next_statement();
+    if (!kept) co_await settle_insert_id();
   }
   apply_response_effects(cmd);
+}
+
+// A statement that goes elsewhere (a replica, another group) ends the hold: the value is read
+// back and the connection released first.
+awaitable<void> command_forwarder::end_insert_id_hold(const route_request& next) {
+  if (!backend_.holding()) co_return;
+  backend_.end_hold();
+  const bool elsewhere = next.role == routing::target_role::replica ||
+                         (!next.group.empty() && next.group != backend_.group());
+  if (!elsewhere) co_return;
+  co_await settle_insert_id();
+  backend_.after_response(last_status_, 0, false);
 }
 
 }  // namespace weft::proxy

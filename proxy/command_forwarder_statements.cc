@@ -40,6 +40,7 @@ std::optional<p::err_packet> statement_refusal(p::command command, std::uint32_t
     case p::command::stmt_close:
       return std::nullopt;
     case p::command::stmt_execute:
+    case p::command::mariadb_stmt_bulk_execute:  // (the server names the execute handler for both)
       if (too_short) return p::make_error(p::er::malformed_packet, "Malformed communication packet");
       return p::make_error(p::er::unknown_stmt_handler, "Unknown prepared statement handler (" + std::to_string(id) +
                                                             ") given to mysqld_stmt_execute");
@@ -51,8 +52,13 @@ std::optional<p::err_packet> statement_refusal(p::command command, std::uint32_t
   }
 }
 
-// COM_STMT_EXECUTE's fixed part: command, statement id, flags, iteration count.
-constexpr std::size_t execute_fixed_size = 10;
+// The fixed part of each statement command (shorter ones are malformed): COM_STMT_EXECUTE has
+// command, statement id, flags, iteration count; COM_STMT_BULK_EXECUTE command, id, flags.
+std::size_t fixed_size_of(p::command command) {
+  if (command == p::command::stmt_execute) return 10;
+  if (command == p::command::mariadb_stmt_bulk_execute) return bulk_fixed_size;
+  return 5;
+}
 
 }  // namespace
 
@@ -153,7 +159,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_prepare(std::uint3
     const auto effect = routing::multiplexing_effect(sql);
     client_statement statement{std::move(sql), params, {}, info.digest, info.replica_safe() && !effect.pins,
                                info.kind == routing::statement_kind::write || info.side_effects,
-                               effect.pins && effect.reason == routing::last_insert_id_reason};
+                               effect.reads_insert_id};
     statement.sets_insert_id = statement.reads_insert_id && routing::sets_insert_id(statement.sql);
     write_u32(ok + id_offset, statements_.add(std::move(statement)));
   } else {
@@ -179,7 +185,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
   const auto id_sent = statement_id_of(client_in_.readable().subspan(p::frame_header_size, std::min<std::size_t>(payload_length, 5)));
   const auto client_id = statements_.resolve(id_sent);
   auto* statement = statements_.find(client_id);
-  const bool too_short = payload_length < (command == p::command::stmt_execute ? execute_fixed_size : 5);
+  const bool too_short = payload_length < fixed_size_of(command);
   if (command == p::command::stmt_close && !too_short) statements_.remove(client_id);  // the backend copy stays cached
   if (too_short || !statement || command == p::command::stmt_close) {
     const auto refusal = statement_refusal(command, client_id, too_short);
@@ -190,101 +196,83 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
     const bool skipped = co_await skip_command();  // no answer, as from the server
     co_return skipped ? step::next : step::stop;
   }
-  const bool execute = command == p::command::stmt_execute;
-  if (execute) {
+  const bool runs = command == p::command::stmt_execute || command == p::command::mariadb_stmt_bulk_execute;
+  if (runs) {
     begin_stats(statement->digest, statement->sql);
     relayed_bytes_ = 0;
   }
   // A cursor keeps the session on its connection until the statement is closed: it is opened
   // where the session's later writes can go, the primary.
   bool opens_cursor = false;
-  if (execute && payload_length > execute_flags_offset) {
+  if (command == p::command::stmt_execute && payload_length > execute_flags_offset) {
     const bool have_flags = co_await fill_client(p::frame_header_size + execute_flags_offset + 1);
     if (!have_flags) co_return step::stop;
     opens_cursor = client_in_.readable()[p::frame_header_size + execute_flags_offset] & cursor_type_mask;
   }
-  const auto role = execute && statement->replica_safe && !opens_cursor ? routing::target_role::replica
-                                                                        : routing::target_role::primary;
-  auto error = co_await acquire_for({role, {}});
+  const bool on_replica = command == p::command::stmt_execute && statement->replica_safe && !opens_cursor;
+  auto error = co_await acquire_for({on_replica ? routing::target_role::replica : routing::target_role::primary, {}});
+  if (!error && command == p::command::mariadb_stmt_bulk_execute &&
+      !(backend_.current().link.capabilities & p::cap::mariadb_stmt_bulk_operations)) {
+    error = p::make_error(p::er::not_supported_yet, "weft: backend " + backend_.name() + " has no bulk execution");
+  }
+  if (!error && runs && statement->reads_insert_id) error = co_await restore_insert_id();
   if (error) {
     const step after = co_await skip_command_with_error(*error);
     co_return after;
   }
-  if (execute && statement->reads_insert_id) {
-    auto restore_error = co_await restore_insert_id();
-    if (restore_error) {
-      const step after = co_await skip_command_with_error(*restore_error);
-      co_return after;
-    }
+  const bool wrote = runs && statement->writes && backend_.role() == routing::target_role::primary;
+  const auto sent = co_await send_statement_command(command, payload_length, *statement, id_sent, opens_cursor);
+  if (!sent) co_return sent.error();
+  if (!p::command_has_response(cmd)) co_return step::next;
+  const step relayed = co_await relay_statement_response(*sent, client_id);
+  if (relayed == step::stop) co_return step::stop;
+  if (runs) {
+    if (opens_cursor) pin_if_cursor_opened();
+    co_await remember_written_gtid(wrote);
+    finish_stats(payload_length, command_kind::execute);
   }
-  const bool wrote = execute && statement->writes && backend_.role() == routing::target_role::primary;
+  co_await finish_response(cmd, runs && statement->sets_insert_id, runs && statement->writes);
+  co_return step::next;
+}
+
+// Sends a statement command on the held connection with the connection's statement id (the
+// statement prepared there first if needed, the types added if that server never saw them).
+// Returns the backend's statement id, or how the command ended when it could not be sent.
+awaitable<boost::system::result<std::uint32_t, command_forwarder::step>> command_forwarder::send_statement_command(
+    p::command command, std::uint32_t payload_length, client_statement& statement, std::uint32_t id_sent,
+    bool opens_cursor) {
   auto& held = backend_.current();
   bool broken = false;
-  const auto backend_id = co_await ensure_prepared(held, statement->sql, broken);
+  const auto backend_id = co_await ensure_prepared(held, statement.sql, broken);
   if (!backend_id) {
-    if (broken) {
-      const step after = co_await backend_failed(make_error_code(boost::system::errc::connection_reset), false);
-      co_return after;
-    }
-    const step after = co_await skip_command_with_error(
-        p::make_error(p::er::backend_protocol, "weft: could not prepare the statement again on backend " +
-                                                   backend_.name()));
-    co_return after;
+    if (broken) co_return co_await backend_failed(make_error_code(boost::system::errc::connection_reset), false);
+    co_return co_await skip_command_with_error(p::make_error(
+        p::er::backend_protocol, "weft: could not prepare the statement again on backend " + backend_.name()));
   }
-  auto& on_backend = held.statements[statement->sql];
-  const bool single_frame = payload_length < p::max_frame_payload;
   if (command == p::command::stmt_send_long_data) backend_.pin("long data for a statement");
-  if (command == p::command::stmt_execute && single_frame) {
+  std::optional<p::bytes> with_types;
+  if (payload_length < p::max_frame_payload) {
     const bool whole = co_await fill_client(p::frame_header_size + payload_length);
     if (!whole) co_return step::stop;
-    const auto payload = client_in_.readable().subspan(p::frame_header_size, payload_length);
-    const auto flag_at = execute_bound_flag_offset(statement->params);
-    if (statement->params > 0 && payload_length > flag_at) {
-      if (payload[flag_at] == 1) {
-        const auto types = payload.subspan(flag_at + 1, std::min<std::size_t>(2u * statement->params,
-                                                                               payload.size() - flag_at - 1));
-        statement->param_types.assign(types.begin(), types.end());
-        on_backend.types_sent = true;
-      } else if (!on_backend.types_sent && !statement->param_types.empty()) {
-        // This server never saw the types: send a copy of the command that carries them.
-        spdlog::debug("event=statement_types_resent backend={} statement={}", backend_.name(), client_id);
-        auto with_types = execute_with_types(payload, statement->params, statement->param_types);
-        write_u32(with_types.data() + 1, *backend_id);
-        client_in_.consume(p::frame_header_size + payload_length);
-        on_backend.types_sent = true;
-        tracker_.start(cmd, held.link.capabilities, opens_cursor);
-        const auto werr = co_await write_packet(*held.link.connection, with_types, 0);
-        if (werr) {
-          const step after = co_await backend_failed(werr, false);
-          co_return after;
-        }
-        const step relayed = co_await relay_statement_response(*backend_id, client_id);
-        if (relayed == step::stop) co_return step::stop;
-        if (opens_cursor) pin_if_cursor_opened();
-        co_await remember_written_gtid(wrote);
-        finish_stats(payload_length, command_kind::execute);
-        co_await finish_response(cmd, statement->sets_insert_id, statement->writes);
-        co_return step::next;
-      }
-    }
+    with_types = with_types_for_server(command, client_in_.readable().subspan(p::frame_header_size, payload_length),
+                                       statement, held.statements[statement.sql]);
+  }
+  tracker_.start(static_cast<std::uint8_t>(command), held.link.capabilities, opens_cursor);
+  if (with_types) {
+    spdlog::debug("event=statement_types_resent backend={} statement_id={}", backend_.name(), *backend_id);
+    write_u32(with_types->data() + 1, *backend_id);
+    client_in_.consume(p::frame_header_size + payload_length);
+    const auto werr = co_await write_packet(*held.link.connection, *with_types, 0);
+    if (werr) co_return co_await backend_failed(werr, false);
+    co_return *backend_id;
   }
   // "The last prepared statement" goes on as such where it is that one on the connection too:
   // the server checks such an execute differently (a short one gets 1835, not 1210).
   const bool as_last = id_sent == last_statement_id && held.last_prepared == *backend_id;
   write_u32(client_in_.readable_data() + id_offset, as_last ? last_statement_id : *backend_id);
-  tracker_.start(cmd, held.link.capabilities, opens_cursor);
   const step sent = co_await send_command_to_backend();
   if (sent == step::stop) co_return step::stop;
-  if (!p::command_has_response(cmd)) co_return step::next;
-  const step relayed = co_await relay_statement_response(*backend_id, client_id);
-  if (relayed == step::stop) co_return step::stop;
-  if (execute) {
-    if (opens_cursor) pin_if_cursor_opened();
-    co_await remember_written_gtid(wrote);
-    finish_stats(payload_length, command_kind::execute);
-  }
-  co_await finish_response(cmd, execute && statement->sets_insert_id, execute && statement->writes);
-  co_return step::next;
+  co_return *backend_id;
 }
 
 }  // namespace weft::proxy

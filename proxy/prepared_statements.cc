@@ -129,6 +129,53 @@ p::bytes execute_with_types(p::bytes_view payload, std::uint16_t params, p::byte
   return out;
 }
 
+namespace {
+
+std::optional<p::bytes> execute_types(p::bytes_view payload, client_statement& statement,
+                                      backend_statement& on_backend) {
+  const auto flag_at = execute_bound_flag_offset(statement.params);
+  if (statement.params == 0 || payload.size() <= flag_at) return std::nullopt;
+  if (payload[flag_at] == 1) {
+    const auto types = payload.subspan(flag_at + 1, std::min<std::size_t>(2u * statement.params, payload.size() - flag_at - 1));
+    statement.param_types.assign(types.begin(), types.end());
+    on_backend.types_sent = true;
+    return std::nullopt;
+  }
+  if (on_backend.types_sent || statement.param_types.empty()) return std::nullopt;
+  on_backend.types_sent = true;
+  return execute_with_types(payload, statement.params, statement.param_types);
+}
+
+std::optional<p::bytes> bulk_types(p::bytes_view payload, client_statement& statement, backend_statement& on_backend) {
+  if (statement.params == 0 || payload.size() < bulk_fixed_size) return std::nullopt;
+  const auto flags = static_cast<std::uint16_t>(payload[bulk_flags_offset] | payload[bulk_flags_offset + 1] << 8);
+  if (flags & bulk_send_types) {
+    const auto types = payload.subspan(bulk_fixed_size, std::min<std::size_t>(2u * statement.params, payload.size() - bulk_fixed_size));
+    statement.param_types.assign(types.begin(), types.end());
+    on_backend.types_sent = true;
+    return std::nullopt;
+  }
+  if (on_backend.types_sent || statement.param_types.empty()) return std::nullopt;
+  on_backend.types_sent = true;
+  p::bytes out;
+  out.reserve(payload.size() + statement.param_types.size());
+  p::byte_writer w(out);
+  w.raw(payload.first(bulk_flags_offset));
+  w.u16(static_cast<std::uint16_t>(flags | bulk_send_types));
+  w.raw(statement.param_types);
+  w.raw(payload.subspan(bulk_fixed_size));
+  return out;
+}
+
+}  // namespace
+
+std::optional<p::bytes> with_types_for_server(p::command command, p::bytes_view payload, client_statement& statement,
+                                              backend_statement& on_backend) {
+  if (command == p::command::stmt_execute) return execute_types(payload, statement, on_backend);
+  if (command == p::command::mariadb_stmt_bulk_execute) return bulk_types(payload, statement, on_backend);
+  return std::nullopt;
+}
+
 std::optional<p::bytes> error_with_client_id(p::bytes_view err_payload, std::uint64_t caps,
                                              std::uint32_t backend_id, std::uint32_t client_id) {
   auto err = p::decode_err_packet(err_payload, caps);

@@ -87,4 +87,18 @@ inline std::size_t execute_bound_flag_offset(std::uint16_t params) { return 10 +
 protocol::bytes execute_with_types(protocol::bytes_view payload, std::uint16_t params,
                                    protocol::bytes_view types);
 
+// COM_STMT_BULK_EXECUTE (MariaDB): statement id, flags (2 bytes), the parameter types when
+// flags has SEND_TYPES_TO_SERVER, then the rows.
+inline constexpr std::size_t bulk_flags_offset = 5;
+inline constexpr std::size_t bulk_fixed_size = 7;
+inline constexpr std::uint16_t bulk_send_types = 128;
+
+// For a whole COM_STMT_EXECUTE or COM_STMT_BULK_EXECUTE payload on a connection: types it
+// carries are remembered (the statement's, and that this server saw them); when it carries none
+// and this server never saw them, a copy that carries the remembered ones (else nullopt: the
+// client's bytes go as they are). The server keeps the types of the last execute that sent
+// them, so they go to each connection once.
+std::optional<protocol::bytes> with_types_for_server(protocol::command command, protocol::bytes_view payload,
+                                                     client_statement& statement, backend_statement& on_backend);
+
 }  // namespace weft::proxy

@@ -225,6 +225,7 @@ void session_backend::pin(std::string_view reason) {
 
 void session_backend::reset_state() {
   pinned_ = false;
+  holding_ = false;
   pin_reason_.clear();
   session_sets_.clear();
   key_.session_state = 0;
@@ -248,15 +249,22 @@ bool session_backend::keeps_connection(std::uint16_t status_flags) const {
   const bool in_transaction = status_flags & p::status::in_trans;
   const bool autocommit = status_flags & p::status::autocommit;
   const bool cursor = status_flags & p::status::cursor_exists;
-  return pinned_ || in_transaction || !autocommit || cursor || !settings_.multiplexing;
+  return pinned_ || holding_ || in_transaction || !autocommit || cursor || !settings_.multiplexing;
 }
 
-void session_backend::after_response(std::uint16_t status_flags, std::uint16_t warnings, bool failed) {
+bool session_backend::hold_for_next_statement() {
+  if (!current_ || !pool_.has_spare_room(key_.server)) return false;
+  holding_ = true;
+  return true;
+}
+
+void session_backend::after_response(std::uint16_t status_flags, std::uint16_t warnings, bool failed,
+                                     bool affected_rows) {
   if (!current_ || keeps_connection(status_flags)) return;
-  // Warnings and errors stay readable by a following SHOW WARNINGS: the connection goes back
-  // marked as this session's, which others take only when nothing else is left (an idle client
-  // must never starve the pool).
-  release(warnings > 0 || failed ? this : nullptr);
+  // Warnings and errors stay readable by a following SHOW WARNINGS, the affected rows of an OK
+  // by ROW_COUNT(): the connection goes back marked as this session's, which others take only
+  // when nothing else is left (an idle client must never starve the pool).
+  release(warnings > 0 || failed || affected_rows ? this : nullptr);
 }
 
 void session_backend::after_login() {

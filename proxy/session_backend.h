@@ -64,6 +64,11 @@ class session_backend {
   // RECOVER; COM_RESET_CONNECTION would not treat it as a disconnect).
   void close_at_end() { close_at_end_ = true; }
   bool pinned() const { return pinned_; }
+  // Keeps the held connection until the next statement (that does not run elsewhere), when the
+  // pool can spare it; false when it cannot.
+  bool hold_for_next_statement();
+  bool holding() const { return holding_; }
+  void end_hold() { holding_ = false; }
   // After COM_RESET_CONNECTION: the connection is back to a fresh login's state.
   void reset_state();
   // After COM_INIT_DB succeeded: the connection's schema, and the session's, changed.
@@ -76,8 +81,9 @@ class session_backend {
 
   // After a command's response: keeps the connection when the session state needs it
   // (transaction open, autocommit off, pinned), otherwise returns it to the pool — marked as
-  // this session's when it holds warnings or an error the next SHOW WARNINGS may ask about.
-  void after_response(std::uint16_t status_flags, std::uint16_t warnings, bool failed);
+  // this session's when it holds warnings or an error the next SHOW WARNINGS may ask about, or
+  // the affected rows of an OK the next ROW_COUNT() may ask about.
+  void after_response(std::uint16_t status_flags, std::uint16_t warnings, bool failed, bool affected_rows = false);
   // After the login: the connection goes back marked as this session's, so the first
   // statement finds it again (it may have been reset for this client already).
   void after_login();
@@ -117,6 +123,7 @@ class session_backend {
   std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
   std::uint64_t acquisitions_ = 0;
   bool close_at_end_ = false;
+  bool holding_ = false;
 };
 
 }  // namespace weft::proxy

@@ -17,6 +17,7 @@ query_plan plan_query(std::string_view sql, const session_facts& session, const 
   const auto effect = routing::multiplexing_effect(sql);
   plan.pins = effect.pins;
   plan.pin_reason = effect.reason;
+  plan.reads_insert_id = effect.reads_insert_id;
   plan.replayable_set = effect.replayable_set;
 
   std::optional<routing::target_role> rule_role;
@@ -50,6 +51,7 @@ query_plan plan_query(std::string_view sql, const session_facts& session, const 
         const auto rewritten_effect = routing::multiplexing_effect(*plan.replacement);
         plan.pins = rewritten_effect.pins;
         plan.pin_reason = rewritten_effect.reason;
+        plan.reads_insert_id = rewritten_effect.reads_insert_id;
         plan.replayable_set = rewritten_effect.replayable_set;
       }
       if (outcome.timeout_ms) {

@@ -47,6 +47,7 @@ struct query_plan {
   std::string group;  // empty: the session's group
   bool pins = false;  // the statement leaves state on its connection
   std::string_view pin_reason;
+  bool reads_insert_id = false;  // LAST_INSERT_ID() is set on the connection first
   bool replayable_set = false;
   std::optional<std::string> use_schema;  // a plain USE: a schema change, not a pin
   std::optional<protocol::err_packet> refusal;  // blocked by a rule

@@ -191,26 +191,31 @@ statement_effect multiplexing_effect(std::string_view sql) {
     return {true, "SET"};
   }
   if (!is_stateless_leader(first)) return {true, first};
+  // The whole statement is scanned: one that pins for another reason may still read
+  // LAST_INSERT_ID(), which must then be restored on the connection it pins.
   std::string_view previous;
+  std::string_view pin_reason;
   bool reads_insert_id = false;
   for (auto token = scan.next(); !token.empty(); token = scan.next()) {
-    if (scan.executable_comment()) return {true, "executable comment", false, false};
-    if (token == "@" && previous != "@" && scan.peek_raw() != '@') return {true, "user variable"};
-    if (token == ";" && !scan.at_end()) return {true, "multi-statement"};
+    if (scan.executable_comment()) return {true, "executable comment", false, false, true};
+    if (pin_reason.empty() && token == "@" && previous != "@" && scan.peek_raw() != '@') pin_reason = "user variable";
+    if (pin_reason.empty() && token == ";" && !scan.at_end()) pin_reason = "multi-statement";
     if (word_char(token.front())) {
       for (const auto& risky : risky_words) {
         if (!iequals_upper(token, risky.word)) continue;
         // Restorable on any connection; anything else in the statement still pins.
         if (risky.reason == last_insert_id_reason) {
           reads_insert_id = true;
-          break;
+        } else if (pin_reason.empty()) {
+          pin_reason = risky.reason;
         }
-        return {true, risky.reason};
+        break;
       }
     }
     previous = token;
   }
-  if (reads_insert_id) return {true, last_insert_id_reason};
+  if (!pin_reason.empty()) return {true, pin_reason, false, false, reads_insert_id};
+  if (reads_insert_id) return {true, last_insert_id_reason, false, false, true};
   return {false, {}};
 }
 

@@ -18,6 +18,9 @@ struct statement_effect {
   bool replayable_set = false;
   // SET autocommit only: nothing to replay, the status flags keep the connection while off.
   bool autocommit_only = false;
+  // It reads LAST_INSERT_ID() or @@IDENTITY (whatever else it does): the session's value is set
+  // on the connection first.
+  bool reads_insert_id = false;
 };
 
 // The reason given for statements that read LAST_INSERT_ID(): the proxy restores the value on

@@ -133,3 +133,21 @@ TEST(SetsInsertId, OnlyAnArgumentSetsIt) {
 
 }  // namespace
 }  // namespace weft::routing
+
+namespace weft::routing {
+namespace {
+
+TEST(MultiplexingEffect, ReadingLastInsertIdIsSeenWhateverElsePins) {
+  const auto both = multiplexing_effect("SELECT LAST_INSERT_ID(), ROW_COUNT()");
+  EXPECT_EQ(both.reason, "ROW_COUNT()");
+  EXPECT_TRUE(both.reads_insert_id);
+  const auto variable_first = multiplexing_effect("SELECT @x, @@identity");
+  EXPECT_EQ(variable_first.reason, "user variable");
+  EXPECT_TRUE(variable_first.reads_insert_id);
+  EXPECT_TRUE(multiplexing_effect("SELECT LAST_INSERT_ID()").reads_insert_id);
+  EXPECT_FALSE(multiplexing_effect("SELECT GET_LOCK('a', 1)").reads_insert_id);
+  EXPECT_EQ(multiplexing_effect("SELECT 1; SELECT LAST_INSERT_ID()").reason, "multi-statement");
+}
+
+}  // namespace
+}  // namespace weft::routing
