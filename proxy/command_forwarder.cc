@@ -38,6 +38,22 @@ bool refused(std::uint8_t cmd) {
   }
 }
 
+// COM_STMT_EXECUTE, _SEND_LONG_DATA, _CLOSE, _RESET, _FETCH and MariaDB's _BULK_EXECUTE: they
+// name a prepared statement by id.
+bool is_statement_command(std::uint8_t cmd) {
+  switch (static_cast<p::command>(cmd)) {
+    case p::command::stmt_execute:
+    case p::command::stmt_send_long_data:
+    case p::command::stmt_close:
+    case p::command::stmt_reset:
+    case p::command::stmt_fetch:
+    case p::command::mariadb_stmt_bulk_execute:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Statements longer than this are not scanned for session effects: the session is pinned.
 constexpr std::size_t max_scanned_statement = 64 * 1024;
 
@@ -141,15 +157,11 @@ awaitable<command_forwarder::step> command_forwarder::forward_one() {
         co_return after;
       }
   }
-  const bool statement_command = (cmd >= static_cast<std::uint8_t>(p::command::stmt_prepare) &&
-                                  cmd <= static_cast<std::uint8_t>(p::command::stmt_fetch) &&
-                                  cmd != static_cast<std::uint8_t>(p::command::set_option)) ||
-                                 cmd == static_cast<std::uint8_t>(p::command::mariadb_stmt_bulk_execute);
-  if (statement_command) {
-    if (cmd == static_cast<std::uint8_t>(p::command::stmt_prepare)) {
-      const step after = co_await forward_prepare(header.payload_length);
-      co_return after;
-    }
+  if (cmd == static_cast<std::uint8_t>(p::command::stmt_prepare)) {
+    const step after = co_await forward_prepare(header.payload_length);
+    co_return after;
+  }
+  if (is_statement_command(cmd)) {
     const step after = co_await forward_statement_command(cmd, header.payload_length);
     co_return after;
   }

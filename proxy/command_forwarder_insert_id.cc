@@ -69,6 +69,7 @@ void command_forwarder::note_insert_id_effects(bool statement_sets_it, bool stat
 // Before the held connection goes back to the pool: the session's value is read, and the
 // connection's set to 0 for whoever takes it next.
 awaitable<void> command_forwarder::settle_insert_id() {
+  spdlog::debug("event=insert_id_read_back backend={}", backend_.name());
   insert_id_unsettled_ = false;
   const bool exact = insert_id_exact_on_ == backend_.acquisitions();
   insert_id_exact_on_ = 0;
@@ -103,14 +104,13 @@ awaitable<void> command_forwarder::finish_response(std::uint8_t cmd, bool sets_i
   apply_response_effects(cmd);
 }
 
-// A statement that goes elsewhere (a replica, another group) ends the hold: the value is read
-// back and the connection released first.
+// A statement that would run on another server (a replica, another group's primary) ends the
+// hold: the value is read back and the connection released first.
 awaitable<void> command_forwarder::end_insert_id_hold(const route_request& next) {
   if (!backend_.holding()) co_return;
+  const bool here = backend_.routes_to_held(next);
   backend_.end_hold();
-  const bool elsewhere = next.role == routing::target_role::replica ||
-                         (!next.group.empty() && next.group != backend_.group());
-  if (!elsewhere) co_return;
+  if (here) co_return;
   co_await settle_insert_id();
   backend_.after_response(last_status_, 0, false);
 }

@@ -252,6 +252,17 @@ bool session_backend::keeps_connection(std::uint16_t status_flags) const {
   return pinned_ || holding_ || in_transaction || !autocommit || cursor || !settings_.multiplexing;
 }
 
+bool session_backend::routes_to_held(const route_request& request) {
+  const auto& t = topology();  // the held connection's snapshot
+  const std::string_view group = request.group.empty() ? std::string_view(group_) : request.group;
+  if (request.role == routing::target_role::replica) {
+    const auto* replica = routing::choose_replica(t, group, routing_.rotation,
+                                                  [&](const routing::server& s) { return pool_.in_use(s.name); });
+    if (replica || !t.policy_of(group).reads_fall_back_to_primary) return false;
+  }
+  return server_ && t.primary_of(group) == server_;
+}
+
 bool session_backend::hold_for_next_statement() {
   if (!current_ || !pool_.has_spare_room(key_.server)) return false;
   holding_ = true;

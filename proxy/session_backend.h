@@ -68,6 +68,8 @@ class session_backend {
   // pool can spare it; false when it cannot.
   bool hold_for_next_statement();
   bool holding() const { return holding_; }
+  // Would a statement with this route run on the held connection's server anyway?
+  bool routes_to_held(const route_request& request);
   void end_hold() { holding_ = false; }
   // After COM_RESET_CONNECTION: the connection is back to a fresh login's state.
   void reset_state();
