@@ -298,7 +298,8 @@ void session_backend::drop() {
 
 awaitable<void> session_backend::finish() {
   if (!current_) co_return;
-  if (!current_->in.empty() || close_at_end_) {  // bytes nobody asked for: the state is unknown
+  // Bytes nobody asked for leave its state unknown; an XA session leaves it as a direct client.
+  if (!current_->in.empty() || close_at_end_) {
     drop();
     co_return;
   }
