@@ -43,13 +43,18 @@ std::optional<std::uint64_t> parse_id(const std::optional<std::string>& text) {
 awaitable<std::optional<p::err_packet>> command_forwarder::restore_insert_id() {
   const auto here = backend_.acquisitions();
   if (insert_id_exact_on_ == here) co_return std::nullopt;
-  insert_id_exact_on_ = here;
-  if (last_insert_id_ == 0) co_return std::nullopt;  // 0 there, or this session's own value
-  insert_id_unsettled_ = true;  // set there: to be put back to 0 before the connection goes
+  if (last_insert_id_ == 0) {  // 0 there, or this session's own value
+    insert_id_exact_on_ = here;
+    co_return std::nullopt;
+  }
   const auto v = std::to_string(last_insert_id_);
   const auto sql = "SELECT LAST_INSERT_ID(IF(LAST_INSERT_ID() = 0, " + v + ", LAST_INSERT_ID()))";
   const auto answer = co_await run_on_backend(backend_.current(), sql);
-  if (!answer.broken && !answer.error) co_return std::nullopt;
+  if (!answer.broken && !answer.error) {
+    insert_id_exact_on_ = here;
+    insert_id_unsettled_ = true;  // set there: to be put back to 0 before the connection goes
+    co_return std::nullopt;
+  }
   const auto name = backend_.name();
   if (answer.broken) backend_.drop();
   co_return p::make_error(p::er::backend_lost, "weft: could not restore LAST_INSERT_ID() on backend " + name);
