@@ -131,32 +131,36 @@ p::bytes execute_with_types(p::bytes_view payload, std::uint16_t params, p::byte
 
 namespace {
 
+// The types an execute or bulk carries (from offset carried_at, two bytes per parameter; 0 when
+// it carries none) are the statement's from now on, and this server saw them; true when it
+// carries none, this server never saw them, and weft knows them: the caller adds them.
+bool types_to_add(p::bytes_view payload, std::size_t carried_at, client_statement& statement,
+                  backend_statement& on_backend) {
+  if (carried_at != 0) {
+    const auto types = payload.subspan(carried_at, std::min<std::size_t>(2u * statement.params, payload.size() - carried_at));
+    statement.param_types.assign(types.begin(), types.end());
+    on_backend.types_sent = true;
+    return false;
+  }
+  if (on_backend.types_sent || statement.param_types.empty()) return false;
+  on_backend.types_sent = true;
+  return true;
+}
+
 std::optional<p::bytes> execute_types(p::bytes_view payload, client_statement& statement,
                                       backend_statement& on_backend) {
   const auto flag_at = execute_bound_flag_offset(statement.params);
   if (statement.params == 0 || payload.size() <= flag_at) return std::nullopt;
-  if (payload[flag_at] == 1) {
-    const auto types = payload.subspan(flag_at + 1, std::min<std::size_t>(2u * statement.params, payload.size() - flag_at - 1));
-    statement.param_types.assign(types.begin(), types.end());
-    on_backend.types_sent = true;
-    return std::nullopt;
-  }
-  if (on_backend.types_sent || statement.param_types.empty()) return std::nullopt;
-  on_backend.types_sent = true;
+  const std::size_t carried_at = payload[flag_at] == 1 ? flag_at + 1 : 0;
+  if (!types_to_add(payload, carried_at, statement, on_backend)) return std::nullopt;
   return execute_with_types(payload, statement.params, statement.param_types);
 }
 
 std::optional<p::bytes> bulk_types(p::bytes_view payload, client_statement& statement, backend_statement& on_backend) {
   if (statement.params == 0 || payload.size() < bulk_fixed_size) return std::nullopt;
   const auto flags = static_cast<std::uint16_t>(payload[bulk_flags_offset] | payload[bulk_flags_offset + 1] << 8);
-  if (flags & bulk_send_types) {
-    const auto types = payload.subspan(bulk_fixed_size, std::min<std::size_t>(2u * statement.params, payload.size() - bulk_fixed_size));
-    statement.param_types.assign(types.begin(), types.end());
-    on_backend.types_sent = true;
-    return std::nullopt;
-  }
-  if (on_backend.types_sent || statement.param_types.empty()) return std::nullopt;
-  on_backend.types_sent = true;
+  const std::size_t carried_at = flags & bulk_send_types ? bulk_fixed_size : 0;
+  if (!types_to_add(payload, carried_at, statement, on_backend)) return std::nullopt;
   p::bytes out;
   out.reserve(payload.size() + statement.param_types.size());
   p::byte_writer w(out);
