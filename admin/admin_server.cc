@@ -10,7 +10,7 @@
 #include "protocol/errors.h"
 #include "protocol/server_handshake.h"
 #include "proxy/deadline.h"
-#include "proxy/log_text.h"
+#include "session/log_text.h"
 #include "proxy/packet_io.h"
 #include "proxy/stream.h"
 
@@ -150,7 +150,7 @@ awaitable<std::optional<std::uint64_t>> admin_server::authenticate(proxy::stream
     if (step.what == p::server_handshake::action::authenticated) break;
     const bool rejected = step.what != p::server_handshake::action::write_and_read;
     if (rejected) {  // counted before writing: a client that hangs up at once still failed
-      spdlog::info("event=admin_auth_failed user={} client={}", proxy::quoted{handshake.client().username}, peer);
+      spdlog::info("event=admin_auth_failed user={} client={}", session::quoted{handshake.client().username}, peer);
       if (proxy::denies_access(step.payload)) admission_.login_failed(peer);
     }
     const auto werr = co_await proxy::write_packet(client, step.payload, step.sequence_id);
@@ -161,7 +161,7 @@ awaitable<std::optional<std::uint64_t>> admin_server::authenticate(proxy::stream
   welcome.status_flags = p::status::autocommit;
   const auto ok_error = co_await proxy::write_packet(client, p::encode(welcome, caps), handshake.next_sequence_id());
   if (ok_error) co_return std::nullopt;
-  spdlog::info("event=admin_session_open id={} user={} client={}", id, proxy::quoted{handshake.client().username}, peer);
+  spdlog::info("event=admin_session_open id={} user={} client={}", id, session::quoted{handshake.client().username}, peer);
   co_return caps;
 }
 
@@ -209,7 +209,7 @@ awaitable<void> admin_server::serve(proxy::stream& client, proxy::io_buffer& in,
       result = co_await run_statement(*engine, sql);
       if (result.error) {
         spdlog::debug("event=admin_error id={} code={} message={}", id, result.error->error_code,
-                      proxy::quoted{result.error->message});
+                      session::quoted{result.error->message});
       }
     } else if (cmd == p::command::field_list) {
       result.columns.clear();  // no completion data: an empty field list

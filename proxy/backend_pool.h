@@ -16,6 +16,7 @@
 #include "proxy/backend_connection_info.h"
 #include "proxy/backend_connector.h"
 #include "proxy/io_buffer.h"
+#include "session/connection_statements.h"
 
 namespace weft::proxy {
 
@@ -29,13 +30,6 @@ struct pool_key {
   bool operator==(const pool_key&) const = default;
 };
 
-// A statement prepared on one backend connection, found again by its SQL text.
-struct backend_statement {
-  std::uint32_t id = 0;
-  bool types_sent = false;  // the server knows its parameter types (an execute sent them)
-  std::uint64_t last_used = 0;
-};
-
 // A backend connection and what the pool needs to know about it.
 struct pooled_backend {
   backend_connection link;
@@ -45,11 +39,7 @@ struct pooled_backend {
   // When its server session last started fresh (login or COM_RESET_CONNECTION): it inherited
   // the server's global defaults as they were then.
   std::chrono::steady_clock::time_point fresh_at = std::chrono::steady_clock::now();
-  std::unordered_map<std::string, backend_statement> statements;  // by SQL text
-  std::uint64_t statement_clock = 0;
-  // The server's "last prepared statement" of this connection (what statement id 0xFFFFFFFF
-  // names there), 0 after a prepare failed.
-  std::uint32_t last_prepared = 0;
+  session::connection_statements statements;  // prepared on it, by SQL text
   // Set while idle for a session that would like it back (its warnings are readable there);
   // others take it only when no other connection can be had.
   const void* soft_owner = nullptr;

@@ -1,6 +1,8 @@
 #include "proxy/backend_query.h"
 
 #include "protocol/constants.h"
+#include "protocol/frame.h"
+#include "protocol/response_tracker.h"
 #include "proxy/packet_io.h"
 
 namespace weft::proxy {
@@ -70,6 +72,40 @@ awaitable<backend_answer> run_on_backend(pooled_backend& backend, const std::str
     }
     first_row = false;
   }
+}
+
+awaitable<prepare_answer> prepare_on_backend(pooled_backend& backend, std::string_view sql) {
+  auto& connection = *backend.link.connection;
+  p::bytes prepare;
+  p::byte_writer w(prepare);
+  w.u8(static_cast<std::uint8_t>(p::command::stmt_prepare));
+  w.raw(sql);
+  connection.start_command();
+  const auto werr = co_await write_packet(connection, prepare, 0);
+  if (werr) co_return prepare_answer{.broken = true};
+  // Read the whole response (parameter and column definitions included) and keep only the id.
+  p::response_tracker tracker;
+  tracker.start(static_cast<std::uint8_t>(p::command::stmt_prepare), backend.link.capabilities);
+  prepare_answer answer;
+  bool first = true;
+  while (!tracker.done()) {
+    // The first read must hold the prepare-OK's header and id (any first packet has 9+ bytes).
+    if (backend.in.empty() || (first && backend.in.size() < p::frame_header_size + 5)) {
+      auto* dst = backend.in.spare(4096);
+      auto [ec, n] = co_await connection.read_some(asio::buffer(dst, backend.in.spare_size()));
+      if (ec) co_return prepare_answer{.broken = true};
+      backend.in.commit(n);
+    }
+    const auto data = backend.in.readable();
+    if (first && data.size() >= p::frame_header_size + 5) {
+      first = false;
+      if (data[p::frame_header_size] == p::ok_header) {
+        answer.id = static_cast<std::uint32_t>(data[5] | data[6] << 8 | data[7] << 16 | std::uint32_t{data[8]} << 24);
+      }
+    }
+    backend.in.consume(tracker.feed(data));
+  }
+  co_return answer;
 }
 
 }  // namespace weft::proxy

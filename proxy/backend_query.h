@@ -20,4 +20,12 @@ struct backend_answer {
 
 awaitable<backend_answer> run_on_backend(pooled_backend& backend, const std::string& sql);
 
+struct prepare_answer {
+  bool broken = false;                // the connection failed: drop it
+  std::optional<std::uint32_t> id{};  // the server's statement id (nullopt: it refused)
+};
+
+// COM_STMT_PREPARE of weft's own: the whole response is read, only the statement id kept.
+awaitable<prepare_answer> prepare_on_backend(pooled_backend& backend, std::string_view sql);
+
 }  // namespace weft::proxy

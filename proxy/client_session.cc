@@ -2,15 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
-#include "proxy/log_text.h"
+#include "session/log_text.h"
 
 #include "protocol/constants.h"
 #include "protocol/errors.h"
-#include "proxy/command_forwarder.h"
+#include "proxy/command_driver.h"
 #include "proxy/deadline.h"
 #include "proxy/packet_io.h"
 
 namespace weft::proxy {
+using session::quoted;
 namespace {
 
 namespace p = protocol;
@@ -119,12 +120,11 @@ awaitable<void> client_session::run() {
   if (!opened) co_return;
   spdlog::info("event=session_open id={} user={} client={} tls={} auth={} backend={}", context_.connection_id,
                quoted{user_}, peer_, client_.is_tls() ? client_.tls_version() : "off", auth_->auth_method(), backend_.name());
-  command_forwarder forwarder(client_, client_in_, backend_, auth_->negotiated_capabilities(),
-                              {context_.settings.max_allowed_packet}, session_auth{*auth_, user_},
-                              forwarder_context{context_.routing, peer_, activity_});
-  co_await forwarder.run();
+  command_driver driver(client_, client_in_, backend_, auth_->negotiated_capabilities(), session_auth{*auth_, user_},
+                        driver_context{context_.routing, peer_, activity_, context_.settings.max_allowed_packet});
+  co_await driver.run();
   spdlog::info("event=session_close id={} user={} commands={}", context_.connection_id, quoted{user_},
-               forwarder.commands());
+               driver.commands());
   client_.close();
   co_await backend_.finish();
 }
@@ -228,7 +228,6 @@ awaitable<bool> client_session::open_backend(const p::server_handshake& handshak
   const auto ok_error = co_await write_packet(client_, p::encode(ok, client_caps), seq);
   if (ok_error) co_return false;
   if (client_caps & p::cap::compress) client_.enable_compression();
-  if (!context_.settings.multiplexing) backend_.pin("multiplexing off");
   backend_.after_login();
   co_return true;
 }

@@ -10,7 +10,8 @@
 #include "proxy/admission_control.h"
 #include "proxy/asio.h"
 #include "proxy/backend_pool.h"
-#include "proxy/command_forwarder.h"
+#include "proxy/worker_routing.h"
+#include "session/machine.h"
 #include "proxy/session_backend.h"
 #include "proxy/io_buffer.h"
 #include "proxy/settings.h"
@@ -74,7 +75,7 @@ class client_session {
   io_buffer client_in_{4 * 1024};  // grows for big commands; small keeps idle sessions cheap
   std::optional<protocol::server_handshake> auth_;
   session_backend backend_;
-  session_activity activity_;
+  session::activity activity_;
   std::uint64_t backend_reads_seen_ = 0;  // by the watchdog's last look
   unsigned stalled_seconds_ = 0;          // looks in a row that saw a wait with no read
 };

@@ -15,7 +15,7 @@
 
 #include "admin/application.h"
 #include "admin/config_loader.h"
-#include "proxy/log_text.h"
+#include "session/log_text.h"
 #include "weft/version.h"
 
 namespace {
@@ -99,7 +99,7 @@ void raise_fd_limit(const weft::admin::bootstrap_config& config) {
 void setup_logging(const std::string& level) {
   auto logger = spdlog::stderr_color_mt("weft");
   // Every message escaped: nothing a client sends can start a line or write raw bytes.
-  logger->set_formatter(std::make_unique<weft::proxy::escaping_formatter>("%Y-%m-%dT%H:%M:%S.%e level=%l %v"));
+  logger->set_formatter(std::make_unique<weft::session::escaping_formatter>("%Y-%m-%dT%H:%M:%S.%e level=%l %v"));
   logger->set_level(spdlog::level::from_str(level));
   spdlog::set_default_logger(logger);
 }

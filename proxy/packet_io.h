@@ -1,5 +1,5 @@
 // Whole-packet reads and writes over a socket, for the connection phase where messages are
-// decoded (the command phase forwards raw bytes instead, see command_forwarder).
+// decoded (the command phase forwards raw bytes instead, see command_driver).
 #pragma once
 
 #include <optional>

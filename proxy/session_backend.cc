@@ -6,7 +6,7 @@
 #include "proxy/client_session.h"
 #include "proxy/backend_query.h"
 #include "proxy/packet_io.h"
-#include "proxy/statement_router.h"
+#include "proxy/worker_routing.h"
 
 namespace weft::proxy {
 namespace p = protocol;
@@ -207,7 +207,6 @@ awaitable<std::optional<p::err_packet>> session_backend::replay_session_variable
 void session_backend::session_variables_set(std::string statement) {
   std::erase(session_sets_, statement);  // the same SET again: keep the latest position only
   session_sets_.push_back(std::move(statement));
-  if (session_sets_.size() > 32) pin("too many SET statements to replay");
   std::uint64_t state = 14695981039346656037ull;  // FNV-1a over the statements, in order
   for (const auto& text : session_sets_) {
     for (unsigned char c : text) state = (state ^ c) * 1099511628211ull;
@@ -217,16 +216,7 @@ void session_backend::session_variables_set(std::string statement) {
   if (current_) current_->key.session_state = state;
 }
 
-void session_backend::pin(std::string_view reason) {
-  if (!pinned_) spdlog::debug("event=session_pinned backend={} reason=\"{}\"", key_.server, reason);
-  pinned_ = true;
-  pin_reason_ = reason;
-}
-
 void session_backend::reset_state() {
-  pinned_ = false;
-  holding_ = false;
-  pin_reason_.clear();
   session_sets_.clear();
   key_.session_state = 0;
   if (current_) current_->key.session_state = 0;
@@ -245,13 +235,6 @@ void session_backend::user_changed(p::backend_login login) {
   if (current_) current_->key = key_;
 }
 
-bool session_backend::keeps_connection(std::uint16_t status_flags) const {
-  const bool in_transaction = status_flags & p::status::in_trans;
-  const bool autocommit = status_flags & p::status::autocommit;
-  const bool cursor = status_flags & p::status::cursor_exists;
-  return pinned_ || holding_ || in_transaction || !autocommit || cursor || !settings_.multiplexing;
-}
-
 bool session_backend::routes_to_held(const route_request& request) {
   const auto& t = topology();  // the held connection's snapshot
   const std::string_view group = request.group.empty() ? std::string_view(group_) : request.group;
@@ -263,33 +246,18 @@ bool session_backend::routes_to_held(const route_request& request) {
   return server_ && t.primary_of(group) == server_;
 }
 
-bool session_backend::hold_for_next_statement() {
-  if (!current_ || !pool_.has_spare_room(key_.server)) return false;
-  holding_ = true;
-  return true;
-}
-
-void session_backend::after_response(std::uint16_t status_flags, std::uint16_t warnings, bool failed,
-                                     bool affected_rows) {
-  if (!current_ || keeps_connection(status_flags)) return;
-  // Warnings and errors stay readable by a following SHOW WARNINGS, the affected rows of an OK
-  // by ROW_COUNT(): the connection goes back marked as this session's, which others take only
-  // when nothing else is left (an idle client must never starve the pool).
-  release(warnings > 0 || failed || affected_rows ? this : nullptr);
-}
-
 void session_backend::after_login() {
-  if (current_ && !keeps_connection(p::status::autocommit)) release(this);
+  if (current_ && settings_.multiplexing) release(this);
+}
+
+void session_backend::give_back(bool soft_owned) {
+  if (current_) release(soft_owned ? this : nullptr);
 }
 
 void session_backend::release(const void* soft_owner) {
   // A buffer grown by a big response goes; a normal one stays (no allocation per statement).
   if (current_->in.capacity() > 64 * 1024) current_->in = io_buffer(16 * 1024);
   pool_.release(std::move(current_), soft_owner);
-}
-
-void session_backend::release_unused() {
-  if (current_ && !pinned_) release(nullptr);
 }
 
 void session_backend::drop() {
@@ -305,7 +273,6 @@ awaitable<void> session_backend::finish() {
   }
   const bool reset = co_await reset_connection();
   if (!reset) co_return;
-  pinned_ = false;
   release(nullptr);
 }
 
@@ -327,7 +294,6 @@ awaitable<bool> session_backend::reset_connection() {
     co_return false;
   }
   current_->statements.clear();  // the reset closed them on the server...
-  current_->last_prepared = 0;
   current_->key.session_state = 0;  // ...and reset the session variables
   current_->fresh_at = sent_at;
   co_return true;

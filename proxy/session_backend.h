@@ -1,6 +1,6 @@
-// The backend side of one client session: which connection it holds right now, and whether it
-// may give it back to the pool after a statement (multiplexing) or must keep it because the
-// connection carries session state (a transaction, variables, locks, prepared statements...).
+// The backend side of one client session: the connection it holds right now, taken from the pool
+// (or opened) for the server a route asks for, and given back when the session machine says so
+// (session/machine decides whether the connection's state lets it go).
 #pragma once
 
 #include <optional>
@@ -43,8 +43,6 @@ class session_backend {
   // Counts the connections the session took: a different number means another connection
   // (or the same one after others used it).
   std::uint64_t acquisitions() const { return acquisitions_; }
-  // Whether after_response() with these status flags keeps the held connection.
-  bool keeps_connection(std::uint16_t status_flags) const;
   pooled_backend& current() { return *current_; }
   const std::string& name() const { return key_.server; }
   // The server of the held (or last) connection, and the role it plays.
@@ -52,25 +50,21 @@ class session_backend {
   routing::target_role role() const { return role_; }
   const std::string& group() const { return group_; }
   const std::string& schema() const { return login_.database; }
-  // Gives the held connection back unused (a read-your-writes wait that timed out).
-  void release_unused();
+  // The held connection goes back to the pool; soft-owned: marked as this session's, which
+  // others take only when nothing else is left (its warnings, ROW_COUNT() stay readable).
+  void give_back(bool soft_owned);
+  bool multiplexing() const { return settings_.multiplexing; }
+  // The pool could spare the held connection's server a connection kept a little longer.
+  bool pool_has_spare_room() const { return current_ && pool_.has_spare_room(key_.server); }
   // The topology snapshot the session routes with (refreshed whenever no connection is held).
   const routing::topology& topology();
 
-  // Keep the connection for the rest of the session (state weft cannot move elsewhere).
-  void pin(std::string_view reason);
   // The held connection is closed, not reset, when the session ends: the server then does what
   // it does when a direct client leaves (an XA transaction the session prepared stays for XA
   // RECOVER; COM_RESET_CONNECTION would not treat it as a disconnect).
   void close_at_end() { close_at_end_ = true; }
-  bool pinned() const { return pinned_; }
-  // Keeps the held connection until the next statement (that does not run elsewhere), when the
-  // pool can spare it; false when it cannot.
-  bool hold_for_next_statement();
-  bool holding() const { return holding_; }
   // Would a statement with this route run on the held connection's server anyway?
   bool routes_to_held(const route_request& request);
-  void end_hold() { holding_ = false; }
   // After COM_RESET_CONNECTION: the connection is back to a fresh login's state.
   void reset_state();
   // After COM_INIT_DB succeeded: the connection's schema, and the session's, changed.
@@ -81,11 +75,6 @@ class session_backend {
   // After COM_CHANGE_USER succeeded on the held connection.
   void user_changed(protocol::backend_login login);
 
-  // After a command's response: keeps the connection when the session state needs it
-  // (transaction open, autocommit off, pinned), otherwise returns it to the pool — marked as
-  // this session's when it holds warnings or an error the next SHOW WARNINGS may ask about, or
-  // the affected rows of an OK the next ROW_COUNT() may ask about.
-  void after_response(std::uint16_t status_flags, std::uint16_t warnings, bool failed, bool affected_rows = false);
   // After the login: the connection goes back marked as this session's, so the first
   // statement finds it again (it may have been reset for this client already).
   void after_login();
@@ -117,15 +106,12 @@ class session_backend {
   protocol::backend_login login_;
   pool_key key_;
   backend_ptr current_;
-  bool pinned_ = false;
-  std::string pin_reason_;
   std::vector<std::string> session_sets_;  // SET statements to replay, oldest first
   // When the client logged in: what a direct session would have inherited from the server's
   // globals is what they were then.
   std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
   std::uint64_t acquisitions_ = 0;
   bool close_at_end_ = false;
-  bool holding_ = false;
 };
 
 }  // namespace weft::proxy

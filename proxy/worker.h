@@ -13,7 +13,7 @@
 #include "proxy/backend_pool.h"
 #include "proxy/client_session.h"
 #include "proxy/settings.h"
-#include "proxy/statement_router.h"
+#include "proxy/worker_routing.h"
 #include "proxy/topology_store.h"
 
 namespace weft::proxy {

@@ -1,4 +1,4 @@
-// What the proxy reads and rewrites of a COM_STMT_EXECUTE (proxy/prepared_statements.h): the
+// What the proxy reads and rewrites of a COM_STMT_EXECUTE (session/prepared_statements.h): the
 // flags and new-params-bound offsets, and execute_with_types(), which inserts the parameter
 // types a backend has not seen yet into a client's execute that binds none.
 //
@@ -12,7 +12,7 @@
 
 #include "execute_reader.h"
 #include "fuzz_input.h"
-#include "proxy/prepared_statements.h"
+#include "session/prepared_statements.h"
 
 namespace {
 using namespace weft;
@@ -35,8 +35,8 @@ void check_same_execute(const fuzz::execute_view& before, const fuzz::execute_vi
 }
 
 void check_rewrite(bytes_view payload, std::uint16_t params, bytes_view types) {
-  const auto flag_at = proxy::execute_bound_flag_offset(params);
-  const auto rewritten = proxy::execute_with_types(payload, params, types);
+  const auto flag_at = session::execute_bound_flag_offset(params);
+  const auto rewritten = session::execute_with_types(payload, params, types);
   FUZZ_EXPECT(rewritten.size() == payload.size() + types.size());
   FUZZ_EXPECT(same_bytes(bytes_view(rewritten).first(flag_at), payload.first(flag_at)));
   FUZZ_EXPECT(rewritten[flag_at] == 1);
@@ -50,7 +50,7 @@ void check_rewrite(bytes_view payload, std::uint16_t params, bytes_view types) {
 }
 
 void check_close(std::uint32_t id) {
-  const auto close = proxy::stmt_close_command(id);
+  const auto close = session::stmt_close_command(id);
   const protocol::bytes expected{0x19, static_cast<std::uint8_t>(id), static_cast<std::uint8_t>(id >> 8),
                                  static_cast<std::uint8_t>(id >> 16), static_cast<std::uint8_t>(id >> 24)};
   FUZZ_EXPECT(close == expected);
@@ -64,12 +64,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_close(in.u32());
   const auto types = in.take(2u * params);
   const auto payload = in.rest();
-  FUZZ_EXPECT(proxy::execute_flags_offset == 5);  // command byte, 4-byte statement id
+  FUZZ_EXPECT(session::execute_flags_offset == 5);  // command byte, 4-byte statement id
   // Then the 4-byte iteration count and the null bitmap; the flag follows.
-  FUZZ_EXPECT(proxy::execute_bound_flag_offset(params) == 10 + (params + 7u) / 8u);
+  FUZZ_EXPECT(session::execute_bound_flag_offset(params) == 10 + (params + 7u) / 8u);
   // The forwarder's guard: it rewrites an execute of a statement with parameters, read whole,
   // long enough to hold the flag, when the flag is not 1 and the backend lacks the types.
-  const auto flag_at = proxy::execute_bound_flag_offset(params);
+  const auto flag_at = session::execute_bound_flag_offset(params);
   if (params == 0 || payload.size() <= flag_at || payload[flag_at] == 1 || types.empty()) return 0;
   check_rewrite(payload, params, types);
   return 0;

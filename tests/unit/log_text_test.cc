@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "proxy/log_text.h"
+#include "session/log_text.h"
 
-namespace weft::proxy {
+namespace weft::session {
 namespace {
 
 std::string escaped(std::string_view text, bool quote_marks) {
@@ -54,4 +54,4 @@ TEST(LogText, TheFormatterEscapesWholeMessages) {
 }
 
 }  // namespace
-}  // namespace weft::proxy
+}  // namespace weft::session

@@ -1,6 +1,6 @@
 // Where one client statement goes, decided before it is sent: the classifier's view of it, the
 // query rules (candidates cached per digest, so re2 runs again only for raw-text rules), hints,
-// and the read/write split. No I/O: the forwarder acts on the plan.
+// and the read/write split. No I/O: the session machine acts on the plan.
 #pragma once
 
 #include <cstdint>
@@ -9,36 +9,18 @@
 #include <string_view>
 
 #include "protocol/messages.h"
-#include "proxy/query_stats.h"
-#include "proxy/settings.h"
-#include "proxy/topology_store.h"
 #include "routing/classifier.h"
 #include "routing/query_rules.h"
 #include "routing/rw_split.h"
 
-namespace weft::proxy {
+namespace weft::session {
 
-// Routing state one worker shares among its sessions (its thread only).
-struct worker_routing {
-  worker_routing(const config_store& config_store, const topology_store& store)
-      : config(config_store), topology(store) {}
-  // The current users and rules; a new rules snapshot empties the rule cache.
-  const snapshot_ptr& config_now() {
-    const auto& now = config.current();
-    if (config.seen() != rules_version) {
-      rule_cache.clear();
-      rules_version = config.seen();
-    }
-    return now;
-  }
-  config_store::reader config;
-  std::uint64_t rules_version = 0;
-  topology_store::reader topology;
-  routing::rule_cache rule_cache;
-  query_stats stats;
-  std::uint64_t rotation = 0;  // spreads tied replica choices
-  bool draining = false;       // stopping: sessions end after their current command
-  std::string scratch;         // digest text, reused
+// What planning keeps between statements of one worker (its thread only): the rule candidates
+// by digest, and a buffer for digest text.
+struct planner_cache {
+  routing::rule_cache rules;
+  std::uint64_t rules_version = 0;  // of the rules the cache was filled for
+  std::string scratch;
 };
 
 struct query_plan {
@@ -63,9 +45,9 @@ struct session_facts {
 };
 
 query_plan plan_query(std::string_view sql, const session_facts& session, const routing::topology& topology,
-                      const std::vector<routing::query_rule>& rules, worker_routing& worker);
+                      const std::vector<routing::query_rule>& rules, planner_cache& cache);
 
 // The digest text of a statement seen for the first time, for the statistics.
-std::string_view digest_text_for_stats(std::string_view sql, worker_routing& worker);
+std::string_view digest_text_for_stats(std::string_view sql, planner_cache& cache);
 
-}  // namespace weft::proxy
+}  // namespace weft::session

@@ -18,10 +18,9 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/errors.h"
-#include "proxy/backend_query.h"
-#include "proxy/command_forwarder.h"
+#include "session/machine.h"
 
-namespace weft::proxy {
+namespace weft::session {
 namespace {
 
 namespace p = protocol;
@@ -40,8 +39,8 @@ std::optional<std::uint64_t> parse_id(const std::optional<std::string>& text) {
 // Before a statement that reads LAST_INSERT_ID(). A value this session's statements set on the
 // held connection since it was taken (non-zero there) is the session's; otherwise the session's
 // remembered value is set.
-awaitable<std::optional<p::err_packet>> command_forwarder::restore_insert_id() {
-  const auto here = backend_.acquisitions();
+resumable<std::optional<p::err_packet>> machine::restore_insert_id() {
+  const auto here = held_.acquisition;
   if (insert_id_exact_on_ == here) co_return std::nullopt;
   if (last_insert_id_ == 0) {  // 0 there, or this session's own value
     insert_id_exact_on_ = here;
@@ -49,14 +48,14 @@ awaitable<std::optional<p::err_packet>> command_forwarder::restore_insert_id() {
   }
   const auto v = std::to_string(last_insert_id_);
   const auto sql = "SELECT LAST_INSERT_ID(IF(LAST_INSERT_ID() = 0, " + v + ", LAST_INSERT_ID()))";
-  const auto answer = co_await run_on_backend(backend_.current(), sql);
-  if (!answer.broken && !answer.error) {
+  const auto& answer = co_await perform({.kind = action_kind::run_internal, .text = sql});
+  if (answer.result == outcome::ok) {
     insert_id_exact_on_ = here;
     insert_id_unsettled_ = true;  // set there: to be put back to 0 before the connection goes
     co_return std::nullopt;
   }
-  const auto name = backend_.name();
-  if (answer.broken) backend_.drop();
+  const std::string name(held_.server);
+  if (answer.result == outcome::backend_failed) co_await drop();
   co_return p::make_error(p::er::backend_lost, "weft: could not restore LAST_INSERT_ID() on backend " + name);
 }
 
@@ -64,8 +63,8 @@ awaitable<std::optional<p::err_packet>> command_forwarder::restore_insert_id() {
 // An OK reporting an insert id (generated or explicit: only the server knows which), a
 // LAST_INSERT_ID(expr), or a write that failed part way (rows before the error may have
 // generated values on a non-transactional table).
-void command_forwarder::note_insert_id_effects(bool statement_sets_it, bool statement_writes) {
-  if (!backend_.held()) return;
+void machine::note_insert_id_effects(bool statement_sets_it, bool statement_writes) {
+  if (!holds()) return;
   if (tracker_.insert_id_reported() || statement_sets_it || (statement_writes && tracker_.failed())) {
     insert_id_unsettled_ = true;
   }
@@ -73,51 +72,53 @@ void command_forwarder::note_insert_id_effects(bool statement_sets_it, bool stat
 
 // Before the held connection goes back to the pool: the session's value is read, and the
 // connection's set to 0 for whoever takes it next.
-awaitable<void> command_forwarder::settle_insert_id() {
-  spdlog::debug("event=insert_id_read_back backend={}", backend_.name());
+resumable<void> machine::settle_insert_id() {
+  spdlog::debug("event=insert_id_read_back backend={}", held_.server);
   insert_id_unsettled_ = false;
-  const bool exact = insert_id_exact_on_ == backend_.acquisitions();
+  const bool exact = insert_id_exact_on_ == held_.acquisition;
   insert_id_exact_on_ = 0;
-  const auto answer = co_await run_on_backend(backend_.current(), "SELECT LAST_INSERT_ID(), LAST_INSERT_ID(0)");
+  const auto& answer = co_await perform({.kind = action_kind::run_internal, .text = "SELECT LAST_INSERT_ID(), LAST_INSERT_ID(0)"});
   const auto value = parse_id(answer.value);
-  if (answer.broken || answer.error || !value) {
-    spdlog::warn("event=insert_id_unknown backend={} reason={}", backend_.name(),
-                 answer.broken ? "connection broke" : answer.error ? answer.error->message : "no value");
-    backend_.drop();  // its value is not known to be 0: never pooled
+  if (answer.result != outcome::ok || !value) {
+    spdlog::warn("event=insert_id_unknown backend={} reason={}", held_.server,
+                 answer.result == outcome::backend_failed ? "connection broke"
+                 : answer.error                           ? answer.error->message
+                                                          : "no value");
+    co_await drop();  // its value is not known to be 0: never pooled
     co_return;
   }
   // Not restored here: the connection started at 0, so 0 means "nothing generated".
   if (exact || *value != 0) last_insert_id_ = *value;
 }
 
-void command_forwarder::forget_insert_id() {
+void machine::forget_insert_id() {
   last_insert_id_ = 0;  // a reset or a changed user starts a new server session
   insert_id_exact_on_ = 0;
   insert_id_unsettled_ = false;
 }
 
-awaitable<void> command_forwarder::finish_response(std::uint8_t cmd, bool sets_insert_id, bool writes) {
+resumable<void> machine::finish_response(std::uint8_t cmd, bool sets_insert_id, bool writes) {
   note_insert_id_effects(sets_insert_id, writes);
   const auto status = tracker_.has_status() ? tracker_.status_flags() : last_status_;
   const bool closing = tracker_.failed() && p::server_closes_after(tracker_.error_code());
-  if (insert_id_unsettled_ && backend_.held() && tracker_.done() && !closing && !backend_.keeps_connection(status)) {
+  if (insert_id_unsettled_ && holds() && tracker_.done() && !closing && !keeps_connection(status)) {
     // Kept for the next statement when the pool can spare it: ROW_COUNT() stays readable there
     // (reading the value back would reset it), and a session inserting in a loop reads nothing.
-    const bool kept = backend_.hold_for_next_statement();
-    if (!kept) co_await settle_insert_id();
+    holding_ = world_.pool_has_spare_room();
+    if (!holding_) co_await settle_insert_id();
   }
-  apply_response_effects(cmd);
+  co_await apply_response_effects(cmd);
 }
 
 // A statement that would run on another server (a replica, another group's primary) ends the
 // hold: the value is read back and the connection released first.
-awaitable<void> command_forwarder::end_insert_id_hold(const route_request& next) {
-  if (!backend_.holding()) co_return;
-  const bool here = backend_.routes_to_held(next);
-  backend_.end_hold();
+resumable<void> machine::end_insert_id_hold(const target& next) {
+  if (!holding_) co_return;
+  const bool here = world_.routes_to_held(next);
+  holding_ = false;
   if (here) co_return;
   co_await settle_insert_id();
-  backend_.after_response(last_status_, 0, false);
+  co_await after_response(last_status_, 0, false, false);
 }
 
-}  // namespace weft::proxy
+}  // namespace weft::session

@@ -1,17 +1,13 @@
-#include "proxy/prepared_statements.h"
+#include "session/prepared_statements.h"
 
 #include <algorithm>
-
-#include <spdlog/spdlog.h>
 
 #include "protocol/constants.h"
 #include "protocol/errors.h"
 #include "protocol/messages.h"
 #include "protocol/frame.h"
-#include "protocol/response_tracker.h"
-#include "proxy/packet_io.h"
 
-namespace weft::proxy {
+namespace weft::session {
 namespace p = protocol;
 
 std::uint32_t statement_registry::add(client_statement statement) {
@@ -31,90 +27,12 @@ client_statement* statement_registry::find(std::uint32_t client_id) {
   return it == statements_.end() ? nullptr : &it->second;
 }
 
-namespace {
-
-// Frees room for one more statement by closing the least recently used one (COM_STMT_CLOSE
-// has no response).
-awaitable<bool> make_room(pooled_backend& backend) {
-  if (backend.statements.size() < max_statements_per_connection) co_return true;
-  auto oldest = std::min_element(backend.statements.begin(), backend.statements.end(),
-                                 [](const auto& a, const auto& b) { return a.second.last_used < b.second.last_used; });
-  const auto close = stmt_close_command(oldest->second.id);
-  if (backend.last_prepared == oldest->second.id) backend.last_prepared = 0;
-  backend.statements.erase(oldest);
-  const auto ec = co_await write_packet(*backend.link.connection, close, 0);
-  co_return !ec;
-}
-
-}  // namespace
-
 p::bytes stmt_close_command(std::uint32_t backend_id) {
   p::bytes close;
   p::byte_writer w(close);
   w.u8(static_cast<std::uint8_t>(p::command::stmt_close));
   w.u32(backend_id);
   return close;
-}
-
-void remember_prepared(pooled_backend& backend, const std::string& sql, std::uint32_t id) {
-  backend.statements[sql] = backend_statement{id, false, ++backend.statement_clock};
-  backend.last_prepared = id;
-}
-
-awaitable<std::optional<std::uint32_t>> ensure_prepared(pooled_backend& backend, const std::string& sql,
-                                                        bool& broken) {
-  broken = false;
-  if (auto it = backend.statements.find(sql); it != backend.statements.end()) {
-    it->second.last_used = ++backend.statement_clock;
-    co_return it->second.id;
-  }
-  const bool room = co_await make_room(backend);
-  if (!room) {
-    broken = true;
-    co_return std::nullopt;
-  }
-  auto& connection = *backend.link.connection;
-  p::bytes prepare;
-  p::byte_writer w(prepare);
-  w.u8(static_cast<std::uint8_t>(p::command::stmt_prepare));
-  w.raw(sql);
-  const auto werr = co_await write_packet(connection, prepare, 0);
-  if (werr) {
-    broken = true;
-    co_return std::nullopt;
-  }
-  // Read the whole response (parameter and column definitions included) and keep only the id.
-  p::response_tracker tracker;
-  tracker.start(static_cast<std::uint8_t>(p::command::stmt_prepare), backend.link.capabilities);
-  std::optional<std::uint32_t> id;
-  bool first = true;
-  while (!tracker.done()) {
-    // The first read must hold the prepare-OK's header and id (any first packet has 9+ bytes).
-    if (backend.in.empty() || (first && backend.in.size() < p::frame_header_size + 5)) {
-      auto* dst = backend.in.spare(4096);
-      auto [ec, n] = co_await connection.read_some(asio::buffer(dst, backend.in.spare_size()));
-      if (ec) {
-        broken = true;
-        co_return std::nullopt;
-      }
-      backend.in.commit(n);
-    }
-    const auto data = backend.in.readable();
-    if (first && data.size() >= p::frame_header_size + 5) {
-      first = false;
-      if (data[p::frame_header_size] == p::ok_header) {
-        id = static_cast<std::uint32_t>(data[5] | data[6] << 8 | data[7] << 16 | std::uint32_t{data[8]} << 24);
-      }
-    }
-    backend.in.consume(tracker.feed(data));
-  }
-  if (id) {
-    remember_prepared(backend, sql, *id);
-  } else {
-    backend.last_prepared = 0;  // as the server's, after a failed prepare
-  }
-  spdlog::debug("event=statement_prepared_again backend={} ok={}", backend.key.server, id.has_value());
-  co_return id;
 }
 
 p::bytes execute_with_types(p::bytes_view payload, std::uint16_t params, p::bytes_view types) {
@@ -193,4 +111,4 @@ std::optional<p::bytes> error_with_client_id(p::bytes_view err_payload, std::uin
   return p::encode(*err, caps);
 }
 
-}  // namespace weft::proxy
+}  // namespace weft::session

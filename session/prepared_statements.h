@@ -11,10 +11,10 @@
 #include <unordered_map>
 
 #include "protocol/bytes.h"
-#include "proxy/asio.h"
-#include "proxy/backend_pool.h"
+#include "protocol/constants.h"
+#include "session/connection_statements.h"
 
-namespace weft::proxy {
+namespace weft::session {
 
 struct client_statement {
   std::string sql;
@@ -56,17 +56,6 @@ class statement_registry {
   std::uint32_t last_ = 0;
 };
 
-// Most statements one backend connection keeps (well under max_prepared_stmt_count).
-inline constexpr std::size_t max_statements_per_connection = 256;
-
-// Makes sure `sql` is prepared on the connection; returns its backend id, or nullopt if the
-// server refused (the connection is still usable) or the connection broke (then `broken`).
-awaitable<std::optional<std::uint32_t>> ensure_prepared(pooled_backend& backend, const std::string& sql,
-                                                        bool& broken);
-
-// Records a statement the client's own COM_STMT_PREPARE created on this connection.
-void remember_prepared(pooled_backend& backend, const std::string& sql, std::uint32_t id);
-
 // The server names its own statement id in two errors (1243 "Unknown prepared statement
 // handler (N) ...", 1421 "The statement (N) has no open cursor."); the client knows weft's id.
 // The ERR payload with the id renamed, or nullopt when it is not such an error.
@@ -101,4 +90,4 @@ inline constexpr std::uint16_t bulk_send_types = 128;
 std::optional<protocol::bytes> with_types_for_server(protocol::command command, protocol::bytes_view payload,
                                                      client_statement& statement, backend_statement& on_backend);
 
-}  // namespace weft::proxy
+}  // namespace weft::session

@@ -1,17 +1,17 @@
-#include "proxy/statement_router.h"
+#include "session/statement_plan.h"
 
 #include <spdlog/spdlog.h>
 
-#include "proxy/log_text.h"
+#include "session/log_text.h"
 
 #include "protocol/errors.h"
 #include "routing/session_effects.h"
 
-namespace weft::proxy {
+namespace weft::session {
 namespace p = protocol;
 
 query_plan plan_query(std::string_view sql, const session_facts& session, const routing::topology& topology,
-                      const std::vector<routing::query_rule>& rules, worker_routing& worker) {
+                      const std::vector<routing::query_rule>& rules, planner_cache& cache) {
   query_plan plan;
   plan.info = routing::classify(sql);
   const auto effect = routing::multiplexing_effect(sql);
@@ -24,11 +24,11 @@ query_plan plan_query(std::string_view sql, const session_facts& session, const 
   if (!rules.empty()) {
     const routing::rule_context ctx{session.user, session.schema, session.client_address};
     const auto key = routing::rule_cache::key_of(plan.info.digest, ctx);
-    auto candidates = worker.rule_cache.find(key);
+    auto candidates = cache.rules.find(key);
     if (!candidates) {
-      routing::classify(sql, &worker.scratch);  // the digest text, only on a cache miss
-      candidates = routing::rule_candidates(rules, ctx, worker.scratch);
-      worker.rule_cache.store(key, *candidates);
+      routing::classify(sql, &cache.scratch);  // the digest text, only on a cache miss
+      candidates = routing::rule_candidates(rules, ctx, cache.scratch);
+      cache.rules.store(key, *candidates);
     }
     if (*candidates != 0) {
       auto outcome = routing::apply_rules(rules, *candidates, sql);
@@ -75,9 +75,9 @@ query_plan plan_query(std::string_view sql, const session_facts& session, const 
   return plan;
 }
 
-std::string_view digest_text_for_stats(std::string_view sql, worker_routing& worker) {
-  routing::classify(sql, &worker.scratch);
-  return worker.scratch;
+std::string_view digest_text_for_stats(std::string_view sql, planner_cache& cache) {
+  routing::classify(sql, &cache.scratch);
+  return cache.scratch;
 }
 
-}  // namespace weft::proxy
+}  // namespace weft::session

@@ -1,6 +1,6 @@
-#include "proxy/log_text.h"
+#include "session/log_text.h"
 
-namespace weft::proxy {
+namespace weft::session {
 namespace {
 
 // Length of the valid UTF-8 sequence starting at text[i] (2-4 bytes), or 0.
@@ -76,4 +76,4 @@ std::unique_ptr<spdlog::formatter> escaping_formatter::clone() const {
   return std::make_unique<escaping_formatter>(pattern_);
 }
 
-}  // namespace weft::proxy
+}  // namespace weft::session

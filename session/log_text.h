@@ -11,7 +11,7 @@
 #include <spdlog/formatter.h>
 #include <spdlog/pattern_formatter.h>
 
-namespace weft::proxy {
+namespace weft::session {
 
 // Appends text to out with control bytes, DEL and bytes that are not valid UTF-8 escaped;
 // with quote_marks, also " and \ (for a value inside quotes).
@@ -33,14 +33,14 @@ class escaping_formatter final : public spdlog::formatter {
   spdlog::pattern_formatter inner_;
 };
 
-}  // namespace weft::proxy
+}  // namespace weft::session
 
 template <>
-struct fmt::formatter<weft::proxy::quoted> : fmt::formatter<std::string_view> {
+struct fmt::formatter<weft::session::quoted> : fmt::formatter<std::string_view> {
   template <class FormatContext>
-  auto format(const weft::proxy::quoted& value, FormatContext& ctx) const {
+  auto format(const weft::session::quoted& value, FormatContext& ctx) const {
     std::string out = "\"";
-    weft::proxy::append_escaped(value.text, true, out);
+    weft::session::append_escaped(value.text, true, out);
     out += '"';
     return fmt::formatter<std::string_view>::format(out, ctx);
   }

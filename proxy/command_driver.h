@@ -1,0 +1,85 @@
+// The one driver of a session's command phase: it runs session::machine and performs each action
+// it hands out with the client's socket, the held backend connection and the pool. Decisions live
+// in the machine; this file only moves bytes. Responses stream from backend to client as raw
+// bytes (the tracker finds where they end): nothing is copied beyond the session and connection
+// buffers, and the client's pace throttles the backend.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "protocol/server_handshake.h"
+#include "proxy/asio.h"
+#include "proxy/io_buffer.h"
+#include "proxy/session_backend.h"
+#include "proxy/stream.h"
+#include "proxy/worker_routing.h"
+#include "session/machine.h"
+
+namespace weft::proxy {
+
+// The client's login, needed to re-authenticate on COM_CHANGE_USER.
+struct session_auth {
+  protocol::server_handshake& client;
+  std::string& user;  // the session's current user, updated by COM_CHANGE_USER
+};
+
+struct driver_context {
+  worker_routing& routing;
+  std::string_view client_address;
+  session::activity& activity;
+  std::size_t max_allowed_packet;
+};
+
+class command_driver final : public session::surroundings {
+ public:
+  command_driver(stream& client, io_buffer& client_in, session_backend& backend, std::uint64_t capabilities,
+                 session_auth auth, driver_context context);
+
+  // Runs until the client quits or disconnects, or the session cannot go on.
+  awaitable<void> run();
+  std::uint64_t commands() const { return machine_.commands(); }
+
+  // session::surroundings
+  const routing::topology& topology() override { return backend_.topology(); }
+  const std::vector<routing::query_rule>& rules() override;
+  std::optional<bool> read_your_writes_of(std::string_view user) override;
+  session::planner_cache& planner() override;
+  bool knows_digest(std::uint64_t digest) override { return context_.routing.stats.knows(digest); }
+  bool pool_has_spare_room() override { return backend_.pool_has_spare_room(); }
+  bool routes_to_held(const session::target& next) override;
+  std::chrono::steady_clock::time_point now() override { return std::chrono::steady_clock::now(); }
+  bool stopping() override { return context_.routing.draining; }
+
+ private:
+  awaitable<session::event> perform_io(const session::action& next);
+  awaitable<session::event> perform_exchange(const session::action& next);
+  void perform_local(const session::action& next);
+  session::event client_bytes(bool ok);
+  awaitable<bool> fill_client(std::size_t at_least);
+  awaitable<bool> fill_backend(std::size_t at_least);
+  awaitable<bool> skip_command();
+  awaitable<session::event> acquire(const session::target& where);
+  awaitable<session::event> send_command();
+  awaitable<session::event> send_packet(protocol::bytes_view payload);
+  awaitable<session::event> read_backend(std::size_t at_least);
+  awaitable<session::event> relay();
+  awaitable<session::event> relay_chunk(bool& sent_any);
+  awaitable<bool> forward_local_infile();
+  awaitable<session::event> run_internal(std::string_view sql);
+  awaitable<session::event> prepare_internal(std::string_view sql);
+  awaitable<session::event> reply(protocol::bytes_view payload, std::uint8_t sequence_id);
+  awaitable<session::event> change_user();
+  void record(const session::statement_record& record);
+  session::event backend_failure(const error_code& ec, bool response_started);
+
+  stream& client_;
+  io_buffer& client_in_;
+  session_backend& backend_;
+  std::uint64_t caps_;
+  session_auth auth_;
+  driver_context context_;
+  session::machine machine_;
+};
+
+}  // namespace weft::proxy

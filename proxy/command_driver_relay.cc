@@ -1,0 +1,111 @@
+// The driver's longer exchanges: relaying a response (with LOAD DATA LOCAL INFILE inside it) and
+// COM_CHANGE_USER's handshake.
+#include <spdlog/spdlog.h>
+
+#include "protocol/frame.h"
+#include "proxy/change_user.h"
+#include "proxy/command_driver.h"
+#include "proxy/packet_io.h"
+#include "session/log_text.h"
+
+namespace weft::proxy {
+namespace {
+
+namespace p = protocol;
+using session::event;
+using session::outcome;
+
+}  // namespace
+
+awaitable<event> command_driver::relay() {
+  bool sent_any = false;
+  std::uint64_t relayed = 0;
+  auto& tracker = machine_.tracker();
+  for (;;) {
+    auto chunk = co_await relay_chunk(sent_any);
+    relayed += chunk.relayed_bytes;
+    if (chunk.result != outcome::ok || tracker.done()) {
+      chunk.relayed_bytes = relayed;
+      co_return chunk;
+    }
+    if (tracker.wants_local_infile()) {
+      // The file always comes from the client, never from weft's host: relay its packets.
+      const bool sent = co_await forward_local_infile();
+      if (!sent) co_return event{.result = outcome::client_gone, .relayed_bytes = relayed};
+      tracker.resume_after_local_infile();
+    }
+  }
+}
+
+// Reads from the backend if nothing is buffered, then writes what belongs to the response.
+awaitable<event> command_driver::relay_chunk(bool& sent_any) {
+  auto& backend = *backend_.current().link.connection;
+  auto& in = backend_.current().in;
+  auto& activity = context_.activity;
+  if (in.empty()) {
+    auto* dst = in.spare(16 * 1024);
+    activity.awaiting_backend = true;
+    auto [ec, n] = co_await backend.read_some(asio::buffer(dst, in.spare_size()));
+    activity.awaiting_backend = false;
+    ++activity.backend_reads;
+    if (ec) co_return backend_failure(ec, sent_any);
+    in.commit(n);
+  }
+  auto& tracker = machine_.tracker();
+  const auto n = tracker.feed(in.readable());
+  const auto ec = co_await client_.write_all(asio::buffer(in.readable().data(), n));
+  if (ec) co_return event{.result = outcome::client_gone, .relayed_bytes = n};
+  sent_any = true;
+  in.consume(n);
+  if (tracker.done() && !in.empty()) {
+    spdlog::warn("event=backend_extra_bytes backend={} bytes={}", backend_.name(), in.size());
+    co_return event{.result = outcome::extra_bytes, .relayed_bytes = n};
+  }
+  co_return event{.relayed_bytes = n};
+}
+
+// LOAD DATA LOCAL INFILE: the client sends the file as packets, then an empty packet.
+awaitable<bool> command_driver::forward_local_infile() {
+  auto& backend = *backend_.current().link.connection;
+  for (;;) {
+    const bool more = co_await fill_client(1);
+    if (!more) co_return false;
+    p::packet_boundary boundary;
+    for (;;) {
+      const auto n = boundary.feed(client_in_.readable());
+      const auto ec = co_await backend.write_all(asio::buffer(client_in_.readable().data(), n));
+      if (ec) co_return false;
+      client_in_.consume(n);
+      if (boundary.complete()) break;
+      const bool rest = co_await fill_client(1);
+      if (!rest) co_return false;
+    }
+    if (boundary.payload_total() == 0) co_return true;
+  }
+}
+
+// The exchange runs between the client and the held connection; the new login is remembered
+// for connections opened later.
+awaitable<event> command_driver::change_user() {
+  error_code ec;
+  auto request = co_await read_packet(client_, client_in_, context_.max_allowed_packet, ec);
+  if (!request) co_return event{.result = outcome::client_gone};
+  auto& held = backend_.current();
+  change_user_parts parts{client_, client_in_, *held.link.connection, held.in, auth_.client, *held.link.login};
+  const auto outcome_of_exchange = co_await run_change_user(parts, std::move(request->payload));
+  if (outcome_of_exchange == change_user_outcome::broken) co_return event{.result = outcome::backend_failed};
+  if (outcome_of_exchange != change_user_outcome::changed) co_return event{};
+  const auto& now = auth_.client.client();
+  auth_.user = now.username;
+  p::backend_login login;
+  login.user = now.username;
+  if (!auth_.client.empty_password()) login.stage1 = auth_.client.stage1();
+  login.database = now.database;
+  login.capabilities = caps_ & ~p::cap::connect_with_db;
+  login.charset = now.charset;
+  login.attributes = now.attributes;
+  backend_.user_changed(std::move(login));
+  co_return event{.user_changed = true, .new_user = now.username, .new_schema = now.database};
+}
+
+}  // namespace weft::proxy

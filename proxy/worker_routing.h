@@ -1,0 +1,35 @@
+// Routing state one worker shares among its sessions (its thread only): the configuration and
+// topology snapshots it reads, the planner's caches and the statistics.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "proxy/query_stats.h"
+#include "proxy/settings.h"
+#include "proxy/topology_store.h"
+#include "session/statement_plan.h"
+
+namespace weft::proxy {
+
+struct worker_routing {
+  worker_routing(const config_store& config_store, const topology_store& store)
+      : config(config_store), topology(store) {}
+  // The current users and rules; a new rules snapshot empties the rule cache.
+  const snapshot_ptr& config_now() {
+    const auto& now = config.current();
+    if (config.seen() != planner.rules_version) {
+      planner.rules.clear();
+      planner.rules_version = config.seen();
+    }
+    return now;
+  }
+  config_store::reader config;
+  topology_store::reader topology;
+  session::planner_cache planner;
+  query_stats stats;
+  std::uint64_t rotation = 0;  // spreads tied replica choices
+  bool draining = false;       // stopping: sessions end after their current command
+};
+
+}  // namespace weft::proxy

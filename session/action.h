@@ -1,0 +1,112 @@
+// The one vocabulary between the session machine and its driver: what the machine asks for
+// (action) and what came of it (event). The driver (proxy/command_driver) performs each action
+// with sockets and the pool; a unit test performs it by writing the event by hand.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "protocol/bytes.h"
+#include "protocol/messages.h"
+#include "routing/rw_split.h"
+#include "routing/topology.h"
+#include "session/connection_statements.h"
+
+namespace weft::session {
+
+enum class action_kind : std::uint8_t {
+  read_command,    // wait for the client's next command: its header, and the whole of a small one
+  read_client,     // at least `bytes` bytes of the current command buffered (from its header on)
+  skip_command,    // drop the rest of the client's current command (all its frames)
+  acquire,         // hold a backend connection for `target` (the one held, or one from the pool)
+  send_command,    // the client's current command, as it is (all its frames), to the backend
+  send_packet,     // `payload` as a new command (sequence 0) to the backend
+  read_backend,    // at least `bytes` bytes of the backend's answer buffered
+  relay,           // the backend's response to the client until the tracker sees its end
+  consume_backend, // drop `bytes` buffered bytes of the backend's answer (the machine used them)
+  run_internal,    // weft's own statement `sql` on the held connection; the answer is decoded
+  prepare_internal,  // COM_STMT_PREPARE of `sql` on the held connection (weft's, not forwarded)
+  reply,           // `payload` to the client with `sequence_id`
+  change_user,     // the COM_CHANGE_USER exchange (client ↔ held connection)
+  release,         // the held connection goes back to the pool (`soft_owned`: kept for us)
+  drop,            // the held connection is closed, never reused
+  schema_changed,  // the session's schema is now `text` (new connections log in there)
+  set_remembered,  // `text` is a SET to replay on every new connection of the session
+  state_reset,     // the server session restarted: no SETs to replay
+  close_at_end,    // close, not reset, the held connection when the session ends
+  record_statement,  // statistics of the statement that just ended (see statement_record)
+  done,            // the session ends
+};
+
+// Where a statement should run when no connection is held.
+struct target {
+  routing::target_role role = routing::target_role::primary;
+  std::string_view group{};  // empty: the session's group
+};
+
+// What the statistics keep of one statement.
+struct statement_record {
+  std::uint64_t digest = 0;
+  std::string_view new_digest_text{};  // set only for a digest the worker has not seen yet
+  std::uint64_t request_bytes = 0;
+  std::uint64_t response_bytes = 0;
+  std::uint64_t rows = 0;
+  bool failed = false;
+  bool on_replica = false;
+  std::uint8_t kind = 0;  // proxy's command_kind (execute_kind for prepared statements)
+  std::chrono::steady_clock::time_point started{};
+};
+inline constexpr std::uint8_t execute_kind = 5;
+
+struct action {
+  action_kind kind = action_kind::done;
+  std::size_t bytes = 0;           // read_client, read_backend
+  session::target target{};          // acquire
+  protocol::bytes_view payload{};    // send_packet, reply (owned by the machine until resumed)
+  std::uint8_t sequence_id = 0;    // reply
+  std::string_view text{};           // run_internal / prepare_internal (SQL), schema_changed, set_remembered
+  bool soft_owned = false;         // release
+  statement_record record{};         // record_statement
+};
+
+enum class outcome : std::uint8_t {
+  ok,
+  client_gone,     // the client closed or a write to it failed
+  backend_failed,  // the held connection broke (it is closed)
+  refused,         // acquire: no connection (error); run/prepare_internal: the server's ERR
+  too_large,       // send_command: the command is bigger than max_allowed_packet
+  extra_bytes,     // relay: the backend sent bytes after its response ended
+};
+
+// What the machine knows of the connection it holds.
+struct held_connection {
+  std::string_view server{};  // "host:port"
+  routing::target_role role = routing::target_role::primary;
+  const routing::server* info = nullptr;  // in the session's topology snapshot
+  std::uint64_t capabilities = 0;
+  std::uint64_t acquisition = 0;  // a different number: another connection (or the same, reused)
+  connection_statements* statements = nullptr;  // prepared on this connection
+};
+
+struct event {
+  outcome result = outcome::ok;
+  std::string failure{};              // backend_failed: what broke
+  bool response_started = false;    // relay: part of the response reached the client
+  std::string abort_reason{};         // the watchdog closed the connection under a wait
+  std::span<std::uint8_t> client{};   // read_command / read_client: the buffered command bytes (may be rewritten)
+  std::span<std::uint8_t> backend{};  // read_backend: the buffered answer (may be rewritten)
+  std::optional<protocol::err_packet> error{};  // acquire refused, a server's ERR
+  std::optional<std::string> value{};           // run_internal: first column of the first row
+  std::uint32_t statement_id = 0;             // prepare_internal: the backend's id
+  bool user_changed = false;                  // change_user: the session runs as the new user...
+  std::string new_user{}, new_schema{};           // ...with this name, in this schema
+  bool command_incomplete = false;            // send_command failed before the command's end
+  std::uint64_t relayed_bytes = 0;            // relay
+  held_connection connection{};                 // acquire
+};
+
+}  // namespace weft::session

@@ -1,0 +1,263 @@
+#include "session/machine.h"
+
+#include <spdlog/spdlog.h>
+
+#include "protocol/frame.h"
+#include "session/log_text.h"
+
+namespace weft::session {
+namespace {
+
+namespace p = protocol;
+
+// Commands a proxy cannot pass through.
+bool refused(std::uint8_t cmd) {
+  switch (static_cast<p::command>(cmd)) {
+    case p::command::binlog_dump:  // replication streams are not proxied
+    case p::command::binlog_dump_gtid:
+    case p::command::register_slave:
+    case p::command::table_dump:
+    case p::command::connect_out:
+    case p::command::connect:
+    case p::command::daemon:
+    case p::command::delayed_insert:
+    case p::command::time:
+    case p::command::sleep:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// COM_STMT_EXECUTE, _SEND_LONG_DATA, _CLOSE, _RESET, _FETCH and MariaDB's _BULK_EXECUTE: they
+// name a prepared statement by id.
+bool is_statement_command(std::uint8_t cmd) {
+  switch (static_cast<p::command>(cmd)) {
+    case p::command::stmt_execute:
+    case p::command::stmt_send_long_data:
+    case p::command::stmt_close:
+    case p::command::stmt_reset:
+    case p::command::stmt_fetch:
+    case p::command::mariadb_stmt_bulk_execute:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Statements longer than this are not scanned for session effects: the session is pinned.
+constexpr std::size_t max_scanned_statement = 64 * 1024;
+
+}  // namespace
+
+machine::machine(surroundings& world, machine_settings settings, identity who, activity& now_doing)
+    : world_(world), settings_(settings), who_(std::move(who)), activity_(now_doing) {
+  group_ = world_.topology().default_group();
+  pinned_ = !settings_.multiplexing;  // every connection stays with its session
+  update_read_your_writes();
+}
+
+std::coroutine_handle<> machine::awaited_action::await_suspend(std::coroutine_handle<> waiting) noexcept {
+  m.next_ = std::move(what);
+  m.suspended_ = waiting;
+  return std::noop_coroutine();  // back to the driver, which performs next()
+}
+
+void machine::start() {
+  program_.emplace(run());
+  program_->start();
+}
+
+void machine::resume(event outcome) {
+  event_ = std::move(outcome);
+  std::exchange(suspended_, {}).resume();
+  if (program_->finished()) {
+    next_ = action{};  // done
+    program_->rethrow_if_failed();
+  }
+}
+
+// The user's setting wins over the group's.
+void machine::update_read_your_writes() {
+  const auto own = world_.read_your_writes_of(who_.user);
+  read_your_writes_ = own ? *own : world_.topology().policy_of(group_).read_your_writes;
+}
+
+session_facts machine::facts() const { return {who_.user, who_.schema, who_.client_address, group_}; }
+
+resumable<void> machine::run() {
+  for (;;) {
+    const step next = co_await forward_one();
+    activity_.command = "Sleep";
+    activity_.statement.clear();
+    activity_.since = world_.now();
+    if (next == step::stop || state_lost_ || world_.stopping()) break;
+  }
+  // A session that ends in the middle of a response (any path) leaves bytes of it on the
+  // connection: never pooled again, whatever state the session thought it had.
+  if (!tracker_.done() && holds()) co_await drop();
+}
+
+resumable<machine::step> machine::forward_one() {
+  const auto& arrived = co_await perform({.kind = action_kind::read_command});
+  if (arrived.result != outcome::ok) co_return step::stop;  // client went away
+  const auto header = p::decode_frame_header(arrived.client.data());
+  // (Errors go to locals: g++ 12 may destroy a temporary inside a co_await expression twice.)
+  std::optional<p::err_packet> framing;
+  if (header.sequence_id != 0) framing = p::make_error(p::er::net_packets_out_of_order, "Got packets out of order");
+  if (header.payload_length == 0) framing = p::make_error(p::er::unknown_com, "Malformed packet: empty command");
+  if (header.payload_length > settings_.max_allowed_packet) {
+    framing = p::make_error(p::er::net_packet_too_large, "Got a packet bigger than 'max_allowed_packet' bytes");
+  }
+  if (framing) {
+    co_await reply_error(*framing);
+    co_return step::stop;
+  }
+  // Small single-frame commands are read whole, so their text can be looked at.
+  const bool whole = header.payload_length < p::max_frame_payload && header.payload_length <= max_scanned_statement;
+  const auto& body = co_await perform(
+      {.kind = action_kind::read_client, .bytes = p::frame_header_size + (whole ? header.payload_length : 1)});
+  if (body.result != outcome::ok) co_return step::stop;
+  const std::uint8_t cmd = body.client[p::frame_header_size];
+  ++commands_;
+  pinned_before_command_ = pinned_;
+  activity_.command = p::command_name(cmd);
+  activity_.since = world_.now();
+  const step after = co_await dispatch(cmd, header.payload_length, whole);
+  co_return after;
+}
+
+resumable<machine::step> machine::dispatch(std::uint8_t cmd, std::uint32_t payload_length, bool whole) {
+  const auto command = static_cast<p::command>(cmd);
+  if (command == p::command::quit) co_return step::stop;  // the backend connection stays open for the next session
+  if (command == p::command::change_user) co_return co_await change_user();
+  if (command == p::command::ping && !holds()) co_return co_await answer_ping_locally();
+  if (refused(cmd)) {
+    const auto refusal = p::make_error(
+        p::er::not_supported_yet, "This version of weft doesn't yet support '" + std::string(p::command_name(cmd)) + "'");
+    co_return co_await skip_command_with_error(refusal);
+  }
+  if (command == p::command::stmt_prepare) co_return co_await forward_prepare(payload_length);
+  if (is_statement_command(cmd)) co_return co_await forward_statement_command(cmd, payload_length);
+  if (command == p::command::query && whole) co_return co_await forward_query(payload_length);
+  co_return co_await forward_other(cmd, payload_length);
+}
+
+// Any other command: sent as it is to the held connection (or one of the session's group's
+// primary), its response relayed.
+resumable<machine::step> machine::forward_other(std::uint8_t cmd, std::uint32_t payload_length) {
+  co_await note_effects(cmd, payload_length);
+  auto error = co_await acquire({});
+  if (error) co_return co_await skip_command_with_error(*error);
+  tracker_.start(cmd, held_.capabilities);
+  const auto& sent = co_await perform({.kind = action_kind::send_command});
+  if (sent.result != outcome::ok) {
+    const step after = co_await backend_failed(sent);
+    co_return sent.command_incomplete ? step::stop : after;
+  }
+  if (!p::command_has_response(cmd)) co_return step::next;  // e.g. COM_STMT_CLOSE
+  const step relayed = co_await relay_response();
+  if (relayed == step::stop) co_return step::stop;
+  co_await finish_response(cmd);
+  co_return step::next;
+}
+
+resumable<machine::step> machine::relay_response() {
+  const auto& relayed = co_await perform({.kind = action_kind::relay});
+  relayed_bytes_ += relayed.relayed_bytes;
+  switch (relayed.result) {
+    case outcome::ok:
+      co_return step::next;
+    case outcome::backend_failed:
+      co_return co_await backend_failed(relayed);
+    case outcome::extra_bytes:
+      spdlog::warn("event=backend_extra_bytes backend={}", held_.server);
+      co_await drop();
+      co_return step::stop;
+    default:  // the client is gone: the rest of the response is still on its way
+      co_await drop();
+      co_return step::stop;
+  }
+}
+
+// A backend connection broke during a command. The client gets an error if it has not seen
+// part of the response; a session whose state lived on that connection cannot go on.
+resumable<machine::step> machine::backend_failed(const event& failure) {
+  if (failure.result == outcome::client_gone || failure.result == outcome::too_large) {
+    if (failure.result == outcome::too_large) {
+      const auto too_large = p::make_error(p::er::net_packet_too_large, "Got a packet bigger than 'max_allowed_packet' bytes");
+      co_await reply_error(too_large);
+    }
+    co_return step::stop;
+  }
+  const bool had_state = pinned_ || (tracker_.status_flags() & p::status::in_trans);
+  const std::string name(held_.server);
+  const std::string aborted = failure.abort_reason;
+  const std::string what = failure.failure;
+  const bool started = failure.response_started;
+  co_await drop();  // (the driver closed it already; the machine forgets it)
+  if (!started && retryable_ && aborted.empty()) co_return step::retry;
+  if (started) co_return step::stop;
+  const auto error = aborted.empty()
+                         ? p::make_error(p::er::backend_lost, "weft: lost connection to backend " + name + ": " + what)
+                         : p::make_error(p::er::backend_timeout,
+                                         "weft: backend " + name + " " + aborted + "; the statement may or may not have run there");
+  const step replied = co_await reply_error(error);
+  co_return had_state || replied == step::stop ? step::stop : step::next;
+}
+
+resumable<machine::step> machine::answer_ping_locally() {
+  const auto& skipped = co_await perform({.kind = action_kind::skip_command});  // even with stray bytes
+  if (skipped.result != outcome::ok) co_return step::stop;
+  p::ok_packet ok;
+  ok.status_flags = p::status::autocommit;
+  outgoing_ = p::encode(ok, settings_.client_capabilities);
+  const auto& written = co_await perform({.kind = action_kind::reply, .payload = outgoing_, .sequence_id = 1});
+  co_return written.result == outcome::ok ? step::next : step::stop;
+}
+
+// Drops the command's bytes, then answers with an error; the session goes on.
+resumable<machine::step> machine::skip_command_with_error(const p::err_packet& err) {
+  const auto& skipped = co_await perform({.kind = action_kind::skip_command});
+  if (skipped.result != outcome::ok) co_return step::stop;
+  co_return co_await reply_error(err);
+}
+
+resumable<machine::step> machine::reply_error(const p::err_packet& err, std::uint8_t sequence_id) {
+  spdlog::debug("event=session_error code={} message={}", err.error_code, quoted{err.message});
+  outgoing_ = p::encode(err, settings_.client_capabilities);
+  const auto& written = co_await perform({.kind = action_kind::reply, .payload = outgoing_, .sequence_id = sequence_id});
+  co_return written.result == outcome::ok ? step::next : step::stop;
+}
+
+resumable<machine::step> machine::change_user() {
+  auto error = co_await acquire({});
+  if (error) {
+    // The request is read whole first, as a server would before answering.
+    const auto& skipped = co_await perform({.kind = action_kind::skip_command});
+    if (skipped.result != outcome::ok) co_return step::stop;
+    co_return co_await reply_error(*error);
+  }
+  const std::string before = who_.user;
+  const auto& changed = co_await perform({.kind = action_kind::change_user});
+  if (changed.result != outcome::ok) {
+    co_await drop();
+    co_return step::stop;
+  }
+  const bool user_changed = changed.user_changed;  // (the event is overwritten by the next action)
+  if (user_changed) {
+    who_.user = changed.new_user;
+    who_.schema = changed.new_schema;
+    spdlog::info("event=change_user from={} to={}", quoted{before}, quoted{who_.user});
+    co_await reset_state();  // a changed user starts from a fresh session
+    forget_statements();
+    forget_insert_id();
+    update_read_your_writes();
+    last_gtid_.clear();
+    gtid_seen_on_.clear();
+  }
+  co_await after_response(p::status::autocommit, 0, !user_changed, false);
+  co_return step::next;
+}
+
+}  // namespace weft::session

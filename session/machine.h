@@ -1,0 +1,202 @@
+// The command phase of one client session, as a pure machine: client commands and backend
+// events in, actions out (session/action.h). It decides everything about a statement — its plan
+// (classified once), rules, where it runs, read-your-writes, LAST_INSERT_ID, retry, the prepared
+// statement ids, pin / hold / release, COM_CHANGE_USER's effects — and asks its driver
+// (proxy/command_driver) to do the I/O. Written as sequential coroutines (session/resumable.h):
+// each `co_await perform(...)` is one action handed out.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "protocol/messages.h"
+#include "protocol/response_tracker.h"
+#include "routing/topology.h"
+#include "session/action.h"
+#include "session/prepared_statements.h"
+#include "session/resumable.h"
+#include "session/statement_plan.h"
+
+namespace weft::session {
+
+// What a session is doing, for the admin's processlist and the worker's watchdog.
+struct activity {
+  std::string_view command = "Sleep";  // "Query", "Execute", ... or "Sleep" between commands
+  std::string statement;                 // the statement in flight, cut at 256 bytes
+  std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
+  // Waiting for the backend's answer, and a count of the reads that brought some: the watchdog
+  // sees a frozen backend as a wait whose count does not move (no timer per statement).
+  bool awaiting_backend = false;
+  std::uint64_t backend_reads = 0;
+  // Set by the watchdog when it closed the backend connection under a waiting statement.
+  std::string abort_reason;
+};
+
+// What the machine reads from the worker around it: snapshots, caches and the pool's occupancy.
+// No I/O: every answer is immediate.
+class surroundings {
+ public:
+  virtual ~surroundings() = default;
+  // The topology the session routes with (the held connection's snapshot while one is held).
+  virtual const routing::topology& topology() = 0;
+  virtual const std::vector<routing::query_rule>& rules() = 0;
+  // The user's own read-your-writes setting, if any.
+  virtual std::optional<bool> read_your_writes_of(std::string_view user) = 0;
+  virtual planner_cache& planner() = 0;
+  virtual bool knows_digest(std::uint64_t digest) = 0;
+  // The pool could spare the held connection for a while (nobody waits, under half lent out).
+  virtual bool pool_has_spare_room() = 0;
+  // A statement with this target would run on the held connection's server anyway.
+  virtual bool routes_to_held(const target& next) = 0;
+  virtual std::chrono::steady_clock::time_point now() = 0;
+  // The worker is stopping: the session ends after its current command.
+  virtual bool stopping() = 0;
+};
+
+struct machine_settings {
+  std::uint64_t client_capabilities = 0;
+  std::size_t max_allowed_packet = 64u << 20;
+  bool multiplexing = true;  // connections go back to the pool between statements when safe
+};
+
+// Who the session is: read at the start, changed by COM_INIT_DB / USE / COM_CHANGE_USER.
+struct identity {
+  std::string user;
+  std::string schema;
+  std::string client_address;
+};
+
+class machine {
+ public:
+  machine(surroundings& world, machine_settings settings, identity who, activity& now_doing);
+  machine(const machine&) = delete;
+  machine& operator=(const machine&) = delete;
+
+  // Runs to the first action. Then: perform next(), resume(event), until next() is done.
+  void start();
+  const action& next() const { return next_; }
+  void resume(event outcome);
+  bool finished() const { return next_.kind == action_kind::done; }
+
+  // The response being relayed (the driver feeds it the backend's bytes).
+  protocol::response_tracker& tracker() { return tracker_; }
+  std::uint64_t commands() const { return commands_; }
+  const identity& who() const { return who_; }
+  bool pinned() const { return pinned_; }
+  const held_connection& held() const { return held_; }
+  bool holds() const { return held_.server.data() != nullptr; }
+  frame_pool& frames() { return frames_; }
+
+ private:
+  enum class step { next, stop, retry };
+  struct awaited_action {
+    machine& m;
+    action what;
+    bool await_ready() const noexcept { return false; }
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<> waiting) noexcept;
+    event& await_resume() noexcept { return m.event_; }
+  };
+  // Hands one action to the driver; the event is the awaited value.
+  awaited_action perform(action what) { return {*this, std::move(what)}; }
+
+  resumable<void> run();
+  resumable<step> forward_one();
+  resumable<step> dispatch(std::uint8_t cmd, std::uint32_t payload_length, bool whole);
+  resumable<step> forward_other(std::uint8_t cmd, std::uint32_t payload_length);
+  resumable<step> forward_query(std::uint32_t payload_length);
+  resumable<step> send_and_relay(const query_plan& plan, std::string_view sql);
+  resumable<step> retry_read(std::string_view group);
+  resumable<std::optional<protocol::err_packet>> acquire(target where);
+  resumable<std::optional<protocol::err_packet>> acquire_for(target where);
+  resumable<std::optional<protocol::err_packet>> wait_for_written_gtid(target where);
+  resumable<void> remember_written_gtid(bool wrote);
+  resumable<step> relay_response();
+  resumable<step> backend_failed(const event& failure);
+  resumable<step> skip_command_with_error(const protocol::err_packet& err);
+  resumable<step> reply_error(const protocol::err_packet& err, std::uint8_t sequence_id = 1);
+  resumable<step> answer_ping_locally();
+  resumable<step> change_user();
+  // Prepared statements (machine_statements.cc).
+  resumable<step> forward_prepare(std::uint32_t payload_length);
+  resumable<step> rename_prepared(std::string& sql, std::optional<std::uint32_t>& replaced);
+  resumable<step> forward_statement_command(std::uint8_t cmd, std::uint32_t payload_length);
+  resumable<step> refuse_statement_command(protocol::command command, std::uint32_t client_id, bool too_short);
+  resumable<step> execute_statement(protocol::command command, std::uint32_t payload_length, client_statement& statement,
+                                    std::uint32_t id_sent, bool opens_cursor);
+  resumable<std::optional<std::uint32_t>> send_statement_command(protocol::command command, std::uint32_t payload_length,
+                                                                 client_statement& statement, std::uint32_t id_sent,
+                                                                 bool opens_cursor, step& ended);
+  resumable<std::optional<std::uint32_t>> prepare_on_held(const std::string& sql, bool& broken);
+  resumable<step> relay_statement_response(std::uint32_t backend_id, std::uint32_t client_id);
+  void forget_statements();
+  // LAST_INSERT_ID() across pooled connections (machine_insert_id.cc).
+  resumable<std::optional<protocol::err_packet>> restore_insert_id();
+  resumable<void> settle_insert_id();
+  void note_insert_id_effects(bool statement_sets_it, bool statement_writes);
+  void forget_insert_id();
+  resumable<void> end_insert_id_hold(const target& next);
+  // What a response leaves behind (machine_effects.cc).
+  resumable<void> finish_response(std::uint8_t cmd, bool sets_insert_id = false, bool writes = false);
+  resumable<void> apply_response_effects(std::uint8_t cmd);
+  resumable<void> note_effects(std::uint8_t cmd, std::uint32_t payload_length);
+  resumable<void> after_response(std::uint16_t status_flags, std::uint16_t warnings, bool failed, bool affected_rows);
+  resumable<void> release(bool soft_owned);
+  resumable<void> drop();
+  resumable<void> reset_state();
+  bool keeps_connection(std::uint16_t status_flags) const;
+  void pin(std::string_view reason);
+  void update_read_your_writes();
+  session_facts facts() const;
+  void begin_stats(std::uint64_t digest, std::string_view sql);
+  resumable<void> finish_stats(std::uint64_t payload_bytes, std::uint8_t kind);
+
+  surroundings& world_;
+  machine_settings settings_;
+  identity who_;
+  activity& activity_;
+  frame_pool frames_;  // first member to be destroyed last: the coroutine frames live in it
+  std::optional<resumable<void>> program_;
+  std::coroutine_handle<> suspended_;
+  action next_;
+  event event_;
+
+  held_connection held_;
+  protocol::response_tracker tracker_;
+  std::string group_;           // the session's group (the topology's default)
+  std::string pending_schema_;  // of a COM_INIT_DB (or a plain USE) in flight
+  bool pending_use_ = false;    // the COM_QUERY in flight is a plain USE
+  std::string pending_set_;     // of a replayable SET in flight
+  std::size_t sets_remembered_ = 0;
+  statement_registry statements_;
+  std::uint16_t last_status_ = protocol::status::autocommit;  // of the last response that had one
+  std::uint64_t commands_ = 0;
+  bool state_lost_ = false;  // the server closed the connection that held the session's state
+  // Pin / hold.
+  bool pinned_ = false;
+  bool pinned_before_command_ = false;
+  bool holding_ = false;
+  // LAST_INSERT_ID(): the session's value while no held connection has it, whether the held
+  // connection holds exactly it (restored there: acquisition number), and whether a statement
+  // there may have changed it since (read back before the connection goes back).
+  std::uint64_t last_insert_id_ = 0;
+  std::uint64_t insert_id_exact_on_ = 0;
+  bool insert_id_unsettled_ = false;
+  // Read-your-writes.
+  bool read_your_writes_ = false;
+  bool wrote_since_gtid_ = false;  // a write ran on the primary since the last @@last_gtid
+  std::string last_gtid_;          // of the session's last write
+  std::string gtid_seen_on_;       // a replica known to have applied it
+  // Statistics of the statement in flight.
+  std::chrono::steady_clock::time_point started_;
+  std::uint64_t digest_ = 0;
+  std::string new_digest_text_;
+  std::uint64_t relayed_bytes_ = 0;
+  // A replica read that may be sent again if its connection fails before any answer.
+  bool retryable_ = false;
+  std::string resend_;
+  protocol::bytes outgoing_;  // a packet weft built, alive until its action was performed
+};
+
+}  // namespace weft::session

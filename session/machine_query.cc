@@ -1,0 +1,186 @@
+// COM_QUERY: planned (rules, split), sent where the plan says, relayed, measured; and where a
+// statement runs — the replica→primary fallbacks and read-your-writes.
+#include <spdlog/spdlog.h>
+
+#include "protocol/frame.h"
+#include "routing/gtid.h"
+#include "routing/replication_sql.h"
+#include "routing/session_effects.h"
+#include "session/machine.h"
+
+namespace weft::session {
+namespace {
+
+namespace p = protocol;
+
+}  // namespace
+
+resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
+  const auto& buffered = co_await perform({.kind = action_kind::read_client, .bytes = p::frame_header_size + payload_length});
+  if (buffered.result != outcome::ok) co_return step::stop;
+  // The text stays in the client buffer until the command is sent or skipped.
+  const auto sql = p::as_chars(buffered.client.subspan(p::frame_header_size + 1, payload_length - 1));
+  activity_.statement.assign(sql.substr(0, 256));
+  auto plan = plan_query(sql, facts(), world_.topology(), world_.rules(), world_.planner());
+  begin_stats(plan.info.digest, sql);
+  relayed_bytes_ = 0;
+  const auto kind = static_cast<std::uint8_t>(plan.info.kind);
+  if (plan.refusal) {
+    co_await finish_stats(payload_length, kind);
+    co_return co_await skip_command_with_error(*plan.refusal);
+  }
+  if (plan.pins && plan.pin_reason != routing::last_insert_id_reason) pin(plan.pin_reason);
+  if (plan.info.transaction == routing::transaction_action::xa) co_await perform({.kind = action_kind::close_at_end});
+  pending_set_.clear();
+  if (plan.replayable_set) pending_set_ = plan.replacement ? *plan.replacement : std::string(sql);
+  pending_use_ = plan.use_schema.has_value();
+  if (pending_use_) pending_schema_ = *plan.use_schema;
+  // sql points into the client buffer, which later actions may move: what is needed is kept.
+  const bool sets_insert_id = plan.reads_insert_id && routing::sets_insert_id(sql);
+  if (!plan.replacement && plan.info.replica_safe()) resend_.assign(sql);
+  const step sent = co_await send_and_relay(plan, sql);
+  if (sent != step::next) co_return sent;
+  co_await remember_written_gtid(held_.role == routing::target_role::primary &&
+                                 (plan.info.kind == routing::statement_kind::write || plan.info.side_effects));
+  co_await finish_stats(payload_length, kind);
+  co_await finish_response(static_cast<std::uint8_t>(p::command::query), sets_insert_id,
+                           plan.info.kind == routing::statement_kind::write);
+  co_return step::next;
+}
+
+// Acquires the planned server and sends the statement (the client's bytes, or a rule's text);
+// a replica read whose connection failed before any answer goes once more elsewhere.
+resumable<machine::step> machine::send_and_relay(const query_plan& plan, std::string_view sql) {
+  auto error = co_await acquire_for({plan.role, plan.group});
+  if (!error && plan.reads_insert_id) error = co_await restore_insert_id();
+  if (error) co_return co_await skip_command_with_error(*error);
+  retryable_ = held_.role == routing::target_role::replica && plan.info.replica_safe() && !pinned_;
+  if (retryable_ && plan.replacement) resend_ = *plan.replacement;
+  (void)sql;
+  tracker_.start(static_cast<std::uint8_t>(p::command::query), held_.capabilities);
+  step outcome_step = step::next;
+  if (plan.replacement) {
+    // Rewritten by a rule: the client's packet is dropped, weft's version goes instead.
+    const auto& skipped = co_await perform({.kind = action_kind::skip_command});
+    if (skipped.result != outcome::ok) co_return step::stop;
+    outgoing_ = p::encode(p::com_query{*plan.replacement});
+    const auto& sent = co_await perform({.kind = action_kind::send_packet, .payload = outgoing_});
+    if (sent.result != outcome::ok) outcome_step = co_await backend_failed(sent);
+  } else {
+    const auto& sent = co_await perform({.kind = action_kind::send_command});
+    if (sent.result != outcome::ok) {
+      const step after = co_await backend_failed(sent);
+      outcome_step = sent.command_incomplete ? step::stop : after;
+    }
+  }
+  if (outcome_step == step::next) outcome_step = co_await relay_response();
+  if (outcome_step == step::retry) outcome_step = co_await retry_read(plan.group);
+  retryable_ = false;
+  co_return outcome_step;
+}
+
+resumable<machine::step> machine::retry_read(std::string_view group) {
+  retryable_ = false;  // once
+  spdlog::info("event=read_retried failed_backend={}", held_.server);
+  auto error = co_await acquire_for({routing::target_role::replica, group});
+  if (error) {
+    co_await reply_error(*error);
+    co_return step::next;
+  }
+  tracker_.start(static_cast<std::uint8_t>(p::command::query), held_.capabilities);
+  outgoing_ = p::encode(p::com_query{resend_});
+  const auto& sent = co_await perform({.kind = action_kind::send_packet, .payload = outgoing_});
+  if (sent.result != outcome::ok) co_return co_await backend_failed(sent);
+  co_return co_await relay_response();
+}
+
+// The held connection, or one for `where` from the driver.
+resumable<std::optional<p::err_packet>> machine::acquire(target where) {
+  if (holds()) co_return std::nullopt;
+  const auto& got = co_await perform({.kind = action_kind::acquire, .target = where});
+  if (got.result != outcome::ok) co_return got.error;
+  held_ = got.connection;
+  co_return std::nullopt;
+}
+
+// acquire() plus the fallbacks and read-your-writes: a replica read first waits there for the
+// session's last write (MASTER_GTID_WAIT), or goes to the primary when the wait times out.
+resumable<std::optional<p::err_packet>> machine::acquire_for(target where) {
+  if (holding_) co_await end_insert_id_hold(where);
+  auto error = co_await acquire(where);
+  if (error && error->error_code == p::er::backend_unreachable.code && where.role == routing::target_role::replica &&
+      !holds()) {
+    // A replica that died since the monitor's last check: the read goes to the primary rather
+    // than failing (the monitor shuns the replica after its next checks).
+    spdlog::info("event=replica_unreachable fallback=primary");
+    where.role = routing::target_role::primary;
+    error = co_await acquire(where);
+  }
+  if (error || !read_your_writes_ || last_gtid_.empty() || held_.role != routing::target_role::replica) {
+    co_return error;
+  }
+  co_return co_await wait_for_written_gtid(where);
+}
+
+resumable<std::optional<p::err_packet>> machine::wait_for_written_gtid(target where) {
+  if (gtid_seen_on_ == held_.server) co_return std::nullopt;
+  if (routing::position_covers(held_.info->health.gtid_current_pos, last_gtid_)) {
+    gtid_seen_on_ = held_.server;  // the monitor already saw it applied there
+    co_return std::nullopt;
+  }
+  const auto& policy = world_.topology().policy_of(where.group.empty() ? std::string_view(group_) : where.group);
+  const auto wait = routing::gtid_wait_query(held_.info->health.flavor, last_gtid_, policy.read_your_writes_timeout);
+  const auto& answer = co_await perform({.kind = action_kind::run_internal, .text = wait});
+  if (answer.result == outcome::ok && routing::gtid_wait_succeeded(answer.value)) {
+    gtid_seen_on_ = held_.server;
+    co_return std::nullopt;
+  }
+  spdlog::debug("event=read_your_writes_fallback replica={} gtid={} outcome={}", held_.server, last_gtid_,
+                answer.result == outcome::backend_failed ? "broken"
+                : answer.error                           ? answer.error->message
+                                                         : answer.value.value_or("NULL"));
+  if (answer.result == outcome::backend_failed) {
+    co_await drop();
+  } else if (!pinned_) {
+    co_await release(false);
+  }
+  where.role = routing::target_role::primary;  // never an older read than the session's write
+  co_return co_await acquire(where);
+}
+
+// After a write outside a transaction (or a COMMIT): remember the session's last GTID.
+resumable<void> machine::remember_written_gtid(bool wrote) {
+  if (!read_your_writes_) co_return;
+  wrote_since_gtid_ = wrote_since_gtid_ || wrote;
+  const auto status = tracker_.has_status() ? tracker_.status_flags() : last_status_;
+  if (!wrote_since_gtid_ || (status & p::status::in_trans) || !holds() || !tracker_.done()) co_return;
+  // Only the server knows the GTID it gave the write; read it before the connection goes back.
+  const auto flavor = held_.info->health.flavor;
+  const auto& answer = co_await perform({.kind = action_kind::run_internal, .text = routing::written_gtid_query(flavor)});
+  if (answer.result == outcome::backend_failed) {
+    co_await drop();
+    co_return;
+  }
+  wrote_since_gtid_ = false;
+  if (answer.value && routing::valid_gtid_text(flavor, *answer.value) && *answer.value != last_gtid_) {
+    last_gtid_ = *answer.value;
+    gtid_seen_on_.clear();
+  }
+}
+
+void machine::begin_stats(std::uint64_t digest, std::string_view sql) {
+  started_ = world_.now();
+  digest_ = digest;
+  new_digest_text_.clear();
+  if (!world_.knows_digest(digest)) new_digest_text_ = digest_text_for_stats(sql, world_.planner());
+}
+
+resumable<void> machine::finish_stats(std::uint64_t payload_bytes, std::uint8_t kind) {
+  const bool failed = tracker_.failed() || !holds();
+  statement_record record{digest_, new_digest_text_, payload_bytes + p::frame_header_size, relayed_bytes_,
+                          tracker_.rows(), failed, holds() && held_.role == routing::target_role::replica, kind,
+                          started_};
+  co_await perform({.kind = action_kind::record_statement, .record = record});
+}
+
+}  // namespace weft::session

@@ -1,0 +1,202 @@
+// Prepared statements: weft's statement ids towards the client, each backend connection's own
+// ids towards the servers (see prepared_statements.h).
+#include <spdlog/spdlog.h>
+
+#include "protocol/frame.h"
+#include "routing/classifier.h"
+#include "routing/session_effects.h"
+#include "session/machine.h"
+
+namespace weft::session {
+namespace {
+
+namespace p = protocol;
+
+std::uint32_t read_u32(const std::uint8_t* b) {
+  return static_cast<std::uint32_t>(b[0] | b[1] << 8 | b[2] << 16 | std::uint32_t{b[3]} << 24);
+}
+void write_u32(std::uint8_t* b, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) b[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
+// Where the statement id sits in a buffered command: after the header and the command byte.
+constexpr std::size_t id_offset = p::frame_header_size + 1;
+
+// The statement id of a command, read from the bytes it has (a short packet's missing bytes
+// count as zero, as the server reads them).
+std::uint32_t statement_id_of(p::bytes_view payload) {
+  std::uint32_t id = 0;
+  for (std::size_t i = 1; i < payload.size() && i <= 4; ++i) id |= std::uint32_t{payload[i]} << (8 * (i - 1));
+  return id;
+}
+
+// What MariaDB answers to a statement command it cannot use: COM_STMT_EXECUTE shorter than its
+// fixed part is malformed; an unknown id (or a short RESET/FETCH) gets 1243 naming the server's
+// own handler; SEND_LONG_DATA and CLOSE never get an answer (nullopt), whatever they carry.
+std::optional<p::err_packet> statement_refusal(p::command command, std::uint32_t id, bool too_short) {
+  switch (command) {
+    case p::command::stmt_send_long_data:
+    case p::command::stmt_close:
+      return std::nullopt;
+    case p::command::stmt_execute:
+    case p::command::mariadb_stmt_bulk_execute:  // (the server names the execute handler for both)
+      if (too_short) return p::make_error(p::er::malformed_packet, "Malformed communication packet");
+      return p::make_error(p::er::unknown_stmt_handler,
+                           "Unknown prepared statement handler (" + std::to_string(id) + ") given to mysqld_stmt_execute");
+    default: {
+      const char* handler = command == p::command::stmt_fetch ? "mysqld_stmt_fetch" : "mysqld_stmt_reset";
+      return p::make_error(p::er::unknown_stmt_handler,
+                           "Unknown prepared statement handler (" + std::to_string(id) + ") given to " + handler);
+    }
+  }
+}
+
+// The fixed part of each statement command (shorter ones are malformed): COM_STMT_EXECUTE has
+// command, statement id, flags, iteration count; COM_STMT_BULK_EXECUTE command, id, flags.
+std::size_t fixed_size_of(p::command command) {
+  if (command == p::command::stmt_execute) return 10;
+  if (command == p::command::mariadb_stmt_bulk_execute) return bulk_fixed_size;
+  return 5;
+}
+
+client_statement describe_statement(std::string sql, std::uint16_t params) {
+  const auto info = routing::classify(sql);
+  const auto effect = routing::multiplexing_effect(sql);
+  client_statement statement{std::move(sql), params, {}, info.digest, info.replica_safe() && !effect.pins,
+                             info.kind == routing::statement_kind::write || info.side_effects, effect.reads_insert_id};
+  statement.sets_insert_id = statement.reads_insert_id && routing::sets_insert_id(statement.sql);
+  return statement;
+}
+
+}  // namespace
+
+void machine::forget_statements() {
+  statements_.clear();
+  if (holds()) held_.statements->clear();
+}
+
+resumable<machine::step> machine::forward_prepare(std::uint32_t payload_length) {
+  statements_.prepare_failed();  // until this one succeeds
+  if (payload_length >= p::max_frame_payload) {
+    const auto refusal = p::make_error(p::er::not_supported_yet, "weft: statements of 16 MiB or more cannot be prepared");
+    co_return co_await skip_command_with_error(refusal);
+  }
+  const auto& whole = co_await perform({.kind = action_kind::read_client, .bytes = p::frame_header_size + payload_length});
+  if (whole.result != outcome::ok) co_return step::stop;
+  std::string sql(p::as_chars(whole.client.subspan(id_offset, payload_length - 1)));
+  auto error = co_await acquire({});
+  if (error) co_return co_await skip_command_with_error(*error);
+  tracker_.start(static_cast<std::uint8_t>(p::command::stmt_prepare), held_.capabilities);
+  const auto& sent = co_await perform({.kind = action_kind::send_command});
+  if (sent.result != outcome::ok) {
+    const step after = co_await backend_failed(sent);
+    co_return sent.command_incomplete ? step::stop : after;
+  }
+  std::optional<std::uint32_t> replaced;
+  const step renamed = co_await rename_prepared(sql, replaced);
+  if (renamed != step::next) co_return renamed;
+  const step relayed = co_await relay_response();
+  if (relayed == step::stop) co_return step::stop;
+  if (replaced && holds()) {
+    outgoing_ = stmt_close_command(*replaced);
+    const auto& closed = co_await perform({.kind = action_kind::send_packet, .payload = outgoing_});  // no response
+    if (closed.result != outcome::ok) co_await drop();
+  }
+  co_await finish_response(static_cast<std::uint8_t>(p::command::stmt_prepare));
+  co_return step::next;
+}
+
+// Swaps the backend's statement id for weft's in the prepare-OK, before the client sees it.
+resumable<machine::step> machine::rename_prepared(std::string& sql, std::optional<std::uint32_t>& replaced) {
+  const auto& head = co_await perform({.kind = action_kind::read_backend, .bytes = p::frame_header_size + 5});
+  if (head.result != outcome::ok) co_return co_await backend_failed(head);
+  if (head.backend[p::frame_header_size] != p::ok_header) {
+    held_.statements->last_prepared = 0;  // the server forgot its last statement
+    co_return step::next;
+  }
+  const auto& ok = co_await perform({.kind = action_kind::read_backend, .bytes = p::frame_header_size + 9});
+  if (ok.result != outcome::ok) co_return step::stop;
+  auto* bytes = ok.backend.data();
+  const auto backend_id = read_u32(bytes + id_offset);
+  const auto params = static_cast<std::uint16_t>(bytes[p::frame_header_size + 7] | bytes[p::frame_header_size + 8] << 8);
+  auto& on_connection = *held_.statements;
+  if (auto old = on_connection.by_text.find(sql); old != on_connection.by_text.end()) {
+    // Same text prepared again on this connection (by another session): keep one statement
+    // per text per connection, or thousands of clients exhaust max_prepared_stmt_count.
+    replaced = old->second.id;
+    on_connection.by_text.erase(old);
+  }
+  on_connection.remember(sql, backend_id);
+  write_u32(bytes + id_offset, statements_.add(describe_statement(std::move(sql), params)));
+  co_return step::next;
+}
+
+resumable<machine::step> machine::forward_statement_command(std::uint8_t cmd, std::uint32_t payload_length) {
+  const auto command = static_cast<p::command>(cmd);
+  // Never read past this packet: a short one's missing bytes would be the next command's.
+  const auto id_bytes = std::min<std::size_t>(payload_length, 5);
+  const auto& head = co_await perform({.kind = action_kind::read_client, .bytes = p::frame_header_size + id_bytes});
+  if (head.result != outcome::ok) co_return step::stop;
+  const auto id_sent = statement_id_of(head.client.subspan(p::frame_header_size, id_bytes));
+  const auto client_id = statements_.resolve(id_sent);
+  auto* statement = statements_.find(client_id);
+  const bool too_short = payload_length < fixed_size_of(command);
+  if (command == p::command::stmt_close && !too_short) statements_.remove(client_id);  // the backend copy stays cached
+  if (too_short || !statement || command == p::command::stmt_close) {
+    co_return co_await refuse_statement_command(command, client_id, too_short);
+  }
+  const bool runs = command == p::command::stmt_execute || command == p::command::mariadb_stmt_bulk_execute;
+  if (runs) {
+    begin_stats(statement->digest, statement->sql);
+    relayed_bytes_ = 0;
+  }
+  // A cursor keeps the session on its connection until the statement is closed: it is opened
+  // where the session's later writes can go, the primary.
+  bool opens_cursor = false;
+  if (command == p::command::stmt_execute && payload_length > execute_flags_offset) {
+    const auto& flags = co_await perform({.kind = action_kind::read_client, .bytes = p::frame_header_size + execute_flags_offset + 1});
+    if (flags.result != outcome::ok) co_return step::stop;
+    opens_cursor = flags.client[p::frame_header_size + execute_flags_offset] & cursor_type_mask;
+  }
+  co_return co_await execute_statement(command, payload_length, *statement, id_sent, opens_cursor);
+}
+
+resumable<machine::step> machine::refuse_statement_command(p::command command, std::uint32_t client_id, bool too_short) {
+  const auto refusal = statement_refusal(command, client_id, too_short);
+  if (refusal) co_return co_await skip_command_with_error(*refusal);
+  const auto& skipped = co_await perform({.kind = action_kind::skip_command});  // no answer, as from the server
+  co_return skipped.result == outcome::ok ? step::next : step::stop;
+}
+
+// A statement command with a known statement: where it runs, sent, relayed, measured.
+resumable<machine::step> machine::execute_statement(p::command command, std::uint32_t payload_length,
+                                                    client_statement& statement, std::uint32_t id_sent, bool opens_cursor) {
+  const auto cmd = static_cast<std::uint8_t>(command);
+  const bool runs = command == p::command::stmt_execute || command == p::command::mariadb_stmt_bulk_execute;
+  const bool on_replica = command == p::command::stmt_execute && statement.replica_safe && !opens_cursor;
+  auto error = co_await acquire_for({on_replica ? routing::target_role::replica : routing::target_role::primary, {}});
+  if (!error && command == p::command::mariadb_stmt_bulk_execute &&
+      !(held_.capabilities & p::cap::mariadb_stmt_bulk_operations)) {
+    error = p::make_error(p::er::not_supported_yet, "weft: backend " + std::string(held_.server) + " has no bulk execution");
+  }
+  if (!error && runs && statement.reads_insert_id) error = co_await restore_insert_id();
+  if (error) co_return co_await skip_command_with_error(*error);
+  const bool wrote = runs && statement.writes && held_.role == routing::target_role::primary;
+  step ended = step::next;
+  const auto sent = co_await send_statement_command(command, payload_length, statement, id_sent, opens_cursor, ended);
+  if (!sent) co_return ended;
+  if (!p::command_has_response(cmd)) co_return step::next;
+  const step relayed = co_await relay_statement_response(*sent, statements_.resolve(id_sent));
+  if (relayed == step::stop) co_return step::stop;
+  if (runs) {
+    // Only a response that says a cursor exists pins: flags asking for one on a statement that
+    // returns no rows (an INSERT) open none.
+    if (opens_cursor && !tracker_.failed() && (tracker_.status_flags() & p::status::cursor_exists)) pin("cursor");
+    co_await remember_written_gtid(wrote);
+    co_await finish_stats(payload_length, execute_kind);
+  }
+  co_await finish_response(cmd, runs && statement.sets_insert_id, runs && statement.writes);
+  co_return step::next;
+}
+
+}  // namespace weft::session

@@ -1,0 +1,462 @@
+// The session machine (session/machine.h) driven with no socket: each test plays the driver,
+// answering every action the machine hands out with an event, and checks the actions one by one —
+// the decision table of a statement's fate (where it runs, what is kept, what is read back).
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "protocol/frame.h"
+#include "protocol/messages.h"
+#include "session/machine.h"
+
+namespace weft::session {
+namespace {
+
+namespace p = protocol;
+constexpr std::uint64_t caps = p::cap::protocol_41 | p::cap::transactions | p::cap::secure_connection |
+                               p::cap::deprecate_eof | p::cap::multi_results | p::cap::ps_multi_results;
+
+p::bytes framed(p::bytes_view payload, std::uint8_t seq) {
+  p::bytes out(p::frame_header_size);
+  p::encode_frame_header({static_cast<std::uint32_t>(payload.size()), seq}, out.data());
+  out.insert(out.end(), payload.begin(), payload.end());
+  return out;
+}
+
+p::bytes ok_response(std::uint16_t status = p::status::autocommit, std::uint64_t affected = 0,
+                     std::uint64_t insert_id = 0, std::uint16_t warnings = 0) {
+  p::ok_packet ok;
+  ok.affected_rows = affected;
+  ok.last_insert_id = insert_id;
+  ok.status_flags = status;
+  ok.warnings = warnings;
+  return framed(p::encode(ok, caps), 1);
+}
+
+p::bytes err_response(p::error_spec spec, std::string message) {
+  return framed(p::encode(p::make_error(spec, std::move(message)), caps), 1);
+}
+
+// One row, one column, DEPRECATE_EOF framing: what a SELECT of one value answers.
+p::bytes one_value_response(std::string value, std::uint16_t status = p::status::autocommit) {
+  p::bytes out = framed(p::bytes{1}, 1);
+  p::bytes column = {3, 'd', 'e', 'f', 0, 0, 0, 1, 'v', 1, 'v', 0x0c, 0x21, 0, 10, 0, 0, 0, 0xfd, 0, 0, 0x1f, 0, 0};
+  auto append = [&](const p::bytes& b) { out.insert(out.end(), b.begin(), b.end()); };
+  append(framed(column, 2));
+  p::bytes row{static_cast<std::uint8_t>(value.size())};
+  row.insert(row.end(), value.begin(), value.end());
+  append(framed(row, 3));
+  p::ok_packet end;
+  end.header = 0xFE;
+  end.status_flags = status;
+  append(framed(p::encode(end, caps), 4));
+  return out;
+}
+
+struct fake_world final : surroundings {
+  routing::topology map;
+  std::vector<routing::query_rule> rule_list;
+  planner_cache cache;
+  bool spare_room = true;
+  bool held_route = true;
+  fake_world() {
+    for (auto [port, role] : {std::pair{3306, routing::server_role::primary}, {3307, routing::server_role::replica}}) {
+      routing::server s;
+      s.address = {"10.0.0.1", static_cast<std::uint16_t>(port)};
+      s.name = s.address.to_string();
+      s.group = "g1";
+      s.role = role;
+      s.health.checked = s.health.reachable = true;
+      s.health.lag_seconds = 0;
+      map.servers.push_back(s);
+    }
+    routing::group_policy g1;
+    g1.name = "g1";
+    map.groups.push_back(g1);
+  }
+  const routing::topology& topology() override { return map; }
+  const std::vector<routing::query_rule>& rules() override { return rule_list; }
+  std::optional<bool> read_your_writes_of(std::string_view) override { return std::nullopt; }
+  planner_cache& planner() override { return cache; }
+  bool knows_digest(std::uint64_t) override { return true; }
+  bool pool_has_spare_room() override { return spare_room; }
+  bool routes_to_held(const target&) override { return held_route; }
+  std::chrono::steady_clock::time_point now() override { return {}; }
+  bool stopping() override { return false; }
+};
+
+// Plays the driver: the client's bytes wait in `client`, each backend answer in `responses`.
+struct session_under_test {
+  fake_world world;
+  activity doing;
+  machine m;
+  p::bytes client;
+  connection_statements on_connection;
+  std::uint64_t acquisitions = 0;
+  std::vector<action_kind> seen;
+
+  explicit session_under_test(bool multiplexing = true)
+      : m(world, {caps, 1u << 20, multiplexing}, {"app", "shop", "10.1.1.1"}, doing) {
+    m.start();
+  }
+  const action& next() const { return m.next(); }
+  void give(event e = {}) { m.resume(std::move(e)); }
+  // The client sends one command packet.
+  void command(p::bytes payload) {
+    auto frame = framed(payload, 0);
+    client.insert(client.end(), frame.begin(), frame.end());
+  }
+  void query(std::string_view sql) {
+    p::bytes payload{static_cast<std::uint8_t>(p::command::query)};
+    payload.insert(payload.end(), sql.begin(), sql.end());
+    command(payload);
+  }
+  // Answers the reads of the client's command, until the machine asks for something else.
+  void read_client() {
+    while (next().kind == action_kind::read_command || next().kind == action_kind::read_client) {
+      give({.client = std::span<std::uint8_t>(client.data(), client.size())});
+    }
+  }
+  void drop_command() {
+    p::packet_boundary boundary;
+    client.erase(client.begin(), client.begin() + static_cast<std::ptrdiff_t>(boundary.feed(client)));
+  }
+  // Expects an acquire and answers it with the group's primary or replica.
+  target acquire(routing::target_role role = routing::target_role::primary) {
+    EXPECT_EQ(next().kind, action_kind::acquire);
+    const auto wanted = next().target;
+    const auto& server = world.map.servers[role == routing::target_role::primary ? 0 : 1];
+    give({.connection = {server.name, role, &server, caps, ++acquisitions, &on_connection}});
+    return wanted;
+  }
+  void expect_send_command() {
+    ASSERT_EQ(next().kind, action_kind::send_command);
+    drop_command();
+    give();
+  }
+  // Relays a whole response through the machine's tracker.
+  void relay(const p::bytes& response) {
+    ASSERT_EQ(next().kind, action_kind::relay);
+    m.tracker().feed(response);
+    give({.relayed_bytes = response.size()});
+  }
+  // Local bookkeeping actions until an I/O one (or done); returns their kinds.
+  std::vector<action_kind> bookkeeping() {
+    std::vector<action_kind> kinds;
+    while (next().kind >= action_kind::release && next().kind != action_kind::done) {
+      kinds.push_back(next().kind);
+      give();
+    }
+    return kinds;
+  }
+  // A whole statement on a connection the session gets for it: acquire, send, relay.
+  target statement(std::string_view sql, const p::bytes& response,
+                   routing::target_role answered_by = routing::target_role::primary) {
+    query(sql);
+    read_client();
+    const auto wanted = acquire(answered_by);
+    expect_send_command();
+    relay(response);
+    return wanted;
+  }
+};
+
+TEST(SessionMachine, FirstActionWaitsForACommand) {
+  session_under_test s;
+  EXPECT_EQ(s.next().kind, action_kind::read_command);
+}
+
+// Where statements run: reads to a replica, writes and locking reads to the primary.
+TEST(SessionMachine, ReadsGoToReplicasWritesToThePrimary) {
+  struct row {
+    std::string_view sql;
+    routing::target_role role;
+  };
+  for (const auto& [sql, role] : {row{"SELECT 1", routing::target_role::replica},
+                                  row{"SELECT * FROM t FOR UPDATE", routing::target_role::primary},
+                                  row{"INSERT INTO t VALUES (1)", routing::target_role::primary},
+                                  row{"/* weft: route=primary */ SELECT 1", routing::target_role::primary}}) {
+    session_under_test s;
+    s.query(sql);
+    s.read_client();
+    ASSERT_EQ(s.next().kind, action_kind::acquire) << sql;
+    EXPECT_EQ(s.next().target.role, role) << sql;
+  }
+}
+
+// After each response the connection goes back to the pool unless the session's state lives
+// there; soft-owned when SHOW WARNINGS or ROW_COUNT() could still ask about it.
+TEST(SessionMachine, ReleaseFollowsTheResponse) {
+  struct row {
+    std::string_view name;
+    p::bytes response;
+    std::vector<action_kind> expected;
+    bool soft = false;
+  };
+  const std::vector<row> table = {
+      {"result set", one_value_response("1"), {action_kind::record_statement, action_kind::release}, false},
+      {"OK with affected rows", ok_response(p::status::autocommit, 3), {action_kind::record_statement, action_kind::release}, true},
+      {"transaction open", ok_response(p::status::autocommit | p::status::in_trans), {action_kind::record_statement}, false},
+      {"autocommit off", ok_response(0), {action_kind::record_statement}, false},
+      {"error", err_response({1064, "42000"}, "syntax"), {action_kind::record_statement, action_kind::release}, true},
+      {"warnings", one_value_response("1") , {action_kind::record_statement, action_kind::release}, false},
+  };
+  for (const auto& r : table) {
+    session_under_test s;
+    s.statement("SELECT 1 FROM t", r.response, routing::target_role::replica);
+    std::vector<action_kind> kinds;
+    bool soft = false;
+    while (s.next().kind >= action_kind::release && s.next().kind != action_kind::done) {
+      kinds.push_back(s.next().kind);
+      if (s.next().kind == action_kind::release) soft = s.next().soft_owned;
+      s.give();
+    }
+    EXPECT_EQ(kinds, r.expected) << r.name;
+    EXPECT_EQ(soft, r.soft) << r.name;
+    EXPECT_EQ(s.next().kind, action_kind::read_command) << r.name;
+  }
+}
+
+TEST(SessionMachine, MultiplexingOffKeepsTheConnection) {
+  session_under_test s(false);
+  s.statement("SELECT 1", one_value_response("1"));
+  EXPECT_EQ(s.bookkeeping(), std::vector<action_kind>{action_kind::record_statement});
+  EXPECT_TRUE(s.m.pinned());
+}
+
+TEST(SessionMachine, SessionStatePinsTheConnection) {
+  for (std::string_view sql : {"SET @x = 1", "CREATE TEMPORARY TABLE t (a INT)", "SELECT GET_LOCK('a', 1)",
+                               "PREPARE s FROM 'SELECT 1'"}) {
+    session_under_test s;
+    s.statement(sql, ok_response());
+    EXPECT_EQ(s.bookkeeping(), std::vector<action_kind>{action_kind::record_statement}) << sql;
+    EXPECT_TRUE(s.m.pinned()) << sql;
+  }
+}
+
+TEST(SessionMachine, UseAndSetAreRememberedNotPinned) {
+  session_under_test s;
+  s.statement("USE crm", ok_response());
+  ASSERT_EQ(s.next().kind, action_kind::record_statement);
+  s.give();
+  ASSERT_EQ(s.next().kind, action_kind::schema_changed);
+  EXPECT_EQ(s.next().text, "crm");
+  s.give();
+  EXPECT_EQ(s.bookkeeping(), std::vector<action_kind>{action_kind::release});
+  EXPECT_EQ(s.m.who().schema, "crm");
+  s.statement("SET NAMES utf8mb4", ok_response());
+  ASSERT_EQ(s.next().kind, action_kind::record_statement);
+  s.give();
+  ASSERT_EQ(s.next().kind, action_kind::set_remembered);
+  EXPECT_EQ(s.next().text, "SET NAMES utf8mb4");
+  s.give();
+  EXPECT_FALSE(s.m.pinned());
+}
+
+// A failed USE changes nothing.
+TEST(SessionMachine, FailedUseKeepsTheSchema) {
+  session_under_test s;
+  s.statement("USE nowhere", err_response({1049, "42000"}, "Unknown database 'nowhere'"));
+  EXPECT_EQ(s.bookkeeping(), (std::vector<action_kind>{action_kind::record_statement, action_kind::release}));
+  EXPECT_EQ(s.m.who().schema, "shop");
+}
+
+TEST(SessionMachine, CommandsAProxyCannotPassAreRefused) {
+  session_under_test s;
+  s.command({static_cast<std::uint8_t>(p::command::binlog_dump), 0, 0, 0, 0});
+  s.read_client();
+  ASSERT_EQ(s.next().kind, action_kind::skip_command);
+  s.give();
+  ASSERT_EQ(s.next().kind, action_kind::reply);
+  const auto err = p::decode_err_packet(s.next().payload, caps);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->error_code, 1235);
+  EXPECT_EQ(s.next().sequence_id, 1);
+  s.give();
+  EXPECT_EQ(s.next().kind, action_kind::read_command);
+}
+
+TEST(SessionMachine, PingWithNoConnectionIsAnsweredLocally) {
+  session_under_test s;
+  s.command({static_cast<std::uint8_t>(p::command::ping)});
+  s.read_client();
+  ASSERT_EQ(s.next().kind, action_kind::skip_command);
+  s.give();
+  ASSERT_EQ(s.next().kind, action_kind::reply);
+  EXPECT_EQ(s.next().payload[0], p::ok_header);
+}
+
+TEST(SessionMachine, FramingErrorsEndTheSession) {
+  struct row {
+    std::string_view name;
+    p::bytes bytes;
+    std::uint16_t code;
+  };
+  for (const auto& r : {row{"out of order", {1, 0, 0, 5, 3}, 1156}, row{"empty", {0, 0, 0, 0}, 1047},
+                        row{"too large", {0xff, 0xff, 0x7f, 0, 3}, 1153}}) {
+    session_under_test s;
+    s.client = r.bytes;
+    s.read_client();
+    ASSERT_EQ(s.next().kind, action_kind::reply) << r.name;
+    EXPECT_EQ(p::decode_err_packet(s.next().payload, caps)->error_code, r.code) << r.name;
+    s.give();
+    EXPECT_EQ(s.next().kind, action_kind::done) << r.name;
+  }
+}
+
+// A replica read whose connection breaks before any answer runs once more elsewhere, with the
+// same text; the client never sees the failure.
+TEST(SessionMachine, ReplicaReadIsRetriedOnce) {
+  session_under_test s;
+  s.query("SELECT 42");
+  s.read_client();
+  s.acquire(routing::target_role::replica);
+  s.expect_send_command();
+  ASSERT_EQ(s.next().kind, action_kind::relay);
+  s.give({.result = outcome::backend_failed, .failure = "reset"});
+  ASSERT_EQ(s.next().kind, action_kind::drop);
+  s.give();
+  s.acquire(routing::target_role::replica);
+  ASSERT_EQ(s.next().kind, action_kind::send_packet);
+  const auto resent = p::as_chars(s.next().payload.subspan(1));
+  EXPECT_EQ(resent, "SELECT 42");
+  s.give();
+  s.relay(one_value_response("42"));
+  EXPECT_EQ(s.bookkeeping(), (std::vector<action_kind>{action_kind::record_statement, action_kind::release}));
+}
+
+// A write whose connection breaks is not sent again: the client gets 9005.
+TEST(SessionMachine, BrokenWriteIsReportedNotRetried) {
+  session_under_test s;
+  s.query("INSERT INTO t VALUES (1)");
+  s.read_client();
+  s.acquire();
+  s.expect_send_command();
+  s.give({.result = outcome::backend_failed, .failure = "reset"});
+  ASSERT_EQ(s.next().kind, action_kind::drop);
+  s.give();
+  ASSERT_EQ(s.next().kind, action_kind::reply);
+  EXPECT_EQ(p::decode_err_packet(s.next().payload, caps)->error_code, 9005);
+}
+
+// A rule that blocks answers with its own error and sends nothing.
+TEST(SessionMachine, BlockedByARule) {
+  session_under_test s;
+  routing::query_rule rule;
+  rule.id = 7;
+  std::string error;
+  rule.match_digest = routing::compile_rule_regex("^DELETE", error);
+  ASSERT_TRUE(error.empty()) << error;
+  rule.block_code = 1142;
+  rule.block_message = "no deletes here";
+  s.world.rule_list.push_back(std::move(rule));
+  s.query("DELETE FROM t");
+  s.read_client();
+  ASSERT_EQ(s.next().kind, action_kind::record_statement);
+  s.give();
+  ASSERT_EQ(s.next().kind, action_kind::skip_command);
+  s.give();
+  ASSERT_EQ(s.next().kind, action_kind::reply);
+  const auto err = p::decode_err_packet(s.next().payload, caps);
+  EXPECT_EQ(err->error_code, 1142);
+  EXPECT_EQ(err->message, "no deletes here");
+}
+
+// LAST_INSERT_ID(): a connection on which an insert reported an id stays with the session while
+// the pool can spare it; a statement elsewhere first reads the value back there.
+TEST(SessionMachine, InsertIdHoldsThenSettles) {
+  session_under_test s;
+  s.statement("INSERT INTO t (a) VALUES (1)", ok_response(p::status::autocommit, 1, 41));
+  EXPECT_EQ(s.bookkeeping(), std::vector<action_kind>{action_kind::record_statement});  // held
+  s.world.held_route = false;  // the next read runs on a replica
+  s.query("SELECT a FROM t");
+  s.read_client();
+  ASSERT_EQ(s.next().kind, action_kind::run_internal);
+  EXPECT_EQ(s.next().text, "SELECT LAST_INSERT_ID(), LAST_INSERT_ID(0)");
+  s.give({.value = "41"});
+  EXPECT_EQ(s.bookkeeping(), std::vector<action_kind>{action_kind::release});
+  EXPECT_EQ(s.acquire(routing::target_role::replica).role, routing::target_role::replica);
+}
+
+// With no room to spare, the value is read back at once.
+TEST(SessionMachine, InsertIdSettlesAtOnceWithoutSpareRoom) {
+  session_under_test s;
+  s.world.spare_room = false;
+  s.statement("INSERT INTO t (a) VALUES (1)", ok_response(p::status::autocommit, 1, 41));
+  ASSERT_EQ(s.next().kind, action_kind::record_statement);
+  s.give();
+  ASSERT_EQ(s.next().kind, action_kind::run_internal);
+  s.give({.value = "41"});
+  EXPECT_EQ(s.bookkeeping(), std::vector<action_kind>{action_kind::release});
+  // A statement reading it on another connection gets it set there first.
+  s.query("SELECT LAST_INSERT_ID()");
+  s.read_client();
+  s.acquire();
+  ASSERT_EQ(s.next().kind, action_kind::run_internal);
+  EXPECT_EQ(s.next().text, "SELECT LAST_INSERT_ID(IF(LAST_INSERT_ID() = 0, 41, LAST_INSERT_ID()))");
+}
+
+// Prepared statements: the client sees weft's id, the server's is swapped in on execute.
+TEST(SessionMachine, PrepareAndExecuteSwapStatementIds) {
+  session_under_test s;
+  p::bytes prepare{static_cast<std::uint8_t>(p::command::stmt_prepare)};
+  for (char c : std::string_view("SELECT ?")) prepare.push_back(static_cast<std::uint8_t>(c));
+  s.command(prepare);
+  s.read_client();
+  s.acquire();
+  s.expect_send_command();
+  // The server's prepare-OK names its statement 77; one parameter, no columns.
+  p::bytes ok = framed(p::bytes{0, 77, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0}, 1);
+  ASSERT_EQ(s.next().kind, action_kind::read_backend);
+  s.give({.backend = std::span<std::uint8_t>(ok)});
+  ASSERT_EQ(s.next().kind, action_kind::read_backend);
+  s.give({.backend = std::span<std::uint8_t>(ok)});
+  EXPECT_EQ(ok[5], 1);  // weft's first id, written over the server's
+  EXPECT_EQ(s.on_connection.by_text.at("SELECT ?").id, 77u);
+  // The rest of the response: the parameter's definition (no EOF with DEPRECATE_EOF).
+  p::bytes rest = ok;
+  const p::bytes parameter = {3, 'd', 'e', 'f', 0, 0, 0, 1, '?', 0, 0x0c, 0x3f, 0, 0, 0, 0, 0, 0xfd, 0x80, 0, 0, 0, 0};
+  const auto definition = framed(parameter, 2);
+  rest.insert(rest.end(), definition.begin(), definition.end());
+  s.relay(rest);
+  EXPECT_EQ(s.bookkeeping(), std::vector<action_kind>{action_kind::release});
+  // COM_STMT_EXECUTE of statement 1, no cursor, one parameter sent with its type.
+  s.command({static_cast<std::uint8_t>(p::command::stmt_execute), 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 8, 0, 5, 0, 0, 0, 0, 0, 0, 0});
+  s.read_client();
+  s.acquire(routing::target_role::replica);
+  s.read_client();
+  ASSERT_EQ(s.next().kind, action_kind::send_command);
+  EXPECT_EQ(s.client[5], 77);  // the server's id goes to the server
+  s.drop_command();
+  s.give();
+  ASSERT_EQ(s.next().kind, action_kind::read_backend);
+}
+
+TEST(SessionMachine, UnknownStatementIdIsRefusedLikeTheServer) {
+  session_under_test s;
+  s.command({static_cast<std::uint8_t>(p::command::stmt_execute), 9, 0, 0, 0, 0, 1, 0, 0, 0});
+  s.read_client();
+  ASSERT_EQ(s.next().kind, action_kind::skip_command);
+  s.give();
+  const auto err = p::decode_err_packet(s.next().payload, caps);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->error_code, 1243);
+  EXPECT_EQ(err->message, "Unknown prepared statement handler (9) given to mysqld_stmt_execute");
+}
+
+TEST(SessionMachine, ChangeUserStartsAFreshSession) {
+  session_under_test s;
+  s.statement("SET @x = 1", ok_response());  // pinned
+  s.bookkeeping();
+  s.command({static_cast<std::uint8_t>(p::command::change_user)});
+  s.read_client();
+  ASSERT_EQ(s.next().kind, action_kind::change_user);
+  s.give({.user_changed = true, .new_user = "bob", .new_schema = "crm"});
+  EXPECT_EQ(s.bookkeeping(), (std::vector<action_kind>{action_kind::state_reset, action_kind::release}));
+  EXPECT_EQ(s.m.who().user, "bob");
+  EXPECT_EQ(s.m.who().schema, "crm");
+  EXPECT_FALSE(s.m.pinned());
+}
+
+}  // namespace
+}  // namespace weft::session
