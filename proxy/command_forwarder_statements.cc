@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/frame.h"
+#include "protocol/statement_messages.h"
 #include "proxy/command_forwarder.h"
 #include "proxy/packet_io.h"
 #include "routing/classifier.h"
@@ -13,22 +14,23 @@ namespace {
 
 namespace p = protocol;
 
-std::uint32_t read_u32(const std::uint8_t* b) {
-  return static_cast<std::uint32_t>(b[0] | b[1] << 8 | b[2] << 16 | std::uint32_t{b[3]} << 24);
-}
-void write_u32(std::uint8_t* b, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) b[i] = static_cast<std::uint8_t>(v >> (8 * i));
+// Where a COM_STMT_PREPARE's text starts in the buffered command: after the header and the
+// command byte.
+constexpr std::size_t prepare_text_offset = p::frame_header_size + 1;
+
+// How much of a prepare response's first frame to buffer before reading it as a prepare-OK.
+std::size_t prepare_ok_wanted(p::bytes_view buffered) {
+  const auto length = p::decode_frame_header(buffered.data()).payload_length;
+  return p::frame_header_size + std::min<std::size_t>(length, p::stmt_prepare_ok_max_size);
 }
 
-// Where the statement id sits in a buffered command: after the header and the command byte.
-constexpr std::size_t id_offset = p::frame_header_size + 1;
-
-// The statement id of a command, read from the bytes it has (a short packet's missing bytes
-// count as zero, as the server reads them).
-std::uint32_t statement_id_of(p::bytes_view payload) {
-  std::uint32_t id = 0;
-  for (std::size_t i = 1; i < payload.size() && i <= 4; ++i) id |= std::uint32_t{payload[i]} << (8 * (i - 1));
-  return id;
+// The COM_STMT_PREPARE_OK that starts the buffered response, when it is one and is whole.
+std::optional<p::stmt_prepare_ok> prepare_ok_at(p::bytes_view buffered) {
+  const auto length = p::decode_frame_header(buffered.data()).payload_length;
+  if (length > p::stmt_prepare_ok_max_size || buffered.size() < p::frame_header_size + length) return std::nullopt;
+  auto ok = p::decode_stmt_prepare_ok(buffered.subspan(p::frame_header_size, length));
+  if (!ok) return std::nullopt;
+  return *ok;
 }
 
 // What MariaDB answers to a statement command it cannot use: COM_STMT_EXECUTE shorter than its
@@ -55,9 +57,9 @@ std::optional<p::err_packet> statement_refusal(p::command command, std::uint32_t
 // The fixed part of each statement command (shorter ones are malformed): COM_STMT_EXECUTE has
 // command, statement id, flags, iteration count; COM_STMT_BULK_EXECUTE command, id, flags.
 std::size_t fixed_size_of(p::command command) {
-  if (command == p::command::stmt_execute) return 10;
-  if (command == p::command::mariadb_stmt_bulk_execute) return bulk_fixed_size;
-  return 5;
+  if (command == p::command::stmt_execute) return p::stmt_execute_head_size();
+  if (command == p::command::mariadb_stmt_bulk_execute) return p::stmt_bulk_execute_head_size();
+  return p::statement_command_head_size;
 }
 
 }  // namespace
@@ -125,7 +127,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_prepare(std::uint3
   }
   const bool whole = co_await fill_client(p::frame_header_size + payload_length);
   if (!whole) co_return step::stop;
-  std::string sql(p::as_chars(client_in_.readable().subspan(id_offset, payload_length - 1)));
+  std::string sql(p::as_chars(client_in_.readable().subspan(prepare_text_offset, payload_length - 1)));
   auto error = co_await backend_.acquire();
   if (error) {
     const step after = co_await skip_command_with_error(*error);
@@ -143,32 +145,33 @@ awaitable<command_forwarder::step> command_forwarder::forward_prepare(std::uint3
   auto& held = backend_.current();
   std::optional<std::uint32_t> replaced;
   if (held.in.readable()[p::frame_header_size] == p::ok_header) {
-    const bool have_ok = co_await fill_backend(p::frame_header_size + 9);
+    const bool have_ok = co_await fill_backend(prepare_ok_wanted(held.in.readable()));
     if (!have_ok) co_return step::stop;
-    auto* ok = held.in.readable_data();
-    const auto backend_id = read_u32(ok + id_offset);
-    const auto params = static_cast<std::uint16_t>(ok[p::frame_header_size + 7] | ok[p::frame_header_size + 8] << 8);
+  }
+  if (auto ok = prepare_ok_at(held.in.readable())) {
     if (auto old = held.statements.find(sql); old != held.statements.end()) {
       // Same text prepared again on this connection (by another session): keep one statement
       // per text per connection, or thousands of clients exhaust max_prepared_stmt_count.
       replaced = old->second.id;
       held.statements.erase(old);
     }
-    remember_prepared(held, sql, backend_id);
+    remember_prepared(held, sql, ok->statement_id);
     const auto info = routing::classify(sql);
     const auto effect = routing::multiplexing_effect(sql);
-    client_statement statement{std::move(sql), params, {}, info.digest, info.replica_safe() && !effect.pins,
+    client_statement statement{std::move(sql), ok->param_count, {}, info.digest, info.replica_safe() && !effect.pins,
                                info.kind == routing::statement_kind::write || info.side_effects,
                                effect.reads_insert_id};
     statement.sets_insert_id = statement.reads_insert_id && routing::sets_insert_id(statement.sql);
-    write_u32(ok + id_offset, statements_.add(std::move(statement)));
+    ok->statement_id = statements_.add(std::move(statement));
+    const auto renamed = p::encode(*ok);  // the same size: only the id changed
+    std::copy(renamed.begin(), renamed.end(), held.in.readable_data() + p::frame_header_size);
   } else {
     held.last_prepared = 0;  // the server forgot its last statement
   }
   const step relayed = co_await relay_response();
   if (relayed == step::stop) co_return step::stop;
   if (replaced && backend_.held()) {
-    const auto close = stmt_close_command(*replaced);
+    const auto close = p::encode(p::stmt_close{*replaced});
     const auto ec = co_await write_packet(*backend_.current().link.connection, close, 0);  // no response
     if (ec) backend_.drop();
   }
@@ -180,9 +183,9 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
                                                                                 std::uint32_t payload_length) {
   const auto command = static_cast<p::command>(cmd);
   // Never read past this packet: a short one's missing bytes would be the next command's.
-  const bool have_id = co_await fill_client(p::frame_header_size + std::min<std::size_t>(payload_length, 5));
+  const bool have_id = co_await fill_client(p::frame_header_size + std::min<std::size_t>(payload_length, p::statement_command_head_size));
   if (!have_id) co_return step::stop;
-  const auto id_sent = statement_id_of(client_in_.readable().subspan(p::frame_header_size, std::min<std::size_t>(payload_length, 5)));
+  const auto id_sent = p::statement_id_of(client_in_.readable().subspan(p::frame_header_size, std::min<std::size_t>(payload_length, p::statement_command_head_size)));
   const auto client_id = statements_.resolve(id_sent);
   auto* statement = statements_.find(client_id);
   const bool too_short = payload_length < fixed_size_of(command);
@@ -204,10 +207,11 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
   // A cursor keeps the session on its connection until the statement is closed: it is opened
   // where the session's later writes can go, the primary.
   bool opens_cursor = false;
-  if (command == p::command::stmt_execute && payload_length > execute_flags_offset) {
-    const bool have_flags = co_await fill_client(p::frame_header_size + execute_flags_offset + 1);
-    if (!have_flags) co_return step::stop;
-    opens_cursor = client_in_.readable()[p::frame_header_size + execute_flags_offset] & cursor_type_mask;
+  if (command == p::command::stmt_execute) {  // (not too short: its fixed head is there to read)
+    const bool have_head = co_await fill_client(p::frame_header_size + p::stmt_execute_head_size());
+    if (!have_head) co_return step::stop;
+    const auto head = p::decode_stmt_execute_head(client_in_.readable().subspan(p::frame_header_size));
+    opens_cursor = head && head->opens_cursor();
   }
   const bool on_replica = command == p::command::stmt_execute && statement->replica_safe && !opens_cursor;
   auto error = co_await acquire_for({on_replica ? routing::target_role::replica : routing::target_role::primary, {}});
@@ -260,7 +264,7 @@ awaitable<boost::system::result<std::uint32_t, command_forwarder::step>> command
   tracker_.start(static_cast<std::uint8_t>(command), held.link.capabilities, opens_cursor);
   if (with_types) {
     spdlog::debug("event=statement_types_resent backend={} statement_id={}", backend_.name(), *backend_id);
-    write_u32(with_types->data() + 1, *backend_id);
+    p::set_statement_id(*with_types, *backend_id);
     client_in_.consume(p::frame_header_size + payload_length);
     const auto werr = co_await write_packet(*held.link.connection, *with_types, 0);
     if (werr) co_return co_await backend_failed(werr, false);
@@ -269,7 +273,8 @@ awaitable<boost::system::result<std::uint32_t, command_forwarder::step>> command
   // "The last prepared statement" goes on as such where it is that one on the connection too:
   // the server checks such an execute differently (a short one gets 1835, not 1210).
   const bool as_last = id_sent == last_statement_id && held.last_prepared == *backend_id;
-  write_u32(client_in_.readable_data() + id_offset, as_last ? last_statement_id : *backend_id);
+  p::set_statement_id({client_in_.readable_data() + p::frame_header_size, p::statement_command_head_size},
+                     as_last ? last_statement_id : *backend_id);
   const step sent = co_await send_command_to_backend();
   if (sent == step::stop) co_return step::stop;
   co_return *backend_id;

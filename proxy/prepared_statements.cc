@@ -9,6 +9,7 @@
 #include "protocol/messages.h"
 #include "protocol/frame.h"
 #include "protocol/response_tracker.h"
+#include "protocol/statement_messages.h"
 #include "proxy/packet_io.h"
 
 namespace weft::proxy {
@@ -39,7 +40,7 @@ awaitable<bool> make_room(pooled_backend& backend) {
   if (backend.statements.size() < max_statements_per_connection) co_return true;
   auto oldest = std::min_element(backend.statements.begin(), backend.statements.end(),
                                  [](const auto& a, const auto& b) { return a.second.last_used < b.second.last_used; });
-  const auto close = stmt_close_command(oldest->second.id);
+  const auto close = p::encode(p::stmt_close{oldest->second.id});
   if (backend.last_prepared == oldest->second.id) backend.last_prepared = 0;
   backend.statements.erase(oldest);
   const auto ec = co_await write_packet(*backend.link.connection, close, 0);
@@ -48,18 +49,50 @@ awaitable<bool> make_room(pooled_backend& backend) {
 
 }  // namespace
 
-p::bytes stmt_close_command(std::uint32_t backend_id) {
-  p::bytes close;
-  p::byte_writer w(close);
-  w.u8(static_cast<std::uint8_t>(p::command::stmt_close));
-  w.u32(backend_id);
-  return close;
-}
-
 void remember_prepared(pooled_backend& backend, const std::string& sql, std::uint32_t id) {
   backend.statements[sql] = backend_statement{id, false, ++backend.statement_clock};
   backend.last_prepared = id;
 }
+
+namespace {
+
+// Reads from the backend until its buffer holds `n` bytes; false when the connection broke.
+awaitable<bool> fill(pooled_backend& backend, std::size_t n) {
+  while (backend.in.size() < n) {
+    auto* dst = backend.in.spare(std::max<std::size_t>(n - backend.in.size(), 4096));
+    auto [ec, got] = co_await backend.link.connection->read_some(asio::buffer(dst, backend.in.spare_size()));
+    if (ec) co_return false;
+    backend.in.commit(got);
+  }
+  co_return true;
+}
+
+// The statement id of the prepare response at the head of the buffer, when its first packet is
+// a COM_STMT_PREPARE_OK (else an ERR): that packet is buffered whole first.
+awaitable<std::optional<std::uint32_t>> read_prepared_id(pooled_backend& backend, bool& broken) {
+  broken = !co_await fill(backend, p::frame_header_size);
+  if (broken) co_return std::nullopt;
+  const auto length = p::decode_frame_header(backend.in.readable_data()).payload_length;
+  if (length > p::stmt_prepare_ok_max_size) co_return std::nullopt;
+  broken = !co_await fill(backend, p::frame_header_size + length);
+  if (broken) co_return std::nullopt;
+  const auto ok = p::decode_stmt_prepare_ok(backend.in.readable().subspan(p::frame_header_size, length));
+  if (!ok) co_return std::nullopt;
+  co_return ok->statement_id;
+}
+
+// Reads the rest of a prepare's response (parameter and column definitions): only its id matters.
+awaitable<bool> skip_response(pooled_backend& backend) {
+  p::response_tracker tracker;
+  tracker.start(static_cast<std::uint8_t>(p::command::stmt_prepare), backend.link.capabilities);
+  while (!tracker.done()) {
+    if (backend.in.empty() && !co_await fill(backend, 1)) co_return false;
+    backend.in.consume(tracker.feed(backend.in.readable()));
+  }
+  co_return true;
+}
+
+}  // namespace
 
 awaitable<std::optional<std::uint32_t>> ensure_prepared(pooled_backend& backend, const std::string& sql,
                                                         bool& broken) {
@@ -73,40 +106,19 @@ awaitable<std::optional<std::uint32_t>> ensure_prepared(pooled_backend& backend,
     broken = true;
     co_return std::nullopt;
   }
-  auto& connection = *backend.link.connection;
   p::bytes prepare;
   p::byte_writer w(prepare);
   w.u8(static_cast<std::uint8_t>(p::command::stmt_prepare));
   w.raw(sql);
-  const auto werr = co_await write_packet(connection, prepare, 0);
+  const auto werr = co_await write_packet(*backend.link.connection, prepare, 0);
   if (werr) {
     broken = true;
     co_return std::nullopt;
   }
-  // Read the whole response (parameter and column definitions included) and keep only the id.
-  p::response_tracker tracker;
-  tracker.start(static_cast<std::uint8_t>(p::command::stmt_prepare), backend.link.capabilities);
-  std::optional<std::uint32_t> id;
-  bool first = true;
-  while (!tracker.done()) {
-    // The first read must hold the prepare-OK's header and id (any first packet has 9+ bytes).
-    if (backend.in.empty() || (first && backend.in.size() < p::frame_header_size + 5)) {
-      auto* dst = backend.in.spare(4096);
-      auto [ec, n] = co_await connection.read_some(asio::buffer(dst, backend.in.spare_size()));
-      if (ec) {
-        broken = true;
-        co_return std::nullopt;
-      }
-      backend.in.commit(n);
-    }
-    const auto data = backend.in.readable();
-    if (first && data.size() >= p::frame_header_size + 5) {
-      first = false;
-      if (data[p::frame_header_size] == p::ok_header) {
-        id = static_cast<std::uint32_t>(data[5] | data[6] << 8 | data[7] << 16 | std::uint32_t{data[8]} << 24);
-      }
-    }
-    backend.in.consume(tracker.feed(data));
+  const auto id = co_await read_prepared_id(backend, broken);
+  if (broken || !co_await skip_response(backend)) {
+    broken = true;
+    co_return std::nullopt;
   }
   if (id) {
     remember_prepared(backend, sql, *id);
@@ -117,28 +129,14 @@ awaitable<std::optional<std::uint32_t>> ensure_prepared(pooled_backend& backend,
   co_return id;
 }
 
-p::bytes execute_with_types(p::bytes_view payload, std::uint16_t params, p::bytes_view types) {
-  const auto flag_at = execute_bound_flag_offset(params);
-  p::bytes out;
-  out.reserve(payload.size() + types.size());
-  p::byte_writer w(out);
-  w.raw(payload.first(flag_at));
-  w.u8(1);
-  w.raw(types);
-  w.raw(payload.subspan(flag_at + 1));
-  return out;
-}
-
 namespace {
 
-// The types an execute or bulk carries (from offset carried_at, two bytes per parameter; 0 when
-// it carries none) are the statement's from now on, and this server saw them; true when it
-// carries none, this server never saw them, and weft knows them: the caller adds them.
-bool types_to_add(p::bytes_view payload, std::size_t carried_at, client_statement& statement,
-                  backend_statement& on_backend) {
-  if (carried_at != 0) {
-    const auto types = payload.subspan(carried_at, std::min<std::size_t>(2u * statement.params, payload.size() - carried_at));
-    statement.param_types.assign(types.begin(), types.end());
+// The types an execute or bulk carries (empty when it carries none) are the statement's from
+// now on, and this server saw them; true when it carries none, this server never saw them, and
+// weft knows them: the caller adds them.
+bool types_to_add(p::bytes_view carried, client_statement& statement, backend_statement& on_backend) {
+  if (!carried.empty()) {
+    statement.param_types.assign(carried.begin(), carried.end());
     on_backend.types_sent = true;
     return false;
   }
@@ -149,26 +147,19 @@ bool types_to_add(p::bytes_view payload, std::size_t carried_at, client_statemen
 
 std::optional<p::bytes> execute_types(p::bytes_view payload, client_statement& statement,
                                       backend_statement& on_backend) {
-  const auto flag_at = execute_bound_flag_offset(statement.params);
-  if (statement.params == 0 || payload.size() <= flag_at) return std::nullopt;
-  const std::size_t carried_at = payload[flag_at] == 1 ? flag_at + 1 : 0;
-  if (!types_to_add(payload, carried_at, statement, on_backend)) return std::nullopt;
-  return execute_with_types(payload, statement.params, statement.param_types);
+  if (statement.params == 0) return std::nullopt;
+  const auto execute = p::decode_stmt_execute(payload, statement.params);
+  if (!execute) return std::nullopt;  // the server refuses it as it is
+  if (!types_to_add(execute->param_types.view, statement, on_backend)) return std::nullopt;
+  return p::encode(p::with_param_types(*execute, statement.param_types));
 }
 
 std::optional<p::bytes> bulk_types(p::bytes_view payload, client_statement& statement, backend_statement& on_backend) {
-  if (statement.params == 0 || payload.size() < bulk_fixed_size) return std::nullopt;
-  const auto flags = static_cast<std::uint16_t>(payload[bulk_flags_offset] | payload[bulk_flags_offset + 1] << 8);
-  const std::size_t carried_at = flags & bulk_send_types ? bulk_fixed_size : 0;
-  if (!types_to_add(payload, carried_at, statement, on_backend)) return std::nullopt;
-  p::bytes out;
-  out.reserve(payload.size() + statement.param_types.size());
-  p::byte_writer w(out);
-  w.raw(payload.first(bulk_flags_offset));
-  w.u16(static_cast<std::uint16_t>(flags | bulk_send_types));
-  w.raw(statement.param_types);
-  w.raw(payload.subspan(bulk_fixed_size));
-  return out;
+  if (statement.params == 0) return std::nullopt;
+  const auto bulk = p::decode_stmt_bulk_execute(payload, statement.params);
+  if (!bulk) return std::nullopt;
+  if (!types_to_add(bulk->param_types.view, statement, on_backend)) return std::nullopt;
+  return p::encode(p::with_param_types(*bulk, statement.param_types));
 }
 
 }  // namespace
