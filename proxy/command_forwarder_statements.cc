@@ -183,9 +183,10 @@ awaitable<command_forwarder::step> command_forwarder::forward_statement_command(
                                                                                 std::uint32_t payload_length) {
   const auto command = static_cast<p::command>(cmd);
   // Never read past this packet: a short one's missing bytes would be the next command's.
-  const bool have_id = co_await fill_client(p::frame_header_size + std::min<std::size_t>(payload_length, p::statement_command_head_size));
+  const auto head_size = std::min<std::size_t>(payload_length, p::statement_command_head_size);
+  const bool have_id = co_await fill_client(p::frame_header_size + head_size);
   if (!have_id) co_return step::stop;
-  const auto id_sent = p::statement_id_of(client_in_.readable().subspan(p::frame_header_size, std::min<std::size_t>(payload_length, p::statement_command_head_size)));
+  const auto id_sent = p::statement_id_of(client_in_.readable().subspan(p::frame_header_size, head_size));
   const auto client_id = statements_.resolve(id_sent);
   auto* statement = statements_.find(client_id);
   const bool too_short = payload_length < fixed_size_of(command);
