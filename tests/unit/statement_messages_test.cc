@@ -56,9 +56,9 @@ stmt_prepare_ok prepare_ok(std::uint32_t id, std::uint16_t columns, std::uint16_
 
 TEST(StmtPrepareOk, CapturedPacketsEncodeAndDecodeExactly) {
   const std::vector<message_case<stmt_prepare_ok>> cases = {
-      {"stmt_prepare_ok_ten_params", prepare_ok(1, 10, 10), 10},
-      {"stmt_prepare_ok_cursor", prepare_ok(2, 1, 1), 10},
-      {"stmt_prepare_ok_insert", prepare_ok(4, 0, 2), 10},
+      {"stmt_prepare_ok_ten_params", prepare_ok(5, 10, 10), 10},
+      {"stmt_prepare_ok_cursor", prepare_ok(6, 1, 1), 10},
+      {"stmt_prepare_ok_insert", prepare_ok(8, 0, 2), 10},
       {"stmt_prepare_deof", prepare_ok(115, 2, 2), 10},  // capture.py's (first packet only)
   };
   for (const auto& c : cases) expect_exact<stmt_prepare_ok>(c, decode_stmt_prepare_ok);
@@ -108,10 +108,10 @@ stmt_execute execute(std::uint32_t id, std::uint8_t flags, std::uint16_t params,
 
 TEST(StmtExecute, CapturedPacketsEncodeAndDecodeExactly) {
   const std::vector<message_case<stmt_execute>> cases = {
-      {"com_stmt_execute_ten_params_types", execute(1, 0, 10, ten_bitmap, 1, ten_types, ten_values_first), 33},
-      {"com_stmt_execute_ten_params_no_types", execute(1, 0, 10, ten_bitmap, 0, nothing, ten_values_second), 13},
-      {"com_stmt_execute_cursor", execute(2, cursor_read_only, 1, zero_bitmap, 1, one_long, one), 14},
-      {"com_stmt_execute_after_long_data", execute(3, 0, 1, first_null, 1, one_string, nothing), 14},
+      {"com_stmt_execute_ten_params_types", execute(5, 0, 10, ten_bitmap, 1, ten_types, ten_values_first), 33},
+      {"com_stmt_execute_ten_params_no_types", execute(5, 0, 10, ten_bitmap, 0, nothing, ten_values_second), 13},
+      {"com_stmt_execute_cursor", execute(6, cursor_read_only, 1, zero_bitmap, 1, one_long, one), 14},
+      {"com_stmt_execute_after_long_data", execute(7, 0, 1, first_null, 1, one_string, nothing), 14},
       {"com_stmt_execute", execute(115, 0, 2, zero_bitmap, 1, two_longs, seven_and_one), 16},  // capture.py's
   };
   for (const auto& c : cases) {
@@ -125,7 +125,7 @@ TEST(StmtExecute, ReadsCursorFlagsAndUnsignedTypes) {
   auto head = decode_stmt_execute_head(bytes_view(cursor).first(stmt_execute_head_size()));
   ASSERT_TRUE(head);
   EXPECT_TRUE(head->opens_cursor());
-  EXPECT_EQ(head->statement_id, 2u);
+  EXPECT_EQ(head->statement_id, 6u);
   EXPECT_FALSE(decode_stmt_execute_head(bytes_view(cursor).first(stmt_execute_head_size() - 1)));
   EXPECT_EQ(stmt_execute_head_size(), 10u);
   EXPECT_FALSE(execute(1, 0, 10, ten_bitmap, 1, ten_types, ten_values_first).opens_cursor());
@@ -184,8 +184,8 @@ const hex_bytes bulk_rows_second("00 04000000 00 0a000000 01 00 14000000 00 0300
 
 TEST(StmtBulkExecute, CapturedPacketsEncodeAndDecodeExactly) {
   const std::vector<message_case<stmt_bulk_execute>> cases = {
-      {"com_stmt_bulk_execute_types", {4, bulk_send_types_to_server, 2, bulk_types.ref(), bulk_rows_first.ref()}, 11},
-      {"com_stmt_bulk_execute_no_types", {4, 0, 2, {}, bulk_rows_second.ref()}, 7},
+      {"com_stmt_bulk_execute_types", {8, bulk_send_types_to_server, 2, bulk_types.ref(), bulk_rows_first.ref()}, 11},
+      {"com_stmt_bulk_execute_no_types", {8, 0, 2, {}, bulk_rows_second.ref()}, 7},
   };
   for (const auto& c : cases) {
     expect_exact<stmt_bulk_execute>(
@@ -202,7 +202,7 @@ TEST(StmtBulkExecute, TypesAddedAndUnitResultsKept) {
   const auto with = with_param_types(*m, bulk_types.data);
   EXPECT_EQ(with.flags, bulk_send_unit_results | bulk_send_types_to_server);
   const auto wire = encode(with);
-  auto expected = test::from_hex("fa 04000000 c000 0300 0380");
+  auto expected = test::from_hex("fa 08000000 c000 0300 0380");
   expected.insert(expected.end(), bulk_rows_second.data.begin(), bulk_rows_second.data.end());
   EXPECT_EQ(to_hex(wire), to_hex(expected));
   auto again = decode_stmt_bulk_execute(wire, 2);
@@ -213,14 +213,14 @@ TEST(StmtBulkExecute, TypesAddedAndUnitResultsKept) {
 
 TEST(StmtSendLongData, CapturedPacketEncodesAndDecodesExactly) {
   const hex_bytes data("6c6f6e672064617461");  // "long data"
-  expect_exact<stmt_send_long_data>({"com_stmt_send_long_data", {3, 0, data.ref()}, 7},
+  expect_exact<stmt_send_long_data>({"com_stmt_send_long_data", {7, 0, data.ref()}, 7},
                                     decode_stmt_send_long_data);
 }
 
 TEST(StmtFetchResetClose, CapturedPacketsEncodeAndDecodeExactly) {
-  expect_exact<stmt_fetch>({"com_stmt_fetch", {2, 2}, 9}, decode_stmt_fetch);
-  expect_exact<stmt_reset>({"com_stmt_reset", {2}, 5}, decode_stmt_reset);
-  expect_exact<stmt_close>({"com_stmt_close", {2}, 5}, decode_stmt_close);
+  expect_exact<stmt_fetch>({"com_stmt_fetch", {6, 2}, 9}, decode_stmt_fetch);
+  expect_exact<stmt_reset>({"com_stmt_reset", {6}, 5}, decode_stmt_reset);
+  expect_exact<stmt_close>({"com_stmt_close", {6}, 5}, decode_stmt_close);
   EXPECT_EQ(decode_stmt_close(test::from_hex("19 02000000 00")).error(), make_error_code(errc::malformed));
   EXPECT_EQ(decode_stmt_reset(test::from_hex("19 02000000")).error(), make_error_code(errc::unexpected_header));
 }
