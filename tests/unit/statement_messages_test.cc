@@ -11,6 +11,13 @@
 namespace weft::protocol {
 namespace {
 
+// The server's statement ids in the captures (a global counter: the first is that run's; the
+// program prepares four statements in order).
+constexpr std::uint32_t ten_id = 5;
+constexpr std::uint32_t cursor_id = ten_id + 1;
+constexpr std::uint32_t long_data_id = ten_id + 2;
+constexpr std::uint32_t insert_id = ten_id + 3;
+
 bytes payload(const std::string& fixture) { return test::split_frames(test::load_fixture(fixture)).at(0).payload; }
 
 // Hex written here from the protocol documents, so the expected messages do not come from the
@@ -56,9 +63,9 @@ stmt_prepare_ok prepare_ok(std::uint32_t id, std::uint16_t columns, std::uint16_
 
 TEST(StmtPrepareOk, CapturedPacketsEncodeAndDecodeExactly) {
   const std::vector<message_case<stmt_prepare_ok>> cases = {
-      {"stmt_prepare_ok_ten_params", prepare_ok(5, 10, 10), 10},
-      {"stmt_prepare_ok_cursor", prepare_ok(6, 1, 1), 10},
-      {"stmt_prepare_ok_insert", prepare_ok(8, 0, 2), 10},
+      {"stmt_prepare_ok_ten_params", prepare_ok(ten_id, 10, 10), 10},
+      {"stmt_prepare_ok_cursor", prepare_ok(cursor_id, 1, 1), 10},
+      {"stmt_prepare_ok_insert", prepare_ok(insert_id, 0, 2), 10},
       {"stmt_prepare_deof", prepare_ok(115, 2, 2), 10},  // capture.py's (first packet only)
   };
   for (const auto& c : cases) expect_exact<stmt_prepare_ok>(c, decode_stmt_prepare_ok);
@@ -108,10 +115,10 @@ stmt_execute execute(std::uint32_t id, std::uint8_t flags, std::uint16_t params,
 
 TEST(StmtExecute, CapturedPacketsEncodeAndDecodeExactly) {
   const std::vector<message_case<stmt_execute>> cases = {
-      {"com_stmt_execute_ten_params_types", execute(5, 0, 10, ten_bitmap, 1, ten_types, ten_values_first), 33},
-      {"com_stmt_execute_ten_params_no_types", execute(5, 0, 10, ten_bitmap, 0, nothing, ten_values_second), 13},
-      {"com_stmt_execute_cursor", execute(6, cursor_read_only, 1, zero_bitmap, 1, one_long, one), 14},
-      {"com_stmt_execute_after_long_data", execute(7, 0, 1, first_null, 1, one_string, nothing), 14},
+      {"com_stmt_execute_ten_params_types", execute(ten_id, 0, 10, ten_bitmap, 1, ten_types, ten_values_first), 33},
+      {"com_stmt_execute_ten_params_no_types", execute(ten_id, 0, 10, ten_bitmap, 0, nothing, ten_values_second), 13},
+      {"com_stmt_execute_cursor", execute(cursor_id, cursor_read_only, 1, zero_bitmap, 1, one_long, one), 14},
+      {"com_stmt_execute_after_long_data", execute(long_data_id, 0, 1, first_null, 1, one_string, nothing), 14},
       {"com_stmt_execute", execute(115, 0, 2, zero_bitmap, 1, two_longs, seven_and_one), 16},  // capture.py's
   };
   for (const auto& c : cases) {
@@ -125,7 +132,7 @@ TEST(StmtExecute, ReadsCursorFlagsAndUnsignedTypes) {
   auto head = decode_stmt_execute_head(bytes_view(cursor).first(stmt_execute_head_size()));
   ASSERT_TRUE(head);
   EXPECT_TRUE(head->opens_cursor());
-  EXPECT_EQ(head->statement_id, 6u);
+  EXPECT_EQ(head->statement_id, cursor_id);
   EXPECT_FALSE(decode_stmt_execute_head(bytes_view(cursor).first(stmt_execute_head_size() - 1)));
   EXPECT_EQ(stmt_execute_head_size(), 10u);
   EXPECT_FALSE(execute(1, 0, 10, ten_bitmap, 1, ten_types, ten_values_first).opens_cursor());
@@ -184,8 +191,8 @@ const hex_bytes bulk_rows_second("00 04000000 00 0a000000 01 00 14000000 00 0300
 
 TEST(StmtBulkExecute, CapturedPacketsEncodeAndDecodeExactly) {
   const std::vector<message_case<stmt_bulk_execute>> cases = {
-      {"com_stmt_bulk_execute_types", {8, bulk_send_types_to_server, 2, bulk_types.ref(), bulk_rows_first.ref()}, 11},
-      {"com_stmt_bulk_execute_no_types", {8, 0, 2, {}, bulk_rows_second.ref()}, 7},
+      {"com_stmt_bulk_execute_types", {insert_id, bulk_send_types_to_server, 2, bulk_types.ref(), bulk_rows_first.ref()}, 11},
+      {"com_stmt_bulk_execute_no_types", {insert_id, 0, 2, {}, bulk_rows_second.ref()}, 7},
   };
   for (const auto& c : cases) {
     expect_exact<stmt_bulk_execute>(
@@ -202,7 +209,8 @@ TEST(StmtBulkExecute, TypesAddedAndUnitResultsKept) {
   const auto with = with_param_types(*m, bulk_types.data);
   EXPECT_EQ(with.flags, bulk_send_unit_results | bulk_send_types_to_server);
   const auto wire = encode(with);
-  auto expected = test::from_hex("fa 08000000 c000 0300 0380");
+  auto expected = test::from_hex("fa 00000000 c000 0300 0380");
+  set_statement_id(expected, insert_id);
   expected.insert(expected.end(), bulk_rows_second.data.begin(), bulk_rows_second.data.end());
   EXPECT_EQ(to_hex(wire), to_hex(expected));
   auto again = decode_stmt_bulk_execute(wire, 2);
@@ -213,14 +221,14 @@ TEST(StmtBulkExecute, TypesAddedAndUnitResultsKept) {
 
 TEST(StmtSendLongData, CapturedPacketEncodesAndDecodesExactly) {
   const hex_bytes data("6c6f6e672064617461");  // "long data"
-  expect_exact<stmt_send_long_data>({"com_stmt_send_long_data", {7, 0, data.ref()}, 7},
+  expect_exact<stmt_send_long_data>({"com_stmt_send_long_data", {long_data_id, 0, data.ref()}, 7},
                                     decode_stmt_send_long_data);
 }
 
 TEST(StmtFetchResetClose, CapturedPacketsEncodeAndDecodeExactly) {
-  expect_exact<stmt_fetch>({"com_stmt_fetch", {6, 2}, 9}, decode_stmt_fetch);
-  expect_exact<stmt_reset>({"com_stmt_reset", {6}, 5}, decode_stmt_reset);
-  expect_exact<stmt_close>({"com_stmt_close", {6}, 5}, decode_stmt_close);
+  expect_exact<stmt_fetch>({"com_stmt_fetch", {cursor_id, 2}, 9}, decode_stmt_fetch);
+  expect_exact<stmt_reset>({"com_stmt_reset", {cursor_id}, 5}, decode_stmt_reset);
+  expect_exact<stmt_close>({"com_stmt_close", {cursor_id}, 5}, decode_stmt_close);
   EXPECT_EQ(decode_stmt_close(test::from_hex("19 02000000 00")).error(), make_error_code(errc::malformed));
   EXPECT_EQ(decode_stmt_reset(test::from_hex("19 02000000")).error(), make_error_code(errc::unexpected_header));
 }
