@@ -1,8 +1,11 @@
 #include "proxy/backend_query.h"
 
+#include <algorithm>
+
 #include "protocol/constants.h"
 #include "protocol/frame.h"
 #include "protocol/response_tracker.h"
+#include "protocol/statement_messages.h"
 #include "proxy/packet_io.h"
 
 namespace weft::proxy {
@@ -74,6 +77,49 @@ awaitable<backend_answer> run_on_backend(pooled_backend& backend, const std::str
   }
 }
 
+namespace {
+
+// Reads from the backend until its buffer holds `n` bytes; false when the connection broke.
+awaitable<bool> fill(pooled_backend& backend, std::size_t n) {
+  while (backend.in.size() < n) {
+    auto* dst = backend.in.spare(std::max<std::size_t>(n - backend.in.size(), 4096));
+    auto [ec, got] = co_await backend.link.connection->read_some(asio::buffer(dst, backend.in.spare_size()));
+    if (ec) co_return false;
+    backend.in.commit(got);
+  }
+  co_return true;
+}
+
+// The statement id of the prepare response at the head of the buffer, when its first packet is
+// a COM_STMT_PREPARE_OK (else an ERR): that packet is buffered whole first.
+awaitable<prepare_answer> read_prepared_id(pooled_backend& backend) {
+  const bool have_header = co_await fill(backend, p::frame_header_size);
+  if (!have_header) co_return prepare_answer{.broken = true};
+  const auto length = p::decode_frame_header(backend.in.readable_data()).payload_length;
+  if (length > p::stmt_prepare_ok_max_size) co_return prepare_answer{};
+  const bool have_packet = co_await fill(backend, p::frame_header_size + length);
+  if (!have_packet) co_return prepare_answer{.broken = true};
+  const auto ok = p::decode_stmt_prepare_ok(backend.in.readable().subspan(p::frame_header_size, length));
+  if (!ok) co_return prepare_answer{};
+  co_return prepare_answer{.id = ok->statement_id};
+}
+
+// Reads the rest of a prepare's response (parameter and column definitions): only its id matters.
+awaitable<bool> skip_response(pooled_backend& backend) {
+  p::response_tracker tracker;
+  tracker.start(static_cast<std::uint8_t>(p::command::stmt_prepare), backend.link.capabilities);
+  while (!tracker.done()) {
+    if (backend.in.empty()) {
+      const bool more = co_await fill(backend, 1);
+      if (!more) co_return false;
+    }
+    backend.in.consume(tracker.feed(backend.in.readable()));
+  }
+  co_return true;
+}
+
+}  // namespace
+
 awaitable<prepare_answer> prepare_on_backend(pooled_backend& backend, std::string_view sql) {
   auto& connection = *backend.link.connection;
   p::bytes prepare;
@@ -83,28 +129,10 @@ awaitable<prepare_answer> prepare_on_backend(pooled_backend& backend, std::strin
   connection.start_command();
   const auto werr = co_await write_packet(connection, prepare, 0);
   if (werr) co_return prepare_answer{.broken = true};
-  // Read the whole response (parameter and column definitions included) and keep only the id.
-  p::response_tracker tracker;
-  tracker.start(static_cast<std::uint8_t>(p::command::stmt_prepare), backend.link.capabilities);
-  prepare_answer answer;
-  bool first = true;
-  while (!tracker.done()) {
-    // The first read must hold the prepare-OK's header and id (any first packet has 9+ bytes).
-    if (backend.in.empty() || (first && backend.in.size() < p::frame_header_size + 5)) {
-      auto* dst = backend.in.spare(4096);
-      auto [ec, n] = co_await connection.read_some(asio::buffer(dst, backend.in.spare_size()));
-      if (ec) co_return prepare_answer{.broken = true};
-      backend.in.commit(n);
-    }
-    const auto data = backend.in.readable();
-    if (first && data.size() >= p::frame_header_size + 5) {
-      first = false;
-      if (data[p::frame_header_size] == p::ok_header) {
-        answer.id = static_cast<std::uint32_t>(data[5] | data[6] << 8 | data[7] << 16 | std::uint32_t{data[8]} << 24);
-      }
-    }
-    backend.in.consume(tracker.feed(data));
-  }
+  auto answer = co_await read_prepared_id(backend);
+  if (answer.broken) co_return answer;
+  const bool read = co_await skip_response(backend);
+  if (!read) co_return prepare_answer{.broken = true};
   co_return answer;
 }
 

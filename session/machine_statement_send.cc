@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/frame.h"
+#include "protocol/statement_messages.h"
 #include "session/machine.h"
 
 namespace weft::session {
@@ -11,11 +12,8 @@ namespace {
 
 namespace p = protocol;
 
-void write_u32(std::uint8_t* b, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) b[i] = static_cast<std::uint8_t>(v >> (8 * i));
-}
-
-constexpr std::size_t id_offset = p::frame_header_size + 1;
+// Where the statement id of a buffered command starts: after the header.
+constexpr std::size_t head_end = p::frame_header_size + p::statement_command_head_size;
 
 }  // namespace
 
@@ -51,7 +49,7 @@ resumable<std::optional<std::uint32_t>> machine::send_statement_command(p::comma
   tracker_.start(static_cast<std::uint8_t>(command), held_.capabilities, opens_cursor);
   if (with_types) {
     spdlog::debug("event=statement_types_resent backend={} statement_id={}", held_.server, *backend_id);
-    write_u32(with_types->data() + 1, *backend_id);
+    p::set_statement_id(*with_types, *backend_id);
     outgoing_ = std::move(*with_types);
     const auto& skipped = co_await perform({.kind = action_kind::skip_command});
     if (skipped.result != outcome::ok) {
@@ -68,12 +66,13 @@ resumable<std::optional<std::uint32_t>> machine::send_statement_command(p::comma
   // "The last prepared statement" goes on as such where it is that one on the connection too:
   // the server checks such an execute differently (a short one gets 1835, not 1210).
   const bool as_last = id_sent == last_statement_id && held_.statements->last_prepared == *backend_id;
-  const auto& buffered = co_await perform({.kind = action_kind::read_client, .bytes = id_offset + 4});
+  const auto& buffered = co_await perform({.kind = action_kind::read_client, .bytes = head_end});
   if (buffered.result != outcome::ok) {
     ended = step::stop;
     co_return std::nullopt;
   }
-  write_u32(buffered.client.data() + id_offset, as_last ? last_statement_id : *backend_id);
+  p::set_statement_id(buffered.client.subspan(p::frame_header_size, p::statement_command_head_size),
+                     as_last ? last_statement_id : *backend_id);
   const auto& sent = co_await perform({.kind = action_kind::send_command});
   if (sent.result != outcome::ok) {
     const step after = co_await backend_failed(sent);
@@ -90,7 +89,7 @@ resumable<std::optional<std::uint32_t>> machine::prepare_on_held(const std::stri
   auto& on_connection = *held_.statements;
   if (const auto* known = on_connection.find(sql)) co_return known->id;
   if (const auto evicted = on_connection.evict_if_full()) {
-    outgoing_ = stmt_close_command(*evicted);  // (no response)
+    outgoing_ = p::encode(p::stmt_close{*evicted});  // (no response)
     const auto& closed = co_await perform({.kind = action_kind::send_packet, .payload = outgoing_});
     if (closed.result != outcome::ok) {
       broken = true;

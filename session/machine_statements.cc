@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/frame.h"
+#include "protocol/statement_messages.h"
 #include "routing/classifier.h"
 #include "routing/session_effects.h"
 #include "session/machine.h"
@@ -12,22 +13,23 @@ namespace {
 
 namespace p = protocol;
 
-std::uint32_t read_u32(const std::uint8_t* b) {
-  return static_cast<std::uint32_t>(b[0] | b[1] << 8 | b[2] << 16 | std::uint32_t{b[3]} << 24);
-}
-void write_u32(std::uint8_t* b, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) b[i] = static_cast<std::uint8_t>(v >> (8 * i));
+// Where a COM_STMT_PREPARE's text starts in the buffered command: after the header and the
+// command byte.
+constexpr std::size_t prepare_text_offset = p::frame_header_size + 1;
+
+// How much of a prepare response's first frame to buffer before reading it as a prepare-OK.
+std::size_t prepare_ok_wanted(p::bytes_view buffered) {
+  const auto length = p::decode_frame_header(buffered.data()).payload_length;
+  return p::frame_header_size + std::min<std::size_t>(length, p::stmt_prepare_ok_max_size);
 }
 
-// Where the statement id sits in a buffered command: after the header and the command byte.
-constexpr std::size_t id_offset = p::frame_header_size + 1;
-
-// The statement id of a command, read from the bytes it has (a short packet's missing bytes
-// count as zero, as the server reads them).
-std::uint32_t statement_id_of(p::bytes_view payload) {
-  std::uint32_t id = 0;
-  for (std::size_t i = 1; i < payload.size() && i <= 4; ++i) id |= std::uint32_t{payload[i]} << (8 * (i - 1));
-  return id;
+// The COM_STMT_PREPARE_OK that starts the buffered response, when it is one and is whole.
+std::optional<p::stmt_prepare_ok> prepare_ok_at(p::bytes_view buffered) {
+  const auto length = p::decode_frame_header(buffered.data()).payload_length;
+  if (length > p::stmt_prepare_ok_max_size || buffered.size() < p::frame_header_size + length) return std::nullopt;
+  auto ok = p::decode_stmt_prepare_ok(buffered.subspan(p::frame_header_size, length));
+  if (!ok) return std::nullopt;
+  return *ok;
 }
 
 // What MariaDB answers to a statement command it cannot use: COM_STMT_EXECUTE shorter than its
@@ -54,9 +56,9 @@ std::optional<p::err_packet> statement_refusal(p::command command, std::uint32_t
 // The fixed part of each statement command (shorter ones are malformed): COM_STMT_EXECUTE has
 // command, statement id, flags, iteration count; COM_STMT_BULK_EXECUTE command, id, flags.
 std::size_t fixed_size_of(p::command command) {
-  if (command == p::command::stmt_execute) return 10;
-  if (command == p::command::mariadb_stmt_bulk_execute) return bulk_fixed_size;
-  return 5;
+  if (command == p::command::stmt_execute) return p::stmt_execute_head_size();
+  if (command == p::command::mariadb_stmt_bulk_execute) return p::stmt_bulk_execute_head_size();
+  return p::statement_command_head_size;
 }
 
 client_statement describe_statement(std::string sql, std::uint16_t params) {
@@ -83,7 +85,7 @@ resumable<machine::step> machine::forward_prepare(std::uint32_t payload_length) 
   }
   const auto& whole = co_await perform({.kind = action_kind::read_client, .bytes = p::frame_header_size + payload_length});
   if (whole.result != outcome::ok) co_return step::stop;
-  std::string sql(p::as_chars(whole.client.subspan(id_offset, payload_length - 1)));
+  std::string sql(p::as_chars(whole.client.subspan(prepare_text_offset, payload_length - 1)));
   auto error = co_await acquire({});
   if (error) co_return co_await skip_command_with_error(*error);
   tracker_.start(static_cast<std::uint8_t>(p::command::stmt_prepare), held_.capabilities);
@@ -98,7 +100,7 @@ resumable<machine::step> machine::forward_prepare(std::uint32_t payload_length) 
   const step relayed = co_await relay_response();
   if (relayed == step::stop) co_return step::stop;
   if (replaced && holds()) {
-    outgoing_ = stmt_close_command(*replaced);
+    outgoing_ = p::encode(p::stmt_close{*replaced});
     const auto& closed = co_await perform({.kind = action_kind::send_packet, .payload = outgoing_});  // no response
     if (closed.result != outcome::ok) co_await drop();
   }
@@ -108,17 +110,22 @@ resumable<machine::step> machine::forward_prepare(std::uint32_t payload_length) 
 
 // Swaps the backend's statement id for weft's in the prepare-OK, before the client sees it.
 resumable<machine::step> machine::rename_prepared(std::string& sql, std::optional<std::uint32_t>& replaced) {
-  const auto& head = co_await perform({.kind = action_kind::read_backend, .bytes = p::frame_header_size + 5});
+  const auto& head = co_await perform({.kind = action_kind::read_backend, .bytes = p::frame_header_size + 1});
   if (head.result != outcome::ok) co_return co_await backend_failed(head);
   if (head.backend[p::frame_header_size] != p::ok_header) {
     held_.statements->last_prepared = 0;  // the server forgot its last statement
     co_return step::next;
   }
-  const auto& ok = co_await perform({.kind = action_kind::read_backend, .bytes = p::frame_header_size + 9});
-  if (ok.result != outcome::ok) co_return step::stop;
-  auto* bytes = ok.backend.data();
-  const auto backend_id = read_u32(bytes + id_offset);
-  const auto params = static_cast<std::uint16_t>(bytes[p::frame_header_size + 7] | bytes[p::frame_header_size + 8] << 8);
+  const auto& whole = co_await perform({.kind = action_kind::read_backend, .bytes = prepare_ok_wanted(head.backend)});
+  if (whole.result != outcome::ok) co_return step::stop;
+  auto ok = prepare_ok_at(whole.backend);
+  if (!ok) {
+    held_.statements->last_prepared = 0;
+    co_return step::next;  // relayed as it is
+  }
+  const auto backend_id = ok->statement_id;
+  const auto params = ok->param_count;
+  const auto buffered = whole.backend;
   auto& on_connection = *held_.statements;
   if (auto old = on_connection.by_text.find(sql); old != on_connection.by_text.end()) {
     // Same text prepared again on this connection (by another session): keep one statement
@@ -127,17 +134,19 @@ resumable<machine::step> machine::rename_prepared(std::string& sql, std::optiona
     on_connection.by_text.erase(old);
   }
   on_connection.remember(sql, backend_id);
-  write_u32(bytes + id_offset, statements_.add(describe_statement(std::move(sql), params)));
+  ok->statement_id = statements_.add(describe_statement(std::move(sql), params));
+  const auto renamed = p::encode(*ok);  // the same size: only the id changed
+  std::copy(renamed.begin(), renamed.end(), buffered.data() + p::frame_header_size);
   co_return step::next;
 }
 
 resumable<machine::step> machine::forward_statement_command(std::uint8_t cmd, std::uint32_t payload_length) {
   const auto command = static_cast<p::command>(cmd);
   // Never read past this packet: a short one's missing bytes would be the next command's.
-  const auto id_bytes = std::min<std::size_t>(payload_length, 5);
+  const auto id_bytes = std::min<std::size_t>(payload_length, p::statement_command_head_size);
   const auto& head = co_await perform({.kind = action_kind::read_client, .bytes = p::frame_header_size + id_bytes});
   if (head.result != outcome::ok) co_return step::stop;
-  const auto id_sent = statement_id_of(head.client.subspan(p::frame_header_size, id_bytes));
+  const auto id_sent = p::statement_id_of(head.client.subspan(p::frame_header_size, id_bytes));
   const auto client_id = statements_.resolve(id_sent);
   auto* statement = statements_.find(client_id);
   const bool too_short = payload_length < fixed_size_of(command);
@@ -153,10 +162,11 @@ resumable<machine::step> machine::forward_statement_command(std::uint8_t cmd, st
   // A cursor keeps the session on its connection until the statement is closed: it is opened
   // where the session's later writes can go, the primary.
   bool opens_cursor = false;
-  if (command == p::command::stmt_execute && payload_length > execute_flags_offset) {
-    const auto& flags = co_await perform({.kind = action_kind::read_client, .bytes = p::frame_header_size + execute_flags_offset + 1});
-    if (flags.result != outcome::ok) co_return step::stop;
-    opens_cursor = flags.client[p::frame_header_size + execute_flags_offset] & cursor_type_mask;
+  if (command == p::command::stmt_execute) {  // (not too short: its fixed head is there to read)
+    const auto& buffered = co_await perform({.kind = action_kind::read_client, .bytes = p::frame_header_size + p::stmt_execute_head_size()});
+    if (buffered.result != outcome::ok) co_return step::stop;
+    const auto execute = p::decode_stmt_execute_head(buffered.client.subspan(p::frame_header_size));
+    opens_cursor = execute && execute->opens_cursor();
   }
   co_return co_await execute_statement(command, payload_length, *statement, id_sent, opens_cursor);
 }

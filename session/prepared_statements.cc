@@ -6,6 +6,7 @@
 #include "protocol/errors.h"
 #include "protocol/messages.h"
 #include "protocol/frame.h"
+#include "protocol/statement_messages.h"
 
 namespace weft::session {
 namespace p = protocol;
@@ -27,36 +28,15 @@ client_statement* statement_registry::find(std::uint32_t client_id) {
   return it == statements_.end() ? nullptr : &it->second;
 }
 
-p::bytes stmt_close_command(std::uint32_t backend_id) {
-  p::bytes close;
-  p::byte_writer w(close);
-  w.u8(static_cast<std::uint8_t>(p::command::stmt_close));
-  w.u32(backend_id);
-  return close;
-}
-
-p::bytes execute_with_types(p::bytes_view payload, std::uint16_t params, p::bytes_view types) {
-  const auto flag_at = execute_bound_flag_offset(params);
-  p::bytes out;
-  out.reserve(payload.size() + types.size());
-  p::byte_writer w(out);
-  w.raw(payload.first(flag_at));
-  w.u8(1);
-  w.raw(types);
-  w.raw(payload.subspan(flag_at + 1));
-  return out;
-}
 
 namespace {
 
-// The types an execute or bulk carries (from offset carried_at, two bytes per parameter; 0 when
-// it carries none) are the statement's from now on, and this server saw them; true when it
-// carries none, this server never saw them, and weft knows them: the caller adds them.
-bool types_to_add(p::bytes_view payload, std::size_t carried_at, client_statement& statement,
-                  backend_statement& on_backend) {
-  if (carried_at != 0) {
-    const auto types = payload.subspan(carried_at, std::min<std::size_t>(2u * statement.params, payload.size() - carried_at));
-    statement.param_types.assign(types.begin(), types.end());
+// The types an execute or bulk carries (empty when it carries none) are the statement's from
+// now on, and this server saw them; true when it carries none, this server never saw them, and
+// weft knows them: the caller adds them.
+bool types_to_add(p::bytes_view carried, client_statement& statement, backend_statement& on_backend) {
+  if (!carried.empty()) {
+    statement.param_types.assign(carried.begin(), carried.end());
     on_backend.types_sent = true;
     return false;
   }
@@ -67,26 +47,19 @@ bool types_to_add(p::bytes_view payload, std::size_t carried_at, client_statemen
 
 std::optional<p::bytes> execute_types(p::bytes_view payload, client_statement& statement,
                                       backend_statement& on_backend) {
-  const auto flag_at = execute_bound_flag_offset(statement.params);
-  if (statement.params == 0 || payload.size() <= flag_at) return std::nullopt;
-  const std::size_t carried_at = payload[flag_at] == 1 ? flag_at + 1 : 0;
-  if (!types_to_add(payload, carried_at, statement, on_backend)) return std::nullopt;
-  return execute_with_types(payload, statement.params, statement.param_types);
+  if (statement.params == 0) return std::nullopt;
+  const auto execute = p::decode_stmt_execute(payload, statement.params);
+  if (!execute) return std::nullopt;  // the server refuses it as it is
+  if (!types_to_add(execute->param_types.view, statement, on_backend)) return std::nullopt;
+  return p::encode(p::with_param_types(*execute, statement.param_types));
 }
 
 std::optional<p::bytes> bulk_types(p::bytes_view payload, client_statement& statement, backend_statement& on_backend) {
-  if (statement.params == 0 || payload.size() < bulk_fixed_size) return std::nullopt;
-  const auto flags = static_cast<std::uint16_t>(payload[bulk_flags_offset] | payload[bulk_flags_offset + 1] << 8);
-  const std::size_t carried_at = flags & bulk_send_types ? bulk_fixed_size : 0;
-  if (!types_to_add(payload, carried_at, statement, on_backend)) return std::nullopt;
-  p::bytes out;
-  out.reserve(payload.size() + statement.param_types.size());
-  p::byte_writer w(out);
-  w.raw(payload.first(bulk_flags_offset));
-  w.u16(static_cast<std::uint16_t>(flags | bulk_send_types));
-  w.raw(statement.param_types);
-  w.raw(payload.subspan(bulk_fixed_size));
-  return out;
+  if (statement.params == 0) return std::nullopt;
+  const auto bulk = p::decode_stmt_bulk_execute(payload, statement.params);
+  if (!bulk) return std::nullopt;
+  if (!types_to_add(bulk->param_types.view, statement, on_backend)) return std::nullopt;
+  return p::encode(p::with_param_types(*bulk, statement.param_types));
 }
 
 }  // namespace

@@ -62,26 +62,6 @@ class statement_registry {
 std::optional<protocol::bytes> error_with_client_id(protocol::bytes_view err_payload, std::uint64_t caps,
                                                     std::uint32_t backend_id, std::uint32_t client_id);
 
-// COM_STMT_CLOSE for a backend statement id (the server sends no response).
-protocol::bytes stmt_close_command(std::uint32_t backend_id);
-
-// Offsets in a COM_STMT_EXECUTE payload.
-inline constexpr std::size_t execute_flags_offset = 5;
-// CURSOR_TYPE_READ_ONLY | FOR_UPDATE | SCROLLABLE; other flag bits open no cursor.
-inline constexpr std::uint8_t cursor_type_mask = 0x07;
-inline std::size_t execute_bound_flag_offset(std::uint16_t params) { return 10 + (params + 7) / 8; }
-
-// A copy of an execute payload with new_params_bound = 1 and the given types inserted, for a
-// connection whose server has not seen this statement's types.
-protocol::bytes execute_with_types(protocol::bytes_view payload, std::uint16_t params,
-                                   protocol::bytes_view types);
-
-// COM_STMT_BULK_EXECUTE (MariaDB): statement id, flags (2 bytes), the parameter types when
-// flags has SEND_TYPES_TO_SERVER, then the rows.
-inline constexpr std::size_t bulk_flags_offset = 5;
-inline constexpr std::size_t bulk_fixed_size = 7;
-inline constexpr std::uint16_t bulk_send_types = 128;
-
 // For a whole COM_STMT_EXECUTE or COM_STMT_BULK_EXECUTE payload on a connection: types it
 // carries are remembered (the statement's, and that this server saw them); when it carries none
 // and this server never saw them, a copy that carries the remembered ones (else nullopt: the

@@ -197,6 +197,20 @@ def stmt_execute_seeds():
     return seeds
 
 
+# (parameter count, fixture) of the statement captures (tests/unit/fixtures/capture_statements.py).
+STATEMENT_CAPTURES = [
+    (10, "stmt_prepare_ok_ten_params"), (1, "stmt_prepare_ok_cursor"), (2, "stmt_prepare_ok_insert"),
+    (10, "com_stmt_execute_ten_params_types"), (10, "com_stmt_execute_ten_params_no_types"),
+    (1, "com_stmt_execute_cursor"), (1, "com_stmt_execute_after_long_data"), (2, "com_stmt_execute"),
+    (2, "com_stmt_bulk_execute_types"), (2, "com_stmt_bulk_execute_no_types"), (0, "com_stmt_send_long_data"),
+    (0, "com_stmt_fetch"), (0, "com_stmt_reset"), (0, "com_stmt_close"),
+]
+
+
+def statement_messages_seeds():
+    return [bytes([params]) + payload_of(name) for params, name in STATEMENT_CAPTURES]
+
+
 def tracker_seeds():
     seeds = []
     for name, cmd in RESPONSES.items():
@@ -287,6 +301,7 @@ def main():
         ("frame", frame_seeds()), ("compression", compression_seeds()),
         ("handshake_response", [payload_of("handshake_response"), payload_of("cli_handshake_response")]),
         ("messages", message_seeds()), ("commands", command_seeds()), ("stmt_execute", stmt_execute_seeds()),
+        ("statement_messages", statement_messages_seeds()),
         ("response_tracker", tracker_seeds()), ("text_result", text_result_seeds()),
         ("server_handshake", server_handshake_seeds()), ("client_handshake", client_handshake_seeds()),
         ("sql_lexer", sql), ("classifier", sql), ("session_effects", sql),
