@@ -69,8 +69,7 @@ resumable<machine::step> machine::send_and_relay(const query_plan& plan, std::st
   } else {
     const auto& sent = co_await perform({.kind = action_kind::send_command});
     if (sent.result != outcome::ok) {
-      const step after = co_await backend_failed(sent);
-      outcome_step = sent.command_incomplete ? step::stop : after;
+      outcome_step = co_await backend_failed(sent);
     }
   }
   if (outcome_step == step::next) outcome_step = co_await relay_response();

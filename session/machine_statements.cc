@@ -91,8 +91,7 @@ resumable<machine::step> machine::forward_prepare(std::uint32_t payload_length) 
   tracker_.start(static_cast<std::uint8_t>(p::command::stmt_prepare), held_.capabilities);
   const auto& sent = co_await perform({.kind = action_kind::send_command});
   if (sent.result != outcome::ok) {
-    const step after = co_await backend_failed(sent);
-    co_return sent.command_incomplete ? step::stop : after;
+    co_return co_await backend_failed(sent);
   }
   std::optional<std::uint32_t> replaced;
   const step renamed = co_await rename_prepared(sql, replaced);
