@@ -5,7 +5,9 @@
 #include <string>
 #include <string_view>
 
+#include "bench/micro/decision_rules.h"
 #include "routing/classifier.h"
+#include "routing/query_rules.h"
 #include "routing/session_effects.h"
 
 namespace {
@@ -58,6 +60,40 @@ void BM_MultiplexingEffect(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(BM_MultiplexingEffect);
+
+// The whole per-statement decision, as plan_query makes it: classify, multiplexing effects
+// (with the LAST_INSERT_ID facts), the digest, and the rule lookup (warm cache; the raw-text
+// rule's regex runs on every statement). Target (issue 12): at least 3 M statements per second.
+void BM_Decision(benchmark::State& state) {
+  const auto rules = weft::bench::decision_rules();
+  weft::routing::rule_cache cache;
+  std::string digest_text;
+  const weft::routing::rule_context ctx{"app", "sbtest", "10.0.0.7"};
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto sql = oltp_mix[i];
+    const auto info = weft::routing::classify(sql);
+    const auto effect = weft::routing::multiplexing_effect(sql);
+    const bool sets = effect.reads_insert_id && weft::routing::sets_insert_id(sql);
+    const auto key = weft::routing::rule_cache::key_of(info.digest, ctx);
+    auto candidates = cache.find(key);
+    if (!candidates) {
+      weft::routing::classify(sql, &digest_text);
+      candidates = weft::routing::rule_candidates(rules, ctx, digest_text);
+      cache.store(key, *candidates);
+    }
+    if (*candidates != 0) {
+      auto outcome = weft::routing::apply_rules(rules, *candidates, sql);
+      benchmark::DoNotOptimize(outcome);
+    }
+    benchmark::DoNotOptimize(info);
+    benchmark::DoNotOptimize(effect);
+    benchmark::DoNotOptimize(sets);
+    if (++i == std::size(oltp_mix)) i = 0;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_Decision);
 
 }  // namespace
 
