@@ -241,7 +241,7 @@ awaitable<command_forwarder::step> command_forwarder::forward_query(std::uint32_
   if (relayed != step::next) co_return relayed;
   co_await remember_written_gtid(wrote);
   finish_stats(payload_length, kind);
-  co_await finish_response(static_cast<std::uint8_t>(p::command::query), reads_insert_id && routing::sets_insert_id(sql),
+  co_await finish_response(static_cast<std::uint8_t>(p::command::query), reads_insert_id && plan.sets_insert_id,
                            plan.info.kind == routing::statement_kind::write);
   co_return step::next;
 }

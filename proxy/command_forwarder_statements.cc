@@ -6,6 +6,7 @@
 #include "proxy/command_forwarder.h"
 #include "proxy/packet_io.h"
 #include "routing/classifier.h"
+#include "routing/statement_analysis.h"
 #include "routing/session_effects.h"
 
 namespace weft::proxy {
@@ -155,12 +156,11 @@ awaitable<command_forwarder::step> command_forwarder::forward_prepare(std::uint3
       held.statements.erase(old);
     }
     remember_prepared(held, sql, backend_id);
-    const auto info = routing::classify(sql);
-    const auto effect = routing::multiplexing_effect(sql);
+    const auto [info, effect] = routing::analyze(sql, context_.routing.tokens);
     client_statement statement{std::move(sql), params, {}, info.digest, info.replica_safe() && !effect.pins,
                                info.kind == routing::statement_kind::write || info.side_effects,
                                effect.reads_insert_id};
-    statement.sets_insert_id = statement.reads_insert_id && routing::sets_insert_id(statement.sql);
+    statement.sets_insert_id = effect.sets_insert_id;
     write_u32(ok + id_offset, statements_.add(std::move(statement)));
   } else {
     held.last_prepared = 0;  // the server forgot its last statement

@@ -15,6 +15,7 @@
 #include "routing/classifier.h"
 #include "routing/query_rules.h"
 #include "routing/rw_split.h"
+#include "routing/statement_analysis.h"
 
 namespace weft::proxy {
 
@@ -39,6 +40,7 @@ struct worker_routing {
   std::uint64_t rotation = 0;  // spreads tied replica choices
   bool draining = false;       // stopping: sessions end after their current command
   std::string scratch;         // digest text, reused
+  routing::statement_tokens tokens;  // the current statement's tokens, reused (lexed once)
 };
 
 struct query_plan {
@@ -48,6 +50,7 @@ struct query_plan {
   bool pins = false;  // the statement leaves state on its connection
   std::string_view pin_reason;
   bool reads_insert_id = false;  // LAST_INSERT_ID() is set on the connection first
+  bool sets_insert_id = false;   // LAST_INSERT_ID(expr): the new value is read back after it
   bool replayable_set = false;
   std::optional<std::string> use_schema;  // a plain USE: a schema change, not a pin
   std::optional<protocol::err_packet> refusal;  // blocked by a rule
@@ -65,7 +68,8 @@ struct session_facts {
 query_plan plan_query(std::string_view sql, const session_facts& session, const routing::topology& topology,
                       const std::vector<routing::query_rule>& rules, worker_routing& worker);
 
-// The digest text of a statement seen for the first time, for the statistics.
+// The digest text of a statement seen for the first time, for the statistics (from the tokens
+// plan_query left in the worker when it is the statement just planned: no second lexing).
 std::string_view digest_text_for_stats(std::string_view sql, worker_routing& worker);
 
 }  // namespace weft::proxy
