@@ -1,7 +1,7 @@
 #include "routing/session_effects.h"
 
+#include <algorithm>
 #include <array>
-#include <cctype>
 #include <string>
 
 #include "routing/sql_lexer.h"
@@ -10,7 +10,10 @@
 namespace weft::routing {
 namespace {
 
-bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+// ASCII letters and digits (what isalnum() says in the C locale, without its call).
+constexpr bool word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+}
 
 // A statement's tokens (from `first` on), seen as plain token texts: a literal stands as its
 // quote character. Executable comments count from `first` on, as if the text began there.
@@ -76,6 +79,13 @@ constexpr std::array<risky_word, 14> risky_words{{
     {"PREVIOUS", "sequence PREVIOUS VALUE"},
     {"CONNECTION_ID", "CONNECTION_ID()"},
 }};
+
+// Most words are shorter than every risky word: one comparison passes them over.
+constexpr std::size_t shortest_risky_word = [] {
+  std::size_t shortest = risky_words[0].word.size();
+  for (const auto& risky : risky_words) shortest = std::min(shortest, risky.word.size());
+  return shortest;
+}();
 
 // Session variables whose value a plain SET can give another connection.
 constexpr std::array<std::string_view, 38> replayable_variables{
@@ -202,7 +212,7 @@ statement_effect effect_of_stateless(scanner& scan) {
     if (scan.executable_comment()) return {true, "executable comment", false, false, true};
     if (pin_reason.empty() && token == "@" && previous != "@" && scan.peek_raw() != '@') pin_reason = "user variable";
     if (pin_reason.empty() && token == ";" && !scan.at_end()) pin_reason = "multi-statement";
-    if (word_char(token.front())) {
+    if (token.size() >= shortest_risky_word && word_char(token.front())) {
       for (const auto& risky : risky_words) {
         if (!iequals_upper(token, risky.word)) continue;
         // Restorable on any connection; anything else in the statement still pins.
