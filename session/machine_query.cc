@@ -36,7 +36,7 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
   pending_use_ = plan.use_schema.has_value();
   if (pending_use_) pending_schema_ = *plan.use_schema;
   // sql points into the client buffer, which later actions may move: what is needed is kept.
-  const bool sets_insert_id = plan.reads_insert_id && routing::sets_insert_id(sql);
+  const bool sets_insert_id = plan.reads_insert_id && plan.sets_insert_id;
   if (!plan.replacement && plan.info.replica_safe()) resend_.assign(sql);
   const step sent = co_await send_and_relay(plan, sql);
   if (sent != step::next) co_return sent;
