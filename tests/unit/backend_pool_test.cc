@@ -24,6 +24,9 @@ namespace {
 using namespace std::chrono_literals;
 using std::chrono::steady_clock;
 using wait_result = backend_pool::wait_result;
+// Long enough to be still waiting when the test looks, even on a loaded machine; short enough to
+// let the test end by timing the wait out.
+constexpr auto short_patience = 200ms;
 
 const char session_a = 'a', session_b = 'b';
 const void* const A = &session_a;  // two client sessions, as soft owners and requesters
@@ -263,7 +266,7 @@ TEST(BackendPool, SpareRoomMeansNobodyWaitsAndUnderHalfTheLimitLentOut) {
     for (std::size_t i = 0; i < r.idle; ++i) bench.idle(K);
     std::vector<backend_ptr> lent;
     for (std::size_t i = 0; i < r.lent; ++i) lent.push_back(bench.open(K));
-    if (r.someone_waits) bench.start_wait(with_user("x"), 1ms);
+    if (r.someone_waits) bench.start_wait(with_user("x"), short_patience);
     EXPECT_EQ(bench.pool.in_use("db1:3306"), r.lent);
     EXPECT_EQ(bench.pool.has_spare_room("db1:3306"), r.spare);
     bench.run_until_all_waits_end();
@@ -323,7 +326,7 @@ TEST(BackendPool, ReleaseUnderTheLimitKeepsAConnectionNoWaiterCanUse) {
   bench.pool.set_limit("db1:3306", 2);
   auto backend = bench.open(K);
   const auto id = backend->link.connection_id;
-  auto& waiter = bench.start_wait(with_user("other"), 1ms);
+  auto& waiter = bench.start_wait(with_user("other"), short_patience);
   bench.pool.release(std::move(backend));
   EXPECT_FALSE(bench.closed_by_pool(id));
   EXPECT_EQ(bench.idle_count(), 1u);
@@ -406,10 +409,10 @@ TEST(BackendPool, SweepClosesDeadAndExpiredIdleConnectionsAboveTheFloor) {
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.name);
-    pool_bench bench({10, 30ms, r.min_idle});
+    pool_bench bench({10, 100ms, r.min_idle});
     std::vector<std::uint32_t> ids;
     for (int i = 0; i < r.old_ones; ++i) ids.push_back(bench.idle(K));
-    std::this_thread::sleep_for(60ms);
+    std::this_thread::sleep_for(150ms);  // fresh ones stay fresh for 100 ms: room for a slow machine
     for (int i = 0; i < r.fresh_ones; ++i) ids.push_back(bench.idle(K));
     for (const int i : r.dead) bench.backend_closes(ids[i]);
     bench.pool.sweep();
@@ -447,7 +450,7 @@ TEST(BackendPool, StatsAndPerServerCountOpenIdleWaitingAndLimit) {
   bench.idle(on_server("db2:3306"));
   bench.idle(on_server("db2:3306"));
   auto lent2 = bench.open(on_server("db2:3306"));
-  bench.start_wait(with_user("x"), 1ms);
+  bench.start_wait(with_user("x"), short_patience);
   const auto total = bench.pool.stats();
   EXPECT_EQ(total.server, "");
   EXPECT_EQ(total.open, 5u);
