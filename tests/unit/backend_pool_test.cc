@@ -72,7 +72,7 @@ struct pool_bench {
   }
   // A connection lent out, as a session gets it: room reserved, then opened.
   backend_ptr open(const pool_key& key) {
-    EXPECT_TRUE(pool.reserve(key.server));
+    EXPECT_TRUE(pool.reserve(key));
     return connect(key);
   }
   // A connection opened, used, and given back idle; its id.
@@ -203,9 +203,9 @@ TEST(BackendPool, ReserveStopsAtTheLimitUnlessAnIdleOneCanGo) {
   bench.pool.set_limit("db1:3306", 2);
   auto first = bench.open(K);
   auto second = bench.open(K);
-  EXPECT_FALSE(bench.pool.reserve("db1:3306"));  // both lent out: nothing to close
+  EXPECT_FALSE(bench.pool.reserve(K));  // both lent out: nothing to close
   EXPECT_EQ(bench.open_count(), 2u);
-  EXPECT_TRUE(bench.pool.reserve("db2:3306"));  // another server has its own limit (the default)
+  EXPECT_TRUE(bench.pool.reserve(on_server("db2:3306")));  // another server has its own limit (the default)
 }
 
 TEST(BackendPool, ReserveAtTheLimitClosesTheLeastRecentlyUsedIdleOne) {
@@ -213,7 +213,7 @@ TEST(BackendPool, ReserveAtTheLimitClosesTheLeastRecentlyUsedIdleOne) {
   bench.pool.set_limit("db1:3306", 2);
   const auto older = bench.idle(with_user("x"));
   const auto newer = bench.idle(with_user("y"));
-  EXPECT_TRUE(bench.pool.reserve("db1:3306"));
+  EXPECT_TRUE(bench.pool.reserve(K));
   EXPECT_TRUE(bench.closed_by_pool(older));
   EXPECT_FALSE(bench.closed_by_pool(newer));
   EXPECT_EQ(bench.open_count(), 2u);  // the reserved room and the newer idle one
@@ -221,22 +221,49 @@ TEST(BackendPool, ReserveAtTheLimitClosesTheLeastRecentlyUsedIdleOne) {
   EXPECT_EQ(bench.pool.in_use("db1:3306"), 1u);
 }
 
+// The sequence of session_backend::open_or_wait at the limit: reserve, then steal. The only idle
+// connection has the requester's key but is kept for another session: it is taken over, not
+// closed for a new login (before, reserve closed it whatever its key, so the steal never found one).
+TEST(BackendPool, AtTheLimitAnIdleConnectionOfTheRequestersKeyIsStolenNotClosed) {
+  pool_bench bench;
+  bench.pool.set_limit("db1:3306", 1);
+  const auto of_b = bench.idle(K, B);
+  EXPECT_FALSE(bench.pool.reserve(K));
+  EXPECT_FALSE(bench.closed_by_pool(of_b));
+  EXPECT_EQ(id_of(bench.pool.take_idle(K, A, true)), of_b);
+  EXPECT_EQ(bench.open_count(), 1u);
+}
+
+TEST(BackendPool, AtTheLimitReserveClosesTheOldestIdleOneOfAnotherKeyOnly) {
+  pool_bench bench;
+  bench.pool.set_limit("db1:3306", 3);
+  const auto same_key = bench.idle(K, B);  // the least recently used, but of the requester's key
+  const auto other1 = bench.idle(with_user("x"));
+  const auto other2 = bench.idle(with_schema("hr"));
+  EXPECT_TRUE(bench.pool.reserve(K));
+  EXPECT_FALSE(bench.closed_by_pool(same_key));
+  EXPECT_TRUE(bench.closed_by_pool(other1));
+  EXPECT_FALSE(bench.closed_by_pool(other2));
+  EXPECT_EQ(bench.open_count(), 3u);
+  EXPECT_EQ(bench.idle_count(), 2u);
+}
+
 TEST(BackendPool, TheDefaultLimitComesFromPoolLimits) {
   pool_bench bench({3, 10000ms, 1});
-  for (int i = 0; i < 3; ++i) EXPECT_TRUE(bench.pool.reserve("db1:3306")) << i;
-  EXPECT_FALSE(bench.pool.reserve("db1:3306"));
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(bench.pool.reserve(K)) << i;
+  EXPECT_FALSE(bench.pool.reserve(K));
   bench.pool.set_limit("db1:3306", 4);
-  EXPECT_TRUE(bench.pool.reserve("db1:3306"));
-  EXPECT_FALSE(bench.pool.reserve("db1:3306"));
+  EXPECT_TRUE(bench.pool.reserve(K));
+  EXPECT_FALSE(bench.pool.reserve(K));
 }
 
 TEST(BackendPool, CancelReservationGivesTheRoomBack) {
   pool_bench bench;
   bench.pool.set_limit("db1:3306", 1);
-  EXPECT_TRUE(bench.pool.reserve("db1:3306"));
+  EXPECT_TRUE(bench.pool.reserve(K));
   bench.pool.cancel_reservation("db1:3306");
   EXPECT_EQ(bench.open_count(), 0u);
-  EXPECT_TRUE(bench.pool.reserve("db1:3306"));
+  EXPECT_TRUE(bench.pool.reserve(K));
   auto& waiter = bench.start_wait(K);
   bench.pool.cancel_reservation("db1:3306");  // someone waits: the room is theirs
   bench.settle();
