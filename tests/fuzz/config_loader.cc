@@ -1,4 +1,4 @@
-// weft.toml (admin/config_loader.h, toml++) loaded from any text: what `weft --check-config`,
+// weft.toml (config/config_loader.h, toml++) loaded from any text: what `weft --check-config`,
 // a start and a SIGHUP read.
 //
 // Input: the file's text.
@@ -11,7 +11,7 @@
 #include <set>
 #include <string>
 
-#include "admin/config_loader.h"
+#include "config/config_loader.h"
 #include "fuzz_input.h"
 
 namespace {
