@@ -1,5 +1,7 @@
 #include "config/config_loader.h"
 
+#include "config/config_validation.h"
+
 #include "protocol/caching_sha2.h"
 #include "protocol/constants.h"
 #include "routing/query_rules.h"
@@ -31,7 +33,7 @@ class config_reader {
     if (auto* t = table_at(root, "ha")) read_ha(*t);
     read_array_of_tables(root, "groups", [&](const toml::table& t) { read_group(t); });
     read_array_of_tables(root, "rules", [&](const toml::table& t) { read_rule(t); });
-    validate_topology(root);
+    validate_whole_config(root);
     validate_tls(root);
     // One handshake timeout and one failed-login rule for every port.
     config.admin.handshake_timeout = config.proxy.handshake_timeout;
@@ -409,7 +411,6 @@ class config_reader {
     check_keys(t, {"id", "user", "schema", "client", "match_digest", "match_pattern", "group", "route", "replace",
                    "error", "error_code", "timeout_ms", "log", "continue"});
     auto& rules = config.runtime.rules;
-    if (rules.size() == 64) return error(t.source(), "at most 64 [[rules]]");
     routing::query_rule r;
     r.id = static_cast<std::uint32_t>(int_at(t, "id", 1, 1000000000).value_or(static_cast<std::int64_t>(rules.size() + 1)));
     for (const auto& other : rules) {
@@ -457,42 +458,20 @@ class config_reader {
     }
   }
 
-  void validate_topology(const toml::table& root) {
-    const auto& servers = config.topology.servers;
-    if (servers.empty()) {
-      if (out_.errors.empty()) error(root.source(), "no [[servers]] configured");
-      return;
+  void validate_whole_config(const toml::table& root) {
+    if (config.topology.servers.empty() && !out_.errors.empty()) return;  // the servers' own errors say enough
+    for (const auto& p : validate_whole(config.topology, config.runtime, {.groups_need_servers = true})) {
+      error(where(p, root), p.message);
     }
-    std::set<std::string> groups;
-    for (const auto& s : servers) groups.insert(s.group);
-    for (const auto& g : groups) {
-      int primaries = 0;
-      for (std::size_t i = 0; i < servers.size(); ++i) {
-        if (servers[i].group != g || servers[i].role != routing::server_role::primary) continue;
-        if (++primaries > 1) error(server_lines_[i], "group '" + g + "' has more than one primary");
-      }
-      if (primaries == 0) error(root.source(), "group '" + g + "' has no primary");
-    }
-    auto& policies = config.topology.groups;
-    for (std::size_t i = 0; i < policies.size(); ++i) {
-      if (!groups.count(policies[i].name)) {
-        error(group_lines_[i], "group '" + policies[i].name + "' has no [[servers]]");
-      }
-    }
-    const auto& rules = config.runtime.rules;
-    for (std::size_t i = 0; i < rules.size(); ++i) {
-      if (!rules[i].route_group.empty() && !groups.count(rules[i].route_group)) {
-        error(rule_lines_[i], "rule " + std::to_string(rules[i].id) + " routes to group '" + rules[i].route_group +
-                                  "', which has no [[servers]]");
-      }
-    }
-    for (const auto& g : groups) {  // every group has a policy (defaults when not configured)
-      if (std::none_of(policies.begin(), policies.end(), [&](const auto& p) { return p.name == g; })) {
-        routing::group_policy defaults;
-        defaults.name = g;
-        policies.push_back(std::move(defaults));
-      }
-    }
+    add_default_policies(config.topology);
+  }
+
+  // The line of the row a problem names; the file's start for a problem of the whole.
+  const toml::source_region& where(const config_problem& p, const toml::table& root) const {
+    if (!p.row) return root.source();
+    using place = config_problem::place;
+    const auto& lines = p.in == place::servers ? server_lines_ : p.in == place::groups ? group_lines_ : rule_lines_;
+    return *p.row < lines.size() ? lines[*p.row] : root.source();
   }
 
   std::string_view source_;

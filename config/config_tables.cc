@@ -2,9 +2,9 @@
 
 #include <map>
 #include <memory>
-#include <set>
 #include <stdexcept>
 
+#include "config/config_validation.h"
 #include "config/sqlite_statement.h"
 #include "routing/query_rules.h"
 
@@ -51,6 +51,11 @@ std::string in_schema(const char* ddl, const std::string& schema) {
   std::string s(ddl);
   s.replace(s.find("{S}"), 3, schema);
   return s;
+}
+
+std::string table_of(config_problem::place p) {
+  using place = config_problem::place;
+  return p == place::servers ? "servers" : p == place::groups ? "groups" : "query_rules";
 }
 
 std::string hex_hash(const protocol::native_password_hash& h) { return h.empty_password ? "" : h.to_hex(); }
@@ -174,15 +179,6 @@ table_read_result read_config_tables(sqlite3* db, const std::string& schema) {
     server.status = routing::parse_server_status(text_at(s, 5)).value_or(routing::server_status::online);
     t.servers.push_back(std::move(server));
   }
-  std::set<std::string> group_names;
-  for (const auto& s : t.servers) group_names.insert(s.group);
-  for (const auto& g : group_names) {
-    int primaries = 0;
-    for (const auto& s : t.servers) primaries += s.group == g && s.role == routing::server_role::primary;
-    if (primaries == 0) errors.push_back("servers: group '" + g + "' has no primary");
-    if (primaries > 1) errors.push_back("servers: group '" + g + "' has more than one primary");
-  }
-  if (t.servers.empty()) errors.push_back("servers: no server configured");
 
   auto groups = prepare(db, "SELECT name, max_replication_lag, reads_without_replica, read_only_transactions, "
                             "read_your_writes, read_your_writes_timeout_ms, failover, candidates, pedantic, exec_before, "
@@ -213,15 +209,6 @@ table_read_result read_config_tables(sqlite3* db, const std::string& schema) {
     g.exec_after = text_at(s, 10);
     // (a group without servers is fine: CREATE GROUP, then ADD SERVER)
     t.groups.push_back(std::move(g));
-  }
-  for (const auto& name : group_names) {  // every group has a policy, the defaults if none
-    bool listed = false;
-    for (const auto& g : t.groups) listed = listed || g.name == name;
-    if (!listed) {
-      routing::group_policy defaults;
-      defaults.name = name;
-      t.groups.push_back(std::move(defaults));
-    }
   }
 
   auto users = prepare(db, "SELECT name, password_hash, require_tls, read_your_writes FROM " + schema +
@@ -270,9 +257,6 @@ table_read_result read_config_tables(sqlite3* db, const std::string& schema) {
       r.route_role = text_at(s, 6) == "primary" ? routing::target_role::primary : routing::target_role::replica;
     }
     r.route_group = text_at(s, 7);
-    if (!r.route_group.empty() && !group_names.count(r.route_group)) {
-      errors.push_back(where + "group_name '" + r.route_group + "' has no servers");
-    }
     if (!is_null(s, 8)) r.replace = text_at(s, 8);
     if (r.replace && is_null(s, 5)) errors.push_back(where + "replace_with needs match_pattern");
     if (!is_null(s, 9)) r.block_message = text_at(s, 9);
@@ -282,7 +266,8 @@ table_read_result read_config_tables(sqlite3* db, const std::string& schema) {
     r.continue_after = sqlite3_column_int(s, 13) != 0;
     out.config.runtime.rules.push_back(std::move(r));
   }
-  if (out.config.runtime.rules.size() > 64) errors.push_back("query_rules: at most 64 rules");
+  for (const auto& p : validate_whole(t, out.config.runtime)) errors.push_back(table_of(p.in) + ": " + p.message);
+  add_default_policies(t);
   return out;
 }
 
