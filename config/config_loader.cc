@@ -1,5 +1,6 @@
 #include "config/config_loader.h"
 
+#include "config/config_schema.h"
 #include "config/config_validation.h"
 
 #include "protocol/caching_sha2.h"
@@ -51,6 +52,10 @@ class config_reader {
   }
 
   void check_keys(const toml::table& t, std::initializer_list<std::string_view> allowed) {
+    check_keys(t, std::vector<std::string_view>(allowed));
+  }
+
+  void check_keys(const toml::table& t, const std::vector<std::string_view>& allowed) {
     for (const auto& [key, node] : t) {
       if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
         error(key.source(), "unknown key '" + std::string(key.str()) + "'");
@@ -122,17 +127,33 @@ class config_reader {
 
   // One of the allowed words; the position of the word in `allowed`.
   std::optional<std::size_t> choice_at(const toml::table& t, std::string_view key,
-                                       std::initializer_list<std::string_view> allowed) {
+                                       const std::vector<std::string>& allowed) {
     auto v = string_at(t, key, false);
     if (!v) return std::nullopt;
     std::size_t i = 0;
     std::string names;
-    for (auto a : allowed) {
+    for (const auto& a : allowed) {
       if (*v == a) return i;
-      names += (i++ ? ", \"" : "\"") + std::string(a) + "\"";
+      names += (i++ ? ", \"" : "\"") + a + "\"";
     }
     error(t.get(key)->source(), "'" + std::string(key) + "' must be one of " + names);
     return std::nullopt;
+  }
+
+  // A column's value as the file gives it, under the column's key, within its range or words.
+  std::optional<std::string> string_of(const toml::table& t, const column_spec& c) {
+    return string_at(t, c.file_key, c.required);
+  }
+  std::optional<std::int64_t> int_of(const toml::table& t, const column_spec& c) {
+    return int_at(t, c.file_key, c.min, c.max);
+  }
+  std::optional<bool> bool_of(const toml::table& t, const column_spec& c) { return bool_at(t, c.file_key); }
+  // One of the column's words (the file spells them in lower case), returned as SQL stores it.
+  std::optional<std::string_view> word_of(const toml::table& t, const column_spec& c) {
+    std::vector<std::string> spelled;
+    for (auto w : c.words) spelled.push_back(file_word(w));
+    const auto i = choice_at(t, c.file_key, spelled);
+    return i ? std::optional(c.words[*i]) : std::nullopt;
   }
 
   void read_proxy(const toml::table& t) {
@@ -226,10 +247,11 @@ class config_reader {
   }
 
   void read_user(const toml::table& t) {
-    check_keys(t, {"name", "password", "password_hash", "require_tls", "read_your_writes"});
-    auto name = string_at(t, "name", true);
+    const auto& table = users_table();
+    check_keys(t, file_keys(table));
+    auto name = string_of(t, table.column("name"));
     auto plain = string_at(t, "password", false);
-    auto hashed = string_at(t, "password_hash", false);
+    auto hashed = string_at(t, table.column("password_hash").file_key, false);  // or password
     if (!name) return;
     if (name->empty()) return error(t.source(), "user name must not be empty");
     if (plain && hashed) return error(t.source(), "user '" + *name + "': give password or password_hash, not both");
@@ -237,8 +259,8 @@ class config_reader {
       return error(t.source(), "user '" + *name + "': missing password (password = \"\" for none)");
     }
     proxy::user_account account{*name, {}, false, std::nullopt};
-    if (auto v = bool_at(t, "require_tls")) account.require_tls = *v;
-    account.read_your_writes = bool_at(t, "read_your_writes");
+    if (auto v = bool_of(t, table.column("require_tls"))) account.require_tls = *v;
+    account.read_your_writes = bool_of(t, table.column("read_your_writes"));
     if (plain) {
       account.password = protocol::native_password_hash::from_password(*plain);
     } else if (auto h = protocol::native_password_hash::from_hex(*hashed)) {
@@ -253,10 +275,11 @@ class config_reader {
   }
 
   void read_server(const toml::table& t) {
-    check_keys(t, {"address", "group", "role", "weight", "max_connections", "status"});
-    auto address = string_at(t, "address", true);
-    auto group = string_at(t, "group", true);
-    auto role = string_at(t, "role", true);
+    const auto& table = servers_table();
+    check_keys(t, file_keys(table));
+    auto address = string_of(t, table.column("address"));
+    auto group = string_of(t, table.column("group_name"));
+    auto role = string_of(t, table.column("role"));
     if (!address || !group || !role) return;
     routing::server s;
     if (auto ep = routing::parse_endpoint(*address)) {
@@ -272,14 +295,9 @@ class config_reader {
     }
     if (group->empty()) return error(t.get("group")->source(), "'group' must not be empty");
     s.group = *group;
-    if (auto v = int_at(t, "weight", 1, 1000000)) s.weight = static_cast<std::uint32_t>(*v);
-    if (auto v = int_at(t, "max_connections", 1, 100000)) s.max_connections = static_cast<std::uint32_t>(*v);
-    if (auto v = choice_at(t, "status", {"online", "offline_soft", "offline_hard"})) {
-      static constexpr routing::server_status statuses[] = {routing::server_status::online,
-                                                            routing::server_status::offline_soft,
-                                                            routing::server_status::offline_hard};
-      s.status = statuses[*v];
-    }
+    if (auto v = int_of(t, table.column("weight"))) s.weight = static_cast<std::uint32_t>(*v);
+    if (auto v = int_of(t, table.column("max_connections"))) s.max_connections = static_cast<std::uint32_t>(*v);
+    if (auto w = word_of(t, table.column("status"))) s.status = *routing::parse_server_status(*w);
     for (const auto& other : config.topology.servers) {
       if (other.address == s.address) {
         return error(t.source(), "duplicate server " + s.address.to_string());
@@ -359,46 +377,26 @@ class config_reader {
   }
 
   void read_group(const toml::table& t) {
-    check_keys(t, {"name", "max_replication_lag", "reads_without_replica", "read_only_transactions",
-                   "read_your_writes", "read_your_writes_timeout_ms", "failover", "candidates", "pedantic",
-                   "exec_before", "exec_after"});
-    auto name = string_at(t, "name", true);
+    const auto& table = groups_table();
+    check_keys(t, file_keys(table));
+    auto name = string_of(t, table.column("name"));
     if (!name) return;
     routing::group_policy g;
     g.name = *name;
-    if (auto v = int_at(t, "max_replication_lag", 0, 86400)) g.max_replication_lag = static_cast<std::uint32_t>(*v);
-    if (auto v = choice_at(t, "reads_without_replica", {"primary", "error"})) g.reads_fall_back_to_primary = *v == 0;
-    if (auto v = choice_at(t, "read_only_transactions", {"primary", "replica"})) {
-      g.read_only_transactions_on_replica = *v == 1;
+    if (auto v = int_of(t, table.column("max_replication_lag"))) g.max_replication_lag = static_cast<std::uint32_t>(*v);
+    if (auto w = word_of(t, table.column("reads_without_replica"))) g.reads_fall_back_to_primary = *w == "primary";
+    if (auto w = word_of(t, table.column("read_only_transactions"))) {
+      g.read_only_transactions_on_replica = *w == "replica";
     }
-    if (auto v = bool_at(t, "read_your_writes")) g.read_your_writes = *v;
-    if (auto v = int_at(t, "read_your_writes_timeout_ms", 1, 600000)) {
+    if (auto v = bool_of(t, table.column("read_your_writes"))) g.read_your_writes = *v;
+    if (auto v = int_of(t, table.column("read_your_writes_timeout_ms"))) {
       g.read_your_writes_timeout = std::chrono::milliseconds(*v);
     }
-    if (auto v = choice_at(t, "failover", {"off", "auto", "elect", "fail"})) {
-      static constexpr routing::failover_mode modes[] = {routing::failover_mode::off, routing::failover_mode::automatic,
-                                                         routing::failover_mode::elect, routing::failover_mode::fail};
-      g.failover = modes[*v];
-    }
-    if (const auto* node = t.get("candidates")) {
-      const auto* arr = node->as_array();
-      if (!arr) {
-        error(node->source(), "'candidates' must be an array of \"host:port\" strings");
-      } else {
-        for (const auto& item : *arr) {
-          const auto* text = item.as_string();
-          const auto ep = text ? routing::parse_endpoint(text->get()) : std::nullopt;
-          if (!ep) {
-            error(item.source(), "'candidates' must hold \"host:port\" strings");
-            continue;
-          }
-          g.candidates.push_back(ep->to_string());
-        }
-      }
-    }
-    g.pedantic = bool_at(t, "pedantic").value_or(false);
-    g.exec_before = string_at(t, "exec_before", false).value_or("");
-    g.exec_after = string_at(t, "exec_after", false).value_or("");
+    if (auto w = word_of(t, table.column("failover"))) g.failover = *routing::parse_failover_mode(*w);
+    read_candidates(t, g);
+    g.pedantic = bool_of(t, table.column("pedantic")).value_or(false);
+    g.exec_before = string_of(t, table.column("exec_before")).value_or("");
+    g.exec_after = string_of(t, table.column("exec_after")).value_or("");
     auto& groups = config.topology.groups;
     for (const auto& other : groups) {
       if (other.name == g.name) return error(t.source(), "duplicate group '" + g.name + "'");
@@ -407,46 +405,68 @@ class config_reader {
     groups.push_back(std::move(g));
   }
 
+  // The file lists candidates as an array of "host:port" strings.
+  void read_candidates(const toml::table& t, routing::group_policy& g) {
+    const auto* node = t.get("candidates");
+    if (!node) return;
+    const auto* arr = node->as_array();
+    if (!arr) return error(node->source(), "'candidates' must be an array of \"host:port\" strings");
+    for (const auto& item : *arr) {
+      const auto* text = item.as_string();
+      const auto ep = text ? routing::parse_endpoint(text->get()) : std::nullopt;
+      if (!ep) {
+        error(item.source(), "'candidates' must hold \"host:port\" strings");
+        continue;
+      }
+      g.candidates.push_back(ep->to_string());
+    }
+  }
+
   void read_rule(const toml::table& t) {
-    check_keys(t, {"id", "user", "schema", "client", "match_digest", "match_pattern", "group", "route", "replace",
-                   "error", "error_code", "timeout_ms", "log", "continue"});
+    const auto& table = rules_table();
+    check_keys(t, file_keys(table));
     auto& rules = config.runtime.rules;
     routing::query_rule r;
-    r.id = static_cast<std::uint32_t>(int_at(t, "id", 1, 1000000000).value_or(static_cast<std::int64_t>(rules.size() + 1)));
+    const auto id = int_of(t, table.column("id"));  // none: the rule's place
+    r.id = static_cast<std::uint32_t>(id.value_or(static_cast<std::int64_t>(rules.size() + 1)));
     for (const auto& other : rules) {
       if (other.id == r.id) return error(t.source(), "duplicate rule id " + std::to_string(r.id));
     }
-    r.user = string_at(t, "user", false).value_or("");
-    r.schema = string_at(t, "schema", false).value_or("");
-    r.client = string_at(t, "client", false).value_or("");
+    r.user = string_of(t, table.column("user")).value_or("");
+    r.schema = string_of(t, table.column("schema")).value_or("");
+    r.client = string_of(t, table.column("client")).value_or("");
     // A valid CIDR contains its own network address.
     if (const auto slash = r.client.find('/');
         slash != std::string::npos && !routing::client_matches(r.client, r.client.substr(0, slash))) {
       error(t.get("client")->source(), "'client' must be an address or an IPv4 CIDR like \"10.0.0.0/8\"");
     }
-    const auto regex = [&](std::string_view key) -> std::shared_ptr<const re2::RE2> {
-      auto text = string_at(t, key, false);
-      if (!text) return nullptr;
-      std::string problem;
-      auto re = routing::compile_rule_regex(*text, problem);
-      if (!re) error(t.get(key)->source(), "'" + std::string(key) + "' is not a valid regular expression: " + problem);
-      return re;
-    };
-    r.match_digest = regex("match_digest");
-    r.match_pattern = regex("match_pattern");
-    r.route_group = string_at(t, "group", false).value_or("");
-    if (auto v = choice_at(t, "route", {"primary", "replica"})) {
-      r.route_role = *v == 0 ? routing::target_role::primary : routing::target_role::replica;
+    r.match_digest = regex_of(t, table.column("match_digest"));
+    r.match_pattern = regex_of(t, table.column("match_pattern"));
+    r.route_group = string_of(t, table.column("group_name")).value_or("");
+    if (auto w = word_of(t, table.column("route"))) {
+      r.route_role = *w == "primary" ? routing::target_role::primary : routing::target_role::replica;
     }
-    r.replace = string_at(t, "replace", false);
+    r.replace = string_of(t, table.column("replace_with"));
     if (r.replace && !t.get("match_pattern")) error(t.get("replace")->source(), "'replace' needs 'match_pattern'");
-    r.block_message = string_at(t, "error", false);
-    if (auto v = int_at(t, "error_code", 1000, 65535)) r.block_code = static_cast<std::uint16_t>(*v);
-    if (auto v = int_at(t, "timeout_ms", 1, 86400000)) r.timeout_ms = static_cast<std::uint32_t>(*v);
-    r.log = bool_at(t, "log").value_or(false);
-    r.continue_after = bool_at(t, "continue").value_or(false);
+    r.block_message = string_of(t, table.column("error"));
+    if (auto v = int_of(t, table.column("error_code"))) r.block_code = static_cast<std::uint16_t>(*v);
+    if (auto v = int_of(t, table.column("timeout_ms"))) r.timeout_ms = static_cast<std::uint32_t>(*v);
+    r.log = bool_of(t, table.column("log")).value_or(false);
+    r.continue_after = bool_of(t, table.column("continue")).value_or(false);
     rule_lines_.push_back(t.source());
     rules.push_back(std::move(r));
+  }
+
+  std::shared_ptr<const re2::RE2> regex_of(const toml::table& t, const column_spec& c) {
+    auto text = string_of(t, c);
+    if (!text) return nullptr;
+    std::string problem;
+    auto re = routing::compile_rule_regex(*text, problem);
+    if (!re) {
+      error(t.get(c.file_key)->source(),
+            "'" + std::string(c.file_key) + "' is not a valid regular expression: " + problem);
+    }
+    return re;
   }
 
   void validate_tls(const toml::table& root) {
