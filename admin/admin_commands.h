@@ -21,6 +21,7 @@ class ha_manager;
 
 namespace weft::admin {
 
+// Defined on the floors below (the operations answer and connect the same way).
 using monitor::backend_credentials;
 using ops::admin_result;
 

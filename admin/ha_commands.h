@@ -12,6 +12,6 @@ namespace weft::admin {
 
 admin_result run_ha_command(const ha_command& command, const command_context& ctx);
 
-using ops::ha_refused;
+using ops::ha_refused;  // error 9012, the operations' refusal too
 
 }  // namespace weft::admin
