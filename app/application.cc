@@ -12,7 +12,7 @@ namespace {
 
 void log_differences(const std::vector<config::config_difference>& diff) {
   for (const auto& d : diff) {
-    spdlog::warn("event=config::config_difference table={} key=\"{}\" file=\"{}\" state=\"{}\"", d.table, d.key,
+    spdlog::warn("event=config_difference table={} key=\"{}\" file=\"{}\" state=\"{}\"", d.table, d.key,
                  d.in_file.empty() ? "(absent)" : d.in_file, d.in_state.empty() ? "(absent)" : d.in_state);
   }
 }
