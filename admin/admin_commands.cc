@@ -12,7 +12,7 @@
 
 #include "admin/admin_words.h"
 #include "admin/live_tables.h"
-#include "admin/mariadb_client.h"
+#include "monitor/mariadb_client.h"
 #include "protocol/errors.h"
 #include "routing/sql_lexer.h"
 
@@ -87,7 +87,7 @@ struct node {
 
 // What one server says about itself and its replicas.
 void inspect(node& n, std::vector<routing::endpoint>& replicas, const backend_credentials& creds) {
-  mariadb_client c(n.address, creds.user, creds.password, creds.timeout_seconds);
+  monitor::mariadb_client c(n.address, creds.user, creds.password, creds.timeout_seconds);
   if (!c.ok()) {
     n.error = c.error();
     return;
@@ -189,7 +189,7 @@ std::optional<std::uint64_t> file_size(const std::string& path) {
 std::uint64_t number(const std::optional<std::string>& v) { return v ? std::strtoull(v->c_str(), nullptr, 10) : 0; }
 
 void disk_usage_of(const routing::server& s, bool all, const backend_credentials& creds, admin_result& r) {
-  mariadb_client c(s.address, creds.user, creds.password, creds.timeout_seconds);
+  monitor::mariadb_client c(s.address, creds.user, creds.password, creds.timeout_seconds);
   const auto add = [&](const std::string& kind, const std::string& name, std::optional<std::uint64_t> data,
                        std::optional<std::uint64_t> index, std::uint64_t total) {
     const auto text = [](std::optional<std::uint64_t> v) { return v ? opt(std::to_string(*v)) : std::nullopt; };
@@ -291,7 +291,7 @@ admin_result show_config_diff(const command_context& ctx) {
 
 admin_result show_tables() {
   auto r = admin_result::table({"Tables_in_weft"});
-  std::vector<std::string> names = config_table_names();
+  std::vector<std::string> names = config::config_table_names();
   for (const auto& n : live_table_names()) names.push_back(n);
   std::sort(names.begin(), names.end());
   for (auto& n : names) r.rows.push_back({n});

@@ -10,27 +10,28 @@
 #include <string_view>
 #include <vector>
 
-#include "admin/admin_result.h"
-#include "admin/state_store.h"
+#include "config/state_store.h"
+#include "monitor/mariadb_client.h"
+#include "ops/admin_result.h"
 #include "proxy/topology_store.h"
+
+namespace weft::ops {
+class ha_manager;
+}  // namespace weft::ops
 
 namespace weft::admin {
 
-struct backend_credentials {
-  std::string user;
-  std::string password;
-  unsigned timeout_seconds = 2;
-};
-
-class ha_manager;
+// Defined on the floors below (the operations answer and connect the same way).
+using monitor::backend_credentials;
+using ops::admin_result;
 
 struct command_context {
   proxy::topology_store* topology = nullptr;
   backend_credentials backend;
   // The configuration file's view, for SHOW CONFIG DIFF (empty function: no file to compare).
-  std::function<std::vector<config_difference>()> config_diff;
+  std::function<std::vector<config::config_difference>()> config_diff;
   std::string server_version;
-  ha_manager* ha = nullptr;  // switchover, failover, REPLICATE, REJOIN
+  ops::ha_manager* ha = nullptr;  // switchover, failover, REPLICATE, REJOIN
   // FLUSH HOSTS: unblocks every client host on both ports; returns how many were blocked.
   std::function<std::size_t()> flush_hosts;
   // FLUSH BACKEND CONNECTIONS: closes every worker's idle pooled connections; returns how many.

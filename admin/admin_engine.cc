@@ -42,7 +42,7 @@ p::err_packet error_from_sqlite(sqlite3* db, int rc) {
 
 bool is_config_table(const char* name) {
   if (!name) return false;
-  for (const auto& t : config_table_names()) {
+  for (const auto& t : config::config_table_names()) {
     if (t == name) return true;
   }
   return false;
@@ -83,7 +83,7 @@ void password_function(sqlite3_context* ctx, int, sqlite3_value** args) {
 
 admin_engine::admin_engine(const std::string& state_path, const live_sources& sources, const command_context& commands,
                            admin_hooks hooks)
-    : db_(open_state(state_path)), sources_(sources), commands_(commands), hooks_(std::move(hooks)) {
+    : db_(config::open_state(state_path)), sources_(sources), commands_(commands), hooks_(std::move(hooks)) {
   create_live_tables(db_.get());
   sqlite3_create_function(db_.get(), "password", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &password_function,
                           nullptr, nullptr);
@@ -145,7 +145,7 @@ admin_result admin_engine::execute(std::string_view text) {
 admin_result admin_engine::begin() {
   if (explicit_transaction_) return {};
   try {
-    exec_sql(db_.get(), "BEGIN IMMEDIATE");
+    config::exec_sql(db_.get(), "BEGIN IMMEDIATE");
   } catch (const std::exception&) {
     return admin_result::failure(error_from_sqlite(db_.get(), sqlite3_extended_errcode(db_.get())));
   }
@@ -162,14 +162,14 @@ admin_result admin_engine::commit() {
 admin_result admin_engine::rollback() {
   if (!explicit_transaction_) return {};
   explicit_transaction_ = false;
-  exec_sql(db_.get(), "ROLLBACK");
+  config::exec_sql(db_.get(), "ROLLBACK");
   return {};
 }
 
 admin_result admin_engine::validate_and_commit(admin_result done) {
-  auto read = read_config_tables(db_.get());
+  auto read = config::read_config_tables(db_.get());
   if (!read.errors.empty()) {
-    exec_sql(db_.get(), "ROLLBACK");
+    config::exec_sql(db_.get(), "ROLLBACK");
     std::string message = "weft: the change was not applied: ";
     for (std::size_t i = 0; i < read.errors.size(); ++i) message += (i ? "; " : "") + read.errors[i];
     return admin_result::failure(p::make_error(p::er::config_rejected, message));
@@ -177,10 +177,10 @@ admin_result admin_engine::validate_and_commit(admin_result done) {
   std::unique_lock<std::mutex> lock;
   if (hooks_.apply_mutex) lock = std::unique_lock(*hooks_.apply_mutex);
   try {
-    exec_sql(db_.get(), "COMMIT");  // durable before it takes effect
+    config::exec_sql(db_.get(), "COMMIT");  // durable before it takes effect
   } catch (const std::exception&) {
     const auto err = error_from_sqlite(db_.get(), sqlite3_extended_errcode(db_.get()));
-    exec_sql(db_.get(), "ROLLBACK");
+    config::exec_sql(db_.get(), "ROLLBACK");
     return admin_result::failure(err);
   }
   if (hooks_.apply) hooks_.apply(read.config);
@@ -210,7 +210,7 @@ admin_result admin_engine::run_sql(const std::string& sql) {
   const bool own_transaction = changes && !explicit_transaction_;
   if (own_transaction) {
     try {
-      exec_sql(db_.get(), "BEGIN IMMEDIATE");
+      config::exec_sql(db_.get(), "BEGIN IMMEDIATE");
     } catch (const std::exception&) {
       return admin_result::failure(error_from_sqlite(db_.get(), sqlite3_extended_errcode(db_.get())));
     }
@@ -233,7 +233,7 @@ admin_result admin_engine::run_sql(const std::string& sql) {
   if (rc != SQLITE_DONE) {
     const auto err = error_from_sqlite(db_.get(), sqlite3_extended_errcode(db_.get()));
     stmt.reset();
-    if (own_transaction) exec_sql(db_.get(), "ROLLBACK");
+    if (own_transaction) config::exec_sql(db_.get(), "ROLLBACK");
     return admin_result::failure(err);
   }
   for (int i = 0; i < columns; ++i) result.columns.push_back(column_for(stmt.get(), i, first_types[static_cast<std::size_t>(i)]));

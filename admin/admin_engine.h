@@ -12,16 +12,16 @@
 #include <string_view>
 
 #include "admin/admin_commands.h"
-#include "admin/admin_result.h"
 #include "admin/ha_grammar.h"
 #include "admin/live_tables.h"
-#include "admin/state_store.h"
+#include "config/state_store.h"
+#include "ops/admin_result.h"
 
 namespace weft::admin {
 
 struct admin_hooks {
   // Publishes a validated configuration to the running proxy (never fails).
-  std::function<void(const table_config&)> apply;
+  std::function<void(const config::table_config&)> apply;
   // Serializes commit + apply across admin sessions (and reloads), so snapshots follow the
   // order of commits.
   std::mutex* apply_mutex = nullptr;
@@ -45,7 +45,7 @@ class admin_engine {
   // Validates what the open transaction changed, commits and applies it; rolls back if invalid.
   admin_result validate_and_commit(admin_result done);
 
-  sqlite_db db_;
+  config::sqlite_db db_;
   const live_sources& sources_;
   const command_context& commands_;
   admin_hooks hooks_;

@@ -31,7 +31,7 @@ constexpr std::size_t max_admin_packet = 16u << 20;
 
 }  // namespace
 
-admin_server::admin_server(admin_settings settings, std::string state_path, const live_sources& sources,
+admin_server::admin_server(config::admin_settings settings, std::string state_path, const live_sources& sources,
                            const command_context& commands, admin_hooks hooks)
     : settings_(std::move(settings)),
       state_path_(std::move(state_path)),

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "admin/admin_engine.h"
-#include "admin/admin_settings.h"
+#include "config/admin_settings.h"
 #include "proxy/admission_control.h"
 #include "proxy/asio.h"
 #include "proxy/io_buffer.h"
@@ -22,7 +22,7 @@ namespace weft::admin {
 
 class admin_server {
  public:
-  admin_server(admin_settings settings, std::string state_path, const live_sources& sources,
+  admin_server(config::admin_settings settings, std::string state_path, const live_sources& sources,
                const command_context& commands, admin_hooks hooks);
   ~admin_server();
 
@@ -40,7 +40,7 @@ class admin_server {
   proxy::awaitable<void> serve(proxy::stream& client, proxy::io_buffer& in, std::uint64_t caps, std::uint32_t id);
   proxy::awaitable<admin_result> run_statement(admin_engine& engine, const std::string& sql);
 
-  admin_settings settings_;
+  config::admin_settings settings_;
   std::string state_path_;
   const live_sources& sources_;
   const command_context& commands_;

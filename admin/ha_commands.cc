@@ -1,6 +1,6 @@
 #include "admin/ha_commands.h"
 
-#include "admin/ha_manager.h"
+#include "ops/ha_manager.h"
 #include "protocol/errors.h"
 
 namespace weft::admin {
@@ -86,10 +86,6 @@ admin_result group_servers(const routing::topology& t, const std::string& group,
 }
 
 }  // namespace
-
-admin_result ha_refused(const std::string& message) {
-  return admin_result::failure(p::make_error(p::er::ha_refused, message));
-}
 
 admin_result run_ha_command(const ha_command& c, const command_context& ctx) {
   const auto t = ctx.topology->load();

@@ -4,14 +4,14 @@
 #pragma once
 
 #include "admin/admin_commands.h"
-#include "admin/admin_result.h"
 #include "admin/ha_grammar.h"
+#include "ops/admin_result.h"
+#include "ops/ha_steps.h"
 
 namespace weft::admin {
 
 admin_result run_ha_command(const ha_command& command, const command_context& ctx);
 
-// Error 9012: an HA command that cannot run as asked, or that failed.
-admin_result ha_refused(const std::string& message);
+using ops::ha_refused;  // error 9012, the operations' refusal too
 
 }  // namespace weft::admin

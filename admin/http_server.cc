@@ -207,7 +207,7 @@ std::string topology_json(const routing::topology& t) {
   return out;
 }
 
-http_server::http_server(http_settings settings, http_sources sources)
+http_server::http_server(config::http_settings settings, http_sources sources)
     : settings_(std::move(settings)), sources_(std::move(sources)) {}
 
 http_server::~http_server() { stop(); }

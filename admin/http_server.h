@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "admin/admin_settings.h"
+#include "config/admin_settings.h"
 #include "proxy/admission_control.h"
 #include "proxy/asio.h"
 #include "proxy/proxy_server.h"
@@ -34,7 +34,7 @@ std::string topology_json(const routing::topology& topology);
 
 class http_server {
  public:
-  http_server(http_settings settings, http_sources sources);
+  http_server(config::http_settings settings, http_sources sources);
   ~http_server();
   void start();  // binds (throws on failure) and starts the thread
   void stop();
@@ -43,7 +43,7 @@ class http_server {
   proxy::awaitable<void> accept_loop();
   proxy::awaitable<void> serve(proxy::tcp::socket socket, proxy::connection_limit::slot place);
 
-  http_settings settings_;
+  config::http_settings settings_;
   http_sources sources_;
   proxy::asio::io_context io_{1};
   proxy::tcp::acceptor acceptor_{io_};

@@ -7,7 +7,7 @@
 #include <ctime>
 #include <map>
 
-#include "admin/config_tables.h"
+#include "config/config_tables.h"
 
 namespace weft::admin {
 namespace {
@@ -70,7 +70,7 @@ std::string timestamp(std::chrono::system_clock::time_point t) {
 std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 
 void replace_rows(sqlite3* db, const char* table, const std::vector<row>& rows) {
-  exec_sql(db, std::string("DELETE FROM temp.") + table);
+  config::exec_sql(db, std::string("DELETE FROM temp.") + table);
   if (rows.empty()) return;
   std::string sql = std::string("INSERT INTO temp.") + table + " VALUES (";
   for (std::size_t i = 0; i < rows.front().size(); ++i) sql += i ? ", ?" : "?";
@@ -147,7 +147,7 @@ std::vector<row> command_rows(const proxy::query_stats& stats) {
   return rows;
 }
 
-std::vector<row> monitor_rows(const std::vector<check_record>& checks) {
+std::vector<row> monitor_rows(const std::vector<monitor::check_record>& checks) {
   std::vector<row> rows;
   for (const auto& c : checks) {
     const auto& h = c.health;
@@ -159,7 +159,7 @@ std::vector<row> monitor_rows(const std::vector<check_record>& checks) {
   return rows;
 }
 
-std::vector<row> failover_rows(const std::vector<failover_event>& events) {
+std::vector<row> failover_rows(const std::vector<config::failover_event>& events) {
   std::vector<row> rows;
   const auto text = [](const std::string& s) { return s.empty() ? cell(nullptr) : cell(s); };
   for (const auto& e : events) {
@@ -208,7 +208,7 @@ const std::vector<std::string>& live_table_names() {
 
 void create_live_tables(sqlite3* db) {
   for (const auto& t : tables) {
-    exec_sql(db, std::string("CREATE TEMP TABLE IF NOT EXISTS ") + t.name + " (" + t.columns + ")");
+    config::exec_sql(db, std::string("CREATE TEMP TABLE IF NOT EXISTS ") + t.name + " (" + t.columns + ")");
   }
 }
 

@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "admin/failover_event.h"
-#include "admin/monitor.h"
+#include "config/failover_event.h"
+#include "monitor/monitor.h"
 #include "proxy/proxy_server.h"
 
 namespace weft::admin {
@@ -23,8 +23,8 @@ struct live_sources {
   std::function<std::vector<proxy::client_session::description>()> sessions;
   std::function<std::vector<proxy::proxy_server::worker_pool>()> pools;
   std::function<std::vector<proxy::proxy_server::worker_backend>()> backends;
-  std::function<std::vector<check_record>()> monitor_log;
-  std::function<std::vector<failover_event>()> failover_log;
+  std::function<std::vector<monitor::check_record>()> monitor_log;
+  std::function<std::vector<config::failover_event>()> failover_log;
   std::function<std::vector<std::pair<std::string, std::string>>()> variables;
   proxy::topology_store* topology = nullptr;
   proxy::config_store* config = nullptr;

@@ -1,5 +1,5 @@
 // What the proxy needs to run: listener settings, application users, and the topology. The
-// loader (admin/) builds these from weft.toml; the proxy never parses configuration itself.
+// loader (config/) builds these from weft.toml; the proxy never parses configuration itself.
 #pragma once
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// weft.toml (admin/config_loader.h, toml++) loaded from any text: what `weft --check-config`,
+// weft.toml (config/config_loader.h, toml++) loaded from any text: what `weft --check-config`,
 // a start and a SIGHUP read.
 //
 // Input: the file's text.
@@ -11,7 +11,7 @@
 #include <set>
 #include <string>
 
-#include "admin/config_loader.h"
+#include "config/config_loader.h"
 #include "fuzz_input.h"
 
 namespace {
@@ -48,7 +48,7 @@ void check_topology(const routing::topology& t) {
   }
 }
 
-void check_runtime(const admin::bootstrap_config& c) {
+void check_runtime(const config::bootstrap_config& c) {
   const auto& rules = c.runtime.rules;
   FUZZ_EXPECT(rules.size() <= 64);
   std::set<std::uint32_t> ids;
@@ -66,7 +66,7 @@ void check_runtime(const admin::bootstrap_config& c) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const auto result = admin::load_config_text(text, "fuzz.toml");
+  const auto result = config::load_config_text(text, "fuzz.toml");
   FUZZ_EXPECT(result.config.has_value() == result.errors.empty());
   for (const auto& e : result.errors) FUZZ_EXPECT(located(e));
   if (!result.config) return 0;

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "admin/admin_engine.h"
-#include "admin/config_loader.h"
-#include "admin/state_store.h"
+#include "config/config_loader.h"
+#include "config/state_store.h"
 #include "routing/topology.h"
 
 namespace weft::admin {
@@ -29,8 +29,8 @@ group = "main"
 role = "replica"
 )";
 
-table_config load_base() {
-  auto loaded = load_config_text(base_config, "t.toml");
+config::table_config load_base() {
+  auto loaded = config::load_config_text(base_config, "t.toml");
   EXPECT_TRUE(loaded.config) << (loaded.errors.empty() ? "" : loaded.errors.front());
   return {loaded.config->runtime, loaded.config->topology};
 }
@@ -42,11 +42,11 @@ class AdminEngine : public ::testing::Test {
                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
     path_ = (dir_ / "state").string();
-    state_store(path_).save(load_base());
+    config::state_store(path_).save(load_base());
     topology_ = std::make_unique<proxy::topology_store>(load_base().topology);
     commands_.topology = topology_.get();
     engine_ = std::make_unique<admin_engine>(path_, sources_, commands_,
-                                             admin_hooks{[this](const table_config& c) { applied_.push_back(c); }, nullptr});
+                                             admin_hooks{[this](const config::table_config& c) { applied_.push_back(c); }, nullptr});
   }
   void TearDown() override {
     engine_.reset();
@@ -69,7 +69,7 @@ class AdminEngine : public ::testing::Test {
   std::unique_ptr<proxy::topology_store> topology_;
   live_sources sources_;
   command_context commands_;
-  std::vector<table_config> applied_;
+  std::vector<config::table_config> applied_;
   std::unique_ptr<admin_engine> engine_;
 };
 
@@ -92,7 +92,7 @@ TEST_F(AdminEngine, AValidChangeCommitsAndIsApplied) {
   ASSERT_EQ(applied_.size(), 1u);
   EXPECT_EQ(applied_[0].topology.servers[1].status, routing::server_status::offline_soft);
   // Durable: another connection to the file sees it.
-  EXPECT_EQ(state_store(path_).load().config.topology.servers[1].status, routing::server_status::offline_soft);
+  EXPECT_EQ(config::state_store(path_).load().config.topology.servers[1].status, routing::server_status::offline_soft);
 }
 
 TEST_F(AdminEngine, AnInvalidChangeIsRolledBackWithTheReason) {
@@ -175,7 +175,7 @@ TEST(StateStore, DiffListsRowsThatDiffer) {
   const auto path = std::filesystem::temp_directory_path() / ("weft-state-diff-" + std::to_string(::getpid()));
   std::filesystem::remove(path);
   {
-    state_store state(path.string());
+    config::state_store state(path.string());
     EXPECT_TRUE(state.empty());
     auto config = load_base();
     state.save(config);
@@ -293,9 +293,9 @@ namespace {
 // failover_log's history in the state file: newest last, bounded reads, empty fields as NULL.
 TEST_F(AdminEngine, FailoverHistoryOutlivesTheProcess) {
   {
-    state_store store(path_);
+    config::state_store store(path_);
     for (int i = 1; i <= 3; ++i) {
-      failover_event e;
+      config::failover_event e;
       e.at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'700'000'000'000 + i));
       e.group = "main";
       e.event = i == 3 ? "fenced" : "failover";
@@ -306,7 +306,7 @@ TEST_F(AdminEngine, FailoverHistoryOutlivesTheProcess) {
       store.record_event(e);
     }
   }
-  state_store reopened(path_);
+  config::state_store reopened(path_);
   const auto events = reopened.recent_events(2);
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].old_primary, "10.0.0.2:3306");

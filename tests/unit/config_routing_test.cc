@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "admin/config_loader.h"
+#include "config/config_loader.h"
 #include "routing/query_rules.h"
 
-namespace weft::admin {
+namespace weft::config {
 namespace {
 
 // Two groups, each with its primary; the tests append the sections they are about.
@@ -399,4 +399,4 @@ TEST(ConfigRouting, RuleErrorNamesTheRulesLine) {
 }
 
 }  // namespace
-}  // namespace weft::admin
+}  // namespace weft::config

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "admin/config_loader.h"
+#include "config/config_loader.h"
 
-namespace weft::admin {
+namespace weft::config {
 namespace {
 
 constexpr std::string_view valid = R"(
@@ -161,4 +161,4 @@ TEST(ConfigLoader, ExampleSandboxConfigIsValid) {
 }
 
 }  // namespace
-}  // namespace weft::admin
+}  // namespace weft::config

@@ -7,9 +7,9 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "admin/ha_steps.h"
+#include "ops/ha_steps.h"
 
-namespace weft::admin {
+namespace weft::ops {
 namespace {
 
 TEST(StepLog, RowsAndFailuresForTheDba) {
@@ -71,4 +71,4 @@ TEST_F(Hook, IsKilledAtItsTimeoutWithItsChildren) {
 }
 
 }  // namespace
-}  // namespace weft::admin
+}  // namespace weft::ops

@@ -1,0 +1,58 @@
+// A blocking libmariadb connection for weft's own work on backends (health checks, topology
+// walks, disk usage): never used on a proxy worker's thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "routing/topology.h"
+
+struct st_mysql;
+
+namespace weft::monitor {
+
+// The account weft's own connections use on backends, and how long they may take.
+struct backend_credentials {
+  std::string user;
+  std::string password;
+  unsigned timeout_seconds = 2;
+};
+
+using sql_row = std::map<std::string, std::optional<std::string>>;  // by column name; nullopt: NULL
+
+// A column's text; "" when the row lacks it or it is NULL.
+std::string column_text(const sql_row& row, std::string_view name);
+
+class mariadb_client {
+ public:
+  // Connects with timeouts in whole seconds (Connector/C's unit); check ok() / error().
+  // read_timeout_seconds: for statements that wait on purpose (MASTER_GTID_WAIT); 0: the same.
+  mariadb_client(const routing::endpoint& address, const std::string& user, const std::string& password,
+                 unsigned timeout_seconds, unsigned read_timeout_seconds = 0);
+  ~mariadb_client();
+  mariadb_client(const mariadb_client&) = delete;
+  mariadb_client& operator=(const mariadb_client&) = delete;
+
+  bool ok() const { return connection_ != nullptr; }
+  // "<errno> <message>" of the last failure.
+  const std::string& error() const { return error_; }
+  unsigned error_code() const { return error_code_; }
+  std::string server_version() const;
+
+  bool ping();
+  // All rows of a statement; nullopt on failure (error() says why; the connection is closed
+  // when it broke, kept when the server only refused the statement).
+  std::optional<std::vector<sql_row>> rows(const std::string& sql);
+
+ private:
+  void fail(bool keep_open = false);
+  st_mysql* connection_ = nullptr;
+  std::string error_;
+  unsigned error_code_ = 0;
+};
+
+}  // namespace weft::monitor

@@ -1,0 +1,36 @@
+// What an admin statement answers: a result set, or an OK with a count, or an error. The
+// operations answer the DBA in the same form (the steps they took), so it lives here, below the
+// admin fronts that send it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/messages.h"
+#include "protocol/result_set.h"
+
+namespace weft::ops {
+
+struct admin_result {
+  std::vector<protocol::column_definition> columns;  // empty: an OK
+  std::vector<protocol::text_row> rows;
+  std::uint64_t affected = 0;
+  std::string info;
+  std::optional<protocol::err_packet> error;
+
+  static admin_result failure(protocol::err_packet err) {
+    admin_result r;
+    r.error = std::move(err);
+    return r;
+  }
+  // A result set of text columns.
+  static admin_result table(std::initializer_list<const char*> names) {
+    admin_result r;
+    for (const char* n : names) r.columns.push_back(protocol::text_column(n));
+    return r;
+  }
+};
+
+}  // namespace weft::ops
