@@ -216,7 +216,7 @@ void refresh_live_tables(sqlite3* db, std::string_view sql, const live_sources& 
   std::string lowered(sql);
   std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
   const bool wants_stats = mentions(lowered, "stats_digest") || mentions(lowered, "stats_servers") ||
-                           mentions(lowered, "stats_commands");
+                           mentions(lowered, "stats_commands") || mentions(lowered, "stats_rules");
   proxy::query_stats stats;
   if (wants_stats && sources.stats) stats = sources.stats();
   std::vector<proxy::proxy_server::worker_pool> pools;
@@ -229,7 +229,7 @@ void refresh_live_tables(sqlite3* db, std::string_view sql, const live_sources& 
   if (mentions(lowered, "stats_commands")) replace_rows(db, "stats_commands", command_rows(stats));
   if (mentions(lowered, "stats_rules") && sources.config) {
     std::vector<row> rows;
-    for (const auto& r : sources.config->load()->rules) rows.push_back({i64(r.id), i64(r.hits->load())});
+    for (const auto& r : sources.config->load()->rules) rows.push_back({i64(r.id), i64(stats.rule_hits().of(r))});
     replace_rows(db, "stats_rules", rows);
   }
   if (mentions(lowered, "monitor_log") && sources.monitor_log) replace_rows(db, "monitor_log", monitor_rows(sources.monitor_log()));

@@ -2,6 +2,8 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 namespace weft::proxy {
@@ -46,14 +48,18 @@ backend_ptr backend_pool::take_idle(const pool_key& key, const void* requester, 
   return nullptr;
 }
 
-bool backend_pool::reserve(const std::string& server) {
-  auto& state = servers_[server];
+bool backend_pool::reserve(const pool_key& key) {
+  auto& state = servers_[key.server];
   if (state.open >= limit_of(state)) {
     // At the limit, an idle connection of another user/schema is worth less than a new one
-    // for a session that is waiting now: close the least recently used.
-    if (state.idle.empty()) return false;
-    state.idle.front()->link.connection->close();
-    state.idle.erase(state.idle.begin());
+    // for a session that is waiting now: close the least recently used. One with the
+    // requester's key stays: it is kept for another session's warnings, and the requester
+    // can take it over (take_idle with allow_steal) instead of logging in anew.
+    const auto other_key = std::find_if(state.idle.begin(), state.idle.end(),
+                                        [&](const backend_ptr& backend) { return backend->key != key; });
+    if (other_key == state.idle.end()) return false;
+    (*other_key)->link.connection->close();
+    state.idle.erase(other_key);
     --state.open;
   }
   ++state.open;

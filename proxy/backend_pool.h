@@ -70,9 +70,9 @@ class backend_pool {
   // (soft-owned) one first, then a free one; one soft-owned by another session only if
   // allow_steal (when the limit allows no new connection).
   backend_ptr take_idle(const pool_key& key, const void* requester, bool allow_steal);
-  // Claims room for one new connection to server; false at the limit (after evicting an idle
-  // connection of another key, if there was one).
-  bool reserve(const std::string& server);
+  // Claims room for one new connection to key.server; at the limit, closes the least recently
+  // used idle connection of another key for it, or returns false if there is none.
+  bool reserve(const pool_key& key);
   // This worker's share of a server's connection limit (default: pool_limits::max_per_server).
   void set_limit(const std::string& server, std::size_t limit) { servers_[server].limit = limit; }
   // Connections to the server this worker has lent out now (for least-connections).

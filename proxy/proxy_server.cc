@@ -54,7 +54,7 @@ void proxy_server::start() {
     tls_.backend = std::make_unique<asio::ssl::context>(make_client_tls_context(settings_.backend_tls.ca_file));
   }
   unsigned n = settings_.workers;
-  if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
+  if (n == 0) n = default_worker_count(std::thread::hardware_concurrency());
   settings_.workers = n;  // resolved, so each worker computes its share of the limits
   for (unsigned i = 0; i < n; ++i) {
     workers_.push_back(std::make_unique<worker>(i, settings_, tls_, config_, topology_, next_connection_id_, admission_));

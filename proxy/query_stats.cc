@@ -95,6 +95,7 @@ void query_stats::merge(const query_stats& other) {
     mine.bytes_sent += theirs.bytes_sent;
     mine.bytes_received += theirs.bytes_received;
   }
+  rule_hits_.add(other.rule_hits_);
 }
 
 }  // namespace weft::proxy

@@ -1,6 +1,7 @@
-// Statement statistics of one worker: per digest (count, latency, rows, errors, last server)
-// and per server (queries, bytes, errors). Touched only on the worker's thread; the admin and
-// metrics collect copies through the worker's event loop, so the hot path takes no lock.
+// Statement statistics of one worker: per digest (count, latency, rows, errors, last server),
+// per server (queries, bytes, errors) and per query rule (hits). Touched only on the worker's
+// thread; the admin and metrics collect copies through the worker's event loop, so the hot path
+// takes no lock.
 #pragma once
 
 #include <array>
@@ -9,6 +10,9 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
+
+#include "routing/query_rules.h"
 
 namespace weft::proxy {
 
@@ -61,6 +65,14 @@ class query_stats {
                         const std::string& server);
   void record_server(const std::string& server, std::uint64_t sent, std::uint64_t received, bool failed);
 
+  // The rules in `matched` (a bit per position in `rules`) matched a statement.
+  void count_rule_hits(const std::vector<routing::query_rule>& rules, std::uint64_t matched) {
+    rule_hits_.count(rules, matched);
+  }
+  const routing::rule_hits& rule_hits() const { return rule_hits_; }
+  // Where the session machine's planner counts (the same worker's thread).
+  routing::rule_hits& rule_hits_counter() { return rule_hits_; }
+
   // Adds another worker's figures (for the admin's totals).
   void merge(const query_stats& other);
 
@@ -72,6 +84,7 @@ class query_stats {
   std::unordered_map<std::uint64_t, digest_stats> digests_;
   std::unordered_map<std::string, server_stats> servers_;
   std::array<command_stats, command_kinds> commands_{};
+  routing::rule_hits rule_hits_;
 };
 
 }  // namespace weft::proxy

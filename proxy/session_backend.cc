@@ -135,7 +135,7 @@ bool session_backend::current_primary_failed(const p::err_packet& error, std::st
 
 // No idle connection: a new one, or (at the server's limit) one handed over by the pool.
 awaitable<std::optional<p::err_packet>> session_backend::open_or_wait() {
-  if (!pool_.reserve(key_.server)) {
+  if (!pool_.reserve(key_)) {
     // At the limit, a connection kept only for another session's warnings is fair game.
     current_ = pool_.take_idle(key_, this, true);
     if (current_) co_return std::nullopt;

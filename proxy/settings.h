@@ -17,6 +17,13 @@
 
 namespace weft::proxy {
 
+// The event-loop threads `workers = 0` gives: one per core but one, at least one. Measured on
+// 2 vCPUs shared with the servers and clients (docs/BENCHMARKS.md, issue 12), one loop gave more
+// queries per second at less CPU per query than two: fewer loops batch more events per wake-up.
+// On bigger machines each further core gets its own loop, and one core is left to the kernel's
+// network work, the monitor and the admin threads.
+constexpr unsigned default_worker_count(unsigned cores) { return cores > 2 ? cores - 1 : 1; }
+
 // TLS towards clients: on when both files are set.
 struct client_tls_settings {
   std::string cert_file;
@@ -33,7 +40,7 @@ struct backend_tls_settings {
 
 struct proxy_settings {
   routing::endpoint listen{"127.0.0.1", 6033};
-  unsigned workers = 0;  // 0: one per core
+  unsigned workers = 0;  // 0: automatic, default_worker_count()
   std::size_t max_allowed_packet = 64u << 20;
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds handshake_timeout{10000};

@@ -14,7 +14,11 @@ namespace weft::proxy {
 
 struct worker_routing {
   worker_routing(const config_store& config_store, const topology_store& store)
-      : config(config_store), topology(store) {}
+      : config(config_store), topology(store) {
+    planner.hits = &stats.rule_hits_counter();
+  }
+  worker_routing(const worker_routing&) = delete;  // (planner points into stats)
+  worker_routing& operator=(const worker_routing&) = delete;
   // The current users and rules; a new rules snapshot empties the rule cache.
   const snapshot_ptr& config_now() {
     const auto& now = config.current();

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "routing/sql_lexer.h"
+#include "routing/statement_tokens.h"
 
 namespace weft::routing {
 namespace {
@@ -180,187 +181,241 @@ std::uint64_t digest_of(std::string_view digest_text) {
   return writer.hash();
 }
 
-statement_info classify(std::string_view sql, std::string* digest_text) {
-  statement_info info;
-  digest_writer digest(digest_text);
-  sql_lexer lexer(sql);
-  statement_state st;
-  bool any_statement = false, all_reads = true;
-  std::array<paren_frame, 16> frames;
-  std::size_t depth = 0;
-  bool in_values = false;             // after VALUES/VALUE: rows follow
-  digest_writer::mark row_end{};      // after the first literal-only row
-  bool have_row_end = false, rows_collapsed = false;
-  token_type previous_type = token_type::end;
-  char previous_punct = 0;
-  bool set_statement = false;  // inside SET STATEMENT ..., before its FOR
+namespace {
 
-  for (sql_token t = lexer.next(); t.type != token_type::end; t = lexer.next()) {
-    if (t.is(';')) {
-      if (lexer.at_end()) break;  // a trailing semicolon ends the only statement
-      info.multi_statement = true;
-      if (st.words > 0) all_reads = all_reads && st.kind == statement_kind::read;
-      st = {};
-      in_values = false;
-      depth = 0;
-      digest.append("; ");
-      previous_type = token_type::end;  // no second space
-      previous_punct = 0;
-      continue;
+// One walk over a statement's tokens: the digest (hash, text when asked) and the classification.
+class classifier_pass {
+ public:
+  classifier_pass(const statement_tokens& tokens, std::string* digest_text)
+      : tokens_(tokens), digest_(digest_text) {}
+
+  statement_info run() {
+    const auto all = tokens_.tokens();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const sql_token& t = all[i].token;
+      if (t.is(';')) {
+        if (i + 1 == all.size()) break;  // a trailing semicolon ends the only statement
+        next_statement();
+        continue;
+      }
+      write_digest(t);
+      previous_type_ = t.type;
+      previous_punct_ = t.type == token_type::punct ? t.text[0] : 0;
+      classify_token(t);
     }
+    return finish();
+  }
 
-    // --- digest ---
-    const bool spaced = previous_type != token_type::end && previous_punct != '(' && previous_punct != '.' &&
-                        previous_punct != '@' && !t.is(')') && !t.is(',') && !t.is('.') && !t.is(';');
-    if (t.is('(')) {
-      if (depth > 0 && depth <= frames.size()) frames[depth - 1].literals_only = false;
-      const bool list_opener = previous_type == token_type::word &&
-                               (st.previous == keyword::in || st.previous == keyword::values || st.previous == keyword::value);
-      if (list_opener || previous_punct == ',') digest.append(" ");
-      if (depth < frames.size()) {
-        const bool row = in_values && depth == 0 && (previous_punct == ',' || st.previous == keyword::values ||
-                                       st.previous == keyword::value);
-        frames[depth] = {digest.save(), true, st.previous == keyword::in && previous_type == token_type::word, row};
-      }
-      ++depth;
-      digest.append("(");
-    } else if (t.is(')') && depth > 0) {
-      --depth;
-      digest.append(")");
-      if (depth < frames.size() && frames[depth].literals_only) {
-        auto& frame = frames[depth];
-        if (frame.in_list) {
-          digest.restore(frame.before);
-          digest.append("(...)");
-        } else if (frame.values_row) {
-          if (!have_row_end) {
-            row_end = digest.save();
-            have_row_end = true;
-          } else {
-            digest.restore(row_end);  // drop ", (...)" of every further row...
-            if (!rows_collapsed) digest.append(", ...");
-            rows_collapsed = true;
-            row_end = digest.save();  // ...and remember the end once
-          }
-        }
-      }
-    } else {
-      if (depth > 0 && depth <= frames.size() && !is_literal(t) && !t.is(',') && !t.is('-') && !is_constant_word(t)) {
-        frames[depth - 1].literals_only = false;
-      }
-      if (spaced) digest.append(" ");
-      digest.append(is_literal(t) ? std::string_view("?") : t.text);
+ private:
+  void next_statement() {
+    info_.multi_statement = true;
+    if (st_.words > 0) all_reads_ = all_reads_ && st_.kind == statement_kind::read;
+    st_ = {};
+    in_values_ = false;
+    depth_ = 0;
+    digest_.append("; ");
+    previous_type_ = token_type::end;  // no second space
+    previous_punct_ = 0;
+  }
+
+  void write_digest(const sql_token& t) {
+    if (t.is('(')) return open_paren();
+    if (t.is(')') && depth_ > 0) return close_paren();
+    const bool spaced = previous_type_ != token_type::end && previous_punct_ != '(' && previous_punct_ != '.' &&
+                        previous_punct_ != '@' && !t.is(')') && !t.is(',') && !t.is('.') && !t.is(';');
+    if (depth_ > 0 && depth_ <= frames_.size() && !is_literal(t) && !t.is(',') && !t.is('-') && !is_constant_word(t)) {
+      frames_[depth_ - 1].literals_only = false;
     }
-    previous_type = t.type;
-    previous_punct = t.type == token_type::punct ? t.text[0] : 0;
+    if (spaced) digest_.append(" ");
+    digest_.append(is_literal(t) ? std::string_view("?") : t.text);
+  }
 
-    // --- classification ---
+  void open_paren() {
+    if (depth_ > 0 && depth_ <= frames_.size()) frames_[depth_ - 1].literals_only = false;
+    const bool after_word = previous_type_ == token_type::word;
+    const bool list_opener = after_word && (st_.previous == keyword::in || st_.previous == keyword::values ||
+                                            st_.previous == keyword::value);
+    if (list_opener || previous_punct_ == ',') digest_.append(" ");
+    if (depth_ < frames_.size()) {
+      const bool row = in_values_ && depth_ == 0 &&
+                       (previous_punct_ == ',' || st_.previous == keyword::values || st_.previous == keyword::value);
+      frames_[depth_] = {digest_.save(), true, st_.previous == keyword::in && after_word, row};
+    }
+    ++depth_;
+    digest_.append("(");
+  }
+
+  void close_paren() {
+    --depth_;
+    digest_.append(")");
+    if (depth_ >= frames_.size() || !frames_[depth_].literals_only) return;
+    auto& frame = frames_[depth_];
+    if (frame.in_list) {
+      digest_.restore(frame.before);
+      digest_.append("(...)");
+    } else if (frame.values_row) {
+      if (!have_row_end_) {
+        row_end_ = digest_.save();
+        have_row_end_ = true;
+      } else {
+        digest_.restore(row_end_);  // drop ", (...)" of every further row...
+        if (!rows_collapsed_) digest_.append(", ...");
+        rows_collapsed_ = true;
+        row_end_ = digest_.save();  // ...and remember the end once
+      }
+    }
+  }
+
+  void classify_token(const sql_token& t) {
     if (t.type == token_type::punct) {
-      if (t.is('=') && st.previous == keyword::other && lexer.position() >= 2 && sql[lexer.position() - 2] == ':') {
-        info.side_effects = true;  // @v := expr assigns a user variable
+      if (t.is('=') && st_.previous == keyword::other && tokens_.char_before(t) == ':') {
+        info_.side_effects = true;  // @v := expr assigns a user variable
       }
-      if (!t.is('(') && !t.is(')')) st.previous = keyword::other;
-      if (st.words == 0 && t.is('(')) continue;  // (SELECT ...) UNION (SELECT ...)
-      continue;
+      if (!t.is('(') && !t.is(')')) st_.previous = keyword::other;
+      return;
     }
     if (t.type != token_type::word) {
-      st.previous = keyword::other;
-      continue;
+      st_.previous = keyword::other;
+      return;
     }
     const keyword k = lookup(t.text);
-    if (st.words++ == 0) {
-      st.leader = k;
-      st.kind = kind_of_leader(k);
-      any_statement = true;
-      if (st.kind == statement_kind::transaction) {
-        switch (k) {
-          case keyword::begin: info.transaction = transaction_action::begin; break;
-          case keyword::start: info.transaction = transaction_action::begin; break;
-          case keyword::commit: info.transaction = transaction_action::commit; break;
-          case keyword::rollback: info.transaction = transaction_action::rollback; break;
-          case keyword::xa: info.transaction = transaction_action::xa; break;
-          default: info.transaction = transaction_action::savepoint; break;
-        }
-      }
-      st.previous = k;
-      continue;
-    }
-    if (st.words == 2) {
-      if (st.leader == keyword::start && !iequals_upper(t.text, "TRANSACTION")) {
-        st.kind = statement_kind::write;  // START SLAVE, START REPLICA, ...
-        info.transaction = transaction_action::none;
-      }
-      if (st.leader == keyword::show && (iequals_upper(t.text, "MASTER") || iequals_upper(t.text, "BINARY") ||
-                                         iequals_upper(t.text, "BINLOG"))) {
-        st.kind = statement_kind::write;  // the binlog position is the primary's
-      }
-      if (st.leader == keyword::set && iequals_upper(t.text, "STATEMENT")) set_statement = true;
-    }
-    if (set_statement && k == keyword::for_ && depth == 0) {
+    if (st_.words++ == 0) return first_word(k);
+    if (st_.words == 2) second_word(t.text);
+    if (set_statement_ && k == keyword::for_ && depth_ == 0) {
       // SET STATEMENT var=value[, ...] FOR <statement>: the statement decides.
-      set_statement = false;
-      st = {};
-      continue;
+      set_statement_ = false;
+      st_ = {};
+      return;
     }
+    later_word(k);
+    if (st_.leader == keyword::explain && st_.words == 2 && iequals_upper(t.text, "ANALYZE")) {
+      st_.kind = statement_kind::write;  // EXPLAIN ANALYZE runs the statement
+    }
+    st_.previous = k;
+  }
+
+  void first_word(keyword k) {
+    st_.leader = k;
+    st_.kind = kind_of_leader(k);
+    any_statement_ = true;
+    if (st_.kind == statement_kind::transaction) {
+      switch (k) {
+        case keyword::begin: info_.transaction = transaction_action::begin; break;
+        case keyword::start: info_.transaction = transaction_action::begin; break;
+        case keyword::commit: info_.transaction = transaction_action::commit; break;
+        case keyword::rollback: info_.transaction = transaction_action::rollback; break;
+        case keyword::xa: info_.transaction = transaction_action::xa; break;
+        default: info_.transaction = transaction_action::savepoint; break;
+      }
+    }
+    st_.previous = k;
+  }
+
+  void second_word(std::string_view word) {
+    if (st_.leader == keyword::start && !iequals_upper(word, "TRANSACTION")) {
+      st_.kind = statement_kind::write;  // START SLAVE, START REPLICA, ...
+      info_.transaction = transaction_action::none;
+    }
+    if (st_.leader == keyword::show &&
+        (iequals_upper(word, "MASTER") || iequals_upper(word, "BINARY") || iequals_upper(word, "BINLOG"))) {
+      st_.kind = statement_kind::write;  // the binlog position is the primary's
+    }
+    if (st_.leader == keyword::set && iequals_upper(word, "STATEMENT")) set_statement_ = true;
+  }
+
+  void later_word(keyword k) {
     switch (k) {
       case keyword::update:
-        if (st.previous == keyword::for_) {
-          info.locking_read = true;
-        } else if (st.leader == keyword::with && depth == 0) {
-          st.kind = statement_kind::write;  // WITH ... UPDATE (not inside a CTE's parentheses)
+        if (st_.previous == keyword::for_) {
+          info_.locking_read = true;
+        } else if (st_.leader == keyword::with && depth_ == 0) {
+          st_.kind = statement_kind::write;  // WITH ... UPDATE (not inside a CTE's parentheses)
         }
         break;
       case keyword::share:
-        if (st.previous == keyword::for_ || st.previous == keyword::in) info.locking_read = true;
+        if (st_.previous == keyword::for_ || st_.previous == keyword::in) info_.locking_read = true;
         break;
       case keyword::insert: case keyword::del: case keyword::replace:
-        if (st.leader == keyword::with && depth == 0) st.kind = statement_kind::write;  // not REPLACE() in a CTE
+        if (st_.leader == keyword::with && depth_ == 0) st_.kind = statement_kind::write;  // not REPLACE() in a CTE
         break;
       case keyword::into:
-        if (st.leader == keyword::select || st.leader == keyword::with || st.leader == keyword::values ||
-            st.leader == keyword::table) {
-          info.side_effects = true;  // SELECT ... INTO @v / OUTFILE / DUMPFILE
+        if (st_.leader == keyword::select || st_.leader == keyword::with || st_.leader == keyword::values ||
+            st_.leader == keyword::table) {
+          info_.side_effects = true;  // SELECT ... INTO @v / OUTFILE / DUMPFILE
         }
         break;
+      default:
+        later_word_transaction_or_sequence(k);
+        break;
+    }
+  }
+
+  void later_word_transaction_or_sequence(keyword k) {
+    switch (k) {
       case keyword::side_effect:
-        info.side_effects = true;
+        info_.side_effects = true;
         break;
       case keyword::value:  // NEXT VALUE FOR s, PREVIOUS VALUE FOR s
-        if (st.previous == keyword::next || st.previous == keyword::previous) info.side_effects = true;
-        if (st.leader == keyword::insert || st.leader == keyword::replace) in_values = true;
+        if (st_.previous == keyword::next || st_.previous == keyword::previous) info_.side_effects = true;
+        if (st_.leader == keyword::insert || st_.leader == keyword::replace) in_values_ = true;
         break;
       case keyword::values:
-        in_values = true;
+        in_values_ = true;
         break;
       case keyword::only:  // START TRANSACTION READ ONLY
-        if (st.leader == keyword::start && st.previous == keyword::read) {
-          info.transaction = transaction_action::begin_read_only;
+        if (st_.leader == keyword::start && st_.previous == keyword::read) {
+          info_.transaction = transaction_action::begin_read_only;
         }
         break;
       case keyword::to:  // ROLLBACK [WORK] TO [SAVEPOINT] s
-        if (st.leader == keyword::rollback) info.transaction = transaction_action::savepoint;
+        if (st_.leader == keyword::rollback) info_.transaction = transaction_action::savepoint;
         break;
       case keyword::not_:  // BEGIN NOT ATOMIC: a compound statement, not a transaction
-        if (st.leader == keyword::begin && st.words == 2) {
-          st.kind = statement_kind::write;
-          info.transaction = transaction_action::none;
+        if (st_.leader == keyword::begin && st_.words == 2) {
+          st_.kind = statement_kind::write;
+          info_.transaction = transaction_action::none;
         }
         break;
       default:
         break;
     }
-    if (st.leader == keyword::explain && st.words == 2 && iequals_upper(t.text, "ANALYZE")) {
-      st.kind = statement_kind::write;  // EXPLAIN ANALYZE runs the statement
-    }
-    st.previous = k;
   }
-  if (st.words > 0) all_reads = all_reads && st.kind == statement_kind::read;
-  info.kind = !info.multi_statement ? (any_statement ? st.kind : statement_kind::read)
-                                    : (all_reads ? statement_kind::read : statement_kind::write);
-  if (info.multi_statement) info.transaction = transaction_action::none;
-  if (!lexer.hint().empty()) read_hint(lexer.hint(), info);
-  info.digest = digest.hash();
-  return info;
+
+  statement_info finish() {
+    if (st_.words > 0) all_reads_ = all_reads_ && st_.kind == statement_kind::read;
+    info_.kind = !info_.multi_statement ? (any_statement_ ? st_.kind : statement_kind::read)
+                                        : (all_reads_ ? statement_kind::read : statement_kind::write);
+    if (info_.multi_statement) info_.transaction = transaction_action::none;
+    if (!tokens_.hint().empty()) read_hint(tokens_.hint(), info_);
+    info_.digest = digest_.hash();
+    return info_;
+  }
+
+  const statement_tokens& tokens_;
+  statement_info info_;
+  digest_writer digest_;
+  statement_state st_;
+  bool any_statement_ = false, all_reads_ = true;
+  std::array<paren_frame, 16> frames_;
+  std::size_t depth_ = 0;
+  bool in_values_ = false;          // after VALUES/VALUE: rows follow
+  digest_writer::mark row_end_{};   // after the first literal-only row
+  bool have_row_end_ = false, rows_collapsed_ = false;
+  token_type previous_type_ = token_type::end;
+  char previous_punct_ = 0;
+  bool set_statement_ = false;  // inside SET STATEMENT ..., before its FOR
+};
+
+}  // namespace
+
+statement_info classify(const statement_tokens& tokens, std::string* digest_text) {
+  return classifier_pass(tokens, digest_text).run();
+}
+
+statement_info classify(std::string_view sql, std::string* digest_text) {
+  statement_tokens tokens;
+  tokens.lex(sql);
+  return classify(tokens, digest_text);
 }
 
 }  // namespace weft::routing

@@ -1,8 +1,8 @@
 // What a statement is, for routing: a read a replica may answer, a write, transaction control,
 // SET or USE; whether it locks rows or has side effects that bind it to the primary; its digest
 // (the statement with literals as `?` and IN/VALUES lists collapsed) as a 64-bit hash; and the
-// routing hint a comment may carry (`/* weft: route=primary group=g2 */`). One pass, no
-// allocation (unless the digest text is asked for).
+// routing hint a comment may carry (`/* weft: route=primary group=g2 */`). One walk over the
+// statement's tokens, no allocation (unless the digest text is asked for).
 #pragma once
 
 #include <cstdint>
@@ -42,7 +42,13 @@ struct statement_info {
   }
 };
 
+class statement_tokens;
+
 // digest_text, when given, receives the normalized statement (reused buffer: cleared first).
+// Walks tokens already lexed (see statement_analysis.h for everything one pass answers).
+statement_info classify(const statement_tokens& tokens, std::string* digest_text = nullptr);
+
+// The same from the text (lexes it; for tests and cold paths).
 statement_info classify(std::string_view sql, std::string* digest_text = nullptr);
 
 // The digest hash of a normalized text: classify(sql).digest == digest_of(digest text of sql).

@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace weft::routing {
@@ -84,7 +85,7 @@ rule_outcome apply_rules(const std::vector<query_rule>& rules, std::uint64_t can
                                                    *r.match_pattern)) {
       continue;
     }
-    r.hits->fetch_add(1, std::memory_order_relaxed);
+    out.matched |= std::uint64_t{1} << i;
     if (out.first_rule_id == 0) out.first_rule_id = r.id;
     if (r.block_message && !out.blocked_by) out.blocked_by = &r;
     if (!r.route_group.empty() && out.route_group.empty()) out.route_group = r.route_group;
@@ -99,6 +100,35 @@ rule_outcome apply_rules(const std::vector<query_rule>& rules, std::uint64_t can
     if (!r.continue_after) break;
   }
   return out;
+}
+
+void rule_hits::count(const std::vector<query_rule>& rules, std::uint64_t matched) {
+  for (std::size_t i = 0; matched != 0 && i < rules.size(); ++i, matched >>= 1) {
+    if (!(matched & 1)) continue;
+    if (entries_.size() <= i) entries_.resize(max_query_rules);
+    auto& e = entries_[i];
+    if (e.rule != rules[i].identity) e = {rules[i].identity, 0};  // a new rule list: its rules start at 0
+    ++e.hits;
+  }
+}
+
+std::uint64_t rule_hits::of(const query_rule& rule) const {
+  for (const auto& e : entries_) {
+    if (e.rule == rule.identity) return e.hits;
+  }
+  return 0;
+}
+
+void rule_hits::add(const rule_hits& other) {
+  for (const auto& theirs : other.entries_) {
+    if (!theirs.rule) continue;
+    const auto mine = std::find_if(entries_.begin(), entries_.end(), [&](const entry& e) { return e.rule == theirs.rule; });
+    if (mine != entries_.end()) {
+      mine->hits += theirs.hits;
+    } else {
+      entries_.push_back(theirs);
+    }
+  }
 }
 
 std::optional<std::uint64_t> rule_cache::find(std::uint64_t key) const {

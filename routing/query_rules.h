@@ -3,10 +3,10 @@
 // statement timeout, log. The first matching rule decides, unless it says `continue`, in which
 // case its actions apply and later rules may add theirs (a later rule never undoes an earlier
 // one's action). Matching on everything but the raw text is cached per digest by the caller
-// (rule_cache), so re2 runs on the hot path only for rules that look at the raw text.
+// (rule_cache), so re2 runs on the hot path only for rules that look at the raw text. Hits are
+// counted by the caller (rule_hits, per worker), never in the shared rules.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -22,6 +22,9 @@ class RE2;
 }
 
 namespace weft::routing {
+
+// Which rule a query_rule is, across copies of the rule list (see rule_hits).
+struct rule_identity {};
 
 struct query_rule {
   std::uint32_t id = 0;  // shown in logs and stats; the order is the position in the list
@@ -40,7 +43,29 @@ struct query_rule {
   std::uint32_t timeout_ms = 0;     // 0: none
   bool log = false;
   bool continue_after = false;
-  std::shared_ptr<std::atomic<std::uint64_t>> hits = std::make_shared<std::atomic<std::uint64_t>>(0);
+  std::shared_ptr<const rule_identity> identity = std::make_shared<const rule_identity>();
+};
+
+inline constexpr std::size_t max_query_rules = 64;  // candidates are a 64-bit mask
+
+// How often rules matched. One per worker (in its statistics, written only on its thread); the
+// admin adds the workers' counts up. A rule is known by its identity, which copies of the rule
+// list share: a new snapshot of the same rules keeps counting, a newly loaded list starts at 0.
+class rule_hits {
+ public:
+  // One hit for every rule in `matched` (a bit per position in `rules`, as rule_outcome says).
+  void count(const std::vector<query_rule>& rules, std::uint64_t matched);
+  std::uint64_t of(const query_rule& rule) const;
+  // Adds another worker's counts (for the admin's totals).
+  void add(const rule_hits& other);
+
+ private:
+  struct entry {
+    std::shared_ptr<const rule_identity> rule;
+    std::uint64_t hits = 0;
+  };
+  // While counting: by position in the current rule list. After add(): any order.
+  std::vector<entry> entries_;
 };
 
 // Compiles a regular expression for a rule; the error text when it does not compile.
@@ -72,9 +97,10 @@ struct rule_outcome {
   std::uint32_t timeout_ms = 0;
   bool log = false;
   std::uint32_t first_rule_id = 0;  // of the first rule that matched (0: none)
+  std::uint64_t matched = 0;        // every rule that matched, a bit per position: their hits
 };
 
-// Walks the candidates in order on the statement's raw text; counts hits.
+// Walks the candidates in order on the statement's raw text; reports the hits in `matched`.
 rule_outcome apply_rules(const std::vector<query_rule>& rules, std::uint64_t candidates, std::string_view sql);
 
 // Per worker: candidates by (digest, user, schema, client). Bounded; cleared when the rules change.

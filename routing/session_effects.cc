@@ -1,37 +1,55 @@
 #include "routing/session_effects.h"
 
+#include <algorithm>
 #include <array>
-#include <cctype>
 #include <string>
 
 #include "routing/sql_lexer.h"
+#include "routing/statement_tokens.h"
 
 namespace weft::routing {
 namespace {
 
-bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+// ASCII letters and digits (what isalnum() says in the C locale, without its call).
+constexpr bool word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+}
 
-// The shared lexer, seen as plain token texts: a literal stands as its quote character.
+// A statement's tokens (from `first` on), seen as plain token texts: a literal stands as its
+// quote character. Executable comments count from `first` on, as if the text began there.
 class scanner {
  public:
-  explicit scanner(std::string_view sql) : lexer_(sql) {}
+  scanner(const statement_tokens& tokens, std::size_t first)
+      : tokens_(tokens), all_(tokens.tokens()), next_(first),
+        executable_before_(first > 0 && all_[first - 1].after_executable_comment) {}
 
   // Next token: a word, or a single punctuation character; empty at the end.
   std::string_view next() {
-    const auto token = lexer_.next();
-    switch (token.type) {
-      case token_type::string: return token.text.front() == '"' ? "\"" : "'";
+    if (next_ >= all_.size()) {
+      executable_ = tokens_.executable_comment() && !executable_before_;
+      return {};
+    }
+    const auto& lexed = all_[next_++];
+    executable_ = lexed.after_executable_comment && !executable_before_;
+    switch (lexed.token.type) {
+      case token_type::string: return lexed.token.text.front() == '"' ? "\"" : "'";
       case token_type::quoted_name: return "`";
-      default: return token.text;
+      default: return lexed.token.text;
     }
   }
-  bool executable_comment() const { return lexer_.executable_comment(); }
-  bool at_end() { return lexer_.at_end(); }
-  std::size_t position() const { return lexer_.position(); }
-  char peek_raw() const { return lexer_.peek_raw(); }
+  bool executable_comment() const { return executable_; }
+  bool at_end() const { return next_ >= all_.size(); }
+  // Where the next token is: a scanner started there sees the rest of the statement.
+  std::size_t position() const { return next_; }
+  // The character right after the last token (no skipping): tells `@@x` from `@ @x`.
+  char peek_raw() const { return next_ > 0 && next_ <= all_.size() ? tokens_.char_after(all_[next_ - 1].token) : '\0'; }
 
  private:
-  sql_lexer lexer_;
+  const statement_tokens& tokens_;
+  std::span<const lexed_token> all_;
+  std::size_t next_;
+  bool executable_before_;
+  bool executable_ = false;
 };
 
 // Leading keywords whose statements leave no session state behind (on their own).
@@ -61,6 +79,13 @@ constexpr std::array<risky_word, 14> risky_words{{
     {"PREVIOUS", "sequence PREVIOUS VALUE"},
     {"CONNECTION_ID", "CONNECTION_ID()"},
 }};
+
+// Most words are shorter than every risky word: one comparison passes them over.
+constexpr std::size_t shortest_risky_word = [] {
+  std::size_t shortest = risky_words[0].word.size();
+  for (const auto& risky : risky_words) shortest = std::min(shortest, risky.word.size());
+  return shortest;
+}();
 
 // Session variables whose value a plain SET can give another connection.
 constexpr std::array<std::string_view, 38> replayable_variables{
@@ -169,30 +194,17 @@ std::optional<std::string> schema_of_use(std::string_view sql) {
   return schema;
 }
 
-statement_effect multiplexing_effect(std::string_view sql) {
-  scanner scan(sql);
-  const auto first = scan.next();
-  if (scan.executable_comment()) return {true, "executable comment"};
-  if (first.empty()) return {false, {}};
-  if (iequals_upper(first, "SET")) {
-    scanner ahead(sql);
-    ahead.next();
-    if (!iequals_upper(ahead.next(), "STATEMENT")) return classify_set(scan);
-    // SET STATEMENT var = value, ... FOR <statement>: the settings last one statement; what
-    // that statement does decides.
-    int depth = 0;
-    std::string_view before;
-    for (auto token = ahead.next(); !token.empty(); before = token, token = ahead.next()) {
-      if (token == "(") ++depth;
-      if (token == ")") --depth;
-      if (token == "@" && before != "@" && ahead.peek_raw() != '@') return {true, "user variable"};
-      if (depth == 0 && iequals_upper(token, "FOR")) return multiplexing_effect(sql.substr(ahead.position()));
-    }
-    return {true, "SET"};
-  }
-  if (!is_stateless_leader(first)) return {true, first};
-  // The whole statement is scanned: one that pins for another reason may still read
-  // LAST_INSERT_ID(), which must then be restored on the connection it pins.
+namespace {
+
+// SET STATEMENT var = value, ... FOR <statement>: the settings last one statement; what that
+// statement does decides.
+statement_effect effect_of_set_statement(const statement_tokens& tokens, std::size_t first);
+statement_effect effect_from(const statement_tokens& tokens, std::size_t first);
+
+// The rest of a statement whose leader leaves no state: the whole statement is scanned, since
+// one that pins for another reason may still read LAST_INSERT_ID(), which must then be restored
+// on the connection it pins.
+statement_effect effect_of_stateless(scanner& scan) {
   std::string_view previous;
   std::string_view pin_reason;
   bool reads_insert_id = false;
@@ -200,7 +212,7 @@ statement_effect multiplexing_effect(std::string_view sql) {
     if (scan.executable_comment()) return {true, "executable comment", false, false, true};
     if (pin_reason.empty() && token == "@" && previous != "@" && scan.peek_raw() != '@') pin_reason = "user variable";
     if (pin_reason.empty() && token == ";" && !scan.at_end()) pin_reason = "multi-statement";
-    if (word_char(token.front())) {
+    if (token.size() >= shortest_risky_word && word_char(token.front())) {
       for (const auto& risky : risky_words) {
         if (!iequals_upper(token, risky.word)) continue;
         // Restorable on any connection; anything else in the statement still pins.
@@ -219,8 +231,39 @@ statement_effect multiplexing_effect(std::string_view sql) {
   return {false, {}};
 }
 
-bool sets_insert_id(std::string_view sql) {
-  scanner scan(sql);
+statement_effect effect_of_set_statement(const statement_tokens& tokens, std::size_t first) {
+  scanner ahead(tokens, first);
+  ahead.next();  // SET
+  ahead.next();  // STATEMENT
+  int depth = 0;
+  std::string_view before;
+  for (auto token = ahead.next(); !token.empty(); before = token, token = ahead.next()) {
+    if (token == "(") ++depth;
+    if (token == ")") --depth;
+    if (token == "@" && before != "@" && ahead.peek_raw() != '@') return {true, "user variable"};
+    if (depth == 0 && iequals_upper(token, "FOR")) return effect_from(tokens, ahead.position());
+  }
+  return {true, "SET"};
+}
+
+statement_effect effect_from(const statement_tokens& tokens, std::size_t first) {
+  scanner scan(tokens, first);
+  const auto leader = scan.next();
+  if (scan.executable_comment()) return {true, "executable comment"};
+  if (leader.empty()) return {false, {}};
+  if (iequals_upper(leader, "SET")) {
+    scanner ahead(tokens, first);
+    ahead.next();
+    if (!iequals_upper(ahead.next(), "STATEMENT")) return classify_set(scan);
+    return effect_of_set_statement(tokens, first);
+  }
+  if (!is_stateless_leader(leader)) return {true, leader};
+  return effect_of_stateless(scan);
+}
+
+// LAST_INSERT_ID(expr) anywhere in the statement (or an executable comment: cannot tell).
+bool calls_set_insert_id(const statement_tokens& tokens) {
+  scanner scan(tokens, 0);
   std::string_view before_previous, previous;
   for (auto token = scan.next(); !token.empty(); token = scan.next()) {
     if (previous == "(" && token != ")" && iequals_upper(before_previous, "LAST_INSERT_ID")) return true;
@@ -229,6 +272,26 @@ bool sets_insert_id(std::string_view sql) {
     previous = token;
   }
   return false;
+}
+
+}  // namespace
+
+statement_effect multiplexing_effect(const statement_tokens& tokens) {
+  auto effect = effect_from(tokens, 0);
+  effect.sets_insert_id = effect.reads_insert_id && calls_set_insert_id(tokens);
+  return effect;
+}
+
+statement_effect multiplexing_effect(std::string_view sql) {
+  statement_tokens tokens;
+  tokens.lex(sql);
+  return multiplexing_effect(tokens);
+}
+
+bool sets_insert_id(std::string_view sql) {
+  statement_tokens tokens;
+  tokens.lex(sql);
+  return calls_set_insert_id(tokens);
 }
 
 }  // namespace weft::routing

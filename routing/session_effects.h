@@ -21,6 +21,8 @@ struct statement_effect {
   // It reads LAST_INSERT_ID() or @@IDENTITY (whatever else it does): the session's value is set
   // on the connection first.
   bool reads_insert_id = false;
+  // It may also set it: LAST_INSERT_ID(expr) (only looked for when it reads it).
+  bool sets_insert_id = false;
 };
 
 // The reason given for statements that read LAST_INSERT_ID(): the proxy restores the value on
@@ -31,7 +33,13 @@ inline constexpr std::string_view last_insert_id_reason = "LAST_INSERT_ID()";
 // (the session's schema, part of the pool key) instead of pinning; nullopt for anything else.
 std::optional<std::string> schema_of_use(std::string_view sql);
 
-// For the text of a COM_QUERY. Handles comments, quoted strings and identifiers.
+class statement_tokens;
+
+// For the tokens of a COM_QUERY (see statement_analysis.h for everything one pass answers).
+statement_effect multiplexing_effect(const statement_tokens& tokens);
+
+// The same from the text (lexes it; for tests and cold paths). Handles comments, quoted strings
+// and identifiers.
 statement_effect multiplexing_effect(std::string_view sql);
 
 // Does the statement call LAST_INSERT_ID(expr), which sets the session's value (the plain

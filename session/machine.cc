@@ -152,8 +152,7 @@ resumable<machine::step> machine::forward_other(std::uint8_t cmd, std::uint32_t 
   tracker_.start(cmd, held_.capabilities);
   const auto& sent = co_await perform({.kind = action_kind::send_command});
   if (sent.result != outcome::ok) {
-    const step after = co_await backend_failed(sent);
-    co_return sent.command_incomplete ? step::stop : after;
+    co_return co_await backend_failed(sent);
   }
   if (!p::command_has_response(cmd)) co_return step::next;  // e.g. COM_STMT_CLOSE
   const step relayed = co_await relay_response();
@@ -190,7 +189,9 @@ resumable<machine::step> machine::backend_failed(const event& failure) {
     }
     co_return step::stop;
   }
+  // (The event is overwritten by the next action: what is needed of it is copied first.)
   const bool had_state = pinned_ || (tracker_.status_flags() & p::status::in_trans);
+  const bool incomplete = failure.command_incomplete;  // the rest would be read as new commands
   const std::string name(held_.server);
   const std::string aborted = failure.abort_reason;
   const std::string what = failure.failure;
@@ -203,7 +204,7 @@ resumable<machine::step> machine::backend_failed(const event& failure) {
                          : p::make_error(p::er::backend_timeout,
                                          "weft: backend " + name + " " + aborted + "; the statement may or may not have run there");
   const step replied = co_await reply_error(error);
-  co_return had_state || replied == step::stop ? step::stop : step::next;
+  co_return had_state || incomplete || replied == step::stop ? step::stop : step::next;
 }
 
 resumable<machine::step> machine::answer_ping_locally() {

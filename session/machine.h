@@ -128,6 +128,8 @@ class machine {
   resumable<std::optional<std::uint32_t>> send_statement_command(protocol::command command, std::uint32_t payload_length,
                                                                  client_statement& statement, std::uint32_t id_sent,
                                                                  bool opens_cursor, step& ended);
+  resumable<std::optional<step>> send_instead_of_command();
+  resumable<std::optional<step>> send_command_as(std::uint32_t statement_id);
   resumable<std::optional<std::uint32_t>> prepare_on_held(const std::string& sql, bool& broken);
   resumable<step> relay_statement_response(std::uint32_t backend_id, std::uint32_t client_id);
   void forget_statements();

@@ -36,7 +36,7 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
   pending_use_ = plan.use_schema.has_value();
   if (pending_use_) pending_schema_ = *plan.use_schema;
   // sql points into the client buffer, which later actions may move: what is needed is kept.
-  const bool sets_insert_id = plan.reads_insert_id && routing::sets_insert_id(sql);
+  const bool sets_insert_id = plan.reads_insert_id && plan.sets_insert_id;
   if (!plan.replacement && plan.info.replica_safe()) resend_.assign(sql);
   const step sent = co_await send_and_relay(plan, sql);
   if (sent != step::next) co_return sent;
@@ -69,8 +69,7 @@ resumable<machine::step> machine::send_and_relay(const query_plan& plan, std::st
   } else {
     const auto& sent = co_await perform({.kind = action_kind::send_command});
     if (sent.result != outcome::ok) {
-      const step after = co_await backend_failed(sent);
-      outcome_step = sent.command_incomplete ? step::stop : after;
+      outcome_step = co_await backend_failed(sent);
     }
   }
   if (outcome_step == step::next) outcome_step = co_await relay_response();

@@ -47,39 +47,41 @@ resumable<std::optional<std::uint32_t>> machine::send_statement_command(p::comma
                                        held_.statements->by_text[statement.sql]);
   }
   tracker_.start(static_cast<std::uint8_t>(command), held_.capabilities, opens_cursor);
+  std::optional<step> failed;
   if (with_types) {
     spdlog::debug("event=statement_types_resent backend={} statement_id={}", held_.server, *backend_id);
     p::set_statement_id(*with_types, *backend_id);
     outgoing_ = std::move(*with_types);
-    const auto& skipped = co_await perform({.kind = action_kind::skip_command});
-    if (skipped.result != outcome::ok) {
-      ended = step::stop;
-      co_return std::nullopt;
-    }
-    const auto& sent = co_await perform({.kind = action_kind::send_packet, .payload = outgoing_});
-    if (sent.result != outcome::ok) {
-      ended = co_await backend_failed(sent);
-      co_return std::nullopt;
-    }
-    co_return backend_id;
+    failed = co_await send_instead_of_command();
+  } else {
+    // "The last prepared statement" goes on as such where it is that one on the connection too:
+    // the server checks such an execute differently (a short one gets 1835, not 1210).
+    const bool as_last = id_sent == last_statement_id && held_.statements->last_prepared == *backend_id;
+    failed = co_await send_command_as(as_last ? last_statement_id : *backend_id);
   }
-  // "The last prepared statement" goes on as such where it is that one on the connection too:
-  // the server checks such an execute differently (a short one gets 1835, not 1210).
-  const bool as_last = id_sent == last_statement_id && held_.statements->last_prepared == *backend_id;
+  if (!failed) co_return backend_id;
+  ended = *failed;
+  co_return std::nullopt;
+}
+
+// The client's command is dropped and outgoing_ sent in its place. nullopt when sent, else how
+// the command ended.
+resumable<std::optional<machine::step>> machine::send_instead_of_command() {
+  const auto& skipped = co_await perform({.kind = action_kind::skip_command});
+  if (skipped.result != outcome::ok) co_return step::stop;
+  const auto& sent = co_await perform({.kind = action_kind::send_packet, .payload = outgoing_});
+  if (sent.result != outcome::ok) co_return co_await backend_failed(sent);
+  co_return std::nullopt;
+}
+
+// The client's command goes on as it is, naming the statement by `statement_id`.
+resumable<std::optional<machine::step>> machine::send_command_as(std::uint32_t statement_id) {
   const auto& buffered = co_await perform({.kind = action_kind::read_client, .bytes = head_end});
-  if (buffered.result != outcome::ok) {
-    ended = step::stop;
-    co_return std::nullopt;
-  }
-  p::set_statement_id(buffered.client.subspan(p::frame_header_size, p::statement_command_head_size),
-                     as_last ? last_statement_id : *backend_id);
+  if (buffered.result != outcome::ok) co_return step::stop;
+  p::set_statement_id(buffered.client.subspan(p::frame_header_size, p::statement_command_head_size), statement_id);
   const auto& sent = co_await perform({.kind = action_kind::send_command});
-  if (sent.result != outcome::ok) {
-    const step after = co_await backend_failed(sent);
-    ended = sent.command_incomplete ? step::stop : after;
-    co_return std::nullopt;
-  }
-  co_return backend_id;
+  if (sent.result == outcome::ok) co_return std::nullopt;
+  co_return co_await backend_failed(sent);
 }
 
 // Makes sure `sql` is prepared on the held connection; its backend id, or nullopt if the server

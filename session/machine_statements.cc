@@ -5,6 +5,7 @@
 #include "protocol/frame.h"
 #include "protocol/statement_messages.h"
 #include "routing/classifier.h"
+#include "routing/statement_analysis.h"
 #include "routing/session_effects.h"
 #include "session/machine.h"
 
@@ -61,12 +62,11 @@ std::size_t fixed_size_of(p::command command) {
   return p::statement_command_head_size;
 }
 
-client_statement describe_statement(std::string sql, std::uint16_t params) {
-  const auto info = routing::classify(sql);
-  const auto effect = routing::multiplexing_effect(sql);
+client_statement describe_statement(std::string sql, std::uint16_t params, routing::statement_tokens& tokens) {
+  const auto [info, effect] = routing::analyze(sql, tokens);
   client_statement statement{std::move(sql), params, {}, info.digest, info.replica_safe() && !effect.pins,
                              info.kind == routing::statement_kind::write || info.side_effects, effect.reads_insert_id};
-  statement.sets_insert_id = statement.reads_insert_id && routing::sets_insert_id(statement.sql);
+  statement.sets_insert_id = effect.sets_insert_id;
   return statement;
 }
 
@@ -91,8 +91,7 @@ resumable<machine::step> machine::forward_prepare(std::uint32_t payload_length) 
   tracker_.start(static_cast<std::uint8_t>(p::command::stmt_prepare), held_.capabilities);
   const auto& sent = co_await perform({.kind = action_kind::send_command});
   if (sent.result != outcome::ok) {
-    const step after = co_await backend_failed(sent);
-    co_return sent.command_incomplete ? step::stop : after;
+    co_return co_await backend_failed(sent);
   }
   std::optional<std::uint32_t> replaced;
   const step renamed = co_await rename_prepared(sql, replaced);
@@ -134,7 +133,7 @@ resumable<machine::step> machine::rename_prepared(std::string& sql, std::optiona
     on_connection.by_text.erase(old);
   }
   on_connection.remember(sql, backend_id);
-  ok->statement_id = statements_.add(describe_statement(std::move(sql), params));
+  ok->statement_id = statements_.add(describe_statement(std::move(sql), params, world_.planner().tokens));
   const auto renamed = p::encode(*ok);  // the same size: only the id changed
   std::copy(renamed.begin(), renamed.end(), buffered.data() + p::frame_header_size);
   co_return step::next;

@@ -9,59 +9,76 @@
 
 namespace weft::session {
 namespace p = protocol;
+namespace {
+
+// One lexer pass over `sql` (left in cache.tokens) decides what the plan knows of the statement.
+void analyze_into(query_plan& plan, std::string_view sql, planner_cache& cache) {
+  const auto analysis = routing::analyze(sql, cache.tokens);
+  plan.info = analysis.info;
+  plan.pins = analysis.effect.pins;
+  plan.pin_reason = analysis.effect.reason;
+  plan.reads_insert_id = analysis.effect.reads_insert_id;
+  plan.sets_insert_id = analysis.effect.sets_insert_id;
+  plan.replayable_set = analysis.effect.replayable_set;
+}
+
+// The rules that may match, by their conditions other than the raw text: cached per digest and
+// session; the digest text is written (from the tokens already lexed) only on a cache miss.
+std::uint64_t candidate_rules(const query_plan& plan, const session_facts& session,
+                              const std::vector<routing::query_rule>& rules, planner_cache& cache) {
+  const routing::rule_context ctx{session.user, session.schema, session.client_address};
+  const auto key = routing::rule_cache::key_of(plan.info.digest, ctx);
+  if (const auto cached = cache.rules.find(key)) return *cached;
+  routing::digest_text(cache.tokens, cache.scratch);
+  const auto candidates = routing::rule_candidates(rules, ctx, cache.scratch);
+  cache.rules.store(key, candidates);
+  return candidates;
+}
+
+// The query rules' actions on the plan; returns the role a rule asked for, if any.
+std::optional<routing::target_role> apply_query_rules(query_plan& plan, std::string_view sql,
+                                                      const session_facts& session,
+                                                      const std::vector<routing::query_rule>& rules,
+                                                      planner_cache& cache) {
+  const auto candidates = candidate_rules(plan, session, rules, cache);
+  if (candidates == 0) return std::nullopt;
+  auto outcome = routing::apply_rules(rules, candidates, sql);
+  if (cache.hits) cache.hits->count(rules, outcome.matched);
+  plan.rule_id = outcome.first_rule_id;
+  if (outcome.log) {
+    spdlog::info("event=query_rule rule={} user={} schema={} digest={:016x}", outcome.first_rule_id,
+                 quoted{session.user}, quoted{session.schema}, plan.info.digest);
+  }
+  if (outcome.blocked_by) {
+    plan.refusal = p::make_error(p::error_spec{outcome.blocked_by->block_code, "42000"},
+                                 *outcome.blocked_by->block_message);
+    return std::nullopt;
+  }
+  if (!outcome.route_group.empty()) plan.group = outcome.route_group;
+  if (outcome.rewritten) {
+    plan.replacement = std::move(outcome.rewritten);
+    analyze_into(plan, *plan.replacement, cache);  // route what is sent, not what was asked
+  }
+  if (outcome.timeout_ms) {
+    // MariaDB aborts the statement itself (error 1969) when max_statement_time passes.
+    const auto seconds = std::to_string(outcome.timeout_ms / 1000) + "." +
+                         std::to_string(1000 + outcome.timeout_ms % 1000).substr(1);
+    plan.replacement = "SET STATEMENT max_statement_time=" + seconds + " FOR " +
+                       (plan.replacement ? *plan.replacement : std::string(sql));
+  }
+  return outcome.route_role;
+}
+
+}  // namespace
 
 query_plan plan_query(std::string_view sql, const session_facts& session, const routing::topology& topology,
                       const std::vector<routing::query_rule>& rules, planner_cache& cache) {
   query_plan plan;
-  plan.info = routing::classify(sql);
-  const auto effect = routing::multiplexing_effect(sql);
-  plan.pins = effect.pins;
-  plan.pin_reason = effect.reason;
-  plan.reads_insert_id = effect.reads_insert_id;
-  plan.replayable_set = effect.replayable_set;
-
+  analyze_into(plan, sql, cache);
   std::optional<routing::target_role> rule_role;
   if (!rules.empty()) {
-    const routing::rule_context ctx{session.user, session.schema, session.client_address};
-    const auto key = routing::rule_cache::key_of(plan.info.digest, ctx);
-    auto candidates = cache.rules.find(key);
-    if (!candidates) {
-      routing::classify(sql, &cache.scratch);  // the digest text, only on a cache miss
-      candidates = routing::rule_candidates(rules, ctx, cache.scratch);
-      cache.rules.store(key, *candidates);
-    }
-    if (*candidates != 0) {
-      auto outcome = routing::apply_rules(rules, *candidates, sql);
-      plan.rule_id = outcome.first_rule_id;
-      if (outcome.log) {
-        spdlog::info("event=query_rule rule={} user={} schema={} digest={:016x}", outcome.first_rule_id,
-                     quoted{session.user}, quoted{session.schema}, plan.info.digest);
-      }
-      if (outcome.blocked_by) {
-        plan.refusal = p::make_error(p::error_spec{outcome.blocked_by->block_code, "42000"},
-                                     *outcome.blocked_by->block_message);
-        return plan;
-      }
-      if (!outcome.route_group.empty()) plan.group = outcome.route_group;
-      rule_role = outcome.route_role;
-      if (outcome.rewritten) {
-        plan.replacement = std::move(outcome.rewritten);
-        // Route what is sent, not what was asked.
-        plan.info = routing::classify(*plan.replacement);
-        const auto rewritten_effect = routing::multiplexing_effect(*plan.replacement);
-        plan.pins = rewritten_effect.pins;
-        plan.pin_reason = rewritten_effect.reason;
-        plan.reads_insert_id = rewritten_effect.reads_insert_id;
-        plan.replayable_set = rewritten_effect.replayable_set;
-      }
-      if (outcome.timeout_ms) {
-        // MariaDB aborts the statement itself (error 1969) when max_statement_time passes.
-        const auto seconds = std::to_string(outcome.timeout_ms / 1000) + "." +
-                             std::to_string(1000 + outcome.timeout_ms % 1000).substr(1);
-        plan.replacement = "SET STATEMENT max_statement_time=" + seconds + " FOR " +
-                           (plan.replacement ? *plan.replacement : std::string(sql));
-      }
-    }
+    rule_role = apply_query_rules(plan, sql, session, rules, cache);
+    if (plan.refusal) return plan;
   }
   if (plan.info.kind == routing::statement_kind::use) {
     plan.use_schema = routing::schema_of_use(plan.replacement ? std::string_view(*plan.replacement) : sql);
@@ -76,7 +93,12 @@ query_plan plan_query(std::string_view sql, const session_facts& session, const 
 }
 
 std::string_view digest_text_for_stats(std::string_view sql, planner_cache& cache) {
-  routing::classify(sql, &cache.scratch);
+  const auto lexed = cache.tokens.sql();
+  if (lexed.data() == sql.data() && lexed.size() == sql.size()) {
+    routing::digest_text(cache.tokens, cache.scratch);  // the statement just planned
+  } else {
+    routing::classify(sql, &cache.scratch);
+  }
   return cache.scratch;
 }
 

@@ -12,6 +12,7 @@
 #include "routing/classifier.h"
 #include "routing/query_rules.h"
 #include "routing/rw_split.h"
+#include "routing/statement_analysis.h"
 
 namespace weft::session {
 
@@ -21,6 +22,8 @@ struct planner_cache {
   routing::rule_cache rules;
   std::uint64_t rules_version = 0;  // of the rules the cache was filled for
   std::string scratch;
+  routing::statement_tokens tokens;  // the current statement's tokens, reused (lexed once)
+  routing::rule_hits* hits = nullptr;  // where matched rules are counted (the worker's statistics)
 };
 
 struct query_plan {
@@ -30,6 +33,7 @@ struct query_plan {
   bool pins = false;  // the statement leaves state on its connection
   std::string_view pin_reason;
   bool reads_insert_id = false;  // LAST_INSERT_ID() is set on the connection first
+  bool sets_insert_id = false;   // LAST_INSERT_ID(expr): the new value is read back after it
   bool replayable_set = false;
   std::optional<std::string> use_schema;  // a plain USE: a schema change, not a pin
   std::optional<protocol::err_packet> refusal;  // blocked by a rule

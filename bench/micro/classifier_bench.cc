@@ -1,12 +1,16 @@
-// Classifier throughput on a typical OLTP mix (sysbench's statements plus ORM-style ones).
-// Target (issue 4): at least 2 M statements per second per core. Run: build/bin/weft_micro_bench
+// Per-statement routing cost on a typical OLTP mix (sysbench's statements plus ORM-style ones).
+// Targets: classification at least 2 M statements per second per core (issue 4); the whole
+// decision (BM_Decision) at least 3 M (issue 12). Run: build/bin/weft_micro_bench
 #include <benchmark/benchmark.h>
 
 #include <string>
 #include <string_view>
 
+#include "bench/micro/decision_rules.h"
 #include "routing/classifier.h"
+#include "routing/query_rules.h"
 #include "routing/session_effects.h"
+#include "routing/statement_analysis.h"
 
 namespace {
 
@@ -25,10 +29,15 @@ constexpr std::string_view oltp_mix[] = {
     "COMMIT",
 };
 
+namespace routing = weft::routing;
+
+// Lexing plus classification (a worker's reused token buffer, as the proxy does).
 void BM_Classify(benchmark::State& state) {
+  routing::statement_tokens tokens;
   std::size_t i = 0;
   for (auto _ : state) {
-    auto info = weft::routing::classify(oltp_mix[i]);
+    tokens.lex(oltp_mix[i]);
+    auto info = routing::classify(tokens);
     benchmark::DoNotOptimize(info);
     if (++i == std::size(oltp_mix)) i = 0;
   }
@@ -37,10 +46,12 @@ void BM_Classify(benchmark::State& state) {
 BENCHMARK(BM_Classify);
 
 void BM_ClassifyWithDigestText(benchmark::State& state) {
+  routing::statement_tokens tokens;
   std::string text;
   std::size_t i = 0;
   for (auto _ : state) {
-    auto info = weft::routing::classify(oltp_mix[i], &text);
+    tokens.lex(oltp_mix[i]);
+    auto info = routing::classify(tokens, &text);
     benchmark::DoNotOptimize(info);
     if (++i == std::size(oltp_mix)) i = 0;
   }
@@ -49,15 +60,63 @@ void BM_ClassifyWithDigestText(benchmark::State& state) {
 BENCHMARK(BM_ClassifyWithDigestText);
 
 void BM_MultiplexingEffect(benchmark::State& state) {
+  routing::statement_tokens tokens;
   std::size_t i = 0;
   for (auto _ : state) {
-    auto effect = weft::routing::multiplexing_effect(oltp_mix[i]);
+    tokens.lex(oltp_mix[i]);
+    auto effect = routing::multiplexing_effect(tokens);
     benchmark::DoNotOptimize(effect);
     if (++i == std::size(oltp_mix)) i = 0;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(BM_MultiplexingEffect);
+
+// One lexer pass answering classification, digest and effects (LAST_INSERT_ID facts included).
+void BM_Analyze(benchmark::State& state) {
+  routing::statement_tokens tokens;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto analysis = routing::analyze(oltp_mix[i], tokens);
+    benchmark::DoNotOptimize(analysis);
+    if (++i == std::size(oltp_mix)) i = 0;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_Analyze);
+
+// The whole per-statement decision, as plan_query makes it: one analysis (classification,
+// multiplexing effects with the LAST_INSERT_ID facts, the digest) and the rule lookup (warm
+// cache; the raw-text rule's regex runs on every statement; hits counted per worker).
+// Target (issue 12): at least 3 M statements per second on one core.
+void BM_Decision(benchmark::State& state) {
+  const auto rules = weft::bench::decision_rules();
+  routing::rule_cache cache;
+  routing::rule_hits hits;
+  routing::statement_tokens tokens;
+  std::string digest_text;
+  const routing::rule_context ctx{"app", "sbtest", "10.0.0.7"};
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto analysis = routing::analyze(oltp_mix[i], tokens);
+    const auto key = routing::rule_cache::key_of(analysis.info.digest, ctx);
+    auto candidates = cache.find(key);
+    if (!candidates) {
+      routing::digest_text(tokens, digest_text);
+      candidates = routing::rule_candidates(rules, ctx, digest_text);
+      cache.store(key, *candidates);
+    }
+    if (*candidates != 0) {
+      auto outcome = routing::apply_rules(rules, *candidates, oltp_mix[i]);
+      hits.count(rules, outcome.matched);
+      benchmark::DoNotOptimize(outcome);
+    }
+    benchmark::DoNotOptimize(analysis);
+    if (++i == std::size(oltp_mix)) i = 0;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_Decision);
 
 }  // namespace
 

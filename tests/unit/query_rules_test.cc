@@ -21,7 +21,11 @@ query_rule rule(std::uint32_t id) {
   return r;
 }
 
-std::uint64_t hits(const query_rule& r) { return r.hits->load(); }
+// Counts an outcome's hits the way a worker does, and passes the outcome on.
+rule_outcome counted(rule_hits& hits, const std::vector<query_rule>& rules, rule_outcome out) {
+  hits.count(rules, out.matched);
+  return out;
+}
 
 constexpr std::uint64_t all = ~std::uint64_t{0};
 
@@ -121,6 +125,7 @@ TEST(RuleCandidates, UserAndSchemaMatchExactly) {
 
 TEST(ApplyRules, FirstMatchWinsAndStops) {
   std::vector<query_rule> rules;
+  rule_hits hits;
   rules.push_back(rule(10));
   rules.back().route_group = "reports";
   rules.back().route_role = target_role::replica;
@@ -128,7 +133,7 @@ TEST(ApplyRules, FirstMatchWinsAndStops) {
   rules.back().block_message = "not reached";
   rules.back().route_group = "other";
 
-  const auto out = apply_rules(rules, all, "SELECT 1");
+  const auto out = counted(hits, rules, apply_rules(rules, all, "SELECT 1"));
   EXPECT_EQ(out.first_rule_id, 10u);
   EXPECT_EQ(out.route_group, "reports");
   ASSERT_TRUE(out.route_role.has_value());
@@ -137,52 +142,55 @@ TEST(ApplyRules, FirstMatchWinsAndStops) {
   EXPECT_FALSE(out.rewritten.has_value());
   EXPECT_EQ(out.timeout_ms, 0u);
   EXPECT_FALSE(out.log);
-  EXPECT_EQ(hits(rules[0]), 1u);
-  EXPECT_EQ(hits(rules[1]), 0u);
+  EXPECT_EQ(hits.of(rules[0]), 1u);
+  EXPECT_EQ(hits.of(rules[1]), 0u);
 }
 
 TEST(ApplyRules, OnlyCandidatesAreConsidered) {
   std::vector<query_rule> rules;
+  rule_hits hits;
   rules.push_back(rule(10));
   rules.back().route_group = "a";
   rules.push_back(rule(20));
   rules.back().route_group = "b";
 
-  const auto out = apply_rules(rules, 0b10, "SELECT 1");
+  const auto out = counted(hits, rules, apply_rules(rules, 0b10, "SELECT 1"));
   EXPECT_EQ(out.first_rule_id, 20u);
   EXPECT_EQ(out.route_group, "b");
-  EXPECT_EQ(hits(rules[0]), 0u);
-  EXPECT_EQ(hits(rules[1]), 1u);
+  EXPECT_EQ(hits.of(rules[0]), 0u);
+  EXPECT_EQ(hits.of(rules[1]), 1u);
 
-  const auto none = apply_rules(rules, 0, "SELECT 1");
+  const auto none = counted(hits, rules, apply_rules(rules, 0, "SELECT 1"));
   EXPECT_EQ(none.first_rule_id, 0u);
   EXPECT_TRUE(none.route_group.empty());
-  EXPECT_EQ(hits(rules[0]), 0u);
-  EXPECT_EQ(hits(rules[1]), 1u);
+  EXPECT_EQ(hits.of(rules[0]), 0u);
+  EXPECT_EQ(hits.of(rules[1]), 1u);
 }
 
 TEST(ApplyRules, MatchPatternOnTheRawText) {
   std::vector<query_rule> rules;
+  rule_hits hits;
   rules.push_back(rule(1));
   rules.back().match_pattern = regex("FROM\\s+audit_log");
   rules.back().route_group = "archive";
   rules.push_back(rule(2));
   rules.back().route_group = "main";
 
-  auto out = apply_rules(rules, all, "select * from   AUDIT_LOG where id = 5");
+  auto out = counted(hits, rules, apply_rules(rules, all, "select * from   AUDIT_LOG where id = 5"));
   EXPECT_EQ(out.first_rule_id, 1u);
   EXPECT_EQ(out.route_group, "archive");
 
   // No match: the rule is passed over (and not counted), the next one decides.
-  out = apply_rules(rules, all, "SELECT * FROM orders");
+  out = counted(hits, rules, apply_rules(rules, all, "SELECT * FROM orders"));
   EXPECT_EQ(out.first_rule_id, 2u);
   EXPECT_EQ(out.route_group, "main");
-  EXPECT_EQ(hits(rules[0]), 1u);
-  EXPECT_EQ(hits(rules[1]), 1u);
+  EXPECT_EQ(hits.of(rules[0]), 1u);
+  EXPECT_EQ(hits.of(rules[1]), 1u);
 }
 
 TEST(ApplyRules, ContinueLetsLaterRulesAddActions) {
   std::vector<query_rule> rules;
+  rule_hits hits;
   rules.push_back(rule(1));
   rules.back().route_role = target_role::primary;
   rules.back().timeout_ms = 500;
@@ -195,7 +203,7 @@ TEST(ApplyRules, ContinueLetsLaterRulesAddActions) {
   rules.push_back(rule(3));  // rule 2 does not continue
   rules.back().block_message = "blocked";
 
-  const auto out = apply_rules(rules, all, "SELECT 1");
+  const auto out = counted(hits, rules, apply_rules(rules, all, "SELECT 1"));
   EXPECT_EQ(out.first_rule_id, 1u);
   ASSERT_TRUE(out.route_role.has_value());
   EXPECT_EQ(*out.route_role, target_role::primary);
@@ -203,55 +211,59 @@ TEST(ApplyRules, ContinueLetsLaterRulesAddActions) {
   EXPECT_EQ(out.timeout_ms, 500u);
   EXPECT_TRUE(out.log);
   EXPECT_EQ(out.blocked_by, nullptr);
-  EXPECT_EQ(hits(rules[0]), 1u);
-  EXPECT_EQ(hits(rules[1]), 1u);
-  EXPECT_EQ(hits(rules[2]), 0u);
+  EXPECT_EQ(hits.of(rules[0]), 1u);
+  EXPECT_EQ(hits.of(rules[1]), 1u);
+  EXPECT_EQ(hits.of(rules[2]), 0u);
 }
 
 TEST(ApplyRules, BlockSetsBlockedBy) {
   std::vector<query_rule> rules;
+  rule_hits hits;
   rules.push_back(rule(1));
   rules.back().match_pattern = regex("^drop\\b");
   rules.back().block_message = "DROP is not allowed here";
   rules.back().block_code = 1142;
 
-  const auto out = apply_rules(rules, all, "DROP TABLE customers");
+  const auto out = counted(hits, rules, apply_rules(rules, all, "DROP TABLE customers"));
   ASSERT_EQ(out.blocked_by, &rules[0]);
   EXPECT_EQ(*out.blocked_by->block_message, "DROP is not allowed here");
   EXPECT_EQ(out.blocked_by->block_code, 1142);
   EXPECT_EQ(out.first_rule_id, 1u);
 
-  EXPECT_EQ(apply_rules(rules, all, "SELECT 'drop'").blocked_by, nullptr);
-  EXPECT_EQ(hits(rules[0]), 1u);
+  EXPECT_EQ(counted(hits, rules, apply_rules(rules, all, "SELECT 'drop'")).blocked_by, nullptr);
+  EXPECT_EQ(hits.of(rules[0]), 1u);
 }
 
 TEST(ApplyRules, RewriteReplacesEveryMatch) {
   std::vector<query_rule> rules;
+  rule_hits hits;
   rules.push_back(rule(1));
   rules.back().match_pattern = regex("\\borders\\b");
   rules.back().replace = "orders_archive";
 
-  auto out = apply_rules(rules, all, "SELECT * FROM ORDERS o JOIN orders p USING (id)");
+  auto out = counted(hits, rules, apply_rules(rules, all, "SELECT * FROM ORDERS o JOIN orders p USING (id)"));
   ASSERT_TRUE(out.rewritten.has_value());
   EXPECT_EQ(*out.rewritten, "SELECT * FROM orders_archive o JOIN orders_archive p USING (id)");
 
-  out = apply_rules(rules, all, "SELECT * FROM customers");
+  out = counted(hits, rules, apply_rules(rules, all, "SELECT * FROM customers"));
   EXPECT_FALSE(out.rewritten.has_value());
 }
 
 TEST(ApplyRules, RewriteWithGroups) {
   std::vector<query_rule> rules;
+  rule_hits hits;
   rules.push_back(rule(1));
   rules.back().match_pattern = regex("limit (\\d+)$");
   rules.back().replace = "LIMIT \\1 OFFSET 0";
 
-  const auto out = apply_rules(rules, all, "SELECT * FROM t limit 25");
+  const auto out = counted(hits, rules, apply_rules(rules, all, "SELECT * FROM t limit 25"));
   ASSERT_TRUE(out.rewritten.has_value());
   EXPECT_EQ(*out.rewritten, "SELECT * FROM t LIMIT 25 OFFSET 0");
 }
 
 TEST(ApplyRules, LaterRulesSeeTheRewrittenText) {
   std::vector<query_rule> rules;
+  rule_hits hits;
   rules.push_back(rule(1));
   rules.back().match_pattern = regex("FROM big_table");
   rules.back().replace = "FROM big_table_summary";
@@ -260,31 +272,33 @@ TEST(ApplyRules, LaterRulesSeeTheRewrittenText) {
   rules.back().match_pattern = regex("big_table_summary");
   rules.back().route_group = "reports";
 
-  const auto out = apply_rules(rules, all, "SELECT COUNT(*) FROM big_table");
+  const auto out = counted(hits, rules, apply_rules(rules, all, "SELECT COUNT(*) FROM big_table"));
   ASSERT_TRUE(out.rewritten.has_value());
   EXPECT_EQ(*out.rewritten, "SELECT COUNT(*) FROM big_table_summary");
   EXPECT_EQ(out.route_group, "reports");
-  EXPECT_EQ(hits(rules[1]), 1u);
+  EXPECT_EQ(hits.of(rules[1]), 1u);
 }
 
 TEST(ApplyRules, TimeoutAndLog) {
   std::vector<query_rule> rules;
+  rule_hits hits;
   rules.push_back(rule(1));
   rules.back().timeout_ms = 2500;
   rules.back().log = true;
 
-  const auto out = apply_rules(rules, all, "SELECT SLEEP(10)");
+  const auto out = counted(hits, rules, apply_rules(rules, all, "SELECT SLEEP(10)"));
   EXPECT_EQ(out.timeout_ms, 2500u);
   EXPECT_TRUE(out.log);
 }
 
 TEST(ApplyRules, HitsAccumulate) {
   std::vector<query_rule> rules;
+  rule_hits hits;
   rules.push_back(rule(1));
   rules.back().match_pattern = regex("^select");
-  for (int i = 0; i < 3; ++i) apply_rules(rules, all, "SELECT 1");
-  apply_rules(rules, all, "UPDATE t SET a = 1");
-  EXPECT_EQ(hits(rules[0]), 3u);
+  for (int i = 0; i < 3; ++i) counted(hits, rules, apply_rules(rules, all, "SELECT 1"));
+  counted(hits, rules, apply_rules(rules, all, "UPDATE t SET a = 1"));
+  EXPECT_EQ(hits.of(rules[0]), 3u);
 }
 
 // --- rule_cache -----------------------------------------------------------------------------

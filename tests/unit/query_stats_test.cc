@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <vector>
 
 #include "proxy/query_stats.h"
 
@@ -148,6 +149,43 @@ TEST(QueryStats, MergeIntoEmptyCopiesEverything) {
   EXPECT_EQ(total.digests().at(9).latency_sum_us, 30u);
   EXPECT_EQ(total.digests().at(9).last_server, "db1:3306");
   EXPECT_EQ(total.servers().at("db1:3306").bytes_received, 4u);
+}
+
+// Rule hits: each worker counts its own; the admin's total is their sum, per rule.
+TEST(QueryStats, RuleHitsAddUpOverWorkers) {
+  std::vector<routing::query_rule> rules(3);
+  query_stats worker1, worker2;
+  worker1.count_rule_hits(rules, 0b001);
+  worker1.count_rule_hits(rules, 0b011);
+  worker2.count_rule_hits(rules, 0b001);
+  worker2.count_rule_hits(rules, 0b000);
+  query_stats total;
+  total.merge(worker1);
+  total.merge(worker2);
+  EXPECT_EQ(total.rule_hits().of(rules[0]), 3u);
+  EXPECT_EQ(total.rule_hits().of(rules[1]), 1u);
+  EXPECT_EQ(total.rule_hits().of(rules[2]), 0u);
+  EXPECT_EQ(worker1.rule_hits().of(rules[0]), 2u);  // the workers' own counts are left as they were
+}
+
+TEST(QueryStats, RuleHitsFollowTheRulesNotThePositions) {
+  std::vector<routing::query_rule> old_rules(2);
+  query_stats worker1, worker2;
+  worker1.count_rule_hits(old_rules, 0b11);
+  worker2.count_rule_hits(old_rules, 0b01);
+  // A copy of the list (a new snapshot of the same rules) keeps counting...
+  const auto copied = old_rules;
+  worker1.count_rule_hits(copied, 0b01);
+  // ...a newly loaded list starts at zero (a worker moving to it drops its old counts).
+  const std::vector<routing::query_rule> new_rules(2);
+  worker2.count_rule_hits(new_rules, 0b11);
+  query_stats total;
+  total.merge(worker1);
+  total.merge(worker2);
+  EXPECT_EQ(total.rule_hits().of(copied[0]), 2u);  // worker1 twice; worker2 moved on
+  EXPECT_EQ(total.rule_hits().of(copied[1]), 1u);
+  EXPECT_EQ(total.rule_hits().of(new_rules[0]), 1u);
+  EXPECT_EQ(total.rule_hits().of(new_rules[1]), 1u);
 }
 
 }  // namespace

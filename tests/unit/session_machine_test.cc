@@ -1,165 +1,10 @@
 // The session machine (session/machine.h) driven with no socket: each test plays the driver,
 // answering every action the machine hands out with an event, and checks the actions one by one —
 // the decision table of a statement's fate (where it runs, what is kept, what is read back).
-#include <gtest/gtest.h>
+#include "tests/unit/session_harness.h"
 
-#include <deque>
-
-#include "protocol/frame.h"
-#include "protocol/messages.h"
-#include "session/machine.h"
-
-namespace weft::session {
+namespace weft::session::testing {
 namespace {
-
-namespace p = protocol;
-constexpr std::uint64_t caps = p::cap::protocol_41 | p::cap::transactions | p::cap::secure_connection |
-                               p::cap::deprecate_eof | p::cap::multi_results | p::cap::ps_multi_results;
-
-p::bytes framed(p::bytes_view payload, std::uint8_t seq) {
-  p::bytes out(p::frame_header_size);
-  p::encode_frame_header({static_cast<std::uint32_t>(payload.size()), seq}, out.data());
-  out.insert(out.end(), payload.begin(), payload.end());
-  return out;
-}
-
-p::bytes ok_response(std::uint16_t status = p::status::autocommit, std::uint64_t affected = 0,
-                     std::uint64_t insert_id = 0, std::uint16_t warnings = 0) {
-  p::ok_packet ok;
-  ok.affected_rows = affected;
-  ok.last_insert_id = insert_id;
-  ok.status_flags = status;
-  ok.warnings = warnings;
-  return framed(p::encode(ok, caps), 1);
-}
-
-p::bytes err_response(p::error_spec spec, std::string message) {
-  return framed(p::encode(p::make_error(spec, std::move(message)), caps), 1);
-}
-
-// One row, one column, DEPRECATE_EOF framing: what a SELECT of one value answers.
-p::bytes one_value_response(std::string value, std::uint16_t status = p::status::autocommit) {
-  p::bytes out = framed(p::bytes{1}, 1);
-  p::bytes column = {3, 'd', 'e', 'f', 0, 0, 0, 1, 'v', 1, 'v', 0x0c, 0x21, 0, 10, 0, 0, 0, 0xfd, 0, 0, 0x1f, 0, 0};
-  auto append = [&](const p::bytes& b) { out.insert(out.end(), b.begin(), b.end()); };
-  append(framed(column, 2));
-  p::bytes row{static_cast<std::uint8_t>(value.size())};
-  row.insert(row.end(), value.begin(), value.end());
-  append(framed(row, 3));
-  p::ok_packet end;
-  end.header = 0xFE;
-  end.status_flags = status;
-  append(framed(p::encode(end, caps), 4));
-  return out;
-}
-
-struct fake_world final : surroundings {
-  routing::topology map;
-  std::vector<routing::query_rule> rule_list;
-  planner_cache cache;
-  bool spare_room = true;
-  bool held_route = true;
-  fake_world() {
-    for (auto [port, role] : {std::pair{3306, routing::server_role::primary}, {3307, routing::server_role::replica}}) {
-      routing::server s;
-      s.address = {"10.0.0.1", static_cast<std::uint16_t>(port)};
-      s.name = s.address.to_string();
-      s.group = "g1";
-      s.role = role;
-      s.health.checked = s.health.reachable = true;
-      s.health.lag_seconds = 0;
-      map.servers.push_back(s);
-    }
-    routing::group_policy g1;
-    g1.name = "g1";
-    map.groups.push_back(g1);
-  }
-  const routing::topology& topology() override { return map; }
-  const std::vector<routing::query_rule>& rules() override { return rule_list; }
-  std::optional<bool> read_your_writes_of(std::string_view) override { return std::nullopt; }
-  planner_cache& planner() override { return cache; }
-  bool knows_digest(std::uint64_t) override { return true; }
-  bool pool_has_spare_room() override { return spare_room; }
-  bool routes_to_held(const target&) override { return held_route; }
-  std::chrono::steady_clock::time_point now() override { return {}; }
-  bool stopping() override { return false; }
-};
-
-// Plays the driver: the client's bytes wait in `client`, each backend answer in `responses`.
-struct session_under_test {
-  fake_world world;
-  activity doing;
-  machine m;
-  p::bytes client;
-  connection_statements on_connection;
-  std::uint64_t acquisitions = 0;
-  std::vector<action_kind> seen;
-
-  explicit session_under_test(bool multiplexing = true)
-      : m(world, {caps, 1u << 20, multiplexing}, {"app", "shop", "10.1.1.1"}, doing) {
-    m.start();
-  }
-  const action& next() const { return m.next(); }
-  void give(event e = {}) { m.resume(std::move(e)); }
-  // The client sends one command packet.
-  void command(p::bytes payload) {
-    auto frame = framed(payload, 0);
-    client.insert(client.end(), frame.begin(), frame.end());
-  }
-  void query(std::string_view sql) {
-    p::bytes payload{static_cast<std::uint8_t>(p::command::query)};
-    payload.insert(payload.end(), sql.begin(), sql.end());
-    command(payload);
-  }
-  // Answers the reads of the client's command, until the machine asks for something else.
-  void read_client() {
-    while (next().kind == action_kind::read_command || next().kind == action_kind::read_client) {
-      give({.client = std::span<std::uint8_t>(client.data(), client.size())});
-    }
-  }
-  void drop_command() {
-    p::packet_boundary boundary;
-    client.erase(client.begin(), client.begin() + static_cast<std::ptrdiff_t>(boundary.feed(client)));
-  }
-  // Expects an acquire and answers it with the group's primary or replica.
-  target acquire(routing::target_role role = routing::target_role::primary) {
-    EXPECT_EQ(next().kind, action_kind::acquire);
-    const auto wanted = next().target;
-    const auto& server = world.map.servers[role == routing::target_role::primary ? 0 : 1];
-    give({.connection = {server.name, role, &server, caps, ++acquisitions, &on_connection}});
-    return wanted;
-  }
-  void expect_send_command() {
-    ASSERT_EQ(next().kind, action_kind::send_command);
-    drop_command();
-    give();
-  }
-  // Relays a whole response through the machine's tracker.
-  void relay(const p::bytes& response) {
-    ASSERT_EQ(next().kind, action_kind::relay);
-    m.tracker().feed(response);
-    give({.relayed_bytes = response.size()});
-  }
-  // Local bookkeeping actions until an I/O one (or done); returns their kinds.
-  std::vector<action_kind> bookkeeping() {
-    std::vector<action_kind> kinds;
-    while (next().kind >= action_kind::release && next().kind != action_kind::done) {
-      kinds.push_back(next().kind);
-      give();
-    }
-    return kinds;
-  }
-  // A whole statement on a connection the session gets for it: acquire, send, relay.
-  target statement(std::string_view sql, const p::bytes& response,
-                   routing::target_role answered_by = routing::target_role::primary) {
-    query(sql);
-    read_client();
-    const auto wanted = acquire(answered_by);
-    expect_send_command();
-    relay(response);
-    return wanted;
-  }
-};
 
 TEST(SessionMachine, FirstActionWaitsForACommand) {
   session_under_test s;
@@ -268,9 +113,8 @@ TEST(SessionMachine, CommandsAProxyCannotPassAreRefused) {
   ASSERT_EQ(s.next().kind, action_kind::skip_command);
   s.give();
   ASSERT_EQ(s.next().kind, action_kind::reply);
-  const auto err = p::decode_err_packet(s.next().payload, caps);
-  ASSERT_TRUE(err);
-  EXPECT_EQ(err->error_code, 1235);
+  const auto err = s.replied_error();
+  EXPECT_EQ(err.error_code, 1235);
   EXPECT_EQ(s.next().sequence_id, 1);
   s.give();
   EXPECT_EQ(s.next().kind, action_kind::read_command);
@@ -298,7 +142,7 @@ TEST(SessionMachine, FramingErrorsEndTheSession) {
     s.client = r.bytes;
     s.read_client();
     ASSERT_EQ(s.next().kind, action_kind::reply) << r.name;
-    EXPECT_EQ(p::decode_err_packet(s.next().payload, caps)->error_code, r.code) << r.name;
+    EXPECT_EQ(s.replied_error().error_code, r.code) << r.name;
     s.give();
     EXPECT_EQ(s.next().kind, action_kind::done) << r.name;
   }
@@ -336,7 +180,7 @@ TEST(SessionMachine, BrokenWriteIsReportedNotRetried) {
   ASSERT_EQ(s.next().kind, action_kind::drop);
   s.give();
   ASSERT_EQ(s.next().kind, action_kind::reply);
-  EXPECT_EQ(p::decode_err_packet(s.next().payload, caps)->error_code, 9005);
+  EXPECT_EQ(s.replied_error().error_code, 9005);
 }
 
 // A rule that blocks answers with its own error and sends nothing.
@@ -357,9 +201,9 @@ TEST(SessionMachine, BlockedByARule) {
   ASSERT_EQ(s.next().kind, action_kind::skip_command);
   s.give();
   ASSERT_EQ(s.next().kind, action_kind::reply);
-  const auto err = p::decode_err_packet(s.next().payload, caps);
-  EXPECT_EQ(err->error_code, 1142);
-  EXPECT_EQ(err->message, "no deletes here");
+  const auto err = s.replied_error();
+  EXPECT_EQ(err.error_code, 1142);
+  EXPECT_EQ(err.message, "no deletes here");
 }
 
 // LAST_INSERT_ID(): a connection on which an insert reported an id stays with the session while
@@ -438,10 +282,9 @@ TEST(SessionMachine, UnknownStatementIdIsRefusedLikeTheServer) {
   s.read_client();
   ASSERT_EQ(s.next().kind, action_kind::skip_command);
   s.give();
-  const auto err = p::decode_err_packet(s.next().payload, caps);
-  ASSERT_TRUE(err);
-  EXPECT_EQ(err->error_code, 1243);
-  EXPECT_EQ(err->message, "Unknown prepared statement handler (9) given to mysqld_stmt_execute");
+  const auto err = s.replied_error();
+  EXPECT_EQ(err.error_code, 1243);
+  EXPECT_EQ(err.message, "Unknown prepared statement handler (9) given to mysqld_stmt_execute");
 }
 
 TEST(SessionMachine, ChangeUserStartsAFreshSession) {
@@ -459,4 +302,4 @@ TEST(SessionMachine, ChangeUserStartsAFreshSession) {
 }
 
 }  // namespace
-}  // namespace weft::session
+}  // namespace weft::session::testing
