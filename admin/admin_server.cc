@@ -10,6 +10,7 @@
 #include "protocol/errors.h"
 #include "protocol/server_handshake.h"
 #include "proxy/deadline.h"
+#include "proxy/handshake_driver.h"
 #include "session/log_text.h"
 #include "proxy/packet_io.h"
 #include "proxy/stream.h"
@@ -28,6 +29,21 @@ constexpr std::uint64_t admin_capabilities =
     p::cap::plugin_auth_lenenc_data | p::cap::deprecate_eof;
 
 constexpr std::size_t max_admin_packet = 16u << 20;
+constexpr std::size_t max_admin_login_packet = 64 * 1024;
+
+// The admin login as the driver performs it: a failed login is logged and counted by the throttle.
+proxy::handshake_options login_options(proxy::asio::ssl::context* tls, proxy::admission_control& admission,
+                                       const p::server_handshake& handshake, const std::string& peer) {
+  proxy::handshake_options options;
+  options.max_packet = max_admin_login_packet;
+  options.tls = tls;
+  options.answer_unreadable = true;  // as the proxy port answers it
+  options.on_failed = [&admission, &handshake, &peer](const p::handshake_action& refusal) {
+    spdlog::info("event=admin_auth_failed user={} client={}", session::quoted{handshake.client().username}, peer);
+    if (proxy::denies_access(refusal.payload)) admission.login_failed(peer);
+  };
+  return options;
+}
 
 }  // namespace
 
@@ -130,32 +146,9 @@ awaitable<std::optional<std::uint64_t>> admin_server::authenticate(proxy::stream
         return p::user_credentials{expected.password, expected.require_tls};
       },
       p::make_scramble());
-  const auto greeting_error = co_await proxy::write_packet(client, handshake.greeting(), 0);
-  if (greeting_error) co_return std::nullopt;
-  for (;;) {
-    proxy::error_code ec;
-    auto packet = co_await proxy::read_packet(client, in, 64 * 1024, ec);
-    if (!packet) {
-      co_await proxy::answer_unreadable_handshake(client, ec);  // as the proxy port answers it
-      co_return std::nullopt;
-    }
-    auto step = handshake.on_client_packet(packet->payload, packet->sequence_id);
-    if (step.what == p::server_handshake::action::start_tls) {
-      const auto early = in.readable();  // the client's TLS hello may follow the SSLRequest
-      const auto tls_error = co_await client.start_tls_server(*tls_, proxy::asio::buffer(early.data(), early.size()));
-      in.consume(early.size());
-      if (tls_error) co_return std::nullopt;
-      continue;
-    }
-    if (step.what == p::server_handshake::action::authenticated) break;
-    const bool rejected = step.what != p::server_handshake::action::write_and_read;
-    if (rejected) {  // counted before writing: a client that hangs up at once still failed
-      spdlog::info("event=admin_auth_failed user={} client={}", session::quoted{handshake.client().username}, peer);
-      if (proxy::denies_access(step.payload)) admission_.login_failed(peer);
-    }
-    const auto werr = co_await proxy::write_packet(client, step.payload, step.sequence_id);
-    if (werr || rejected) co_return std::nullopt;
-  }
+  auto options = login_options(tls_.get(), admission_, handshake, peer);
+  const auto result = co_await proxy::run_handshake(handshake, handshake.start(), client, in, std::move(options));
+  if (result.end != proxy::handshake_end::done) co_return std::nullopt;
   const auto caps = handshake.negotiated_capabilities();
   p::ok_packet welcome;
   welcome.status_flags = p::status::autocommit;

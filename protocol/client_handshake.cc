@@ -2,14 +2,13 @@
 
 namespace weft::protocol {
 
-client_handshake::action client_handshake::on_server_packet(bytes_view payload,
-                                                            std::uint8_t sequence_id) {
+client_handshake::action client_handshake::on_packet(bytes_view payload, std::uint8_t sequence_id) {
   next_seq_ = static_cast<std::uint8_t>(sequence_id + 1);
   if (!payload.empty() && payload[0] == err_header) {
     state_ = state::finished;
     auto err = decode_err_packet(payload);
     if (!err) return fail_with(er::backend_protocol, "malformed ERR packet from backend");
-    return {action::fail, {}, 0, std::move(*err)};
+    return {action::failed, {}, 0, std::move(*err)};
   }
   switch (state_) {
     case state::await_greeting: return on_greeting(payload);
@@ -35,7 +34,7 @@ client_handshake::action client_handshake::on_greeting(bytes_view payload) {
     }
     caps_ |= cap::ssl;
     state_ = state::await_tls;
-    return {action::write_then_tls, encode_ssl_request(make_response()), next_seq_++, {}};
+    return {action::tls_as_client, encode_ssl_request(make_response()), next_seq_++, {}};
   }
   state_ = state::await_result;
   return {action::write_and_read, encode(make_response()), next_seq_, {}};
@@ -100,7 +99,7 @@ bytes client_handshake::token_for(bytes_view scramble) const {
 
 client_handshake::action client_handshake::fail_with(error_spec spec, std::string message) {
   state_ = state::finished;
-  return {action::fail, {}, 0, make_error(spec, std::move(message))};
+  return {action::failed, {}, 0, make_error(spec, std::move(message))};
 }
 
 }  // namespace weft::protocol

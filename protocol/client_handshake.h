@@ -7,6 +7,7 @@
 #include <string>
 
 #include "protocol/auth.h"
+#include "protocol/handshake_action.h"
 #include "protocol/messages.h"
 
 namespace weft::protocol {
@@ -22,22 +23,21 @@ struct backend_login {
   bool use_tls = false;  // send an SSLRequest and switch to TLS before logging in
 };
 
-class client_handshake {
+class client_handshake final : public handshake_machine {
  public:
-  struct action {
-    // write_then_tls: write payload (an SSLRequest), do the TLS handshake, then call after_tls().
-    enum kind { write_and_read, write_then_tls, done, fail } what;
-    bytes payload;  // what to write
-    std::uint8_t sequence_id = 0;
-    err_packet error;  // for fail: the server's ERR, or weft's own explanation
-  };
+  // Its actions: read (the greeting), write_and_read (the login, an auth switch answer),
+  // tls_as_client (the payload: an SSLRequest), done, failed (the error: the server's ERR, or
+  // weft's own explanation; nothing is written to the server).
+  using action = handshake_action;
 
   explicit client_handshake(backend_login login) : login_(std::move(login)) {}
 
-  action on_server_packet(bytes_view payload, std::uint8_t sequence_id);
-  action after_tls();
+  // The login starts by reading the server's greeting.
+  static action start() { return {action::read, {}, 0, {}}; }
+  action on_packet(bytes_view payload, std::uint8_t sequence_id) override;
+  action after_tls() override;
   // COM_CHANGE_USER on the logged-in backend connection: returns the command to write; feed the
-  // server's answers to on_server_packet as for a login.
+  // server's answers to on_packet as for a login.
   action change_user(backend_login login);
 
   const handshake_v10& greeting() const { return greeting_; }

@@ -30,8 +30,7 @@ bytes server_handshake::greeting() const {
   return encode(g);
 }
 
-server_handshake::action server_handshake::on_client_packet(bytes_view payload,
-                                                            std::uint8_t sequence_id) {
+server_handshake::action server_handshake::on_packet(bytes_view payload, std::uint8_t sequence_id) {
   // Each client packet answers weft's last one: its id is the one after (MariaDB: 1156).
   if (state_ != state::finished && sequence_id != next_seq_) {
     return reject_with(er::net_packets_out_of_order, "Got packets out of order");
@@ -63,7 +62,7 @@ server_handshake::action server_handshake::on_response(bytes_view payload) {
       return reject_with(er::handshake_error, "Bad handshake: TLS is not enabled on this listener");
     }
     tls_ = true;  // the full response follows, encrypted, with the next sequence id
-    return {action::start_tls, {}, next_seq_};
+    return {action::tls_as_server, {}, next_seq_, {}};
   }
   auto decoded = decode_handshake_response41(payload);
   if (!decoded) return reject_with(er::handshake_error, "Bad handshake");
@@ -91,7 +90,7 @@ server_handshake::action server_handshake::start_auth(handshake_response41 respo
   state_ = state::await_switch_response;
   auth_switch_request sw{std::string(native_password_plugin), scramble_};
   sw.plugin_data.push_back(0);
-  return {action::write_and_read, encode(sw), next_seq_++};
+  return {action::write_and_read, encode(sw), next_seq_++, {}};
 }
 
 server_handshake::action server_handshake::verify(bytes_view token) {
@@ -123,7 +122,7 @@ server_handshake::action server_handshake::authenticated_with(const sha1_digest&
   empty_password_ = empty_password;
   const auto seq = next_seq_;
   if (!first_packet.empty()) ++next_seq_;  // the OK follows that packet
-  return {action::authenticated, std::move(first_packet), seq};
+  return {action::done, std::move(first_packet), seq, {}};
 }
 
 server_handshake::action server_handshake::sha2_start(bytes_view token) {
@@ -145,7 +144,7 @@ server_handshake::action server_handshake::sha2_start(bytes_view token) {
   }
   // Nothing cached: the client must send the password itself (over TLS, or RSA-encrypted).
   state_ = state::await_sha2_full_auth;
-  return {action::write_and_read, bytes{more_data, perform_full_authentication}, next_seq_++};
+  return {action::write_and_read, bytes{more_data, perform_full_authentication}, next_seq_++, {}};
 }
 
 server_handshake::action server_handshake::sha2_full_auth(bytes_view payload) {
@@ -158,7 +157,7 @@ server_handshake::action server_handshake::sha2_full_auth(bytes_view payload) {
     state_ = state::await_sha2_rsa;
     bytes key{more_data};
     byte_writer(key).raw(sha2_.rsa->public_pem());
-    return {action::write_and_read, std::move(key), next_seq_++};
+    return {action::write_and_read, std::move(key), next_seq_++, {}};
   }
   return reject_with(er::access_denied, "Access denied for user '" + response_.username + "'@'" +
                                             settings_.client_host + "' (using password: YES)");
@@ -181,7 +180,7 @@ server_handshake::action server_handshake::verify_clear_password(std::string_vie
 
 server_handshake::action server_handshake::reject_with(error_spec spec, std::string message) {
   state_ = state::finished;
-  return {action::reject, encode(make_error(spec, std::move(message))), next_seq_};
+  return {action::failed, encode(make_error(spec, std::move(message))), next_seq_, {}};
 }
 
 }  // namespace weft::protocol

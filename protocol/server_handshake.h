@@ -9,6 +9,7 @@
 
 #include "protocol/auth.h"
 #include "protocol/caching_sha2.h"
+#include "protocol/handshake_action.h"
 #include "protocol/messages.h"
 
 namespace weft::protocol {
@@ -34,27 +35,27 @@ struct user_credentials {
   bool require_tls = false;
 };
 
-class server_handshake {
+class server_handshake final : public handshake_machine {
  public:
   // Returns the account's credentials, or nullopt when the user is unknown.
   using user_lookup = std::function<std::optional<user_credentials>(std::string_view user)>;
 
-  struct action {
-    // start_tls: the client sent an SSLRequest; do the TLS handshake, then keep reading.
-    enum kind { write_and_read, start_tls, authenticated, reject } what;
-    // AuthSwitchRequest, AuthMoreData or ERR; for authenticated, a packet to write before the
-    // final OK (caching_sha2's "fast auth success"), or empty.
-    bytes payload;
-    std::uint8_t sequence_id = 0;
-  };
+  // Its actions: write_and_read (AuthSwitchRequest, AuthMoreData), tls_as_server (after an
+  // SSLRequest), done (the payload: caching_sha2's "fast auth success" before the final OK, or
+  // empty; the OK itself is the caller's), failed (the payload: the ERR for the client).
+  using action = handshake_action;
 
   server_handshake(server_greeting_settings settings, user_lookup lookup, bytes scramble,
                    sha2_support sha2 = {});
 
   // The first packet to send (sequence id 0).
   bytes greeting() const;
-  // Feed each packet the client sends until the action is authenticated or reject.
-  action on_client_packet(bytes_view payload, std::uint8_t sequence_id);
+  // The login starts with the greeting, then reads the client's answer.
+  action start() const { return {action::write_and_read, greeting(), 0, {}}; }
+  // Feed each packet the client sends until the action is done or failed.
+  action on_packet(bytes_view payload, std::uint8_t sequence_id) override;
+  // After TLS, the full response follows, encrypted.
+  action after_tls() override { return {action::read, {}, next_seq_, {}}; }
   // COM_CHANGE_USER re-runs authentication on an open session (same scramble): start it with
   // the decoded request, then feed further packets (an auth switch answer) as above.
   action on_change_user(handshake_response41 request);

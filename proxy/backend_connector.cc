@@ -7,8 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include "proxy/deadline.h"
+#include "proxy/handshake_driver.h"
 #include "proxy/io_buffer.h"
-#include "proxy/packet_io.h"
 #include "weft/version.h"
 
 namespace weft::proxy {
@@ -74,6 +74,44 @@ std::vector<std::pair<std::string, std::string>> backend_attributes(
   return out;
 }
 
+namespace {
+
+protocol::backend_login prepared(protocol::backend_login login, const backend_tls& tls) {
+  login.use_tls = tls.context != nullptr;
+  login.attributes = backend_attributes(std::move(login.attributes));
+  return login;
+}
+
+// The login over the open connection, within the caller's deadline.
+awaitable<handshake_result> log_in(protocol::client_handshake& handshake, stream& connection,
+                                   const routing::server& server, const backend_tls& tls) {
+  io_buffer buffer(4096);
+  handshake_options options;
+  options.max_packet = max_login_packet;
+  options.tls = tls.context;
+  options.tls_host = server.address.host;
+  options.tls_verify = tls.verify;
+  auto outcome = co_await run_handshake(handshake, protocol::client_handshake::start(), connection, buffer,
+                                        std::move(options));
+  co_return outcome;
+}
+
+std::string login_failure(const handshake_result& outcome) {
+  const bool tls_failed = outcome.broken == handshake_io::tls;
+  return (tls_failed ? "TLS handshake failed: " : "connection lost during login: ") + outcome.error.message();
+}
+
+backend_connection logged_in(std::unique_ptr<stream> connection, protocol::client_handshake handshake,
+                             protocol::bytes ok_payload) {
+  backend_connection c{std::move(connection), handshake.negotiated_capabilities(), std::move(ok_payload),
+                       handshake.greeting().connection_id, std::nullopt};
+  c.login.emplace(std::move(handshake));
+  if (c.capabilities & protocol::cap::compress) c.connection->enable_compression();  // from the first command on
+  return c;
+}
+
+}  // namespace
+
 awaitable<backend_connect_result> connect_backend(const routing::server& server,
                                                   protocol::backend_login login,
                                                   std::chrono::milliseconds timeout, backend_tls tls,
@@ -97,51 +135,16 @@ awaitable<backend_connect_result> connect_backend(const routing::server& server,
   connection->socket().set_option(tcp::no_delay(true));
   set_keepalive(connection->socket(), tcp_user_timeout);
 
-  login.use_tls = tls.context != nullptr;
-  login.attributes = backend_attributes(std::move(login.attributes));
-  protocol::client_handshake handshake(std::move(login));
-  io_buffer buffer(4096);
-  for (;;) {
-    error_code rerr;
-    auto packet = co_await read_packet(*connection, buffer, max_login_packet, rerr);
-    if (!packet) {
-      result.error = lost("connection lost during login: " + rerr.message());
-      co_return result;
-    }
-    auto step = handshake.on_server_packet(packet->payload, packet->sequence_id);
-    if (step.what == protocol::client_handshake::action::write_then_tls) {
-      auto terr = co_await write_packet(*connection, step.payload, step.sequence_id);
-      if (!terr) terr = co_await connection->start_tls_client(*tls.context, server.address.host, tls.verify);
-      if (terr) {
-        result.error = lost("TLS handshake failed: " + terr.message());
-        co_return result;
-      }
-      step = handshake.after_tls();
-    }
-    switch (step.what) {
-      case protocol::client_handshake::action::write_and_read: {
-        const auto werr = co_await write_packet(*connection, step.payload, step.sequence_id);
-        if (werr) {
-          result.error = lost("connection lost during login: " + werr.message());
-          co_return result;
-        }
-        break;
-      }
-      case protocol::client_handshake::action::write_then_tls:  // handled above
-      case protocol::client_handshake::action::fail:
-        result.error = std::move(step.error);
-        co_return result;
-      case protocol::client_handshake::action::done:
-        result.connection = backend_connection{std::move(connection), handshake.negotiated_capabilities(),
-                                               std::move(packet->payload),
-                                               handshake.greeting().connection_id, std::nullopt};
-        result.connection->login.emplace(std::move(handshake));
-        if (result.connection->capabilities & protocol::cap::compress) {
-          result.connection->connection->enable_compression();  // from the first command on
-        }
-        co_return result;
-    }
+  protocol::client_handshake handshake(prepared(std::move(login), tls));
+  auto outcome = co_await log_in(handshake, *connection, server, tls);
+  if (outcome.end == handshake_end::done) {
+    result.connection = logged_in(std::move(connection), std::move(handshake), std::move(outcome.last_packet));
+  } else if (outcome.end == handshake_end::failed) {
+    result.error = std::move(outcome.last.error);
+  } else {
+    result.error = lost(login_failure(outcome));
   }
+  co_return result;
 }
 
 }  // namespace weft::proxy

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "proxy/backend_connector.h"
+#include "proxy/handshake_driver.h"
 #include "proxy/packet_io.h"
 
 namespace weft::proxy {
@@ -11,18 +12,14 @@ namespace {
 namespace p = protocol;
 constexpr std::size_t max_auth_packet = 1 << 20;
 
-// Client side: verify the new user (maybe through an auth switch). Returns the final action.
-awaitable<p::server_handshake::action> verify_client(change_user_parts& parts, p::handshake_response41 request) {
-  auto step = parts.client_auth.on_change_user(std::move(request));
-  while (step.what == p::server_handshake::action::write_and_read) {
-    const auto werr = co_await write_packet(parts.client, step.payload, step.sequence_id);
-    if (werr) co_return p::server_handshake::action{p::server_handshake::action::reject, {}, 0};
-    error_code ec;
-    auto packet = co_await read_packet(parts.client, parts.client_in, max_auth_packet, ec);
-    if (!packet) co_return p::server_handshake::action{p::server_handshake::action::reject, {}, 0};
-    step = parts.client_auth.on_client_packet(packet->payload, packet->sequence_id);
-  }
-  co_return step;
+// Client side: verify the new user (maybe through an auth switch); a refusal's ERR is written.
+awaitable<handshake_result> verify_client(change_user_parts& parts, p::handshake_response41 request) {
+  auto first = parts.client_auth.on_change_user(std::move(request));
+  handshake_options options;
+  options.max_packet = max_auth_packet;
+  auto result = co_await run_handshake(parts.client_auth, std::move(first), parts.client, parts.client_in,
+                                       std::move(options));
+  co_return result;
 }
 
 // Backend side: COM_CHANGE_USER as the new user; returns the backend's final OK or ERR payload.
@@ -34,18 +31,14 @@ awaitable<std::optional<p::bytes>> relogin_backend(change_user_parts& parts) {
   login.database = client.database;
   login.charset = client.charset;
   login.attributes = backend_attributes(client.attributes);  // the server takes them anew, as at login
-  auto step = parts.backend_auth.change_user(std::move(login));
-  for (;;) {
-    if (step.what == p::client_handshake::action::fail) co_return encode(step.error);
-    if (step.what != p::client_handshake::action::write_and_read) co_return std::nullopt;
-    const auto werr = co_await write_packet(parts.backend, step.payload, step.sequence_id);
-    if (werr) co_return std::nullopt;
-    error_code ec;
-    auto packet = co_await read_packet(parts.backend, parts.backend_in, max_auth_packet, ec);
-    if (!packet) co_return std::nullopt;
-    step = parts.backend_auth.on_server_packet(packet->payload, packet->sequence_id);
-    if (step.what == p::client_handshake::action::done) co_return std::move(packet->payload);
-  }
+  auto first = parts.backend_auth.change_user(std::move(login));
+  handshake_options options;
+  options.max_packet = max_auth_packet;
+  auto result = co_await run_handshake(parts.backend_auth, std::move(first), parts.backend, parts.backend_in,
+                                       std::move(options));
+  if (result.end == handshake_end::failed) co_return encode(result.last.error);
+  if (result.end != handshake_end::done) co_return std::nullopt;
+  co_return std::move(result.last_packet);
 }
 
 }  // namespace
@@ -57,10 +50,9 @@ awaitable<change_user_outcome> run_change_user(change_user_parts& parts, p::byte
     co_return change_user_outcome::broken;
   }
   const auto verified = co_await verify_client(parts, std::move(*decoded));
-  if (verified.what == p::server_handshake::action::reject) {
-    if (!verified.payload.empty()) co_await write_packet(parts.client, verified.payload, verified.sequence_id);
-    co_return verified.payload.empty() ? change_user_outcome::broken : change_user_outcome::refused;
-  }
+  // A refusal was answered (the session goes on); a lost client ends it.
+  if (verified.end == handshake_end::failed) co_return change_user_outcome::refused;
+  if (verified.end != handshake_end::done) co_return change_user_outcome::broken;
   const auto seq = parts.client_auth.next_sequence_id();
   auto answer = co_await relogin_backend(parts);
   if (!answer) {

@@ -8,6 +8,7 @@
 #include "protocol/errors.h"
 #include "proxy/command_driver.h"
 #include "proxy/deadline.h"
+#include "proxy/handshake_driver.h"
 #include "proxy/packet_io.h"
 
 namespace weft::proxy {
@@ -131,60 +132,42 @@ awaitable<void> client_session::run() {
 
 awaitable<bool> client_session::authenticate() {
   deadline watchdog(client_, context_.settings.handshake_timeout);
-  const auto& users = context_.snapshot->users;
+  auto& handshake = auth_.emplace(greeting_settings(), user_lookup(), p::make_scramble(),
+                                  p::sha2_support{context_.tls.sha2_cache.get(), context_.tls.rsa.get()});
+  handshake_options options;
+  options.max_packet = max_handshake_packet;
+  options.tls = context_.tls.client.get();
+  options.answer_unreadable = true;
+  options.on_failed = [this, &handshake](const p::handshake_action& refusal) {
+    spdlog::info("event=auth_failed user={} client={}", quoted{handshake.client().username}, peer_);
+    if (denies_access(refusal.payload)) context_.admission.login_failed(peer_);
+  };
+  const auto result = co_await run_handshake(handshake, handshake.start(), client_, client_in_, std::move(options));
+  if (result.end == handshake_end::done) user_ = handshake.client().username;
+  if (result.end != handshake_end::lost) co_return result.end == handshake_end::done;
+  if (result.broken == handshake_io::read) {
+    spdlog::debug("event=handshake_aborted client={} reason=\"{}\"", peer_,
+                  watchdog.expired() ? "timeout" : result.error.message());
+  } else if (result.broken == handshake_io::tls) {
+    spdlog::info("event=tls_handshake_failed client={} error=\"{}\"", peer_, result.error.message());
+  }
+  co_return false;
+}
+
+p::server_greeting_settings client_session::greeting_settings() const {
   const auto caps = proxy_capabilities() | (context_.tls.client ? p::cap::ssl : 0) |
                     (context_.settings.local_infile ? p::cap::local_files : 0) | bulk_capability();
-  p::server_greeting_settings greeting{context_.settings.server_version, context_.connection_id, caps,
-                                       p::charset_utf8mb4_general_ci, p::status::autocommit, peer_,
-                                       context_.settings.auth_plugin};
-  auto& handshake = auth_.emplace(
-      greeting,
-      [&users](std::string_view name) -> std::optional<p::user_credentials> {
-        auto it = users.find(std::string(name));
-        if (it == users.end()) return std::nullopt;
-        return p::user_credentials{it->second.password, it->second.require_tls};
-      },
-      p::make_scramble(), p::sha2_support{context_.tls.sha2_cache.get(), context_.tls.rsa.get()});
-  const auto greeting_error = co_await write_packet(client_, handshake.greeting(), 0);
-  if (greeting_error) co_return false;
-  for (;;) {
-    error_code ec;
-    auto packet = co_await read_packet(client_, client_in_, max_handshake_packet, ec);
-    if (!packet) {
-      co_await answer_unreadable_handshake(client_, ec);
-      spdlog::debug("event=handshake_aborted client={} reason=\"{}\"", peer_,
-                    watchdog.expired() ? "timeout" : ec.message());
-      co_return false;
-    }
-    auto step = handshake.on_client_packet(packet->payload, packet->sequence_id);
-    if (step.what == p::server_handshake::action::start_tls) {
-      // A client may send its TLS hello right behind the SSLRequest: hand those bytes over.
-      const auto early = client_in_.readable();
-      const auto tls_error =
-          co_await client_.start_tls_server(*context_.tls.client, asio::buffer(early.data(), early.size()));
-      client_in_.consume(early.size());
-      if (tls_error) {
-        spdlog::info("event=tls_handshake_failed client={} error=\"{}\"", peer_, tls_error.message());
-        co_return false;
-      }
-      continue;
-    }
-    if (step.what == p::server_handshake::action::authenticated) {
-      user_ = handshake.client().username;
-      if (!step.payload.empty()) {  // caching_sha2's "fast auth success" before the OK
-        const auto werr = co_await write_packet(client_, step.payload, step.sequence_id);
-        if (werr) co_return false;
-      }
-      co_return true;
-    }
-    const bool rejected = step.what == p::server_handshake::action::reject;
-    if (rejected) {  // counted before writing: a client that hangs up at once still failed
-      spdlog::info("event=auth_failed user={} client={}", quoted{handshake.client().username}, peer_);
-      if (denies_access(step.payload)) context_.admission.login_failed(peer_);
-    }
-    const auto write_error = co_await write_packet(client_, step.payload, step.sequence_id);
-    if (write_error || rejected) co_return false;
-  }
+  return {context_.settings.server_version, context_.connection_id, caps, p::charset_utf8mb4_general_ci,
+          p::status::autocommit, peer_, context_.settings.auth_plugin};
+}
+
+// weft's own user list, as the session's snapshot has it.
+p::server_handshake::user_lookup client_session::user_lookup() const {
+  return [users = &context_.snapshot->users](std::string_view name) -> std::optional<p::user_credentials> {
+    auto it = users->find(std::string(name));
+    if (it == users->end()) return std::nullopt;
+    return p::user_credentials{it->second.password, it->second.require_tls};
+  };
 }
 
 p::backend_login client_session::login_for(const p::server_handshake& handshake) const {

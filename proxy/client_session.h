@@ -63,6 +63,8 @@ class client_session {
 
  private:
   awaitable<bool> authenticate();
+  protocol::server_greeting_settings greeting_settings() const;
+  protocol::server_handshake::user_lookup user_lookup() const;
   std::uint64_t bulk_capability() const;
   awaitable<bool> open_backend(const protocol::server_handshake& handshake);
   protocol::backend_login login_for(const protocol::server_handshake& handshake) const;

@@ -51,11 +51,11 @@ void check_response(bytes_view payload, const backend_login& login, std::uint64_
 }
 
 // A write is the login packet right after the greeting; later ones answer an auth switch.
-void check_write(const client_handshake& hs, const client_handshake::action& act, const backend_login& login,
+void check_write(const client_handshake& hs, const handshake_action& act, const backend_login& login,
                  bool first_write) {
-  using kind = client_handshake::action;
+  using kind = handshake_action;
   check_caps(hs, login);
-  if (act.what == kind::write_then_tls) {
+  if (act.what == kind::tls_as_client) {
     FUZZ_EXPECT(login.use_tls && (hs.greeting().capabilities & cap::ssl));
     FUZZ_EXPECT(is_ssl_request(act.payload));
     return;
@@ -66,7 +66,7 @@ void check_write(const client_handshake& hs, const client_handshake::action& act
 
 void check_change_user(client_handshake& hs, const backend_login& login) {
   const auto act = hs.change_user(login);
-  FUZZ_EXPECT(act.what == client_handshake::action::write_and_read && act.sequence_id == 0);
+  FUZZ_EXPECT(act.what == handshake_action::write_and_read && act.sequence_id == 0);
   if (!(hs.negotiated_capabilities() & cap::secure_connection)) return;  // as in check_response
   auto r = decode_com_change_user(act.payload, hs.negotiated_capabilities());
   FUZZ_EXPECT(r.has_value());
@@ -76,19 +76,19 @@ void check_change_user(client_handshake& hs, const backend_login& login) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using kind = client_handshake::action;
+  using kind = handshake_action;
   fuzz::fuzz_input in(data, size);
   const auto bits = in.u8();
   const auto login = login_from(bits, in.u32());
   client_handshake hs(login);
   bool first_write = true, changed_user = false;
   for (auto& packet : fuzz::packets_of(in.rest())) {
-    auto act = hs.on_server_packet(packet.payload, packet.sequence_id);
-    if (act.what == kind::write_then_tls) {
+    auto act = hs.on_packet(packet.payload, packet.sequence_id);
+    if (act.what == kind::tls_as_client) {
       check_write(hs, act, login, first_write);
       act = hs.after_tls();
     }
-    if (act.what == kind::fail) {
+    if (act.what == kind::failed) {
       FUZZ_EXPECT(decode_err_packet(encode(act.error)).has_value());
       break;
     }
@@ -98,6 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       continue;
     }
     // done: the connection is logged in; a COM_CHANGE_USER may follow, once.
+    FUZZ_EXPECT(act.what == kind::done);
     if (!(bits & 8) || changed_user) break;
     changed_user = true;
     check_change_user(hs, login);

@@ -76,13 +76,13 @@ void check_authenticated(const server_handshake& hs) {
   FUZZ_EXPECT(!charset_refused_for_clients(hs.client().charset));
 }
 
-void check_rejected(const server_handshake::action& act, error_spec expected, std::uint8_t seq) {
-  FUZZ_EXPECT(act.what == server_handshake::action::reject && act.sequence_id == seq);
+void check_rejected(const handshake_action& act, error_spec expected, std::uint8_t seq) {
+  FUZZ_EXPECT(act.what == handshake_action::failed && act.sequence_id == seq);
   auto err = decode_err_packet(act.payload);
   FUZZ_EXPECT(err.has_value() && err->error_code == expected.code);
 }
 
-void check_write(const server_handshake::action& act, bytes_view scramble) {
+void check_write(const handshake_action& act, bytes_view scramble) {
   FUZZ_EXPECT(!act.payload.empty());
   if (act.payload[0] == 0x01) return;  // AuthMoreData (caching_sha2_password)
   auto sw = decode_auth_switch_request(act.payload);
@@ -92,12 +92,12 @@ void check_write(const server_handshake::action& act, bytes_view scramble) {
   FUZZ_EXPECT(std::equal(scramble.begin(), scramble.end(), sw->plugin_data.begin()));
 }
 
-void check_action(connection& c, const server_handshake::action& act, std::uint8_t expected_seq,
+void check_action(connection& c, const handshake_action& act, std::uint8_t expected_seq,
                   const options& opt, bytes_view scramble) {
-  using kind = server_handshake::action;
+  using kind = handshake_action;
   FUZZ_EXPECT(act.sequence_id == expected_seq);
   switch (act.what) {
-    case kind::reject: {
+    case kind::failed: {
       auto err = decode_err_packet(act.payload);
       FUZZ_EXPECT(err.has_value());
       const auto code = err->error_code;
@@ -107,16 +107,21 @@ void check_action(connection& c, const server_handshake::action& act, std::uint8
       if (code == er::wrong_value_for_var.code) FUZZ_EXPECT(charset_refused_for_clients(c.handshake->client().charset));
       break;
     }
-    case kind::start_tls:
+    case kind::tls_as_server:
       FUZZ_EXPECT(opt.tls && !c.tls_started);
       c.tls_started = true;
+      // After TLS the driver reads the full response, with the id the SSLRequest's answer would have had.
+      FUZZ_EXPECT(c.handshake->after_tls().what == kind::read && c.handshake->after_tls().sequence_id == act.sequence_id);
       break;
     case kind::write_and_read:
       check_write(act, scramble);
       break;
-    case kind::authenticated:
+    case kind::done:
       check_authenticated(*c.handshake);
       break;
+    case kind::read:           // weft's side always answers a packet...
+    case kind::tls_as_client:  // ...and is never the TLS client
+      FUZZ_EXPECT(false);
   }
 }
 
@@ -142,17 +147,17 @@ server_handshake make_handshake(connection& c, const options& opt, bytes_view sc
 }
 
 // The sequence id the client's next packet must carry after weft's answer.
-std::uint8_t next_client_seq(const server_handshake::action& act, std::uint8_t current) {
-  if (act.what == server_handshake::action::write_and_read) return static_cast<std::uint8_t>(act.sequence_id + 1);
-  if (act.what == server_handshake::action::start_tls) return act.sequence_id;  // weft wrote nothing
+std::uint8_t next_client_seq(const handshake_action& act, std::uint8_t current) {
+  if (act.what == handshake_action::write_and_read) return static_cast<std::uint8_t>(act.sequence_id + 1);
+  if (act.what == handshake_action::tls_as_server) return act.sequence_id;  // weft wrote nothing
   return current;
 }
 
 // Feeds one client packet as the proxy would; false once the connection is over.
 bool feed(connection& c, const options& opt, bytes_view scramble, protocol::packet& packet) {
-  using kind = server_handshake::action;
+  using kind = handshake_action;
   auto& hs = *c.handshake;
-  server_handshake::action act;
+  handshake_action act;
   if (c.logged_in) {
     // A logged-in session may go on with one COM_CHANGE_USER, decoded as the proxy does.
     if (!opt.change_user || c.changed_user) return false;
@@ -162,16 +167,16 @@ bool feed(connection& c, const options& opt, bytes_view scramble, protocol::pack
     act = hs.on_change_user(std::move(*request));
     check_action(c, act, 1, opt, scramble);
   } else {
-    act = hs.on_client_packet(packet.payload, packet.sequence_id);
+    act = hs.on_packet(packet.payload, packet.sequence_id);
     if (packet.sequence_id != c.expected_seq) {  // as MariaDB: 1156, with the id weft expected
       check_rejected(act, er::net_packets_out_of_order, c.expected_seq);
       return false;
     }
     check_action(c, act, static_cast<std::uint8_t>(packet.sequence_id + 1), opt, scramble);
   }
-  if (act.what == kind::reject) return false;
+  if (act.what == kind::failed) return false;
   c.expected_seq = next_client_seq(act, c.expected_seq);
-  c.logged_in = act.what == kind::authenticated || (c.logged_in && act.what != kind::write_and_read);
+  c.logged_in = act.what == kind::done || (c.logged_in && act.what != kind::write_and_read);
   return true;
 }
 

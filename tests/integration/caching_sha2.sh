@@ -20,6 +20,27 @@ out="$(mariadb --protocol=TCP -h127.0.0.1 -P"$WEFT_PORT" -u"$APP_USER" -pwrong -
 [ "$out" = "ERROR 1045 (28000): Access denied for user 'app'@'127.0.0.1' (using password: YES)" ] ||
   fail "wrong password: got '$out'"
 
+# COM_CHANGE_USER naming caching_sha2_password, with the account in the cache: "fast auth success"
+# (sequence 1) and then the OK (sequence 2), as the server answers it; the session goes on.
+/usr/bin/python3 - "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD" "$REPO/tests/integration" <<'PY' || fail "COM_CHANGE_USER on the fast path"
+import hashlib, struct, sys
+sys.path.insert(0, sys.argv[4])
+from wire_client import Conn, frame
+port, user, pw = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+c = Conn(port)
+assert c.login(user, pw)[0] == 0, 'login failed'
+p1 = hashlib.sha256(pw.encode()).digest()
+mix = hashlib.sha256(hashlib.sha256(p1).digest() + c.scramble).digest()
+token = bytes(a ^ b for a, b in zip(p1, mix))
+c.send(frame(b'\x11' + user.encode() + b'\0' + bytes([len(token)]) + token + b'\0' + struct.pack('<H', 45) +
+             b'caching_sha2_password\0', 0))
+first = c.read_packet()
+assert first == (1, b'\x01\x03'), 'expected fast auth success with sequence 1, got %r' % (first,)
+seq, ok = c.read_packet()
+assert seq == 2 and ok[:1] == b'\x00', 'expected the OK with sequence 2, got %d %r' % (seq, ok)
+assert c.scalar('select 5') == '5', 'the session did not go on'
+PY
+
 # A fresh weft has an empty cache: over TLS the client sends the password itself.
 kill -TERM "$WEFT_PID"; wait "$WEFT_PID" 2>/dev/null || true; WEFT_PID=""
 WEFT_WORKERS=1 start_weft "" "$extra"

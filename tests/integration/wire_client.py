@@ -68,7 +68,7 @@ class Conn:
         return part1 + part2
 
     def login(self, user, password, db=None):
-        scramble = self.greeting_scramble()
+        scramble = self.scramble = self.greeting_scramble()  # kept: COM_CHANGE_USER answers it too
         caps = CAPS | (0x8 if db else 0)
         token = native_token(password, scramble)
         body = struct.pack('<IIB', caps, 1 << 24, 45) + b'\0' * 23 + (user if isinstance(user, bytes) else user.encode()) + b'\0'
