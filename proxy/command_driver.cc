@@ -52,13 +52,40 @@ awaitable<void> command_driver::run() {
   machine_.start();
   while (!machine_.finished()) {
     const auto& next = machine_.next();
-    if (next.kind >= action_kind::release && next.kind != action_kind::done) {
-      perform_local(next);  // no I/O: the machine goes on at once
-      machine_.resume({});
+    if (auto at_once = perform_now(next)) {
+      machine_.resume(std::move(*at_once));  // no I/O needed: no coroutine, no wait
       continue;
     }
     auto outcome_of_action = co_await perform_io(next);
     machine_.resume(std::move(outcome_of_action));
+  }
+}
+
+// The actions that need no I/O as things stand: bookkeeping, bytes already buffered, an idle
+// connection at hand. nullopt: perform_io() must do it.
+std::optional<event> command_driver::perform_now(const session::action& next) {
+  switch (next.kind) {
+    case action_kind::read_command:
+      if (client_in_.size() < p::frame_header_size) return std::nullopt;
+      return client_bytes(true);
+    case action_kind::read_client:
+      if (client_in_.size() < next.bytes) return std::nullopt;
+      return client_bytes(true);
+    case action_kind::read_backend: {
+      auto& in = backend_.current().in;
+      if (in.size() < next.bytes) return std::nullopt;
+      return event{.backend = std::span<std::uint8_t>(in.readable_data(), in.size())};
+    }
+    case action_kind::consume_backend:
+      backend_.current().in.consume(next.bytes);
+      return event{};
+    case action_kind::acquire:
+      if (!backend_.acquire_now({next.target.role, next.target.group})) return std::nullopt;
+      return held_event();
+    default:
+      if (next.kind < action_kind::release || next.kind == action_kind::done) return std::nullopt;
+      perform_local(next);
+      return event{};
   }
 }
 
@@ -84,36 +111,22 @@ void command_driver::perform_local(const session::action& next) {
   }
 }
 
-// (g++ 12 miscompiles a co_await inside a conditional or an argument list: each result is
-// awaited into a local first.)
+// The actions that wait for a socket or the pool. (g++ 12 miscompiles a co_await inside a
+// conditional or an argument list: each result is awaited into a local first.)
 awaitable<event> command_driver::perform_io(const session::action& next) {
+  event answer;
   switch (next.kind) {
-    case action_kind::read_command: {
-      const bool have = co_await fill_client(p::frame_header_size);
-      co_return client_bytes(have);
-    }
+    case action_kind::read_command:
     case action_kind::read_client: {
-      const bool have = co_await fill_client(next.bytes);
-      co_return client_bytes(have);
+      const bool have = co_await fill_client(next.kind == action_kind::read_command ? p::frame_header_size : next.bytes);
+      answer = client_bytes(have);
+      break;
     }
     case action_kind::skip_command: {
       const bool skipped = co_await skip_command();
-      co_return skipped ? event{} : failed(outcome::client_gone);
+      if (!skipped) answer.result = outcome::client_gone;
+      break;
     }
-    case action_kind::consume_backend:
-      backend_.current().in.consume(next.bytes);
-      co_return event{};
-    default: {
-      auto answer = co_await perform_exchange(next);
-      co_return answer;
-    }
-  }
-}
-
-// The actions that talk to the backend or write to the client.
-awaitable<event> command_driver::perform_exchange(const session::action& next) {
-  event answer;
-  switch (next.kind) {
     case action_kind::acquire:
       answer = co_await acquire(next.target);
       break;
@@ -191,11 +204,15 @@ awaitable<bool> command_driver::skip_command() {
 awaitable<event> command_driver::acquire(const session::target& where) {
   auto error = co_await backend_.acquire({where.role, where.group});
   if (error) co_return event{.result = outcome::refused, .error = std::move(error)};
+  co_return held_event();
+}
+
+event command_driver::held_event() {
   auto& held = backend_.current();
   event got;
   got.connection = {backend_.name(), backend_.role(), backend_.server(), held.link.capabilities,
                     backend_.acquisitions(), &held.statements};
-  co_return got;
+  return got;
 }
 
 event command_driver::backend_failure(const error_code& ec, bool response_started) {

@@ -50,10 +50,12 @@ class command_driver final : public session::surroundings {
   bool routes_to_held(const session::target& next) override;
   std::chrono::steady_clock::time_point now() override { return std::chrono::steady_clock::now(); }
   bool stopping() override { return context_.routing.draining; }
+  session::frame_pool& frames() override { return context_.routing.frames; }
 
  private:
+  std::optional<session::event> perform_now(const session::action& next);
   awaitable<session::event> perform_io(const session::action& next);
-  awaitable<session::event> perform_exchange(const session::action& next);
+  session::event held_event();
   void perform_local(const session::action& next);
   session::event client_bytes(bool ok);
   awaitable<bool> fill_client(std::size_t at_least);
@@ -64,7 +66,6 @@ class command_driver final : public session::surroundings {
   awaitable<session::event> send_packet(protocol::bytes_view payload);
   awaitable<session::event> read_backend(std::size_t at_least);
   awaitable<session::event> relay();
-  awaitable<session::event> relay_chunk(bool& sent_any);
   awaitable<bool> forward_local_infile();
   awaitable<session::event> run_internal(std::string_view sql);
   awaitable<session::event> prepare_internal(std::string_view sql);

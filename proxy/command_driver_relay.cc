@@ -15,53 +15,48 @@ namespace p = protocol;
 using session::event;
 using session::outcome;
 
+event with_bytes(event e, std::uint64_t relayed) {
+  e.relayed_bytes = relayed;
+  return e;
+}
+
 }  // namespace
 
+// Reads from the backend when nothing is buffered, writes what belongs to the response, until
+// the tracker sees its end.
 awaitable<event> command_driver::relay() {
-  bool sent_any = false;
-  std::uint64_t relayed = 0;
+  auto& backend = *backend_.current().link.connection;
+  auto& in = backend_.current().in;
+  auto& activity = context_.activity;
   auto& tracker = machine_.tracker();
+  event relayed;
   for (;;) {
-    auto chunk = co_await relay_chunk(sent_any);
-    relayed += chunk.relayed_bytes;
-    if (chunk.result != outcome::ok || tracker.done()) {
-      chunk.relayed_bytes = relayed;
-      co_return chunk;
+    if (in.empty()) {
+      auto* dst = in.spare(16 * 1024);
+      activity.awaiting_backend = true;
+      auto [ec, n] = co_await backend.read_some(asio::buffer(dst, in.spare_size()));
+      activity.awaiting_backend = false;
+      ++activity.backend_reads;
+      if (ec) co_return with_bytes(backend_failure(ec, relayed.relayed_bytes > 0), relayed.relayed_bytes);
+      in.commit(n);
+    }
+    const auto n = tracker.feed(in.readable());
+    const auto ec = co_await client_.write_all(asio::buffer(in.readable().data(), n));
+    relayed.relayed_bytes += n;
+    if (ec) co_return with_bytes(event{.result = outcome::client_gone}, relayed.relayed_bytes);
+    in.consume(n);
+    if (tracker.done()) {
+      if (in.empty()) co_return relayed;
+      spdlog::warn("event=backend_extra_bytes backend={} bytes={}", backend_.name(), in.size());
+      co_return with_bytes(event{.result = outcome::extra_bytes}, relayed.relayed_bytes);
     }
     if (tracker.wants_local_infile()) {
       // The file always comes from the client, never from weft's host: relay its packets.
       const bool sent = co_await forward_local_infile();
-      if (!sent) co_return event{.result = outcome::client_gone, .relayed_bytes = relayed};
+      if (!sent) co_return with_bytes(event{.result = outcome::client_gone}, relayed.relayed_bytes);
       tracker.resume_after_local_infile();
     }
   }
-}
-
-// Reads from the backend if nothing is buffered, then writes what belongs to the response.
-awaitable<event> command_driver::relay_chunk(bool& sent_any) {
-  auto& backend = *backend_.current().link.connection;
-  auto& in = backend_.current().in;
-  auto& activity = context_.activity;
-  if (in.empty()) {
-    auto* dst = in.spare(16 * 1024);
-    activity.awaiting_backend = true;
-    auto [ec, n] = co_await backend.read_some(asio::buffer(dst, in.spare_size()));
-    activity.awaiting_backend = false;
-    ++activity.backend_reads;
-    if (ec) co_return backend_failure(ec, sent_any);
-    in.commit(n);
-  }
-  auto& tracker = machine_.tracker();
-  const auto n = tracker.feed(in.readable());
-  const auto ec = co_await client_.write_all(asio::buffer(in.readable().data(), n));
-  if (ec) co_return event{.result = outcome::client_gone, .relayed_bytes = n};
-  sent_any = true;
-  in.consume(n);
-  if (tracker.done() && !in.empty()) {
-    spdlog::warn("event=backend_extra_bytes backend={} bytes={}", backend_.name(), in.size());
-    co_return event{.result = outcome::extra_bytes, .relayed_bytes = n};
-  }
-  co_return event{.relayed_bytes = n};
 }
 
 // LOAD DATA LOCAL INFILE: the client sends the file as packets, then an empty packet.

@@ -99,6 +99,23 @@ awaitable<bool> session_backend::wait_for_new_primary(std::string_view group, co
   co_return false;
 }
 
+// The usual case with no waiting: a fresh idle connection to the chosen server. False (and
+// nothing held) when acquire() must run: a pause, no idle connection, a stale one, an error.
+bool session_backend::acquire_now(route_request request) {
+  if (current_) return true;
+  const std::string_view group = request.group.empty() ? std::string_view(group_) : request.group;
+  if (topology().policy_of(group).paused_until != std::chrono::steady_clock::time_point{}) return false;
+  if (choose_server(request)) return false;
+  current_ = pool_.take_idle(key_, this, false);
+  if (!current_) return false;
+  if (current_->fresh_at < started_at_) {
+    pool_.release(std::move(current_), this);  // acquire() takes it again and refreshes it
+    return false;
+  }
+  ++acquisitions_;
+  return true;
+}
+
 awaitable<std::optional<p::err_packet>> session_backend::acquire(route_request request) {
   if (current_) co_return std::nullopt;
   const std::string_view group = request.group.empty() ? std::string_view(group_) : request.group;

@@ -39,6 +39,8 @@ class session_backend {
   // Holds a connection: the one already held (whatever the request says), or one to a server
   // of the requested group and role (from the pool or new). On failure, the ERR for the client.
   awaitable<std::optional<protocol::err_packet>> acquire(route_request request = {});
+  // acquire() when it needs no I/O and no wait (a fresh idle connection); false: call acquire().
+  bool acquire_now(route_request request);
   bool held() const { return current_ != nullptr; }
   // Counts the connections the session took: a different number means another connection
   // (or the same one after others used it).

@@ -8,6 +8,7 @@
 #include "proxy/query_stats.h"
 #include "proxy/settings.h"
 #include "proxy/topology_store.h"
+#include "session/resumable.h"
 #include "session/statement_plan.h"
 
 namespace weft::proxy {
@@ -34,6 +35,7 @@ struct worker_routing {
   query_stats stats;
   std::uint64_t rotation = 0;  // spreads tied replica choices
   bool draining = false;       // stopping: sessions end after their current command
+  session::frame_pool frames;  // the session machines' coroutine frames, recycled
 };
 
 }  // namespace weft::proxy

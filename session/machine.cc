@@ -51,7 +51,7 @@ constexpr std::size_t max_scanned_statement = 64 * 1024;
 }  // namespace
 
 machine::machine(surroundings& world, machine_settings settings, identity who, activity& now_doing)
-    : world_(world), settings_(settings), who_(std::move(who)), activity_(now_doing) {
+    : world_(world), settings_(settings), who_(std::move(who)), activity_(now_doing), frames_(world.frames()) {
   group_ = world_.topology().default_group();
   pinned_ = !settings_.multiplexing;  // every connection stays with its session
   update_read_your_writes();

@@ -53,6 +53,8 @@ class surroundings {
   virtual std::chrono::steady_clock::time_point now() = 0;
   // The worker is stopping: the session ends after its current command.
   virtual bool stopping() = 0;
+  // Where the machine's coroutine frames are recycled (the worker's, outliving its sessions).
+  virtual frame_pool& frames() = 0;
 };
 
 struct machine_settings {
@@ -87,7 +89,7 @@ class machine {
   bool pinned() const { return pinned_; }
   const held_connection& held() const { return held_; }
   bool holds() const { return held_.server.data() != nullptr; }
-  frame_pool& frames() { return frames_; }
+  frame_pool& frames() { return frames_; }  // (the worker's, shared by its sessions)
 
  private:
   enum class step { next, stop, retry };
@@ -158,7 +160,7 @@ class machine {
   machine_settings settings_;
   identity who_;
   activity& activity_;
-  frame_pool frames_;  // first member to be destroyed last: the coroutine frames live in it
+  frame_pool& frames_;  // the coroutine frames live in it (it outlives every session)
   std::optional<resumable<void>> program_;
   std::coroutine_handle<> suspended_;
   action next_;

@@ -20,39 +20,41 @@
 
 namespace weft::session {
 
-// Recycles coroutine frames of one machine: the same few sizes come back every statement.
+// Recycles coroutine frames. One pool serves all the sessions of a worker (one thread), so the
+// few frame sizes a statement needs stay hot in the cache whichever session runs; blocks are kept
+// per size class (64 bytes), a bounded number of each.
 class frame_pool {
  public:
   frame_pool() = default;
   frame_pool(const frame_pool&) = delete;
   frame_pool& operator=(const frame_pool&) = delete;
   ~frame_pool() {
-    for (auto& block : free_) ::operator delete(block.memory);
+    for (auto& bucket : free_) {
+      for (void* block : bucket) ::operator delete(block);
+    }
   }
   void* allocate(std::size_t size) {
-    for (auto it = free_.begin(); it != free_.end(); ++it) {
-      if (it->size == size) {
-        void* memory = it->memory;
-        free_.erase(it);
-        return memory;
-      }
-    }
-    return ::operator new(size);
+    const auto c = size_class(size);
+    if (c >= classes || free_[c].empty()) return ::operator new(c < classes ? (c + 1) * granule : size);
+    void* block = free_[c].back();
+    free_[c].pop_back();
+    return block;
   }
-  void release(void* memory, std::size_t size) {
-    if (free_.size() < 16) {
-      free_.push_back({memory, size});
+  void release(void* block, std::size_t size) {
+    const auto c = size_class(size);
+    if (c < classes && free_[c].size() < kept_per_class) {
+      free_[c].push_back(block);
     } else {
-      ::operator delete(memory);
+      ::operator delete(block);
     }
   }
 
  private:
-  struct block {
-    void* memory;
-    std::size_t size;
-  };
-  std::vector<block> free_;
+  static constexpr std::size_t granule = 64;
+  static constexpr std::size_t classes = 64;  // frames up to 4 KiB are recycled
+  static constexpr std::size_t kept_per_class = 256;
+  static std::size_t size_class(std::size_t size) { return (size - 1) / granule; }
+  std::vector<void*> free_[classes];
 };
 
 // Anything that owns coroutines of this kind exposes its pool (the coroutine's first argument is

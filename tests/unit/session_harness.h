@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <memory>
 
 #include "protocol/frame.h"
 #include "protocol/messages.h"
@@ -85,6 +86,8 @@ struct fake_world final : surroundings {
   bool routes_to_held(const target&) override { return held_route; }
   std::chrono::steady_clock::time_point now() override { return {}; }
   bool stopping() override { return false; }
+  frame_pool& frames() override { return *pool; }
+  std::shared_ptr<frame_pool> pool = std::make_shared<frame_pool>();
 };
 
 // Plays the driver: the client's bytes wait in `client`, each backend answer in `responses`.
