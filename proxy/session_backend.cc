@@ -105,15 +105,18 @@ bool session_backend::acquire_now(route_request request) {
   if (current_) return true;
   const std::string_view group = request.group.empty() ? std::string_view(group_) : request.group;
   if (topology().policy_of(group).paused_until != std::chrono::steady_clock::time_point{}) return false;
-  if (choose_server(request)) return false;
-  current_ = pool_.take_idle(key_, this, false);
-  if (!current_) return false;
-  if (current_->fresh_at < started_at_) {
-    pool_.release(std::move(current_), this);  // acquire() takes it again and refreshes it
-    return false;
+  // acquire() chooses again when this cannot finish: the tie-breaking rotation must move once.
+  const auto rotation = routing_.rotation;
+  if (!choose_server(request)) {
+    current_ = pool_.take_idle(key_, this, false);
+    if (current_ && current_->fresh_at >= started_at_) {
+      ++acquisitions_;
+      return true;
+    }
+    if (current_) pool_.release(std::move(current_), this);  // acquire() takes it again and refreshes it
   }
-  ++acquisitions_;
-  return true;
+  routing_.rotation = rotation;
+  return false;
 }
 
 awaitable<std::optional<p::err_packet>> session_backend::acquire(route_request request) {
