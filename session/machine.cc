@@ -105,8 +105,8 @@ resumable<machine::step> machine::forward_one() {
   // (Errors go to locals: g++ 12 may destroy a temporary inside a co_await expression twice.)
   std::optional<p::err_packet> framing;
   if (header.sequence_id != 0) framing = p::make_error(p::er::net_packets_out_of_order, "Got packets out of order");
-  if (header.payload_length == 0) framing = p::make_error(p::er::unknown_com, "Malformed packet: empty command");
-  if (header.payload_length > settings_.max_allowed_packet) {
+  if (!framing && header.payload_length == 0) framing = p::make_error(p::er::unknown_com, "Malformed packet: empty command");
+  if (!framing && header.payload_length > settings_.max_allowed_packet) {
     framing = p::make_error(p::er::net_packet_too_large, "Got a packet bigger than 'max_allowed_packet' bytes");
   }
   if (framing) {

@@ -137,6 +137,7 @@ TEST(SessionMachine, FramingErrorsEndTheSession) {
     std::uint16_t code;
   };
   for (const auto& r : {row{"out of order", {1, 0, 0, 5, 3}, 1156}, row{"empty", {0, 0, 0, 0}, 1047},
+                        row{"empty and out of order: the order is checked first", {0, 0, 0, 2}, 1156},
                         row{"too large", {0xff, 0xff, 0x7f, 0, 3}, 1153}}) {
     session_under_test s;
     s.client = r.bytes;
