@@ -108,7 +108,7 @@ class machine {
   resumable<step> dispatch(std::uint8_t cmd, std::uint32_t payload_length, bool whole);
   resumable<step> forward_other(std::uint8_t cmd, std::uint32_t payload_length);
   resumable<step> forward_query(std::uint32_t payload_length);
-  resumable<step> send_and_relay(const query_plan& plan, std::string_view sql);
+  resumable<step> send_and_relay(const query_plan& plan);
   resumable<step> retry_read(std::string_view group);
   resumable<std::optional<protocol::err_packet>> acquire(target where);
   resumable<std::optional<protocol::err_packet>> acquire_for(target where);

@@ -38,7 +38,7 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
   // sql points into the client buffer, which later actions may move: what is needed is kept.
   const bool sets_insert_id = plan.reads_insert_id && plan.sets_insert_id;
   if (!plan.replacement && plan.info.replica_safe()) resend_.assign(sql);
-  const step sent = co_await send_and_relay(plan, sql);
+  const step sent = co_await send_and_relay(plan);
   if (sent != step::next) co_return sent;
   co_await remember_written_gtid(held_.role == routing::target_role::primary &&
                                  (plan.info.kind == routing::statement_kind::write || plan.info.side_effects));
@@ -50,13 +50,12 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
 
 // Acquires the planned server and sends the statement (the client's bytes, or a rule's text);
 // a replica read whose connection failed before any answer goes once more elsewhere.
-resumable<machine::step> machine::send_and_relay(const query_plan& plan, std::string_view sql) {
+resumable<machine::step> machine::send_and_relay(const query_plan& plan) {
   auto error = co_await acquire_for({plan.role, plan.group});
   if (!error && plan.reads_insert_id) error = co_await restore_insert_id();
   if (error) co_return co_await skip_command_with_error(*error);
   retryable_ = held_.role == routing::target_role::replica && plan.info.replica_safe() && !pinned_;
   if (retryable_ && plan.replacement) resend_ = *plan.replacement;
-  (void)sql;
   tracker_.start(static_cast<std::uint8_t>(p::command::query), held_.capabilities);
   step outcome_step = step::next;
   if (plan.replacement) {
