@@ -139,10 +139,25 @@ result<stmt_execute> decode_stmt_execute_head(bytes_view payload_start) {
 }
 
 std::size_t stmt_execute_head_size() {
-  field_list::sizer s;
-  const stmt_execute none;
-  head_fields(s, none);
-  return s.size();
+  static const std::size_t head = [] {
+    field_list::sizer s;
+    const stmt_execute none;
+    head_fields(s, none);
+    return s.size();
+  }();
+  return head;
+}
+
+result<bytes_view> stmt_execute_param_types(bytes_view payload, std::uint16_t param_count) {
+  const auto head = stmt_execute_head_size();
+  if (payload.size() < head) return make_error_code(errc::truncated);
+  if (param_count == 0) return bytes_view{};
+  const auto flag_at = head + (param_count + 7u) / 8u;
+  if (payload.size() <= flag_at) return make_error_code(errc::truncated);
+  if (payload[flag_at] == 0) return bytes_view{};
+  const auto types_size = param_type_size * param_count;
+  if (payload.size() - flag_at - 1 < types_size) return make_error_code(errc::truncated);
+  return payload.subspan(flag_at + 1, types_size);
 }
 
 stmt_execute with_param_types(const stmt_execute& m, bytes_view types) {

@@ -77,6 +77,10 @@ result<stmt_execute> decode_stmt_execute(bytes_view payload, std::uint16_t param
 result<stmt_execute> decode_stmt_execute_head(bytes_view payload_start);
 // Bytes in the fixed head (a shorter COM_STMT_EXECUTE is malformed).
 std::size_t stmt_execute_head_size();
+// The types block an execute carries (empty when new_params_bound is 0 or there are no
+// parameters), found without decoding the values: what every execute needs looked at. An error
+// when the payload is too short to hold what it announces.
+result<bytes_view> stmt_execute_param_types(bytes_view payload, std::uint16_t param_count);
 // The same execute with these types bound (new_params_bound 1), for a server that never saw
 // them; `types` must outlive the result.
 stmt_execute with_param_types(const stmt_execute& m, bytes_view types);

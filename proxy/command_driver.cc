@@ -48,44 +48,76 @@ bool command_driver::routes_to_held(const session::target& next) {
   return backend_.routes_to_held({next.role, next.group});
 }
 
+// One action at a time. Those that need no I/O are performed at once (no coroutine, no wait);
+// the others are awaited here directly, one coroutine level below the loop. (g++ 12 miscompiles
+// a co_await inside a conditional or an argument list: each result is awaited into a local.)
 awaitable<void> command_driver::run() {
   machine_.start();
+  auto& answer = machine_.outcome_of_next();
   while (!machine_.finished()) {
     const auto& next = machine_.next();
-    if (auto at_once = perform_now(next)) {
-      machine_.resume(std::move(*at_once));  // no I/O needed: no coroutine, no wait
+    if (perform_now(next, answer)) {
+      machine_.resume();
       continue;
     }
-    auto outcome_of_action = co_await perform_io(next);
-    machine_.resume(std::move(outcome_of_action));
+    switch (next.kind) {
+      case action_kind::read_command:
+      case action_kind::read_client: {
+        const bool have = co_await fill_client(next.kind == action_kind::read_command ? p::frame_header_size : next.bytes);
+        answer = client_bytes(have);
+        break;
+      }
+      case action_kind::skip_command: {
+        const bool skipped = co_await skip_command();
+        answer = skipped ? event{} : failed(outcome::client_gone);
+        break;
+      }
+      case action_kind::acquire: answer = co_await acquire(next.target); break;
+      case action_kind::send_command: answer = co_await send_command(); break;
+      case action_kind::send_packet: answer = co_await send_packet(next.payload); break;
+      case action_kind::read_backend: answer = co_await read_backend(next.bytes); break;
+      case action_kind::relay: answer = co_await relay(); break;
+      case action_kind::run_internal: answer = co_await run_internal(next.text); break;
+      case action_kind::prepare_internal: answer = co_await prepare_internal(next.text); break;
+      case action_kind::reply: answer = co_await reply(next.payload, next.sequence_id); break;
+      case action_kind::change_user: answer = co_await change_user(); break;
+      default: answer = event{}; break;
+    }
+    machine_.resume();
   }
 }
 
 // The actions that need no I/O as things stand: bookkeeping, bytes already buffered, an idle
-// connection at hand. nullopt: perform_io() must do it.
-std::optional<event> command_driver::perform_now(const session::action& next) {
+// connection at hand. False: run() must await it.
+bool command_driver::perform_now(const session::action& next, event& answer) {
   switch (next.kind) {
     case action_kind::read_command:
-      if (client_in_.size() < p::frame_header_size) return std::nullopt;
-      return client_bytes(true);
+      if (client_in_.size() < p::frame_header_size) return false;
+      answer = client_bytes(true);
+      return true;
     case action_kind::read_client:
-      if (client_in_.size() < next.bytes) return std::nullopt;
-      return client_bytes(true);
+      if (client_in_.size() < next.bytes) return false;
+      answer = client_bytes(true);
+      return true;
     case action_kind::read_backend: {
       auto& in = backend_.current().in;
-      if (in.size() < next.bytes) return std::nullopt;
-      return event{.backend = std::span<std::uint8_t>(in.readable_data(), in.size())};
+      if (in.size() < next.bytes) return false;
+      answer = event{.backend = std::span<std::uint8_t>(in.readable_data(), in.size())};
+      return true;
     }
     case action_kind::consume_backend:
       backend_.current().in.consume(next.bytes);
-      return event{};
+      answer = event{};
+      return true;
     case action_kind::acquire:
-      if (!backend_.acquire_now({next.target.role, next.target.group})) return std::nullopt;
-      return held_event();
+      if (!backend_.acquire_now({next.target.role, next.target.group})) return false;
+      answer = held_event();
+      return true;
     default:
-      if (next.kind < action_kind::release || next.kind == action_kind::done) return std::nullopt;
+      if (next.kind < action_kind::release || next.kind == action_kind::done) return false;
       perform_local(next);
-      return event{};
+      answer = event{};
+      return true;
   }
 }
 
@@ -109,55 +141,6 @@ void command_driver::perform_local(const session::action& next) {
     default:
       return;
   }
-}
-
-// The actions that wait for a socket or the pool. (g++ 12 miscompiles a co_await inside a
-// conditional or an argument list: each result is awaited into a local first.)
-awaitable<event> command_driver::perform_io(const session::action& next) {
-  event answer;
-  switch (next.kind) {
-    case action_kind::read_command:
-    case action_kind::read_client: {
-      const bool have = co_await fill_client(next.kind == action_kind::read_command ? p::frame_header_size : next.bytes);
-      answer = client_bytes(have);
-      break;
-    }
-    case action_kind::skip_command: {
-      const bool skipped = co_await skip_command();
-      if (!skipped) answer.result = outcome::client_gone;
-      break;
-    }
-    case action_kind::acquire:
-      answer = co_await acquire(next.target);
-      break;
-    case action_kind::send_command:
-      answer = co_await send_command();
-      break;
-    case action_kind::send_packet:
-      answer = co_await send_packet(next.payload);
-      break;
-    case action_kind::read_backend:
-      answer = co_await read_backend(next.bytes);
-      break;
-    case action_kind::relay:
-      answer = co_await relay();
-      break;
-    case action_kind::run_internal:
-      answer = co_await run_internal(next.text);
-      break;
-    case action_kind::prepare_internal:
-      answer = co_await prepare_internal(next.text);
-      break;
-    case action_kind::reply:
-      answer = co_await reply(next.payload, next.sequence_id);
-      break;
-    case action_kind::change_user:
-      answer = co_await change_user();
-      break;
-    default:
-      break;
-  }
-  co_return answer;
 }
 
 event command_driver::client_bytes(bool ok) {
@@ -203,7 +186,10 @@ awaitable<bool> command_driver::skip_command() {
 
 awaitable<event> command_driver::acquire(const session::target& where) {
   auto error = co_await backend_.acquire({where.role, where.group});
-  if (error) co_return event{.result = outcome::refused, .error = std::move(error)};
+  if (error) {
+    held_text_.error = std::move(*error);
+    co_return event{.result = outcome::refused, .error = &held_text_.error};
+  }
   co_return held_event();
 }
 
@@ -216,10 +202,12 @@ event command_driver::held_event() {
 }
 
 event command_driver::backend_failure(const error_code& ec, bool response_started) {
+  held_text_.failure = ec.message();
+  held_text_.abort_reason = std::exchange(context_.activity.abort_reason, {});
   return {.result = outcome::backend_failed,
-          .failure = ec.message(),
           .response_started = response_started,
-          .abort_reason = std::exchange(context_.activity.abort_reason, {})};
+          .failure = held_text_.failure,
+          .abort_reason = held_text_.abort_reason};
 }
 
 // Streams the client's command (one logical packet, any number of frames) to the backend.
@@ -262,10 +250,15 @@ awaitable<event> command_driver::read_backend(std::size_t at_least) {
 
 awaitable<event> command_driver::run_internal(std::string_view sql) {
   const std::string statement(sql);
-  const auto answer = co_await run_on_backend(backend_.current(), statement);
+  auto answer = co_await run_on_backend(backend_.current(), statement);
   if (answer.broken) co_return failed(outcome::backend_failed);
-  if (answer.error) co_return event{.result = outcome::refused, .error = answer.error};
-  co_return event{.value = answer.value};
+  if (answer.error) {
+    held_text_.error = std::move(*answer.error);
+    co_return event{.result = outcome::refused, .error = &held_text_.error};
+  }
+  if (!answer.value) co_return event{};
+  held_text_.value = std::move(*answer.value);
+  co_return event{.value = held_text_.value};
 }
 
 awaitable<event> command_driver::prepare_internal(std::string_view sql) {

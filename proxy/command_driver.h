@@ -53,8 +53,7 @@ class command_driver final : public session::surroundings {
   session::frame_pool& frames() override { return context_.routing.frames; }
 
  private:
-  std::optional<session::event> perform_now(const session::action& next);
-  awaitable<session::event> perform_io(const session::action& next);
+  bool perform_now(const session::action& next, session::event& answer);
   session::event held_event();
   void perform_local(const session::action& next);
   session::event client_bytes(bool ok);
@@ -81,6 +80,11 @@ class command_driver final : public session::surroundings {
   session_auth auth_;
   driver_context context_;
   session::machine machine_;
+  // What the last event's views point at (alive until the machine's next action).
+  struct event_text {
+    std::string failure, abort_reason, value;
+    protocol::err_packet error;
+  } held_text_;
 };
 
 }  // namespace weft::proxy

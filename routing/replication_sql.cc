@@ -39,7 +39,7 @@ std::string gtid_wait_query(server_flavor flavor, std::string_view gtid, std::ch
   return "SELECT " + function + "('" + std::string(gtid) + "', " + seconds + ")";
 }
 
-bool gtid_wait_succeeded(const std::optional<std::string>& value) { return value && *value == "0"; }
+bool gtid_wait_succeeded(std::optional<std::string_view> value) { return value && *value == "0"; }
 
 std::string sql_literal(std::string_view text) {
   std::string out = "'";

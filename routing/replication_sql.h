@@ -31,7 +31,7 @@ bool valid_gtid_text(server_flavor flavor, std::string_view text);
 // Waits on a replica until it has applied `gtid`, at most `timeout`; one column.
 std::string gtid_wait_query(server_flavor flavor, std::string_view gtid, std::chrono::milliseconds timeout);
 // Whether that column says the replica caught up (MariaDB: 0, -1 on timeout; MySQL: 0, 1).
-bool gtid_wait_succeeded(const std::optional<std::string>& value);
+bool gtid_wait_succeeded(std::optional<std::string_view> value);
 
 // A quoted SQL string literal ('...' with quotes and backslashes escaped).
 std::string sql_literal(std::string_view text);

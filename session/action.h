@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "protocol/bytes.h"
 #include "protocol/messages.h"
@@ -20,7 +21,9 @@ namespace weft::session {
 
 enum class action_kind : std::uint8_t {
   read_command,    // wait for the client's next command: its header, and the whole of a small one
-  read_client,     // at least `bytes` bytes of the current command buffered (from its header on)
+  read_client,     // at least `bytes` bytes of the current command buffered (from its header on);
+                   // the bytes shown stay where they are until skip_command, send_command,
+                   // relay or change_user (the machine reuses them without asking again)
   skip_command,    // drop the rest of the client's current command (all its frames)
   acquire,         // hold a backend connection for `target` (the one held, or one from the pool)
   send_command,    // the client's current command, as it is (all its frames), to the backend
@@ -72,6 +75,7 @@ struct action {
   bool soft_owned = false;         // release
   statement_record record{};         // record_statement
 };
+static_assert(std::is_trivially_copyable_v<action>);
 
 enum class outcome : std::uint8_t {
   ok,
@@ -92,21 +96,25 @@ struct held_connection {
   connection_statements* statements = nullptr;  // prepared on this connection
 };
 
+// What came of an action. Trivially copyable on purpose (one is handed over per action, several
+// per statement): text and errors are views into the driver's storage, valid until the machine
+// hands out its next action — the machine copies what it keeps before that.
 struct event {
   outcome result = outcome::ok;
-  std::string failure{};              // backend_failed: what broke
   bool response_started = false;    // relay: part of the response reached the client
-  std::string abort_reason{};         // the watchdog closed the connection under a wait
+  bool command_incomplete = false;  // send_command failed before the command's end
+  bool user_changed = false;        // change_user: the session runs as the new user...
+  std::string_view new_user{}, new_schema{};  // ...with this name, in this schema
+  std::string_view failure{};       // backend_failed: what broke
+  std::string_view abort_reason{};  // the watchdog closed the connection under a wait
   std::span<std::uint8_t> client{};   // read_command / read_client: the buffered command bytes (may be rewritten)
   std::span<std::uint8_t> backend{};  // read_backend: the buffered answer (may be rewritten)
-  std::optional<protocol::err_packet> error{};  // acquire refused, a server's ERR
-  std::optional<std::string> value{};           // run_internal: first column of the first row
-  std::uint32_t statement_id = 0;             // prepare_internal: the backend's id
-  bool user_changed = false;                  // change_user: the session runs as the new user...
-  std::string new_user{}, new_schema{};           // ...with this name, in this schema
-  bool command_incomplete = false;            // send_command failed before the command's end
-  std::uint64_t relayed_bytes = 0;            // relay
+  const protocol::err_packet* error = nullptr;  // acquire refused, a server's ERR
+  std::optional<std::string_view> value{};      // run_internal: first column of the first row
+  std::uint32_t statement_id = 0;               // prepare_internal: the backend's id
+  std::uint64_t relayed_bytes = 0;              // relay
   held_connection connection{};                 // acquire
 };
+static_assert(std::is_trivially_copyable_v<event>);
 
 }  // namespace weft::session

@@ -45,6 +45,12 @@ bool is_statement_command(std::uint8_t cmd) {
   }
 }
 
+// Actions after which the client bytes seen buffered may have moved or gone.
+bool moves_client_bytes(action_kind kind) {
+  return kind == action_kind::skip_command || kind == action_kind::send_command || kind == action_kind::relay ||
+         kind == action_kind::change_user;
+}
+
 // Statements longer than this are not scanned for session effects: the session is pinned.
 constexpr std::size_t max_scanned_statement = 64 * 1024;
 
@@ -58,7 +64,6 @@ machine::machine(surroundings& world, machine_settings settings, identity who, a
 }
 
 std::coroutine_handle<> machine::awaited_action::await_suspend(std::coroutine_handle<> waiting) noexcept {
-  m.next_ = std::move(what);
   m.suspended_ = waiting;
   return std::noop_coroutine();  // back to the driver, which performs next()
 }
@@ -68,8 +73,12 @@ void machine::start() {
   program_->start();
 }
 
-void machine::resume(event outcome) {
-  event_ = std::move(outcome);
+void machine::resume() {
+  if (next_.kind == action_kind::read_command || next_.kind == action_kind::read_client) {
+    client_view_ = event_.result == outcome::ok ? event_.client : std::span<std::uint8_t>{};
+  } else if (moves_client_bytes(next_.kind)) {
+    client_view_ = {};
+  }
   std::exchange(suspended_, {}).resume();
   if (program_->finished()) {
     next_ = action{};  // done
@@ -193,8 +202,8 @@ resumable<machine::step> machine::backend_failed(const event& failure) {
   const bool had_state = pinned_ || (tracker_.status_flags() & p::status::in_trans);
   const bool incomplete = failure.command_incomplete;  // the rest would be read as new commands
   const std::string name(held_.server);
-  const std::string aborted = failure.abort_reason;
-  const std::string what = failure.failure;
+  const std::string aborted(failure.abort_reason);
+  const std::string what(failure.failure);
   const bool started = failure.response_started;
   co_await drop();  // (the driver closed it already; the machine forgets it)
   if (!started && retryable_ && aborted.empty()) co_return step::retry;

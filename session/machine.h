@@ -79,7 +79,13 @@ class machine {
   // Runs to the first action. Then: perform next(), resume(event), until next() is done.
   void start();
   const action& next() const { return next_; }
-  void resume(event outcome);
+  // What came of next(): written by the driver in place, then resume().
+  event& outcome_of_next() { return event_; }
+  void resume();
+  void resume(const event& outcome) {
+    event_ = outcome;
+    resume();
+  }
   bool finished() const { return next_.kind == action_kind::done; }
 
   // The response being relayed (the driver feeds it the backend's bytes).
@@ -95,13 +101,22 @@ class machine {
   enum class step { next, stop, retry };
   struct awaited_action {
     machine& m;
-    action what;
-    bool await_ready() const noexcept { return false; }
+    bool answered;  // by the machine itself: no suspension
+    bool await_ready() const noexcept { return answered; }
     std::coroutine_handle<> await_suspend(std::coroutine_handle<> waiting) noexcept;
     event& await_resume() noexcept { return m.event_; }
   };
-  // Hands one action to the driver; the event is the awaited value.
-  awaited_action perform(action what) { return {*this, std::move(what)}; }
+  // Hands one action to the driver; the event is the awaited value. (Written to next_ at once:
+  // the driver reads it only once the machine is suspended.) A read of client bytes already
+  // seen buffered is answered at once, without a round through the driver.
+  awaited_action perform(const action& what) {
+    if (what.kind == action_kind::read_client && client_view_.size() >= what.bytes) {
+      event_ = event{.client = client_view_};
+      return {*this, true};
+    }
+    next_ = what;
+    return {*this, false};
+  }
 
   resumable<void> run();
   resumable<step> forward_one();
@@ -165,6 +180,9 @@ class machine {
   std::coroutine_handle<> suspended_;
   action next_;
   event event_;
+  // The current command's bytes the driver last showed buffered (read_command / read_client),
+  // valid until an action that reads or consumes client bytes (action.h).
+  std::span<std::uint8_t> client_view_;
 
   held_connection held_;
   protocol::response_tracker tracker_;

@@ -25,7 +25,7 @@ namespace {
 
 namespace p = protocol;
 
-std::optional<std::uint64_t> parse_id(const std::optional<std::string>& text) {
+std::optional<std::uint64_t> parse_id(std::optional<std::string_view> text) {
   if (!text) return std::nullopt;
   std::uint64_t value = 0;
   const auto* end = text->data() + text->size();

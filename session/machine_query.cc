@@ -96,7 +96,11 @@ resumable<machine::step> machine::retry_read(std::string_view group) {
 resumable<std::optional<p::err_packet>> machine::acquire(target where) {
   if (holds()) co_return std::nullopt;
   const auto& got = co_await perform({.kind = action_kind::acquire, .target = where});
-  if (got.result != outcome::ok) co_return got.error;
+  if (got.result != outcome::ok) {
+    std::optional<p::err_packet> refusal;  // (copied: the event's error lives until the next action)
+    refusal = got.error ? *got.error : p::make_error(p::er::backend_unreachable, "weft: no backend connection");
+    co_return refusal;
+  }
   held_ = got.connection;
   co_return std::nullopt;
 }

@@ -48,9 +48,12 @@ bool types_to_add(p::bytes_view carried, client_statement& statement, backend_st
 std::optional<p::bytes> execute_types(p::bytes_view payload, client_statement& statement,
                                       backend_statement& on_backend) {
   if (statement.params == 0) return std::nullopt;
+  // Only the types are looked at (every execute); the whole is decoded when types are added.
+  const auto carried = p::stmt_execute_param_types(payload, statement.params);
+  if (!carried) return std::nullopt;  // the server refuses it as it is
+  if (!types_to_add(*carried, statement, on_backend)) return std::nullopt;
   const auto execute = p::decode_stmt_execute(payload, statement.params);
-  if (!execute) return std::nullopt;  // the server refuses it as it is
-  if (!types_to_add(execute->param_types.view, statement, on_backend)) return std::nullopt;
+  if (!execute) return std::nullopt;
   return p::encode(p::with_param_types(*execute, statement.param_types));
 }
 

@@ -110,7 +110,7 @@ struct session_under_test {
     m.start();
   }
   const action& next() const { return m.next(); }
-  void give(event e = {}) { m.resume(std::move(e)); }
+  void give(const event& e = {}) { m.resume(e); }
   // The client sends one command packet.
   void command(p::bytes payload) {
     auto frame = framed(payload, 0);

@@ -164,7 +164,7 @@ TEST(SessionPaths, BrokenMidResponseEndsTheSession) {
   s.read_client();
   s.acquire(target_role::replica);
   s.expect_send_command();
-  s.give({.result = outcome::backend_failed, .failure = "reset", .response_started = true});
+  s.give({.result = outcome::backend_failed, .response_started = true, .failure = "reset"});
   ASSERT_EQ(s.next().kind, action_kind::drop);
   s.give();
   EXPECT_EQ(s.next().kind, action_kind::done);
@@ -203,7 +203,8 @@ TEST(SessionPaths, UnreachableReplicaFallsBackToThePrimary) {
   s.query("SELECT 1");
   s.read_client();
   ASSERT_EQ(s.next().kind, action_kind::acquire);
-  s.give({.result = outcome::refused, .error = p::make_error(p::er::backend_unreachable, "down")});
+  const auto down = p::make_error(p::er::backend_unreachable, "down");
+  s.give({.result = outcome::refused, .error = &down});
   EXPECT_EQ(s.acquire().role, target_role::primary);
 }
 
