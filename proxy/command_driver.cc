@@ -137,7 +137,7 @@ void command_driver::perform_local(const session::action& next) {
     case action_kind::close_at_end:
       return backend_.close_at_end();
     case action_kind::record_statement:
-      return record(next.record);
+      return record(*next.record);
     default:
       return;
   }

@@ -73,7 +73,7 @@ struct action {
   std::uint8_t sequence_id = 0;    // reply
   std::string_view text{};           // run_internal / prepare_internal (SQL), schema_changed, set_remembered
   bool soft_owned = false;         // release
-  statement_record record{};         // record_statement
+  const statement_record* record = nullptr;  // record_statement (the machine's, until resumed)
 };
 static_assert(std::is_trivially_copyable_v<action>);
 

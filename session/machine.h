@@ -109,7 +109,7 @@ class machine {
   // Hands one action to the driver; the event is the awaited value. (Written to next_ at once:
   // the driver reads it only once the machine is suspended.) A read of client bytes already
   // seen buffered is answered at once, without a round through the driver.
-  awaited_action perform(const action& what) {
+  [[gnu::always_inline]] awaited_action perform(const action& what) {
     if (what.kind == action_kind::read_client && client_view_.size() >= what.bytes) {
       event_ = event{.client = client_view_};
       return {*this, true};
@@ -215,6 +215,7 @@ class machine {
   std::uint64_t digest_ = 0;
   std::string new_digest_text_;
   std::uint64_t relayed_bytes_ = 0;
+  statement_record record_;  // handed to the driver by record_statement
   // A replica read that may be sent again if its connection fails before any answer.
   bool retryable_ = false;
   std::string resend_;

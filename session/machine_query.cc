@@ -179,10 +179,10 @@ void machine::begin_stats(std::uint64_t digest, std::string_view sql) {
 
 resumable<void> machine::finish_stats(std::uint64_t payload_bytes, std::uint8_t kind) {
   const bool failed = tracker_.failed() || !holds();
-  statement_record record{digest_, new_digest_text_, payload_bytes + p::frame_header_size, relayed_bytes_,
+  record_ = statement_record{digest_, new_digest_text_, payload_bytes + p::frame_header_size, relayed_bytes_,
                           tracker_.rows(), failed, holds() && held_.role == routing::target_role::replica, kind,
                           started_};
-  co_await perform({.kind = action_kind::record_statement, .record = record});
+  co_await perform({.kind = action_kind::record_statement, .record = &record_});
 }
 
 }  // namespace weft::session
