@@ -30,6 +30,10 @@ command_driver::command_driver(stream& client, io_buffer& client_in, session_bac
       machine_(*this, {capabilities, context.max_allowed_packet, backend.multiplexing()},
                {auth.user, std::string(backend.schema()), std::string(context.client_address)}, context.activity) {}
 
+command_driver::~command_driver() {
+  if (scatter_ && !scatter_->all_gathered()) scatter_->abandon();
+}
+
 const std::vector<routing::query_rule>& command_driver::rules() { return context_.routing.config_now()->rules; }
 
 session::planner_cache& command_driver::planner() {
@@ -81,6 +85,7 @@ awaitable<void> command_driver::run() {
       case action_kind::prepare_internal: answer = co_await prepare_internal(next.text); break;
       case action_kind::reply: answer = co_await reply(next.payload, next.sequence_id); break;
       case action_kind::change_user: answer = co_await change_user(); break;
+      case action_kind::gather: answer = co_await gather(); break;
       default: answer = event{}; break;
     }
     machine_.resume();
@@ -112,6 +117,9 @@ bool command_driver::perform_now(const session::action& next, event& answer) {
     case action_kind::acquire:
       if (!backend_.acquire_now({next.target.role, next.target.group})) return false;
       answer = held_event();
+      return true;
+    case action_kind::scatter:  // (the lanes start on their own coroutines)
+      answer = scatter(next.targets, next.payload);
       return true;
     default:
       if (next.kind < action_kind::release || next.kind == action_kind::done) return false;

@@ -11,6 +11,7 @@
 #include "protocol/server_handshake.h"
 #include "proxy/asio.h"
 #include "proxy/io_buffer.h"
+#include "proxy/scatter_lanes.h"
 #include "proxy/session_backend.h"
 #include "proxy/stream.h"
 #include "proxy/worker_routing.h"
@@ -35,6 +36,12 @@ class command_driver final : public session::surroundings {
  public:
   command_driver(stream& client, io_buffer& client_in, session_backend& backend, std::uint64_t capabilities,
                  session_auth auth, driver_context context);
+  ~command_driver() override;
+  command_driver(const command_driver&) = delete;
+  command_driver& operator=(const command_driver&) = delete;
+
+  // Bytes of one target's response a scatter keeps at most (beyond: that target fails).
+  static constexpr std::size_t max_gathered_bytes = 64u << 20;
 
   // Runs until the client quits or disconnects, or the session cannot go on.
   awaitable<void> run();
@@ -70,6 +77,8 @@ class command_driver final : public session::surroundings {
   awaitable<session::event> prepare_internal(std::string_view sql);
   awaitable<session::event> reply(protocol::bytes_view payload, std::uint8_t sequence_id);
   awaitable<session::event> change_user();
+  session::event scatter(std::span<const session::target> targets, protocol::bytes_view payload);
+  awaitable<session::event> gather();
   void record(const session::statement_record& record);
   session::event backend_failure(const error_code& ec, bool response_started);
 
@@ -80,6 +89,7 @@ class command_driver final : public session::surroundings {
   session_auth auth_;
   driver_context context_;
   session::machine machine_;
+  std::shared_ptr<scatter_run> scatter_;  // the last scatter (its responses are the events' views)
   // What the last event's views point at (alive until the machine's next action).
   struct event_text {
     std::string failure, abort_reason, value;

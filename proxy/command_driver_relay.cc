@@ -1,5 +1,5 @@
-// The driver's longer exchanges: relaying a response (with LOAD DATA LOCAL INFILE inside it) and
-// COM_CHANGE_USER's handshake.
+// The driver's longer exchanges: relaying a response (with LOAD DATA LOCAL INFILE inside it),
+// COM_CHANGE_USER's handshake, and scatter-gather over lanes of their own (scatter_lanes.h).
 #include <spdlog/spdlog.h>
 
 #include "protocol/frame.h"
@@ -101,6 +101,31 @@ awaitable<event> command_driver::change_user() {
   login.attributes = now.attributes;
   backend_.user_changed(std::move(login));
   co_return event{.user_changed = true, .new_user = now.username, .new_schema = now.database};
+}
+
+}  // namespace weft::proxy
+
+namespace weft::proxy {
+
+session::event command_driver::scatter(std::span<const session::target> targets, protocol::bytes_view payload) {
+  if (scatter_ && !scatter_->all_gathered()) scatter_->abandon();
+  scatter_ = scatter_run::start(client_.socket().get_executor(), backend_, targets, payload, max_gathered_bytes);
+  return {};
+}
+
+awaitable<session::event> command_driver::gather() {
+  std::optional<std::size_t> ended;
+  if (scatter_) ended = co_await scatter_->next_ended();
+  if (!ended) co_return session::event{.result = session::outcome::refused};  // nothing left to gather
+  auto& lane = scatter_->lane(*ended);
+  session::event got{.result = lane.result,
+                     .backend = std::span<std::uint8_t>(lane.response),
+                     .target_index = static_cast<std::uint32_t>(*ended)};
+  if (lane.refusal) {
+    held_text_.error = *lane.refusal;
+    got.error = &held_text_.error;
+  }
+  co_return got;
 }
 
 }  // namespace weft::proxy

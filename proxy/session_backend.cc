@@ -23,6 +23,14 @@ void session_backend::set_identity(p::backend_login login) {
   key_ = pool_key{key_.server, login_.user, login_.capabilities, login_.charset, login_.database};
 }
 
+std::unique_ptr<session_backend> session_backend::lane() const {
+  auto other = std::make_unique<session_backend>(pool_, settings_, tls_, routing_);
+  other->set_identity(login_);
+  other->session_sets_ = session_sets_;
+  other->started_at_ = started_at_;
+  return other;
+}
+
 const routing::topology& session_backend::topology() {
   if (!current_) {
     const auto& latest = routing_.topology.current();

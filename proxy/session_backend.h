@@ -3,6 +3,7 @@
 // (session/machine decides whether the connection's state lets it go).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -76,6 +77,10 @@ class session_backend {
   void session_variables_set(std::string statement);
   // After COM_CHANGE_USER succeeded on the held connection.
   void user_changed(protocol::backend_login login);
+
+  // Another backend side for the same session (its login, its SETs to replay) holding a
+  // connection of its own: one lane of a scatter.
+  std::unique_ptr<session_backend> lane() const;
 
   // After the login: the connection goes back marked as this session's, so the first
   // statement finds it again (it may have been reset for this client already).

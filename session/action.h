@@ -35,6 +35,9 @@ enum class action_kind : std::uint8_t {
   prepare_internal,  // COM_STMT_PREPARE of `sql` on the held connection (weft's, not forwarded)
   reply,           // `payload` to the client with `sequence_id`
   change_user,     // the COM_CHANGE_USER exchange (client ↔ held connection)
+  scatter,         // `payload` as a new command to one connection per `targets` entry (not the
+                   // held one), sent concurrently; their responses are read whole, each on its own
+  gather,          // the next target's whole response, in the order they end (one per target)
   release,         // the held connection goes back to the pool (`soft_owned`: kept for us)
   drop,            // the held connection is closed, never reused
   schema_changed,  // the session's schema is now `text` (new connections log in there)
@@ -74,6 +77,7 @@ struct action {
   std::string_view text{};           // run_internal / prepare_internal (SQL), schema_changed, set_remembered
   bool soft_owned = false;         // release
   const statement_record* record = nullptr;  // record_statement (the machine's, until resumed)
+  std::span<const session::target> targets{};  // scatter (the machine's, until all are gathered)
 };
 static_assert(std::is_trivially_copyable_v<action>);
 
@@ -81,8 +85,9 @@ enum class outcome : std::uint8_t {
   ok,
   client_gone,     // the client closed or a write to it failed
   backend_failed,  // the held connection broke (it is closed)
-  refused,         // acquire: no connection (error); run/prepare_internal: the server's ERR
-  too_large,       // send_command: the command is bigger than max_allowed_packet
+  refused,         // acquire, a gathered target: no connection (error); run/prepare_internal: the server's ERR
+  too_large,       // send_command: the command is bigger than max_allowed_packet; a gathered
+                   // response: over the driver's bound (its connection is closed)
   extra_bytes,     // relay: the backend sent bytes after its response ended
 };
 
@@ -108,10 +113,11 @@ struct event {
   std::string_view failure{};       // backend_failed: what broke
   std::string_view abort_reason{};  // the watchdog closed the connection under a wait
   std::span<std::uint8_t> client{};   // read_command / read_client: the buffered command bytes (may be rewritten)
-  std::span<std::uint8_t> backend{};  // read_backend: the buffered answer (may be rewritten)
+  std::span<std::uint8_t> backend{};  // read_backend: the buffered answer (may be rewritten); gather: the whole response
   const protocol::err_packet* error = nullptr;  // acquire refused, a server's ERR
   std::optional<std::string_view> value{};      // run_internal: first column of the first row
   std::uint32_t statement_id = 0;               // prepare_internal: the backend's id
+  std::uint32_t target_index = 0;               // gather: which of the scatter's targets
   std::uint64_t relayed_bytes = 0;              // relay
   held_connection connection{};                 // acquire
 };

@@ -17,6 +17,7 @@
 #include "session/action.h"
 #include "session/prepared_statements.h"
 #include "session/resumable.h"
+#include "session/scatter.h"
 #include "session/statement_plan.h"
 
 namespace weft::session {
@@ -135,6 +136,10 @@ class machine {
   resumable<step> reply_error(const protocol::err_packet& err, std::uint8_t sequence_id = 1);
   resumable<step> answer_ping_locally();
   resumable<step> change_user();
+  // Scatter-gather (machine_scatter.cc): `payload` to every target at once, every response kept.
+  // Sharding's scatter reads call it; a unit test reaches it through machine_probe.
+  resumable<gathered_all> scatter_gather(std::span<const target> targets, protocol::bytes_view payload);
+  friend struct machine_probe;
   // Prepared statements (machine_statements.cc).
   resumable<step> forward_prepare(std::uint32_t payload_length);
   resumable<step> rename_prepared(std::string& sql, std::optional<std::uint32_t>& replaced);

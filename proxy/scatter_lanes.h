@@ -1,0 +1,67 @@
+// The driver's side of scatter-gather: one lane per target, each with a connection of its own
+// (a session_backend::lane), sending the same command and reading its whole response on its own
+// coroutine, so the round trips overlap. Lanes report on a channel in the order they end.
+//
+// The lanes' coroutines share the run with the driver: a session that ends mid-scatter abandons
+// it (the lanes' connections are closed, so their reads end at once) and the coroutines finish
+// without touching the session.
+#pragma once
+
+#include <boost/asio/experimental/channel.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "protocol/bytes.h"
+#include "protocol/messages.h"
+#include "protocol/response_tracker.h"
+#include "proxy/asio.h"
+#include "proxy/session_backend.h"
+#include "session/action.h"
+
+namespace weft::proxy {
+
+struct scatter_lane {
+  std::unique_ptr<session_backend> backend;
+  std::string group;  // of the target (the machine's view of it dies with the scatter action)
+  routing::target_role role = routing::target_role::primary;
+  protocol::response_tracker tracker;
+  protocol::bytes response;  // the whole response, frames as the server sent them
+  session::outcome result = session::outcome::ok;
+  std::optional<protocol::err_packet> refusal;  // no connection for this target
+  bool running = false;  // holds a connection mid-exchange
+};
+
+class scatter_run {
+ public:
+  using channel = asio::experimental::channel<void(error_code, std::size_t)>;
+  scatter_run(asio::any_io_executor executor, std::size_t targets) : ended_(executor, targets) {}
+
+  // Starts one lane per target (each a lane of `session`), all sending `payload`.
+  static std::shared_ptr<scatter_run> start(asio::any_io_executor executor, const session_backend& session,
+                                            std::span<const session::target> targets, protocol::bytes_view payload,
+                                            std::size_t max_response_bytes);
+  // The index of the next lane to end (waits for it).
+  awaitable<std::optional<std::size_t>> next_ended();
+  scatter_lane& lane(std::size_t i) { return lanes_[i]; }
+  std::size_t size() const { return lanes_.size(); }
+  bool all_gathered() const { return gathered_ == lanes_.size(); }
+  // The session went away before gathering all: lanes mid-exchange close their connections.
+  void abandon();
+
+ private:
+  static awaitable<void> run_lane(std::shared_ptr<scatter_run> run, std::size_t i);
+  awaitable<session::outcome> exchange(scatter_lane& lane);
+  awaitable<session::outcome> read_response(scatter_lane& lane);
+
+  std::vector<scatter_lane> lanes_;
+  protocol::bytes payload_;
+  std::size_t max_response_bytes_ = 0;
+  channel ended_;
+  std::size_t gathered_ = 0;
+  bool abandoned_ = false;
+};
+
+}  // namespace weft::proxy
