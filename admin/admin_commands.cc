@@ -188,79 +188,81 @@ std::optional<std::uint64_t> file_size(const std::string& path) {
 
 std::uint64_t number(const std::optional<std::string>& v) { return v ? std::strtoull(v->c_str(), nullptr, 10) : 0; }
 
-void disk_usage_of(const routing::server& s, bool all, const backend_credentials& creds, admin_result& r) {
-  monitor::mariadb_client c(s.address, creds.user, creds.password, creds.timeout_seconds);
-  const auto add = [&](const std::string& kind, const std::string& name, std::optional<std::uint64_t> data,
-                       std::optional<std::uint64_t> index, std::uint64_t total) {
-    const auto text = [](std::optional<std::uint64_t> v) { return v ? opt(std::to_string(*v)) : std::nullopt; };
-    r.rows.push_back({s.name, kind, name, text(data), text(index), std::to_string(total), human(total)});
-  };
-  if (!c.ok()) {
-    r.rows.push_back({s.name, std::string("error"), c.error(), std::nullopt, std::nullopt, std::nullopt, std::nullopt});
-    return;
-  }
+// The rows of one server's disk usage, and their running total.
+struct usage_rows {
+  const routing::server& s;
+  admin_result& r;
   std::uint64_t total = 0;
+  void add(const std::string& kind, const std::string& name, std::optional<std::uint64_t> data,
+           std::optional<std::uint64_t> index, std::uint64_t size, bool counted = true) {
+    const auto text = [](std::optional<std::uint64_t> v) { return v ? opt(std::to_string(*v)) : std::nullopt; };
+    r.rows.push_back({s.name, kind, name, text(data), text(index), std::to_string(size), human(size)});
+    if (counted) total += size;
+  }
+  void error(const std::string& message) {
+    r.rows.push_back({s.name, std::string("error"), message, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+  }
+};
+
+bool database_usage(monitor::mariadb_client& c, usage_rows& u) {
   auto dbs = c.rows(
       "SELECT s.schema_name AS db, COALESCE(SUM(t.data_length), 0) AS data, COALESCE(SUM(t.index_length), 0) AS idx "
       "FROM information_schema.schemata s LEFT JOIN information_schema.tables t ON t.table_schema = s.schema_name "
       "GROUP BY s.schema_name ORDER BY s.schema_name");
-  if (!dbs) {
-    r.rows.push_back({s.name, std::string("error"), c.error(), std::nullopt, std::nullopt, std::nullopt, std::nullopt});
-    return;
-  }
+  if (!dbs) return false;
   for (auto& d : *dbs) {
     const auto data = number(d["data"]), index = number(d["idx"]);
-    add("database", d["db"].value_or(""), data, index, data + index);
-    total += data + index;
+    u.add("database", d["db"].value_or(""), data, index, data + index);
+  }
+  return true;
+}
+
+void log_usage(monitor::mariadb_client& c, usage_rows& u) {
+  if (auto logs = c.rows("SHOW BINARY LOGS")) {
+    for (auto& l : *logs) u.add("binary_log", l["Log_name"].value_or(""), std::nullopt, std::nullopt, number(l["File_size"]));
+  }
+  if (auto status = c.rows("SHOW SLAVE STATUS"); status && !status->empty()) {
+    u.add("relay_log", "(all relay logs)", std::nullopt, std::nullopt, number(status->front()["Relay_Log_Space"]));
+  }
+}
+
+// Files the server names, measured on disk where weft can read them (a server on this host).
+void file_usage(monitor::mariadb_client& c, usage_rows& u) {
+  auto vars = c.rows(
+      "SELECT @@datadir AS datadir, @@innodb_data_home_dir AS data_home, @@innodb_data_file_path AS data_files, "
+      "@@innodb_log_group_home_dir AS log_home, @@log_error AS error_log, @@slow_query_log_file AS slow_log, "
+      "@@general_log_file AS general_log");
+  if (!vars || vars->empty()) return;
+  auto& v = vars->front();
+  const std::string datadir = v["datadir"].value_or("");
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(datadir, ec)) {
+    const auto name = entry.path().filename().string();
+    const bool innodb = name.rfind("ibdata", 0) == 0 || name.rfind("ib_logfile", 0) == 0 || name.rfind("undo", 0) == 0 ||
+                        name == "ibtmp1";
+    if (!innodb) continue;
+    if (auto size = file_size(entry.path().string())) u.add("innodb", name, std::nullopt, std::nullopt, *size);
+  }
+  for (const auto& [kind, key] : {std::pair{"error_log", "error_log"}, {"slow_log", "slow_log"},
+                                   {"general_log", "general_log"}}) {
+    auto path = v[key].value_or("");
+    if (!path.empty() && path.front() != '/') path = (std::filesystem::path(datadir) / path).string();
+    if (auto size = file_size(path)) u.add(kind, path, std::nullopt, std::nullopt, *size);
+  }
+}
+
+void disk_usage_of(const routing::server& s, bool all, const backend_credentials& creds, admin_result& r) {
+  monitor::mariadb_client c(s.address, creds.user, creds.password, creds.timeout_seconds);
+  usage_rows u{s, r};
+  if (!c.ok() || !database_usage(c, u)) {
+    u.error(c.error());
+    return;
   }
   if (all) {
-    if (auto logs = c.rows("SHOW BINARY LOGS")) {
-      for (auto& l : *logs) {
-        const auto size = number(l["File_size"]);
-        add("binary_log", l["Log_name"].value_or(""), std::nullopt, std::nullopt, size);
-        total += size;
-      }
-    }
-    if (auto status = c.rows("SHOW SLAVE STATUS"); status && !status->empty()) {
-      const auto size = number(status->front()["Relay_Log_Space"]);
-      add("relay_log", "(all relay logs)", std::nullopt, std::nullopt, size);
-      total += size;
-    }
-    // Files the server names, measured on disk where weft can read them (a server on this host).
-    auto vars = c.rows(
-        "SELECT @@datadir AS datadir, @@innodb_data_home_dir AS data_home, @@innodb_data_file_path AS data_files, "
-        "@@innodb_log_group_home_dir AS log_home, @@log_error AS error_log, @@slow_query_log_file AS slow_log, "
-        "@@general_log_file AS general_log");
-    if (vars && !vars->empty()) {
-      auto& v = vars->front();
-      const std::string datadir = v["datadir"].value_or("");
-      const auto in_dir = [&](const std::string& dir, const std::string& file) {
-        if (file.empty()) return file;
-        if (file.front() == '/') return file;
-        return (std::filesystem::path(dir.empty() ? datadir : dir) / file).string();
-      };
-      std::error_code ec;
-      for (const auto& entry : std::filesystem::directory_iterator(datadir, ec)) {
-        const auto name = entry.path().filename().string();
-        if (name.rfind("ibdata", 0) == 0 || name.rfind("ib_logfile", 0) == 0 || name.rfind("undo", 0) == 0 ||
-            name == "ibtmp1") {
-          if (auto size = file_size(entry.path().string())) {
-            add("innodb", name, std::nullopt, std::nullopt, *size);
-            total += *size;
-          }
-        }
-      }
-      for (const auto& [kind, key] : {std::pair{"error_log", "error_log"}, {"slow_log", "slow_log"},
-                                       {"general_log", "general_log"}}) {
-        const auto path = in_dir(datadir, v[key].value_or(""));
-        if (auto size = file_size(path)) {
-          add(kind, path, std::nullopt, std::nullopt, *size);
-          total += *size;
-        }
-      }
-    }
+    log_usage(c, u);
+    file_usage(c, u);
   }
-  add("total", "", std::nullopt, std::nullopt, total);
+  u.add("total", "", std::nullopt, std::nullopt, u.total, false);
 }
 
 admin_result show_disk_usage(const words& w, const command_context& ctx) {

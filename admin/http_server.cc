@@ -84,17 +84,7 @@ void admission_metrics(std::string& out, const http_sources& sources) {
   }
 }
 
-}  // namespace
-
-std::string metrics_text(const http_sources& sources) {
-  std::string out;
-  const auto stats = sources.stats ? sources.stats() : proxy::query_stats{};
-  help(out, "weft_build_info", "gauge", "weft's version.");
-  out += std::string("weft_build_info{version=\"") + kVersion + "\"} 1\n";
-  help(out, "weft_client_connections", "gauge", "Client sessions open now.");
-  out += "weft_client_connections " + std::to_string(sources.client_sessions ? sources.client_sessions() : 0) + "\n";
-  admission_metrics(out, sources);
-
+void query_metrics(std::string& out, const proxy::query_stats& stats) {
   help(out, "weft_queries_total", "counter", "Statements answered, by kind and where they ran.");
   for (std::size_t k = 0; k < proxy::command_kinds; ++k) {
     const auto& c = stats.commands()[k];
@@ -107,6 +97,9 @@ std::string metrics_text(const http_sources& sources) {
     out += "weft_query_errors_total{kind=\"" + std::string(proxy::to_string(static_cast<proxy::command_kind>(k))) +
            "\"} " + std::to_string(stats.commands()[k].errors) + "\n";
   }
+}
+
+void latency_metrics(std::string& out, const proxy::query_stats& stats) {
   help(out, "weft_query_duration_seconds", "histogram", "Statement latency through weft, by kind.");
   for (std::size_t k = 0; k < proxy::command_kinds; ++k) {
     const auto& c = stats.commands()[k];
@@ -128,7 +121,9 @@ std::string metrics_text(const http_sources& sources) {
     out += "weft_query_duration_seconds_sum{kind=\"" + kind + "\"} " + sum + "\n";
     out += "weft_query_duration_seconds_count{kind=\"" + kind + "\"} " + std::to_string(cumulative) + "\n";
   }
+}
 
+void pool_metrics(std::string& out, const http_sources& sources) {
   help(out, "weft_backend_connections", "gauge", "Pooled backend connections, by server and state.");
   std::map<std::string, std::array<std::size_t, 3>> pools;  // open, idle, waiting
   if (sources.pools) {
@@ -148,28 +143,45 @@ std::string metrics_text(const http_sources& sources) {
   for (const auto& [server, v] : pools) {
     out += "weft_backend_waiting_sessions{server=\"" + label(server) + "\"} " + std::to_string(v[2]) + "\n";
   }
+}
 
+void server_metrics(std::string& out, const http_sources& sources, const proxy::query_stats& stats) {
   const auto topology = sources.topology ? sources.topology->load() : nullptr;
   help(out, "weft_server_up", "gauge", "1 when the server is ONLINE and its last check succeeded (or it is not checked).");
   help(out, "weft_server_lag_seconds", "gauge", "Replication lag the monitor saw (Seconds_Behind_Master).");
   help(out, "weft_server_queries_total", "counter", "Statements sent to the server.");
   help(out, "weft_server_errors_total", "counter", "Statements that failed on the server.");
-  if (topology) {
-    for (const auto& s : topology->servers) {
-      const std::string labels = "server=\"" + label(s.name) + "\",group=\"" + label(s.group) + "\",role=\"" +
-                                 std::string(routing::to_string(s.role)) + "\",status=\"" +
-                                 std::string(routing::to_string(s.status)) + "\"";
-      const bool up = s.status == routing::server_status::online && (!s.health.checked || s.health.reachable);
-      out += "weft_server_up{" + labels + "} " + (up ? "1" : "0") + "\n";
-      if (s.health.lag_seconds) {
-        out += "weft_server_lag_seconds{server=\"" + label(s.name) + "\"} " + std::to_string(*s.health.lag_seconds) + "\n";
-      }
-      proxy::server_stats totals;
-      if (const auto it = stats.servers().find(s.name); it != stats.servers().end()) totals = it->second;
-      out += "weft_server_queries_total{server=\"" + label(s.name) + "\"} " + std::to_string(totals.queries) + "\n";
-      out += "weft_server_errors_total{server=\"" + label(s.name) + "\"} " + std::to_string(totals.errors) + "\n";
+  if (!topology) return;
+  for (const auto& s : topology->servers) {
+    const std::string labels = "server=\"" + label(s.name) + "\",group=\"" + label(s.group) + "\",role=\"" +
+                               std::string(routing::to_string(s.role)) + "\",status=\"" +
+                               std::string(routing::to_string(s.status)) + "\"";
+    const bool up = s.status == routing::server_status::online && (!s.health.checked || s.health.reachable);
+    out += "weft_server_up{" + labels + "} " + (up ? "1" : "0") + "\n";
+    if (s.health.lag_seconds) {
+      out += "weft_server_lag_seconds{server=\"" + label(s.name) + "\"} " + std::to_string(*s.health.lag_seconds) + "\n";
     }
+    proxy::server_stats totals;
+    if (const auto it = stats.servers().find(s.name); it != stats.servers().end()) totals = it->second;
+    out += "weft_server_queries_total{server=\"" + label(s.name) + "\"} " + std::to_string(totals.queries) + "\n";
+    out += "weft_server_errors_total{server=\"" + label(s.name) + "\"} " + std::to_string(totals.errors) + "\n";
   }
+}
+
+}  // namespace
+
+std::string metrics_text(const http_sources& sources) {
+  std::string out;
+  const auto stats = sources.stats ? sources.stats() : proxy::query_stats{};
+  help(out, "weft_build_info", "gauge", "weft's version.");
+  out += std::string("weft_build_info{version=\"") + kVersion + "\"} 1\n";
+  help(out, "weft_client_connections", "gauge", "Client sessions open now.");
+  out += "weft_client_connections " + std::to_string(sources.client_sessions ? sources.client_sessions() : 0) + "\n";
+  admission_metrics(out, sources);
+  query_metrics(out, stats);
+  latency_metrics(out, stats);
+  pool_metrics(out, sources);
+  server_metrics(out, sources, stats);
   help(out, "weft_failovers_total", "counter", "Primary changes weft performed, by kind (failover, switchover).");
   const auto [failovers, switchovers] = sources.ha_counts ? sources.ha_counts() : std::pair<std::uint64_t, std::uint64_t>{};
   out += "weft_failovers_total{kind=\"failover\"} " + std::to_string(failovers) + "\n";

@@ -47,30 +47,7 @@ std::vector<config::config_difference> application::config_diff() {
 }
 
 void application::start() {
-  config::table_config effective = file_view();
-  if (config_.admin.enabled()) {
-    state_path_ = config_.admin.state_file.empty() ? config_path_ + ".state" : config_.admin.state_file;
-    state_ = std::make_unique<config::state_store>(state_path_);
-    if (state_->empty()) {
-      state_->save(effective);
-      spdlog::info("event=config_loaded source=file file={} state={} (first start: the state now holds the file's "
-                   "configuration)", config_path_, state_path_);
-    } else {
-      auto loaded = state_->load();
-      if (!loaded.errors.empty()) {
-        for (const auto& e : loaded.errors) spdlog::error("event=state_invalid error=\"{}\"", e);
-        throw std::runtime_error("the state file " + state_path_ + " holds an invalid configuration");
-      }
-      effective = std::move(loaded.config);
-      const auto diff = config_diff();
-      spdlog::info("event=config_loaded source=state state={} file={} differences={}{}", state_path_, config_path_,
-                   diff.size(), diff.empty() ? "" : " (the state wins; SHOW CONFIG DIFF on the admin port lists them)");
-      log_differences(diff);
-    }
-  } else {
-    spdlog::info("event=config_loaded source=file file={} (no [admin]: nothing is persisted)", config_path_);
-  }
-
+  auto effective = effective_config();
   current_ = effective;
   set_failure_holds(effective.topology);
   topology_ = std::make_unique<proxy::topology_store>(effective.topology);
@@ -83,7 +60,43 @@ void application::start() {
   } else {
     spdlog::warn("event=monitor_off reason=\"no [monitor] user\" effect=\"replicas take no reads\"");
   }
+  connect_admin_sources();
+  connect_admin_commands();
+  start_ha();
+  start_fronts();
+}
 
+// With [admin], the state file holds the configuration (the file's on a first start); without
+// it, the file alone.
+config::table_config application::effective_config() {
+  config::table_config effective = file_view();
+  if (!config_.admin.enabled()) {
+    spdlog::info("event=config_loaded source=file file={} (no [admin]: nothing is persisted)", config_path_);
+    return effective;
+  }
+  state_path_ = config_.admin.state_file.empty() ? config_path_ + ".state" : config_.admin.state_file;
+  state_ = std::make_unique<config::state_store>(state_path_);
+  if (state_->empty()) {
+    state_->save(effective);
+    spdlog::info("event=config_loaded source=file file={} state={} (first start: the state now holds the file's "
+                 "configuration)", config_path_, state_path_);
+    return effective;
+  }
+  auto loaded = state_->load();
+  if (!loaded.errors.empty()) {
+    for (const auto& e : loaded.errors) spdlog::error("event=state_invalid error=\"{}\"", e);
+    throw std::runtime_error("the state file " + state_path_ + " holds an invalid configuration");
+  }
+  effective = std::move(loaded.config);
+  const auto diff = config_diff();
+  spdlog::info("event=config_loaded source=state state={} file={} differences={}{}", state_path_, config_path_,
+               diff.size(), diff.empty() ? "" : " (the state wins; SHOW CONFIG DIFF on the admin port lists them)");
+  log_differences(diff);
+  return effective;
+}
+
+// What the admin's tables read: live statistics, sessions, pools, the settings in force.
+void application::connect_admin_sources() {
   sources_.stats = [this] { return proxy_->collect_stats(); };
   sources_.sessions = [this] { return proxy_->collect_sessions(); };
   sources_.pools = [this] { return proxy_->collect_pools(); };
@@ -91,41 +104,46 @@ void application::start() {
   if (monitor_) sources_.monitor_log = [this] { return monitor_->history(); };
   sources_.topology = topology_.get();
   sources_.config = runtime_.get();
-  sources_.variables = [this] {
-    const auto& p = config_.proxy;
-    std::vector<std::pair<std::string, std::string>> v{
-        {"proxy.listen", p.listen.to_string()},
-        {"proxy.workers", std::to_string(p.workers)},
-        {"proxy.max_allowed_packet", std::to_string(p.max_allowed_packet)},
-        {"proxy.connect_timeout_ms", std::to_string(p.connect_timeout.count())},
-        {"proxy.handshake_timeout_ms", std::to_string(p.handshake_timeout.count())},
-        {"proxy.max_client_connections", std::to_string(p.max_client_connections)},
-        {"proxy.max_login_failures", std::to_string(p.login_throttle.max_failures)},
-        {"proxy.login_failure_window_ms", std::to_string(p.login_throttle.window.count())},
-        {"proxy.host_block_ms", std::to_string(p.login_throttle.block_for.count())},
-        {"proxy.drain_timeout_ms", std::to_string(p.drain_timeout.count())},
-        {"proxy.server_version", p.server_version},
-        {"proxy.auth_plugin", p.auth_plugin},
-        {"proxy.local_infile", p.local_infile ? "true" : "false"},
-        {"backend.max_connections", std::to_string(p.max_backend_connections)},
-        {"backend.pool_wait_timeout_ms", std::to_string(p.pool_wait_timeout.count())},
-        {"backend.idle_timeout_ms", std::to_string(p.idle_timeout.count())},
-        {"backend.min_idle_connections", std::to_string(p.min_idle_backend_connections)},
-        {"backend.multiplexing", p.multiplexing ? "true" : "false"},
-        {"backend.tls", p.backend_tls.enabled ? "true" : "false"},
-        {"monitor.user", config_.monitor.user},
-        {"monitor.interval_ms", std::to_string(config_.monitor.interval.count())},
-        {"monitor.timeout_ms", std::to_string(config_.monitor.timeout.count())},
-        {"monitor.failures_to_shun", std::to_string(config_.monitor.failures_to_shun)},
-        {"admin.listen", config_.admin.listen.to_string()},
-        {"admin.max_connections", std::to_string(config_.admin.max_connections)},
-        {"admin.state_file", state_path_},
-        {"http.listen", config_.http.enabled ? config_.http.listen.to_string() : ""},
-        {"log.level", config_.log_level},
-        {"version", kVersion},
-    };
-    return v;
+  sources_.variables = [this] { return settings_in_force(); };
+}
+
+std::vector<std::pair<std::string, std::string>> application::settings_in_force() const {
+  const auto& p = config_.proxy;
+  return {
+      {"proxy.listen", p.listen.to_string()},
+      {"proxy.workers", std::to_string(p.workers)},
+      {"proxy.max_allowed_packet", std::to_string(p.max_allowed_packet)},
+      {"proxy.connect_timeout_ms", std::to_string(p.connect_timeout.count())},
+      {"proxy.handshake_timeout_ms", std::to_string(p.handshake_timeout.count())},
+      {"proxy.max_client_connections", std::to_string(p.max_client_connections)},
+      {"proxy.max_login_failures", std::to_string(p.login_throttle.max_failures)},
+      {"proxy.login_failure_window_ms", std::to_string(p.login_throttle.window.count())},
+      {"proxy.host_block_ms", std::to_string(p.login_throttle.block_for.count())},
+      {"proxy.drain_timeout_ms", std::to_string(p.drain_timeout.count())},
+      {"proxy.server_version", p.server_version},
+      {"proxy.auth_plugin", p.auth_plugin},
+      {"proxy.local_infile", p.local_infile ? "true" : "false"},
+      {"backend.max_connections", std::to_string(p.max_backend_connections)},
+      {"backend.pool_wait_timeout_ms", std::to_string(p.pool_wait_timeout.count())},
+      {"backend.idle_timeout_ms", std::to_string(p.idle_timeout.count())},
+      {"backend.min_idle_connections", std::to_string(p.min_idle_backend_connections)},
+      {"backend.multiplexing", p.multiplexing ? "true" : "false"},
+      {"backend.tls", p.backend_tls.enabled ? "true" : "false"},
+      {"monitor.user", config_.monitor.user},
+      {"monitor.interval_ms", std::to_string(config_.monitor.interval.count())},
+      {"monitor.timeout_ms", std::to_string(config_.monitor.timeout.count())},
+      {"monitor.failures_to_shun", std::to_string(config_.monitor.failures_to_shun)},
+      {"admin.listen", config_.admin.listen.to_string()},
+      {"admin.max_connections", std::to_string(config_.admin.max_connections)},
+      {"admin.state_file", state_path_},
+      {"http.listen", config_.http.enabled ? config_.http.listen.to_string() : ""},
+      {"log.level", config_.log_level},
+      {"version", kVersion},
   };
+}
+
+// What the admin's commands act on: the backends (as the admin's backend user), the proxy.
+void application::connect_admin_commands() {
   commands_.topology = topology_.get();
   commands_.backend.user = config_.admin.backend_user.empty() ? config_.monitor.user : config_.admin.backend_user;
   commands_.backend.password =
@@ -137,7 +155,9 @@ void application::start() {
   commands_.flush_hosts = [this] {  // FLUSH HOSTS: both ports' blocked hosts
     return proxy_->admission().logins.flush() + (admin_ ? admin_->admission().logins.flush() : 0);
   };
+}
 
+void application::start_ha() {
   ops::ha_context ha;
   ha.settings = config_.ha;
   ha.backend = commands_.backend;
@@ -159,7 +179,10 @@ void application::start() {
   commands_.ha = ha_.get();
   sources_.failover_log = [this] { return ha_->events(); };
   if (monitor_) ha_->start();  // the failure detector works from the monitor's findings
+}
 
+// The admin SQL port and the HTTP port, when configured.
+void application::start_fronts() {
   if (config_.admin.enabled()) {
     admin_ = std::make_unique<admin::admin_server>(config_.admin, state_path_, sources_, commands_,
                                             admin::admin_hooks{[this](const config::table_config& c) { apply(c); }, &apply_mutex_});

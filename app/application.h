@@ -6,6 +6,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "admin/admin_server.h"
 #include "admin/http_server.h"
@@ -35,6 +37,12 @@ class application {
   void apply(const config::table_config& config);  // publishes new snapshots, tells the monitor
   // An HA operation changed servers (roles, status): persisted, then applied.
   void commit_topology(const std::function<void(routing::topology&)>& change);
+  config::table_config effective_config();
+  void connect_admin_sources();
+  std::vector<std::pair<std::string, std::string>> settings_in_force() const;
+  void connect_admin_commands();
+  void start_ha();
+  void start_fronts();
   void set_failure_holds(routing::topology& t) const;
   config::table_config file_view() const;
   std::vector<config::config_difference> config_diff();

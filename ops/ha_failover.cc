@@ -115,6 +115,36 @@ void ha_operation::report_lost(const routing::server& old, backend_node& chosen,
   }
 }
 
+namespace {
+
+backend_node* node_named(node_list& nodes, const std::string& name) {
+  for (auto& n : nodes) {
+    if (n->name() == name) return n.get();
+  }
+  return nullptr;
+}
+
+void check_replicating(node_list& nodes, const backend_node* chosen, step_log& log) {
+  for (auto& n : nodes) {
+    if (n.get() == chosen) continue;
+    if (auto problem = n->wait_replicating(std::chrono::milliseconds(3000))) log.warn("replicating", n->name(), *problem);
+  }
+}
+
+}  // namespace
+
+// Nobody was promoted: the replicas go back to waiting for the old primary, as before.
+admin_result ha_operation::abandon_failover(node_list& nodes, const std::string& group, const std::string& old_name,
+                                            const std::string& next, step_log& log, const std::string& what) const {
+  for (auto& n : nodes) {
+    step_log quiet;
+    n->exec(std::string(routing::start_replica_query(n->flavor())), quiet, "restart replication");
+  }
+  host_.pause(group, false);
+  record(group, "failover_failed", old_name, next, log, -1);
+  return failed_result(log, what);
+}
+
 admin_result ha_operation::failover(const std::string& group, const std::string& target, bool confirmed_by_detector,
                                     std::string* refused_reason) {
   const auto started = std::chrono::steady_clock::now();
@@ -148,13 +178,7 @@ admin_result ha_operation::failover(const std::string& group, const std::string&
   const auto election = routing::elect(positions, primary->health.server_id, mode, policy.pedantic);
   for (const auto& e : election.errant) log.warn("errant transaction", "", e);
   const auto give_up = [&](const std::string& next, const std::string& what) {
-    for (auto& n : nodes) {  // back to waiting for the old primary, as before
-      step_log quiet;
-      n->exec(std::string(routing::start_replica_query(n->flavor())), quiet, "restart replication");
-    }
-    host_.pause(group, false);
-    record(group, "failover_failed", old_name, next, log, -1);
-    return failed_result(log, what);
+    return abandon_failover(nodes, group, old_name, next, log, what);
   };
   if (!election.chosen) {
     log.failed("elect", "", election.reason);
@@ -165,12 +189,8 @@ admin_result ha_operation::failover(const std::string& group, const std::string&
   if (!run_hook_step(policy.exec_before, "exec_before", group, old_name, next, log)) {
     return give_up(next, "failover (exec_before refused it; nothing was promoted)");
   }
-  backend_node* chosen = nullptr;
-  backend_node* ahead = nullptr;  // a replica holding transactions the chosen one lacks
-  for (auto& n : nodes) {
-    if (n->name() == next) chosen = n.get();
-    if (election.catch_up_from && n->name() == *election.catch_up_from) ahead = n.get();
-  }
+  auto* chosen = node_named(nodes, next);
+  auto* ahead = election.catch_up_from ? node_named(nodes, *election.catch_up_from) : nullptr;  // holds what chosen lacks
   if (ahead) catch_up(*chosen, *ahead, log);
   if (!promote(*chosen, log)) return give_up(next, "failover");
   for (auto& n : nodes) {
@@ -184,10 +204,7 @@ admin_result ha_operation::failover(const std::string& group, const std::string&
   log.ok("routing", next, "group '" + group + "' writes go here; " + old_name + " is OFFLINE_HARD until REJOIN SERVER");
 
   report_lost(*primary, *chosen, log);
-  for (auto& n : nodes) {
-    if (n.get() == chosen) continue;
-    if (auto problem = n->wait_replicating(std::chrono::milliseconds(3000))) log.warn("replicating", n->name(), *problem);
-  }
+  check_replicating(nodes, chosen, log);
   run_hook_step(policy.exec_after, "exec_after", group, old_name, next, log);
   spdlog::warn("event=failover group={} old_primary={} new_primary={} took_ms={} trigger={}", group, old_name, next,
                took, confirmed_by_detector ? "detector" : "promote");

@@ -54,6 +54,8 @@ class ha_operation {
                                                           step_log& log) const;
   void catch_up(backend_node& chosen, backend_node& source, step_log& log) const;
   void report_lost(const routing::server& old, backend_node& chosen, step_log& log) const;
+  admin_result abandon_failover(node_list& nodes, const std::string& group, const std::string& old_name,
+                                const std::string& next, step_log& log, const std::string& what) const;
   // Shared by switchover and failover.
   bool promote(backend_node& chosen, step_log& log) const;
   void repoint(backend_node& node, const backend_node& primary, bool from_own_binlog, step_log& log) const;
@@ -61,6 +63,8 @@ class ha_operation {
   std::unique_ptr<backend_node> choose_candidate(const routing::topology& t, const routing::server& primary,
                                                  const std::string& target, step_log& log) const;
   admin_result promote_demoted(const routing::server& primary, backend_node& node, step_log& log);
+  node_list repoint_followers(const routing::topology& t, const std::string& group, backend_node& candidate,
+                              std::unique_ptr<backend_node> old, step_log& log) const;
   // REPLICATE's part that changes the replica (ha_replicate.cc).
   bool configure_replica(backend_node& replica, backend_node& source, const ha_command& c,
                          const sql_row& replica_settings, const std::string& user, const std::string& password,

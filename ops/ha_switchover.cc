@@ -72,6 +72,48 @@ std::unique_ptr<backend_node> ha_operation::choose_candidate(const routing::topo
   return best;
 }
 
+namespace {
+
+// Statements in flight on the old primary finish first (at most 1 s).
+void wait_for_running_statements(backend_node& old) {
+  for (int i = 0; i < 100; ++i) {
+    auto row = old.first_row(std::string(routing::running_statements_query()));
+    if (!row || column_text(*row, "n") == "0") return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+void report_replicating(node_list& followers, step_log& log) {
+  for (auto& f : followers) {
+    if (auto problem = f->wait_replicating(std::chrono::milliseconds(5000))) {
+      log.warn("replicating", f->name(), *problem);
+    } else {
+      log.ok("replicating", f->name(), "IO and SQL threads running");
+    }
+  }
+}
+
+}  // namespace
+
+// The group's other replicas, and the old primary, replicate from the new one.
+node_list ha_operation::repoint_followers(const routing::topology& t, const std::string& group, backend_node& candidate,
+                                          std::unique_ptr<backend_node> old, step_log& log) const {
+  node_list followers;
+  for (const auto* r : replicas_of(t, group)) {
+    if (r->name == candidate.name()) continue;
+    auto node = connect(r->address);
+    if (!node->ok()) {
+      log.warn("repoint", r->name, node->error());
+      continue;
+    }
+    repoint(*node, candidate, false, log);
+    followers.push_back(std::move(node));
+  }
+  repoint(*old, candidate, true, log);  // the old primary's own writes are in its binary log
+  followers.push_back(std::move(old));
+  return followers;
+}
+
 admin_result ha_operation::switchover(const std::string& group, const std::string& target) {
   const auto t = ctx_.topology->load();
   const auto* primary = t->primary_of(group);
@@ -104,11 +146,7 @@ admin_result ha_operation::switchover(const std::string& group, const std::strin
     host_.pause(group, false);
     return failed_result(log, what);
   };
-  for (int i = 0; i < 100; ++i) {  // statements in flight on the old primary finish first (≤ 1 s)
-    auto row = old->first_row(std::string(routing::running_statements_query()));
-    if (!row || column_text(*row, "n") == "0") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  wait_for_running_statements(*old);
   if (!old->exec(routing::set_read_only_query(true), log, "old primary read_only")) {
     host_.pause(group, false);
     return failed_result(log, "switchover");
@@ -123,31 +161,13 @@ admin_result ha_operation::switchover(const std::string& group, const std::strin
   }
   log.ok("candidate catches up", next, position);
   if (!promote(*candidate, log)) return undo("switchover (the old primary is writable again)");
-  node_list followers;
-  for (const auto* r : replicas_of(*t, group)) {
-    if (r->name == next) continue;
-    auto node = connect(r->address);
-    if (!node->ok()) {
-      log.warn("repoint", r->name, node->error());
-      continue;
-    }
-    repoint(*node, *candidate, false, log);
-    followers.push_back(std::move(node));
-  }
-  repoint(*old, *candidate, true, log);  // the old primary's own writes are in its binary log
-  followers.push_back(std::move(old));
+  auto followers = repoint_followers(*t, group, *candidate, std::move(old), log);
   commit_primary(group, next, primary->name, server_status::online);
   host_.pause(group, false);
   const auto pause_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - paused_at).count();
   log.ok("routing", next, "group '" + group + "' writes go here; writes paused " + std::to_string(pause_ms) + " ms");
-  for (auto& f : followers) {
-    if (auto problem = f->wait_replicating(std::chrono::milliseconds(5000))) {
-      log.warn("replicating", f->name(), *problem);
-    } else {
-      log.ok("replicating", f->name(), "IO and SQL threads running");
-    }
-  }
+  report_replicating(followers, log);
   run_hook_step(policy.exec_after, "exec_after", group, primary->name, next, log);
   spdlog::info("event=switchover group={} old_primary={} new_primary={} pause_ms={}", group, primary->name, next,
                pause_ms);
