@@ -88,28 +88,12 @@ void client_session::shutdown() {
 }
 
 void client_session::watch_backend(const routing::topology& latest, std::chrono::milliseconds read_timeout) {
-  auto& a = activity_;
-  if (!a.awaiting_backend || !backend_.held() || a.backend_reads != backend_reads_seen_) {
-    backend_reads_seen_ = a.backend_reads;
-    stalled_seconds_ = 0;
-    return;
-  }
-  ++stalled_seconds_;  // waiting, and not one read completed since the last look
-  // The held server as the latest snapshot sees it (the session's own snapshot is older).
-  const auto* server = backend_.server() ? latest.find(backend_.server()->address) : nullptr;
-  std::string reason;
-  // A shun alone is not proof: a starved machine fails the monitor's 1 s checks of a healthy
-  // server (seen in the soak). The wait must also have made no progress for two looks.
-  if (server && server->status == routing::server_status::shunned && stalled_seconds_ >= 2) {
-    reason = "stopped answering (SHUNNED by the monitor: " + server->health.last_error + ")";
-  } else if (read_timeout.count() > 0 && stalled_seconds_ * 1000ull >= static_cast<std::uint64_t>(read_timeout.count())) {
-    reason = "sent nothing for " + std::to_string(stalled_seconds_) + " s ([backend] read_timeout_ms = " +
-             std::to_string(read_timeout.count()) + ")";
-  }
-  if (reason.empty()) return;
+  const auto* server = backend_.held() && backend_.server() ? latest.find(backend_.server()->address) : nullptr;
+  auto reason = stall_watch_.look(activity_, backend_.held(), server, read_timeout);
+  if (!reason) return;
   spdlog::warn("event=backend_wait_aborted id={} backend={} reason={}", context_.connection_id, backend_.name(),
-               quoted{reason});
-  a.abort_reason = std::move(reason);
+               quoted{*reason});
+  activity_.abort_reason = std::move(*reason);
   backend_.current().link.connection->close();
 }
 

@@ -12,6 +12,7 @@
 #include "proxy/backend_pool.h"
 #include "proxy/worker_routing.h"
 #include "session/machine.h"
+#include "session/stall_watch.h"
 #include "proxy/session_backend.h"
 #include "proxy/io_buffer.h"
 #include "proxy/settings.h"
@@ -78,8 +79,7 @@ class client_session {
   std::optional<protocol::server_handshake> auth_;
   session_backend backend_;
   session::activity activity_;
-  std::uint64_t backend_reads_seen_ = 0;  // by the watchdog's last look
-  unsigned stalled_seconds_ = 0;          // looks in a row that saw a wait with no read
+  session::stall_watch stall_watch_;  // the worker's once-a-second look at a backend wait
 };
 
 // Capabilities weft offers to clients; the backend login narrows nothing a client relies on.

@@ -1,0 +1,29 @@
+// The once-a-second look at a session waiting for its backend (the worker's timer calls it): a
+// wait in which not one read completed for two looks on a server the monitor now shuns, or for
+// the read timeout, is given up. Pure: the caller closes the connection under the wait, and the
+// machine then answers the client with 9013 and the reason.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "routing/topology.h"
+#include "session/machine.h"
+
+namespace weft::session {
+
+class stall_watch {
+ public:
+  // Why the wait should be given up now, or nullopt. `held_server_now`: the held connection's
+  // server in the latest topology (the session's own snapshot is older); read_timeout 0: none.
+  std::optional<std::string> look(const activity& now, bool holds_connection, const routing::server* held_server_now,
+                                  std::chrono::milliseconds read_timeout);
+
+ private:
+  std::uint64_t reads_seen_ = 0;  // by the last look
+  unsigned stalled_looks_ = 0;    // looks in a row that saw a wait with no read
+};
+
+}  // namespace weft::session
