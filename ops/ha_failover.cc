@@ -133,6 +133,13 @@ void check_replicating(node_list& nodes, const backend_node* chosen, step_log& l
 
 }  // namespace
 
+// Failover mode 'fail': the failure is recorded, nobody is promoted.
+admin_result ha_operation::report_only(const std::string& group, const std::string& old_name, step_log& log) const {
+  log.warn("elect", "", "failover mode is 'fail': reported, nobody promoted");
+  record(group, "failure_detected", old_name, "", log, -1);
+  return log.table();
+}
+
 // Nobody was promoted: the replicas go back to waiting for the old primary, as before.
 admin_result ha_operation::abandon_failover(node_list& nodes, const std::string& group, const std::string& old_name,
                                             const std::string& next, step_log& log, const std::string& what) const {
@@ -150,10 +157,7 @@ admin_result ha_operation::failover(const std::string& group, const std::string&
   const auto started = std::chrono::steady_clock::now();
   const auto t = ctx_.topology->load();
   const auto* primary = t->primary_of(group);
-  if (!primary) return ha_refused("weft: group '" + group + "' has no primary (or does not exist)");
-  if (ctx_.settings.replication_user.empty()) {
-    return ha_refused("weft: [ha] replication_user is not set: replicas could not be pointed at a new primary");
-  }
+  if (auto refused = cannot_start(primary, group)) return *refused;
   const auto& policy = t->policy_of(group);
   const std::string old_name = primary->name;
   step_log log("failover");
@@ -164,10 +168,8 @@ admin_result ha_operation::failover(const std::string& group, const std::string&
     return failed_result(log, "failover");
   }
   if (confirmed_by_detector && policy.failover == routing::failover_mode::fail) {
-    log.warn("elect", "", "failover mode is 'fail': reported, nobody promoted");
-    record(group, "failure_detected", old_name, "", log, -1);
     if (refused_reason) *refused_reason = "mode fail";
-    return log.table();
+    return report_only(group, old_name, log);
   }
 
   host_.pause(group, true);

@@ -35,6 +35,14 @@ admin_result failed_result(const step_log& log, const std::string& what) {
 
 using namespace ha_detail;
 
+std::optional<admin_result> ha_operation::cannot_start(const routing::server* primary, const std::string& group) const {
+  if (!primary) return ha_refused("weft: group '" + group + "' has no primary (or does not exist)");
+  if (ctx_.settings.replication_user.empty()) {
+    return ha_refused("weft: [ha] replication_user is not set: replicas could not be pointed at a new primary");
+  }
+  return std::nullopt;
+}
+
 std::unique_ptr<backend_node> ha_operation::connect(const routing::endpoint& address) const {
   return std::make_unique<backend_node>(address, ctx_.backend, wait_seconds(ctx_.settings));
 }

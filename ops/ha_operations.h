@@ -54,6 +54,9 @@ class ha_operation {
                                                           step_log& log) const;
   void catch_up(backend_node& chosen, backend_node& source, step_log& log) const;
   void report_lost(const routing::server& old, backend_node& chosen, step_log& log) const;
+  // Why a switchover or failover cannot start in this group (no primary, no replication user).
+  std::optional<admin_result> cannot_start(const routing::server* primary, const std::string& group) const;
+  admin_result report_only(const std::string& group, const std::string& old_name, step_log& log) const;
   admin_result abandon_failover(node_list& nodes, const std::string& group, const std::string& old_name,
                                 const std::string& next, step_log& log, const std::string& what) const;
   // Shared by switchover and failover.

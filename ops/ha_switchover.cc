@@ -117,10 +117,7 @@ node_list ha_operation::repoint_followers(const routing::topology& t, const std:
 admin_result ha_operation::switchover(const std::string& group, const std::string& target) {
   const auto t = ctx_.topology->load();
   const auto* primary = t->primary_of(group);
-  if (!primary) return ha_refused("weft: group '" + group + "' has no primary (or does not exist)");
-  if (ctx_.settings.replication_user.empty()) {
-    return ha_refused("weft: [ha] replication_user is not set: replicas could not be pointed at the new primary");
-  }
+  if (auto refused = cannot_start(primary, group)) return *refused;
   auto old = connect(primary->address);
   if (!old->ok()) {
     spdlog::warn("event=promote_unreachable_primary group={} primary={} error=\"{}\" action=failover", group,
