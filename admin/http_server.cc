@@ -168,6 +168,16 @@ void server_metrics(std::string& out, const http_sources& sources, const proxy::
   }
 }
 
+void account_metrics(std::string& out, const http_sources& sources) {
+  if (!sources.accounts) return;
+  const auto s = sources.accounts();
+  help(out, "weft_account_refreshes_total", "counter", "Reads of the backends' accounts, by result.");
+  out += "weft_account_refreshes_total{result=\"ok\"} " + std::to_string(s.refreshes) + "\n";
+  out += "weft_account_refreshes_total{result=\"failed\"} " + std::to_string(s.failures) + "\n";
+  help(out, "weft_accounts", "gauge", "Accounts read from the backends at the last good read.");
+  out += "weft_accounts " + std::to_string(s.accounts) + "\n";
+}
+
 }  // namespace
 
 std::string metrics_text(const http_sources& sources) {
@@ -182,6 +192,7 @@ std::string metrics_text(const http_sources& sources) {
   latency_metrics(out, stats);
   pool_metrics(out, sources);
   server_metrics(out, sources, stats);
+  account_metrics(out, sources);
   help(out, "weft_failovers_total", "counter", "Primary changes weft performed, by kind (failover, switchover).");
   const auto [failovers, switchovers] = sources.ha_counts ? sources.ha_counts() : std::pair<std::uint64_t, std::uint64_t>{};
   out += "weft_failovers_total{kind=\"failover\"} " + std::to_string(failovers) + "\n";

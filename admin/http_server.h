@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "config/admin_settings.h"
+#include "monitor/account_loader.h"
 #include "proxy/admission_control.h"
 #include "proxy/asio.h"
 #include "proxy/proxy_server.h"
@@ -26,6 +27,8 @@ struct http_sources {
   // The ports' connection limits and failed-login throttles (null: that port is off).
   proxy::admission_control* proxy_admission = nullptr;
   proxy::admission_control* admin_admission = nullptr;
+  // Reads of the backends' accounts so far (empty: weft reads none).
+  std::function<monitor::account_load_status()> accounts;
 };
 
 // The response bodies, also used by tests.

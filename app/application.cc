@@ -36,6 +36,7 @@ application::~application() {
   if (admin_) admin_->stop();
   if (ha_) ha_->stop();
   if (monitor_) monitor_->stop();
+  if (account_loader_) account_loader_->stop();
 }
 
 config::table_config application::file_view() const { return {config_.runtime, config_.topology}; }
@@ -52,7 +53,11 @@ void application::start() {
   set_failure_holds(effective.topology);
   topology_ = std::make_unique<proxy::topology_store>(effective.topology);
   runtime_ = std::make_unique<proxy::config_store>(effective.runtime);
-  proxy_ = std::make_unique<proxy::proxy_server>(config_.proxy, *runtime_, *topology_);
+  start_account_loader(effective.runtime);
+  proxy::live_state state{*runtime_, *topology_, *accounts_, [this] {
+                            if (account_loader_) account_loader_->stale();
+                          }};
+  proxy_ = std::make_unique<proxy::proxy_server>(config_.proxy, std::move(state));
   proxy_->start();
   if (config_.monitor.enabled()) {
     monitor_ = std::make_unique<monitor::health_monitor>(config_.monitor, *topology_);
@@ -64,6 +69,26 @@ void application::start() {
   connect_admin_commands();
   start_ha();
   start_fronts();
+}
+
+// The accounts of the default group's primary, read with the monitor's credentials: a login that
+// no [[users]] entry names is checked against them. Without them and without [[users]], no
+// client could log in: weft does not start.
+void application::start_account_loader(const proxy::runtime_snapshot& runtime) {
+  accounts_ = std::make_unique<proxy::account_store>(routing::account_table({}));
+  if (!config_.monitor.enabled()) return;
+  monitor::account_loader_settings s{config_.monitor.user, config_.monitor.password, config_.monitor.accounts_refresh,
+                                     std::chrono::milliseconds(1000), config_.monitor.timeout};
+  account_loader_ = std::make_unique<monitor::account_loader>(std::move(s), *topology_, *accounts_);
+  if (!account_loader_->load_now()) {
+    const auto st = account_loader_->status();
+    if (runtime.users.empty()) {
+      throw std::runtime_error("cannot read the accounts on " + (st.source.empty() ? std::string("the primary") : st.source) +
+                               " (" + st.last_error + ") and the configuration has no [[users]]: no client could log in "
+                               "(the [monitor] user needs SELECT on mysql.global_priv)");
+    }
+  }
+  account_loader_->start();
 }
 
 // With [admin], the state file holds the configuration (the file's on a first start); without
@@ -190,9 +215,14 @@ void application::start_fronts() {
     spdlog::info("event=admin_listening address={} user={}", config_.admin.listen.to_string(), config_.admin.user);
   }
   if (config_.http.enabled) {
-    admin::http_sources metrics{topology_.get(), sources_.stats, sources_.pools, [this] { return proxy_->session_count(); },
-                         [this] { return std::pair{ha_->failovers(), ha_->switchovers()}; }};
+    admin::http_sources metrics;
+    metrics.topology = topology_.get();
+    metrics.stats = sources_.stats;
+    metrics.pools = sources_.pools;
+    metrics.client_sessions = [this] { return proxy_->session_count(); };
+    metrics.ha_counts = [this] { return std::pair{ha_->failovers(), ha_->switchovers()}; };
     metrics.proxy_admission = &proxy_->admission();
+    if (account_loader_) metrics.accounts = [this] { return account_loader_->status(); };
     if (admin_) metrics.admin_admission = &admin_->admission();
     http_ = std::make_unique<admin::http_server>(config_.http, std::move(metrics));
     http_->start();
@@ -277,6 +307,7 @@ void application::stop() {
 void application::join() {
   if (proxy_) proxy_->join();
   if (monitor_) monitor_->stop();
+  if (account_loader_) account_loader_->stop();
 }
 
 }  // namespace weft::app

@@ -13,6 +13,7 @@
 #include "admin/http_server.h"
 #include "config/config_loader.h"
 #include "config/state_store.h"
+#include "monitor/account_loader.h"
 #include "monitor/monitor.h"
 #include "ops/ha_manager.h"
 #include "proxy/proxy_server.h"
@@ -38,6 +39,7 @@ class application {
   // An HA operation changed servers (roles, status): persisted, then applied.
   void commit_topology(const std::function<void(routing::topology&)>& change);
   config::table_config effective_config();
+  void start_account_loader(const proxy::runtime_snapshot& runtime);
   void connect_admin_sources();
   std::vector<std::pair<std::string, std::string>> settings_in_force() const;
   void connect_admin_commands();
@@ -53,6 +55,8 @@ class application {
   std::unique_ptr<config::state_store> state_;
   std::unique_ptr<proxy::topology_store> topology_;
   std::unique_ptr<proxy::config_store> runtime_;
+  std::unique_ptr<proxy::account_store> accounts_;  // (before the proxy and the loader: they read it)
+  std::unique_ptr<monitor::account_loader> account_loader_;
   std::unique_ptr<proxy::proxy_server> proxy_;
   std::unique_ptr<monitor::health_monitor> monitor_;
   std::unique_ptr<ops::ha_manager> ha_;

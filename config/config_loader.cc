@@ -308,7 +308,7 @@ class config_reader {
   }
 
   void read_monitor(const toml::table& t) {
-    check_keys(t, {"user", "password", "interval_ms", "timeout_ms", "failures_to_shun", "history"});
+    check_keys(t, {"user", "password", "interval_ms", "timeout_ms", "failures_to_shun", "history", "accounts_refresh_ms"});
     auto& m = config.monitor;
     if (auto v = string_at(t, "user", true)) m.user = *v;
     if (auto v = string_at(t, "password", false)) m.password = *v;
@@ -316,6 +316,7 @@ class config_reader {
     if (auto v = int_at(t, "timeout_ms", 10, 600000)) m.timeout = std::chrono::milliseconds(*v);
     if (auto v = int_at(t, "failures_to_shun", 1, 1000)) m.failures_to_shun = static_cast<unsigned>(*v);
     if (auto v = int_at(t, "history", 1, 100000)) m.history = static_cast<std::size_t>(*v);
+    if (auto v = int_at(t, "accounts_refresh_ms", 1000, 86400000)) m.accounts_refresh = std::chrono::milliseconds(*v);
   }
 
   std::optional<routing::endpoint> endpoint_at(const toml::table& t, std::string_view key) {

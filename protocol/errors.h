@@ -42,6 +42,8 @@ inline constexpr error_spec malformed_packet{1835, "HY000"};
 inline constexpr error_spec too_many_connections{1040, "08004"};
 inline constexpr error_spec host_blocked{1129, "HY000"};
 inline constexpr error_spec wrong_value_for_var{1231, "42000"};
+inline constexpr error_spec account_locked{4151, "HY000"};
+inline constexpr error_spec must_change_password_login{1862, "HY000"};
 // weft's own range, 9000+: problems between weft and its backends.
 inline constexpr error_spec backend_unreachable{9001, "HY000"};
 inline constexpr error_spec backend_auth_unsupported{9002, "HY000"};

@@ -106,7 +106,17 @@ server_handshake::action server_handshake::verify(bytes_view token) {
                                               settings_.client_host + "' (using password: " +
                                               (token.empty() ? "NO" : "YES") + ")");
   }
+  if (auto refused = refused_after_password(*credentials)) return *refused;
   return authenticated_with(*stage1, credentials->password.empty_password, {});
+}
+
+std::optional<server_handshake::action> server_handshake::refused_after_password(const user_credentials& c) {
+  if (c.locked) return reject_with(er::account_locked, "Access denied, this account is locked");
+  if (c.password_expired) {
+    return reject_with(er::must_change_password_login, "Your password has expired. To log in you must change it "
+                                                       "using a client that supports expired passwords.");
+  }
+  return std::nullopt;
 }
 
 server_handshake::action server_handshake::authenticated_with(const sha1_digest& stage1, bool empty_password,
@@ -139,6 +149,7 @@ server_handshake::action server_handshake::sha2_start(bytes_view token) {
   }
   if (auto cached = sha2_.cache->find(user)) {
     if (!verify_caching_sha2_token(cached->double_hash, token, scramble_)) return denied();
+    if (auto refused = refused_after_password(*credentials)) return *refused;
     auth_method_ = "sha2_fast";
     return authenticated_with(cached->stage1, false, bytes{more_data, fast_auth_success});
   }
@@ -173,6 +184,7 @@ server_handshake::action server_handshake::verify_clear_password(std::string_vie
     return reject_with(er::access_denied, "Access denied for user '" + user + "'@'" + settings_.client_host +
                                               "' (using password: YES)");
   }
+  if (auto refused = refused_after_password(*credentials)) return *refused;
   sha2_.cache->store(user, sha2_entry_for(password));
   auth_method_ = tls_ ? "sha2_full_tls" : "sha2_full_rsa";
   return authenticated_with(sha1(as_bytes(password)), password.empty(), {});

@@ -33,6 +33,10 @@ struct sha2_support {
 struct user_credentials {
   native_password_hash password;
   bool require_tls = false;
+  // Refused once the password was right: ACCOUNT LOCK (4151), an expired password (1862; weft
+  // has no sandbox mode for clients that could change it).
+  bool locked = false;
+  bool password_expired = false;
 };
 
 class server_handshake final : public handshake_machine {
@@ -78,6 +82,7 @@ class server_handshake final : public handshake_machine {
   action sha2_start(bytes_view token);
   action sha2_full_auth(bytes_view payload);
   action verify_clear_password(std::string_view password);
+  std::optional<action> refused_after_password(const user_credentials& c);
   action authenticated_with(const sha1_digest& stage1, bool empty_password, bytes first_packet);
   action reject_with(error_spec spec, std::string message);
 

@@ -124,7 +124,9 @@ awaitable<bool> client_session::authenticate() {
   options.answer_unreadable = true;
   options.on_failed = [this, &handshake](const p::handshake_action& refusal) {
     spdlog::info("event=auth_failed user={} client={}", quoted{handshake.client().username}, peer_);
-    if (denies_access(refusal.payload)) context_.admission.login_failed(peer_);
+    if (!denies_access(refusal.payload)) return;
+    context_.admission.login_failed(peer_);
+    if (context_.accounts_stale) context_.accounts_stale();  // created or changed a moment ago?
   };
   const auto result = co_await run_handshake(handshake, handshake.start(), client_, client_in_, std::move(options));
   if (result.end == handshake_end::done) user_ = handshake.client().username;
@@ -146,12 +148,36 @@ p::server_greeting_settings client_session::greeting_settings() const {
 }
 
 // weft's own user list, as the session's snapshot has it.
-p::server_handshake::user_lookup client_session::user_lookup() const {
-  return [users = &context_.snapshot->users](std::string_view name) -> std::optional<p::user_credentials> {
-    auto it = users->find(std::string(name));
-    if (it == users->end()) return std::nullopt;
-    return p::user_credentials{it->second.password, it->second.require_tls};
+// A [[users]] entry of the configuration wins over the accounts loaded from the backends.
+p::server_handshake::user_lookup client_session::user_lookup() {
+  return [this](std::string_view name) -> std::optional<p::user_credentials> {
+    const auto& users = context_.snapshot->users;
+    if (auto it = users.find(std::string(name)); it != users.end()) {
+      return p::user_credentials{it->second.password, it->second.require_tls};
+    }
+    return backend_account(name);
   };
+}
+
+// The account the server would check this login against, when weft can check it too: a
+// mysql_native_password hash is all weft needs; any other plugin would need the password.
+std::optional<p::user_credentials> client_session::backend_account(std::string_view name) {
+  const auto& table = context_.routing.accounts.current();
+  const auto* account = table->choose(name, routing::account_address(peer_));
+  if (!account) return std::nullopt;
+  if (account->plugin != "mysql_native_password") {
+    spdlog::warn("event=account_refused user={} host={} plugin={} reason=\"weft checks only mysql_native_password "
+                 "accounts (another plugin needs the clear password)\"", quoted{account->user}, quoted{account->host},
+                 quoted{account->plugin});
+    return std::nullopt;
+  }
+  auto hash = p::native_password_hash::from_hex(account->auth_string);
+  if (!hash) {
+    spdlog::warn("event=account_refused user={} host={} reason=\"unreadable password hash\"", quoted{account->user},
+                 quoted{account->host});
+    return std::nullopt;
+  }
+  return p::user_credentials{*hash, false, account->locked, account->password_expired};
 }
 
 p::backend_login client_session::login_for(const p::server_handshake& handshake) const {

@@ -2,6 +2,7 @@
 // own user list), the backend login as that user, then the command phase.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,7 @@ struct session_context {
   snapshot_ptr snapshot;
   std::uint32_t connection_id;
   admission_control& admission;  // told about failed logins
+  const std::function<void()>& accounts_stale;  // ...and so is the account loader (may be empty)
 };
 
 class client_session {
@@ -65,7 +67,8 @@ class client_session {
  private:
   awaitable<bool> authenticate();
   protocol::server_greeting_settings greeting_settings() const;
-  protocol::server_handshake::user_lookup user_lookup() const;
+  protocol::server_handshake::user_lookup user_lookup();
+  std::optional<protocol::user_credentials> backend_account(std::string_view name);
   std::uint64_t bulk_capability() const;
   awaitable<bool> open_backend(const protocol::server_handshake& handshake);
   protocol::backend_login login_for(const protocol::server_handshake& handshake) const;

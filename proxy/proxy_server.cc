@@ -11,10 +11,9 @@
 
 namespace weft::proxy {
 
-proxy_server::proxy_server(proxy_settings settings, config_store& config, topology_store& topology)
+proxy_server::proxy_server(proxy_settings settings, live_state state)
     : settings_(std::move(settings)),
-      config_(config),
-      topology_(topology),
+      state_(std::move(state)),
       admission_("proxy", settings_.max_client_connections, settings_.login_throttle) {}
 
 proxy_server::~proxy_server() {
@@ -57,7 +56,7 @@ void proxy_server::start() {
   if (n == 0) n = default_worker_count(std::thread::hardware_concurrency());
   settings_.workers = n;  // resolved, so each worker computes its share of the limits
   for (unsigned i = 0; i < n; ++i) {
-    workers_.push_back(std::make_unique<worker>(i, settings_, tls_, config_, topology_, next_connection_id_, admission_));
+    workers_.push_back(std::make_unique<worker>(i, settings_, tls_, state_, next_connection_id_, admission_));
     workers_.back()->listen();
   }
   for (auto& w : workers_) w->start();

@@ -7,6 +7,7 @@
 
 #include "proxy/admission_control.h"
 #include "proxy/client_session.h"
+#include "proxy/live_state.h"
 #include "proxy/query_stats.h"
 #include "proxy/settings.h"
 #include "proxy/topology_store.h"
@@ -17,7 +18,7 @@ class worker;
 
 class proxy_server {
  public:
-  proxy_server(proxy_settings settings, config_store& config, topology_store& topology);
+  proxy_server(proxy_settings settings, live_state state);
   ~proxy_server();
 
   void start();  // throws when the address cannot be bound or TLS files cannot be loaded
@@ -48,8 +49,7 @@ class proxy_server {
 
  private:
   proxy_settings settings_;
-  config_store& config_;
-  topology_store& topology_;
+  live_state state_;
   security_contexts tls_;
   std::atomic<std::uint32_t> next_connection_id_{1};
   admission_control admission_;

@@ -32,6 +32,13 @@ class snapshot_store {
     current_ = std::move(next);
     version_.fetch_add(1, std::memory_order_release);
   }
+  // Publishes a whole new snapshot (no copy of the current one first).
+  void publish(T next) {
+    auto made = std::make_shared<const T>(std::move(next));
+    std::lock_guard lock(mutex_);
+    current_ = std::move(made);
+    version_.fetch_add(1, std::memory_order_release);
+  }
   std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
   // One per worker thread.

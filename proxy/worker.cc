@@ -19,7 +19,7 @@ std::size_t per_worker_share(const proxy_settings& settings) {
 }  // namespace
 
 worker::worker(unsigned index, const proxy_settings& settings, const security_contexts& tls,
-               config_store& config, topology_store& topology, std::atomic<std::uint32_t>& next_connection_id,
+               const live_state& state, std::atomic<std::uint32_t>& next_connection_id,
                admission_control& admission)
     : index_(index),
       settings_(settings),
@@ -27,7 +27,8 @@ worker::worker(unsigned index, const proxy_settings& settings, const security_co
       next_connection_id_(next_connection_id),
       admission_(admission),
       pool_(pool_limits{per_worker_share(settings), settings.idle_timeout, settings.min_idle_backend_connections}),
-      routing_(config, topology) {}
+      routing_(state.config, state.topology, state.accounts),
+      accounts_stale_(state.accounts_stale) {}
 
 worker::~worker() {
   stop();
@@ -146,7 +147,7 @@ awaitable<void> worker::accept_loop() {
     if (!place) continue;  // refused with 1040 or 1129, already closed
     const auto id = next_connection_id_.fetch_add(1, std::memory_order_relaxed);
     auto session = std::make_shared<client_session>(
-        std::move(socket), session_context{settings_, tls_, pool_, routing_, routing_.config_now(), id, admission_});
+        std::move(socket), session_context{settings_, tls_, pool_, routing_, routing_.config_now(), id, admission_, accounts_stale_});
     asio::co_spawn(io_, run_session(std::move(session), std::move(*place)), asio::detached);
   }
 }

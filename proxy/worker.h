@@ -22,8 +22,8 @@ class client_session;
 
 class worker {
  public:
-  worker(unsigned index, const proxy_settings& settings, const security_contexts& tls, config_store& config,
-         topology_store& topology, std::atomic<std::uint32_t>& next_connection_id, admission_control& admission);
+  worker(unsigned index, const proxy_settings& settings, const security_contexts& tls, const live_state& state,
+         std::atomic<std::uint32_t>& next_connection_id, admission_control& admission);
   ~worker();
 
   // Binds the listener (throws on failure, so startup errors surface before threads run).
@@ -58,6 +58,7 @@ class worker {
   asio::io_context io_{1};
   backend_pool pool_;
   worker_routing routing_;
+  std::function<void()> accounts_stale_;
   tcp::acceptor acceptor_{io_};
   std::list<std::weak_ptr<client_session>> sessions_;  // touched only on this worker's thread
   std::thread thread_;

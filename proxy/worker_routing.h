@@ -7,6 +7,7 @@
 
 #include "proxy/query_stats.h"
 #include "proxy/settings.h"
+#include "proxy/live_state.h"
 #include "proxy/topology_store.h"
 #include "session/resumable.h"
 #include "session/statement_plan.h"
@@ -14,8 +15,8 @@
 namespace weft::proxy {
 
 struct worker_routing {
-  worker_routing(const config_store& config_store, const topology_store& store)
-      : config(config_store), topology(store) {
+  worker_routing(const config_store& config_store, const topology_store& store, const account_store& account_list)
+      : config(config_store), topology(store), accounts(account_list) {
     planner.hits = &stats.rule_hits_counter();
   }
   worker_routing(const worker_routing&) = delete;  // (planner points into stats)
@@ -31,6 +32,7 @@ struct worker_routing {
   }
   config_store::reader config;
   topology_store::reader topology;
+  account_store::reader accounts;  // loaded from the backends (empty when nobody loads them)
   session::planner_cache planner;
   query_stats stats;
   std::uint64_t rotation = 0;  // spreads tied replica choices

@@ -69,7 +69,8 @@ while True:
 # start_weft [PRIMARY_ADDRESS] [EXTRA_TOML] [TAIL_TOML]: writes a config, starts weft, waits for
 # its port. EXTRA_TOML goes into [proxy]; TAIL_TOML at the end (sections of its own). With
 # WEFT_REPLICAS=1 the sandbox's replicas join group "main" and the monitor checks every
-# WEFT_MONITOR_MS (default 200) ms.
+# WEFT_MONITOR_MS (default 200) ms. WEFT_NO_USERS=1 leaves out the [[users]] entry of the
+# application account (accounts then come from the primary: give a [monitor] in TAIL_TOML).
 start_weft() {
   local primary="${1:-127.0.0.1:$PRIMARY_PORT}" extra="${2:-}" tail="${3:-}"
   WEFT_PORT="$(free_port)"
@@ -82,10 +83,7 @@ $extra
 
 [log]
 level = "debug"
-
-[[users]]
-name = "$APP_USER"
-password = "$APP_PASSWORD"
+$([ "${WEFT_NO_USERS:-0}" = 1 ] || printf '\n[[users]]\nname = "%s"\npassword = "%s"\n' "$APP_USER" "$APP_PASSWORD")
 
 [[servers]]
 address = "$primary"

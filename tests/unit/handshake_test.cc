@@ -21,6 +21,10 @@ server_handshake::user_lookup users_with_app() {
   return [](std::string_view user) -> std::optional<user_credentials> {
     if (user == "app") return user_credentials{native_password_hash::from_password("app-secret"), false};
     if (user == "secure") return user_credentials{native_password_hash::from_password("app-secret"), true};
+    if (user == "locked") return user_credentials{native_password_hash::from_password("app-secret"), false, true};
+    if (user == "expired") {
+      return user_credentials{native_password_hash::from_password("app-secret"), false, false, true};
+    }
     return std::nullopt;
   };
 }
@@ -221,6 +225,35 @@ TEST(ServerHandshake, AccountRequiringTlsIsDeniedOverPlainTcp) {
   auto tls = with_scramble_of("server_greeting");
   ASSERT_EQ(tls.on_packet(encode_ssl_request(*response), 1).what, handshake_action::tls_as_server);
   EXPECT_EQ(tls.on_packet(encode(*response), 2).what, handshake_action::done);
+}
+
+// ACCOUNT LOCK and an expired password are told only to a client that gave the right password;
+// a wrong one gets the usual 1045.
+TEST(ServerHandshake, LockedAndExpiredAccountsAreRefusedAfterTheirPassword) {
+  struct refusal_case {
+    const char* user;
+    std::uint16_t code;
+    const char* message;
+  };
+  const refusal_case cases[] = {
+      {"locked", 4151, "Access denied, this account is locked"},
+      {"expired", 1862, "Your password has expired. To log in you must change it using a client that supports "
+                        "expired passwords."},
+  };
+  for (const auto& c : cases) {
+    auto response = decode_handshake_response41(payload("handshake_response"));
+    response->username = c.user;
+    auto right = with_scramble_of("server_greeting");
+    auto step = right.on_packet(encode(*response), 1);
+    ASSERT_EQ(step.what, handshake_action::failed) << c.user;
+    const auto err = decode_err_packet(step.payload);
+    EXPECT_EQ(err->error_code, c.code) << c.user;
+    EXPECT_EQ(err->message, c.message) << c.user;
+
+    auto wrong = server_handshake(weft_greeting(), users_with_app(), make_scramble());  // token won't match
+    step = wrong.on_packet(encode(*response), 1);
+    EXPECT_EQ(decode_err_packet(step.payload)->error_code, 1045) << c.user;
+  }
 }
 
 backend_login login_like_capture() {

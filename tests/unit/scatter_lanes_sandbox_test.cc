@@ -51,7 +51,8 @@ struct sandbox_world {
   config::bootstrap_config config = load();
   topology_store topology{config.topology};
   config_store runtime{config.runtime};
-  worker_routing routing{runtime, topology};
+  account_store accounts{weft::routing::account_table({})};
+  worker_routing routing{runtime, topology, accounts};
   security_contexts tls;
   backend_pool pool{pool_limits{10, std::chrono::milliseconds(10000), 1}};
   session_backend session{pool, config.proxy, tls, routing};
