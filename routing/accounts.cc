@@ -133,25 +133,41 @@ bool ranks_before(const account& a, const account& b) {
   return a.host > b.host;
 }
 
-account_table::account_table(std::vector<account> entries) : entries_(std::move(entries)) {
-  std::stable_sort(entries_.begin(), entries_.end(), ranks_before);
+// Ordered once per read (each entry's rank computed once), then indexed by user name so that a
+// login looks only at its own entries and the anonymous ones.
+account_table::account_table(std::vector<account> entries) {
+  std::vector<std::pair<std::uint64_t, std::size_t>> order;  // (rank key, index)
+  order.reserve(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) order.emplace_back(rank_key(entries[i]), i);
+  std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return entries[a.second].host > entries[b.second].host;
+  });
+  entries_.reserve(entries.size());
+  for (const auto& [key, i] : order) {
+    by_user_[entries[i].user].push_back({entries_.size(), key});
+    entries_.push_back(std::move(entries[i]));
+  }
 }
 
 const account* account_table::choose(std::string_view user, std::string_view client_ip) const {
-  const account* named = nullptr;
-  for (const auto& e : entries_) {
-    if (e.user == user && host_matches(e.host, client_ip)) {
-      named = &e;
-      break;
+  const ranked* named = nullptr;
+  if (const auto own = by_user_.find(std::string(user)); own != by_user_.end()) {
+    for (const auto& r : own->second) {
+      if (host_matches(entries_[r.index].host, client_ip)) {
+        named = &r;
+        break;
+      }
     }
   }
   // An anonymous entry wins only when it ranks strictly above the user's own match.
-  for (const auto& e : entries_) {
-    if (!e.user.empty()) continue;
-    if (named && rank_key(e) >= rank_key(*named)) break;
-    if (host_matches(e.host, client_ip)) return &e;
+  if (const auto anonymous = by_user_.find(std::string()); anonymous != by_user_.end()) {
+    for (const auto& r : anonymous->second) {
+      if (named && r.key >= named->key) break;
+      if (host_matches(entries_[r.index].host, client_ip)) return &entries_[r.index];
+    }
   }
-  return named;
+  return named ? &entries_[named->index] : nullptr;
 }
 
 }  // namespace weft::routing

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace weft::routing {
@@ -51,7 +52,12 @@ class account_table {
   const std::vector<account>& entries() const { return entries_; }
 
  private:
+  struct ranked {
+    std::size_t index;  // into entries_
+    std::uint64_t key;  // smaller ranks first
+  };
   std::vector<account> entries_;  // in the server's order
+  std::unordered_map<std::string, std::vector<ranked>> by_user_;  // "" = the anonymous entries
 };
 
 }  // namespace weft::routing
