@@ -1,5 +1,7 @@
 #include "routing/accounts.h"
 
+#include "routing/ipv4.h"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -42,24 +44,6 @@ bool wild_match(std::string_view text, std::string_view pattern) {
   return p == pattern.size();
 }
 
-std::optional<std::uint32_t> ipv4(std::string_view text) {
-  std::uint32_t value = 0;
-  for (int part = 0; part < 4; ++part) {
-    unsigned octet = 0;
-    const auto* end = text.data() + text.size();
-    const auto [next, ec] = std::from_chars(text.data(), end, octet);
-    if (ec != std::errc{} || octet > 255 || next == text.data()) return std::nullopt;
-    value = (value << 8) | octet;
-    text.remove_prefix(static_cast<std::size_t>(next - text.data()));
-    if (part < 3) {
-      if (text.empty() || text.front() != '.') return std::nullopt;
-      text.remove_prefix(1);
-    }
-  }
-  if (!text.empty()) return std::nullopt;
-  return value;
-}
-
 struct ipv4_network {
   std::uint32_t address = 0, mask = 0;
 };
@@ -69,8 +53,8 @@ struct ipv4_network {
 std::optional<ipv4_network> network_of(std::string_view pattern) {
   const auto slash = pattern.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
-  const auto address = ipv4(pattern.substr(0, slash));
-  const auto mask = ipv4(pattern.substr(slash + 1));
+  const auto address = parse_ipv4(pattern.substr(0, slash));
+  const auto mask = parse_ipv4(pattern.substr(slash + 1));
   if (!address || !mask || (*address & *mask) != *address) return std::nullopt;
   return ipv4_network{*address, *mask};
 }
@@ -110,7 +94,7 @@ std::uint64_t rank_key(const account& a) { return (openness(a.host) << 1) + (a.u
 
 std::string_view account_address(std::string_view ip) {
   constexpr std::string_view mapped = "::ffff:";
-  if (ip.size() > mapped.size() && ip.substr(0, mapped.size()) == mapped && ipv4(ip.substr(mapped.size()))) {
+  if (ip.size() > mapped.size() && ip.substr(0, mapped.size()) == mapped && parse_ipv4(ip.substr(mapped.size()))) {
     return ip.substr(mapped.size());
   }
   return ip;
@@ -119,7 +103,7 @@ std::string_view account_address(std::string_view ip) {
 bool host_matches(std::string_view pattern, std::string_view client_ip) {
   if (pattern.empty()) return true;
   if (const auto network = network_of(pattern)) {
-    const auto address = ipv4(client_ip);
+    const auto address = parse_ipv4(client_ip);
     if (address && (*address & network->mask) == network->address) return true;
   }
   return wild_match(client_ip, pattern);

@@ -1,5 +1,7 @@
 #include "routing/query_rules.h"
 
+#include "routing/ipv4.h"
+
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -7,22 +9,6 @@
 
 namespace weft::routing {
 namespace {
-
-std::optional<std::uint32_t> parse_ipv4(std::string_view text) {
-  std::uint32_t value = 0;
-  for (int part = 0; part < 4; ++part) {
-    const auto dot = text.find('.');
-    const auto piece = text.substr(0, dot);
-    unsigned octet = 0;
-    const auto [end, ec] = std::from_chars(piece.data(), piece.data() + piece.size(), octet);
-    if (ec != std::errc{} || end != piece.data() + piece.size() || piece.empty() || octet > 255) return std::nullopt;
-    value = value << 8 | octet;
-    if (part < 3 && dot == std::string_view::npos) return std::nullopt;
-    text = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
-  }
-  if (!text.empty()) return std::nullopt;
-  return value;
-}
 
 std::uint64_t mix(std::uint64_t h, std::string_view text) {
   for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
