@@ -176,9 +176,31 @@ void account_metrics(std::string& out, const http_sources& sources) {
   out += "weft_account_refreshes_total{result=\"failed\"} " + std::to_string(s.failures) + "\n";
   help(out, "weft_accounts", "gauge", "Accounts read from the backends at the last good read.");
   out += "weft_accounts " + std::to_string(s.accounts) + "\n";
+  help(out, "weft_accounts_from_state_file", "gauge",
+       "1 while logins are checked against the state file's copy of the accounts (no read has succeeded yet).");
+  out += "weft_accounts_from_state_file " + std::string(s.from_cache ? "1" : "0") + "\n";
 }
 
 }  // namespace
+
+// Said in /ready while logins are checked against the state file's copy of the accounts.
+std::string accounts_note(const http_sources& sources) {
+  if (!sources.accounts) return {};
+  const auto s = sources.accounts();
+  if (!s.from_cache) return {};
+  const auto age = s.cached_read_at ? std::chrono::duration_cast<std::chrono::seconds>(
+                                          std::chrono::system_clock::now() - *s.cached_read_at).count()
+                                    : 0;
+  return "logins are checked against the accounts cached in the state file (read " + std::to_string(age) +
+         " s ago); the primary's accounts cannot be read: " + s.last_error;
+}
+
+std::string ready_json(const std::optional<std::string>& reason, const std::string& accounts) {
+  if (reason) {
+    return "{\"ready\":false,\"reason\":" + json_string(accounts.empty() ? *reason : *reason + "; " + accounts) + "}\n";
+  }
+  return accounts.empty() ? "{\"ready\":true}\n" : "{\"ready\":true,\"accounts\":" + json_string(accounts) + "}\n";
+}
 
 std::string metrics_text(const http_sources& sources) {
   std::string out;
@@ -298,7 +320,7 @@ http::response<http::string_body> answer(const http::request<http::string_body>&
   } else if (path == "/ready") {
     const auto reason = routing::unready_reason(*sources.topology->load());
     reply(reason ? http::status::service_unavailable : http::status::ok, "application/json",
-          reason ? "{\"ready\":false,\"reason\":" + json_string(*reason) + "}\n" : "{\"ready\":true}\n");
+          ready_json(reason, accounts_note(sources)));
   } else if (path == "/metrics") {
     reply(http::status::ok, "text/plain; version=0.0.4", metrics_text(sources));
   } else if (path == "/topology") {

@@ -33,6 +33,8 @@ struct http_sources {
 
 // The response bodies, also used by tests.
 std::string metrics_text(const http_sources& sources);
+std::string accounts_note(const http_sources& sources);
+std::string ready_json(const std::optional<std::string>& unready_reason, const std::string& accounts_note);
 std::string topology_json(const routing::topology& topology);
 
 class http_server {

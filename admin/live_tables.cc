@@ -54,6 +54,8 @@ constexpr live_table tables[] = {
     {"backend_connections", "worker INTEGER, server TEXT, thread_id INTEGER, user TEXT, schema TEXT, state TEXT, "
                             "session INTEGER, idle_ms INTEGER"},
     {"variables", "name TEXT, value TEXT"},
+    {"accounts", "user TEXT, host TEXT, source TEXT, plugin TEXT, locked INTEGER, password_expired INTEGER, "
+                 "max_user_connections INTEGER, note TEXT, read_from TEXT, last_refresh TEXT"},
 };
 
 std::string timestamp(std::chrono::system_clock::time_point t) {
@@ -191,6 +193,35 @@ std::vector<row> backend_rows(const std::vector<proxy::proxy_server::worker_back
   return rows;
 }
 
+// Every account a login can be checked against: weft's own [[users]] (source "config", any host),
+// then the backends' in the server's order (source "backend", or "state file" while the copy
+// kept there is in use). Never a password or its hash.
+std::vector<row> account_rows(const proxy::runtime_snapshot& config, const proxy::account_store* accounts,
+                              const monitor::account_load_status& status) {
+  std::vector<row> rows;
+  for (const auto& [name, user] : config.users) {
+    rows.push_back({name, std::string("%"), std::string("config"), std::string("mysql_native_password"), i64(0), i64(0),
+                    i64(0), user.require_tls ? cell(std::string("requires TLS")) : cell(nullptr), cell(nullptr),
+                    cell(nullptr)});
+  }
+  if (!accounts) return rows;
+  const auto source = std::string(status.from_cache ? "state file" : "backend");
+  const auto read_at = status.from_cache ? status.cached_read_at : status.last_refresh;
+  const auto table = accounts->load();
+  for (const auto& a : table->entries()) {
+    std::string note;
+    if (config.users.contains(a.user)) {
+      note = "a [[users]] entry of weft's configuration wins";
+    } else if (a.plugin != "mysql_native_password") {
+      note = "refused by weft: this plugin needs the clear password";
+    }
+    rows.push_back({a.user, a.host, source, a.plugin, i64(a.locked), i64(a.password_expired), i64(a.max_user_connections),
+                    note.empty() ? cell(nullptr) : cell(note), status.source.empty() ? cell(nullptr) : cell(status.source),
+                    read_at ? cell(timestamp(*read_at)) : cell(nullptr)});
+  }
+  return rows;
+}
+
 bool mentions(std::string_view lowered_sql, std::string_view name) {
   return lowered_sql.find(name) != std::string_view::npos;
 }
@@ -239,6 +270,10 @@ void refresh_live_tables(sqlite3* db, std::string_view sql, const live_sources& 
   if (mentions(lowered, "processlist") && sources.sessions) replace_rows(db, "processlist", process_rows(sources.sessions()));
   if (mentions(lowered, "backend_connections") && sources.backends) {
     replace_rows(db, "backend_connections", backend_rows(sources.backends()));
+  }
+  if (mentions(lowered, "accounts") && sources.config) {
+    const auto status = sources.account_status ? sources.account_status() : monitor::account_load_status{};
+    replace_rows(db, "accounts", account_rows(*sources.config->load(), sources.accounts, status));
   }
   if (mentions(lowered, "variables") && sources.variables) {
     std::vector<row> rows;

@@ -1,6 +1,6 @@
 // The admin's live views as SQLite TEMP tables, filled from the running proxy just before a
 // statement that reads them: stats_digest, stats_servers, stats_pools, stats_rules,
-// stats_commands, monitor_log, failover_log, processlist, backend_connections, variables. Each admin session's connection has its
+// stats_commands, monitor_log, failover_log, processlist, backend_connections, variables, accounts. Each admin session's connection has its
 // own copies; a refresh replaces a table's rows in one go.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/failover_event.h"
+#include "monitor/account_loader.h"
 #include "monitor/monitor.h"
 #include "proxy/proxy_server.h"
 
@@ -28,6 +29,9 @@ struct live_sources {
   std::function<std::vector<std::pair<std::string, std::string>>()> variables;
   proxy::topology_store* topology = nullptr;
   proxy::config_store* config = nullptr;
+  // The accounts read from the backends and how the last read went (null/empty: weft reads none).
+  proxy::account_store* accounts = nullptr;
+  std::function<monitor::account_load_status()> account_status;
 };
 
 const std::vector<std::string>& live_table_names();

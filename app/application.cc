@@ -71,21 +71,27 @@ void application::start() {
   start_fronts();
 }
 
-// The accounts of the default group's primary, read with the monitor's credentials: a login that
-// no [[users]] entry names is checked against them. Without them and without [[users]], no
-// client could log in: weft does not start.
+// The accounts of the default group's primary, read as [auth] user (the monitor's by default): a
+// login that no [[users]] entry names is checked against them. Without them and without
+// [[users]], no client could log in: weft does not start.
 void application::start_account_loader(const proxy::runtime_snapshot& runtime) {
   accounts_ = std::make_unique<proxy::account_store>(routing::account_table({}));
-  if (!config_.monitor.enabled()) return;
-  monitor::account_loader_settings s{config_.monitor.user, config_.monitor.password, config_.monitor.accounts_refresh,
-                                     std::chrono::milliseconds(1000), config_.monitor.timeout};
+  const auto& auth = config_.auth;
+  if (!auth.from_backends) return;
+  if (auth.user.empty()) {
+    if (!runtime.users.empty()) return;
+    throw std::runtime_error("no account can read the backends' accounts ([auth] user or [monitor] user) and the "
+                             "configuration has no [[users]]: no client could log in");
+  }
+  monitor::account_loader_settings s{auth.user, auth.password, auth.refresh, std::chrono::milliseconds(1000),
+                                     config_.monitor.timeout, state_path_};
   account_loader_ = std::make_unique<monitor::account_loader>(std::move(s), *topology_, *accounts_);
   if (!account_loader_->load_now()) {
     const auto st = account_loader_->status();
-    if (runtime.users.empty()) {
+    if (runtime.users.empty() && !st.from_cache) {
       throw std::runtime_error("cannot read the accounts on " + (st.source.empty() ? std::string("the primary") : st.source) +
                                " (" + st.last_error + ") and the configuration has no [[users]]: no client could log in "
-                               "(the [monitor] user needs SELECT on mysql.global_priv)");
+                               "(the [auth] user, by default the [monitor] user, needs SELECT on mysql.global_priv)");
     }
   }
   account_loader_->start();
@@ -129,6 +135,10 @@ void application::connect_admin_sources() {
   if (monitor_) sources_.monitor_log = [this] { return monitor_->history(); };
   sources_.topology = topology_.get();
   sources_.config = runtime_.get();
+  if (account_loader_) {
+    sources_.accounts = accounts_.get();
+    sources_.account_status = [this] { return account_loader_->status(); };
+  }
   sources_.variables = [this] { return settings_in_force(); };
 }
 
@@ -158,6 +168,10 @@ std::vector<std::pair<std::string, std::string>> application::settings_in_force(
       {"monitor.interval_ms", std::to_string(config_.monitor.interval.count())},
       {"monitor.timeout_ms", std::to_string(config_.monitor.timeout.count())},
       {"monitor.failures_to_shun", std::to_string(config_.monitor.failures_to_shun)},
+      {"auth.from_backends", config_.auth.from_backends ? "true" : "false"},
+      {"auth.user", config_.auth.user},
+      {"auth.refresh_ms", std::to_string(config_.auth.refresh.count())},
+      {"auth.login_wait_ms", std::to_string(p.login_account_wait.count())},
       {"admin.listen", config_.admin.listen.to_string()},
       {"admin.max_connections", std::to_string(config_.admin.max_connections)},
       {"admin.state_file", state_path_},

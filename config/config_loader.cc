@@ -22,13 +22,14 @@ class config_reader {
   config_reader(std::string_view source, config_load_result& out) : source_(source), out_(out) {}
 
   void read(const toml::table& root) {
-    check_keys(root, {"proxy", "backend", "log", "monitor", "admin", "http", "ha", "users", "servers", "groups", "rules"});
+    check_keys(root, {"proxy", "backend", "log", "monitor", "auth", "admin", "http", "ha", "users", "servers", "groups", "rules"});
     if (auto* t = table_at(root, "proxy")) read_proxy(*t);
     if (auto* t = table_at(root, "backend")) read_backend(*t);
     if (auto* t = table_at(root, "log")) read_log(*t);
     read_array_of_tables(root, "users", [&](const toml::table& t) { read_user(t); });
     read_array_of_tables(root, "servers", [&](const toml::table& t) { read_server(t); });
     if (auto* t = table_at(root, "monitor")) read_monitor(*t);
+    if (auto* t = table_at(root, "auth")) read_auth(*t);
     if (auto* t = table_at(root, "admin")) read_admin(*t);
     if (auto* t = table_at(root, "http")) read_http(*t);
     if (auto* t = table_at(root, "ha")) read_ha(*t);
@@ -40,6 +41,10 @@ class config_reader {
     config.admin.handshake_timeout = config.proxy.handshake_timeout;
     config.admin.login_throttle = config.proxy.login_throttle;
     config.http.request_timeout = config.proxy.handshake_timeout;
+    if (config.auth.user.empty()) {  // the monitor's account reads the accounts too
+      config.auth.user = config.monitor.user;
+      config.auth.password = config.monitor.password;
+    }
   }
 
   bootstrap_config config;
@@ -308,7 +313,7 @@ class config_reader {
   }
 
   void read_monitor(const toml::table& t) {
-    check_keys(t, {"user", "password", "interval_ms", "timeout_ms", "failures_to_shun", "history", "accounts_refresh_ms"});
+    check_keys(t, {"user", "password", "interval_ms", "timeout_ms", "failures_to_shun", "history"});
     auto& m = config.monitor;
     if (auto v = string_at(t, "user", true)) m.user = *v;
     if (auto v = string_at(t, "password", false)) m.password = *v;
@@ -316,7 +321,16 @@ class config_reader {
     if (auto v = int_at(t, "timeout_ms", 10, 600000)) m.timeout = std::chrono::milliseconds(*v);
     if (auto v = int_at(t, "failures_to_shun", 1, 1000)) m.failures_to_shun = static_cast<unsigned>(*v);
     if (auto v = int_at(t, "history", 1, 100000)) m.history = static_cast<std::size_t>(*v);
-    if (auto v = int_at(t, "accounts_refresh_ms", 1000, 86400000)) m.accounts_refresh = std::chrono::milliseconds(*v);
+  }
+
+  void read_auth(const toml::table& t) {
+    check_keys(t, {"from_backends", "user", "password", "refresh_ms", "login_wait_ms"});
+    auto& a = config.auth;
+    if (auto v = bool_at(t, "from_backends")) a.from_backends = *v;
+    if (auto v = string_at(t, "user", false)) a.user = *v;
+    if (auto v = string_at(t, "password", false)) a.password = *v;
+    if (auto v = int_at(t, "refresh_ms", 1000, 86400000)) a.refresh = std::chrono::milliseconds(*v);
+    if (auto v = int_at(t, "login_wait_ms", 0, 60000)) config.proxy.login_account_wait = std::chrono::milliseconds(*v);
   }
 
   std::optional<routing::endpoint> endpoint_at(const toml::table& t, std::string_view key) {
@@ -332,7 +346,7 @@ class config_reader {
                    "tls_cert", "tls_key", "require_tls", "max_connections"});
     auto& a = config.admin;
     if (auto ep = endpoint_at(t, "listen")) a.listen = *ep;
-    if (auto v = string_at(t, "user", true)) a.user = *v;
+    if (auto v = string_at(t, "user", false)) a.user = *v;
     if (auto v = int_at(t, "max_connections", 1, 100000)) a.max_connections = static_cast<std::size_t>(*v);
     auto plain = string_at(t, "password", false);
     auto hashed = string_at(t, "password_hash", false);

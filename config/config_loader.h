@@ -9,6 +9,7 @@
 
 #include "config/admin_settings.h"
 #include "config/ha_settings.h"
+#include "config/auth_settings.h"
 #include "config/monitor_settings.h"
 #include "proxy/settings.h"
 
@@ -18,6 +19,7 @@ struct bootstrap_config {
   proxy::proxy_settings proxy;
   std::string log_level = "info";
   monitor_settings monitor;
+  auth_settings auth;
   admin_settings admin;
   http_settings http;
   ha_settings ha;

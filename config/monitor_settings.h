@@ -14,9 +14,6 @@ struct monitor_settings {
   std::chrono::milliseconds timeout{1000};  // connect, and each check's statements
   unsigned failures_to_shun = 3;            // consecutive failed checks before SHUNNED
   std::size_t history = 100;                // checks kept per server for the admin
-  // How often the accounts are read again from the default group's primary (and at once, at
-  // most once a second, after a login fails).
-  std::chrono::milliseconds accounts_refresh{60000};
   bool enabled() const { return !user.empty(); }
 };
 

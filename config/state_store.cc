@@ -1,5 +1,7 @@
 #include "config/state_store.h"
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <stdexcept>
 
@@ -40,6 +42,8 @@ sqlite_db open_state(const std::string& path) {
   if (rc != SQLITE_OK) {
     throw std::runtime_error("cannot open state file '" + path + "': " + (raw ? sqlite3_errmsg(raw) : "out of memory"));
   }
+  // It holds password hashes (users, cached backend accounts): weft's user alone reads it.
+  ::chmod(path.c_str(), 0600);
   sqlite3_busy_timeout(db.get(), 5000);  // another admin session's change in progress
   // WAL + FULL: a committed change survives a crash or power loss; an interrupted one is gone.
   exec_sql(db.get(), "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON");

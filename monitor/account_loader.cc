@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "config/account_cache.h"
 #include "monitor/mariadb_client.h"
 #include "routing/account_sql.h"
 
@@ -59,27 +60,81 @@ account_loader::~account_loader() { stop(); }
 bool account_loader::load_now() {
   const auto started = std::chrono::steady_clock::now();
   auto read = read_accounts(settings_, *topology_.load());
-  std::optional<routing::account_table> table;
-  if (read.error.empty()) table.emplace(std::move(read.entries));
-  std::lock_guard lock(mutex_);
-  last_read_ = std::chrono::steady_clock::now();
-  status_.source = read.source;
-  if (!table) {
-    ++status_.failures;
-    status_.last_error = read.error;
-    spdlog::warn("event=accounts_not_read server={} error=\"{}\" effect=\"the last list stays\"", read.source, read.error);
+  if (!read.error.empty()) {
+    fail(read.source, read.error);
     return false;
   }
+  publish(std::move(read.entries), started, read.source, read.skipped);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  spdlog::debug("event=accounts_read server={} accounts={} skipped={} took_ms={}", read.source, status().accounts,
+                read.skipped, took.count());
+  save_to_cache(read.source);
+  return true;
+}
+
+void account_loader::publish(std::vector<routing::account> entries, std::chrono::steady_clock::time_point started,
+                             const std::string& source, std::size_t skipped) {
+  routing::account_table table(std::move(entries), started);
+  std::lock_guard lock(mutex_);
+  last_read_ = std::chrono::steady_clock::now();
+  status_.source = source;
   ++status_.refreshes;
-  status_.accounts = table->entries().size();
-  status_.skipped = read.skipped;
+  status_.accounts = table.entries().size();
+  status_.skipped = skipped;
   status_.last_refresh = std::chrono::system_clock::now();
   status_.last_error.clear();
-  accounts_.publish(std::move(*table));
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  spdlog::debug("event=accounts_read server={} accounts={} skipped={} took_ms={}", read.source, status_.accounts,
-                read.skipped, took.count());
-  return true;
+  status_.from_cache = false;
+  status_.cached_read_at.reset();
+  accounts_.publish(std::move(table));
+}
+
+void account_loader::fail(const std::string& source, const std::string& error) {
+  bool never_read = false;
+  {
+    std::lock_guard lock(mutex_);
+    last_read_ = std::chrono::steady_clock::now();
+    status_.source = source;
+    ++status_.failures;
+    status_.last_error = error;
+    never_read = status_.refreshes == 0 && !status_.from_cache;
+  }
+  spdlog::warn("event=accounts_not_read server={} error=\"{}\" effect=\"{}\"", source, error,
+               never_read && !settings_.cache_path.empty() ? "the state file's copy is used" : "the last list stays");
+  if (never_read) use_cache();
+}
+
+// Before any good read: the list the state file kept from the last one, if any.
+void account_loader::use_cache() {
+  if (settings_.cache_path.empty()) return;
+  std::optional<config::cached_accounts> cached;
+  try {
+    cached = config::load_accounts(settings_.cache_path);
+  } catch (const std::exception& e) {
+    spdlog::warn("event=accounts_cache_unreadable file={} error=\"{}\"", settings_.cache_path, e.what());
+  }
+  if (!cached) return;
+  routing::account_table table(std::move(cached->entries));
+  std::lock_guard lock(mutex_);
+  saved_ = table.entries();
+  status_.accounts = table.entries().size();
+  status_.from_cache = true;
+  status_.cached_read_at = cached->read_at;
+  spdlog::warn("event=accounts_from_cache file={} accounts={} read_from={} effect=\"logins are checked against the "
+               "accounts as they were then\"", settings_.cache_path, status_.accounts, cached->source);
+  accounts_.publish(std::move(table));
+}
+
+// Writes the list to the state file when it differs from what the file holds.
+void account_loader::save_to_cache(const std::string& source) {
+  if (settings_.cache_path.empty()) return;
+  const auto table = accounts_.load();
+  if (table->entries() == saved_) return;
+  try {
+    config::save_accounts(settings_.cache_path, {table->entries(), source, std::chrono::system_clock::now()});
+    saved_ = table->entries();
+  } catch (const std::exception& e) {
+    spdlog::warn("event=accounts_cache_not_saved file={} error=\"{}\"", settings_.cache_path, e.what());
+  }
 }
 
 void account_loader::start() {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "proxy/live_state.h"
 
@@ -22,6 +23,8 @@ struct account_loader_settings {
   std::chrono::milliseconds interval{60000};
   std::chrono::milliseconds min_gap{1000};  // between two reads asked for by failed logins
   std::chrono::milliseconds timeout{2000};
+  // The state file that keeps the last list read (config/account_cache); empty: none.
+  std::string cache_path;
 };
 
 struct account_load_status {
@@ -32,6 +35,10 @@ struct account_load_status {
   std::optional<std::chrono::system_clock::time_point> last_refresh;
   std::string source;           // the server read last ("host:port")
   std::string last_error;       // of the last failed read ("" after a good one)
+  // The list in use came from the state file (no read has succeeded since weft started), read
+  // from `source` at `cached_read_at`.
+  bool from_cache = false;
+  std::optional<std::chrono::system_clock::time_point> cached_read_at;
 };
 
 class account_loader {
@@ -41,7 +48,8 @@ class account_loader {
   account_loader(const account_loader&) = delete;
   account_loader& operator=(const account_loader&) = delete;
 
-  // One read now, on the caller's thread (startup): false when it failed (status says why).
+  // One read now, on the caller's thread (startup): false when it failed (status says why). A
+  // failed read before any good one uses the state file's copy, if there is one.
   bool load_now();
   void start();
   void stop();
@@ -51,6 +59,11 @@ class account_loader {
 
  private:
   void run();
+  void publish(std::vector<routing::account> entries, std::chrono::steady_clock::time_point started,
+               const std::string& source, std::size_t skipped);
+  void fail(const std::string& source, const std::string& error);
+  void use_cache();
+  void save_to_cache(const std::string& source);
 
   account_loader_settings settings_;
   proxy::topology_store& topology_;
@@ -61,6 +74,7 @@ class account_loader {
   bool asked_ = false;
   std::chrono::steady_clock::time_point last_read_{};
   account_load_status status_;
+  std::vector<routing::account> saved_;  // what the state file holds (entries in the table's order)
   std::thread thread_;
 };
 

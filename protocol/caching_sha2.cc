@@ -49,6 +49,7 @@ sha2_cache_entry sha2_entry_for(std::string_view password) {
   sha2_cache_entry entry;
   entry.double_hash = sha256(sha256(as_bytes(password)));
   entry.stage1 = sha1(as_bytes(password));
+  entry.stage2 = sha1(entry.stage1);
   return entry;
 }
 

@@ -22,6 +22,9 @@ inline constexpr std::string_view caching_sha2_plugin = "caching_sha2_password";
 struct sha2_cache_entry {
   sha256_digest double_hash{};  // SHA256(SHA256(password))
   sha1_digest stage1{};         // SHA1(password), for logging in to backends
+  sha1_digest stage2{};         // SHA1(SHA1(password)): the fast path holds only while the
+                                // account's native hash is still this one (a changed password
+                                // must not keep working from the cache)
 };
 
 // Shared by all workers; only touched during logins.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "protocol/bytes.h"
 #include "protocol/messages.h"
@@ -35,6 +36,10 @@ class handshake_machine {
   virtual handshake_action on_packet(bytes_view payload, std::uint8_t sequence_id) = 0;
   // The TLS handshake asked for by tls_as_server or tls_as_client succeeded.
   virtual handshake_action after_tls() = 0;
+  // After a failed action, when the driver has reason to think the refusal came from stale
+  // knowledge (an account list read before the login began) and fresher knowledge is now there:
+  // the same answer checked again, or nullopt when the failure cannot be looked at again.
+  virtual std::optional<handshake_action> look_again() { return std::nullopt; }
 
  protected:
   ~handshake_machine() = default;

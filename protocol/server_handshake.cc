@@ -79,6 +79,8 @@ server_handshake::action server_handshake::on_change_user(handshake_response41 r
 
 server_handshake::action server_handshake::start_auth(handshake_response41 response) {
   response_ = std::move(response);
+  denied_step_ = {};
+  looked_again_ = false;
   const auto& plugin = response_.auth_plugin_name;
   if (plugin == caching_sha2_plugin && sha2_.cache && (response_.capabilities & cap::plugin_auth)) {
     return sha2_start(response_.auth_response);
@@ -95,19 +97,35 @@ server_handshake::action server_handshake::start_auth(handshake_response41 respo
 
 server_handshake::action server_handshake::verify(bytes_view token) {
   state_ = state::finished;
-  const auto& user = response_.username;
-  auto credentials = lookup_(user);
+  auto credentials = lookup_(response_.username);
   std::optional<sha1_digest> stage1;
   if (credentials) stage1 = verify_native_token(credentials->password, token, scramble_);
+  if (!stage1) return deny(token, "native");
   // An account that requires TLS is refused over plain TCP with the same message as a bad
   // password, as the server does.
-  if (!stage1 || (credentials->require_tls && !tls_)) {
-    return reject_with(er::access_denied, "Access denied for user '" + user + "'@'" +
-                                              settings_.client_host + "' (using password: " +
-                                              (token.empty() ? "NO" : "YES") + ")");
-  }
+  if (credentials->require_tls && !tls_) return deny(token, {});
   if (auto refused = refused_after_password(*credentials)) return *refused;
   return authenticated_with(*stage1, credentials->password.empty_password, {});
+}
+
+// 1045 as the server words it; `step` names what look_again() may check again ("" = nothing).
+server_handshake::action server_handshake::deny(bytes_view token, std::string_view step) {
+  denied_step_ = step;
+  denied_token_.assign(token.begin(), token.end());
+  denied_seq_ = next_seq_;
+  return reject_with(er::access_denied, "Access denied for user '" + response_.username + "'@'" +
+                                            settings_.client_host + "' (using password: " +
+                                            (token.empty() ? "NO" : "YES") + ")");
+}
+
+std::optional<server_handshake::action> server_handshake::look_again() {
+  if (denied_step_.empty() || looked_again_) return std::nullopt;
+  looked_again_ = true;
+  next_seq_ = denied_seq_;
+  const auto token = std::move(denied_token_);
+  if (denied_step_ == "sha2") return sha2_start(token);
+  if (denied_step_ == "clear" && denied_proof_) return verify_password_proof(denied_proof_->first, denied_proof_->second);
+  return verify(token);
 }
 
 std::optional<server_handshake::action> server_handshake::refused_after_password(const user_credentials& c) {
@@ -136,19 +154,20 @@ server_handshake::action server_handshake::authenticated_with(const sha1_digest&
 }
 
 server_handshake::action server_handshake::sha2_start(bytes_view token) {
-  const auto& user = response_.username;
-  auto credentials = lookup_(user);
-  auto denied = [&] {
-    return reject_with(er::access_denied, "Access denied for user '" + user + "'@'" + settings_.client_host +
-                                              "' (using password: " + (token.empty() ? "NO" : "YES") + ")");
-  };
-  if (!credentials || (credentials->require_tls && !tls_)) return denied();
+  auto credentials = lookup_(response_.username);
+  if (!credentials) return deny(token, "sha2");
+  if (credentials->require_tls && !tls_) return deny(token, {});
   if (token.empty()) {
-    if (!credentials->password.empty_password) return denied();
+    if (!credentials->password.empty_password) return deny(token, "sha2");
     return authenticated_with(sha1_digest{}, true, {});
   }
-  if (auto cached = sha2_.cache->find(user)) {
-    if (!verify_caching_sha2_token(cached->double_hash, token, scramble_)) return denied();
+  auto cached = sha2_.cache->find(response_.username);
+  // Learned from a password the account no longer has: as if nothing were cached.
+  if (cached && CRYPTO_memcmp(cached->stage2.data(), credentials->password.stage2.data(), cached->stage2.size()) != 0) {
+    cached.reset();
+  }
+  if (cached) {
+    if (!verify_caching_sha2_token(cached->double_hash, token, scramble_)) return deny(token, "sha2");
     if (auto refused = refused_after_password(*credentials)) return *refused;
     auth_method_ = "sha2_fast";
     return authenticated_with(cached->stage1, false, bytes{more_data, fast_auth_success});
@@ -175,19 +194,27 @@ server_handshake::action server_handshake::sha2_full_auth(bytes_view payload) {
 }
 
 server_handshake::action server_handshake::verify_clear_password(std::string_view password) {
+  // Only what the password proves is kept (for look_again), never the password.
+  return verify_password_proof(sha2_entry_for(password), password.empty());
+}
+
+server_handshake::action server_handshake::verify_password_proof(const sha2_cache_entry& proof, bool empty) {
   const auto& user = response_.username;
   auto credentials = lookup_(user);
-  const auto given = native_password_hash::from_password(password);
-  const bool match = credentials && given.empty_password == credentials->password.empty_password &&
-                     CRYPTO_memcmp(given.stage2.data(), credentials->password.stage2.data(), given.stage2.size()) == 0;
+  const bool match = credentials && empty == credentials->password.empty_password &&
+                     (empty || CRYPTO_memcmp(proof.stage2.data(), credentials->password.stage2.data(),
+                                             proof.stage2.size()) == 0);
   if (!match || (credentials->require_tls && !tls_)) {
+    if (!match) denied_proof_.emplace(proof, empty);
+    denied_step_ = match ? "" : "clear";
+    denied_seq_ = next_seq_;
     return reject_with(er::access_denied, "Access denied for user '" + user + "'@'" + settings_.client_host +
                                               "' (using password: YES)");
   }
   if (auto refused = refused_after_password(*credentials)) return *refused;
-  sha2_.cache->store(user, sha2_entry_for(password));
+  if (!empty) sha2_.cache->store(user, proof);
   auth_method_ = tls_ ? "sha2_full_tls" : "sha2_full_rsa";
-  return authenticated_with(sha1(as_bytes(password)), password.empty(), {});
+  return authenticated_with(empty ? sha1_digest{} : proof.stage1, empty, {});
 }
 
 server_handshake::action server_handshake::reject_with(error_spec spec, std::string message) {

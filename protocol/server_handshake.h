@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "protocol/auth.h"
 #include "protocol/caching_sha2.h"
@@ -60,6 +61,9 @@ class server_handshake final : public handshake_machine {
   action on_packet(bytes_view payload, std::uint8_t sequence_id) override;
   // After TLS, the full response follows, encrypted.
   action after_tls() override { return {action::read, {}, next_seq_, {}}; }
+  // A login refused as unknown user or wrong password (1045), checked once more against what
+  // the lookup answers now (an account created or changed a moment ago). Once per login.
+  std::optional<action> look_again() override;
   // COM_CHANGE_USER re-runs authentication on an open session (same scramble): start it with
   // the decoded request, then feed further packets (an auth switch answer) as above.
   action on_change_user(handshake_response41 request);
@@ -82,9 +86,12 @@ class server_handshake final : public handshake_machine {
   action sha2_start(bytes_view token);
   action sha2_full_auth(bytes_view payload);
   action verify_clear_password(std::string_view password);
+  action verify_password_proof(const sha2_cache_entry& proof, bool empty);
   std::optional<action> refused_after_password(const user_credentials& c);
   action authenticated_with(const sha1_digest& stage1, bool empty_password, bytes first_packet);
   action reject_with(error_spec spec, std::string message);
+  action deny(bytes_view token, std::string_view step);
+
 
   enum class state {
     await_response,
@@ -103,6 +110,12 @@ class server_handshake final : public handshake_machine {
   bool tls_ = false;
   std::string_view auth_method_ = "native";
   std::uint8_t next_seq_ = 1;
+  // The step a 1045 came from ("native", "sha2", "clear") and the client's answer, for look_again().
+  std::string_view denied_step_;
+  bytes denied_token_;
+  std::optional<std::pair<sha2_cache_entry, bool>> denied_proof_;  // "clear": the proof and emptiness
+  std::uint8_t denied_seq_ = 0;
+  bool looked_again_ = false;
 };
 
 }  // namespace weft::protocol

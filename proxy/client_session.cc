@@ -118,15 +118,20 @@ awaitable<bool> client_session::authenticate() {
   deadline watchdog(client_, context_.settings.handshake_timeout);
   auto& handshake = auth_.emplace(greeting_settings(), user_lookup(), p::make_scramble(),
                                   p::sha2_support{context_.tls.sha2_cache.get(), context_.tls.rsa.get()});
+  const auto began = std::chrono::steady_clock::now();
   handshake_options options;
   options.max_packet = max_handshake_packet;
   options.tls = context_.tls.client.get();
   options.answer_unreadable = true;
+  options.before_refusal = [this, &handshake, began](const p::handshake_action& refusal) -> awaitable<bool> {
+    if (!denies_access(refusal.payload) || context_.snapshot->users.contains(handshake.client().username)) {
+      co_return false;  // a [[users]] entry does not come from the backends: nothing fresher to wait for
+    }
+    co_return co_await accounts_read_since(began);
+  };
   options.on_failed = [this, &handshake](const p::handshake_action& refusal) {
     spdlog::info("event=auth_failed user={} client={}", quoted{handshake.client().username}, peer_);
-    if (!denies_access(refusal.payload)) return;
-    context_.admission.login_failed(peer_);
-    if (context_.accounts_stale) context_.accounts_stale();  // created or changed a moment ago?
+    if (denies_access(refusal.payload)) context_.admission.login_failed(peer_);
   };
   const auto result = co_await run_handshake(handshake, handshake.start(), client_, client_in_, std::move(options));
   if (result.end == handshake_end::done) user_ = handshake.client().username;
@@ -145,6 +150,23 @@ p::server_greeting_settings client_session::greeting_settings() const {
                     (context_.settings.local_infile ? p::cap::local_files : 0) | bulk_capability();
   return {context_.settings.server_version, context_.connection_id, caps, p::charset_utf8mb4_general_ci,
           p::status::autocommit, peer_, context_.settings.auth_plugin};
+}
+
+// A login refused by an account list read before the login began (an account created or changed
+// a moment ago on the primary): asks the loader for a fresh read and waits for it, at most
+// login_account_wait. True when a list read since `began` is there to check the login again.
+awaitable<bool> client_session::accounts_read_since(std::chrono::steady_clock::time_point began) {
+  auto& accounts = context_.routing.accounts;
+  if (!context_.accounts_stale || accounts.current()->read_started() >= began) co_return false;
+  context_.accounts_stale();
+  const auto until = std::chrono::steady_clock::now() + context_.settings.login_account_wait;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (accounts.current()->read_started() < began) {
+    if (std::chrono::steady_clock::now() >= until) co_return false;
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(use_nothrow);
+  }
+  co_return true;
 }
 
 // weft's own user list, as the session's snapshot has it.

@@ -66,6 +66,7 @@ class client_session {
 
  private:
   awaitable<bool> authenticate();
+  awaitable<bool> accounts_read_since(std::chrono::steady_clock::time_point began);
   protocol::server_greeting_settings greeting_settings() const;
   protocol::server_handshake::user_lookup user_lookup();
   std::optional<protocol::user_credentials> backend_account(std::string_view name);

@@ -58,25 +58,32 @@ awaitable<handshake_result> run_handshake(p::handshake_machine& machine, p::hand
                                           io_buffer& in, handshake_options options) {
   auto next = std::move(first);
   p::bytes last_packet;
-  while (!finished(next)) {
-    if (next.what == kind::tls_as_server || next.what == kind::tls_as_client) {
-      const auto ec = co_await start_tls(next, peer, in, options);
-      if (ec) co_return lost(handshake_io::tls, ec);
-      next = machine.after_tls();
-      continue;
+  for (;;) {
+    while (!finished(next)) {
+      if (next.what == kind::tls_as_server || next.what == kind::tls_as_client) {
+        const auto ec = co_await start_tls(next, peer, in, options);
+        if (ec) co_return lost(handshake_io::tls, ec);
+        next = machine.after_tls();
+        continue;
+      }
+      if (next.what == kind::write_and_read) {
+        const auto ec = co_await write_packet(peer, next.payload, next.sequence_id);
+        if (ec) co_return lost(handshake_io::write, ec);
+      }
+      error_code ec;
+      auto packet = co_await read_packet(peer, in, options.max_packet, ec);
+      if (!packet) {
+        if (options.answer_unreadable) co_await answer_unreadable_handshake(peer, ec);
+        co_return lost(handshake_io::read, ec);
+      }
+      next = machine.on_packet(packet->payload, packet->sequence_id);
+      last_packet = std::move(packet->payload);
     }
-    if (next.what == kind::write_and_read) {
-      const auto ec = co_await write_packet(peer, next.payload, next.sequence_id);
-      if (ec) co_return lost(handshake_io::write, ec);
-    }
-    error_code ec;
-    auto packet = co_await read_packet(peer, in, options.max_packet, ec);
-    if (!packet) {
-      if (options.answer_unreadable) co_await answer_unreadable_handshake(peer, ec);
-      co_return lost(handshake_io::read, ec);
-    }
-    next = machine.on_packet(packet->payload, packet->sequence_id);
-    last_packet = std::move(packet->payload);
+    if (next.what != kind::failed || !options.before_refusal) break;
+    const bool fresher = co_await options.before_refusal(next);
+    auto again = fresher ? machine.look_again() : std::nullopt;
+    if (!again) break;
+    next = std::move(*again);
   }
   auto result = co_await finish(next, peer, options);
   result.last_packet = std::move(last_packet);

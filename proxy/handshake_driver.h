@@ -30,6 +30,9 @@ struct handshake_options {
   // Told of a failed action before its ERR is written (a client that hangs up at once still
   // counts as a failed login).
   std::function<void(const protocol::handshake_action&)> on_failed;
+  // Asked before a failure is final: true when what the machine checked may have changed since
+  // (a fresher account list), so the machine looks at the same answer again (once).
+  std::function<awaitable<bool>(const protocol::handshake_action&)> before_refusal;
 };
 
 // How the exchange ended.

@@ -44,6 +44,9 @@ struct proxy_settings {
   std::size_t max_allowed_packet = 64u << 20;
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds handshake_timeout{10000};
+  // A login refused by an account list read before it began waits at most this long for a fresh
+  // read of the backends' accounts, then is checked again ([auth] login_wait_ms; 0: no wait).
+  std::chrono::milliseconds login_account_wait{2000};
   // Client connections open at once (every worker's, logged in or not); one more gets 1040.
   std::size_t max_client_connections = 10000;
   // Failed logins per client host before that host is refused for a while (ERR 1129). The admin

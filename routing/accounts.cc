@@ -119,7 +119,8 @@ bool ranks_before(const account& a, const account& b) {
 
 // Ordered once per read (each entry's rank computed once), then indexed by user name so that a
 // login looks only at its own entries and the anonymous ones.
-account_table::account_table(std::vector<account> entries) {
+account_table::account_table(std::vector<account> entries, std::chrono::steady_clock::time_point read_started)
+    : read_started_(read_started) {
   std::vector<std::pair<std::uint64_t, std::size_t>> order;  // (rank key, index)
   order.reserve(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) order.emplace_back(rank_key(entries[i]), i);

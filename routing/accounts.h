@@ -8,6 +8,7 @@
 // `localhost`) needs name resolution, which weft does not do: it matches no client.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@ struct account {
   bool locked = false;
   bool password_expired = false;
   std::uint32_t max_user_connections = 0;  // 0: no limit
+  bool operator==(const account&) const = default;
 };
 
 // The address the server matches a client by: an IPv4-mapped IPv6 address as plain IPv4.
@@ -44,12 +46,15 @@ bool ranks_before(const account& a, const account& b);
 // A user list in the server's order, with the server's choice for a login.
 class account_table {
  public:
-  explicit account_table(std::vector<account> entries);
+  // `read_started`: when the read that produced the entries began (a login refused by a list
+  // read before it began may be asked again of a fresher one).
+  explicit account_table(std::vector<account> entries, std::chrono::steady_clock::time_point read_started = {});
   // The entry a login as `user` from `client_ip` is checked against, or null (the server then
   // refuses with 1045): the first of the user's own entries whose host matches, unless an
   // anonymous entry ranks above it and matches too.
   const account* choose(std::string_view user, std::string_view client_ip) const;
   const std::vector<account>& entries() const { return entries_; }
+  std::chrono::steady_clock::time_point read_started() const { return read_started_; }
 
  private:
   struct ranked {
@@ -57,6 +62,7 @@ class account_table {
     std::uint64_t key;  // smaller ranks first
   };
   std::vector<account> entries_;  // in the server's order
+  std::chrono::steady_clock::time_point read_started_;
   std::unordered_map<std::string, std::vector<ranked>> by_user_;  // "" = the anonymous entries
 };
 

@@ -153,7 +153,7 @@ TEST_F(AdminEngine, PasswordMakesANativeHash) {
 TEST_F(AdminEngine, LoginQueriesOfClients) {
   EXPECT_EQ(scalar("select @@version_comment limit 1"), "weft admin");
   EXPECT_EQ(scalar("SELECT DATABASE()"), "weft");
-  EXPECT_EQ(engine_->execute("SHOW TABLES").rows.size(), 14u);  // 4 config tables, 10 live views
+  EXPECT_EQ(engine_->execute("SHOW TABLES").rows.size(), 15u);  // 4 config tables, 11 live views
   EXPECT_EQ(error_of("SET NAMES utf8mb4"), 0);
 }
 
@@ -318,6 +318,46 @@ TEST_F(AdminEngine, FailoverHistoryOutlivesTheProcess) {
             1'700'000'000'003);
   EXPECT_EQ(scalar("SELECT count(*) FROM failover_history WHERE new_primary IS NULL"), "1");
   EXPECT_EQ(error_of("DELETE FROM failover_history"), 1227);  // the DBA reads it, never edits it
+}
+
+}  // namespace
+}  // namespace weft::admin
+
+namespace weft::admin {
+namespace {
+
+// The accounts view: weft's own [[users]] first, then the backends' entries in the server's
+// order, each with where it came from and why weft would not use it; never a hash.
+TEST_F(AdminEngine, AccountsShowEachSourceAndNoHash) {
+  proxy::config_store config(load_base().runtime);
+  routing::account native{"app", "%", "mysql_native_password", "*0A2267EE638508E20E395B10D444B352BEF6DBF1"};
+  routing::account ed{"edd", "127.0.0.%", "ed25519", "secret-looking-key"};
+  routing::account shop{"shop", "10.0.%", "mysql_native_password", "*0A2267EE638508E20E395B10D444B352BEF6DBF1", true};
+  proxy::account_store accounts(routing::account_table({native, ed, shop}));
+  sources_.config = &config;
+  sources_.accounts = &accounts;
+  sources_.account_status = [] {
+    monitor::account_load_status s;
+    s.source = "10.0.0.1:3306";
+    s.last_refresh = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+    return s;
+  };
+  const auto r = engine_->execute(
+      "SELECT user, host, source, plugin, locked, note, read_from, last_refresh FROM accounts ORDER BY rowid");
+  ASSERT_FALSE(r.error) << r.error->message;
+  ASSERT_EQ(r.rows.size(), 4u);
+  const auto at = [&](std::size_t row, std::size_t col) { return r.rows[row][col].value_or("NULL"); };
+  EXPECT_EQ(at(0, 0) + "@" + at(0, 1) + " " + at(0, 2), "app@% config");
+  EXPECT_EQ(at(1, 0) + "@" + at(1, 1) + " " + at(1, 2), "edd@127.0.0.% backend");  // most specific host first
+  EXPECT_EQ(at(1, 5), "refused by weft: this plugin needs the clear password");
+  EXPECT_EQ(at(2, 0) + " " + at(2, 4), "shop 1");
+  EXPECT_EQ(at(3, 0) + " " + at(3, 5), "app a [[users]] entry of weft's configuration wins");
+  EXPECT_EQ(at(3, 6), "10.0.0.1:3306");
+  EXPECT_EQ(at(3, 7), "2027-01-15 08:00:00.000");
+  for (const auto& row : r.rows) {
+    for (const auto& value : row) EXPECT_EQ(value.value_or("").find("*0A22"), std::string::npos);
+  }
+  EXPECT_EQ(error_of("SELECT * FROM accounts WHERE auth_string IS NOT NULL"), 1054);
 }
 
 }  // namespace

@@ -162,3 +162,38 @@ TEST(ConfigLoader, ExampleSandboxConfigIsValid) {
 
 }  // namespace
 }  // namespace weft::config
+
+namespace weft::config {
+namespace {
+
+// [auth]: who reads the backends' accounts (the monitor by default), how often, how long a
+// refused login waits for a fresh read.
+TEST(ConfigLoader, AuthReadsAccountsAsTheMonitorUnlessToldOtherwise) {
+  const std::string monitor = "\n[monitor]\nuser = \"monitor\"\npassword = \"monitor-secret\"\n";
+  auto defaults = load_config_text(std::string(valid) + monitor, "weft.toml");
+  ASSERT_TRUE(defaults.config) << defaults.errors.front();
+  EXPECT_TRUE(defaults.config->auth.from_backends);
+  EXPECT_EQ(defaults.config->auth.user, "monitor");
+  EXPECT_EQ(defaults.config->auth.password, "monitor-secret");
+  EXPECT_EQ(defaults.config->auth.refresh.count(), 60000);
+  EXPECT_EQ(defaults.config->proxy.login_account_wait.count(), 2000);
+
+  auto own = load_config_text(std::string(valid) + monitor +
+                                  "\n[auth]\nuser = \"reader\"\npassword = \"r\"\nrefresh_ms = 5000\nlogin_wait_ms = 0\n",
+                              "weft.toml");
+  ASSERT_TRUE(own.config) << own.errors.front();
+  EXPECT_EQ(own.config->auth.user, "reader");
+  EXPECT_EQ(own.config->auth.refresh.count(), 5000);
+  EXPECT_EQ(own.config->proxy.login_account_wait.count(), 0);
+
+  auto off = load_config_text(std::string(valid) + "\n[auth]\nfrom_backends = false\n", "weft.toml");
+  ASSERT_TRUE(off.config) << off.errors.front();
+  EXPECT_FALSE(off.config->auth.from_backends);
+
+  auto too_fast = load_config_text(std::string(valid) + "\n[auth]\nrefresh_ms = 10\n", "weft.toml");
+  ASSERT_FALSE(too_fast.errors.empty());
+  EXPECT_NE(too_fast.errors.front().find("refresh_ms"), std::string::npos) << too_fast.errors.front();
+}
+
+}  // namespace
+}  // namespace weft::config

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include <boost/asio/read.hpp>
 
@@ -36,6 +37,8 @@ struct scripted_machine final : p::handshake_machine {
     return next;
   }
   p::handshake_action after_tls() override { return {kind::failed, {}, 0, {}}; }
+  std::optional<p::handshake_action> second_look;  // what look_again() answers (once)
+  std::optional<p::handshake_action> look_again() override { return std::exchange(second_look, std::nullopt); }
 };
 
 p::bytes text(std::string_view s) { return p::bytes(s.begin(), s.end()); }
@@ -168,6 +171,41 @@ TEST_F(HandshakeDriver, TlsWithoutAContextIsLostNotAttempted) {
   EXPECT_EQ(result.end, handshake_end::lost);
   EXPECT_EQ(result.broken, handshake_io::tls);
 }
+
+}  // namespace
+}  // namespace weft::proxy
+
+namespace weft::proxy {
+namespace {
+
+// A refusal the caller thinks may be stale is looked at again before anything is written: the
+// peer sees only the second answer. When nothing fresher came, the refusal stands.
+void look_again_case(HandshakeDriver& f, bool fresher) {
+  scripted_machine machine;
+  machine.answers = {{kind::failed, text("denied"), 2, {}}};
+  machine.second_look = p::handshake_action{kind::done, text("welcome"), 2, {}};
+  int asked = 0, told = 0;
+  handshake_options options;
+  options.before_refusal = [&](const p::handshake_action& refusal) -> awaitable<bool> {
+    EXPECT_EQ(refusal.payload, text("denied"));
+    ++asked;
+    co_return fresher;
+  };
+  options.on_failed = [&](const p::handshake_action&) { ++told; };
+  auto peer = f.play([&] {
+    EXPECT_EQ(f.peer_read(), std::make_pair(std::uint8_t{0}, text("greeting")));
+    f.peer_write(text("response"), 1);
+    EXPECT_EQ(f.peer_read(), std::make_pair(std::uint8_t{2}, text(fresher ? "welcome" : "denied")));
+  });
+  const auto result = f.run(machine, {kind::write_and_read, text("greeting"), 0, {}}, options);
+  peer.join();
+  EXPECT_EQ(asked, 1);
+  EXPECT_EQ(result.end, fresher ? handshake_end::done : handshake_end::failed);
+  EXPECT_EQ(told, fresher ? 0 : 1);  // a failed login is counted once, when final
+}
+
+TEST_F(HandshakeDriver, ARefusalLookedAtAgainWritesOnlyTheSecondAnswer) { look_again_case(*this, true); }
+TEST_F(HandshakeDriver, ARefusalWithNothingFresherStands) { look_again_case(*this, false); }
 
 }  // namespace
 }  // namespace weft::proxy

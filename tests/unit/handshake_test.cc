@@ -2,6 +2,9 @@
 // no sockets, each step's output compared byte for byte.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <memory>
+
 #include "fixture.h"
 #include "protocol/client_handshake.h"
 #include "protocol/server_handshake.h"
@@ -441,6 +444,97 @@ TEST(CachingSha2, ClearPasswordWithoutTlsIsRefused) {
   ASSERT_EQ(step.what, handshake_action::failed);
   EXPECT_EQ(decode_err_packet(step.payload)->error_code, 1045);
   EXPECT_FALSE(f.cache.find("app"));
+}
+
+}  // namespace
+}  // namespace weft::protocol
+
+namespace weft::protocol {
+namespace {
+
+// A user list a test changes between two looks, as a refresh of the backends' accounts does.
+struct changing_users {
+  std::shared_ptr<std::map<std::string, std::string>> passwords = std::make_shared<std::map<std::string, std::string>>();
+  server_handshake::user_lookup lookup() const {
+    return [p = passwords](std::string_view user) -> std::optional<user_credentials> {
+      auto it = p->find(std::string(user));
+      if (it == p->end()) return std::nullopt;
+      return user_credentials{native_password_hash::from_password(it->second), false};
+    };
+  }
+};
+
+std::uint16_t error_code_of(const handshake_action& a) {
+  auto err = decode_err_packet(a.payload);
+  return err ? err->error_code : 0;
+}
+
+TEST(ServerHandshake, LookAgainChecksTheSameAnswerAgainstAFresherList) {
+  struct change_case {
+    const char* what;
+    const char* before;  // the account's password in the first list ("" = no such account)
+    const char* after;   // ... in the fresher one
+    handshake_action::kind outcome;
+  };
+  const change_case cases[] = {
+      {"created a moment ago", "", "app-secret", handshake_action::done},
+      {"password changed a moment ago", "old-secret", "app-secret", handshake_action::done},
+      {"still unknown", "", "", handshake_action::failed},
+      {"still another password", "old-secret", "other", handshake_action::failed},
+  };
+  for (const auto& c : cases) {
+    changing_users users;
+    if (*c.before) (*users.passwords)["app"] = c.before;
+    auto g = decode_handshake_v10(payload("server_greeting"));
+    server_handshake hs(weft_greeting(), users.lookup(), g->auth_plugin_data);
+    const auto refused = hs.on_packet(payload("handshake_response"), 1);
+    ASSERT_EQ(refused.what, handshake_action::failed) << c.what;
+    EXPECT_EQ(error_code_of(refused), 1045) << c.what;
+    users.passwords->erase("app");
+    if (*c.after) (*users.passwords)["app"] = c.after;
+    const auto again = hs.look_again();
+    ASSERT_TRUE(again) << c.what;
+    EXPECT_EQ(again->what, c.outcome) << c.what;
+    EXPECT_EQ(again->sequence_id, refused.sequence_id) << c.what;  // the answer to the same packet
+    EXPECT_FALSE(hs.look_again()) << c.what << ": once per login";
+  }
+}
+
+TEST(ServerHandshake, NothingToLookAgainAtForRefusalsAListCannotChange) {
+  auto response = decode_handshake_response41(payload("handshake_response"));
+  response->username = "secure";  // requires TLS; this login is plain TCP
+  auto hs = with_scramble_of("server_greeting");
+  EXPECT_EQ(error_code_of(hs.on_packet(encode(*response), 1)), 1045);
+  EXPECT_FALSE(hs.look_again());
+  auto bad = with_scramble_of("server_greeting");
+  EXPECT_EQ(error_code_of(bad.on_packet(bytes{0x01, 0x02}, 1)), 1043);
+  EXPECT_FALSE(bad.look_again());
+}
+
+// caching_sha2's fast path must not outlive a password change: the cache entry is learned from
+// the old password, the account now has another.
+TEST(CachingSha2, AFastPathLearnedFromAnOldPasswordIsNotUsed) {
+  sha2_cache cache;
+  changing_users users;
+  (*users.passwords)["app"] = "app-secret";
+  auto settings = weft_greeting();
+  settings.auth_plugin = std::string(caching_sha2_plugin);
+  const auto scramble = make_scramble();
+  auto response = [&](std::string_view password) {
+    auto r = decode_handshake_response41(payload("handshake_response"));
+    r->auth_plugin_name = std::string(caching_sha2_plugin);
+    r->auth_response = caching_sha2_token(password, scramble);
+    return encode(*r);
+  };
+  cache.store("app", sha2_entry_for("app-secret"));
+  server_handshake fast(settings, users.lookup(), scramble, sha2_support{&cache, nullptr});
+  ASSERT_EQ(fast.on_packet(response("app-secret"), 1).what, handshake_action::done);
+
+  (*users.passwords)["app"] = "new-secret";
+  server_handshake old(settings, users.lookup(), scramble, sha2_support{&cache, nullptr});
+  const auto step = old.on_packet(response("app-secret"), 1);
+  EXPECT_EQ(step.what, handshake_action::write_and_read);  // the client must prove the password again
+  EXPECT_EQ(step.payload, (bytes{0x01, 0x04}));
 }
 
 }  // namespace
