@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 require_sandbox
 
-ACCOUNTS=(acct_before acct_after acct_host acct_two acct_ed)
+ACCOUNTS=(acct_before acct_after acct_host acct_two acct_ed acct_reader)
 # Account statements on the primary alone (sql_log_bin = 0): the replicas never see them, so a
 # plugin only the primary loads cannot stop their replication.
 on_primary() { as_root "$PRIMARY_PORT" -e "SET SESSION sql_log_bin = 0; $1"; }
@@ -54,33 +54,43 @@ on_primary "
   CREATE USER 'acct_before'@'127.0.0.%' IDENTIFIED BY 'pw-before';
   GRANT SELECT ON weft_test.* TO 'acct_before'@'127.0.0.%';"
 
-HTTP_PORT="$(free_port)"
 # (This test fails logins on purpose, many times: the failed-login throttle is off.)
 WEFT_NO_USERS=1 start_weft "" "max_login_failures = 0" "
 [monitor]
 user = \"monitor\"
 password = \"monitor-secret\"
 interval_ms = 1000
-accounts_refresh_ms = 1000
 
-[http]
-listen = \"127.0.0.1:$HTTP_PORT\""
+[auth]
+refresh_ms = 1000
+
+$(admin_toml)"
+wait_admin
 
 # 1. An account that existed when weft started logs in with no entry in weft's configuration.
 [ "$(login "$WEFT_PORT" acct_before pw-before)" = "acct_before@127.0.0.%" ] ||
   fail "acct_before through weft: $(login "$WEFT_PORT" acct_before pw-before)"
 same_answer "wrong password" acct_before not-the-password
 
-# 2. One created after weft started: the failed login makes weft read the accounts again.
+# The admin's accounts view says where it came from (and never shows a hash).
+[ "$(admin -e "SELECT source, plugin FROM accounts WHERE user = 'acct_before'")" = "$(printf 'backend\tmysql_native_password')" ] ||
+  fail "accounts view: $(admin -e "SELECT * FROM accounts WHERE user = 'acct_before'")"
+admin -e "SELECT * FROM accounts" | grep -q '\*[0-9A-F]\{40\}' && fail "the accounts view shows a password hash"
+
+# 2. One created after weft started logs in at its first attempt: the refused login waits for
+# weft's next read of the accounts (asked for at once) and is checked again.
 on_primary "
   CREATE USER 'acct_after'@'127.0.0.%' IDENTIFIED BY 'pw-after';
   GRANT SELECT ON weft_test.* TO 'acct_after'@'127.0.0.%';"
-same_answer "created after start" acct_after pw-after
+first="$(login "$WEFT_PORT" acct_after pw-after)"
+[ "$first" = "acct_after@127.0.0.%" ] || fail "an account created a moment ago, first login through weft: $first"
 
-# 3. A changed password: the old one is refused, the new one accepted.
+# 3. A changed password: the new one is accepted at once (the same wait), the old one refused
+# once weft has read the accounts again.
 on_primary "ALTER USER 'acct_after'@'127.0.0.%' IDENTIFIED BY 'pw-changed'"
+first="$(login "$WEFT_PORT" acct_after pw-changed)"
+[ "$first" = "acct_after@127.0.0.%" ] || fail "a password changed a moment ago, first login through weft: $first"
 refreshed
-same_answer "new password" acct_after pw-changed
 same_answer "old password" acct_after pw-after
 
 # 4. Locked, then dropped: the server's own refusals, byte for byte.
@@ -129,4 +139,29 @@ refreshes="$(echo "$metrics" | sed -n 's/^weft_account_refreshes_total{result="o
 
 # 7. The sandbox's application account, with no [[users]] entry here, comes from the primary too.
 [ "$(login "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD")" = "app@%" ] || fail "app through weft"
+
+# 8. Another reader: [auth] user instead of the monitor. One that cannot read the account
+# tables, with no [[users]] to fall back on, stops weft at start with the reason.
+stop_weft
+WEFT_NO_USERS=1 start_weft "" "" "
+[auth]
+user = \"root\"
+password = \"$ROOT_PASSWORD\""
+[ "$(login "$WEFT_PORT" acct_before pw-before)" = "acct_before@127.0.0.%" ] || fail "accounts read as [auth] user root"
+stop_weft
+on_primary "CREATE USER 'acct_reader'@'127.0.0.%' IDENTIFIED BY 'pw-reader'"
+cat > "$WORK/noread.toml" <<TOML
+[proxy]
+listen = "127.0.0.1:$(free_port)"
+[auth]
+user = "acct_reader"
+password = "pw-reader"
+[[servers]]
+address = "127.0.0.1:$PRIMARY_PORT"
+group = "main"
+role = "primary"
+TOML
+out="$(timeout 20 "$WEFT_BIN" --config "$WORK/noread.toml" 2>&1)" && fail "weft started with no way to check a login"
+[[ "$out" == *"cannot read the accounts on 127.0.0.1:$PRIMARY_PORT"*"no client could log in"*"SELECT on mysql.global_priv"* ]] ||
+  fail "weft's refusal to start does not say why: $out"
 pass

@@ -17,7 +17,8 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/weft-it.XXXXXX")"
 fail() { echo "FAIL: $*" >&2; [ -f "$WORK/weft.log" ] && { echo "--- weft log:" >&2; tail -n 40 "$WORK/weft.log" >&2; }; exit 1; }
 pass() { echo "PASS: $(basename "$0")"; exit 0; }
 
-cleanup() {
+# Stops the weft this test started (TERM, then KILL after 5 s) and checks its log.
+stop_weft() {
   if [ -n "$WEFT_PID" ] && kill -0 "$WEFT_PID" 2>/dev/null; then
     kill -TERM "$WEFT_PID" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$WEFT_PID" 2>/dev/null || break; sleep 0.1; done
@@ -30,6 +31,9 @@ cleanup() {
     grep -E -A40 "$report" "$WORK/weft.log" | head -80 >&2
     SANITIZER_REPORT=1
   fi
+}
+cleanup() {
+  stop_weft
   rm -rf "$WORK"
 }
 # For EXIT traps: cleanup, and fail the test on a sanitizer report.
