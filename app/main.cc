@@ -118,7 +118,9 @@ int main(int argc, char** argv) {
   }
   auto& config = *loaded.config;
   if (opts.check_only) {
-    std::cout << opts.config_path << ": OK (" << config.runtime.users.size() << " users, "
+    const bool reads_accounts = config.auth.from_backends && !config.auth.user.empty();
+    std::cout << opts.config_path << ": OK (" << config.runtime.users.size() << " users"
+              << (reads_accounts ? " + the primary's accounts as " + config.auth.user : std::string()) << ", "
               << config.topology.servers.size() << " servers)\n";
     return 0;
   }

@@ -27,6 +27,5 @@ echo "DBI $(perl -MDBI -e 'print $DBI::VERSION'), DBD::MariaDB $(perl -MDBD::Mar
 
 scenario() { perl "$CLIENTS_DIR/dbd_mariadb_scenario.pl" 127.0.0.1 "$1" "$2"; }
 
-start_client_weft
-run_sections
+run_conformance
 pass

@@ -9,7 +9,7 @@
 #   MARKERS[SECTION]   optional: an extended regex the direct transcript must contain
 #   CLEANUP_SQL        optional: run directly (database weft_test) before every run of a section,
 #                      so that what a failed run left behind cannot change the next transcript
-# and calls run_sections.
+# and calls run_conformance (run_sections twice: accounts from the primary, then from [[users]]).
 #
 # Environment:
 #   CLIENT_SECTIONS="a b"   run exactly these sections (default or pending)
@@ -31,7 +31,21 @@ declare -A MARKERS=()
 
 # The weft under test: like the backend, it offers TLS (so clients that use TLS when offered do so
 # on both paths) and LOAD DATA LOCAL INFILE (weft's default).
-start_client_weft() { start_weft "" "$CLIENT_WEFT_TOML"; }
+start_client_weft() { start_weft "" "$CLIENT_WEFT_TOML" "${1:-}"; }
+
+# The sections twice: through a weft that checks logins against the accounts it reads from the
+# primary (no [[users]] at all), then through one with the application account's [[users]] entry.
+run_conformance() {
+  echo "accounts read from the primary (no [[users]]):"
+  WEFT_NO_USERS=1 start_client_weft "[auth]
+user = \"monitor\"
+password = \"monitor-secret\""
+  run_sections
+  stop_weft
+  echo "accounts from a [[users]] entry:"
+  start_client_weft
+  run_sections
+}
 
 # Milliseconds since the epoch.
 now_ms() { date +%s%3N; }

@@ -72,6 +72,5 @@ scenario() {
 }
 export -f cli
 
-start_client_weft
-run_sections
+run_conformance
 pass

@@ -35,6 +35,5 @@ echo "mysql2 $(node -p 'require(process.argv[1]).version' "$CLIENTS_DIR/node_mod
 
 scenario() { node "$CLIENTS_DIR/mysql2_scenario.js" 127.0.0.1 "$1" "$2"; }
 
-start_client_weft
-run_sections
+run_conformance
 pass

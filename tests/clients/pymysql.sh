@@ -30,6 +30,5 @@ echo "PyMySQL $(/usr/bin/python3 -c 'import pymysql; print(pymysql.__version__)'
 
 scenario() { /usr/bin/python3 "$CLIENTS_DIR/pymysql_scenario.py" 127.0.0.1 "$1" "$2"; }
 
-start_client_weft
-run_sections
+run_conformance
 pass
