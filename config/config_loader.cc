@@ -212,8 +212,9 @@ class config_reader {
   void read_backend(const toml::table& t) {
     check_keys(t, {"tls", "tls_ca", "tls_verify", "max_connections", "pool_wait_timeout_ms",
                    "idle_timeout_ms", "min_idle_connections", "multiplexing", "read_timeout_ms",
-                   "tcp_user_timeout_ms"});
+                   "tcp_user_timeout_ms", "proxy_protocol"});
     auto& p = config.proxy;
+    if (auto v = bool_at(t, "proxy_protocol")) p.backend_proxy_protocol = *v;
     if (auto v = int_at(t, "max_connections", 1, 100000)) p.max_backend_connections = static_cast<std::size_t>(*v);
     if (auto v = int_at(t, "pool_wait_timeout_ms", 0, 600000)) p.pool_wait_timeout = std::chrono::milliseconds(*v);
     if (auto v = int_at(t, "read_timeout_ms", 0, 86400000)) p.backend_read_timeout = std::chrono::milliseconds(*v);

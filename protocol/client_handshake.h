@@ -21,6 +21,11 @@ struct backend_login {
   std::uint32_t max_packet_size = 1u << 30;
   std::vector<std::pair<std::string, std::string>> attributes;
   bool use_tls = false;  // send an SSLRequest and switch to TLS before logging in
+  // Written before anything else on a new connection (protocol/proxy_header.h); empty: none.
+  std::string proxy_header;
+  // The client address the header names ("" without one): part of what makes a pooled
+  // connection interchangeable, as the server's choice of account depends on it.
+  std::string proxy_client;
 };
 
 class client_handshake final : public handshake_machine {

@@ -134,6 +134,13 @@ awaitable<backend_connect_result> connect_backend(const routing::server& server,
   }
   connection->socket().set_option(tcp::no_delay(true));
   set_keepalive(connection->socket(), tcp_user_timeout);
+  if (!login.proxy_header.empty()) {  // before the server's greeting: it names the client's address
+    const auto header_error = co_await connection->write_all(asio::buffer(login.proxy_header));
+    if (header_error) {
+      result.error = lost(header_error.message());
+      co_return result;
+    }
+  }
 
   protocol::client_handshake handshake(prepared(std::move(login), tls));
   auto outcome = co_await log_in(handshake, *connection, server, tls);

@@ -1,6 +1,6 @@
 // Idle backend connections of one worker, ready for reuse. A connection is interchangeable
-// only with one logged in the same way: same server, user, capabilities, character set and
-// current schema (pool_key). The pool also enforces the per-server connection limit and lets
+// only with one logged in the same way: same server, user, password proof, capabilities,
+// character set and current schema (pool_key). The pool also enforces the per-server connection limit and lets
 // sessions wait (bounded) for a connection when the limit is reached. Single-threaded: it
 // belongs to one worker's event loop, so it takes no lock.
 #pragma once
@@ -12,6 +12,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "protocol/auth.h"
 #include "proxy/asio.h"
 #include "proxy/backend_connection_info.h"
 #include "proxy/backend_connector.h"
@@ -23,6 +24,11 @@ namespace weft::proxy {
 struct pool_key {
   std::string server;  // "host:port"
   std::string user;
+  // SHA1(stage1), the account's stored hash (zero: no password). One user name may be several
+  // accounts (user@host entries with their own passwords): a connection logged in with one
+  // password never serves a client that proved another.
+  protocol::sha1_digest credential{};
+  std::string client_address;  // with the PROXY protocol: the address the server saw ("" without)
   std::uint64_t capabilities = 0;
   std::uint8_t charset = 0;
   std::string database;

@@ -6,6 +6,7 @@
 
 #include "protocol/constants.h"
 #include "protocol/errors.h"
+#include "protocol/proxy_header.h"
 #include "proxy/command_driver.h"
 #include "proxy/deadline.h"
 #include "proxy/handshake_driver.h"
@@ -215,10 +216,25 @@ p::backend_login client_session::login_for(const p::server_handshake& handshake)
   return login;
 }
 
+// [backend] proxy_protocol: the backend is told the client's address, and matches its accounts
+// against it as it would for a direct connection.
+void client_session::name_client_to_backend(p::backend_login& login) {
+  if (!context_.settings.backend_proxy_protocol) return;
+  error_code ec_remote, ec_local;
+  const auto remote = client_.socket().remote_endpoint(ec_remote);
+  const auto local = client_.socket().local_endpoint(ec_local);
+  if (ec_remote || ec_local) return;
+  login.proxy_header = p::proxy_header_v1(remote.address().to_string(), remote.port(), local.address().to_string(),
+                                          local.port());
+  login.proxy_client = std::string(routing::account_address(peer_));
+}
+
 awaitable<bool> client_session::open_backend(const p::server_handshake& handshake) {
   const auto seq = handshake.next_sequence_id();
   // Logging in needs a backend now: it checks the account and the schema the client asked for.
-  backend_.set_identity(login_for(handshake));
+  auto login = login_for(handshake);
+  name_client_to_backend(login);
+  backend_.set_identity(std::move(login));
   auto error = co_await backend_.acquire();
   if (error && (error->error_code == p::er::no_primary.code || error->error_code == p::er::backend_unreachable.code)) {
     // Without a primary, a replica can still check the login: the session may read.

@@ -73,6 +73,7 @@ class client_session {
   std::uint64_t bulk_capability() const;
   awaitable<bool> open_backend(const protocol::server_handshake& handshake);
   protocol::backend_login login_for(const protocol::server_handshake& handshake) const;
+  void name_client_to_backend(protocol::backend_login& login);
   std::uint8_t next_seq_ = 0;
 
   stream client_;

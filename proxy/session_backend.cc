@@ -22,7 +22,9 @@ void session_backend::set_identity(p::backend_login login) {
   started_at_ = std::chrono::steady_clock::now();
   login_ = std::move(login);
   group_ = topology().default_group();
-  key_ = pool_key{key_.server, login_.user, login_.capabilities, login_.charset, login_.database};
+  const auto credential = login_.stage1 ? p::sha1(*login_.stage1) : p::sha1_digest{};
+  key_ = pool_key{key_.server,          login_.user,    credential,          login_.proxy_client,
+                  login_.capabilities, login_.charset, login_.database};
 }
 
 std::unique_ptr<session_backend> session_backend::lane() const {
@@ -60,6 +62,8 @@ void session_backend::schema_changed(const std::string& schema) {
 
 void session_backend::user_changed(p::backend_login login) {
   const auto state = key_.session_state;
+  login.proxy_header = login_.proxy_header;  // the same client, from the same address
+  login.proxy_client = login_.proxy_client;
   set_identity(std::move(login));
   key_.session_state = state;
   if (current_) current_->key = key_;

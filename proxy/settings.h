@@ -71,6 +71,11 @@ struct proxy_settings {
   std::chrono::milliseconds idle_timeout{10000};
   std::size_t min_idle_backend_connections = 1;
   bool multiplexing = true;  // return connections to the pool between statements when safe
+  // Write a PROXY protocol v1 header with the client's address first on each backend connection
+  // of a client session, so the server matches accounts (user@host) against the client's address
+  // (the server's proxy_protocol_networks must list weft's). Pooled connections then serve only
+  // sessions from the same client address.
+  bool backend_proxy_protocol = false;
   bool local_infile = true;
   // Offered in the greeting: mysql_native_password, or caching_sha2_password (fast path from an
   // in-memory cache after one full authentication over TLS or with weft's RSA key).

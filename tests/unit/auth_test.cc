@@ -85,3 +85,21 @@ TEST(Scramble, IsTwentyPrintableBytesWithoutNul) {
 
 }  // namespace
 }  // namespace weft::protocol
+
+#include "protocol/proxy_header.h"
+
+namespace weft::protocol {
+namespace {
+
+// The PROXY v1 header byte for byte (HAProxy's proxy-protocol.txt, section 2.1).
+TEST(ProxyHeader, Version1ForEachFamily) {
+  EXPECT_EQ(proxy_header_v1("192.168.0.1", 56324, "192.168.0.11", 443), "PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\n");
+  EXPECT_EQ(proxy_header_v1("::ffff:10.0.0.7", 5, "::ffff:127.0.0.1", 6033), "PROXY TCP4 10.0.0.7 127.0.0.1 5 6033\r\n");
+  EXPECT_EQ(proxy_header_v1("2001:db8::1", 40000, "::1", 6033), "PROXY TCP6 2001:db8::1 ::1 40000 6033\r\n");
+  EXPECT_EQ(proxy_header_v1("10.0.0.7", 1, "::1", 6033), "");  // families differ
+  EXPECT_EQ(proxy_header_v1("unknown", 1, "127.0.0.1", 6033), "");
+  EXPECT_EQ(proxy_header_v1("10.0.0.7 x", 1, "127.0.0.1", 6033), "");
+}
+
+}  // namespace
+}  // namespace weft::protocol

@@ -32,8 +32,14 @@ const char session_a = 'a', session_b = 'b';
 const void* const A = &session_a;  // two client sessions, as soft owners and requesters
 const void* const B = &session_b;
 
-const pool_key K{"db1:3306", "app", 0x000fa68f, 45, "shop", 0};
+const pool_key K{"db1:3306", "app", {}, "", 0x000fa68f, 45, "shop", 0};
 pool_key with_user(std::string user) { auto k = K; k.user = std::move(user); return k; }
+pool_key with_password(std::string_view password) {
+  auto k = K;
+  k.credential = protocol::native_password_hash::from_password(password).stage2;
+  return k;
+}
+pool_key from_client(std::string address) { auto k = K; k.client_address = std::move(address); return k; }
 pool_key with_schema(std::string schema) { auto k = K; k.database = std::move(schema); return k; }
 pool_key with_state(std::uint64_t state) { auto k = K; k.session_state = state; return k; }
 pool_key with_capabilities(std::uint64_t caps) { auto k = K; k.capabilities = caps; return k; }
@@ -150,6 +156,8 @@ TEST(BackendPool, TakeIdleChoosesByOwnerKeyAgeAndLiveness) {
       {"no owner asks: a free one", {{K, B}, {K}}, nullptr, false, 1, -1},
       {"another user never", {{with_user("other"), A}}, A, true, -1, -1},
       {"another schema never", {{with_schema("hr"), A}}, A, true, -1, -1},
+      {"the same user with another password never", {{with_password("other-account"), A}}, A, true, -1, -1},
+      {"another client address (PROXY protocol) never", {{from_client("10.0.0.7"), A}}, A, true, -1, -1},
       {"another session state never", {{with_state(77)}}, A, true, -1, -1},
       {"other capabilities never", {{with_capabilities(0x200)}}, A, true, -1, -1},
       {"another server never", {{on_server("db2:3306")}}, A, true, -1, -1},
