@@ -51,7 +51,7 @@ const rsa_key& shared_rsa_key() {
 }
 
 struct options {
-  bool tls, offer_sha2, sha2, rsa, cache_filled, change_user;
+  bool tls, offer_sha2, sha2, rsa, cache_filled, change_user, look_again;
 };
 
 struct connection {
@@ -126,7 +126,8 @@ void check_action(connection& c, const handshake_action& act, std::uint8_t expec
 }
 
 options options_from(std::uint8_t bits) {
-  return {bool(bits & 1), bool(bits & 2), bool(bits & 4), bool(bits & 8), bool(bits & 16), bool(bits & 32)};
+  return {bool(bits & 1),  bool(bits & 2),  bool(bits & 4), bool(bits & 8),
+          bool(bits & 16), bool(bits & 32), bool(bits & 64)};
 }
 
 server_handshake make_handshake(connection& c, const options& opt, bytes_view scramble) {
@@ -174,7 +175,17 @@ bool feed(connection& c, const options& opt, bytes_view scramble, protocol::pack
     }
     check_action(c, act, static_cast<std::uint8_t>(packet.sequence_id + 1), opt, scramble);
   }
-  if (act.what == kind::failed) return false;
+  if (act.what == kind::failed) {
+    // Looked at again against the same user list, a refusal stays the same refusal; and only once.
+    if (opt.look_again) {
+      if (auto again = hs.look_again()) {
+        FUZZ_EXPECT(again->what == kind::failed && again->payload == act.payload &&
+                    again->sequence_id == act.sequence_id);
+        FUZZ_EXPECT(!hs.look_again());
+      }
+    }
+    return false;
+  }
   c.expected_seq = next_client_seq(act, c.expected_seq);
   c.logged_in = act.what == kind::done || (c.logged_in && act.what != kind::write_and_read);
   return true;
