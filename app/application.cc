@@ -54,9 +54,10 @@ void application::start() {
   topology_ = std::make_unique<proxy::topology_store>(effective.topology);
   runtime_ = std::make_unique<proxy::config_store>(effective.runtime);
   start_account_loader(effective.runtime);
-  proxy::live_state state{*runtime_, *topology_, *accounts_, [this] {
-                            if (account_loader_) account_loader_->stale();
-                          }};
+  // Empty without a loader: a refused login then has no fresher list to wait for.
+  std::function<void()> accounts_stale;
+  if (account_loader_) accounts_stale = [loader = account_loader_.get()] { loader->stale(); };
+  proxy::live_state state{*runtime_, *topology_, *accounts_, std::move(accounts_stale)};
   proxy_ = std::make_unique<proxy::proxy_server>(config_.proxy, std::move(state));
   proxy_->start();
   if (config_.monitor.enabled()) {

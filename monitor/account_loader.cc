@@ -129,9 +129,13 @@ void account_loader::save_to_cache(const std::string& source) {
   if (settings_.cache_path.empty()) return;
   const auto table = accounts_.load();
   if (table->entries() == saved_) return;
+  const auto started = std::chrono::steady_clock::now();
   try {
     config::save_accounts(settings_.cache_path, {table->entries(), source, std::chrono::system_clock::now()});
     saved_ = table->entries();
+    const auto took = std::chrono::steady_clock::now() - started;
+    spdlog::debug("event=accounts_saved file={} accounts={} took_ms={}", settings_.cache_path, saved_.size(),
+                  std::chrono::duration_cast<std::chrono::milliseconds>(took).count());
   } catch (const std::exception& e) {
     spdlog::warn("event=accounts_cache_not_saved file={} error=\"{}\"", settings_.cache_path, e.what());
   }

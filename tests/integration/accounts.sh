@@ -153,6 +153,16 @@ user = \"root\"
 password = \"$ROOT_PASSWORD\""
 [ "$(login "$WEFT_PORT" acct_before pw-before)" = "acct_before@127.0.0.%" ] || fail "accounts read as [auth] user root"
 stop_weft
+
+# 9. A weft that reads no accounts ([[users]] only) has no fresher list to wait for: a refused
+# login is answered at once.
+start_weft
+t0=$(date +%s%N)
+got="$(login "$WEFT_PORT" nobody_here whatever)"
+took_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[[ "$got" == "ERROR 1045 "* ]] || fail "an unknown user without account loading: $got"
+[ "$took_ms" -lt 1000 ] || fail "a refused login took $took_ms ms with no account loader to wait for"
+stop_weft
 on_primary "CREATE USER 'acct_reader'@'127.0.0.%' IDENTIFIED BY 'pw-reader'"
 cat > "$WORK/noread.toml" <<TOML
 [proxy]
