@@ -45,8 +45,7 @@ server_handshake::action server_handshake::on_packet(bytes_view payload, std::ui
       return sha2_full_auth(payload);
     case state::await_sha2_rsa: {
       auto password = sha2_.rsa ? sha2_.rsa->decrypt_password(payload, scramble_) : std::nullopt;
-      if (!password) return reject_with(er::access_denied, "Access denied for user '" + response_.username +
-                                                               "'@'" + settings_.client_host + "' (using password: YES)");
+      if (!password) return access_denied(true);
       return verify_clear_password(*password);
     }
     case state::finished:
@@ -113,9 +112,14 @@ server_handshake::action server_handshake::deny(bytes_view token, std::string_vi
   denied_step_ = step;
   denied_token_.assign(token.begin(), token.end());
   denied_seq_ = next_seq_;
+  return access_denied(!token.empty());
+}
+
+// 1045, worded as the server words it.
+server_handshake::action server_handshake::access_denied(bool password_given) {
   return reject_with(er::access_denied, "Access denied for user '" + response_.username + "'@'" +
                                             settings_.client_host + "' (using password: " +
-                                            (token.empty() ? "NO" : "YES") + ")");
+                                            (password_given ? "YES" : "NO") + ")");
 }
 
 std::optional<server_handshake::action> server_handshake::look_again() {
@@ -189,8 +193,7 @@ server_handshake::action server_handshake::sha2_full_auth(bytes_view payload) {
     byte_writer(key).raw(sha2_.rsa->public_pem());
     return {action::write_and_read, std::move(key), next_seq_++, {}};
   }
-  return reject_with(er::access_denied, "Access denied for user '" + response_.username + "'@'" +
-                                            settings_.client_host + "' (using password: YES)");
+  return access_denied(true);
 }
 
 server_handshake::action server_handshake::verify_clear_password(std::string_view password) {
@@ -208,8 +211,7 @@ server_handshake::action server_handshake::verify_password_proof(const sha2_cach
     if (!match) denied_proof_.emplace(proof, empty);
     denied_step_ = match ? "" : "clear";
     denied_seq_ = next_seq_;
-    return reject_with(er::access_denied, "Access denied for user '" + user + "'@'" + settings_.client_host +
-                                              "' (using password: YES)");
+    return access_denied(true);
   }
   if (auto refused = refused_after_password(*credentials)) return *refused;
   if (!empty) sha2_.cache->store(user, proof);

@@ -91,6 +91,7 @@ class server_handshake final : public handshake_machine {
   action authenticated_with(const sha1_digest& stage1, bool empty_password, bytes first_packet);
   action reject_with(error_spec spec, std::string message);
   action deny(bytes_view token, std::string_view step);
+  action access_denied(bool password_given);
 
 
   enum class state {
