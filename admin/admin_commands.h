@@ -13,10 +13,12 @@
 #include "config/state_store.h"
 #include "monitor/mariadb_client.h"
 #include "ops/admin_result.h"
+#include "ops/compare_table.h"
 #include "proxy/topology_store.h"
 
 namespace weft::ops {
 class ha_manager;
+class job_registry;
 }  // namespace weft::ops
 
 namespace weft::admin {
@@ -36,6 +38,8 @@ struct command_context {
   std::function<std::size_t()> flush_hosts;
   // FLUSH BACKEND CONNECTIONS: closes every worker's idle pooled connections; returns how many.
   std::function<std::size_t()> close_idle_backends;
+  ops::job_registry* jobs = nullptr;  // COMPARE and the other long commands
+  ops::compare_settings compare;
 };
 
 // nullopt when `sql` is not an admin command (then it is SQL for SQLite). The HA commands that

@@ -5,7 +5,10 @@
 #include <cstring>
 #include <memory>
 
+#include "admin/compare_commands.h"
 #include "admin/ha_commands.h"
+#include "admin/help_command.h"
+#include "admin/job_commands.h"
 #include "protocol/errors.h"
 #include "routing/sql_lexer.h"
 
@@ -79,6 +82,27 @@ void password_function(sqlite3_context* ctx, int, sqlite3_value** args) {
   sqlite3_result_text(ctx, hex.c_str(), static_cast<int>(hex.size()), SQLITE_TRANSIENT);
 }
 
+// DATABASE() and USER() as a server answers them (the CLI's `status` asks both in one SELECT):
+// the admin port's one schema, and the account logged in (user data: the engine's string).
+void database_function(sqlite3_context* ctx, int, sqlite3_value**) {
+  sqlite3_result_text(ctx, "weft", -1, SQLITE_STATIC);
+}
+
+void user_function(sqlite3_context* ctx, int, sqlite3_value**) {
+  const auto* user = static_cast<const std::string*>(sqlite3_user_data(ctx));
+  sqlite3_result_text(ctx, user->c_str(), static_cast<int>(user->size()), SQLITE_TRANSIENT);
+}
+
+void add_session_functions(sqlite3* db, std::string* session_user) {
+  for (const char* name : {"database", "schema"}) {
+    sqlite3_create_function(db, name, 0, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &database_function, nullptr,
+                            nullptr);
+  }
+  for (const char* name : {"user", "current_user", "session_user", "system_user"}) {
+    sqlite3_create_function(db, name, 0, SQLITE_UTF8, session_user, &user_function, nullptr, nullptr);
+  }
+}
+
 }  // namespace
 
 admin_engine::admin_engine(const std::string& state_path, const live_sources& sources, const command_context& commands,
@@ -87,6 +111,7 @@ admin_engine::admin_engine(const std::string& state_path, const live_sources& so
   create_live_tables(db_.get());
   sqlite3_create_function(db_.get(), "password", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &password_function,
                           nullptr, nullptr);
+  add_session_functions(db_.get(), &session_user_);
   sqlite3_set_authorizer(db_.get(), &admin_engine::authorize, this);
 }
 
@@ -115,6 +140,7 @@ int admin_engine::authorize(void* self, int action, const char* a, const char* b
 }
 
 admin_result admin_engine::execute(std::string_view text) {
+  if (auto help = answer_help(text)) return std::move(*help);  // before anything: HELP is never SQL
   std::string sql(text);
   while (!sql.empty() && (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';')) sql.pop_back();
   if (sql.find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -125,6 +151,8 @@ admin_result admin_engine::execute(std::string_view text) {
     if (changes_configuration_only(ha->command->verb)) return run_group_change(*ha->command);
     return run_ha_command(*ha->command, commands_);
   }
+  if (auto job = run_job_command(sql, commands_)) return std::move(*job);
+  if (auto compare = parse_compare_command(sql)) return run_compare_command(sql, *compare, commands_);
   if (auto answered = run_admin_command(sql, commands_)) return std::move(*answered);
   const auto word = first_word(sql);
   if (word == "SHOW") {  // the MySQL forms of two live views

@@ -33,6 +33,8 @@ class admin_engine {
                admin_hooks hooks);
 
   admin_result execute(std::string_view sql);
+  // Who USER() says is logged in ("admin@127.0.0.1"), as on a server.
+  void set_session_user(std::string user_at_host) { session_user_ = std::move(user_at_host); }
 
  private:
   admin_result run_sql(const std::string& sql);
@@ -51,6 +53,7 @@ class admin_engine {
   admin_hooks hooks_;
   bool explicit_transaction_ = false;
   bool internal_ = false;  // weft's own statements (refreshing live tables) pass the authorizer
+  std::string session_user_;
   static int authorize(void* self, int action, const char* a, const char* b, const char* db, const char* trigger);
 };
 

@@ -6,14 +6,18 @@
 
 #include <boost/asio/post.hpp>
 
+#include "admin/help_command.h"
 #include "protocol/constants.h"
 #include "protocol/errors.h"
+#include "protocol/frame.h"
 #include "protocol/server_handshake.h"
+#include "protocol/session_track.h"
 #include "proxy/deadline.h"
 #include "proxy/handshake_driver.h"
 #include "session/log_text.h"
 #include "proxy/packet_io.h"
 #include "proxy/stream.h"
+#include "routing/sql_lexer.h"
 
 namespace weft::admin {
 namespace {
@@ -22,11 +26,26 @@ namespace p = protocol;
 using proxy::awaitable;
 
 // What the admin port offers: enough for the mariadb/mysql clients and drivers; no TLS,
-// compression, LOCAL INFILE or multi-statements.
+// compression, LOCAL INFILE or multi-statements. Session tracking reports the schema.
 constexpr std::uint64_t admin_capabilities =
     p::cap::long_password | p::cap::long_flag | p::cap::connect_with_db | p::cap::protocol_41 |
     p::cap::transactions | p::cap::secure_connection | p::cap::plugin_auth | p::cap::connect_attrs |
-    p::cap::plugin_auth_lenenc_data | p::cap::deprecate_eof;
+    p::cap::plugin_auth_lenenc_data | p::cap::session_track | p::cap::deprecate_eof;
+
+// The admin port's one database, every session's schema from the start. A server reports a
+// session's schema in the OK after login (and after USE) when the client tracks session state;
+// the mariadb CLI takes it as its current database (prompt, table-name completion), as with -D.
+constexpr std::string_view admin_schema = "weft";
+
+p::ok_packet ok_reporting_schema(std::uint64_t caps) {
+  p::ok_packet ok;
+  ok.status_flags = p::status::autocommit;
+  if (caps & p::cap::session_track) {
+    ok.status_flags |= p::status::session_state_changed;
+    ok.session_state_info = p::encode_schema_change(admin_schema);
+  }
+  return ok;
+}
 
 constexpr std::size_t max_admin_packet = 16u << 20;
 constexpr std::size_t max_admin_login_packet = 64 * 1024;
@@ -87,7 +106,7 @@ void admin_server::stop() {
 namespace {
 admin_result execute_contained(admin_engine& engine, const std::string& sql) {
   try {
-    return engine.execute(sql);
+    return point_to_help(engine.execute(sql), sql);  // a syntax error says where the commands are
   } catch (const std::exception& e) {
     return admin_result::failure(p::make_error({1105, "HY000"}, std::string("weft admin: ") + e.what()));
   }
@@ -129,7 +148,7 @@ awaitable<void> admin_server::run_session(proxy::tcp::socket socket, std::uint32
   proxy::stream client(std::move(socket));
   proxy::io_buffer in(4096);
   const auto caps = co_await authenticate(client, in, id, peer);
-  if (caps) co_await serve(client, in, *caps, id);
+  if (caps) co_await serve(client, in, *caps, id, peer);
   client.close();
 }
 
@@ -150,8 +169,7 @@ awaitable<std::optional<std::uint64_t>> admin_server::authenticate(proxy::stream
   const auto result = co_await proxy::run_handshake(handshake, handshake.start(), client, in, std::move(options));
   if (result.end != proxy::handshake_end::done) co_return std::nullopt;
   const auto caps = handshake.negotiated_capabilities();
-  p::ok_packet welcome;
-  welcome.status_flags = p::status::autocommit;
+  const auto welcome = ok_reporting_schema(caps);
   const auto ok_error = co_await proxy::write_packet(client, p::encode(welcome, caps), handshake.next_sequence_id());
   if (ok_error) co_return std::nullopt;
   spdlog::info("event=admin_session_open id={} user={} client={}", id, session::quoted{handshake.client().username}, peer);
@@ -175,9 +193,54 @@ awaitable<proxy::error_code> write_result(proxy::stream& client, const admin_res
   }
   co_return werr;
 }
+// COM_INIT_DB (the CLI's USE): the admin port has one database, reported as a server reports
+// the new schema; any other name is unknown, as on a server.
+awaitable<proxy::error_code> answer_init_db(proxy::stream& client, std::string_view schema, std::uint64_t caps) {
+  if (routing::iequals_upper(schema, "WEFT")) {
+    const auto ok = p::encode(ok_reporting_schema(caps), caps);
+    co_return co_await proxy::write_packet(client, ok, 1);
+  }
+  const auto err = p::make_error({1049, "42000"}, "Unknown database '" + std::string(schema) + "'");
+  co_return co_await proxy::write_error(client, err, 1);
+}
+
+// COM_FIELD_LIST's table (the wildcard after its NUL is left out) as a query for its columns.
+std::string field_list_query(p::bytes_view argument) {
+  const auto text = p::as_chars(argument);
+  std::string quoted = "`";
+  for (const char c : text.substr(0, text.find('\0'))) quoted += c == '`' ? std::string("``") : std::string(1, c);
+  return "SELECT * FROM " + quoted + "` LIMIT 0";
+}
+
+// The answer to COM_FIELD_LIST: each column's definition with its default value (NULL), then
+// the end of the list.
+p::bytes field_list_response(const admin_result& table, std::uint64_t caps) {
+  p::bytes out;
+  std::uint8_t seq = 1;
+  for (const auto& c : table.columns) {
+    auto definition = p::encode(c);
+    definition.push_back(0xFB);
+    seq = p::encode_packet(definition, seq, out);
+  }
+  const auto end = (caps & p::cap::deprecate_eof)
+                       ? p::encode(p::ok_packet{p::eof_header, 0, 0, p::status::autocommit, 0, {}, {}}, caps)
+                       : p::encode(p::eof_packet{0, p::status::autocommit});
+  p::encode_packet(end, seq, out);
+  return out;
+}
+
 }  // namespace
 
-awaitable<void> admin_server::serve(proxy::stream& client, proxy::io_buffer& in, std::uint64_t caps, std::uint32_t id) {
+awaitable<proxy::error_code> admin_server::answer_field_list(proxy::stream& client, admin_engine& engine,
+                                                             const std::string& sql, std::uint64_t caps) {
+  const auto table = co_await run_statement(engine, sql);
+  if (table.error) co_return co_await proxy::write_error(client, *table.error, 1);
+  const auto bytes = field_list_response(table, caps);
+  co_return co_await client.write_all(proxy::asio::buffer(bytes.data(), bytes.size()));
+}
+
+awaitable<void> admin_server::serve(proxy::stream& client, proxy::io_buffer& in, std::uint64_t caps, std::uint32_t id,
+                                    const std::string& peer) {
   std::unique_ptr<admin_engine> engine;
   std::string open_error;
   try {
@@ -190,28 +253,32 @@ awaitable<void> admin_server::serve(proxy::stream& client, proxy::io_buffer& in,
     co_await proxy::write_error(client, err, 1);
     co_return;
   }
+  engine->set_session_user(settings_.user + "@" + peer);  // the only account the port accepts
   for (;;) {
     proxy::error_code ec;
     auto packet = co_await proxy::read_packet(client, in, max_admin_packet, ec);
     if (!packet || packet->payload.empty()) break;
     const auto cmd = static_cast<p::command>(packet->payload[0]);
     if (cmd == p::command::quit) break;
+    const auto argument = p::bytes_view(packet->payload).subspan(1);
+    if (cmd == p::command::field_list) {  // the CLI's completion asks each table's columns
+      const auto sql = field_list_query(argument);
+      if (co_await answer_field_list(client, *engine, sql, caps)) break;
+      continue;
+    }
+    if (cmd == p::command::init_db) {
+      if (co_await answer_init_db(client, p::as_chars(argument), caps)) break;
+      continue;
+    }
     admin_result result;
     if (cmd == p::command::query) {
-      const std::string sql(p::as_chars(p::bytes_view(packet->payload).subspan(1)));
+      const std::string sql(p::as_chars(argument));
       result = co_await run_statement(*engine, sql);
       if (result.error) {
         spdlog::debug("event=admin_error id={} code={} message={}", id, result.error->error_code,
                       session::quoted{result.error->message});
       }
-    } else if (cmd == p::command::field_list) {
-      result.columns.clear();  // no completion data: an empty field list
-      const auto end = (caps & p::cap::deprecate_eof) ? p::encode(p::ok_packet{p::eof_header, 0, 0, p::status::autocommit, 0, {}, {}}, caps)
-                                                      : p::encode(p::eof_packet{0, p::status::autocommit});
-      const auto werr = co_await proxy::write_packet(client, end, 1);
-      if (werr) break;
-      continue;
-    } else if (cmd != p::command::ping && cmd != p::command::init_db) {
+    } else if (cmd != p::command::ping) {
       result = admin_result::failure(p::make_error({1047, "08S01"}, "Unknown command"));
     }
     const auto werr = co_await write_result(client, result, caps);

@@ -37,8 +37,12 @@ class admin_server {
   // The connection phase, within the handshake timeout: the negotiated capabilities, or nullopt.
   proxy::awaitable<std::optional<std::uint64_t>> authenticate(proxy::stream& client, proxy::io_buffer& in,
                                                               std::uint32_t id, const std::string& peer);
-  proxy::awaitable<void> serve(proxy::stream& client, proxy::io_buffer& in, std::uint64_t caps, std::uint32_t id);
+  proxy::awaitable<void> serve(proxy::stream& client, proxy::io_buffer& in, std::uint64_t caps, std::uint32_t id,
+                               const std::string& peer);
   proxy::awaitable<admin_result> run_statement(admin_engine& engine, const std::string& sql);
+  // COM_FIELD_LIST: the columns `sql` (SELECT * FROM t LIMIT 0) reports, or its error.
+  proxy::awaitable<proxy::error_code> answer_field_list(proxy::stream& client, admin_engine& engine,
+                                                        const std::string& sql, std::uint64_t caps);
 
   config::admin_settings settings_;
   std::string state_path_;

@@ -6,6 +6,30 @@
 #include "routing/sql_lexer.h"
 
 namespace weft::admin {
+namespace {
+
+// A quoted string or name as the server reads it: the doubled quote is one quote, and in a
+// string a backslash escapes the next character (\n, \t, \0 ... as the server maps them).
+std::string unquote(std::string_view token, bool string) {
+  const char quote = token.front();
+  std::string out;
+  out.reserve(token.size());
+  for (std::size_t i = 1; i + 1 < token.size(); ++i) {
+    const char c = token[i];
+    if (c == quote && i + 2 < token.size() && token[i + 1] == quote) {
+      out += c;
+      ++i;
+    } else if (string && c == '\\' && i + 2 < token.size()) {
+      const char e = token[++i];
+      out += e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e == '0' ? '\0' : e == 'Z' ? '\x1a' : e == 'b' ? '\b' : e;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 words words_of(std::string_view sql) {
   using routing::token_type;
@@ -13,7 +37,9 @@ words words_of(std::string_view sql) {
   routing::sql_lexer lexer(sql);
   for (auto t = lexer.next(); t.type != token_type::end; t = lexer.next()) {
     std::string w(t.text);
-    if (t.type == token_type::string || t.type == token_type::quoted_name) w = w.substr(1, w.size() >= 2 ? w.size() - 2 : 0);
+    const bool quoted = (t.type == token_type::string || t.type == token_type::quoted_name) && t.text.size() >= 2 &&
+                        (t.text.front() == '\'' || t.text.front() == '"' || t.text.front() == '`');
+    if (quoted) w = unquote(t.text, t.type == token_type::string);
     out.text.push_back(w);
     for (auto& c : w) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     out.upper.push_back(std::move(w));

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "admin/compare_commands.h"
 #include "weft/version.h"
 
 namespace weft::app {
@@ -189,6 +190,11 @@ void application::connect_admin_commands() {
   commands_.backend.password =
       config_.admin.backend_user.empty() ? config_.monitor.password : config_.admin.backend_password;
   commands_.backend.timeout_seconds = 2;
+  const auto& jobs = config_.jobs;
+  commands_.compare.chunk_time = jobs.chunk_time;
+  commands_.compare.max_chunk_rows = jobs.max_chunk_rows;
+  commands_.compare.max_replica_lag_seconds = jobs.max_replica_lag_seconds;
+  commands_.compare.gtid_wait = std::chrono::duration_cast<std::chrono::seconds>(jobs.gtid_wait);
   commands_.server_version = config_.proxy.server_version;
   commands_.config_diff = [this] { return config_diff(); };
   commands_.close_idle_backends = [this] { return proxy_->close_idle_backends(); };
@@ -224,6 +230,12 @@ void application::start_ha() {
 // The admin SQL port and the HTTP port, when configured.
 void application::start_fronts() {
   if (config_.admin.enabled()) {
+    // Jobs run on their own two threads; a job a previous run left running continues.
+    jobs_ = std::make_unique<ops::job_registry>(
+        state_path_, [this](const std::string& command) { return admin::job_for(command, commands_); },
+        config_.jobs.threads);
+    commands_.jobs = jobs_.get();
+    jobs_->resume_interrupted();
     admin_ = std::make_unique<admin::admin_server>(config_.admin, state_path_, sources_, commands_,
                                             admin::admin_hooks{[this](const config::table_config& c) { apply(c); }, &apply_mutex_});
     admin_->start();

@@ -16,6 +16,7 @@
 #include "monitor/account_loader.h"
 #include "monitor/monitor.h"
 #include "ops/ha_manager.h"
+#include "ops/job_registry.h"
 #include "proxy/proxy_server.h"
 
 namespace weft::app {
@@ -64,6 +65,7 @@ class application {
   admin::live_sources sources_;
   admin::command_context commands_;
   std::mutex apply_mutex_;
+  std::unique_ptr<ops::job_registry> jobs_;  // (before admin_: a waiting statement ends first)
   std::unique_ptr<admin::admin_server> admin_;
   std::unique_ptr<admin::http_server> http_;
 };

@@ -35,6 +35,16 @@ struct admin_settings {
   bool enabled() const { return !user.empty(); }
 };
 
+// [jobs]: long admin work (COMPARE, later EXPORT/IMPORT/CLONE) and how hard it may press on
+// the servers.
+struct jobs_settings {
+  unsigned threads = 2;  // jobs running at once
+  std::chrono::milliseconds chunk_time{500};  // target time of one chunk (pt-table-checksum's 0.5 s)
+  std::size_t max_chunk_rows = 200000;
+  std::uint32_t max_replica_lag_seconds = 10;  // a job pauses while a replica it reads lags more
+  std::chrono::milliseconds gtid_wait{60000};  // a replica's wait for the source's position
+};
+
 struct http_settings {
   routing::endpoint listen{"127.0.0.1", 6070};
   bool enabled = false;

@@ -22,7 +22,7 @@ class config_reader {
   config_reader(std::string_view source, config_load_result& out) : source_(source), out_(out) {}
 
   void read(const toml::table& root) {
-    check_keys(root, {"proxy", "backend", "log", "monitor", "auth", "admin", "http", "ha", "users", "servers", "groups", "rules"});
+    check_keys(root, {"proxy", "backend", "log", "monitor", "auth", "admin", "jobs", "http", "ha", "users", "servers", "groups", "rules"});
     if (auto* t = table_at(root, "proxy")) read_proxy(*t);
     if (auto* t = table_at(root, "backend")) read_backend(*t);
     if (auto* t = table_at(root, "log")) read_log(*t);
@@ -31,6 +31,7 @@ class config_reader {
     if (auto* t = table_at(root, "monitor")) read_monitor(*t);
     if (auto* t = table_at(root, "auth")) read_auth(*t);
     if (auto* t = table_at(root, "admin")) read_admin(*t);
+    if (auto* t = table_at(root, "jobs")) read_jobs(*t);
     if (auto* t = table_at(root, "http")) read_http(*t);
     if (auto* t = table_at(root, "ha")) read_ha(*t);
     read_array_of_tables(root, "groups", [&](const toml::table& t) { read_group(t); });
@@ -373,6 +374,16 @@ class config_reader {
     if (a.require_tls && a.tls_cert.empty()) error(t.source(), "[admin]: require_tls needs tls_cert and tls_key");
     if (auto v = string_at(t, "backend_user", false)) a.backend_user = *v;
     if (auto v = string_at(t, "backend_password", false)) a.backend_password = *v;
+  }
+
+  void read_jobs(const toml::table& t) {
+    check_keys(t, {"threads", "chunk_time_ms", "max_chunk_rows", "max_replica_lag_s", "gtid_wait_ms"});
+    auto& j = config.jobs;
+    if (auto v = int_at(t, "threads", 1, 64)) j.threads = static_cast<unsigned>(*v);
+    if (auto v = int_at(t, "chunk_time_ms", 10, 60000)) j.chunk_time = std::chrono::milliseconds(*v);
+    if (auto v = int_at(t, "max_chunk_rows", 10, 10000000)) j.max_chunk_rows = static_cast<std::size_t>(*v);
+    if (auto v = int_at(t, "max_replica_lag_s", 0, 86400)) j.max_replica_lag_seconds = static_cast<std::uint32_t>(*v);
+    if (auto v = int_at(t, "gtid_wait_ms", 1000, 3600000)) j.gtid_wait = std::chrono::milliseconds(*v);
   }
 
   void read_http(const toml::table& t) {

@@ -21,6 +21,7 @@ struct bootstrap_config {
   monitor_settings monitor;
   auth_settings auth;
   admin_settings admin;
+  jobs_settings jobs;
   http_settings http;
   ha_settings ha;
   proxy::runtime_snapshot runtime;  // users and rules

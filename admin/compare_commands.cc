@@ -1,0 +1,54 @@
+#include "admin/compare_commands.h"
+
+#include "ops/compare_database.h"
+#include "protocol/errors.h"
+
+namespace weft::admin {
+namespace {
+
+namespace p = protocol;
+
+ops::job_runner compare_job(const compare_command& command, const command_context& ctx) {
+  ops::compare_environment env;
+  env.topology = [topology = ctx.topology] { return topology->load(); };
+  env.user = ctx.backend.user;
+  env.password = ctx.backend.password;
+  env.connect_timeout_seconds = ctx.backend.timeout_seconds;
+  env.settings = ctx.compare;
+  return [command, env](ops::job_context& job) { return ops::compare_database(command, env, job); };
+}
+
+admin_result job_started(std::uint64_t id) {
+  auto r = admin_result::table({"job_id", "state", "follow_with"});
+  r.rows.push_back({std::to_string(id), std::string("running"), "SHOW JOBS; SHOW JOB " + std::to_string(id)});
+  return r;
+}
+
+}  // namespace
+
+std::optional<ops::job_runner> job_for(const std::string& sql, const command_context& ctx) {
+  const auto parsed = parse_compare_command(sql);
+  if (!parsed || !parsed->error.empty()) return std::nullopt;
+  const auto* command = std::get_if<compare_command>(&parsed->command);
+  if (!command) return std::nullopt;
+  return compare_job(*command, ctx);
+}
+
+admin_result run_compare_command(const std::string& sql, const compare_parse& parsed, const command_context& ctx) {
+  if (!parsed.error.empty()) return admin_result::failure(p::make_error({1064, "42000"}, parsed.error));
+  if (const auto* diff = std::get_if<diff_schema_command>(&parsed.command)) return run_diff_schema(*diff, ctx);
+  const auto& command = std::get<compare_command>(parsed.command);
+  if (!ctx.jobs) return admin_result::failure(p::make_error(p::er::compare_refused, "weft: no job runner"));
+  const auto id = ctx.jobs->start(sql, compare_job(command, ctx));
+  if (command.async) return job_started(id);
+  ctx.jobs->wait(id, std::chrono::milliseconds(500), {});
+  const auto done = ctx.jobs->find(id);
+  if (done && done->state == ops::job_state::done) {
+    if (auto output = ctx.jobs->output(id)) return std::move(*output);
+  }
+  if (done && done->failure) return admin_result::failure(*done->failure);
+  const auto why = done ? done->error : std::string("the job vanished");
+  return admin_result::failure(p::make_error(p::er::job_failed, why + " (job " + std::to_string(id) + ")"));
+}
+
+}  // namespace weft::admin

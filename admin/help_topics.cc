@@ -1,0 +1,374 @@
+#include "admin/help_topics.h"
+
+namespace weft::admin {
+namespace {
+
+// What a command needs of weft's backend account ([admin] backend_user) on the servers.
+constexpr std::string_view weft_state_only = "nothing on the servers: it reads or changes weft's own state.";
+constexpr std::string_view configuration_only =
+    R"~(nothing on the servers: it changes weft's configuration only (the
+monitor then checks the servers with the [monitor] account).)~";
+
+constexpr help_topic topics[] = {
+    // --- SQL over the tables -----------------------------------------------------------------
+    {.name = "SELECT",
+     .category = "Configuration SQL",
+     .syntax = "SELECT columns FROM table [WHERE ...] [GROUP BY ...] [ORDER BY ...] [LIMIT n]",
+     .description = R"~(Reads weft's tables with ordinary SQL (served by SQLite: joins, aggregates
+and subqueries work). The configuration: servers, groups, users (password
+hashes only), query_rules. The live views, filled from the running proxy
+when a statement reads them: stats_digest, stats_servers, stats_pools,
+stats_rules, stats_commands, monitor_log, failover_log, processlist,
+backend_connections, variables, accounts. SHOW TABLES lists them.)~",
+     .needs = weft_state_only,
+     .example = R"~(SELECT address, role, status FROM servers;
+SELECT digest_text, count, latency_avg_us FROM stats_digest
+  ORDER BY count DESC LIMIT 5;)~"},
+    {.name = "INSERT",
+     .category = "Configuration SQL",
+     .syntax = "INSERT INTO servers | groups | users | query_rules (column, ...)\n  VALUES (...)",
+     .description = R"~(Adds configuration rows. The change is validated with the whole
+configuration before it commits: an invalid one is rolled back with error
+9010 saying why; a valid one is written to the state file and takes effect
+at once, without a restart and without dropping client sessions.
+PASSWORD('text') makes the password_hash of a users row.)~",
+     .needs = configuration_only,
+     .example = R"~(INSERT INTO servers (address, group_name, role)
+  VALUES ('10.0.0.7:3306', 'main', 'replica');
+INSERT INTO users (name, password_hash)
+  VALUES ('bob', PASSWORD('bob-secret'));
+INSERT INTO query_rules (id, match_digest, route)
+  VALUES (10, 'FROM orders', 'primary');)~"},
+    {.name = "UPDATE",
+     .category = "Configuration SQL",
+     .syntax = "UPDATE servers | groups | users | query_rules\n  SET column = value [, ...] [WHERE ...]",
+     .description = R"~(Changes configuration rows, validated and applied as INSERT is. Setting a
+server's status to OFFLINE_SOFT stops new reads going there without
+dropping sessions; OFFLINE_HARD takes it out of routing.)~",
+     .needs = configuration_only,
+     .example = R"~(UPDATE servers SET status = 'OFFLINE_SOFT' WHERE address = '127.0.0.1:23308';
+UPDATE groups SET max_replication_lag = 30 WHERE name = 'main';)~"},
+    {.name = "DELETE",
+     .category = "Configuration SQL",
+     .syntax = "DELETE FROM servers | groups | users | query_rules [WHERE ...]",
+     .description = R"~(Removes configuration rows, validated and applied as INSERT is (a group
+cannot lose its primary, for instance).)~",
+     .needs = configuration_only,
+     .example = "DELETE FROM query_rules WHERE id = 10;"},
+    {.name = "BEGIN",
+     .category = "Configuration SQL",
+     .syntax = R"~(BEGIN | START TRANSACTION
+  INSERT / UPDATE / DELETE ...
+COMMIT | ROLLBACK)~",
+     .description = R"~(Groups several configuration changes into one: they are validated together
+at COMMIT (so a server can move between groups in two steps) and applied
+at once, or all rolled back.)~",
+     .needs = configuration_only,
+     .example = R"~(BEGIN;
+UPDATE servers SET role = 'replica' WHERE address = '127.0.0.1:23306';
+UPDATE servers SET role = 'primary' WHERE address = '127.0.0.1:23307';
+COMMIT;)~",
+     .aliases = {"START TRANSACTION", "COMMIT", "ROLLBACK"}},
+    {.name = "SHOW TABLES",
+     .category = "Configuration SQL",
+     .syntax = "SHOW TABLES",
+     .description = "Lists weft's tables: the configuration and the live views (see HELP SELECT).",
+     .needs = weft_state_only,
+     .example = "SHOW TABLES;"},
+    {.name = "SHOW DATABASES",
+     .category = "Configuration SQL",
+     .syntax = "SHOW DATABASES",
+     .description = R"~(Lists the one database of the admin port, weft: the session's schema from
+the start, so the client's prompt and table-name completion know it.)~",
+     .needs = weft_state_only,
+     .example = "SHOW DATABASES;"},
+
+    // --- Monitoring and connections ----------------------------------------------------------
+    {.name = "SHOW HEALTH",
+     .category = "Monitoring",
+     .syntax = "SHOW HEALTH [FOR GROUP g]",
+     .description = R"~(Each server as the monitor last saw it: host, port, group, role, status,
+GTID mode, health in words (OK, unreachable, not replicating, IO thread
+stopped, SQL thread stopped...), replication lag, thread states, GTID
+position and the last error.)~",
+     .needs = "nothing on the servers: it shows the monitor's last checks (made with the\n[monitor] account).",
+     .example = "SHOW HEALTH;\nSHOW HEALTH FOR GROUP main;"},
+    {.name = "SHOW TOPOLOGY",
+     .category = "Monitoring",
+     .syntax = "SHOW TOPOLOGY [FOR GROUP g] [DISCOVER]",
+     .description = R"~(The replication tree, asked of the servers now: each server's source (SHOW
+SLAVE STATUS) and replicas (SHOW SLAVE HOSTS), with thread states, lag and
+GTID position, drawn as a tree. DISCOVER follows the replicas weft does
+not manage too (flagged "not managed by weft").)~",
+     .needs = R"~(on each server, REPLICA MONITOR and REPLICATION MASTER ADMIN (MariaDB
+10.5+), or REPLICATION CLIENT and REPLICATION SLAVE (MySQL, older MariaDB).)~",
+     .example = "SHOW TOPOLOGY;\nSHOW TOPOLOGY FOR GROUP main DISCOVER;",
+     .aliases = {"mysqlrplshow"}},
+    {.name = "SHOW DISK USAGE",
+     .category = "Monitoring",
+     .syntax = "SHOW DISK USAGE [FOR SERVER 'host:port'] [ALL]",
+     .description = R"~(Data and index bytes per database (from information_schema) and the total,
+per server. ALL adds the binary logs, the relay logs, the InnoDB files and
+the server's logs, measured on disk where weft can read them (a server on
+weft's host).)~",
+     .needs = R"~(on each server, a privilege on the tables to count (information_schema
+shows only those); with ALL, BINLOG MONITOR and REPLICA MONITOR (MariaDB
+10.5+) or REPLICATION CLIENT (MySQL).)~",
+     .example = "SHOW DISK USAGE;\nSHOW DISK USAGE FOR SERVER '127.0.0.1:23306' ALL;",
+     .aliases = {"mysqldiskusage"}},
+    {.name = "SHOW CONFIG DIFF",
+     .category = "Monitoring",
+     .syntax = "SHOW CONFIG DIFF",
+     .description = R"~(Where weft.toml and the running configuration (the state file) differ,
+one row per table row: its key, the file's value and the state's.)~",
+     .needs = weft_state_only,
+     .example = "SHOW CONFIG DIFF;"},
+    {.name = "SHOW VARIABLES",
+     .category = "Monitoring",
+     .syntax = "SHOW VARIABLES",
+     .description = "weft's settings as it runs them (the variables view, as Variable_name, Value).",
+     .needs = weft_state_only,
+     .example = "SHOW VARIABLES;\nSELECT * FROM variables WHERE name LIKE 'monitor%';"},
+    {.name = "SHOW PROCESSLIST",
+     .category = "Connections",
+     .syntax = "SHOW PROCESSLIST",
+     .description = R"~(The client sessions on the proxy port: id, user, client, schema, command,
+time, the backend serving it and its statement (the processlist view).)~",
+     .needs = weft_state_only,
+     .example = "SHOW PROCESSLIST;\nSELECT * FROM backend_connections WHERE state = 'idle';"},
+    {.name = "FLUSH HOSTS",
+     .category = "Connections",
+     .syntax = "FLUSH HOSTS",
+     .description = R"~(Unblocks every client host blocked after too many failed logins, on the
+proxy and admin ports; the affected count is how many were blocked.)~",
+     .needs = weft_state_only,
+     .example = "FLUSH HOSTS;"},
+    {.name = "FLUSH BACKEND CONNECTIONS",
+     .category = "Connections",
+     .syntax = "FLUSH BACKEND CONNECTIONS",
+     .description = R"~(Closes every idle pooled backend connection now, on every worker;
+connections in use are left alone, so no statement or session is cut. The
+affected count is how many closed.)~",
+     .needs = "nothing on the servers: weft closes its own connections.",
+     .example = "FLUSH BACKEND CONNECTIONS;"},
+    // --- High availability: weft's form, with MySQL Fabric's CALL group.x as an alias ---------
+    {.name = "CREATE GROUP",
+     .category = "High availability",
+     .syntax = "CREATE GROUP g\nCALL group.create('g')",
+     .description = R"~(Adds an empty group to the configuration. Its first server added becomes
+its primary (ADD SERVER).)~",
+     .needs = configuration_only,
+     .example = "CREATE GROUP shard_b;",
+     .aliases = {"CALL group.create"}},
+    {.name = "ADD SERVER",
+     .category = "High availability",
+     .syntax = "ADD SERVER 'host:port' TO GROUP g\nCALL group.add('g', 'host:port')",
+     .description = R"~(Adds a server to a group: the first one added is the primary, later ones
+replicas. Routing and the monitor take it at once. Replication is not set
+up: see REPLICATE.)~",
+     .needs = configuration_only,
+     .example = "ADD SERVER '10.0.0.5:3306' TO GROUP shard_b;",
+     .aliases = {"CALL group.add"}},
+    {.name = "REMOVE SERVER",
+     .category = "High availability",
+     .syntax = "REMOVE SERVER 'host:port' [FROM GROUP g]\nCALL group.remove('g', 'host:port')",
+     .description = R"~(Takes a server out of weft's configuration: no new statements go there and
+the monitor stops checking it. The server itself is not changed.)~",
+     .needs = configuration_only,
+     .example = "REMOVE SERVER '10.0.0.5:3306';",
+     .aliases = {"CALL group.remove"}},
+    {.name = "PROMOTE GROUP",
+     .category = "High availability",
+     .syntax = "PROMOTE GROUP g [TO 'host:port']\nCALL group.promote('g' [, 'host:port'])",
+     .description = R"~(Makes another server the group's primary. With a live primary this is a
+switchover: weft holds the group's new statements, lets those in flight
+finish, sets the old primary read_only, waits until the candidate applied
+its last GTID, promotes it, repoints the other replicas and the old
+primary, publishes the new roles and releases the held statements. With
+the primary gone it is a failover to the most advanced replica. Without
+TO, the candidate is the most advanced replica (among the group's
+candidates, if set). Answers one row per step (step, server, outcome,
+detail, ms), or error 9012 naming the steps that failed.)~",
+     .needs = R"~(on every server of the group, READ_ONLY ADMIN, REPLICATION SLAVE ADMIN,
+REPLICA MONITOR and PROCESS (MariaDB 10.5+; SUPER before), or
+SYSTEM_VARIABLES_ADMIN, REPLICATION_SLAVE_ADMIN, REPLICATION CLIENT and
+PROCESS (MySQL 8).)~",
+     .example = "PROMOTE GROUP main TO '127.0.0.1:23307';\nPROMOTE GROUP main;",
+     .aliases = {"CALL group.promote", "SWITCHOVER", "mysqlrpladmin"}},
+    {.name = "DEMOTE GROUP",
+     .category = "High availability",
+     .syntax = "DEMOTE GROUP g\nCALL group.demote('g')",
+     .description = R"~(Sets the group's primary read_only and OFFLINE_SOFT: no writes reach the
+group until PROMOTE GROUP.)~",
+     .needs = R"~(on the primary, READ_ONLY ADMIN (MariaDB 10.5+; SUPER before) or
+SYSTEM_VARIABLES_ADMIN (MySQL 8).)~",
+     .example = "DEMOTE GROUP main;",
+     .aliases = {"CALL group.demote"}},
+    {.name = "ACTIVATE GROUP",
+     .category = "High availability",
+     .syntax = "ACTIVATE GROUP g\nCALL group.activate('g')",
+     .description = R"~(Turns automatic failover on for the group (its failover column becomes
+'auto'): when the monitor finds the primary gone, weft elects and promotes
+a replica by itself.)~",
+     .needs = configuration_only,
+     .example = "ACTIVATE GROUP main;",
+     .aliases = {"CALL group.activate"}},
+    {.name = "DEACTIVATE GROUP",
+     .category = "High availability",
+     .syntax = "DEACTIVATE GROUP g\nCALL group.deactivate('g')",
+     .description = "Turns automatic failover off for the group (failover = 'off').",
+     .needs = configuration_only,
+     .example = "DEACTIVATE GROUP main;",
+     .aliases = {"CALL group.deactivate"}},
+    {.name = "SHOW GROUPS",
+     .category = "High availability",
+     .syntax = "SHOW GROUPS\nCALL group.lookup_groups()",
+     .description = "Lists the groups: primary, replicas, failover mode and status.",
+     .needs = weft_state_only,
+     .example = "SHOW GROUPS;",
+     .aliases = {"CALL group.lookup_groups"}},
+    {.name = "SHOW GROUP SERVERS",
+     .category = "High availability",
+     .syntax = "SHOW GROUP g SERVERS\nCALL group.lookup_servers('g')",
+     .description = "Lists a group's servers: address, role, status, mode, weight and health.",
+     .needs = weft_state_only,
+     .example = "SHOW GROUP main SERVERS;",
+     .aliases = {"CALL group.lookup_servers"}},
+    {.name = "SHOW GROUP HEALTH",
+     .category = "High availability",
+     .syntax = "SHOW GROUP g HEALTH\nCALL group.health('g')",
+     .description = "SHOW HEALTH for one group's servers.",
+     .needs = weft_state_only,
+     .example = "SHOW GROUP main HEALTH;",
+     .aliases = {"CALL group.health"}},
+    {.name = "CALL GROUP",
+     .category = "High availability",
+     .syntax = R"~(CALL group.create('g')              CREATE GROUP g
+CALL group.add('g', 'host:port')    ADD SERVER 'host:port' TO GROUP g
+CALL group.remove('g', 'host:port') REMOVE SERVER 'host:port'
+CALL group.promote('g' [, 'h:p'])   PROMOTE GROUP g [TO 'h:p']
+CALL group.demote('g')              DEMOTE GROUP g
+CALL group.activate('g')            ACTIVATE GROUP g
+CALL group.deactivate('g')          DEACTIVATE GROUP g
+CALL group.health('g')              SHOW GROUP g HEALTH
+CALL group.lookup_servers('g')      SHOW GROUP g SERVERS
+CALL group.lookup_groups()          SHOW GROUPS)~",
+     .description = R"~(MySQL Fabric's RPC spelling of the group commands, so old scripts keep
+working: each CALL does what the command beside it does (HELP on that
+command tells more).)~",
+     .needs = "what the command beside it needs.",
+     .example = "CALL group.promote('main', '127.0.0.1:23307');\nCALL group.lookup_servers('main');",
+     .aliases = {"FABRIC"}},
+
+    // --- Replication ---------------------------------------------------------------------------
+    {.name = "REPLICATE",
+     .category = "Replication",
+     .syntax = R"~(REPLICATE 'host:port' FROM 'host:port' [USER 'user' PASSWORD 'password']
+    [START FROM BEGINNING | CURRENT])~",
+     .description = R"~(Makes the first server a replica of the second (like mysqlreplicate). It
+checks distinct server_id, the source's binary log, the GTID settings and
+the replica's GTID state (a replica holding transactions the source lacks
+is refused), warns about differing engines and versions, creates the
+replication user on the source if missing, points the replica at it with
+GTID auto-positioning and waits until both threads run. USER/PASSWORD
+default to [ha] replication_user; START FROM CURRENT skips what the source
+already has, BEGINNING (the default) replays its whole binary log.)~",
+     .needs = R"~(on the replica, REPLICATION SLAVE ADMIN and REPLICA MONITOR (MariaDB
+10.5+; SUPER before) or REPLICATION_SLAVE_ADMIN and REPLICATION CLIENT
+(MySQL 8); on the source, CREATE USER and REPLICATION SLAVE WITH GRANT
+OPTION when the replication user must be created.)~",
+     .example = R"~(REPLICATE '127.0.0.1:23308' FROM '127.0.0.1:23306'
+    USER 'repl' PASSWORD 'repl-secret';
+REPLICATE '127.0.0.1:23308' FROM '127.0.0.1:23306' START FROM CURRENT;)~",
+     .aliases = {"mysqlreplicate"}},
+    {.name = "REJOIN SERVER",
+     .category = "Replication",
+     .syntax = "REJOIN SERVER 'host:port'",
+     .description = R"~(Brings an old primary (fenced read_only after a failover) back into its
+group as a replica of the current primary, or reports that it diverged
+(error 1236: it holds transactions that never reached the new primary)
+and must be reseeded.)~",
+     .needs = R"~(on the server, REPLICATION SLAVE ADMIN, REPLICA MONITOR and READ_ONLY
+ADMIN (MariaDB 10.5+; SUPER before), or REPLICATION_SLAVE_ADMIN,
+REPLICATION CLIENT and SYSTEM_VARIABLES_ADMIN (MySQL 8).)~",
+     .example = "REJOIN SERVER '127.0.0.1:23306';"},
+
+    // --- Data comparison -----------------------------------------------------------------------
+    {.name = "COMPARE DATABASE",
+     .category = "Data comparison",
+     .syntax = R"~(COMPARE DATABASE db [TABLE t [, t ...]] ON server WITH server
+    [CHANGES FOR 'a' | 'b'] [SHOW REVERSE] [FORMAT SQL | ROWS | SUMMARY]
+    [WHERE 'condition'] [IGNORE COLUMNS (c, ...)] [ASYNC])~"
+               "\n" "server: 'host:port' | PRIMARY OF GROUP g | REPLICA 'host:port'",
+     .description = R"~(Compares a database on two servers: table definitions, row counts, then
+the data. Each table's primary key is cut into chunks that both sides
+digest (a NULL-safe 128-bit digest of the rows); only chunks that differ
+are narrowed down to the rows that differ. Nothing is written on the
+servers: the answer is the INSERT, UPDATE and DELETE statements that make
+the target equal to the other side. The target is the WITH server ('b')
+unless CHANGES FOR 'a'; SHOW REVERSE adds the statements for the other
+side as comments. FORMAT ROWS lists the differing rows, FORMAT SUMMARY
+one line per table. WHERE limits the rows compared in every table; IGNORE
+COLUMNS leaves columns out. It runs as a job (SHOW JOBS): ASYNC answers
+the job id at once, SHOW JOB n shows the result.)~",
+     .needs = R"~(on both servers, SELECT on the compared tables, and BINLOG MONITOR
+(MariaDB 10.5+) or REPLICATION CLIENT (MySQL) to read GTID positions.)~",
+     .example = R"~(COMPARE DATABASE shop ON PRIMARY OF GROUP main
+    WITH REPLICA '127.0.0.1:23307';
+COMPARE DATABASE shop TABLE orders, customers ON '10.0.0.5:3306'
+    WITH '10.0.0.6:3306' FORMAT SUMMARY;
+COMPARE DATABASE shop TABLE orders ON PRIMARY OF GROUP main
+    WITH REPLICA '127.0.0.1:23308' WHERE 'id > 1000000' ASYNC;)~",
+     .aliases = {"mysqldbcompare", "CHECKSUM"}},
+    {.name = "DIFF SCHEMA",
+     .category = "Data comparison",
+     .syntax = "DIFF SCHEMA db ON server WITH server [CHANGES FOR 'a' | 'b']\n"
+               "server: 'host:port' | PRIMARY OF GROUP g | REPLICA 'host:port'",
+     .description = R"~(Compares a database's definitions on two servers: tables, columns,
+indexes, foreign keys, views, routines and triggers. The answer is the
+CREATE, ALTER and DROP statements, in dependency order, that give the
+target (the WITH server unless CHANGES FOR 'a') the other side's schema.
+Nothing is written on the servers.)~",
+     .needs = R"~(on both servers, SELECT on information_schema and what SHOW CREATE needs
+for the database's objects (SELECT, SHOW VIEW, TRIGGER, and for routines
+SELECT on mysql.proc or being their definer).)~",
+     .example = "DIFF SCHEMA shop ON PRIMARY OF GROUP main WITH '10.0.0.9:3306';",
+     .aliases = {"mysqldiff"}},
+
+    // --- Jobs ----------------------------------------------------------------------------------
+    {.name = "SHOW JOBS",
+     .category = "Job control",
+     .syntax = "SHOW JOBS",
+     .description = R"~(Lists the long operations running in the background (COMPARE DATABASE):
+id, command, state, progress and times. Jobs are kept in the state file,
+so they survive a restart and resume afterwards.)~",
+     .needs = weft_state_only,
+     .example = "SHOW JOBS;"},
+    {.name = "SHOW JOB",
+     .category = "Job control",
+     .syntax = "SHOW JOB n",
+     .description = R"~(One job's state and its output so far: the rows its command answers (for
+COMPARE DATABASE, the statements that repair the target).)~",
+     .needs = weft_state_only,
+     .example = "SHOW JOB 3;"},
+    {.name = "KILL JOB",
+     .category = "Job control",
+     .syntax = "KILL JOB n",
+     .description = R"~(Stops a running job at its next step; what it found so far stays readable
+with SHOW JOB n, and RESUME JOB n continues it.)~",
+     .needs = "nothing on the servers: weft closes the job's own connections.",
+     .example = "KILL JOB 3;"},
+    {.name = "RESUME JOB",
+     .category = "Job control",
+     .syntax = "RESUME JOB n",
+     .description = R"~(Continues a killed or interrupted job from its last finished step (for
+COMPARE DATABASE, its next chunk), with the options it was started with.)~",
+     .needs = "what the job's command needs (HELP COMPARE DATABASE).",
+     .example = "RESUME JOB 3;"},
+};
+
+}  // namespace
+
+std::span<const help_topic> all_help_topics() { return topics; }
+
+}  // namespace weft::admin

@@ -1,0 +1,278 @@
+#include "ops/compare_database.h"
+
+#include <algorithm>
+#include <future>
+#include <set>
+#include <thread>
+
+#include "ops/compare_report.h"
+#include "ops/job_store.h"
+#include "ops/server_ref.h"
+#include "ops/sql_values.h"
+#include "protocol/errors.h"
+
+namespace weft::ops {
+namespace {
+
+namespace p = protocol;
+
+admin_result fail(p::error_spec spec, std::string message) { return admin_result::failure(p::make_error(spec, message)); }
+
+struct side {
+  resolved_server server;
+  std::unique_ptr<data_connection> connection;
+};
+
+// One table's work as planned: its shape and chunk boundaries.
+struct table_plan {
+  table_report report;
+  table_shape shape;
+  std::vector<key_literals> bounds;
+};
+
+class comparison {
+ public:
+  comparison(const compare_command& c, const compare_environment& env, job_context& job)
+      : c_(c), env_(env), job_(job) {}
+  admin_result run();
+
+ private:
+  std::optional<admin_result> connect();
+  std::optional<admin_result> list_tables();
+  std::optional<admin_result> plan(table_plan& t);
+  std::optional<admin_result> compare_data(table_plan& t);
+  std::variant<chunk_report, admin_result> compare_one_chunk(table_plan& t, std::size_t i);
+  void wait_for_lag();
+  void report(const std::string& phase);
+
+  const compare_command& c_;
+  const compare_environment& env_;
+  job_context& job_;
+  side a_, b_;
+  compare_pair pair_;
+  std::vector<table_plan> tables_;
+  job_progress progress_;
+};
+
+std::variant<side, std::string> open_side(const server_ref& ref, const compare_environment& env) {
+  const auto t = env.topology();
+  auto found = resolve(ref, *t);
+  if (auto* why = std::get_if<std::string>(&found)) return *why;
+  side s{std::get<resolved_server>(found), nullptr};
+  const auto read_timeout = static_cast<unsigned>(env.settings.gtid_wait.count()) + 60;
+  s.connection = std::make_unique<data_connection>(s.server.address, env.user, env.password,
+                                                   env.connect_timeout_seconds, read_timeout);
+  if (!s.connection->ok()) return "weft: cannot connect to '" + s.server.address.to_string() + "': " + s.connection->error();
+  s.connection->execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+  s.connection->execute("SET SESSION innodb_lock_wait_timeout = 5");
+  return s;
+}
+
+std::optional<admin_result> comparison::connect() {
+  auto a = open_side(c_.a, env_);
+  if (auto* why = std::get_if<std::string>(&a)) return fail(p::er::job_failed, *why);
+  auto b = open_side(c_.b, env_);
+  if (auto* why = std::get_if<std::string>(&b)) return fail(p::er::job_failed, *why);
+  a_ = std::move(std::get<side>(a));
+  b_ = std::move(std::get<side>(b));
+  if (a_.server.address == b_.server.address) return fail(p::er::compare_refused, "weft: ON and WITH name the same server");
+  const auto t = env_.topology();
+  pair_ = {a_.connection.get(), b_.connection.get(), compare_pair::source_side::none};
+  if (replicates_from(b_.server, a_.server, *t)) pair_.source = compare_pair::source_side::a;
+  if (replicates_from(a_.server, b_.server, *t)) pair_.source = compare_pair::source_side::b;
+  return std::nullopt;
+}
+
+std::variant<std::set<std::string>, admin_result> base_tables(side& s, const std::string& database) {
+  const auto db = sql_value(database, value_kind::text);
+  auto schema = s.connection->query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " + db);
+  auto tables = s.connection->query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + db +
+                                    " AND TABLE_TYPE = 'BASE TABLE'");
+  if (!schema || !tables) {
+    return fail(p::er::job_failed, "weft: '" + s.server.address.to_string() + "': " + s.connection->error());
+  }
+  if (schema->rows.empty()) {
+    return fail(p::er::unknown_database, "Unknown database '" + database + "' on '" + s.server.address.to_string() + "'");
+  }
+  std::set<std::string> names;
+  for (const auto& r : tables->rows) names.insert(r[0].value_or(""));
+  return names;
+}
+
+std::optional<admin_result> comparison::list_tables() {
+  auto on_a = base_tables(a_, c_.database);
+  if (auto* r = std::get_if<admin_result>(&on_a)) return std::move(*r);
+  auto on_b = base_tables(b_, c_.database);
+  if (auto* r = std::get_if<admin_result>(&on_b)) return std::move(*r);
+  const auto& na = std::get<0>(on_a);
+  const auto& nb = std::get<0>(on_b);
+  std::set<std::string> names(na);
+  names.insert(nb.begin(), nb.end());
+  if (!c_.tables.empty()) {
+    for (const auto& t : c_.tables) {
+      if (!names.count(t)) return fail(p::er::unknown_table, "Table '" + c_.database + "." + t + "' doesn't exist on either server");
+    }
+    names = std::set<std::string>(c_.tables.begin(), c_.tables.end());
+  }
+  for (const auto& n : names) {
+    table_plan t;
+    t.report.name = n;
+    t.report.on_a = na.count(n) > 0;
+    t.report.on_b = nb.count(n) > 0;
+    tables_.push_back(std::move(t));
+  }
+  return std::nullopt;
+}
+
+void comparison::report(const std::string& phase) {
+  progress_.phase = phase;
+  job_.report(progress_);
+}
+
+std::string plan_key(const table_plan& t) { return "plan:" + t.report.name; }
+std::string chunk_key(const table_plan& t, std::size_t i) { return "chunk:" + t.report.name + ":" + std::to_string(i); }
+
+std::string pack_bounds(const std::vector<key_literals>& bounds) {
+  std::vector<std::optional<std::string>> packed;
+  for (const auto& b : bounds) packed.emplace_back(pack(std::vector<std::optional<std::string>>(b.begin(), b.end())));
+  return pack(packed);
+}
+
+std::optional<std::vector<key_literals>> unpack_bounds(const std::string& text) {
+  const auto outer = unpack(text);
+  if (!outer) return std::nullopt;
+  std::vector<key_literals> bounds;
+  for (const auto& b : *outer) {
+    const auto inner = unpack(b.value_or(""));
+    if (!inner) return std::nullopt;
+    key_literals k;
+    for (const auto& v : *inner) k.push_back(v.value_or("NULL"));
+    bounds.push_back(std::move(k));
+  }
+  return bounds;
+}
+
+std::uint64_t count_rows(data_connection& c, const table_shape& t, const std::string& where) {
+  const auto n = c.scalar(count_query(t, where));
+  return n && !n->empty() ? std::stoull(*n) : 0;
+}
+
+admin_result comparison::run() {
+  if (auto failed = connect()) return std::move(*failed);
+  if (auto failed = list_tables()) return std::move(*failed);
+  report("planning");
+  for (auto& t : tables_) {
+    if (auto failed = plan(t)) return std::move(*failed);
+  }
+  report("comparing");
+  for (auto& t : tables_) {
+    if (auto failed = compare_data(t)) return std::move(*failed);
+  }
+  std::vector<table_report> reports;
+  for (auto& t : tables_) reports.push_back(std::move(t.report));
+  return render_report(c_, reports);
+}
+
+std::optional<admin_result> comparison::plan(table_plan& t) {
+  auto& r = t.report;
+  if (!r.on_a || !r.on_b) return std::nullopt;
+  auto sa = read_table_shape(*a_.connection, c_.database, r.name);
+  auto sb = read_table_shape(*b_.connection, c_.database, r.name);
+  for (auto* failed : {std::get_if<std::string>(&sa), std::get_if<std::string>(&sb)}) {
+    if (failed) return fail(p::er::job_failed, "weft: table " + r.name + ": " + *failed);
+  }
+  t.shape = std::get<table_shape>(sa);
+  r.same_definition = normalized_definition(*a_.connection, c_.database, r.name) ==
+                      normalized_definition(*b_.connection, c_.database, r.name);
+  if (auto why = incompatible_shapes(t.shape, std::get<table_shape>(sb))) {
+    r.skipped = *why + " (DIFF SCHEMA prints the statements that align them)";
+    return std::nullopt;
+  }
+  if (t.shape.key.empty()) r.note = "no PRIMARY KEY or NOT NULL unique key: compared whole, rows matched as a multiset";
+  auto ca = std::async(std::launch::async, [&] { return count_rows(*a_.connection, t.shape, c_.where); });
+  r.rows_b = count_rows(*b_.connection, t.shape, c_.where);
+  r.rows_a = ca.get();
+  const auto& saved = job_.checkpoints();
+  const auto it = saved.find(plan_key(t));
+  std::optional<std::vector<key_literals>> bounds = it != saved.end() ? unpack_bounds(it->second) : std::nullopt;
+  if (!bounds) {
+    std::string why;
+    bounds = plan_chunks(*a_.connection, t.shape, c_.where, c_.ignore_columns, env_.settings, why);
+    if (!bounds) return fail(p::er::job_failed, "weft: planning the chunks of " + r.name + ": " + why);
+    job_.save_checkpoint(plan_key(t), pack_bounds(*bounds));
+  }
+  t.bounds = std::move(*bounds);
+  progress_.rows_total += std::max(r.rows_a, r.rows_b);
+  progress_.chunks_total += t.bounds.size() + 1;
+  return std::nullopt;
+}
+
+std::optional<admin_result> comparison::compare_data(table_plan& t) {
+  if (!t.report.on_a || !t.report.on_b || !t.report.skipped.empty()) return std::nullopt;
+  t.report.rows_a = t.report.rows_b = 0;  // from here: the rows the chunks saw
+  for (std::size_t i = 0; i <= t.bounds.size(); ++i) {
+    if (job_.stopping()) return fail(p::er::job_failed, "weft: the job was stopped");
+    const auto& saved = job_.checkpoints();
+    const auto it = saved.find(chunk_key(t, i));
+    std::optional<chunk_report> done = it != saved.end() ? unpack_chunk(it->second) : std::nullopt;
+    if (!done) {
+      auto outcome = compare_one_chunk(t, i);
+      if (auto* failed = std::get_if<admin_result>(&outcome)) return std::move(*failed);
+      done = std::get<chunk_report>(outcome);
+    }
+    auto& r = t.report;
+    r.rows_a += done->rows_a;
+    r.rows_b += done->rows_b;
+    ++r.chunks;
+    r.chunks_differing += !done->differences.empty();
+    r.differences.insert(r.differences.end(), done->differences.begin(), done->differences.end());
+    progress_.rows_done += std::max(done->rows_a, done->rows_b);
+    ++progress_.chunks_done;
+    report("comparing " + r.name);
+  }
+  return std::nullopt;
+}
+
+std::variant<chunk_report, admin_result> comparison::compare_one_chunk(table_plan& t, std::size_t i) {
+  wait_for_lag();
+  const std::optional<key_literals> lower = i > 0 ? std::optional(t.bounds[i - 1]) : std::nullopt;
+  const std::optional<key_literals> upper = i < t.bounds.size() ? std::optional(t.bounds[i]) : std::nullopt;
+  const auto condition = chunk_condition(t.shape, lower, upper);
+  auto outcome = compare_chunk(pair_, t.shape, condition, c_.where, c_.ignore_columns, env_.settings);
+  if (auto* why = std::get_if<std::string>(&outcome)) {
+    return fail(p::er::job_failed, "weft: chunk " + std::to_string(i + 1) + " of " + t.report.name + ": " + *why +
+                                       " (RESUME JOB continues from this chunk)");
+  }
+  const auto& o = std::get<chunk_outcome>(outcome);
+  auto done = report_chunk(t.shape, o.columns, o.differences, o.rows_a, o.rows_b, c_.ignore_columns);
+  job_.save_checkpoint(chunk_key(t, i), pack_chunk(done));
+  return done;
+}
+
+// Pauses while a compared replica lags more than the setting (the monitor's figure).
+void comparison::wait_for_lag() {
+  for (const auto* s : {&a_.server, &b_.server}) {
+    if (!s->is_replica) continue;
+    for (;;) {
+      const auto t = env_.topology();
+      const auto* server = t->find(s->address);
+      const auto lag = server ? server->health.lag_seconds : std::nullopt;
+      if (!lag || *lag <= env_.settings.max_replica_lag_seconds || job_.stopping()) break;
+      report("paused: replica '" + s->address.to_string() + "' lags " + std::to_string(*lag) + " s");
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  }
+}
+
+}  // namespace
+
+admin_result compare_database(const compare_command& command, const compare_environment& env, job_context& job) {
+  if (command.where.size() > max_compare_where) {
+    return fail(p::er::compare_refused, "weft: the WHERE condition is " + std::to_string(command.where.size()) +
+                                            " bytes; COMPARE takes at most " + std::to_string(max_compare_where));
+  }
+  comparison c(command, env, job);
+  return c.run();
+}
+
+}  // namespace weft::ops

@@ -1,0 +1,105 @@
+#include "ops/compare_sql.h"
+
+#include <algorithm>
+
+#include "ops/sql_values.h"
+
+namespace weft::ops {
+namespace {
+
+std::string key_name(const table_shape& t, std::size_t i) { return quote_name(t.columns[t.key[i]].name); }
+
+std::string from_clause(const table_shape& t) {
+  std::string from = " FROM " + qualified_name(t.database, t.table);
+  if (!t.key_index.empty()) from += " FORCE INDEX (" + quote_name(t.key_index) + ")";
+  return from;
+}
+
+std::string key_list(const table_shape& t) {
+  std::string out;
+  for (std::size_t i = 0; i < t.key.size(); ++i) out += (i ? ", " : "") + key_name(t, i);
+  return out;
+}
+
+// (k1, ..., kn) compared with a boundary, spelled out so the range optimizer reads it:
+// k1 OP1 v1 OR (k1 = v1 AND k2 OP1 v2) OR ... where the last term uses `last`.
+std::string tuple_compare(const table_shape& t, const key_literals& v, const char* op, const char* last) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < t.key.size(); ++i) {
+    out += i ? " OR (" : "(";
+    for (std::size_t j = 0; j < i; ++j) out += key_name(t, j) + " = " + v[j] + " AND ";
+    out += key_name(t, i) + (i + 1 == t.key.size() ? last : op) + v[i] + ")";
+  }
+  return out + ")";
+}
+
+std::string where_clause(const std::string& condition, const std::string& where) {
+  std::string out = " WHERE " + condition;
+  if (!where.empty()) out += " AND (" + where + ")";
+  return out;
+}
+
+std::string digest_of_rows(const std::string& inner) {
+  return "SELECT COUNT(*), COALESCE(SUM(CAST(CONV(SUBSTRING(h, 1, 16), 16, 10) AS UNSIGNED)), 0), "
+         "COALESCE(SUM(CAST(CONV(SUBSTRING(h, 17, 16), 16, 10) AS UNSIGNED)), 0) FROM (" +
+         inner + ") AS chunk";
+}
+
+}  // namespace
+
+std::string chunk_condition(const table_shape& t, const std::optional<key_literals>& lower,
+                            const std::optional<key_literals>& upper) {
+  std::string out;
+  if (lower) out = tuple_compare(t, *lower, " > ", " > ");
+  if (upper) out += (out.empty() ? "" : " AND ") + tuple_compare(t, *upper, " < ", " <= ");
+  return out.empty() ? "1" : out;
+}
+
+std::string row_digest_expression(const table_shape& t, const std::vector<std::string>& ignore) {
+  std::string parts;
+  for (const auto& c : t.columns) {
+    if (std::find(ignore.begin(), ignore.end(), c.name) != ignore.end()) continue;
+    const auto bytes = "CAST(" + quote_name(c.name) + " AS BINARY)";
+    parts += (parts.empty() ? "" : ", ") + ("COALESCE(CONCAT(LENGTH(" + bytes + "), ':', " + bytes + "), '-')");
+  }
+  return "MD5(CONCAT(" + (parts.empty() ? std::string("''") : parts) + "))";
+}
+
+std::string digest_query(const table_shape& t, const std::string& condition, const std::string& where,
+                         const std::vector<std::string>& ignore) {
+  return digest_of_rows("SELECT " + row_digest_expression(t, ignore) + " AS h" + from_clause(t) +
+                        where_clause(condition, where));
+}
+
+std::string sample_digest_query(const table_shape& t, const std::string& where, const std::vector<std::string>& ignore,
+                                std::size_t rows) {
+  return digest_of_rows("SELECT " + row_digest_expression(t, ignore) + " AS h" + from_clause(t) +
+                        where_clause("1", where) + " ORDER BY " + key_list(t) + " LIMIT " + std::to_string(rows));
+}
+
+std::string rows_query(const table_shape& t, const std::string& condition, const std::string& where) {
+  std::string select;
+  for (const auto& c : t.columns) select += (select.empty() ? "" : ", ") + quote_name(c.name);
+  for (std::size_t i = 0; i < t.key.size(); ++i) {
+    const auto& c = t.columns[t.key[i]];
+    select += ", " + (c.is_string ? "WEIGHT_STRING(" + quote_name(c.name) + ")" : quote_name(c.name));
+  }
+  auto sql = "SELECT " + select + from_clause(t) + where_clause(condition, where);
+  if (!t.key.empty()) sql += " ORDER BY " + key_list(t);
+  return sql;
+}
+
+std::string boundary_query(const table_shape& t, const std::optional<key_literals>& lower, std::size_t rows) {
+  return "SELECT " + key_list(t) + from_clause(t) + " WHERE " + chunk_condition(t, lower, std::nullopt) +
+         " ORDER BY " + key_list(t) + " LIMIT 1 OFFSET " + std::to_string(rows == 0 ? 0 : rows - 1);
+}
+
+std::string lock_query(const table_shape& t, const std::string& condition) {
+  return "SELECT COUNT(*)" + from_clause(t) + " WHERE " + condition + " LOCK IN SHARE MODE";
+}
+
+std::string count_query(const table_shape& t, const std::string& where) {
+  return "SELECT COUNT(*) FROM " + qualified_name(t.database, t.table) + where_clause("1", where);
+}
+
+}  // namespace weft::ops

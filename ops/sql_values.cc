@@ -1,0 +1,78 @@
+#include "ops/sql_values.h"
+
+namespace weft::ops {
+namespace {
+
+std::string hex(std::string_view bytes) {
+  static const char digits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const unsigned char c : bytes) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+// Digits, sign, point and exponent only: what the server prints for numbers. Anything else
+// (never expected) is written as a string, which the server converts back.
+bool plain_number(std::string_view text) {
+  if (text.empty()) return false;
+  for (const char c : text) {
+    if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E')) return false;
+  }
+  return true;
+}
+
+// A string a quote-doubling literal carries exactly in every sql_mode: no backslash (an escape
+// character unless NO_BACKSLASH_ESCAPES) and no control character (which editors and
+// terminals mangle).
+bool safe_in_quotes(std::string_view text) {
+  for (const unsigned char c : text) {
+    if (c == '\\' || c < 0x20 || c == 0x7F) return false;
+  }
+  return true;
+}
+
+std::string quoted_text(std::string_view text) {
+  if (!safe_in_quotes(text)) return "_utf8mb4 X'" + hex(text) + "'";
+  std::string out = "'";
+  for (const char c : text) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+std::string quote_name(std::string_view name) {
+  std::string out = "`";
+  for (const char c : name) {
+    out += c;
+    if (c == '`') out += '`';
+  }
+  return out + "`";
+}
+
+std::string qualified_name(std::string_view database, std::string_view table) {
+  return quote_name(database) + "." + quote_name(table);
+}
+
+std::string sql_value(const value& v, value_kind kind) {
+  if (!v) return "NULL";
+  switch (kind) {
+    case value_kind::integer:
+    case value_kind::decimal:
+    case value_kind::floating:
+      return plain_number(*v) ? *v : quoted_text(*v);
+    case value_kind::bit:
+    case value_kind::binary:
+      return v->empty() ? std::string("X''") : "0x" + hex(*v);
+    case value_kind::text:
+      return quoted_text(*v);
+  }
+  return quoted_text(*v);
+}
+
+}  // namespace weft::ops

@@ -1,0 +1,22 @@
+// Values and names written as SQL a DBA can apply on any MariaDB or MySQL server, whatever its
+// sql_mode: every value is an exact literal of its kind (NULL, digits, hex for bytes), strings
+// are quoted without backslash escapes (NO_BACKSLASH_ESCAPES reads them the same) and any
+// string a quote-doubling literal cannot carry safely is written as hex with its character set.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ops/data_connection.h"
+
+namespace weft::ops {
+
+// `name` with backticks doubled inside.
+std::string quote_name(std::string_view name);
+// `db`.`table`
+std::string qualified_name(std::string_view database, std::string_view table);
+// The value as a literal of its kind: NULL, 42, 1.50, 0x00FF, X'' (empty bytes), 'text',
+// _utf8mb4 X'5C6E' (text with a backslash or a control character).
+std::string sql_value(const value& v, value_kind kind);
+
+}  // namespace weft::ops
