@@ -139,7 +139,7 @@ int admin_engine::authorize(void* self, int action, const char* a, const char* b
   }
 }
 
-admin_result admin_engine::execute(std::string_view text) {
+admin_result admin_engine::execute(std::string_view text, const ops::progress_sink& progress) {
   if (auto help = answer_help(text)) return std::move(*help);  // before anything: HELP is never SQL
   std::string sql(text);
   while (!sql.empty() && (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';')) sql.pop_back();
@@ -152,7 +152,7 @@ admin_result admin_engine::execute(std::string_view text) {
     return run_ha_command(*ha->command, commands_);
   }
   if (auto job = run_job_command(sql, commands_)) return std::move(*job);
-  if (auto compare = parse_compare_command(sql)) return run_compare_command(sql, *compare, commands_);
+  if (auto compare = parse_compare_command(sql)) return run_compare_command(sql, *compare, commands_, progress);
   if (auto answered = run_admin_command(sql, commands_)) return std::move(*answered);
   const auto word = first_word(sql);
   if (word == "SHOW") {  // the MySQL forms of two live views

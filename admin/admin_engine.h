@@ -32,7 +32,8 @@ class admin_engine {
   admin_engine(const std::string& state_path, const live_sources& sources, const command_context& commands,
                admin_hooks hooks);
 
-  admin_result execute(std::string_view sql);
+  // `progress` hears how far a long statement (a COMPARE waited for) is; may be empty.
+  admin_result execute(std::string_view sql, const ops::progress_sink& progress = {});
   // Who USER() says is logged in ("admin@127.0.0.1"), as on a server.
   void set_session_user(std::string user_at_host) { session_user_ = std::move(user_at_host); }
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <mutex>
 #include <stdexcept>
 
 #include <boost/asio/post.hpp>
@@ -9,6 +11,7 @@
 #include "admin/help_command.h"
 #include "protocol/constants.h"
 #include "protocol/errors.h"
+#include "protocol/progress_report.h"
 #include "protocol/frame.h"
 #include "protocol/server_handshake.h"
 #include "protocol/session_track.h"
@@ -27,8 +30,10 @@ using proxy::awaitable;
 
 // What the admin port offers: enough for the mariadb/mysql clients and drivers; no TLS,
 // compression, LOCAL INFILE or multi-statements. Session tracking reports the schema.
+// Without the CLIENT_MYSQL bit (long_password), as a MariaDB server: the client then reads
+// MariaDB's extended capabilities, among them progress reports (a COMPARE waited for).
 constexpr std::uint64_t admin_capabilities =
-    p::cap::long_password | p::cap::long_flag | p::cap::connect_with_db | p::cap::protocol_41 |
+    p::cap::mariadb_progress | p::cap::progress_obsolete | p::cap::long_flag | p::cap::connect_with_db | p::cap::protocol_41 |
     p::cap::transactions | p::cap::secure_connection | p::cap::plugin_auth | p::cap::connect_attrs |
     p::cap::plugin_auth_lenenc_data | p::cap::session_track | p::cap::deprecate_eof;
 
@@ -104,9 +109,18 @@ void admin_server::stop() {
 }
 
 namespace {
-admin_result execute_contained(admin_engine& engine, const std::string& sql) {
+p::progress_report progress_packet(const ops::progress_note& note) {
+  p::progress_report r;
+  r.stage = static_cast<std::uint8_t>(note.stage);
+  r.max_stage = static_cast<std::uint8_t>(note.max_stage);
+  r.progress = static_cast<std::uint32_t>(std::clamp(note.fraction, 0.0, 1.0) * 100000);
+  r.info = note.info;
+  return r;
+}
+
+admin_result execute_contained(admin_engine& engine, const std::string& sql, const ops::progress_sink& progress = {}) {
   try {
-    return point_to_help(engine.execute(sql), sql);  // a syntax error says where the commands are
+    return point_to_help(engine.execute(sql, progress), sql);  // a syntax error says where the commands are
   } catch (const std::exception& e) {
     return admin_result::failure(p::make_error({1105, "HY000"}, std::string("weft admin: ") + e.what()));
   }
@@ -119,6 +133,49 @@ awaitable<admin_result> admin_server::run_statement(admin_engine& engine, const 
   auto task = [&engine, &sql]() -> awaitable<admin_result> { co_return execute_contained(engine, sql); };
   auto result = co_await proxy::asio::co_spawn(statements_, std::move(task), proxy::asio::use_awaitable);
   co_return result;
+}
+
+// A statement on the pool while this session's thread sends the client MariaDB progress
+// reports (at most one each 500 ms, only when the statement reported something new); the
+// statement's answer then continues the sequence numbers in `seq`.
+struct admin_server::reported_run {
+  explicit reported_run(proxy::asio::io_context& io) : timer(io) {}
+  proxy::asio::steady_timer timer;
+  bool done = false;  // (this session's thread only)
+  admin_result result;
+  std::mutex mutex;
+  std::optional<ops::progress_note> latest;  // (written by the statement's thread)
+};
+
+awaitable<admin_result> admin_server::run_reporting(proxy::stream& client, admin_engine& engine, const std::string& sql,
+                                                    std::uint8_t& seq) {
+  auto run = std::make_shared<reported_run>(io_);
+  proxy::asio::post(statements_, [this, run, &engine, sql] {
+    auto result = execute_contained(engine, sql, [run](const ops::progress_note& note) {
+      std::lock_guard lock(run->mutex);
+      run->latest = note;
+    });
+    proxy::asio::post(io_, [run, result = std::move(result)]() mutable {
+      run->result = std::move(result);
+      run->done = true;
+      run->timer.cancel();
+    });
+  });
+  bool client_gone = false;
+  while (!run->done) {
+    run->timer.expires_after(std::chrono::milliseconds(500));
+    co_await run->timer.async_wait(proxy::use_nothrow);
+    std::optional<ops::progress_note> note;
+    {
+      std::lock_guard lock(run->mutex);
+      note = std::exchange(run->latest, std::nullopt);
+    }
+    if (run->done || !note || client_gone) continue;
+    const auto packet = p::encode(progress_packet(*note));
+    client_gone = static_cast<bool>(co_await proxy::write_packet(client, packet, seq));
+    ++seq;
+  }
+  co_return std::move(run->result);
 }
 
 awaitable<void> admin_server::accept_loop() {
@@ -172,27 +229,31 @@ awaitable<std::optional<std::uint64_t>> admin_server::authenticate(proxy::stream
   const auto welcome = ok_reporting_schema(caps);
   const auto ok_error = co_await proxy::write_packet(client, p::encode(welcome, caps), handshake.next_sequence_id());
   if (ok_error) co_return std::nullopt;
-  spdlog::info("event=admin_session_open id={} user={} client={}", id, session::quoted{handshake.client().username}, peer);
+  spdlog::info("event=admin_session_open id={} user={} client={} progress_reports={}", id,
+               session::quoted{handshake.client().username}, peer,
+               (caps & (p::cap::mariadb_progress | p::cap::progress_obsolete)) != 0);
   co_return caps;
 }
 
 namespace {
-awaitable<proxy::error_code> write_result(proxy::stream& client, const admin_result& result, std::uint64_t caps) {
+awaitable<proxy::error_code> write_result(proxy::stream& client, const admin_result& result, std::uint64_t caps,
+                                          std::uint8_t seq = 1) {
   proxy::error_code werr;
   if (result.error) {
-    werr = co_await proxy::write_error(client, *result.error, 1);
+    werr = co_await proxy::write_error(client, *result.error, seq);
   } else if (!result.columns.empty()) {
-    const auto bytes = p::encode_text_result(result.columns, result.rows, caps, p::status::autocommit, 1);
+    const auto bytes = p::encode_text_result(result.columns, result.rows, caps, p::status::autocommit, seq);
     werr = co_await client.write_all(proxy::asio::buffer(bytes.data(), bytes.size()));
   } else {
     p::ok_packet ok;
     ok.affected_rows = result.affected;
     ok.status_flags = p::status::autocommit;
     ok.info = result.info;
-    werr = co_await proxy::write_packet(client, p::encode(ok, caps), 1);
+    werr = co_await proxy::write_packet(client, p::encode(ok, caps), seq);
   }
   co_return werr;
 }
+
 // COM_INIT_DB (the CLI's USE): the admin port has one database, reported as a server reports
 // the new schema; any other name is unknown, as on a server.
 awaitable<proxy::error_code> answer_init_db(proxy::stream& client, std::string_view schema, std::uint64_t caps) {
@@ -271,9 +332,14 @@ awaitable<void> admin_server::serve(proxy::stream& client, proxy::io_buffer& in,
       continue;
     }
     admin_result result;
+    std::uint8_t seq = 1;
     if (cmd == p::command::query) {
       const std::string sql(p::as_chars(argument));
-      result = co_await run_statement(*engine, sql);
+      if (caps & (p::cap::mariadb_progress | p::cap::progress_obsolete)) {
+        result = co_await run_reporting(client, *engine, sql, seq);
+      } else {
+        result = co_await run_statement(*engine, sql);
+      }
       if (result.error) {
         spdlog::debug("event=admin_error id={} code={} message={}", id, result.error->error_code,
                       session::quoted{result.error->message});
@@ -281,7 +347,7 @@ awaitable<void> admin_server::serve(proxy::stream& client, proxy::io_buffer& in,
     } else if (cmd != p::command::ping) {
       result = admin_result::failure(p::make_error({1047, "08S01"}, "Unknown command"));
     }
-    const auto werr = co_await write_result(client, result, caps);
+    const auto werr = co_await write_result(client, result, caps, seq);
     if (werr) break;
   }
   spdlog::info("event=admin_session_close id={}", id);

@@ -40,6 +40,9 @@ class admin_server {
   proxy::awaitable<void> serve(proxy::stream& client, proxy::io_buffer& in, std::uint64_t caps, std::uint32_t id,
                                const std::string& peer);
   proxy::awaitable<admin_result> run_statement(admin_engine& engine, const std::string& sql);
+  struct reported_run;
+  proxy::awaitable<admin_result> run_reporting(proxy::stream& client, admin_engine& engine, const std::string& sql,
+                                               std::uint8_t& seq);
   // COM_FIELD_LIST: the columns `sql` (SELECT * FROM t LIMIT 0) reports, or its error.
   proxy::awaitable<proxy::error_code> answer_field_list(proxy::stream& client, admin_engine& engine,
                                                         const std::string& sql, std::uint64_t caps);

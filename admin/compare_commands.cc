@@ -18,6 +18,14 @@ ops::job_runner compare_job(const compare_command& command, const command_contex
   return [command, env](ops::job_context& job) { return ops::compare_database(command, env, job); };
 }
 
+// Stage 1 plans (tables, counts, chunk boundaries), stage 2 compares the chunks.
+ops::progress_note note_of(const ops::job_view& j) {
+  const auto& g = j.progress;
+  const bool comparing = g.phase != "planning";
+  const double fraction = comparing && g.chunks_total ? static_cast<double>(g.chunks_done) / g.chunks_total : 0.0;
+  return {comparing ? 2u : 1u, 2u, fraction, g.phase};
+}
+
 admin_result job_started(std::uint64_t id) {
   auto r = admin_result::table({"job_id", "state", "follow_with"});
   r.rows.push_back({std::to_string(id), std::string("running"), "SHOW JOBS; SHOW JOB " + std::to_string(id)});
@@ -34,14 +42,22 @@ std::optional<ops::job_runner> job_for(const std::string& sql, const command_con
   return compare_job(*command, ctx);
 }
 
-admin_result run_compare_command(const std::string& sql, const compare_parse& parsed, const command_context& ctx) {
+admin_result run_compare_command(const std::string& sql, const compare_parse& parsed, const command_context& ctx,
+                                 const ops::progress_sink& progress) {
   if (!parsed.error.empty()) return admin_result::failure(p::make_error({1064, "42000"}, parsed.error));
   if (const auto* diff = std::get_if<diff_schema_command>(&parsed.command)) return run_diff_schema(*diff, ctx);
   const auto& command = std::get<compare_command>(parsed.command);
   if (!ctx.jobs) return admin_result::failure(p::make_error(p::er::compare_refused, "weft: no job runner"));
+  if (command.where.size() > ops::max_compare_where) {
+    return admin_result::failure(p::make_error(
+        p::er::compare_refused, "weft: the WHERE condition is " + std::to_string(command.where.size()) +
+                                    " bytes; COMPARE takes at most " + std::to_string(ops::max_compare_where)));
+  }
   const auto id = ctx.jobs->start(sql, compare_job(command, ctx));
   if (command.async) return job_started(id);
-  ctx.jobs->wait(id, std::chrono::milliseconds(500), {});
+  ctx.jobs->wait(id, std::chrono::milliseconds(500), [&progress](const ops::job_view& j) {
+    if (progress) progress(note_of(j));
+  });
   const auto done = ctx.jobs->find(id);
   if (done && done->state == ops::job_state::done) {
     if (auto output = ctx.jobs->output(id)) return std::move(*output);

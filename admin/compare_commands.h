@@ -11,7 +11,9 @@
 
 namespace weft::admin {
 
-admin_result run_compare_command(const std::string& sql, const compare_parse& parsed, const command_context& ctx);
+// A COMPARE without ASYNC waits for its job, telling `progress` how far it is.
+admin_result run_compare_command(const std::string& sql, const compare_parse& parsed, const command_context& ctx,
+                                 const ops::progress_sink& progress = {});
 
 // The job a command's text runs (RESUME JOB and a restart rebuild jobs from their text);
 // nullopt when the text is not a job command.

@@ -20,7 +20,9 @@ namespace p = protocol;
 // A statement may wait on metadata locks or a large information_schema: longer than a health check.
 constexpr unsigned read_timeout_seconds = 60;
 
-admin_result fail(p::error_spec spec, std::string message) { return admin_result::failure(p::make_error(spec, message)); }
+admin_result fail(p::error_spec spec, std::string message) {
+  return admin_result::failure(p::make_error(spec, message));
+}
 
 struct side {
   const char* role;  // "ON" or "WITH"
@@ -36,8 +38,8 @@ std::variant<ops::schema_snapshot, admin_result> read_side(const side& s, const 
   }
   address = std::get<ops::resolved_server>(found).address.to_string();
   const auto named = "'" + address + "' (the " + s.role + " server)";
-  monitor::mariadb_client server(std::get<ops::resolved_server>(found).address, ctx.backend.user,
-                                 ctx.backend.password, ctx.backend.timeout_seconds, read_timeout_seconds);
+  monitor::mariadb_client server(std::get<ops::resolved_server>(found).address, ctx.backend.user, ctx.backend.password,
+                                 ctx.backend.timeout_seconds, read_timeout_seconds);
   if (!server.ok()) return fail(p::er::backend_unreachable, "weft: cannot connect to " + named + ": " + server.error());
   auto read = ops::read_schema_or_error(server, database);
   if (auto* snapshot = std::get_if<ops::schema_snapshot>(&read)) return std::move(*snapshot);
@@ -47,8 +49,8 @@ std::variant<ops::schema_snapshot, admin_result> read_side(const side& s, const 
   return fail(spec, "weft: cannot read the definitions of '" + database + "' on " + named + ": " + error.message);
 }
 
-admin_result answer(const std::vector<ops::schema_change>& changes, const std::string& database,
-                    const std::string& a, const std::string& b) {
+admin_result answer(const std::vector<ops::schema_change>& changes, const std::string& database, const std::string& a,
+                    const std::string& b) {
   auto r = admin_result::table({"step", "object_type", "object", "action", "statement"});
   if (changes.empty()) {
     r.rows.push_back({"0", "DATABASE", database, "NONE", "-- no differences between " + a + " and " + b});
@@ -71,8 +73,7 @@ admin_result run_diff_schema(const diff_schema_command& command, const command_c
   const auto& snapshot_a = std::get<ops::schema_snapshot>(a);
   const auto& snapshot_b = std::get<ops::schema_snapshot>(b);
   const bool repair_b = command.changes_for == ops::changes_side::b;
-  const auto changes =
-      repair_b ? ops::diff_schemas(snapshot_b, snapshot_a) : ops::diff_schemas(snapshot_a, snapshot_b);
+  const auto changes = repair_b ? ops::diff_schemas(snapshot_b, snapshot_a) : ops::diff_schemas(snapshot_a, snapshot_b);
   return answer(changes, command.database, address_a, address_b);
 }
 

@@ -309,8 +309,8 @@ the target equal to the other side. The target is the WITH server ('b')
 unless CHANGES FOR 'a'; SHOW REVERSE adds the statements for the other
 side as comments. FORMAT ROWS lists the differing rows, FORMAT SUMMARY
 one line per table. WHERE limits the rows compared in every table; IGNORE
-COLUMNS leaves columns out. It runs as a job (SHOW JOBS): ASYNC answers
-the job id at once, SHOW JOB n shows the result.)~",
+COLUMNS leaves columns out. It runs as a job (SHOW JOBS) and answers when
+done; ASYNC answers the job id at once, and SHOW JOB n the result later.)~",
      .needs = R"~(on both servers, SELECT on the compared tables, and BINLOG MONITOR
 (MariaDB 10.5+) or REPLICATION CLIENT (MySQL) to read GTID positions.)~",
      .example = R"~(COMPARE DATABASE shop ON PRIMARY OF GROUP main
@@ -325,13 +325,15 @@ COMPARE DATABASE shop TABLE orders ON PRIMARY OF GROUP main
      .syntax = "DIFF SCHEMA db ON server WITH server [CHANGES FOR 'a' | 'b']\n"
                "server: 'host:port' | PRIMARY OF GROUP g | REPLICA 'host:port'",
      .description = R"~(Compares a database's definitions on two servers: tables, columns,
-indexes, foreign keys, views, routines and triggers. The answer is the
-CREATE, ALTER and DROP statements, in dependency order, that give the
-target (the WITH server unless CHANGES FOR 'a') the other side's schema.
-Nothing is written on the servers.)~",
-     .needs = R"~(on both servers, SELECT on information_schema and what SHOW CREATE needs
-for the database's objects (SELECT, SHOW VIEW, TRIGGER, and for routines
-SELECT on mysql.proc or being their definer).)~",
+indexes, foreign keys, check constraints, views, routines, triggers and
+events. The answer is the CREATE, ALTER and DROP statements, one row
+each (step, object_type, object, action, statement) in the order they can
+run, that give the target (the WITH server unless CHANGES FOR 'a') the
+other side's schema. Nothing is written on the servers.)~",
+     .needs = R"~(on both servers, the rights to see the database's objects in
+information_schema and to SHOW CREATE them: SELECT on the tables, SHOW
+VIEW, TRIGGER, EVENT, and for routines being their definer or SELECT on
+mysql.proc.)~",
      .example = "DIFF SCHEMA shop ON PRIMARY OF GROUP main WITH '10.0.0.9:3306';",
      .aliases = {"mysqldiff"}},
 
@@ -339,30 +341,35 @@ SELECT on mysql.proc or being their definer).)~",
     {.name = "SHOW JOBS",
      .category = "Job control",
      .syntax = "SHOW JOBS",
-     .description = R"~(Lists the long operations running in the background (COMPARE DATABASE):
-id, command, state, progress and times. Jobs are kept in the state file,
-so they survive a restart and resume afterwards.)~",
+     .description = R"~(Lists the jobs, the long operations weft runs in the background (COMPARE
+DATABASE): id, command, state (queued, running, done, failed, killed,
+interrupted), phase, rows and chunks done of the total, rows per second,
+the seconds left, start and end times, the last error. Jobs and their
+checkpoints are kept in the state file: a job running when weft stops
+resumes by itself at the next start.)~",
      .needs = weft_state_only,
      .example = "SHOW JOBS;"},
     {.name = "SHOW JOB",
      .category = "Job control",
      .syntax = "SHOW JOB n",
-     .description = R"~(One job's state and its output so far: the rows its command answers (for
-COMPARE DATABASE, the statements that repair the target).)~",
+     .description = R"~(A finished job's output: what its command answers (for COMPARE
+DATABASE, the statements that repair the target, or the rows or summary
+its FORMAT asked for). A job not finished yet shows its SHOW JOBS row.)~",
      .needs = weft_state_only,
      .example = "SHOW JOB 3;"},
     {.name = "KILL JOB",
      .category = "Job control",
      .syntax = "KILL JOB n",
-     .description = R"~(Stops a running job at its next step; what it found so far stays readable
-with SHOW JOB n, and RESUME JOB n continues it.)~",
+     .description = R"~(Stops a running job at its next checkpoint (state killed); RESUME JOB n
+continues it from there.)~",
      .needs = "nothing on the servers: weft closes the job's own connections.",
      .example = "KILL JOB 3;"},
     {.name = "RESUME JOB",
      .category = "Job control",
      .syntax = "RESUME JOB n",
-     .description = R"~(Continues a killed or interrupted job from its last finished step (for
-COMPARE DATABASE, its next chunk), with the options it was started with.)~",
+     .description = R"~(Continues a job that is not running and not done (killed, failed,
+interrupted) from its last checkpoint (for COMPARE DATABASE, the chunks
+not compared yet), with the options it was started with.)~",
      .needs = "what the job's command needs (HELP COMPARE DATABASE).",
      .example = "RESUME JOB 3;"},
 };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,15 @@
 #include "protocol/result_set.h"
 
 namespace weft::ops {
+
+// How far a long statement is, for a client that shows progress while it waits (the mariadb
+// CLI, through MariaDB's progress reports).
+struct progress_note {
+  unsigned stage = 1, max_stage = 1;
+  double fraction = 0;  // of the stage, 0..1
+  std::string info;
+};
+using progress_sink = std::function<void(const progress_note&)>;
 
 struct admin_result {
   std::vector<protocol::column_definition> columns;  // empty: an OK

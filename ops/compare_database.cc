@@ -65,6 +65,7 @@ std::variant<side, std::string> open_side(const server_ref& ref, const compare_e
   if (!s.connection->ok()) return "weft: cannot connect to '" + s.server.address.to_string() + "': " + s.connection->error();
   s.connection->execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
   s.connection->execute("SET SESSION innodb_lock_wait_timeout = 5");
+  s.connection->execute(digest_session_settings);
   return s;
 }
 
@@ -267,10 +268,6 @@ void comparison::wait_for_lag() {
 }  // namespace
 
 admin_result compare_database(const compare_command& command, const compare_environment& env, job_context& job) {
-  if (command.where.size() > max_compare_where) {
-    return fail(p::er::compare_refused, "weft: the WHERE condition is " + std::to_string(command.where.size()) +
-                                            " bytes; COMPARE takes at most " + std::to_string(max_compare_where));
-  }
   comparison c(command, env, job);
   return c.run();
 }

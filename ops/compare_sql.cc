@@ -40,9 +40,7 @@ std::string where_clause(const std::string& condition, const std::string& where)
 }
 
 std::string digest_of_rows(const std::string& inner) {
-  return "SELECT COUNT(*), COALESCE(SUM(CAST(CONV(SUBSTRING(h, 1, 16), 16, 10) AS UNSIGNED)), 0), "
-         "COALESCE(SUM(CAST(CONV(SUBSTRING(h, 17, 16), 16, 10) AS UNSIGNED)), 0) FROM (" +
-         inner + ") AS chunk";
+  return "SELECT COUNT(*), MD5(GROUP_CONCAT(h ORDER BY h SEPARATOR '')) FROM (" + inner + ") AS chunk";
 }
 
 }  // namespace
@@ -62,7 +60,7 @@ std::string row_digest_expression(const table_shape& t, const std::vector<std::s
     const auto bytes = "CAST(" + quote_name(c.name) + " AS BINARY)";
     parts += (parts.empty() ? "" : ", ") + ("COALESCE(CONCAT(LENGTH(" + bytes + "), ':', " + bytes + "), '-')");
   }
-  return "MD5(CONCAT(" + (parts.empty() ? std::string("''") : parts) + "))";
+  return "UNHEX(MD5(CONCAT(" + (parts.empty() ? std::string("''") : parts) + ")))";
 }
 
 std::string digest_query(const table_shape& t, const std::string& condition, const std::string& where,

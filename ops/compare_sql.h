@@ -1,11 +1,13 @@
 // The SQL COMPARE sends for one table (pure; unit-tested): a chunk of the key's range, the
 // chunk's digest, its rows, the next chunk boundary. Nothing here writes on a server.
 //
-// The digest of a chunk is (row count, sum of the first 64 bits of each row's MD5, sum of the
-// last 64 bits): a 128-bit fingerprint that duplicate rows cannot cancel (CRC32 + BIT_XOR
-// loses a pair of equal rows: a XOR a = 0) and whose sums are exact (DECIMAL). A row's MD5
-// covers every compared column, each written as <byte length>:<bytes> or '-' for NULL, so
-// ('a', NULL, 'b') and ('a', 'b', NULL), or NULL and '' and 'NULL', never hash alike.
+// The digest of a chunk is its row count and the MD5 of its rows' MD5s (16 bytes each) in
+// sorted order: 128 bits that do not depend on the order the server reads the rows in, and
+// that duplicate rows cannot cancel (CRC32 + BIT_XOR loses a pair of equal rows: a XOR a = 0).
+// A row's MD5 covers every compared column, each written as <byte length>:<bytes> or '-' for
+// NULL, so ('a', NULL, 'b') and ('a', 'b', NULL), or NULL and '' and 'NULL', never hash alike.
+// (Measured here: one MD5 per row and a sorted concatenation cost a third of summing the two
+// 64-bit halves of each MD5 with CONV, which MariaDB also evaluates twice per row.)
 #pragma once
 
 #include <optional>
@@ -36,10 +38,11 @@ using key_literals = std::vector<std::string>;
 std::string chunk_condition(const table_shape& t, const std::optional<key_literals>& lower,
                             const std::optional<key_literals>& upper);
 
-// MD5 of one row's compared columns (`ignore`: names left out).
+// The MD5 of one row's compared columns as 16 bytes (`ignore`: names left out).
 std::string row_digest_expression(const table_shape& t, const std::vector<std::string>& ignore);
 
-// One row: count, sum of first halves, sum of second halves.
+// One row: count, digest (hex). The session needs a group_concat_max_len that holds 16 bytes
+// per row of a chunk (digest_session_settings).
 std::string digest_query(const table_shape& t, const std::string& condition, const std::string& where,
                          const std::vector<std::string>& ignore);
 // The digest of the first `rows` rows by key: times a chunk to size the others.
@@ -52,6 +55,9 @@ std::string boundary_query(const table_shape& t, const std::optional<key_literal
 // Share-locks the chunk's key range on a replication source for the length of a transaction,
 // so no write to it commits until the replica read the same rows.
 std::string lock_query(const table_shape& t, const std::string& condition);
+// What a session runs before digests: GROUP_CONCAT room for any chunk (4 GB).
+inline constexpr const char* digest_session_settings = "SET SESSION group_concat_max_len = 4294967295";
+
 // Rows of the table (under `where`).
 std::string count_query(const table_shape& t, const std::string& where);
 

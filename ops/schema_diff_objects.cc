@@ -65,7 +65,8 @@ std::vector<schema_change> extra_definitions(const std::string& kind, const std:
                                              const definitions& target, const definitions& model) {
   std::vector<schema_change> out;
   for (const auto& [name, create] : target) {
-    if (!model.contains(name)) out.push_back({kind, name, "DROP", "DROP " + kind + " " + qualified_name(database, name)});
+    if (!model.contains(name))
+      out.push_back({kind, name, "DROP", "DROP " + kind + " " + qualified_name(database, name)});
   }
   return out;
 }

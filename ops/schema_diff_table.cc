@@ -129,15 +129,28 @@ clauses option_clauses(const table_def& target, const table_def& model) {
   if (target.engine != model.engine) out.push_back("ENGINE=" + model.engine);
   if (target.collation != model.collation) out.push_back("DEFAULT COLLATE=" + model.collation);
   if (target.comment != model.comment) out.push_back("COMMENT=" + sql_string(model.comment));
+  if (target.versioned != model.versioned)
+    out.push_back(model.versioned ? "ADD SYSTEM VERSIONING" : "DROP SYSTEM VERSIONING");
   return out;
+}
+
+// Partitioning follows the other clauses, without a comma ("": the same).
+std::string partition_clause(const table_def& target, const table_def& model) {
+  if (compact_sql(target.partitioning) == compact_sql(model.partitioning)) return {};
+  return model.partitioning.empty() ? "REMOVE PARTITIONING" : model.partitioning;
 }
 
 void append(clauses& to, clauses more) { to.insert(to.end(), more.begin(), more.end()); }
 
-std::string alter_statement(const std::string& database, const std::string& table, const clauses& parts) {
-  std::string out = "ALTER TABLE " + qualified_name(database, table);
-  if (parts.size() == 1) return out + " " + parts.front();
+std::string alter_statement(const table_def& target, const std::string& database, const clauses& parts,
+                            const std::string& partitioning) {
+  // The server refuses to alter a system-versioned table unless told to keep its history.
+  std::string out = target.versioned ? "SET STATEMENT system_versioning_alter_history = KEEP FOR " : "";
+  out += "ALTER TABLE " + qualified_name(database, target.name);
+  const std::size_t count = parts.size() + (partitioning.empty() ? 0 : 1);
+  if (count == 1) return out + " " + (parts.empty() ? partitioning : parts.front());
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "\n  " : ",\n  ") + parts[i];
+  if (!partitioning.empty()) out += "\n" + partitioning;
   return out;
 }
 
@@ -154,13 +167,17 @@ table_alter diff_table(const std::string& database, const table_def& target, con
   append(parts, index_adds(target, model));
   append(parts, check_adds(target, model));
   append(parts, option_clauses(target, model));
-  if (!parts.empty()) result.statement = alter_statement(database, model.name, parts);
+  const auto partitioning = partition_clause(target, model);
+  if (!parts.empty() || !partitioning.empty()) {
+    result.statement = alter_statement(target, database, parts, partitioning);
+  }
   return result;
 }
 
 bool same_definition(const table_def& a, const table_def& b) {
   return a.engine == b.engine && a.collation == b.collation && a.comment == b.comment && a.columns == b.columns &&
-         a.indexes == b.indexes && a.foreign_keys == b.foreign_keys && a.checks == b.checks;
+         a.indexes == b.indexes && a.foreign_keys == b.foreign_keys && a.checks == b.checks &&
+         a.versioned == b.versioned && compact_sql(a.partitioning) == compact_sql(b.partitioning);
 }
 
 }  // namespace weft::ops

@@ -66,8 +66,8 @@ std::variant<schema_snapshot, schema_read_error> read_schema_or_error(monitor::m
   const auto failed = [&] { return schema_read_error{false, source.failure()}; };
   if (!server.ok()) return schema_read_error{false, server.error()};
   if (!prepare_session(source)) return failed();
-  const auto schema = source.rows("SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA" +
-                                  source.in_database("SCHEMA_NAME"));
+  const auto schema =
+      source.rows("SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA" + source.in_database("SCHEMA_NAME"));
   if (!schema) return failed();
   if (schema->empty()) return schema_read_error{true, "Unknown database '" + database + "'"};
   schema_snapshot snapshot;

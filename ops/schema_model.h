@@ -27,13 +27,13 @@ struct column_def {
   // As information_schema.COLUMNS shows it (MariaDB): 'text', 0, current_timestamp(), NULL;
   // nullopt: no default.
   std::optional<std::string> default_value;
-  std::string extra;       // auto_increment, on update current_timestamp(), INVISIBLE
-  std::string generated;   // a generated column's expression ("": not generated)
-  bool stored = false;     // a STORED generated column (else VIRTUAL)
-  std::string charset;     // "" for types without one
+  std::string extra;      // auto_increment, on update current_timestamp(), INVISIBLE
+  std::string generated;  // a generated column's expression ("": not generated)
+  bool stored = false;    // a STORED generated column (else VIRTUAL)
+  std::string charset;    // "" for types without one
   std::string collation;
   std::string comment;
-  std::string check;       // a column-level CHECK's condition ("": none)
+  std::string check;  // a column-level CHECK's condition ("": none)
   bool operator==(const column_def&) const = default;
 };
 
@@ -76,6 +76,8 @@ struct table_def {
   std::map<std::string, index_def> indexes;
   std::map<std::string, foreign_key_def> foreign_keys;
   std::map<std::string, std::string> checks;  // table-level CHECK constraints: name → condition
+  bool versioned = false;                     // WITH SYSTEM VERSIONING
+  std::string partitioning;                   // PARTITION BY ... as SHOW CREATE TABLE ends it ("": none)
   // SHOW CREATE TABLE, qualified with the database and without AUTO_INCREMENT=n: what creates
   // the table where it is missing. Not compared (the fields above are).
   std::string create_statement;

@@ -9,12 +9,15 @@ namespace {
 
 using monitor::column_text;
 
+// After the functions: a view's calls of them get the database's name.
 bool read_views(schema_source& source, const listed_tables& listed, schema_snapshot& into) {
+  std::vector<std::string> functions;
+  for (const auto& [name, create] : into.functions) functions.push_back(name);
   for (const auto& name : listed.views) {
     // Read with no default database, the server names every table the view uses with its database.
     const auto create = source.show_create("VIEW", name, "Create View");
     if (!create) return false;
-    into.views[name] = without_definer(*create);
+    into.views[name] = with_database_in_calls(without_definer(*create), source.database(), functions);
   }
   return true;
 }
@@ -51,7 +54,8 @@ bool read_events(schema_source& source, schema_snapshot& into) {
     const auto name = column_text(row, "EVENT_NAME");
     const auto create = source.show_create("EVENT", name, "Create Event");
     if (!create) return false;
-    into.events[name] = enabled_as_on_primary(with_database(without_definer(*create), "EVENT", source.database(), name));
+    into.events[name] =
+        enabled_as_on_primary(with_database(without_definer(*create), "EVENT", source.database(), name));
   }
   return true;
 }
@@ -74,9 +78,9 @@ bool read_triggers(schema_source& source, schema_snapshot& into) {
 }  // namespace
 
 bool read_objects(schema_source& source, const listed_tables& listed, schema_snapshot& into) {
-  return read_views(source, listed, into) && read_sequences(source, listed, into) &&
-         read_routines(source, "PROCEDURE", into.procedures) && read_routines(source, "FUNCTION", into.functions) &&
-         read_events(source, into) && read_triggers(source, into);
+  return read_routines(source, "PROCEDURE", into.procedures) && read_routines(source, "FUNCTION", into.functions) &&
+         read_views(source, listed, into) && read_sequences(source, listed, into) && read_events(source, into) &&
+         read_triggers(source, into);
 }
 
 }  // namespace weft::ops

@@ -52,9 +52,11 @@ bool for_each_table_row(schema_source& source, schema_snapshot& into, const std:
 
 bool read_options(schema_source& source, schema_snapshot& into) {
   return for_each_table_row(source, into,
-                            "SELECT TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT FROM information_schema.TABLES" +
+                            "SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, TABLE_COMMENT FROM "
+                            "information_schema.TABLES" +
                                 source.in_database("TABLE_SCHEMA"),
                             [](table_def& t, const sql_row& row) {
+                              t.versioned = column_text(row, "TABLE_TYPE") == "SYSTEM VERSIONED";
                               t.engine = column_text(row, "ENGINE");
                               t.collation = column_text(row, "TABLE_COLLATION");
                               t.comment = column_text(row, "TABLE_COMMENT");
@@ -83,7 +85,8 @@ bool read_indexes(schema_source& source, schema_snapshot& into) {
         index.method = column_text(row, "INDEX_TYPE");
         index.comment = column_text(row, "INDEX_COMMENT");
         index.ignored = column_text(row, "IGNORED") == "YES";
-        const auto prefix = column_text(row, "SUB_PART");
+        // A SPATIAL index shows a SUB_PART (32) that no definition can state.
+        const auto prefix = index.kind == index_kind::spatial ? std::string() : column_text(row, "SUB_PART");
         index.parts.push_back({column_text(row, "COLUMN_NAME"),
                                prefix.empty() ? std::nullopt : std::optional<unsigned>(std::stoul(prefix)),
                                column_text(row, "COLLATION") == "D"});
@@ -136,6 +139,7 @@ bool read_create_statements(schema_source& source, schema_snapshot& into) {
     const auto create = source.show_create("TABLE", name, "Create Table");
     if (!create) return false;
     table.create_statement = with_database(without_auto_increment(*create), "CREATE TABLE", source.database(), name);
+    table.partitioning = partitioning_of(*create);
   }
   return true;
 }

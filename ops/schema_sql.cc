@@ -15,8 +15,11 @@ std::string plain_extra(std::string extra) {
     if (const auto at = extra.find(word); at != std::string::npos) extra.erase(at, word.size());
   }
   // In capitals, as SHOW CREATE TABLE writes them.
-  for (const auto& [lower, upper] : {std::pair{"auto_increment", "AUTO_INCREMENT"}, std::pair{"on update ", "ON UPDATE "}}) {
-    if (const auto at = extra.find(lower); at != std::string::npos) extra.replace(at, std::string_view(lower).size(), upper);
+  for (const auto& [lower, upper] :
+       {std::pair{"auto_increment", "AUTO_INCREMENT"}, std::pair{"on update ", "ON UPDATE "}}) {
+    if (const auto at = extra.find(lower); at != std::string::npos) {
+      extra.replace(at, std::string_view(lower).size(), upper);
+    }
   }
   return compact_sql(extra);
 }
@@ -38,11 +41,16 @@ std::string index_parts(const index_def& index) {
 
 std::string index_head(const index_def& index) {
   switch (index.kind) {
-    case index_kind::primary: return "PRIMARY KEY ";
-    case index_kind::unique: return "UNIQUE INDEX " + quote_name(index.name) + " ";
-    case index_kind::fulltext: return "FULLTEXT INDEX " + quote_name(index.name) + " ";
-    case index_kind::spatial: return "SPATIAL INDEX " + quote_name(index.name) + " ";
-    default: return "INDEX " + quote_name(index.name) + " ";
+    case index_kind::primary:
+      return "PRIMARY KEY ";
+    case index_kind::unique:
+      return "UNIQUE INDEX " + quote_name(index.name) + " ";
+    case index_kind::fulltext:
+      return "FULLTEXT INDEX " + quote_name(index.name) + " ";
+    case index_kind::spatial:
+      return "SPATIAL INDEX " + quote_name(index.name) + " ";
+    default:
+      return "INDEX " + quote_name(index.name) + " ";
   }
 }
 
@@ -84,9 +92,8 @@ std::string index_definition(const index_def& index, const std::string& engine) 
 
 std::string foreign_key_definition(const foreign_key_def& key, const std::string& database) {
   const auto& where = key.referenced_database.empty() ? database : key.referenced_database;
-  std::string out = "CONSTRAINT " + quote_name(key.name) + " FOREIGN KEY " + name_list(key.columns) +
-                    " REFERENCES " + qualified_name(where, key.referenced_table) + " " +
-                    name_list(key.referenced_columns);
+  std::string out = "CONSTRAINT " + quote_name(key.name) + " FOREIGN KEY " + name_list(key.columns) + " REFERENCES " +
+                    qualified_name(where, key.referenced_table) + " " + name_list(key.referenced_columns);
   if (key.on_delete != "RESTRICT") out += " ON DELETE " + key.on_delete;
   if (key.on_update != "RESTRICT") out += " ON UPDATE " + key.on_update;
   return out;

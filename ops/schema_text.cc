@@ -71,6 +71,12 @@ std::string without_auto_increment(std::string_view create_table) {
   return out.erase(at, end - at);
 }
 
+std::string partitioning_of(std::string_view create_table) {
+  const auto options = create_table.rfind("\n)");
+  const auto at = create_table.find("\n PARTITION BY ", options == std::string_view::npos ? 0 : options);
+  return at == std::string_view::npos ? std::string() : std::string(create_table.substr(at + 2));
+}
+
 std::string with_database(std::string_view create, std::string_view keyword, std::string_view database,
                           std::string_view name) {
   const std::string plain = std::string(keyword) + " " + quote_name(name);
@@ -99,6 +105,30 @@ std::string without_foreign_keys(std::string_view create_table, const std::vecto
     if (i + 1 < lines.size() && lines[i + 1].starts_with(")") && line.ends_with(",")) line.pop_back();
     out += line;
     if (i + 1 < lines.size()) out += '\n';
+  }
+  return out;
+}
+
+std::string with_database_in_calls(std::string_view create_view, std::string_view database,
+                                   const std::vector<std::string>& functions) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < create_view.size()) {
+    const char c = create_view[i];
+    if (c != '\'' && c != '"' && c != '`') {
+      out += c;
+      ++i;
+      continue;
+    }
+    const auto end = quoted_end(create_view, i);
+    const auto quoted = create_view.substr(i, end - i);
+    const bool call =
+        c == '`' && end < create_view.size() && create_view[end] == '(' && (i == 0 || create_view[i - 1] != '.');
+    const bool ours = call && std::any_of(functions.begin(), functions.end(),
+                                          [&](const std::string& f) { return quote_name(f) == quoted; });
+    if (ours) out += quote_name(database) + ".";
+    out.append(quoted);
+    i = end;
   }
   return out;
 }

@@ -20,8 +20,14 @@ std::string without_auto_increment(std::string_view create_table);
 // CREATE PROCEDURE `p`(...) → CREATE PROCEDURE `db`.`p`(...).
 std::string with_database(std::string_view create, std::string_view keyword, std::string_view database,
                           std::string_view name);
+// The PARTITION BY ... that ends a CREATE TABLE ("": not partitioned).
+std::string partitioning_of(std::string_view create_table);
 // CREATE TABLE text without the lines of these foreign keys (CONSTRAINT `fk` FOREIGN KEY ...).
 std::string without_foreign_keys(std::string_view create_table, const std::vector<std::string>& names);
+// A view's calls of the database's own stored functions with the database named: the server
+// prints `f`(...) for them, which resolves in the default database of whoever applies it.
+std::string with_database_in_calls(std::string_view create_view, std::string_view database,
+                                   const std::vector<std::string>& functions);
 // An event's status as the primary has it: a replicated event is DISABLE ON SLAVE on replicas.
 std::string enabled_as_on_primary(std::string_view create_event);
 

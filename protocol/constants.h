@@ -33,6 +33,9 @@ inline constexpr std::uint64_t plugin_auth_lenenc_data = 1 << 21;
 inline constexpr std::uint64_t can_handle_expired_passwords = 1 << 22;
 inline constexpr std::uint64_t session_track = 1 << 23;
 inline constexpr std::uint64_t deprecate_eof = 1 << 24;
+// MariaDB's first progress-report flag: Connector/C (the mariadb CLI) still asks for progress
+// reports with it; MySQL gives the bit no meaning for a client.
+inline constexpr std::uint64_t progress_obsolete = 1ull << 29;
 inline constexpr std::uint64_t ssl_verify_server_cert = 1ull << 30;
 inline constexpr std::uint64_t remember_options = 1ull << 31;
 // MariaDB extended capabilities (sent in the 4 filler bytes when long_password is unset).

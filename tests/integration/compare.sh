@@ -111,3 +111,97 @@ on_primary "SHOW DATABASES" | grep -qi percona && fail "a checksum database appe
 out="$(compare "ON PRIMARY OF GROUP main WITH REPLICA '$R1'")"
 grep -qx -- "-- result: equal" <<< "$out" || fail "not equal after applying COMPARE's SQL: $out"
 echo "PASS: differences found exactly and repaired"
+
+# --- Under a concurrent write load on the primary: no false difference ------------------------
+# One client writes for the whole time (updates across big, inserts past its end, deletes).
+{
+  for i in $(seq 1 1500); do
+    echo "UPDATE $DB.big SET v = v + 1 WHERE id = $(( (i * 7919) % 20000 + 1 ));"
+    echo "INSERT INTO $DB.big (v, pad) VALUES ($i, 'load');"
+    [ $((i % 50)) = 0 ] && echo "DELETE FROM $DB.big WHERE pad = 'load' ORDER BY id LIMIT 10;"
+    echo "DO SLEEP(0.002);"
+  done
+} > "$WORK/load.sql"
+as_root "$PRIMARY_PORT" < "$WORK/load.sql" &
+LOAD_PID=$!
+for round in 1 2 3; do
+  out="$(compare "TABLE big, types ON PRIMARY OF GROUP main WITH REPLICA '$R1'")"
+  grep -qx -- "-- result: equal" <<< "$out" || fail "a false difference under writes (round $round): $out"
+done
+kill -0 "$LOAD_PID" 2>/dev/null || fail "the write load ended before the comparisons did: they proved nothing"
+wait "$LOAD_PID" || fail "the write load failed"
+replica_caught_up
+echo "PASS: no false difference under writes"
+
+# --- KILL JOB and RESUME JOB; a weft restart mid-job -------------------------------------------
+# A row lock held on the primary stops the job's share lock at the chunk of id 15001.
+hold_row() {
+  as_root "$PRIMARY_PORT" -e "BEGIN; SELECT id FROM $DB.big WHERE id = 15001 FOR UPDATE; DO SLEEP($1); COMMIT" >/dev/null &
+  HOLDER=$!
+  sleep 0.3
+}
+job_state() { admin -e "SELECT 1" >/dev/null; admin -e "SHOW JOBS" | awk -F'\t' -v id="$1" '$1 == id { print $3 }'; }
+job_chunks() { admin -e "SHOW JOBS" | awk -F'\t' -v id="$1" '$1 == id { print $7 }'; }
+hold_row 3
+id="$(admin -e "COMPARE DATABASE $DB TABLE big ON PRIMARY OF GROUP main WITH REPLICA '$R1' ASYNC" | cut -f1)"
+[ -n "$id" ] || fail "COMPARE ... ASYNC gave no job id"
+wait_for "[ \"\$(job_state $id)\" = running ] && [ \"\$(job_chunks $id)\" -gt 10 ]" 5 || fail "job $id is not running: $(admin -e 'SHOW JOBS')"
+admin -e "KILL JOB $id"
+wait "$HOLDER"
+wait_for "[ \"\$(job_state $id)\" = killed ]" 10 || fail "KILL JOB did not stop job $id: $(admin -e 'SHOW JOBS')"
+done_before="$(job_chunks "$id")"
+[ "$done_before" -lt 101 ] || fail "the job finished before it was killed"
+admin -e "RESUME JOB $id"
+wait_for "[ \"\$(job_state $id)\" = done ]" 30 || fail "the resumed job did not finish: $(admin -e 'SHOW JOBS')"
+grep -q "event=job_started job=$id resumed_checkpoints=$((done_before + 1))" "$WORK/weft.log" ||
+  fail "RESUME JOB did not continue from the $done_before saved chunks"
+admin -r -e "SHOW JOB $id" | grep -qx -- "-- result: equal" || fail "the resumed job's output: $(admin -e "SHOW JOB $id")"
+admin_error -e "KILL JOB $id" | grep -q "ERROR 9015.*is not running (done)" || fail "KILL JOB of a finished job"
+admin_error -e "SHOW JOB 999" | grep -q "ERROR 9015.*no job 999" || fail "SHOW JOB of no job"
+
+hold_row 3
+id="$(admin -e "COMPARE DATABASE $DB TABLE big ON PRIMARY OF GROUP main WITH REPLICA '$R1' ASYNC" | cut -f1)"
+wait_for "[ \"\$(job_chunks $id)\" -gt 10 ]" 5 || fail "job $id made no progress"
+stop_weft
+wait "$HOLDER"
+start_weft "" "" "$(admin_toml)
+
+[jobs]
+max_chunk_rows = 200"
+wait_admin
+wait_for "[ \"\$(job_state $id)\" = done ]" 30 || fail "the job interrupted by a restart did not finish: $(admin -e 'SHOW JOBS')"
+grep -q "event=job_started job=$id resumed_checkpoints=[1-9]" "$WORK/weft.log" || fail "the restart did not resume job $id from its chunks"
+admin -r -e "SHOW JOB $id" | grep -qx -- "-- result: equal" || fail "the job resumed after a restart: $(admin -e "SHOW JOB $id")"
+echo "PASS: KILL/RESUME and restart resume from the saved chunks"
+
+# --- A COMPARE waited for at the CLI's prompt shows MariaDB progress reports --------------------
+hold_row 3
+printf '%s\n' "COMPARE DATABASE $DB TABLE big ON PRIMARY OF GROUP main WITH REPLICA '$R1' FORMAT SUMMARY;" 'quit' |
+  /usr/bin/python3 "$(dirname "$0")/cli_session.py" 'cmp> ' mariadb --protocol=TCP -h127.0.0.1 -P"$ADMIN_PORT" \
+    -uadmin -padmin-secret --skip-ssl --prompt='cmp> ' > "$WORK/cli.txt" 2>&1
+wait "$HOLDER"
+grep -q "Stage: 2 of 2 'comparing big' *[0-9.]*% of stage done" "$WORK/cli.txt" || fail "no progress report at the CLI: $(cat "$WORK/cli.txt")"
+grep -qP "\| big +\| same +\| [0-9]+ +\| [0-9]+ .*\| equal +\|" "$WORK/cli.txt" || fail "the waited-for result after the progress reports: $(cat "$WORK/cli.txt")"
+echo "PASS: progress reports while a COMPARE runs"
+
+# --- Bad input ---------------------------------------------------------------------------------
+err() { admin_error -e "$1"; }
+err "COMPARE DATABASE nosuchdb ON PRIMARY OF GROUP main WITH REPLICA '$R1'" | grep -q "ERROR 1049 .*Unknown database 'nosuchdb' on '127.0.0.1:$PRIMARY_PORT'" ||
+  fail "unknown database: $(err "COMPARE DATABASE nosuchdb ON PRIMARY OF GROUP main WITH REPLICA '$R1'")"
+err "COMPARE DATABASE $DB TABLE nosuch ON PRIMARY OF GROUP main WITH REPLICA '$R1'" | grep -q "ERROR 1146 .*doesn't exist on either server" ||
+  fail "unknown table"
+err "COMPARE DATABASE $DB ON PRIMARY OF GROUP nosuch WITH REPLICA '$R1'" | grep -q "ERROR 9014 .*no group 'nosuch'" || fail "unknown group"
+err "COMPARE DATABASE $DB ON PRIMARY OF GROUP main WITH REPLICA '127.0.0.1:1'" | grep -q "ERROR 9014 .*not a replica" || fail "unknown replica"
+err "COMPARE DATABASE $DB ON PRIMARY OF GROUP main WITH '127.0.0.1:1'" | grep -q "ERROR 9014 .*cannot connect to '127.0.0.1:1'" || fail "unreachable server"
+err "COMPARE DATABASE $DB ON PRIMARY OF GROUP main" | grep -q "ERROR 1064 .*usage: COMPARE DATABASE" || fail "usage error"
+huge="$(head -c 1048576 /dev/zero | tr '\0' 'x')"
+echo "COMPARE DATABASE $DB ON PRIMARY OF GROUP main WITH REPLICA '$R1' WHERE '$huge'" > "$WORK/huge.sql"
+{ admin < "$WORK/huge.sql" 2>&1 || true; } | grep -q "ERROR 9015 .*WHERE condition is 1048576 bytes; COMPARE takes at most 65536" ||
+  fail "a 1 MB WHERE: $(admin < "$WORK/huge.sql" 2>&1 | head -c 300)"
+on_replica "ALTER TABLE $DB.pair ADD COLUMN extra INT"
+out="$(compare "TABLE pair ON PRIMARY OF GROUP main WITH REPLICA '$R1'")"
+grep -q -- "-- table \`pair\`: not compared: the tables have different columns" <<< "$out" || fail "mismatched definitions: $out"
+on_replica "ALTER TABLE $DB.pair DROP COLUMN extra"
+out="$(compare "TABLE pair ON PRIMARY OF GROUP main WITH REPLICA '$R1' WHERE 'id >= 2'")"
+grep -q "rows 2 on a, 2 on b" <<< "$out" || fail "WHERE was not applied: $out"
+pass

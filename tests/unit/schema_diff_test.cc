@@ -1,8 +1,9 @@
 // DIFF SCHEMA's decisions as tables: hand-built schema models in, the exact statements out, in
 // an order the server accepts (ops/schema_diff.h); and the text work on what servers print.
+#include "ops/schema_diff.h"
+
 #include <gtest/gtest.h>
 
-#include "ops/schema_diff.h"
 #include "ops/schema_sql.h"
 #include "ops/schema_text.h"
 
@@ -91,7 +92,8 @@ std::size_t position(const std::vector<std::string>& list, const std::string& pr
 using list = std::vector<std::string>;
 
 TEST(SchemaDiff, EqualSnapshotsGiveNothing) {
-  auto s = schema({items(), with_key(table("orders", {not_null("id"), column("item_id")}), key("fk", "item_id", "items"))});
+  auto s =
+      schema({items(), with_key(table("orders", {not_null("id"), column("item_id")}), key("fk", "item_id", "items"))});
   s.views["v"] = "CREATE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `db`.`v` AS select 1 AS `1`";
   s.procedures["p"] = "CREATE PROCEDURE `db`.`p`()\nBEGIN\n  SELECT 1;\nEND";
   s.triggers.push_back({"tr", "items", "BEFORE", "INSERT", "SET NEW.price = 1"});
@@ -119,10 +121,12 @@ TEST(SchemaDiff, EachColumnChangeIsOneClause) {
   first_missing.columns.erase(first_missing.columns.begin());
   first_missing.indexes.clear();
   const std::vector<row> rows = {
-      {"added at the end", missing, "ALTER TABLE `db`.`items` ADD COLUMN `price` int(11) NULL DEFAULT NULL AFTER `name`"},
+      {"added at the end", missing,
+       "ALTER TABLE `db`.`items` ADD COLUMN `price` int(11) NULL DEFAULT NULL AFTER `name`"},
       {"dropped", extra, "ALTER TABLE `db`.`items` DROP COLUMN `legacy`"},
       {"changed", changed, "ALTER TABLE `db`.`items` MODIFY COLUMN `name` varchar(20) NULL DEFAULT NULL"},
-      {"moved: one MODIFY", moved, "ALTER TABLE `db`.`items` MODIFY COLUMN `price` int(11) NULL DEFAULT NULL AFTER `name`"},
+      {"moved: one MODIFY", moved,
+       "ALTER TABLE `db`.`items` MODIFY COLUMN `price` int(11) NULL DEFAULT NULL AFTER `name`"},
       {"added first", first_missing,
        "ALTER TABLE `db`.`items`\n  ADD COLUMN `id` int(11) NOT NULL FIRST,\n  ADD PRIMARY KEY (`id`)"},
   };
@@ -153,7 +157,8 @@ TEST(SchemaDiff, ColumnDefinitionsAsTheServerTakesThem) {
   auto stamp = not_null("t", "timestamp");
   stamp.default_value = "current_timestamp()";
   stamp.extra = "on update current_timestamp()";
-  EXPECT_EQ(column_definition(stamp), "`t` timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp()");
+  EXPECT_EQ(column_definition(stamp),
+            "`t` timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp()");
   auto json = column("j", "longtext");
   json.check = "json_valid(`j`)";
   json.extra = "INVISIBLE";
@@ -169,13 +174,15 @@ TEST(SchemaDiff, IndexesAddedDroppedChanged) {
   model.indexes["k_name"] = prefixed;
   auto target = items();
   target.indexes["k_old"] = index("k_old", {"price"});
-  EXPECT_EQ(statements(schema({target}), schema({model})),
-            (list{"ALTER TABLE `db`.`items`\n  DROP INDEX `k_old`,\n  ADD UNIQUE INDEX `k_name` (`name`(5),`price` DESC)"}));
+  EXPECT_EQ(
+      statements(schema({target}), schema({model})),
+      (list{"ALTER TABLE `db`.`items`\n  DROP INDEX `k_old`,\n  ADD UNIQUE INDEX `k_name` (`name`(5),`price` DESC)"}));
   // Changed: dropped and added in one statement (the server checks the end state).
   target = model;
   target.indexes["k_name"].parts.pop_back();
-  EXPECT_EQ(statements(schema({target}), schema({model})),
-            (list{"ALTER TABLE `db`.`items`\n  DROP INDEX `k_name`,\n  ADD UNIQUE INDEX `k_name` (`name`(5),`price` DESC)"}));
+  EXPECT_EQ(
+      statements(schema({target}), schema({model})),
+      (list{"ALTER TABLE `db`.`items`\n  DROP INDEX `k_name`,\n  ADD UNIQUE INDEX `k_name` (`name`(5),`price` DESC)"}));
   target = model;
   target.indexes["PRIMARY"].parts.push_back({"name", std::nullopt, false});
   EXPECT_EQ(statements(schema({target}), schema({model})),
@@ -214,6 +221,26 @@ TEST(SchemaDiff, ChecksAndTableOptions) {
                   "  DEFAULT COLLATE=latin1_swedish_ci,\n  COMMENT='the shop''s items'"}));
 }
 
+TEST(SchemaDiff, VersioningAndPartitioning) {
+  auto model = items();
+  model.versioned = true;
+  model.partitioning = "PARTITION BY HASH (`id`)\nPARTITIONS 4";
+  EXPECT_EQ(statements(schema({items()}), schema({model})),
+            (list{"ALTER TABLE `db`.`items`\n  ADD SYSTEM VERSIONING\nPARTITION BY HASH (`id`)\nPARTITIONS 4"}));
+  EXPECT_EQ(statements(schema({model}), schema({items()})),
+            (list{"SET STATEMENT system_versioning_alter_history = KEEP FOR ALTER TABLE `db`.`items`\n"
+                  "  DROP SYSTEM VERSIONING\nREMOVE PARTITIONING"}));
+  auto target = model;
+  target.versioned = false;
+  target.partitioning = "PARTITION BY HASH (`id`) PARTITIONS 4";  // layout only
+  EXPECT_EQ(statements(schema({target}), schema({model})), (list{"ALTER TABLE `db`.`items` ADD SYSTEM VERSIONING"}));
+  target = model;
+  target.partitioning.clear();
+  EXPECT_EQ(statements(schema({target}), schema({model})),
+            (list{"SET STATEMENT system_versioning_alter_history = KEEP FOR ALTER TABLE `db`.`items` "
+                  "PARTITION BY HASH (`id`)\nPARTITIONS 4"}));
+}
+
 TEST(SchemaDiff, ForeignKeysAddedDroppedChanged) {
   const auto orders = [] { return table("orders", {not_null("id"), column("item_id")}); };
   const auto model = schema({items(), with_key(orders(), key("fk_item", "item_id", "items"))});
@@ -224,8 +251,8 @@ TEST(SchemaDiff, ForeignKeysAddedDroppedChanged) {
                                          "ALTER TABLE `db`.`orders` ADD CONSTRAINT `fk_item` FOREIGN KEY (`item_id`) "
                                          "REFERENCES `db`.`items` (`id`)"}}));
   EXPECT_EQ(diff_schemas(model, schema({items(), no_key})),
-            (std::vector<schema_change>{{"FOREIGN KEY", "orders.fk_item", "DROP",
-                                         "ALTER TABLE `db`.`orders` DROP FOREIGN KEY `fk_item`"}}));
+            (std::vector<schema_change>{
+                {"FOREIGN KEY", "orders.fk_item", "DROP", "ALTER TABLE `db`.`orders` DROP FOREIGN KEY `fk_item`"}}));
   auto cascading = key("fk_item", "item_id", "items");
   cascading.on_delete = "CASCADE";
   cascading.on_update = "SET NULL";
@@ -258,9 +285,10 @@ TEST(SchemaDiff, TablesMissingAndExtra) {
 
 TEST(SchemaDiff, ReferencedTablesComeFirstAndGoLast) {
   // "a_lines" references "b_orders", which references "c_items": names sort the other way.
-  const auto s = schema({with_key(table("a_lines", {not_null("id"), column("order_id")}), key("fk_o", "order_id", "b_orders")),
-                         with_key(table("b_orders", {not_null("id"), column("item_id")}), key("fk_i", "item_id", "c_items")),
-                         table("c_items", {not_null("id")})});
+  const auto s =
+      schema({with_key(table("a_lines", {not_null("id"), column("order_id")}), key("fk_o", "order_id", "b_orders")),
+              with_key(table("b_orders", {not_null("id"), column("item_id")}), key("fk_i", "item_id", "c_items")),
+              table("c_items", {not_null("id")})});
   EXPECT_EQ(statements(schema(), s), (list{"CREATE TABLE `db`.`c_items` (...)", "CREATE TABLE `db`.`b_orders` (...)",
                                            "CREATE TABLE `db`.`a_lines` (...)"}));
   EXPECT_EQ(statements(s, schema()),
@@ -278,9 +306,10 @@ TEST(SchemaDiff, ForeignKeyGoesBeforeTheTableItReferences) {
 TEST(SchemaDiff, TablesInACycleBreakItWithALaterForeignKey) {
   auto a = with_key(table("a", {not_null("id"), column("b_id")}), key("fk_b", "b_id", "b"));
   auto b = with_key(table("b", {not_null("id"), column("a_id")}), key("fk_a", "a_id", "a"));
-  b.create_statement = "CREATE TABLE `db`.`b` (\n  `id` int(11) NOT NULL,\n  `a_id` int(11) DEFAULT NULL,\n"
-                       "  PRIMARY KEY (`id`),\n  KEY `fk_a` (`a_id`),\n"
-                       "  CONSTRAINT `fk_a` FOREIGN KEY (`a_id`) REFERENCES `a` (`id`)\n) ENGINE=InnoDB";
+  b.create_statement =
+      "CREATE TABLE `db`.`b` (\n  `id` int(11) NOT NULL,\n  `a_id` int(11) DEFAULT NULL,\n"
+      "  PRIMARY KEY (`id`),\n  KEY `fk_a` (`a_id`),\n"
+      "  CONSTRAINT `fk_a` FOREIGN KEY (`a_id`) REFERENCES `a` (`id`)\n) ENGINE=InnoDB";
   const auto s = schema({a, b});
   // b comes first, without its key to a; a (referencing b) whole; then b's key.
   EXPECT_EQ(statements(schema(), s),
@@ -306,10 +335,12 @@ TEST(SchemaDiff, NewTableReferencingAChangedOneComesAfterTheChange) {
 
 TEST(SchemaDiff, ViewsAfterTablesAndAfterTheViewsTheyUse) {
   auto model = schema({items()});
-  model.views["a_cheap"] = "CREATE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `db`.`a_cheap` AS select "
-                           "`b_priced`.`id` AS `id` from `db`.`b_priced` where `b_priced`.`price` < 10";
-  model.views["b_priced"] = "CREATE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `db`.`b_priced` AS select "
-                            "`db`.`items`.`id` AS `id`,`db`.`items`.`price` AS `price` from `db`.`items`";
+  model.views["a_cheap"] =
+      "CREATE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `db`.`a_cheap` AS select "
+      "`b_priced`.`id` AS `id` from `db`.`b_priced` where `b_priced`.`price` < 10";
+  model.views["b_priced"] =
+      "CREATE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `db`.`b_priced` AS select "
+      "`db`.`items`.`id` AS `id`,`db`.`items`.`price` AS `price` from `db`.`items`";
   const auto changes = diff_schemas(schema(), model);
   ASSERT_EQ(changes.size(), 3u);
   EXPECT_EQ(changes[0].object, "items");
@@ -363,9 +394,12 @@ TEST(SchemaDiff, TriggersGoBeforeTheirTableAndKeepFiringOrder) {
             (std::vector<schema_change>{
                 {"TRIGGER", "t1", "ALTER", "DROP TRIGGER `db`.`t1`"},
                 {"TRIGGER", "t3", "ALTER", "DROP TRIGGER `db`.`t3`"},
-                {"TRIGGER", "t1", "ALTER", "CREATE TRIGGER `db`.`t1` BEFORE INSERT ON `db`.`items` FOR EACH ROW SET NEW.price = 10"},
-                {"TRIGGER", "t2", "CREATE", "CREATE TRIGGER `db`.`t2` BEFORE INSERT ON `db`.`items` FOR EACH ROW SET NEW.price = 2"},
-                {"TRIGGER", "t3", "ALTER", "CREATE TRIGGER `db`.`t3` BEFORE INSERT ON `db`.`items` FOR EACH ROW SET NEW.price = 3"}}));
+                {"TRIGGER", "t1", "ALTER",
+                 "CREATE TRIGGER `db`.`t1` BEFORE INSERT ON `db`.`items` FOR EACH ROW SET NEW.price = 10"},
+                {"TRIGGER", "t2", "CREATE",
+                 "CREATE TRIGGER `db`.`t2` BEFORE INSERT ON `db`.`items` FOR EACH ROW SET NEW.price = 2"},
+                {"TRIGGER", "t3", "ALTER",
+                 "CREATE TRIGGER `db`.`t3` BEFORE INSERT ON `db`.`items` FOR EACH ROW SET NEW.price = 3"}}));
   // A trigger added last leaves the others alone.
   target.triggers = {model.triggers[0], model.triggers[1]};
   EXPECT_EQ(statements(target, model),
@@ -388,9 +422,10 @@ TEST(SchemaDiff, WholeOrderOfPhases) {
   model.events["e"] = "CREATE EVENT `db`.`e` ON SCHEDULE EVERY 1 DAY DO SELECT 1";
   model.sequences["s"] = "CREATE SEQUENCE `db`.`s` start with 1";
   const auto out = statements(target, model);
-  const list expected_order = {"ALTER DATABASE", "DROP TRIGGER", "DROP VIEW", "DROP PROCEDURE", "DROP TABLE",
-                               "DROP SEQUENCE", "CREATE SEQUENCE", "ALTER TABLE `db`.`items`", "CREATE TABLE",
-                               "CREATE FUNCTION", "CREATE VIEW", "CREATE PROCEDURE", "CREATE TRIGGER", "CREATE EVENT"};
+  const list expected_order = {"ALTER DATABASE", "DROP TRIGGER",    "DROP VIEW",       "DROP PROCEDURE",
+                               "DROP TABLE",     "DROP SEQUENCE",   "CREATE SEQUENCE", "ALTER TABLE `db`.`items`",
+                               "CREATE TABLE",   "CREATE FUNCTION", "CREATE VIEW",     "CREATE PROCEDURE",
+                               "CREATE TRIGGER", "CREATE EVENT"};
   ASSERT_EQ(out.size(), expected_order.size());
   for (std::size_t i = 0; i < expected_order.size(); ++i) {
     EXPECT_EQ(position(out, expected_order[i]), i) << expected_order[i];
@@ -411,7 +446,8 @@ TEST(SchemaDiff, SameTableIgnoresOnlyWhatDoesNotMatter) {
 TEST(SchemaText, WhatServersPrintMadeComparable) {
   EXPECT_EQ(without_definer("CREATE DEFINER=`root`@`%` PROCEDURE `p`() SELECT 'DEFINER=x'"),
             "CREATE PROCEDURE `p`() SELECT 'DEFINER=x'");
-  EXPECT_EQ(without_definer("CREATE ALGORITHM=UNDEFINED DEFINER=`a``b`@`localhost` SQL SECURITY DEFINER VIEW `v` AS select 1"),
+  EXPECT_EQ(without_definer(
+                "CREATE ALGORITHM=UNDEFINED DEFINER=`a``b`@`localhost` SQL SECURITY DEFINER VIEW `v` AS select 1"),
             "CREATE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `v` AS select 1");
   EXPECT_EQ(without_definer("CREATE DEFINER=`app_role` FUNCTION `f`() RETURNS int RETURN 1"),
             "CREATE FUNCTION `f`() RETURNS int RETURN 1");
@@ -420,6 +456,10 @@ TEST(SchemaText, WhatServersPrintMadeComparable) {
   EXPECT_EQ(without_auto_increment("CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT\n) ENGINE=InnoDB "
                                    "AUTO_INCREMENT=42 DEFAULT CHARSET=latin1"),
             "CREATE TABLE `t` (\n  `id` int(11) NOT NULL AUTO_INCREMENT\n) ENGINE=InnoDB DEFAULT CHARSET=latin1");
+  EXPECT_EQ(partitioning_of("CREATE TABLE `t` (\n  `id` int(11) NOT NULL\n) ENGINE=InnoDB\n PARTITION BY RANGE (`id`)\n"
+                            "(PARTITION `p0` VALUES LESS THAN (10) ENGINE = InnoDB)"),
+            "PARTITION BY RANGE (`id`)\n(PARTITION `p0` VALUES LESS THAN (10) ENGINE = InnoDB)");
+  EXPECT_EQ(partitioning_of("CREATE TABLE `t` (\n  `id` int(11) NOT NULL\n) ENGINE=InnoDB"), "");
   EXPECT_EQ(with_database("CREATE TABLE `t` (\n  `t` int\n)", "CREATE TABLE", "shop", "t"),
             "CREATE TABLE `shop`.`t` (\n  `t` int\n)");
   EXPECT_EQ(with_database("CREATE AGGREGATE FUNCTION `f`(x INT)", "FUNCTION", "d`b", "f"),
@@ -429,6 +469,11 @@ TEST(SchemaText, WhatServersPrintMadeComparable) {
             "CREATE EVENT `e` ON SCHEDULE EVERY 1 DAY ON COMPLETION NOT PRESERVE ENABLE DO SELECT 1");
   EXPECT_EQ(compact_sql("  SELECT\n\t 'a  b' ,  `x  y`\n "), "SELECT 'a  b' , `x  y`");
   EXPECT_EQ(compact_sql("SELECT 'it''s  \\'  two'  x"), "SELECT 'it''s  \\'  two' x");
+  EXPECT_EQ(with_database_in_calls("CREATE VIEW `db`.`v` AS select `dbl`(`db`.`t`.`id`) AS `d`,`x`.`dbl`(1) AS `e`,"
+                                   "'`dbl`(' AS `s`,`udf`(2) AS `u` from `db`.`t`",
+                                   "db", {"dbl"}),
+            "CREATE VIEW `db`.`v` AS select `db`.`dbl`(`db`.`t`.`id`) AS `d`,`x`.`dbl`(1) AS `e`,"
+            "'`dbl`(' AS `s`,`udf`(2) AS `u` from `db`.`t`");
   EXPECT_TRUE(mentions_name("select `db`.`v1`.`id` from `db`.`v1`", "v1"));
   EXPECT_FALSE(mentions_name("select `db`.`v10`.`id` from `db`.`v10`", "v1"));
   EXPECT_EQ(sql_string("it's a \\ path"), "'it''s a \\\\ path'");
