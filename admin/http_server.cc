@@ -181,6 +181,27 @@ void account_metrics(std::string& out, const http_sources& sources) {
   out += "weft_accounts_from_state_file " + std::string(s.from_cache ? "1" : "0") + "\n";
 }
 
+// Jobs by state, and each running job's progress (the figures SHOW JOBS gives).
+void job_metrics(std::string& out, const http_sources& sources) {
+  if (!sources.jobs) return;
+  const auto jobs = sources.jobs();
+  std::map<std::string, std::size_t> by_state;
+  for (const auto state : {"running", "done", "failed", "killed", "interrupted", "queued"}) by_state[state] = 0;
+  for (const auto& j : jobs) ++by_state[std::string(ops::to_string(j.state))];
+  help(out, "weft_jobs", "gauge", "Admin jobs (COMPARE...) known to the state file, by state.");
+  for (const auto& [state, n] : by_state) out += "weft_jobs{state=\"" + state + "\"} " + std::to_string(n) + "\n";
+  help(out, "weft_job_progress", "gauge", "A running job's rows and chunks, done and planned.");
+  for (const auto& j : jobs) {
+    if (j.state != ops::job_state::running) continue;
+    const auto id = "{job=\"" + std::to_string(j.id) + "\",figure=\"";
+    const auto& g = j.progress;
+    out += "weft_job_progress" + id + "rows_done\"} " + std::to_string(g.rows_done) + "\n";
+    out += "weft_job_progress" + id + "rows_total\"} " + std::to_string(g.rows_total) + "\n";
+    out += "weft_job_progress" + id + "chunks_done\"} " + std::to_string(g.chunks_done) + "\n";
+    out += "weft_job_progress" + id + "chunks_total\"} " + std::to_string(g.chunks_total) + "\n";
+  }
+}
+
 }  // namespace
 
 // Said in /ready while logins are checked against the state file's copy of the accounts.
@@ -215,6 +236,7 @@ std::string metrics_text(const http_sources& sources) {
   pool_metrics(out, sources);
   server_metrics(out, sources, stats);
   account_metrics(out, sources);
+  job_metrics(out, sources);
   help(out, "weft_failovers_total", "counter", "Primary changes weft performed, by kind (failover, switchover).");
   const auto [failovers, switchovers] = sources.ha_counts ? sources.ha_counts() : std::pair<std::uint64_t, std::uint64_t>{};
   out += "weft_failovers_total{kind=\"failover\"} " + std::to_string(failovers) + "\n";

@@ -4,6 +4,8 @@
 // (JSON).
 #pragma once
 
+#include "ops/job_registry.h"
+
 #include <functional>
 #include <string>
 #include <thread>
@@ -29,6 +31,8 @@ struct http_sources {
   proxy::admission_control* admin_admission = nullptr;
   // Reads of the backends' accounts so far (empty: weft reads none).
   std::function<monitor::account_load_status()> accounts;
+  // The admin's jobs (empty: no admin port).
+  std::function<std::vector<ops::job_view>()> jobs;
 };
 
 // The response bodies, also used by tests.

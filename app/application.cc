@@ -251,6 +251,7 @@ void application::start_fronts() {
     metrics.proxy_admission = &proxy_->admission();
     if (account_loader_) metrics.accounts = [this] { return account_loader_->status(); };
     if (admin_) metrics.admin_admission = &admin_->admission();
+    if (jobs_) metrics.jobs = [this] { return jobs_->list(); };
     http_ = std::make_unique<admin::http_server>(config_.http, std::move(metrics));
     http_->start();
     spdlog::info("event=http_listening address={}", config_.http.listen.to_string());

@@ -5,7 +5,9 @@
 #include <set>
 #include <thread>
 
+#include "monitor/mariadb_client.h"
 #include "ops/compare_report.h"
+#include "ops/schema_diff.h"
 #include "ops/job_store.h"
 #include "ops/server_ref.h"
 #include "ops/sql_values.h"
@@ -41,6 +43,7 @@ class comparison {
   std::optional<admin_result> list_tables();
   std::optional<admin_result> plan(table_plan& t);
   std::optional<admin_result> compare_data(table_plan& t);
+  void add_definition_statements();
   std::variant<chunk_report, admin_result> compare_one_chunk(table_plan& t, std::size_t i);
   void wait_for_lag();
   void report(const std::string& phase);
@@ -165,6 +168,7 @@ admin_result comparison::run() {
   for (auto& t : tables_) {
     if (auto failed = plan(t)) return std::move(*failed);
   }
+  add_definition_statements();
   report("comparing");
   for (auto& t : tables_) {
     if (auto failed = compare_data(t)) return std::move(*failed);
@@ -248,6 +252,50 @@ std::variant<chunk_report, admin_result> comparison::compare_one_chunk(table_pla
   auto done = report_chunk(t.shape, o.columns, o.differences, o.rows_a, o.rows_b, c_.ignore_columns);
   job_.save_checkpoint(chunk_key(t, i), pack_chunk(done));
   return done;
+}
+
+// One line per statement (the output is one statement per row), ending with a semicolon.
+std::string one_line(const std::string& text) {
+  std::string statement;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n') {
+      statement += text[i];
+      continue;
+    }
+    statement += ' ';
+    while (i + 1 < text.size() && text[i + 1] == ' ') ++i;
+  }
+  while (!statement.empty() && (statement.back() == ' ' || statement.back() == ';')) statement.pop_back();
+  return statement + ";";
+}
+
+// For tables whose definitions differ or that one side lacks: DIFF SCHEMA's statements for
+// that table (and its foreign keys), for the side the changes are for.
+void comparison::add_definition_statements() {
+  const bool needed = std::any_of(tables_.begin(), tables_.end(), [](const table_plan& t) {
+    return !t.report.on_a || !t.report.on_b || !t.report.same_definition.value_or(true);
+  });
+  if (!needed) return;
+  const auto snapshot = [&](const side& s) -> std::optional<schema_snapshot> {
+    monitor::mariadb_client client(s.server.address, env_.user, env_.password, env_.connect_timeout_seconds, 30);
+    auto read = read_schema(client, c_.database);
+    if (auto* ok = std::get_if<schema_snapshot>(&read)) return std::move(*ok);
+    return std::nullopt;
+  };
+  const auto a = snapshot(a_);
+  const auto b = snapshot(b_);
+  if (!a || !b) return;  // the data comparison goes on; the note says the definitions differ
+  const bool for_a = c_.changes_for == changes_side::a;
+  const auto changes = for_a ? diff_schemas(*a, *b) : diff_schemas(*b, *a);
+  for (auto& t : tables_) {
+    for (const auto& change : changes) {
+      const auto& o = change.object;
+      const bool about = o == t.report.name || o.rfind(t.report.name + ".", 0) == 0;
+      if (about && (change.object_type == "TABLE" || change.object_type == "FOREIGN KEY")) {
+        t.report.definition_sql.push_back(one_line(change.statement));
+      }
+    }
+  }
 }
 
 // Pauses while a compared replica lags more than the setting (the monitor's figure).

@@ -55,7 +55,8 @@ void sql_lines(const compare_command& c, const table_report& t, admin_result& ou
   const bool for_a = c.changes_for == changes_side::a;
   const auto line = [&out](std::string text) { out.rows.push_back({std::move(text)}); };
   line("-- table " + quote_name(t.name) + ": " + table_state(t));
-  if (t.same_definition && !*t.same_definition) line("--   definitions differ (DIFF SCHEMA prints the statements)");
+  if (t.same_definition && !*t.same_definition) line("--   definitions differ");
+  for (const auto& statement : t.definition_sql) line(statement);
   if (!t.note.empty()) line("--   " + t.note);
   if (!t.on_a || !t.on_b || !t.skipped.empty()) return;
   line("--   " + counts_line(t));

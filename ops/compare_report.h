@@ -37,6 +37,7 @@ struct table_report {
   std::optional<bool> same_definition;
   std::string skipped;          // why the data was not compared ("" when it was)
   std::string note;             // e.g. "no key: compared whole"
+  std::vector<std::string> definition_sql;  // DIFF SCHEMA's statements for this table (CHANGES FOR side)
   std::uint64_t rows_a = 0, rows_b = 0;  // counted
   std::uint64_t chunks = 0, chunks_differing = 0;
   std::vector<reported_difference> differences;

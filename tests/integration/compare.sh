@@ -146,6 +146,10 @@ hold_row 3
 id="$(admin -e "COMPARE DATABASE $DB TABLE big ON PRIMARY OF GROUP main WITH REPLICA '$R1' ASYNC" | cut -f1)"
 [ -n "$id" ] || fail "COMPARE ... ASYNC gave no job id"
 wait_for "[ \"\$(job_state $id)\" = running ] && [ \"\$(job_chunks $id)\" -gt 10 ]" 5 || fail "job $id is not running: $(admin -e 'SHOW JOBS')"
+metrics="$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics")"
+grep -q "^weft_jobs{state=\"running\"} 1$" <<< "$metrics" &&
+  grep -qE "^weft_job_progress\{job=\"$id\",figure=\"chunks_done\"\} [1-9][0-9]*$" <<< "$metrics" ||
+  fail "no job gauges in /metrics: $(grep job <<< "$metrics")"
 admin -e "KILL JOB $id"
 wait "$HOLDER"
 wait_for "[ \"\$(job_state $id)\" = killed ]" 10 || fail "KILL JOB did not stop job $id: $(admin -e 'SHOW JOBS')"
@@ -201,6 +205,7 @@ echo "COMPARE DATABASE $DB ON PRIMARY OF GROUP main WITH REPLICA '$R1' WHERE '$h
 on_replica "ALTER TABLE $DB.pair ADD COLUMN extra INT"
 out="$(compare "TABLE pair ON PRIMARY OF GROUP main WITH REPLICA '$R1'")"
 grep -q -- "-- table \`pair\`: not compared: the tables have different columns" <<< "$out" || fail "mismatched definitions: $out"
+grep -qxF "ALTER TABLE \`$DB\`.\`pair\` DROP COLUMN \`extra\`;" <<< "$out" || fail "no DIFF SCHEMA statement for the mismatched table: $out"
 on_replica "ALTER TABLE $DB.pair DROP COLUMN extra"
 out="$(compare "TABLE pair ON PRIMARY OF GROUP main WITH REPLICA '$R1' WHERE 'id >= 2'")"
 grep -q "rows 2 on a, 2 on b" <<< "$out" || fail "WHERE was not applied: $out"
