@@ -95,18 +95,25 @@ std::variant<std::pair<T, T>, std::string> both(std::future<std::variant<T, std:
   return std::pair<T, T>(std::move(std::get<T>(x)), std::move(std::get<T>(y)));
 }
 
-// The digests, then (when they differ) the rows, read on both servers at once. `before_b`
-// runs on b's thread first (a replica's wait for the source's position).
+using wait_step = std::function<std::optional<std::string>()>;
+
+// The chunk's digest on both servers at once. `before_b` runs on b's thread first (a
+// replica's wait for the source's position).
+std::variant<std::pair<digest, digest>, std::string> digests_on_both(data_connection& a, data_connection& b,
+                                                                     const std::string& digest_sql,
+                                                                     const wait_step& before_b) {
+  return both<digest>(std::async(std::launch::async, [&] { return digest_on(a, digest_sql); }),
+                      std::async(std::launch::async, [&]() -> std::variant<digest, std::string> {
+                        if (auto why = before_b ? before_b() : std::nullopt) return *why;
+                        return digest_on(b, digest_sql);
+                      }));
+}
+
+// The digests, then (when they differ) the rows, read on both servers at once.
 std::variant<chunk_outcome, std::string> read_both(data_connection& a, data_connection& b, const table_shape& t,
                                                    const std::string& condition, const std::string& where,
-                                                   const std::vector<std::string>& ignore,
-                                                   const std::function<std::optional<std::string>()>& before_b) {
-  const auto digest_sql = digest_query(t, condition, where, ignore);
-  auto digests = both<digest>(std::async(std::launch::async, [&] { return digest_on(a, digest_sql); }),
-                              std::async(std::launch::async, [&]() -> std::variant<digest, std::string> {
-                                if (auto why = before_b ? before_b() : std::nullopt) return *why;
-                                return digest_on(b, digest_sql);
-                              }));
+                                                   const std::vector<std::string>& ignore, const wait_step& before_b) {
+  auto digests = digests_on_both(a, b, digest_query(t, condition, where, ignore), before_b);
   if (auto* e = std::get_if<std::string>(&digests)) return *e;
   const auto& [da, db] = std::get<0>(digests);
   chunk_outcome out;
@@ -152,6 +159,15 @@ std::variant<chunk_outcome, std::string> compare_chunk(const compare_pair& pair,
                                                        const compare_settings& settings) {
   if (pair.source == compare_pair::source_side::none) {
     return read_both(*pair.a, *pair.b, t, condition, where, ignore, {});
+  }
+  // First without locks: equal digests read at about the same time mean the replica holds now
+  // what the source held a moment ago, which is all COMPARE claims. Only a chunk that differs
+  // (drift, or a write between the two reads) is read again at one consistent point.
+  auto quick = digests_on_both(*pair.a, *pair.b, digest_query(t, condition, where, ignore), {});
+  if (auto* d = std::get_if<0>(&quick); d && d->first == d->second) {
+    chunk_outcome same;
+    same.rows_a = same.rows_b = std::stoull(d->first.count);
+    return same;
   }
   const bool a_is_source = pair.source == compare_pair::source_side::a;
   auto& source = a_is_source ? *pair.a : *pair.b;
