@@ -37,25 +37,6 @@ std::variant<result_table, std::string> rows_on(data_connection& server, const s
   return std::move(*t);
 }
 
-// Rows per chunk: as many as the sample's pace digests in the chunk time, within the bounds,
-// and few enough that a differing chunk's rows fit in memory.
-std::size_t chunk_rows(data_connection& server, const table_shape& t, const std::string& where,
-                       const std::vector<std::string>& ignore, const compare_settings& s) {
-  const auto began = clock::now();
-  const auto sample = std::min(s.min_chunk_rows, s.max_chunk_rows);
-  server.query(sample_digest_query(t, where, ignore, sample));
-  const double seconds = std::max(1e-4, std::chrono::duration<double>(clock::now() - began).count());
-  auto rows = static_cast<std::size_t>(static_cast<double>(sample) *
-                                       std::chrono::duration<double>(s.chunk_time).count() / seconds);
-  const auto avg = server.scalar("SELECT AVG_ROW_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
-                                 sql_value(t.database, value_kind::text) +
-                                 " AND TABLE_NAME = " + sql_value(t.table, value_kind::text));
-  const std::size_t row_bytes = avg && !avg->empty() ? std::max<std::size_t>(1, std::stoull(*avg)) : 1;
-  rows = std::min(rows, s.max_chunk_bytes / (2 * row_bytes));
-  const auto fewest = std::min(s.min_chunk_rows, s.max_chunk_rows);
-  return std::clamp(rows, fewest, s.max_chunk_rows);
-}
-
 bool lock_conflict(const data_connection& c) { return c.error_code() == 1205 || c.error_code() == 1213; }
 
 // On the source: a transaction holding share locks on the chunk's range; returns the source's
@@ -133,24 +114,42 @@ std::variant<chunk_outcome, std::string> read_both(data_connection& a, data_conn
 
 }  // namespace
 
-std::optional<std::vector<key_literals>> plan_chunks(data_connection& server, const table_shape& t,
-                                                     const std::string& where, const std::vector<std::string>& ignore,
-                                                     const compare_settings& settings, std::string& why) {
-  std::vector<key_literals> bounds;
-  if (t.key.empty()) return bounds;
-  const auto rows = chunk_rows(server, t, where, ignore, settings);
-  std::optional<key_literals> lower;
-  for (;;) {
-    auto next = server.query(boundary_query(t, lower, rows));
-    if (!next) return why = server.address().to_string() + ": " + server.error(), std::nullopt;
-    if (next->rows.empty()) return bounds;
-    key_literals bound;
-    for (std::size_t i = 0; i < next->columns.size(); ++i) {
-      bound.push_back(sql_value(next->rows[0][i], next->columns[i].kind));
-    }
-    bounds.push_back(bound);
-    lower = std::move(bound);
+std::size_t rows_per_chunk(data_connection& server, const table_shape& t, const std::string& where,
+                           const std::vector<std::string>& ignore, const compare_settings& s) {
+  if (t.key.empty()) return 0;  // compared whole
+  const auto began = clock::now();
+  const auto sample = std::min(s.min_chunk_rows, s.max_chunk_rows);
+  server.query(sample_digest_query(t, where, ignore, sample));
+  const double seconds = std::max(1e-4, std::chrono::duration<double>(clock::now() - began).count());
+  auto rows = static_cast<std::size_t>(static_cast<double>(sample) *
+                                       std::chrono::duration<double>(s.chunk_time).count() / seconds);
+  const auto avg = server.scalar("SELECT AVG_ROW_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                                 sql_value(t.database, value_kind::text) +
+                                 " AND TABLE_NAME = " + sql_value(t.table, value_kind::text));
+  const std::size_t row_bytes = avg && !avg->empty() ? std::max<std::size_t>(1, std::stoull(*avg)) : 1;
+  rows = std::min(rows, s.max_chunk_bytes / (2 * row_bytes));
+  return std::clamp(rows, sample, s.max_chunk_rows);
+}
+
+std::variant<std::optional<key_literals>, std::string> next_boundary(data_connection& server, const table_shape& t,
+                                                                     const std::optional<key_literals>& lower,
+                                                                     std::size_t rows) {
+  if (t.key.empty() || rows == 0) return std::optional<key_literals>();
+  auto next = server.query(boundary_query(t, lower, rows));
+  if (!next) return server.address().to_string() + ": " + server.error();
+  if (next->rows.empty()) return std::optional<key_literals>();
+  key_literals bound;
+  for (std::size_t i = 0; i < next->columns.size(); ++i) {
+    bound.push_back(sql_value(next->rows[0][i], next->columns[i].kind));
   }
+  return std::optional<key_literals>(std::move(bound));
+}
+
+std::uint64_t estimated_rows(data_connection& server, const table_shape& t) {
+  const auto n = server.scalar("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                               sql_value(t.database, value_kind::text) +
+                               " AND TABLE_NAME = " + sql_value(t.table, value_kind::text));
+  return n && !n->empty() ? std::stoull(*n) : 0;
 }
 
 std::variant<chunk_outcome, std::string> compare_chunk(const compare_pair& pair, const table_shape& t,

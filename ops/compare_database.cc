@@ -1,7 +1,7 @@
 #include "ops/compare_database.h"
 
 #include <algorithm>
-#include <future>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -25,11 +25,20 @@ struct side {
   std::unique_ptr<data_connection> connection;
 };
 
-// One table's work as planned: its shape and chunk boundaries.
+// One table's work as planned: its shape and chunk size; its chunks' boundaries are found
+// as they are read.
 struct table_plan {
   table_report report;
   table_shape shape;
-  std::vector<key_literals> bounds;
+  std::size_t rows_per_chunk = 0;  // 0: compared whole
+  std::uint64_t estimated_rows = 0;
+  bool compared = false;
+};
+
+// A finished chunk as its checkpoint keeps it: its upper boundary (none: the last) and report.
+struct saved_chunk {
+  std::optional<key_literals> upper;
+  chunk_report report;
 };
 
 class comparison {
@@ -44,9 +53,11 @@ class comparison {
   std::optional<admin_result> plan(table_plan& t);
   std::optional<admin_result> compare_data(table_plan& t);
   void add_definition_statements();
-  std::variant<chunk_report, admin_result> compare_one_chunk(table_plan& t, std::size_t i);
+  std::variant<saved_chunk, admin_result> compare_one_chunk(table_plan& t, std::size_t i,
+                                                            const std::optional<key_literals>& lower);
   void wait_for_lag();
   void report(const std::string& phase);
+  void refresh_totals();
 
   const compare_command& c_;
   const compare_environment& env_;
@@ -136,29 +147,34 @@ void comparison::report(const std::string& phase) {
 std::string plan_key(const table_plan& t) { return "plan:" + t.report.name; }
 std::string chunk_key(const table_plan& t, std::size_t i) { return "chunk:" + t.report.name + ":" + std::to_string(i); }
 
-std::string pack_bounds(const std::vector<key_literals>& bounds) {
-  std::vector<std::optional<std::string>> packed;
-  for (const auto& b : bounds) packed.emplace_back(pack(std::vector<std::optional<std::string>>(b.begin(), b.end())));
-  return pack(packed);
+std::string pack_saved(const saved_chunk& c) {
+  std::optional<std::string> upper;
+  if (c.upper) upper = pack(std::vector<std::optional<std::string>>(c.upper->begin(), c.upper->end()));
+  return pack({upper, pack_chunk(c.report)});
 }
 
-std::optional<std::vector<key_literals>> unpack_bounds(const std::string& text) {
+std::optional<saved_chunk> unpack_saved(const std::string& text) {
   const auto outer = unpack(text);
-  if (!outer) return std::nullopt;
-  std::vector<key_literals> bounds;
-  for (const auto& b : *outer) {
-    const auto inner = unpack(b.value_or(""));
-    if (!inner) return std::nullopt;
-    key_literals k;
-    for (const auto& v : *inner) k.push_back(v.value_or("NULL"));
-    bounds.push_back(std::move(k));
+  if (!outer || outer->size() != 2 || !(*outer)[1]) return std::nullopt;
+  saved_chunk c;
+  if (const auto& upper = (*outer)[0]) {
+    const auto values = unpack(*upper);
+    if (!values) return std::nullopt;
+    c.upper.emplace();
+    for (const auto& v : *values) c.upper->push_back(v.value_or("NULL"));
   }
-  return bounds;
+  auto report = unpack_chunk(*(*outer)[1]);
+  if (!report) return std::nullopt;
+  c.report = std::move(*report);
+  return c;
 }
 
-std::uint64_t count_rows(data_connection& c, const table_shape& t, const std::string& where) {
-  const auto n = c.scalar(count_query(t, where));
-  return n && !n->empty() ? std::stoull(*n) : 0;
+std::optional<std::size_t> saved_number(const std::map<std::string, std::string>& saved, const std::string& key) {
+  const auto it = saved.find(key);
+  if (it == saved.end() || it->second.empty() || it->second.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return static_cast<std::size_t>(std::stoull(it->second));
 }
 
 admin_result comparison::run() {
@@ -168,6 +184,7 @@ admin_result comparison::run() {
   for (auto& t : tables_) {
     if (auto failed = plan(t)) return std::move(*failed);
   }
+  refresh_totals();
   add_definition_statements();
   report("comparing");
   for (auto& t : tables_) {
@@ -194,63 +211,77 @@ std::optional<admin_result> comparison::plan(table_plan& t) {
     return std::nullopt;
   }
   if (t.shape.key.empty()) r.note = "no PRIMARY KEY or NOT NULL unique key: compared whole, rows matched as a multiset";
-  auto ca = std::async(std::launch::async, [&] { return count_rows(*a_.connection, t.shape, c_.where); });
-  r.rows_b = count_rows(*b_.connection, t.shape, c_.where);
-  r.rows_a = ca.get();
-  const auto& saved = job_.checkpoints();
-  const auto it = saved.find(plan_key(t));
-  std::optional<std::vector<key_literals>> bounds = it != saved.end() ? unpack_bounds(it->second) : std::nullopt;
-  if (!bounds) {
-    std::string why;
-    bounds = plan_chunks(*a_.connection, t.shape, c_.where, c_.ignore_columns, env_.settings, why);
-    if (!bounds) return fail(p::er::job_failed, "weft: planning the chunks of " + r.name + ": " + why);
-    job_.save_checkpoint(plan_key(t), pack_bounds(*bounds));
+  // A resumed job keeps its chunk size, so its saved chunks' boundaries still line up.
+  auto rows = saved_number(job_.checkpoints(), plan_key(t));
+  if (!rows) {
+    rows = rows_per_chunk(*a_.connection, t.shape, c_.where, c_.ignore_columns, env_.settings);
+    job_.save_checkpoint(plan_key(t), std::to_string(*rows));
   }
-  t.bounds = std::move(*bounds);
-  progress_.rows_total += std::max(r.rows_a, r.rows_b);
-  progress_.chunks_total += t.bounds.size() + 1;
+  t.rows_per_chunk = *rows;
+  t.estimated_rows = std::max(estimated_rows(*a_.connection, t.shape), estimated_rows(*b_.connection, t.shape));
   return std::nullopt;
+}
+
+// Totals for SHOW JOBS: exact for the tables compared, the statistics' estimate ahead (an
+// exact plan ahead would walk every table's key once more before the first chunk is read).
+void comparison::refresh_totals() {
+  progress_.rows_total = progress_.chunks_total = 0;
+  for (const auto& t : tables_) {
+    const auto& r = t.report;
+    if (!r.on_a || !r.on_b || !r.skipped.empty()) continue;
+    const auto seen = std::max(r.rows_a, r.rows_b);
+    const auto rows = t.compared ? seen : std::max(seen, t.estimated_rows);
+    const auto per_chunk = t.rows_per_chunk ? t.rows_per_chunk : std::max<std::uint64_t>(rows, 1);
+    progress_.rows_total += rows;
+    progress_.chunks_total += t.compared ? r.chunks : std::max<std::uint64_t>(r.chunks + 1, rows / per_chunk + 1);
+  }
 }
 
 std::optional<admin_result> comparison::compare_data(table_plan& t) {
   if (!t.report.on_a || !t.report.on_b || !t.report.skipped.empty()) return std::nullopt;
-  t.report.rows_a = t.report.rows_b = 0;  // from here: the rows the chunks saw
-  for (std::size_t i = 0; i <= t.bounds.size(); ++i) {
+  std::optional<key_literals> lower;
+  for (std::size_t i = 0;; ++i) {
     if (job_.stopping()) return fail(p::er::job_failed, "weft: the job was stopped");
     const auto& saved = job_.checkpoints();
     const auto it = saved.find(chunk_key(t, i));
-    std::optional<chunk_report> done = it != saved.end() ? unpack_chunk(it->second) : std::nullopt;
+    std::optional<saved_chunk> done = it != saved.end() ? unpack_saved(it->second) : std::nullopt;
     if (!done) {
-      auto outcome = compare_one_chunk(t, i);
+      auto outcome = compare_one_chunk(t, i, lower);
       if (auto* failed = std::get_if<admin_result>(&outcome)) return std::move(*failed);
-      done = std::get<chunk_report>(outcome);
+      done = std::move(std::get<saved_chunk>(outcome));
     }
     auto& r = t.report;
-    r.rows_a += done->rows_a;
-    r.rows_b += done->rows_b;
+    const auto& c = done->report;
+    r.rows_a += c.rows_a;
+    r.rows_b += c.rows_b;
     ++r.chunks;
-    r.chunks_differing += !done->differences.empty();
-    r.differences.insert(r.differences.end(), done->differences.begin(), done->differences.end());
-    progress_.rows_done += std::max(done->rows_a, done->rows_b);
+    r.chunks_differing += !c.differences.empty();
+    r.differences.insert(r.differences.end(), c.differences.begin(), c.differences.end());
+    progress_.rows_done += std::max(c.rows_a, c.rows_b);
     ++progress_.chunks_done;
+    t.compared = !done->upper;
+    refresh_totals();
     report("comparing " + r.name);
+    if (t.compared) return std::nullopt;
+    lower = std::move(done->upper);
   }
-  return std::nullopt;
 }
 
-std::variant<chunk_report, admin_result> comparison::compare_one_chunk(table_plan& t, std::size_t i) {
+std::variant<saved_chunk, admin_result> comparison::compare_one_chunk(table_plan& t, std::size_t i,
+                                                                     const std::optional<key_literals>& lower) {
   wait_for_lag();
-  const std::optional<key_literals> lower = i > 0 ? std::optional(t.bounds[i - 1]) : std::nullopt;
-  const std::optional<key_literals> upper = i < t.bounds.size() ? std::optional(t.bounds[i]) : std::nullopt;
-  const auto condition = chunk_condition(t.shape, lower, upper);
+  const auto where_chunk = "weft: chunk " + std::to_string(i + 1) + " of " + t.report.name + ": ";
+  const auto resume = std::string(" (RESUME JOB continues from this chunk)");
+  auto upper = next_boundary(*a_.connection, t.shape, lower, t.rows_per_chunk);
+  if (auto* why = std::get_if<std::string>(&upper)) return fail(p::er::job_failed, where_chunk + *why + resume);
+  saved_chunk done;
+  done.upper = std::get<0>(std::move(upper));
+  const auto condition = chunk_condition(t.shape, lower, done.upper);
   auto outcome = compare_chunk(pair_, t.shape, condition, c_.where, c_.ignore_columns, env_.settings);
-  if (auto* why = std::get_if<std::string>(&outcome)) {
-    return fail(p::er::job_failed, "weft: chunk " + std::to_string(i + 1) + " of " + t.report.name + ": " + *why +
-                                       " (RESUME JOB continues from this chunk)");
-  }
+  if (auto* why = std::get_if<std::string>(&outcome)) return fail(p::er::job_failed, where_chunk + *why + resume);
   const auto& o = std::get<chunk_outcome>(outcome);
-  auto done = report_chunk(t.shape, o.columns, o.differences, o.rows_a, o.rows_b, c_.ignore_columns);
-  job_.save_checkpoint(chunk_key(t, i), pack_chunk(done));
+  done.report = report_chunk(t.shape, o.columns, o.differences, o.rows_a, o.rows_b, c_.ignore_columns);
+  job_.save_checkpoint(chunk_key(t, i), pack_saved(done));
   return done;
 }
 

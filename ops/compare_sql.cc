@@ -39,8 +39,28 @@ std::string where_clause(const std::string& condition, const std::string& where)
   return out;
 }
 
-std::string digest_of_rows(const std::string& inner) {
-  return "SELECT COUNT(*), MD5(GROUP_CONCAT(h ORDER BY h SEPARATOR '')) FROM (" + inner + ") AS chunk";
+// Numbers and temporal values print without '|' and never as a bare '-': no length needed.
+bool prints_plainly(const column_shape& c) {
+  static const char* const plain[] = {"tinyint", "smallint", "mediumint", "int", "bigint", "decimal", "float",
+                                      "double", "date", "time", "year"};
+  return !c.is_string && std::any_of(std::begin(plain), std::end(plain), [&](const char* p) {
+    return c.type.rfind(p, 0) == 0;
+  });
+}
+
+std::string column_encoding(const column_shape& c) {
+  const auto name = quote_name(c.name);
+  if (prints_plainly(c)) return "COALESCE(" + name + ", '-')";
+  const auto bytes = "CAST(" + name + " AS BINARY)";
+  return "COALESCE(CONCAT(LENGTH(" + bytes + "), ':', " + bytes + "), '-')";
+}
+
+// Keyed chunks are read in key order (FORCE INDEX on the key's range), so their rows' hashes
+// are concatenated as read; a keyless table's are sorted first, since no order is defined.
+std::string digest_of_rows(const table_shape& t, const std::string& inner) {
+  const char* order = t.key.empty() ? " ORDER BY h" : "";
+  return "SELECT COUNT(*), SHA2(GROUP_CONCAT(h" + std::string(order) + " SEPARATOR ''), 256) FROM (" + inner +
+         ") AS chunk";
 }
 
 }  // namespace
@@ -57,22 +77,21 @@ std::string row_digest_expression(const table_shape& t, const std::vector<std::s
   std::string parts;
   for (const auto& c : t.columns) {
     if (std::find(ignore.begin(), ignore.end(), c.name) != ignore.end()) continue;
-    const auto bytes = "CAST(" + quote_name(c.name) + " AS BINARY)";
-    parts += (parts.empty() ? "" : ", ") + ("COALESCE(CONCAT(LENGTH(" + bytes + "), ':', " + bytes + "), '-')");
+    parts += (parts.empty() ? "" : ", ") + column_encoding(c);
   }
-  return "UNHEX(MD5(CONCAT(" + (parts.empty() ? std::string("''") : parts) + ")))";
+  return "UNHEX(SHA2(CONCAT_WS('|', " + (parts.empty() ? std::string("''") : parts) + "), 256))";
 }
 
 std::string digest_query(const table_shape& t, const std::string& condition, const std::string& where,
                          const std::vector<std::string>& ignore) {
-  return digest_of_rows("SELECT " + row_digest_expression(t, ignore) + " AS h" + from_clause(t) +
-                        where_clause(condition, where));
+  return digest_of_rows(t, "SELECT " + row_digest_expression(t, ignore) + " AS h" + from_clause(t) +
+                               where_clause(condition, where));
 }
 
 std::string sample_digest_query(const table_shape& t, const std::string& where, const std::vector<std::string>& ignore,
                                 std::size_t rows) {
-  return digest_of_rows("SELECT " + row_digest_expression(t, ignore) + " AS h" + from_clause(t) +
-                        where_clause("1", where) + " ORDER BY " + key_list(t) + " LIMIT " + std::to_string(rows));
+  return digest_of_rows(t, "SELECT " + row_digest_expression(t, ignore) + " AS h" + from_clause(t) +
+                               where_clause("1", where) + " ORDER BY " + key_list(t) + " LIMIT " + std::to_string(rows));
 }
 
 std::string rows_query(const table_shape& t, const std::string& condition, const std::string& where) {
@@ -94,10 +113,6 @@ std::string boundary_query(const table_shape& t, const std::optional<key_literal
 
 std::string lock_query(const table_shape& t, const std::string& condition) {
   return "SELECT COUNT(*)" + from_clause(t) + " WHERE " + condition + " LOCK IN SHARE MODE";
-}
-
-std::string count_query(const table_shape& t, const std::string& where) {
-  return "SELECT COUNT(*) FROM " + qualified_name(t.database, t.table) + where_clause("1", where);
 }
 
 }  // namespace weft::ops

@@ -34,11 +34,20 @@ std::optional<std::string> incompatible_shapes(const table_shape& a, const table
 std::optional<std::string> normalized_definition(data_connection& server, const std::string& database,
                                                  const std::string& table);
 
-// Upper boundaries of every chunk but the last (which is open-ended), walking the key on
-// `server`; rows per chunk from a timed sample. nullopt (error in `why`) on failure.
-std::optional<std::vector<key_literals>> plan_chunks(data_connection& server, const table_shape& t,
-                                                     const std::string& where, const std::vector<std::string>& ignore,
-                                                     const compare_settings& settings, std::string& why);
+// Rows per chunk for a table: as many as a timed sample's pace digests in the chunk time,
+// within the settings' bounds and few enough that a differing chunk's rows fit in memory.
+std::size_t rows_per_chunk(data_connection& server, const table_shape& t, const std::string& where,
+                           const std::vector<std::string>& ignore, const compare_settings& s);
+
+// The upper boundary of the chunk after `lower` (`rows` rows), walking the key on `server`
+// just before that chunk is read, while its pages are hot; nullopt inside when fewer rows are
+// left (the last chunk is open-ended). Error text on failure.
+std::variant<std::optional<key_literals>, std::string> next_boundary(data_connection& server, const table_shape& t,
+                                                                     const std::optional<key_literals>& lower,
+                                                                     std::size_t rows);
+
+// The table's size as the server's statistics estimate it (for progress before it is read).
+std::uint64_t estimated_rows(data_connection& server, const table_shape& t);
 
 struct chunk_outcome {
   std::uint64_t rows_a = 0, rows_b = 0;

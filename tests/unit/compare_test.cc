@@ -116,11 +116,21 @@ TEST(CompareSql, ChunkConditionsSpellTheTupleOut) {
 TEST(CompareSql, DigestIsNullSafeAndLengthPrefixed) {
   const auto t = two_key_table();
   const auto e = row_digest_expression(t, {"v"});
-  EXPECT_EQ(e, "UNHEX(MD5(CONCAT(COALESCE(CONCAT(LENGTH(CAST(`a` AS BINARY)), ':', CAST(`a` AS BINARY)), '-'), "
-               "COALESCE(CONCAT(LENGTH(CAST(`b` AS BINARY)), ':', CAST(`b` AS BINARY)), '-'), "
-               "COALESCE(CONCAT(LENGTH(CAST(`g` AS BINARY)), ':', CAST(`g` AS BINARY)), '-'))))");
+  // Integers print plainly; strings (and every type that might hold '|') are length-prefixed.
+  EXPECT_EQ(e, "UNHEX(SHA2(CONCAT_WS('|', COALESCE(`a`, '-'), "
+               "COALESCE(CONCAT(LENGTH(CAST(`b` AS BINARY)), ':', CAST(`b` AS BINARY)), '-'), COALESCE(`g`, '-')), 256))");
   const auto q = digest_query(t, "1", "a > 0", {});
-  EXPECT_EQ(q.find("SELECT COUNT(*), MD5(GROUP_CONCAT(h ORDER BY h SEPARATOR '')) FROM (SELECT UNHEX(MD5("), 0u);
+  // A keyed chunk is concatenated in key order; a keyless table's rows are sorted by hash.
+  EXPECT_EQ(q.find("SELECT COUNT(*), SHA2(GROUP_CONCAT(h SEPARATOR ''), 256) FROM (SELECT UNHEX(SHA2("), 0u);
+  auto typed = t;
+  typed.columns = {{"d", false, false, "datetime(6)"}, {"f", false, false, "bit(8)"}, {"j", false, true, "longtext"}};
+  EXPECT_EQ(row_digest_expression(typed, {}),
+            "UNHEX(SHA2(CONCAT_WS('|', COALESCE(`d`, '-'), COALESCE(CONCAT(LENGTH(CAST(`f` AS BINARY)), ':', CAST(`f` AS BINARY)), '-'), "
+            "COALESCE(CONCAT(LENGTH(CAST(`j` AS BINARY)), ':', CAST(`j` AS BINARY)), '-')), 256))");
+  auto keyless = t;
+  keyless.key.clear();
+  keyless.key_index.clear();
+  EXPECT_EQ(digest_query(keyless, "1", "", {}).find("SELECT COUNT(*), SHA2(GROUP_CONCAT(h ORDER BY h SEPARATOR ''), 256)"), 0u);
   EXPECT_NE(q.find("FROM `d`.`t` FORCE INDEX (`PRIMARY`) WHERE 1 AND (a > 0)"), std::string::npos);
   EXPECT_EQ(boundary_query(t, key_literals{"1", "'x'"}, 100),
             "SELECT `a`, `b` FROM `d`.`t` FORCE INDEX (`PRIMARY`) WHERE ((`a` > 1) OR (`a` = 1 AND `b` > 'x')) "
