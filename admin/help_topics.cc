@@ -302,7 +302,7 @@ REPLICATION CLIENT and SYSTEM_VARIABLES_ADMIN (MySQL 8).)~",
                "\n" "server: 'host:port' | PRIMARY OF GROUP g | REPLICA 'host:port'",
      .description = R"~(Compares a database on two servers: table definitions, row counts, then
 the data. Each table's primary key is cut into chunks that both sides
-digest (a NULL-safe 128-bit digest of the rows); only chunks that differ
+digest (a NULL-safe SHA-256 digest of the rows); only chunks that differ
 are narrowed down to the rows that differ. Nothing is written on the
 servers: the answer is the INSERT, UPDATE and DELETE statements that make
 the target equal to the other side. The target is the WITH server ('b')
