@@ -4,7 +4,8 @@
 # columns, a case-only key change, a BLOB byte, duplicate rows that CRC32+BIT_XOR cannot see) are
 # found exactly; its SQL applied makes a second COMPARE equal; no false difference under a
 # concurrent write load; nothing is written on the servers; KILL JOB / RESUME JOB and a weft
-# restart mid-job resume from the saved chunks; bad input gets clear errors.
+# restart mid-job resume from the saved chunks; a replica that dies mid-job fails the job naming
+# the chunk, and RESUME JOB finishes it once the replica is back; bad input gets clear errors.
 source "$(dirname "$0")/lib.sh"
 require_sandbox
 
@@ -14,6 +15,7 @@ on_primary() { as_root "$PRIMARY_PORT" -e "$1"; }
 on_replica() { as_root "$REPLICA1_PORT" -e "SET SESSION sql_log_bin = 0; $1"; }
 finish() {
   local rc=$?
+  "$REPO/scripts/sandbox" start-server "$REPLICA1_PORT" > /dev/null || true  # after the server-death drill
   as_root "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB" || true
   cleanup
   exit "$rc"
@@ -180,6 +182,28 @@ wait_for "[ \"\$(job_state $id)\" = done ]" 30 || fail "the job interrupted by a
 grep -q "event=job_started job=$id resumed_checkpoints=[1-9]" "$WORK/weft.log" || fail "the restart did not resume job $id from its chunks"
 admin -r -e "SHOW JOB $id" | grep -qxF "$drift" || fail "the job resumed after a restart: $(admin -e "SHOW JOB $id")"
 echo "PASS: KILL/RESUME and restart resume from the saved chunks"
+
+# --- A server that dies mid-job ------------------------------------------------------------------
+# The job waits for the held row's chunk; the replica is killed meanwhile: the job fails naming
+# that chunk, and once the replica is back RESUME JOB finishes from there with the same output.
+hold_row 3
+id="$(admin -e "COMPARE DATABASE $DB TABLE big ON PRIMARY OF GROUP main WITH REPLICA '$R1' ASYNC" | cut -f1)"
+wait_for "[ \"\$(job_chunks $id)\" -gt 10 ]" 5 || fail "job $id made no progress"
+"$REPO/scripts/sandbox" kill "$REPLICA1_PORT" > /dev/null
+wait "$HOLDER"
+wait_for "[ \"\$(job_state $id)\" = failed ]" 20 || fail "the job did not fail when its replica died: $(admin -e 'SHOW JOBS')"
+failed_at="$(admin -e "SHOW JOBS" | awk -F'\t' -v id="$id" '$1 == id { print $13 }')"
+grep -qE "^weft: chunk [0-9]+ of big: 127\.0\.0\.1:$REPLICA1_PORT: .*\(RESUME JOB continues from this chunk\)$" <<< "$failed_at" ||
+  fail "the failed job's error does not name the chunk and the server: $failed_at"
+chunks_failed="$(job_chunks "$id")"
+"$REPO/scripts/sandbox" start-server "$REPLICA1_PORT" > /dev/null
+wait_for "slave_status $REPLICA1_PORT | grep -q 'Slave_SQL_Running: Yes'" 20 || fail "the replica did not replicate again"
+admin -e "RESUME JOB $id"
+wait_for "[ \"\$(job_state $id)\" = done ]" 30 || fail "the job resumed after the replica came back did not finish: $(admin -e 'SHOW JOBS')"
+grep -q "event=job_started job=$id resumed_checkpoints=$((chunks_failed + 1))" "$WORK/weft.log" ||
+  fail "RESUME JOB did not continue from the $chunks_failed chunks done before the replica died"
+admin -r -e "SHOW JOB $id" | grep -qxF "$drift" || fail "the job resumed after the replica died: $(admin -e "SHOW JOB $id")"
+echo "PASS: a replica dying mid-job fails it at a named chunk; RESUME JOB finishes it"
 
 # --- A COMPARE waited for at the CLI's prompt shows MariaDB progress reports --------------------
 hold_row 3
