@@ -58,4 +58,25 @@ bool has_word(const words& w, const char* word) {
   return std::find(w.upper.begin(), w.upper.end(), word) != w.upper.end();
 }
 
+bool cursor::accept(const char* keyword) {
+  if (at_end() || w_[i_] != keyword) return false;
+  ++i_;
+  return true;
+}
+
+std::optional<std::string> cursor::value() {
+  if (at_end()) return std::nullopt;
+  const auto& t = w_.text[i_];
+  if (t == "(" || t == ")" || t == "," || t == "." || t == ";") return std::nullopt;
+  ++i_;
+  return t;
+}
+
+bool cursor::done() const {
+  for (std::size_t j = i_; j < w_.size(); ++j) {
+    if (w_.text[j] != ";") return false;
+  }
+  return true;
+}
+
 }  // namespace weft::admin

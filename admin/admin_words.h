@@ -23,4 +23,22 @@ words words_of(std::string_view sql);
 std::optional<std::string> option_after(const words& w, const char* a, const char* b);
 bool has_word(const words& w, const char* word);
 
+// Reads words left to right for the admin grammars; every accessor fails softly so a parse is
+// a chain of checks. Holds a reference: the words must outlive it.
+class cursor {
+ public:
+  explicit cursor(const words& w) : w_(w) {}
+  // Steps over the next word when it is `keyword` (upper case).
+  bool accept(const char* keyword);
+  // The next word as written, unless it is punctuation ( ) , . ; or there is none.
+  std::optional<std::string> value();
+  bool at_end() const { return i_ >= w_.size(); }
+  // Only semicolons, if anything, are left.
+  bool done() const;
+
+ private:
+  const words& w_;
+  std::size_t i_ = 0;
+};
+
 }  // namespace weft::admin

@@ -16,32 +16,14 @@ constexpr const char* compare_usage =
     "PRIMARY OF GROUP g or REPLICA 'host:port'";
 constexpr const char* diff_usage = "DIFF SCHEMA db ON server WITH server [CHANGES FOR 'a'|'b']";
 
-class reader {
- public:
-  explicit reader(const words& w) : w_(w) {}
-  bool accept(const char* keyword) {
-    if (i_ < w_.size() && w_[i_] == keyword) return ++i_, true;
-    return false;
-  }
-  bool at_end() const { return i_ >= w_.size(); }
-  std::optional<std::string> value() {
-    if (at_end() || w_.text[i_] == "," || w_.text[i_] == "(" || w_.text[i_] == ")") return std::nullopt;
-    return w_.text[i_++];
-  }
-
- private:
-  const words& w_;
-  std::size_t i_ = 0;
-};
-
-std::optional<std::string> address(reader& r) {
+std::optional<std::string> address(cursor& r) {
   auto text = r.value();
   if (!text) return std::nullopt;
   const auto ep = routing::parse_endpoint(*text);
   return ep ? std::optional(ep->to_string()) : std::nullopt;
 }
 
-std::optional<server_ref> server(reader& r) {
+std::optional<server_ref> server(cursor& r) {
   if (r.accept("PRIMARY")) {
     if (!r.accept("OF") || !r.accept("GROUP")) return std::nullopt;
     auto group = r.value();
@@ -55,7 +37,7 @@ std::optional<server_ref> server(reader& r) {
 }
 
 // ON server WITH server
-bool two_servers(reader& r, server_ref& a, server_ref& b) {
+bool two_servers(cursor& r, server_ref& a, server_ref& b) {
   if (!r.accept("ON")) return false;
   auto first = server(r);
   if (!first || !r.accept("WITH")) return false;
@@ -67,7 +49,7 @@ bool two_servers(reader& r, server_ref& a, server_ref& b) {
 }
 
 // CHANGES FOR 'a' | 'b' | the address of either side.
-bool changes_for(reader& r, const server_ref& a, const server_ref& b, changes_side& out) {
+bool changes_for(cursor& r, const server_ref& a, const server_ref& b, changes_side& out) {
   auto side = r.value();
   if (!side) return false;
   if (*side == "a" || *side == "A" || *side == a.text) {
@@ -81,7 +63,7 @@ bool changes_for(reader& r, const server_ref& a, const server_ref& b, changes_si
 }
 
 // t [, t ...] or (c, ...): names separated by commas.
-bool name_list(reader& r, std::vector<std::string>& out) {
+bool name_list(cursor& r, std::vector<std::string>& out) {
   do {
     auto name = r.value();
     if (!name || name->empty()) return false;
@@ -90,7 +72,7 @@ bool name_list(reader& r, std::vector<std::string>& out) {
   return true;
 }
 
-bool compare_option(reader& r, compare_command& c) {
+bool compare_option(cursor& r, compare_command& c) {
   if (r.accept("CHANGES")) return r.accept("FOR") && changes_for(r, c.a, c.b, c.changes_for);
   if (r.accept("SHOW")) return r.accept("REVERSE") && (c.show_reverse = true);
   if (r.accept("FORMAT")) {
@@ -114,7 +96,7 @@ bool compare_option(reader& r, compare_command& c) {
 
 compare_parse usage(const char* text) { return {std::monostate{}, std::string("weft admin: usage: ") + text}; }
 
-compare_parse parse_compare(reader& r) {
+compare_parse parse_compare(cursor& r) {
   compare_command c;
   auto db = r.value();
   if (!db || db->empty()) return usage(compare_usage);
@@ -128,7 +110,7 @@ compare_parse parse_compare(reader& r) {
   return {std::move(c), {}};
 }
 
-compare_parse parse_diff(reader& r) {
+compare_parse parse_diff(cursor& r) {
   diff_schema_command c;
   auto db = r.value();
   if (!db || db->empty() || !two_servers(r, c.a, c.b)) return usage(diff_usage);
@@ -143,7 +125,7 @@ compare_parse parse_diff(reader& r) {
 
 std::optional<compare_parse> parse_compare_command(std::string_view sql) {
   const auto w = words_of(sql);
-  reader r(w);
+  cursor r(w);
   if (r.accept("COMPARE")) {
     if (!r.accept("DATABASE")) return usage(compare_usage);
     return parse_compare(r);

@@ -8,31 +8,6 @@
 namespace weft::admin {
 namespace {
 
-// Reads words left to right; every accessor fails softly so a parse is a chain of checks.
-class cursor {
- public:
-  explicit cursor(const words& w) : w_(w) {}
-  bool accept(const char* keyword) {
-    if (i_ < w_.size() && w_[i_] == keyword) return ++i_, true;
-    return false;
-  }
-  bool done() const {
-    for (std::size_t j = i_; j < w_.size(); ++j) {
-      if (w_.text[j] != ";") return false;
-    }
-    return true;
-  }
-  std::optional<std::string> value() {
-    if (i_ >= w_.size() || is_punctuation(w_.text[i_])) return std::nullopt;
-    return w_.text[i_++];
-  }
-
- private:
-  static bool is_punctuation(const std::string& t) { return t == "(" || t == ")" || t == "," || t == "." || t == ";"; }
-  const words& w_;
-  std::size_t i_ = 0;
-};
-
 ha_command command_for(ha_verb verb) {
   ha_command c;
   c.verb = verb;

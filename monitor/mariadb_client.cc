@@ -6,6 +6,52 @@
 #include <mutex>
 
 namespace weft::monitor {
+namespace {
+
+constexpr unsigned binary_charset = 63;
+
+value_kind kind_of(const MYSQL_FIELD& f) {
+  switch (f.type) {
+    case MYSQL_TYPE_TINY: case MYSQL_TYPE_SHORT: case MYSQL_TYPE_INT24: case MYSQL_TYPE_LONG:
+    case MYSQL_TYPE_LONGLONG: case MYSQL_TYPE_YEAR:
+      return value_kind::integer;
+    case MYSQL_TYPE_DECIMAL: case MYSQL_TYPE_NEWDECIMAL: return value_kind::decimal;
+    case MYSQL_TYPE_FLOAT: case MYSQL_TYPE_DOUBLE: return value_kind::floating;
+    case MYSQL_TYPE_BIT: return value_kind::bit;
+    case MYSQL_TYPE_GEOMETRY: return value_kind::binary;
+    case MYSQL_TYPE_STRING: case MYSQL_TYPE_VAR_STRING: case MYSQL_TYPE_VARCHAR: case MYSQL_TYPE_BLOB:
+    case MYSQL_TYPE_TINY_BLOB: case MYSQL_TYPE_MEDIUM_BLOB: case MYSQL_TYPE_LONG_BLOB:
+      return f.charsetnr == binary_charset ? value_kind::binary : value_kind::text;
+    default: return value_kind::text;
+  }
+}
+
+// Whether the server refused the statement (its error codes are below 2000; Connector/C's own,
+// for a connection that broke, start there): then the connection is still good.
+bool refused_only(MYSQL* connection) {
+  const unsigned code = mysql_errno(connection);
+  return code != 0 && code < 2000;
+}
+
+// Every row of a stored result, values cut by their lengths (so bytes with NULs survive).
+result_table table_of(MYSQL_RES* result) {
+  result_table out;
+  const auto* fields = mysql_fetch_fields(result);
+  const unsigned count = mysql_num_fields(result);
+  for (unsigned i = 0; i < count; ++i) out.columns.push_back({fields[i].name, kind_of(fields[i])});
+  out.rows.reserve(mysql_num_rows(result));
+  while (MYSQL_ROW row = mysql_fetch_row(result)) {
+    const auto* lengths = mysql_fetch_lengths(result);
+    value_row r(count);
+    for (unsigned i = 0; i < count; ++i) {
+      if (row[i]) r[i] = std::string(row[i], lengths[i]);
+    }
+    out.rows.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string column_text(const sql_row& row, std::string_view name) {
   const auto it = row.find(std::string(name));
@@ -13,7 +59,8 @@ std::string column_text(const sql_row& row, std::string_view name) {
 }
 
 mariadb_client::mariadb_client(const routing::endpoint& address, const std::string& user, const std::string& password,
-                               unsigned timeout_seconds, unsigned read_timeout_seconds) {
+                               unsigned timeout_seconds, unsigned read_timeout_seconds)
+    : address_(address) {
   static std::once_flag library;
   std::call_once(library, [] { mysql_library_init(0, nullptr, nullptr); });
   connection_ = mysql_init(nullptr);
@@ -25,12 +72,17 @@ mariadb_client::mariadb_client(const routing::endpoint& address, const std::stri
   mysql_optionsv(connection_, MYSQL_OPT_CONNECT_TIMEOUT, &seconds);
   const unsigned read_seconds = std::max(seconds, read_timeout_seconds);
   mysql_optionsv(connection_, MYSQL_OPT_READ_TIMEOUT, &read_seconds);
+  // A server reads a statement as it arrives; only its answer may wait on purpose (the read
+  // timeout's job), so a write that stalls for the short timeout means the server is stuck.
   mysql_optionsv(connection_, MYSQL_OPT_WRITE_TIMEOUT, &seconds);
+  // Named, not left to the library's compiled-in default (latin1 in some builds): COMPARE's
+  // values and names must reach weft as utf8mb4, and so do account and schema names.
+  mysql_optionsv(connection_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   const my_bool no = 0;
   mysql_optionsv(connection_, MYSQL_OPT_RECONNECT, &no);
   if (!mysql_real_connect(connection_, address.host.c_str(), user.c_str(), password.c_str(), nullptr, address.port,
                           nullptr, 0)) {
-    fail();
+    fail();  // even a refused login: no session to keep
   }
 }
 
@@ -55,32 +107,43 @@ bool mariadb_client::ping() {
   return false;
 }
 
-std::optional<std::vector<sql_row>> mariadb_client::rows(const std::string& sql) {
+std::optional<result_table> mariadb_client::query(const std::string& sql) {
   if (!connection_) return std::nullopt;
   if (mysql_real_query(connection_, sql.data(), sql.size()) != 0) {
-    // The server refused the statement (codes below 2000): the connection is still good.
-    fail(mysql_errno(connection_) < 2000);
+    fail(refused_only(connection_));
     return std::nullopt;
   }
-  std::vector<sql_row> out;
   MYSQL_RES* result = mysql_store_result(connection_);
   if (!result) {
-    if (mysql_field_count(connection_) == 0) return out;  // a statement without a result set
-    fail();
+    if (mysql_field_count(connection_) == 0) return result_table{};  // a statement without a result set
+    fail(refused_only(connection_));  // an error the server sent amid the rows leaves it usable
     return std::nullopt;
   }
-  const auto* fields = mysql_fetch_fields(result);
-  const unsigned count = mysql_num_fields(result);
-  while (MYSQL_ROW row = mysql_fetch_row(result)) {
-    const auto* lengths = mysql_fetch_lengths(result);
-    sql_row r;
-    for (unsigned i = 0; i < count; ++i) {
-      r[fields[i].name] = row[i] ? std::optional<std::string>(std::string(row[i], lengths[i])) : std::nullopt;
-    }
-    out.push_back(std::move(r));
-  }
+  auto out = table_of(result);
   mysql_free_result(result);
   return out;
+}
+
+std::optional<std::vector<sql_row>> mariadb_client::rows(const std::string& sql) {
+  auto table = query(sql);
+  if (!table) return std::nullopt;
+  std::vector<sql_row> out;
+  out.reserve(table->rows.size());
+  for (auto& row : table->rows) {
+    sql_row r;
+    for (std::size_t i = 0; i < row.size(); ++i) r[table->columns[i].name] = std::move(row[i]);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+bool mariadb_client::execute(const std::string& sql) { return query(sql).has_value(); }
+
+std::optional<std::string> mariadb_client::scalar(const std::string& sql) {
+  auto t = query(sql);
+  if (!t) return std::nullopt;
+  if (t->rows.empty() || t->rows[0].empty() || !t->rows[0][0]) return std::string();
+  return *t->rows[0][0];
 }
 
 }  // namespace weft::monitor

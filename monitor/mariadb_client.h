@@ -1,5 +1,6 @@
 // A blocking libmariadb connection for weft's own work on backends (health checks, topology
-// walks, disk usage): never used on a proxy worker's thread.
+// walks, disk usage, COMPARE's and DIFF SCHEMA's reads): never used on a proxy worker's thread.
+// utf8mb4 text; values binary-safe.
 #pragma once
 
 #include <map>
@@ -9,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "monitor/sql_result.h"
 #include "routing/topology.h"
 
 struct st_mysql;
@@ -38,18 +40,26 @@ class mariadb_client {
   mariadb_client& operator=(const mariadb_client&) = delete;
 
   bool ok() const { return connection_ != nullptr; }
-  // "<errno> <message>" of the last failure.
+  // "<errno> <message>" of the last failure, and its code (0: none).
   const std::string& error() const { return error_; }
   unsigned error_code() const { return error_code_; }
+  const routing::endpoint& address() const { return address_; }
   std::string server_version() const;
 
   bool ping();
-  // All rows of a statement; nullopt on failure (error() says why; the connection is closed
-  // when it broke, kept when the server only refused the statement).
+  // All rows of a statement with what each column is; nullopt on failure (error() says why;
+  // the connection is closed when it broke, kept when the server only refused the statement).
+  std::optional<result_table> query(const std::string& sql);
+  // The same rows by column name (a later column of a repeated name wins).
   std::optional<std::vector<sql_row>> rows(const std::string& sql);
+  // A statement without rows (SET, START TRANSACTION, COMMIT).
+  bool execute(const std::string& sql);
+  // The first column of the first row ("" when NULL or none); nullopt on failure.
+  std::optional<std::string> scalar(const std::string& sql);
 
  private:
   void fail(bool keep_open = false);
+  routing::endpoint address_;
   st_mysql* connection_ = nullptr;
   std::string error_;
   unsigned error_code_ = 0;

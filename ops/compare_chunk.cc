@@ -20,7 +20,7 @@ struct digest {
 
 // The chunk's digest; a warning (GROUP_CONCAT cut short, were a chunk ever larger than the
 // session allows) makes it no digest at all rather than a digest of part of the chunk.
-std::variant<digest, std::string> digest_on(data_connection& server, const std::string& sql) {
+std::variant<digest, std::string> digest_on(monitor::mariadb_client& server, const std::string& sql) {
   auto t = server.query(sql);
   if (!t) return server.address().to_string() + ": " + server.error();
   if (t->rows.size() != 1 || t->rows[0].size() != 2) return server.address().to_string() + ": no digest";
@@ -31,17 +31,17 @@ std::variant<digest, std::string> digest_on(data_connection& server, const std::
   return digest{r[0].value_or("0"), r[1].value_or("")};
 }
 
-std::variant<result_table, std::string> rows_on(data_connection& server, const std::string& sql) {
+std::variant<monitor::result_table, std::string> rows_on(monitor::mariadb_client& server, const std::string& sql) {
   auto t = server.query(sql);
   if (!t) return server.address().to_string() + ": " + server.error();
   return std::move(*t);
 }
 
-bool lock_conflict(const data_connection& c) { return c.error_code() == 1205 || c.error_code() == 1213; }
+bool lock_conflict(const monitor::mariadb_client& c) { return c.error_code() == 1205 || c.error_code() == 1213; }
 
 // On the source: a transaction holding share locks on the chunk's range; returns the source's
 // GTID position once no write to the range can commit any more.
-std::variant<std::string, std::string> lock_range(data_connection& source, const table_shape& t,
+std::variant<std::string, std::string> lock_range(monitor::mariadb_client& source, const table_shape& t,
                                                   const std::string& condition, const compare_settings& s) {
   for (unsigned attempt = 0;; ++attempt) {
     if (source.execute("START TRANSACTION") && source.query(lock_query(t, condition))) {
@@ -56,10 +56,11 @@ std::variant<std::string, std::string> lock_range(data_connection& source, const
   }
 }
 
-std::optional<std::string> wait_for(data_connection& replica, const std::string& position, const compare_settings& s) {
+std::optional<std::string> wait_for(monitor::mariadb_client& replica, const std::string& position,
+                                    const compare_settings& s) {
   if (position.empty()) return std::nullopt;
-  const auto answer = replica.scalar("SELECT MASTER_GTID_WAIT(" + sql_value(position, value_kind::text) + ", " +
-                                     std::to_string(s.gtid_wait.count()) + ")");
+  const auto answer = replica.scalar("SELECT MASTER_GTID_WAIT(" + sql_value(position, monitor::value_kind::text) +
+                                     ", " + std::to_string(s.gtid_wait.count()) + ")");
   if (!answer) return replica.address().to_string() + ": " + replica.error();
   if (*answer != "0") return replica.address().to_string() + " did not reach the source's position " + position +
                              " within " + std::to_string(s.gtid_wait.count()) + " s";
@@ -80,7 +81,8 @@ using wait_step = std::function<std::optional<std::string>()>;
 
 // The chunk's digest on both servers at once. `before_b` runs on b's thread first (a
 // replica's wait for the source's position).
-std::variant<std::pair<digest, digest>, std::string> digests_on_both(data_connection& a, data_connection& b,
+std::variant<std::pair<digest, digest>, std::string> digests_on_both(monitor::mariadb_client& a,
+                                                                     monitor::mariadb_client& b,
                                                                      const std::string& digest_sql,
                                                                      const wait_step& before_b) {
   return both<digest>(std::async(std::launch::async, [&] { return digest_on(a, digest_sql); }),
@@ -91,9 +93,10 @@ std::variant<std::pair<digest, digest>, std::string> digests_on_both(data_connec
 }
 
 // The digests, then (when they differ) the rows, read on both servers at once.
-std::variant<chunk_outcome, std::string> read_both(data_connection& a, data_connection& b, const table_shape& t,
-                                                   const std::string& condition, const std::string& where,
-                                                   const std::vector<std::string>& ignore, const wait_step& before_b) {
+std::variant<chunk_outcome, std::string> read_both(monitor::mariadb_client& a, monitor::mariadb_client& b,
+                                                   const table_shape& t, const std::string& condition,
+                                                   const std::string& where, const std::vector<std::string>& ignore,
+                                                   const wait_step& before_b) {
   auto digests = digests_on_both(a, b, digest_query(t, condition, where, ignore), before_b);
   if (auto* e = std::get_if<std::string>(&digests)) return *e;
   const auto& [da, db] = std::get<0>(digests);
@@ -102,8 +105,8 @@ std::variant<chunk_outcome, std::string> read_both(data_connection& a, data_conn
   out.rows_b = std::stoull(db.count);
   if (da == db) return out;
   const auto rows_sql = rows_query(t, condition, where);
-  auto rows = both<result_table>(std::async(std::launch::async, [&] { return rows_on(a, rows_sql); }),
-                                 std::async(std::launch::async, [&] { return rows_on(b, rows_sql); }));
+  auto rows = both<monitor::result_table>(std::async(std::launch::async, [&] { return rows_on(a, rows_sql); }),
+                                          std::async(std::launch::async, [&] { return rows_on(b, rows_sql); }));
   if (auto* e = std::get_if<std::string>(&rows)) return *e;
   auto& [ra, rb] = std::get<0>(rows);
   out.columns = ra.columns;
@@ -114,7 +117,7 @@ std::variant<chunk_outcome, std::string> read_both(data_connection& a, data_conn
 
 }  // namespace
 
-std::size_t rows_per_chunk(data_connection& server, const table_shape& t, const std::string& where,
+std::size_t rows_per_chunk(monitor::mariadb_client& server, const table_shape& t, const std::string& where,
                            const std::vector<std::string>& ignore, const compare_settings& s) {
   if (t.key.empty()) return 0;  // compared whole
   const auto began = clock::now();
@@ -124,14 +127,15 @@ std::size_t rows_per_chunk(data_connection& server, const table_shape& t, const 
   auto rows = static_cast<std::size_t>(static_cast<double>(sample) *
                                        std::chrono::duration<double>(s.chunk_time).count() / seconds);
   const auto avg = server.scalar("SELECT AVG_ROW_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
-                                 sql_value(t.database, value_kind::text) +
-                                 " AND TABLE_NAME = " + sql_value(t.table, value_kind::text));
+                                 sql_value(t.database, monitor::value_kind::text) +
+                                 " AND TABLE_NAME = " + sql_value(t.table, monitor::value_kind::text));
   const std::size_t row_bytes = avg && !avg->empty() ? std::max<std::size_t>(1, std::stoull(*avg)) : 1;
   rows = std::min(rows, s.max_chunk_bytes / (2 * row_bytes));
   return std::clamp(rows, sample, s.max_chunk_rows);
 }
 
-std::variant<std::optional<key_literals>, std::string> next_boundary(data_connection& server, const table_shape& t,
+std::variant<std::optional<key_literals>, std::string> next_boundary(monitor::mariadb_client& server,
+                                                                     const table_shape& t,
                                                                      const std::optional<key_literals>& lower,
                                                                      std::size_t rows) {
   if (t.key.empty() || rows == 0) return std::optional<key_literals>();
@@ -145,10 +149,10 @@ std::variant<std::optional<key_literals>, std::string> next_boundary(data_connec
   return std::optional<key_literals>(std::move(bound));
 }
 
-std::uint64_t estimated_rows(data_connection& server, const table_shape& t) {
+std::uint64_t estimated_rows(monitor::mariadb_client& server, const table_shape& t) {
   const auto n = server.scalar("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
-                               sql_value(t.database, value_kind::text) +
-                               " AND TABLE_NAME = " + sql_value(t.table, value_kind::text));
+                               sql_value(t.database, monitor::value_kind::text) +
+                               " AND TABLE_NAME = " + sql_value(t.table, monitor::value_kind::text));
   return n && !n->empty() ? std::stoull(*n) : 0;
 }
 

@@ -22,7 +22,7 @@ admin_result fail(p::error_spec spec, std::string message) { return admin_result
 
 struct side {
   resolved_server server;
-  std::unique_ptr<data_connection> connection;
+  std::unique_ptr<monitor::mariadb_client> connection;
 };
 
 // One table's work as planned: its shape and chunk size; its chunks' boundaries are found
@@ -74,8 +74,8 @@ std::variant<side, std::string> open_side(const server_ref& ref, const compare_e
   if (auto* why = std::get_if<std::string>(&found)) return *why;
   side s{std::get<resolved_server>(found), nullptr};
   const auto read_timeout = static_cast<unsigned>(env.settings.gtid_wait.count()) + 60;
-  s.connection = std::make_unique<data_connection>(s.server.address, env.user, env.password,
-                                                   env.connect_timeout_seconds, read_timeout);
+  s.connection = std::make_unique<monitor::mariadb_client>(s.server.address, env.user, env.password,
+                                                           env.connect_timeout_seconds, read_timeout);
   if (!s.connection->ok()) return "weft: cannot connect to '" + s.server.address.to_string() + "': " + s.connection->error();
   s.connection->execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
   s.connection->execute("SET SESSION innodb_lock_wait_timeout = 5");
@@ -99,7 +99,7 @@ std::optional<admin_result> comparison::connect() {
 }
 
 std::variant<std::set<std::string>, admin_result> base_tables(side& s, const std::string& database) {
-  const auto db = sql_value(database, value_kind::text);
+  const auto db = sql_value(database, monitor::value_kind::text);
   auto schema = s.connection->query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " + db);
   auto tables = s.connection->query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + db +
                                     " AND TABLE_TYPE = 'BASE TABLE'");

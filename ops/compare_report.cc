@@ -14,14 +14,15 @@ const char* kind_name(row_difference::kind k) {
   }
 }
 
-std::string tuple_of(const std::vector<result_column>& columns, const value_row& row, std::size_t n) {
+std::string tuple_of(const std::vector<monitor::result_column>& columns, const monitor::value_row& row, std::size_t n) {
   if (row.empty()) return {};
   std::string out = "(";
   for (std::size_t i = 0; i < n; ++i) out += (i ? ", " : "") + sql_value(row[i], columns[i].kind);
   return out + ")";
 }
 
-std::string key_of(const table_shape& t, const std::vector<result_column>& columns, const value_row& row) {
+std::string key_of(const table_shape& t, const std::vector<monitor::result_column>& columns,
+                   const monitor::value_row& row) {
   if (t.key.empty()) return "(no key)";
   std::string out;
   for (std::size_t i = 0; i < t.key.size(); ++i) {
@@ -88,7 +89,7 @@ std::optional<chunk_report> unpack_chunk(const std::string& packed) {
   return c;
 }
 
-chunk_report report_chunk(const table_shape& t, const std::vector<result_column>& columns,
+chunk_report report_chunk(const table_shape& t, const std::vector<monitor::result_column>& columns,
                           const std::vector<row_difference>& differences, std::uint64_t rows_a, std::uint64_t rows_b,
                           const std::vector<std::string>& ignore) {
   chunk_report out{rows_a, rows_b, {}};

@@ -27,7 +27,7 @@ struct chunk_report {
 };
 std::string pack_chunk(const chunk_report& c);
 std::optional<chunk_report> unpack_chunk(const std::string& packed);
-chunk_report report_chunk(const table_shape& t, const std::vector<result_column>& columns,
+chunk_report report_chunk(const table_shape& t, const std::vector<monitor::result_column>& columns,
                           const std::vector<row_difference>& differences, std::uint64_t rows_a, std::uint64_t rows_b,
                           const std::vector<std::string>& ignore);
 

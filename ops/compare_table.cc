@@ -7,11 +7,11 @@
 namespace weft::ops {
 namespace {
 
-std::string text(const value& v) { return v.value_or(""); }
-std::string literal(const std::string& s) { return sql_value(s, value_kind::text); }
+std::string text(const monitor::value& v) { return v.value_or(""); }
+std::string literal(const std::string& s) { return sql_value(s, monitor::value_kind::text); }
 
 // Every column of the table; false with `why` when it has none (no such table).
-bool read_columns(data_connection& server, table_shape& t, std::string& why) {
+bool read_columns(monitor::mariadb_client& server, table_shape& t, std::string& why) {
   auto rows = server.query("SELECT COLUMN_NAME, COLUMN_TYPE, EXTRA, COLLATION_NAME FROM information_schema.COLUMNS "
                            "WHERE TABLE_SCHEMA = " + literal(t.database) + " AND TABLE_NAME = " + literal(t.table) +
                            " ORDER BY ORDINAL_POSITION");
@@ -36,7 +36,7 @@ std::optional<std::size_t> position_of(const table_shape& t, const std::string& 
 }
 
 // The PRIMARY KEY, else the first unique index on NOT NULL whole columns (no prefix).
-bool choose_key(data_connection& server, table_shape& t, std::string& why) {
+bool choose_key(monitor::mariadb_client& server, table_shape& t, std::string& why) {
   auto rows = server.query("SELECT INDEX_NAME, COLUMN_NAME, NON_UNIQUE, SUB_PART, NULLABLE FROM "
                            "information_schema.STATISTICS WHERE TABLE_SCHEMA = " + literal(t.database) +
                            " AND TABLE_NAME = " + literal(t.table) +
@@ -65,7 +65,7 @@ bool choose_key(data_connection& server, table_shape& t, std::string& why) {
 
 }  // namespace
 
-std::variant<table_shape, std::string> read_table_shape(data_connection& server, const std::string& database,
+std::variant<table_shape, std::string> read_table_shape(monitor::mariadb_client& server, const std::string& database,
                                                         const std::string& table) {
   table_shape t;
   t.database = database;
@@ -87,7 +87,7 @@ std::optional<std::string> incompatible_shapes(const table_shape& a, const table
   return std::nullopt;
 }
 
-std::optional<std::string> normalized_definition(data_connection& server, const std::string& database,
+std::optional<std::string> normalized_definition(monitor::mariadb_client& server, const std::string& database,
                                                  const std::string& table) {
   auto t = server.query("SHOW CREATE TABLE " + qualified_name(database, table));
   if (!t || t->rows.empty() || t->rows[0].size() < 2) return std::nullopt;

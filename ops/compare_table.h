@@ -8,8 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "monitor/mariadb_client.h"
 #include "ops/compare_sql.h"
-#include "ops/data_connection.h"
 #include "ops/row_diff.h"
 
 namespace weft::ops {
@@ -25,41 +25,42 @@ struct compare_settings {
 };
 
 // Columns and key of a table, from information_schema on one server; or why it cannot be read.
-std::variant<table_shape, std::string> read_table_shape(data_connection& server, const std::string& database,
+std::variant<table_shape, std::string> read_table_shape(monitor::mariadb_client& server, const std::string& database,
                                                         const std::string& table);
 // Whether two servers' shapes compare row by row (same columns, types and collations).
 std::optional<std::string> incompatible_shapes(const table_shape& a, const table_shape& b);
 
 // SHOW CREATE TABLE without what does not matter (the AUTO_INCREMENT counter).
-std::optional<std::string> normalized_definition(data_connection& server, const std::string& database,
+std::optional<std::string> normalized_definition(monitor::mariadb_client& server, const std::string& database,
                                                  const std::string& table);
 
 // Rows per chunk for a table: as many as a timed sample's pace digests in the chunk time,
 // within the settings' bounds and few enough that a differing chunk's rows fit in memory.
-std::size_t rows_per_chunk(data_connection& server, const table_shape& t, const std::string& where,
+std::size_t rows_per_chunk(monitor::mariadb_client& server, const table_shape& t, const std::string& where,
                            const std::vector<std::string>& ignore, const compare_settings& s);
 
 // The upper boundary of the chunk after `lower` (`rows` rows), walking the key on `server`
 // just before that chunk is read, while its pages are hot; nullopt inside when fewer rows are
 // left (the last chunk is open-ended). Error text on failure.
-std::variant<std::optional<key_literals>, std::string> next_boundary(data_connection& server, const table_shape& t,
+std::variant<std::optional<key_literals>, std::string> next_boundary(monitor::mariadb_client& server,
+                                                                     const table_shape& t,
                                                                      const std::optional<key_literals>& lower,
                                                                      std::size_t rows);
 
 // The table's size as the server's statistics estimate it (for progress before it is read).
-std::uint64_t estimated_rows(data_connection& server, const table_shape& t);
+std::uint64_t estimated_rows(monitor::mariadb_client& server, const table_shape& t);
 
 struct chunk_outcome {
   std::uint64_t rows_a = 0, rows_b = 0;
   bool differs = false;
-  std::vector<result_column> columns;  // when it differs: what the rows' values are
+  std::vector<monitor::result_column> columns;  // when it differs: what the rows' values are
   std::vector<row_difference> differences;
 };
 
 // The pair to compare and, when one replicates from the other, which one is the source.
 struct compare_pair {
-  data_connection* a = nullptr;
-  data_connection* b = nullptr;
+  monitor::mariadb_client* a = nullptr;
+  monitor::mariadb_client* b = nullptr;
   enum class source_side { none, a, b } source = source_side::none;
 };
 

@@ -14,9 +14,11 @@ bool ignored(const std::vector<std::string>& ignore, const std::string& name) {
 
 // One string per row that equal keys (or, without a key, equal rows) share: each part
 // length-prefixed so no two different tuples join into the same text.
-std::string match_text(const table_shape& t, const value_row& row, const std::vector<std::string>& ignore) {
+std::string match_text(const table_shape& t, const monitor::value_row& row, const std::vector<std::string>& ignore) {
   std::string out;
-  const auto add = [&out](const value& v) { out += v ? std::to_string(v->size()) + ":" + *v : std::string("-"); };
+  const auto add = [&out](const monitor::value& v) {
+    out += v ? std::to_string(v->size()) + ":" + *v : std::string("-");
+  };
   if (!t.key.empty()) {
     for (std::size_t i = 0; i < t.key.size(); ++i) add(row[t.columns.size() + i]);
     return out;
@@ -27,14 +29,16 @@ std::string match_text(const table_shape& t, const value_row& row, const std::ve
   return out;
 }
 
-bool same_values(const table_shape& t, const value_row& a, const value_row& b, const std::vector<std::string>& ignore) {
+bool same_values(const table_shape& t, const monitor::value_row& a, const monitor::value_row& b,
+                 const std::vector<std::string>& ignore) {
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
     if (!ignored(ignore, t.columns[i].name) && a[i] != b[i]) return false;
   }
   return true;
 }
 
-std::string key_match(const table_shape& t, const std::vector<result_column>& columns, const value_row& row) {
+std::string key_match(const table_shape& t, const std::vector<monitor::result_column>& columns,
+                      const monitor::value_row& row) {
   std::string out;
   const bool whole_row = t.key.empty();
   const std::size_t n = whole_row ? t.columns.size() : t.key.size();
@@ -46,7 +50,8 @@ std::string key_match(const table_shape& t, const std::vector<result_column>& co
   return out + (whole_row ? " LIMIT 1" : "");
 }
 
-std::string insert_of(const table_shape& t, const std::vector<result_column>& columns, const value_row& row) {
+std::string insert_of(const table_shape& t, const std::vector<monitor::result_column>& columns,
+                      const monitor::value_row& row) {
   std::string names, values;
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
     if (t.columns[i].generated) continue;
@@ -56,8 +61,9 @@ std::string insert_of(const table_shape& t, const std::vector<result_column>& co
   return "INSERT INTO " + qualified_name(t.database, t.table) + " (" + names + ") VALUES (" + values + ");";
 }
 
-std::string update_of(const table_shape& t, const std::vector<result_column>& columns, const value_row& model,
-                      const value_row& target, const std::vector<std::string>& ignore) {
+std::string update_of(const table_shape& t, const std::vector<monitor::result_column>& columns,
+                      const monitor::value_row& model, const monitor::value_row& target,
+                      const std::vector<std::string>& ignore) {
   std::string set;
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
     if (t.columns[i].generated || ignored(ignore, t.columns[i].name) || model[i] == target[i]) continue;
@@ -69,9 +75,9 @@ std::string update_of(const table_shape& t, const std::vector<result_column>& co
 
 }  // namespace
 
-std::vector<row_difference> diff_rows(const table_shape& t, const result_table& a, const result_table& b,
-                                      const std::vector<std::string>& ignore) {
-  std::multimap<std::string, const value_row*> on_b;
+std::vector<row_difference> diff_rows(const table_shape& t, const monitor::result_table& a,
+                                      const monitor::result_table& b, const std::vector<std::string>& ignore) {
+  std::multimap<std::string, const monitor::value_row*> on_b;
   for (const auto& row : b.rows) on_b.emplace(match_text(t, row, ignore), &row);
   std::vector<row_difference> out;
   for (const auto& row : a.rows) {
@@ -96,7 +102,7 @@ std::vector<row_difference> diff_rows(const table_shape& t, const result_table& 
   return out;
 }
 
-std::string repair_statement(const table_shape& t, const std::vector<result_column>& columns,
+std::string repair_statement(const table_shape& t, const std::vector<monitor::result_column>& columns,
                              const row_difference& d, bool repair_a, const std::vector<std::string>& ignore) {
   using k = row_difference::kind;
   const auto& model = repair_a ? d.b : d.a;

@@ -59,17 +59,17 @@ std::string qualified_name(std::string_view database, std::string_view table) {
   return quote_name(database) + "." + quote_name(table);
 }
 
-std::string sql_value(const value& v, value_kind kind) {
+std::string sql_value(const monitor::value& v, monitor::value_kind kind) {
   if (!v) return "NULL";
   switch (kind) {
-    case value_kind::integer:
-    case value_kind::decimal:
-    case value_kind::floating:
+    case monitor::value_kind::integer:
+    case monitor::value_kind::decimal:
+    case monitor::value_kind::floating:
       return plain_number(*v) ? *v : quoted_text(*v);
-    case value_kind::bit:
-    case value_kind::binary:
+    case monitor::value_kind::bit:
+    case monitor::value_kind::binary:
       return v->empty() ? std::string("X''") : "0x" + hex(*v);
-    case value_kind::text:
+    case monitor::value_kind::text:
       return quoted_text(*v);
   }
   return quoted_text(*v);

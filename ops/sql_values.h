@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "ops/data_connection.h"
+#include "monitor/sql_result.h"
 
 namespace weft::ops {
 
@@ -17,6 +17,6 @@ std::string quote_name(std::string_view name);
 std::string qualified_name(std::string_view database, std::string_view table);
 // The value as a literal of its kind: NULL, 42, 1.50, 0x00FF, X'' (empty bytes), 'text',
 // _utf8mb4 X'5C6E' (text with a backslash or a control character).
-std::string sql_value(const value& v, value_kind kind);
+std::string sql_value(const monitor::value& v, monitor::value_kind kind);
 
 }  // namespace weft::ops

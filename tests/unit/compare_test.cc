@@ -73,23 +73,23 @@ TEST(CompareGrammar, DiffSchema) {
 
 // Every kind of value as a literal that reads back the same in any sql_mode.
 TEST(SqlValues, LiteralsByKind) {
-  struct row { value v; value_kind kind; const char* literal; };
+  struct row { monitor::value v; monitor::value_kind kind; const char* literal; };
   const row rows[] = {
-      {std::nullopt, value_kind::text, "NULL"},
-      {"", value_kind::text, "''"},
-      {"NULL", value_kind::text, "'NULL'"},
-      {"it's", value_kind::text, "'it''s'"},
-      {"a\\b", value_kind::text, "_utf8mb4 X'615C62'"},
-      {"line\nnext", value_kind::text, "_utf8mb4 X'6C696E650A6E657874'"},
-      {"\xC3\xA9t\xC3\xA9", value_kind::text, "'\xC3\xA9t\xC3\xA9'"},
-      {"-12", value_kind::integer, "-12"},
-      {"12345678901234567890.000000001", value_kind::decimal, "12345678901234567890.000000001"},
-      {"1.5e-07", value_kind::floating, "1.5e-07"},
-      {std::string("\x00\xFF", 2), value_kind::binary, "0x00FF"},
-      {"", value_kind::binary, "X''"},
-      {std::string("\x05", 1), value_kind::bit, "0x05"},
-      {"2026-12-02 10:11:12.000123", value_kind::text, "'2026-12-02 10:11:12.000123'"},
-      {"{\"k\": [1, \"v\"]}", value_kind::text, "'{\"k\": [1, \"v\"]}'"},
+      {std::nullopt, monitor::value_kind::text, "NULL"},
+      {"", monitor::value_kind::text, "''"},
+      {"NULL", monitor::value_kind::text, "'NULL'"},
+      {"it's", monitor::value_kind::text, "'it''s'"},
+      {"a\\b", monitor::value_kind::text, "_utf8mb4 X'615C62'"},
+      {"line\nnext", monitor::value_kind::text, "_utf8mb4 X'6C696E650A6E657874'"},
+      {"\xC3\xA9t\xC3\xA9", monitor::value_kind::text, "'\xC3\xA9t\xC3\xA9'"},
+      {"-12", monitor::value_kind::integer, "-12"},
+      {"12345678901234567890.000000001", monitor::value_kind::decimal, "12345678901234567890.000000001"},
+      {"1.5e-07", monitor::value_kind::floating, "1.5e-07"},
+      {std::string("\x00\xFF", 2), monitor::value_kind::binary, "0x00FF"},
+      {"", monitor::value_kind::binary, "X''"},
+      {std::string("\x05", 1), monitor::value_kind::bit, "0x05"},
+      {"2026-12-02 10:11:12.000123", monitor::value_kind::text, "'2026-12-02 10:11:12.000123'"},
+      {"{\"k\": [1, \"v\"]}", monitor::value_kind::text, "'{\"k\": [1, \"v\"]}'"},
   };
   for (const auto& r : rows) EXPECT_EQ(sql_value(r.v, r.kind), r.literal);
   EXPECT_EQ(quote_name("we`ird"), "`we``ird`");
@@ -138,17 +138,18 @@ TEST(CompareSql, DigestIsNullSafeAndLengthPrefixed) {
   EXPECT_NE(rows_query(t, "1", "").find("`g`, `a`, WEIGHT_STRING(`b`) FROM"), std::string::npos);
 }
 
-result_table side(std::vector<value_row> rows) {
-  result_table r;
-  r.columns = {{"a", value_kind::integer}, {"b", value_kind::text}, {"v", value_kind::integer},
-               {"g", value_kind::integer}, {"a", value_kind::integer}, {"b", value_kind::binary}};
+monitor::result_table side(std::vector<monitor::value_row> rows) {
+  monitor::result_table r;
+  r.columns = {{"a", monitor::value_kind::integer}, {"b", monitor::value_kind::text},
+               {"v", monitor::value_kind::integer}, {"g", monitor::value_kind::integer},
+               {"a", monitor::value_kind::integer}, {"b", monitor::value_kind::binary}};
   r.rows = std::move(rows);
   return r;
 }
 
 // Rows as rows_query returns them: the columns, then the key's merge values (for `b`, its
 // collation weight: the same for 'K' and 'k' in a _ci collation).
-value_row r(int a, const char* b, value v, const char* weight) {
+monitor::value_row r(int a, const char* b, monitor::value v, const char* weight) {
   return {std::to_string(a), std::string(b), std::move(v), std::string("0"), std::to_string(a), std::string(weight)};
 }
 
@@ -176,8 +177,9 @@ TEST(RowDiff, MissingExtraChangedAndCaseOnlyKeys) {
 TEST(RowDiff, KeylessTablesMatchAsMultisets) {
   auto t = two_key_table();
   t.key.clear();
-  result_table a, b;
-  a.columns = b.columns = {{"a", value_kind::integer}, {"b", value_kind::text}, {"v", value_kind::integer}, {"g", value_kind::integer}};
+  monitor::result_table a, b;
+  a.columns = b.columns = {{"a", monitor::value_kind::integer}, {"b", monitor::value_kind::text},
+                           {"v", monitor::value_kind::integer}, {"g", monitor::value_kind::integer}};
   a.rows = {{"1", "x", "1", "0"}, {"1", "x", "1", "0"}};  // a duplicate pair
   b.rows = {{"1", "x", "1", "0"}};
   const auto d = diff_rows(t, a, b, {});
