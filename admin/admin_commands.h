@@ -40,6 +40,9 @@ struct command_context {
   std::function<std::size_t()> close_idle_backends;
   ops::job_registry* jobs = nullptr;  // COMPARE and the other long commands
   ops::compare_settings compare;
+  std::string export_dir;           // [admin] export_dir: EXPORT and IMPORT only there
+  unsigned transfer_parallel = 4;   // [jobs] parallel
+  std::size_t export_chunk_bytes = 32u << 20;  // [jobs] export_chunk_kb
 };
 
 // nullopt when `sql` is not an admin command (then it is SQL for SQLite). The HA commands that

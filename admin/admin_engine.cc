@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "admin/compare_commands.h"
+#include "admin/export_commands.h"
 #include "admin/ha_commands.h"
 #include "admin/help_command.h"
 #include "admin/job_commands.h"
@@ -153,6 +154,7 @@ admin_result admin_engine::execute(std::string_view text, const ops::progress_si
   }
   if (auto job = run_job_command(sql, commands_)) return std::move(*job);
   if (auto compare = parse_compare_command(sql)) return run_compare_command(sql, *compare, commands_, progress);
+  if (auto transfer = parse_export_command(sql)) return run_export_command(sql, *transfer, commands_, progress);
   if (auto answered = run_admin_command(sql, commands_)) return std::move(*answered);
   const auto word = first_word(sql);
   if (word == "SHOW") {  // the MySQL forms of two live views

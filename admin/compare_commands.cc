@@ -1,5 +1,7 @@
 #include "admin/compare_commands.h"
 
+#include "admin/export_commands.h"
+#include "admin/job_commands.h"
 #include "ops/compare_database.h"
 #include "protocol/errors.h"
 
@@ -26,15 +28,10 @@ ops::progress_note note_of(const ops::job_view& j) {
   return {comparing ? 2u : 1u, 2u, fraction, g.phase};
 }
 
-admin_result job_started(std::uint64_t id) {
-  auto r = admin_result::table({"job_id", "state", "follow_with"});
-  r.rows.push_back({std::to_string(id), std::string("running"), "SHOW JOBS; SHOW JOB " + std::to_string(id)});
-  return r;
-}
-
 }  // namespace
 
 std::optional<ops::job_runner> job_for(const std::string& sql, const command_context& ctx) {
+  if (auto transfer = transfer_job_for(sql, ctx)) return transfer;
   const auto parsed = parse_compare_command(sql);
   if (!parsed || !parsed->error.empty()) return std::nullopt;
   const auto* command = std::get_if<compare_command>(&parsed->command);
@@ -47,24 +44,13 @@ admin_result run_compare_command(const std::string& sql, const compare_parse& pa
   if (!parsed.error.empty()) return admin_result::failure(p::make_error({1064, "42000"}, parsed.error));
   if (const auto* diff = std::get_if<diff_schema_command>(&parsed.command)) return run_diff_schema(*diff, ctx);
   const auto& command = std::get<compare_command>(parsed.command);
-  if (!ctx.jobs) return admin_result::failure(p::make_error(p::er::compare_refused, "weft: no job runner"));
+  if (!ctx.jobs) return admin_result::failure(p::make_error(p::er::job_refused, "weft: no job runner"));
   if (command.where.size() > ops::max_compare_where) {
     return admin_result::failure(p::make_error(
-        p::er::compare_refused, "weft: the WHERE condition is " + std::to_string(command.where.size()) +
+        p::er::job_refused, "weft: the WHERE condition is " + std::to_string(command.where.size()) +
                                     " bytes; COMPARE takes at most " + std::to_string(ops::max_compare_where)));
   }
-  const auto id = ctx.jobs->start(sql, compare_job(command, ctx));
-  if (command.async) return job_started(id);
-  ctx.jobs->wait(id, std::chrono::milliseconds(500), [&progress](const ops::job_view& j) {
-    if (progress) progress(note_of(j));
-  });
-  const auto done = ctx.jobs->find(id);
-  if (done && done->state == ops::job_state::done) {
-    if (auto output = ctx.jobs->output(id)) return std::move(*output);
-  }
-  if (done && done->failure) return admin_result::failure(*done->failure);
-  const auto why = done ? done->error : std::string("the job vanished");
-  return admin_result::failure(p::make_error(p::er::job_failed, why + " (job " + std::to_string(id) + ")"));
+  return run_as_job(sql, compare_job(command, ctx), command.async, ctx, progress, note_of);
 }
 
 }  // namespace weft::admin

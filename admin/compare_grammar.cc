@@ -23,7 +23,9 @@ std::optional<std::string> address(cursor& r) {
   return ep ? std::optional(ep->to_string()) : std::nullopt;
 }
 
-std::optional<server_ref> server(cursor& r) {
+}  // namespace
+
+std::optional<server_ref> parse_server_ref(cursor& r) {
   if (r.accept("PRIMARY")) {
     if (!r.accept("OF") || !r.accept("GROUP")) return std::nullopt;
     auto group = r.value();
@@ -36,12 +38,14 @@ std::optional<server_ref> server(cursor& r) {
   return server_ref{replica ? server_ref::kind::replica : server_ref::kind::address, *text};
 }
 
+namespace {
+
 // ON server WITH server
 bool two_servers(cursor& r, server_ref& a, server_ref& b) {
   if (!r.accept("ON")) return false;
-  auto first = server(r);
+  auto first = parse_server_ref(r);
   if (!first || !r.accept("WITH")) return false;
-  auto second = server(r);
+  auto second = parse_server_ref(r);
   if (!second) return false;
   a = *first;
   b = *second;

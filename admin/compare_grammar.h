@@ -27,6 +27,10 @@ struct compare_parse {
   std::string error;  // set when the statement is one of these commands with a mistake (1064)
 };
 
+class cursor;
+// A server as the admin grammars name it: 'host:port', PRIMARY OF GROUP g, REPLICA 'host:port'.
+std::optional<ops::server_ref> parse_server_ref(cursor& r);
+
 // nullopt when sql is neither COMPARE DATABASE nor DIFF SCHEMA.
 std::optional<compare_parse> parse_compare_command(std::string_view sql);
 

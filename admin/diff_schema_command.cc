@@ -34,7 +34,7 @@ std::variant<ops::schema_snapshot, admin_result> read_side(const side& s, const 
                                                            const command_context& ctx, std::string& address) {
   const auto found = ops::resolve(s.ref, *ctx.topology->load());
   if (const auto* why = std::get_if<std::string>(&found)) {
-    return fail(p::er::compare_refused, *why + " (the " + s.role + " server)");
+    return fail(p::er::job_refused, *why + " (the " + s.role + " server)");
   }
   address = std::get<ops::resolved_server>(found).address.to_string();
   const auto named = "'" + address + "' (the " + s.role + " server)";
@@ -45,7 +45,7 @@ std::variant<ops::schema_snapshot, admin_result> read_side(const side& s, const 
   if (auto* snapshot = std::get_if<ops::schema_snapshot>(&read)) return std::move(*snapshot);
   const auto& error = std::get<ops::schema_read_error>(read);
   if (error.unknown_database) return fail(p::er::unknown_database, "Unknown database '" + database + "' on " + named);
-  const auto spec = server.ok() ? p::er::compare_refused : p::er::backend_unreachable;
+  const auto spec = server.ok() ? p::er::job_refused : p::er::backend_unreachable;
   return fail(spec, "weft: cannot read the definitions of '" + database + "' on " + named + ": " + error.message);
 }
 

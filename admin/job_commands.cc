@@ -44,7 +44,7 @@ admin_result job_table() {
                               "last_error"});
 }
 
-admin_result refused(const std::string& why) { return admin_result::failure(p::make_error(p::er::compare_refused, why)); }
+admin_result refused(const std::string& why) { return admin_result::failure(p::make_error(p::er::job_refused, why)); }
 
 std::optional<std::uint64_t> job_id(const words& w, std::size_t at) {
   if (at + 1 != w.size() && !(at + 2 == w.size() && w.text[at + 1] == ";")) return std::nullopt;
@@ -88,6 +88,32 @@ std::optional<admin_result> run_job_command(std::string_view sql, const command_
   admin_result done;
   done.info = w[0] == "KILL" ? "job " + std::to_string(*id) + " stopping" : "job " + std::to_string(*id) + " resumed";
   return done;
+}
+
+}  // namespace weft::admin
+
+namespace weft::admin {
+
+admin_result run_as_job(const std::string& sql, ops::job_runner runner, bool async, const command_context& ctx,
+                        const ops::progress_sink& progress, const progress_of& note) {
+  namespace p = protocol;
+  if (!ctx.jobs) return admin_result::failure(p::make_error(p::er::job_refused, "weft: no job runner"));
+  const auto id = ctx.jobs->start(sql, std::move(runner));
+  if (async) {
+    auto r = admin_result::table({"job_id", "state", "follow_with"});
+    r.rows.push_back({std::to_string(id), std::string("running"), "SHOW JOBS; SHOW JOB " + std::to_string(id)});
+    return r;
+  }
+  ctx.jobs->wait(id, std::chrono::milliseconds(500), [&](const ops::job_view& j) {
+    if (progress) progress(note(j));
+  });
+  const auto done = ctx.jobs->find(id);
+  if (done && done->state == ops::job_state::done) {
+    if (auto output = ctx.jobs->output(id)) return std::move(*output);
+  }
+  if (done && done->failure) return admin_result::failure(*done->failure);
+  const auto why = done ? done->error : std::string("the job vanished");
+  return admin_result::failure(p::make_error(p::er::job_failed, why + " (job " + std::to_string(id) + ")"));
 }
 
 }  // namespace weft::admin

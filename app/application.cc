@@ -195,6 +195,9 @@ void application::connect_admin_commands() {
   commands_.compare.max_chunk_rows = jobs.max_chunk_rows;
   commands_.compare.max_replica_lag_seconds = jobs.max_replica_lag_seconds;
   commands_.compare.gtid_wait = std::chrono::duration_cast<std::chrono::seconds>(jobs.gtid_wait);
+  commands_.export_dir = config_.admin.export_dir;
+  commands_.transfer_parallel = jobs.parallel;
+  commands_.export_chunk_bytes = jobs.export_chunk_bytes;
   commands_.server_version = config_.proxy.server_version;
   commands_.config_diff = [this] { return config_diff(); };
   commands_.close_idle_backends = [this] { return proxy_->close_idle_backends(); };

@@ -22,6 +22,9 @@ struct admin_settings {
   // monitor's.
   std::string backend_user;
   std::string backend_password;
+  // The only directory EXPORT writes into and IMPORT reads from (relative: to the config
+  // file); empty: neither runs.
+  std::string export_dir;
   // TLS for admin clients (both set: offered; require_tls refuses plain connections).
   std::string tls_cert;
   std::string tls_key;
@@ -43,6 +46,8 @@ struct jobs_settings {
   std::size_t max_chunk_rows = 200000;
   std::uint32_t max_replica_lag_seconds = 10;  // a job pauses while a replica it reads lags more
   std::chrono::milliseconds gtid_wait{60000};  // a replica's wait for the source's position
+  unsigned parallel = 4;  // connections an EXPORT or IMPORT uses when it names no PARALLEL
+  std::size_t export_chunk_bytes = 32u << 20;  // SQL per EXPORT chunk file, uncompressed
 };
 
 struct http_settings {

@@ -241,6 +241,16 @@ class config_reader {
     return p.string();
   }
 
+  std::string existing_directory(const toml::table& t, std::string_view key, const std::string& path) {
+    std::filesystem::path p(path);
+    if (p.is_relative()) p = std::filesystem::path(std::string(source_)).parent_path() / p;
+    std::error_code failed;
+    if (!std::filesystem::is_directory(p, failed)) {
+      error(t.get(key)->source(), std::string(key) + " '" + p.string() + "' is not an existing directory");
+    }
+    return p.string();
+  }
+
   void read_log(const toml::table& t) {
     check_keys(t, {"level"});
     if (auto level = string_at(t, "level", false)) {
@@ -345,7 +355,7 @@ class config_reader {
 
   void read_admin(const toml::table& t) {
     check_keys(t, {"listen", "user", "password", "password_hash", "state_file", "backend_user", "backend_password",
-                   "tls_cert", "tls_key", "require_tls", "max_connections"});
+                   "tls_cert", "tls_key", "require_tls", "max_connections", "export_dir"});
     auto& a = config.admin;
     if (auto ep = endpoint_at(t, "listen")) a.listen = *ep;
     if (auto v = string_at(t, "user", false)) a.user = *v;
@@ -372,18 +382,22 @@ class config_reader {
     if (a.tls_cert.empty() != a.tls_key.empty()) error(t.source(), "[admin]: TLS needs both tls_cert and tls_key");
     a.require_tls = bool_at(t, "require_tls").value_or(false);
     if (a.require_tls && a.tls_cert.empty()) error(t.source(), "[admin]: require_tls needs tls_cert and tls_key");
+    if (auto v = string_at(t, "export_dir", false)) a.export_dir = existing_directory(t, "export_dir", *v);
     if (auto v = string_at(t, "backend_user", false)) a.backend_user = *v;
     if (auto v = string_at(t, "backend_password", false)) a.backend_password = *v;
   }
 
   void read_jobs(const toml::table& t) {
-    check_keys(t, {"threads", "chunk_time_ms", "max_chunk_rows", "max_replica_lag_s", "gtid_wait_ms"});
+    check_keys(t, {"threads", "chunk_time_ms", "max_chunk_rows", "max_replica_lag_s", "gtid_wait_ms", "parallel",
+                   "export_chunk_kb"});
     auto& j = config.jobs;
     if (auto v = int_at(t, "threads", 1, 64)) j.threads = static_cast<unsigned>(*v);
     if (auto v = int_at(t, "chunk_time_ms", 10, 60000)) j.chunk_time = std::chrono::milliseconds(*v);
     if (auto v = int_at(t, "max_chunk_rows", 10, 10000000)) j.max_chunk_rows = static_cast<std::size_t>(*v);
     if (auto v = int_at(t, "max_replica_lag_s", 0, 86400)) j.max_replica_lag_seconds = static_cast<std::uint32_t>(*v);
     if (auto v = int_at(t, "gtid_wait_ms", 1000, 3600000)) j.gtid_wait = std::chrono::milliseconds(*v);
+    if (auto v = int_at(t, "parallel", 1, 64)) j.parallel = static_cast<unsigned>(*v);
+    if (auto v = int_at(t, "export_chunk_kb", 64, 1048576)) j.export_chunk_bytes = static_cast<std::size_t>(*v) * 1024;
   }
 
   void read_http(const toml::table& t) {

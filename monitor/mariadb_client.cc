@@ -137,7 +137,12 @@ std::optional<std::vector<sql_row>> mariadb_client::rows(const std::string& sql)
   return out;
 }
 
-bool mariadb_client::execute(const std::string& sql) { return query(sql).has_value(); }
+bool mariadb_client::execute(const std::string& sql) {
+  affected_rows_ = 0;
+  if (!query(sql)) return false;
+  affected_rows_ = mysql_affected_rows(connection_);
+  return true;
+}
 
 std::optional<std::string> mariadb_client::scalar(const std::string& sql) {
   auto t = query(sql);

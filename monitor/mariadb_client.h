@@ -52,8 +52,10 @@ class mariadb_client {
   std::optional<result_table> query(const std::string& sql);
   // The same rows by column name (a later column of a repeated name wins).
   std::optional<std::vector<sql_row>> rows(const std::string& sql);
-  // A statement without rows (SET, START TRANSACTION, COMMIT).
+  // A statement without rows (SET, START TRANSACTION, COMMIT, INSERT).
   bool execute(const std::string& sql);
+  // Rows the last execute() changed (IMPORT checks each chunk's count).
+  std::uint64_t affected_rows() const { return affected_rows_; }
   // The first column of the first row ("" when NULL or none); nullopt on failure.
   std::optional<std::string> scalar(const std::string& sql);
 
@@ -63,6 +65,7 @@ class mariadb_client {
   st_mysql* connection_ = nullptr;
   std::string error_;
   unsigned error_code_ = 0;
+  std::uint64_t affected_rows_ = 0;
 };
 
 }  // namespace weft::monitor

@@ -90,7 +90,7 @@ std::optional<admin_result> comparison::connect() {
   if (auto* why = std::get_if<std::string>(&b)) return fail(p::er::job_failed, *why);
   a_ = std::move(std::get<side>(a));
   b_ = std::move(std::get<side>(b));
-  if (a_.server.address == b_.server.address) return fail(p::er::compare_refused, "weft: ON and WITH name the same server");
+  if (a_.server.address == b_.server.address) return fail(p::er::job_refused, "weft: ON and WITH name the same server");
   const auto t = env_.topology();
   pair_ = {a_.connection.get(), b_.connection.get(), compare_pair::source_side::none};
   if (replicates_from(b_.server, a_.server, *t)) pair_.source = compare_pair::source_side::a;

@@ -60,8 +60,9 @@ inline constexpr error_spec ha_refused{9012, "HY000"};
 inline constexpr error_spec backend_timeout{9013, "08S01"};
 // A job (COMPARE...) that stopped: a server lost or refusing mid-way (RESUME JOB continues it).
 inline constexpr error_spec job_failed{9014, "HY000"};
-// A comparison that cannot run as asked (no such job, a WHERE too long, a bad option).
-inline constexpr error_spec compare_refused{9015, "HY000"};
+// A job command that cannot run as asked (no such job, a WHERE too long, a path outside
+// export_dir, a non-empty target table).
+inline constexpr error_spec job_refused{9015, "HY000"};
 inline constexpr error_spec unknown_database{1049, "42000"};
 inline constexpr error_spec unknown_table{1146, "42S02"};
 }  // namespace er

@@ -162,6 +162,7 @@ user = "admin"
 password = "admin-secret"
 backend_user = "root"
 backend_password = "$ROOT_PASSWORD"
+${ADMIN_EXTRA:-}
 
 [http]
 listen = "127.0.0.1:$HTTP_PORT"

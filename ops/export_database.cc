@@ -1,0 +1,322 @@
+#include "ops/export_database.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "ops/export_definitions.h"
+#include "ops/export_path.h"
+#include "ops/export_snapshot.h"
+#include "ops/server_ref.h"
+#include "ops/sql_values.h"
+#include "protocol/errors.h"
+
+namespace weft::ops {
+namespace {
+
+namespace fs = std::filesystem;
+namespace p = protocol;
+using clock = std::chrono::steady_clock;
+
+admin_result fail(p::error_spec spec, std::string message) { return admin_result::failure(p::make_error(spec, message)); }
+
+std::string utc_now() {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+// One table to export, where its entry goes, and its size (largest first).
+struct table_task {
+  std::size_t database = 0;
+  std::string name;
+  std::string stem;
+  std::uint64_t bytes = 0, estimated_rows = 0;
+};
+
+class exporter {
+ public:
+  exporter(const export_command& c, const transfer_environment& env, job_context& job) : c_(c), env_(env), job_(job) {}
+  admin_result run();
+
+ private:
+  std::optional<admin_result> prepare_directory();
+  std::unique_ptr<monitor::mariadb_client> connect(std::string& why);
+  std::optional<admin_result> list_databases();
+  std::optional<admin_result> list_tables();
+  std::optional<admin_result> export_data();
+  void work(monitor::mariadb_client& worker);
+  std::optional<admin_result> write_manifest();
+  admin_result summary() const;
+  void chunk_done(std::uint64_t rows);
+
+  const export_command& c_;
+  const transfer_environment& env_;
+  job_context& job_;
+  resolved_server source_;
+  fs::path dir_;
+  std::unique_ptr<monitor::mariadb_client> control_;
+  export_manifest manifest_;
+  std::vector<table_task> tasks_;
+  std::mutex mutex_;  // guards what the workers share: next task, progress, the first error
+  std::size_t next_task_ = 0;
+  std::string first_error_;
+  job_progress progress_;
+  clock::time_point began_ = clock::now();
+};
+
+std::optional<admin_result> exporter::prepare_directory() {
+  auto where = export_path(env_.export_dir, c_.to);
+  if (auto* why = std::get_if<std::string>(&where)) return fail(p::er::job_refused, *why);
+  dir_ = std::get<fs::path>(where);
+  std::error_code failed;
+  const bool resumed = job_.checkpoints().count("export:directory") > 0;
+  if (resumed) {
+    // Ours since the first run found it empty: a consistent copy cannot be stitched from two
+    // points in time, so a resumed export starts again from a new one.
+    for (const auto& entry : fs::directory_iterator(dir_, failed)) fs::remove_all(entry.path(), failed);
+  } else if (fs::exists(dir_, failed) && !fs::is_empty(dir_, failed)) {
+    return fail(p::er::job_refused, "weft: '" + c_.to + "' is not empty (EXPORT writes into a new or empty directory)");
+  }
+  fs::create_directories(dir_, failed);
+  if (failed) return fail(p::er::job_failed, "weft: cannot create " + dir_.string() + ": " + failed.message());
+  job_.save_checkpoint("export:directory", dir_.string());
+  return std::nullopt;
+}
+
+std::unique_ptr<monitor::mariadb_client> exporter::connect(std::string& why) {
+  auto c = std::make_unique<monitor::mariadb_client>(source_.address, env_.user, env_.password,
+                                                     env_.connect_timeout_seconds, 3600);
+  // Every value is read as UTC text, so TIMESTAMPs import the same into any server's zone.
+  if (!c->ok() || !c->execute("SET SESSION time_zone = '+00:00'")) {
+    why = "weft: cannot connect to '" + source_.address.to_string() + "': " + c->error();
+  }
+  return c;
+}
+
+bool is_listed(const std::vector<std::string>& list, const std::string& name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+std::optional<admin_result> exporter::list_databases() {
+  const auto all = control_->query("SHOW DATABASES");
+  if (!all) return fail(p::er::job_failed, "weft: " + source_.address.to_string() + ": " + control_->error());
+  std::vector<std::string> present;
+  for (const auto& r : all->rows) present.push_back(r[0].value_or(""));
+  std::vector<std::string> chosen;
+  for (const auto& name : c_.all ? present : c_.databases) {
+    if (c_.all && is_system_database(name)) continue;
+    if (!is_listed(present, name)) {
+      return fail(p::er::unknown_database, "Unknown database '" + name + "' on '" + source_.address.to_string() + "'");
+    }
+    chosen.push_back(name);
+  }
+  if (chosen.empty()) return fail(p::er::job_refused, "weft: no database to export");
+  for (const auto& name : chosen) manifest_.databases.push_back({name, "", {}, {}, {}});
+  return std::nullopt;
+}
+
+std::optional<admin_result> exporter::list_tables() {
+  for (std::size_t d = 0; d < manifest_.databases.size(); ++d) {
+    auto& db = manifest_.databases[d];
+    if (c_.definitions) {
+      auto defs = export_definitions(*control_, db.name);
+      if (auto* why = std::get_if<std::string>(&defs)) return fail(p::er::job_failed, "weft: definitions of " + db.name + ": " + *why);
+      db = std::get<manifest_database>(std::move(defs));
+    }
+    if (!c_.data) continue;
+    const auto tables = control_->query(
+        "SELECT TABLE_NAME, COALESCE(DATA_LENGTH, 0), COALESCE(TABLE_ROWS, 0) FROM information_schema.TABLES "
+        "WHERE TABLE_SCHEMA = " + sql_value(db.name, monitor::value_kind::text) + " AND TABLE_TYPE = 'BASE TABLE' "
+        "ORDER BY TABLE_NAME");
+    if (!tables) return fail(p::er::job_failed, "weft: " + source_.address.to_string() + ": " + control_->error());
+    for (const auto& r : tables->rows) {
+      const auto name = r[0].value_or("");
+      const auto stem = table_file_stem(d, db.name, db.tables.size(), name);
+      tasks_.push_back({d, name, stem, std::stoull(r[1].value_or("0")), std::stoull(r[2].value_or("0"))});
+      db.tables.push_back({name, "", {}, 0, {}});
+      progress_.rows_total += tasks_.back().estimated_rows;
+    }
+  }
+  std::stable_sort(tasks_.begin(), tasks_.end(), [](const table_task& a, const table_task& b) { return a.bytes > b.bytes; });
+  return std::nullopt;
+}
+
+void exporter::chunk_done(std::uint64_t rows) {
+  std::lock_guard lock(mutex_);
+  progress_.rows_done += rows;
+  progress_.rows_total = std::max(progress_.rows_total, progress_.rows_done);
+  ++progress_.chunks_done;
+  progress_.chunks_total = std::max(progress_.chunks_total, progress_.chunks_done);
+  progress_.phase = "exporting";
+  job_.report(progress_);
+}
+
+// A worker thread: tables until none is left or one failed.
+void exporter::work(monitor::mariadb_client& worker) {
+  for (;;) {
+    table_task task;
+    {
+      std::lock_guard lock(mutex_);
+      if (next_task_ == tasks_.size() || !first_error_.empty()) return;
+      task = tasks_[next_task_++];
+    }
+    const auto& db = manifest_.databases[task.database].name;
+    auto done = export_table(worker, db, task.name, task.stem, dir_, env_.settings, [&](std::uint64_t rows) {
+      chunk_done(rows);
+      std::lock_guard lock(mutex_);
+      return first_error_.empty() && !job_.stopping();
+    });
+    std::lock_guard lock(mutex_);
+    if (auto* why = std::get_if<std::string>(&done)) {
+      if (first_error_.empty()) first_error_ = "table " + qualified_name(db, task.name) + ": " + *why;
+      return;
+    }
+    auto& tables = manifest_.databases[task.database].tables;
+    for (auto& t : tables) {
+      if (t.name == task.name) t = std::get<manifest_table>(std::move(done));
+    }
+  }
+}
+
+std::optional<admin_result> exporter::export_data() {
+  const auto count = std::clamp<std::size_t>(c_.parallel ? c_.parallel : env_.default_parallel, 1,
+                                             std::max<std::size_t>(tasks_.size(), 1));
+  std::vector<std::unique_ptr<monitor::mariadb_client>> workers;
+  std::vector<monitor::mariadb_client*> raw;
+  std::string why;
+  for (std::size_t i = 0; i < count; ++i) {
+    workers.push_back(connect(why));
+    if (!why.empty()) return fail(p::er::job_failed, why);
+    raw.push_back(workers.back().get());
+  }
+  progress_.phase = "taking the snapshot";
+  job_.report(progress_);
+  auto point = open_snapshots(*control_, raw);
+  if (auto* failed = std::get_if<std::string>(&point)) return fail(p::er::job_failed, "weft: " + *failed);
+  const auto& at = std::get<snapshot_point>(point);
+  manifest_.snapshot = at.method;
+  manifest_.commit_pause_ms = at.commit_pause_ms;
+  manifest_.gtid_position = at.gtid_position;
+  manifest_.binlog_file = at.binlog_file;
+  manifest_.binlog_position = at.binlog_position;
+  std::vector<std::thread> threads;
+  for (auto* w : raw) threads.emplace_back([this, w] { work(*w); });
+  for (auto& t : threads) t.join();
+  if (job_.stopping() && first_error_.empty()) first_error_ = "the job was stopped";
+  if (!first_error_.empty()) {
+    return fail(p::er::job_failed, "weft: EXPORT from '" + source_.address.to_string() + "': " + first_error_ +
+                                       " (RESUME JOB exports again from a new snapshot)");
+  }
+  return std::nullopt;
+}
+
+std::optional<admin_result> exporter::write_manifest() {
+  manifest_.finished_at = utc_now();
+  const auto part = dir_ / "manifest.json.part";
+  {
+    std::ofstream out(part, std::ios::binary);
+    out << to_json(manifest_);
+    out.flush();
+    if (!out) return fail(p::er::job_failed, "weft: cannot write " + part.string());
+  }
+  std::error_code failed;
+  fs::rename(part, dir_ / "manifest.json", failed);
+  if (failed) return fail(p::er::job_failed, "weft: cannot write manifest.json: " + failed.message());
+  return std::nullopt;
+}
+
+admin_result exporter::summary() const {
+  std::uint64_t tables = 0, rows = 0, sql_bytes = 0, file_bytes = 0, chunks = 0;
+  for (const auto& d : manifest_.databases) {
+    for (const auto& t : d.tables) {
+      ++tables;
+      rows += t.rows;
+      chunks += t.chunks.size();
+      for (const auto& c : t.chunks) {
+        sql_bytes += c.digest.bytes;
+        std::error_code ignored;
+        file_bytes += fs::file_size(dir_ / c.file, ignored);
+      }
+    }
+  }
+  const double seconds = std::chrono::duration<double>(clock::now() - began_).count();
+  auto r = admin_result::table({"item", "value"});
+  const auto add = [&](const char* item, const std::string& value) { r.rows.push_back({std::string(item), value}); };
+  add("directory", dir_.string());
+  add("source", source_.address.to_string() + " (" + manifest_.server_version + ")");
+  add("databases", std::to_string(manifest_.databases.size()));
+  add("tables", std::to_string(tables));
+  add("rows", std::to_string(rows));
+  add("chunks", std::to_string(chunks));
+  add("sql_bytes", std::to_string(sql_bytes));
+  add("file_bytes", std::to_string(file_bytes));
+  add("seconds", std::to_string(seconds));
+  add("snapshot", manifest_.snapshot.empty() ? "none (DEFINITIONS ONLY)" : manifest_.snapshot);
+  add("commit_pause_ms", std::to_string(manifest_.commit_pause_ms));
+  add("gtid_position", manifest_.gtid_position);
+  if (c_.replication_info) {
+    add("replicate_with", replicate_with(manifest_.source, manifest_.gtid_position));
+  }
+  return r;
+}
+
+admin_result exporter::run() {
+  if (c_.format != export_format::sql) {
+    return fail(p::er::job_refused, "weft: EXPORT writes FORMAT SQL only in this version (CSV and TSV are not built yet)");
+  }
+  if (auto refused = prepare_directory()) return std::move(*refused);
+  const auto t = env_.topology();
+  auto found = resolve(c_.from, *t);
+  if (auto* why = std::get_if<std::string>(&found)) return fail(p::er::job_refused, *why);
+  source_ = std::get<resolved_server>(found);
+  std::string why;
+  control_ = connect(why);
+  if (!why.empty()) return fail(p::er::job_failed, why);
+  manifest_.source = source_.address.to_string();
+  manifest_.server_version = control_->scalar("SELECT VERSION()").value_or("");
+  manifest_.started_at = utc_now();
+  manifest_.definitions = c_.definitions;
+  manifest_.data = c_.data;
+  progress_.phase = "reading definitions";
+  job_.report(progress_);
+  if (auto failed = list_databases()) return std::move(*failed);
+  if (auto failed = list_tables()) return std::move(*failed);
+  if (c_.data) {
+    if (auto failed = export_data()) return std::move(*failed);
+  }
+  if (auto failed = write_manifest()) return std::move(*failed);
+  return summary();
+}
+
+}  // namespace
+
+std::string replicate_with(const std::string& source, const std::string& gtid_position) {
+  const auto colon = source.rfind(':');
+  const auto host = source.substr(0, colon);
+  const auto port = colon == std::string::npos ? std::string("3306") : source.substr(colon + 1);
+  return "SET GLOBAL gtid_slave_pos = " + sql_value(gtid_position, monitor::value_kind::text) +
+         "; CHANGE MASTER TO MASTER_HOST = " + sql_value(host, monitor::value_kind::text) + ", MASTER_PORT = " + port +
+         ", MASTER_USER = '<replication user>', MASTER_PASSWORD = '<its password>', MASTER_USE_GTID = slave_pos; START SLAVE;";
+}
+
+bool is_system_database(const std::string& name) {
+  return name == "information_schema" || name == "performance_schema" || name == "mysql" || name == "sys";
+}
+
+}  // namespace weft::ops
+
+namespace weft::ops {
+
+admin_result export_databases(const export_command& command, const transfer_environment& env, job_context& job) {
+  exporter e(command, env, job);
+  return e.run();
+}
+
+}  // namespace weft::ops

@@ -1,0 +1,149 @@
+#include "ops/export_table.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "ops/compare_table.h"
+#include "ops/sql_values.h"
+
+namespace weft::ops {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string safe_part(const std::string& name) {
+  std::string out;
+  for (const unsigned char c : name) {
+    if (std::isalnum(c) || c == '_' || c == '-') {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "_%02x", c);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+std::string chunk_file_name(const std::string& stem, std::size_t index) {
+  char number[16];
+  std::snprintf(number, sizeof number, "%05zu", index + 1);
+  return stem + "." + number + ".sql.zst";
+}
+
+// The statement prefix every INSERT of the table shares, and the columns it selects.
+struct insert_shape {
+  std::string prefix;
+  std::string select_list;
+  std::vector<std::string> columns;
+};
+
+insert_shape shape_of_inserts(const table_shape& t) {
+  insert_shape s;
+  for (const auto& c : t.columns) {
+    if (c.generated) continue;  // the server computes them
+    s.columns.push_back(c.name);
+    s.select_list += (s.select_list.empty() ? "" : ", ") + quote_name(c.name);
+  }
+  s.prefix = "INSERT INTO " + quote_name(t.table) + " (" + s.select_list + ") VALUES ";
+  return s;
+}
+
+// Rows as INSERTs of at most statement_bytes each, one statement per line (a literal never
+// holds a raw newline: text with control characters is written in hex).
+bool write_rows(chunk_writer& out, const insert_shape& shape, const monitor::result_table& rows,
+                std::size_t statement_bytes) {
+  std::string statement;
+  for (const auto& row : rows.rows) {
+    std::string tuple = "(";
+    for (std::size_t i = 0; i < row.size(); ++i) tuple += (i ? "," : "") + sql_value(row[i], rows.columns[i].kind);
+    tuple += ")";
+    if (!statement.empty() && statement.size() + tuple.size() + 2 > statement_bytes) {
+      if (!out.write(statement + ";\n")) return false;
+      statement.clear();
+    }
+    statement += statement.empty() ? shape.prefix + tuple : "," + tuple;
+  }
+  return statement.empty() || out.write(statement + ";\n");
+}
+
+std::size_t rows_per_file(monitor::mariadb_client& worker, const table_shape& t, const export_settings& s) {
+  const auto avg = worker.scalar("SELECT AVG_ROW_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                                 sql_value(t.database, monitor::value_kind::text) +
+                                 " AND TABLE_NAME = " + sql_value(t.table, monitor::value_kind::text));
+  // As SQL a row takes about twice its stored size (quotes, hex, separators).
+  const std::size_t row_bytes = avg && !avg->empty() ? std::max<std::size_t>(16, 2 * std::stoull(*avg)) : 256;
+  return std::clamp<std::size_t>(s.chunk_bytes / row_bytes, 1000, s.max_chunk_rows);
+}
+
+// The next chunk's rows: along the key after `lower`, or (a keyless table) by position.
+struct chunk_read {
+  std::optional<monitor::result_table> rows;
+  std::optional<key_literals> upper;
+  bool last = false;
+  std::string error;
+};
+
+chunk_read read_chunk_rows(monitor::mariadb_client& worker, const table_shape& t, const insert_shape& shape,
+                           const std::optional<key_literals>& lower, std::size_t rows, std::uint64_t offset) {
+  chunk_read r;
+  std::string sql = "SELECT " + shape.select_list + " FROM " + qualified_name(t.database, t.table);
+  if (t.key.empty()) {
+    // Inside one snapshot a keyless table reads in the same order every time.
+    sql += " LIMIT " + std::to_string(rows) + " OFFSET " + std::to_string(offset);
+  } else {
+    auto upper = next_boundary(worker, t, lower, rows);
+    if (auto* why = std::get_if<std::string>(&upper)) return r.error = *why, r;
+    r.upper = std::get<0>(std::move(upper));
+    r.last = !r.upper;
+    sql = "SELECT " + shape.select_list + " FROM " + qualified_name(t.database, t.table) + " FORCE INDEX (" +
+          quote_name(t.key_index) + ") WHERE " + chunk_condition(t, lower, r.upper);
+  }
+  r.rows = worker.query(sql);
+  if (!r.rows) return r.error = worker.address().to_string() + ": " + worker.error(), r;
+  if (t.key.empty()) r.last = r.rows->rows.size() < rows;
+  return r;
+}
+
+}  // namespace
+
+std::string table_file_stem(std::size_t database_index, const std::string& database, std::size_t table_index,
+                            const std::string& table) {
+  return std::to_string(database_index + 1) + "-" + safe_part(database) + "/" + std::to_string(table_index + 1) + "-" +
+         safe_part(table);
+}
+
+std::variant<manifest_table, std::string> export_table(monitor::mariadb_client& worker, const std::string& database,
+                                                       const std::string& table, const std::string& file_stem,
+                                                       const fs::path& root, const export_settings& s,
+                                                       const std::function<bool(std::uint64_t)>& chunk_done) {
+  auto read = read_table_shape(worker, database, table);
+  if (auto* why = std::get_if<std::string>(&read)) return *why;
+  const auto& t = std::get<table_shape>(read);
+  const auto shape = shape_of_inserts(t);
+  const auto rows = rows_per_file(worker, t, s);
+  manifest_table out{table, normalized_definition(worker, database, table).value_or(""), shape.columns, 0, {}};
+  std::error_code failed;
+  fs::create_directories((root / file_stem).parent_path(), failed);
+  if (failed) return "cannot create " + (root / file_stem).parent_path().string() + ": " + failed.message();
+  std::optional<key_literals> lower;
+  for (bool last = false; !last;) {
+    auto chunk = read_chunk_rows(worker, t, shape, lower, rows, out.rows);
+    if (!chunk.error.empty()) return "chunk " + std::to_string(out.chunks.size() + 1) + ": " + chunk.error;
+    const auto name = chunk_file_name(file_stem, out.chunks.size());
+    chunk_writer file(root / name, s.zstd_level);
+    if (!write_rows(file, shape, *chunk.rows, s.statement_bytes)) return file.error();
+    const auto digest = file.finish();
+    if (!digest) return file.error();
+    const auto n = chunk.rows->rows.size();
+    out.chunks.push_back({name, n, *digest});
+    out.rows += n;
+    if (!chunk_done(n)) return std::string("the job was stopped");
+    last = chunk.last;
+    lower = std::move(chunk.upper);
+  }
+  return out;
+}
+
+}  // namespace weft::ops

@@ -1,0 +1,35 @@
+// One table of an EXPORT: its rows, read inside the worker's snapshot chunk by chunk along its
+// key, written as zstd-compressed files of multi-row INSERTs with exact literals.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <variant>
+
+#include "monitor/mariadb_client.h"
+#include "ops/export_manifest.h"
+
+namespace weft::ops {
+
+struct export_settings {
+  std::size_t chunk_bytes = 32u << 20;     // about this much SQL per chunk file, uncompressed
+  std::size_t statement_bytes = 1u << 20;  // one INSERT at most (well under max_allowed_packet)
+  std::size_t max_chunk_rows = 1000000;
+  int zstd_level = 1;  // fast: the export is bound by reading, not by disk
+};
+
+// A table's file names inside the export: "<db dir>/<table>.<n>.sql.zst", both parts made safe
+// for any file system (other bytes as _xx), prefixed by their position so names never collide.
+std::string table_file_stem(std::size_t database_index, const std::string& database, std::size_t table_index,
+                            const std::string& table);
+
+// Exports `database`.`table` into `root` (the export's directory); `chunk_done` is told each
+// chunk's rows and returns false to stop. The table's manifest entry, or error text.
+std::variant<manifest_table, std::string> export_table(monitor::mariadb_client& worker, const std::string& database,
+                                                       const std::string& table, const std::string& file_stem,
+                                                       const std::filesystem::path& root, const export_settings& s,
+                                                       const std::function<bool(std::uint64_t)>& chunk_done);
+
+}  // namespace weft::ops

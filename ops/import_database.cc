@@ -1,0 +1,374 @@
+#include "ops/import_database.h"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "ops/compare_table.h"
+#include "ops/database_rename.h"
+#include "ops/export_path.h"
+#include "ops/server_ref.h"
+#include "ops/sql_values.h"
+#include "protocol/errors.h"
+
+namespace weft::ops {
+namespace {
+
+namespace fs = std::filesystem;
+namespace p = protocol;
+using clock = std::chrono::steady_clock;
+
+admin_result fail(p::error_spec spec, std::string message) { return admin_result::failure(p::make_error(spec, message)); }
+
+constexpr std::uint64_t max_manifest_bytes = 256u << 20;
+
+// One table to load: the manifest's entry and the database it goes into.
+struct load_task {
+  const manifest_table* table = nullptr;
+  std::string source_database, target_database;
+};
+
+class importer {
+ public:
+  importer(const import_command& c, const transfer_environment& env, job_context& job) : c_(c), env_(env), job_(job) {}
+  admin_result run();
+
+ private:
+  std::optional<admin_result> read_manifest();
+  std::optional<admin_result> check_renames();
+  std::string target_of(const std::string& database) const;
+  std::unique_ptr<monitor::mariadb_client> connect(std::string& why);
+  std::optional<admin_result> check_files();
+  std::optional<admin_result> check_targets();
+  std::optional<std::string> verify_table(const load_task& task);
+  std::optional<admin_result> run_definitions(bool after_data);
+  std::optional<std::string> load_chunk(monitor::mariadb_client& worker, const manifest_chunk& chunk);
+  void work(monitor::mariadb_client& worker);
+  std::optional<admin_result> load_data();
+  void report(const std::string& phase);
+  admin_result summary() const;
+
+  const import_command& c_;
+  const transfer_environment& env_;
+  job_context& job_;
+  fs::path dir_;
+  export_manifest manifest_;
+  resolved_server target_;
+  std::unique_ptr<monitor::mariadb_client> control_;
+  std::vector<load_task> tasks_;
+  std::mutex mutex_;  // what the workers share: next task, progress, checkpoints, the first error
+  std::size_t next_task_ = 0;
+  std::string first_error_;
+  job_progress progress_;
+  std::uint64_t rows_loaded_ = 0, chunks_skipped_ = 0;
+  clock::time_point began_ = clock::now();
+};
+
+std::optional<admin_result> importer::read_manifest() {
+  auto where = export_path(env_.export_dir, c_.from);
+  if (auto* why = std::get_if<std::string>(&where)) return fail(p::er::job_refused, *why);
+  dir_ = std::get<fs::path>(where);
+  const auto path = dir_ / "manifest.json";
+  std::error_code failed;
+  const auto size = fs::file_size(path, failed);
+  if (failed) {
+    return fail(p::er::job_refused, "weft: '" + c_.from + "' holds no finished export (manifest.json: " +
+                                            failed.message() + ")");
+  }
+  if (size > max_manifest_bytes) return fail(p::er::job_refused, "weft: manifest.json is larger than 256 MiB");
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto parsed = parse_manifest(text.str());
+  if (auto* why = std::get_if<std::string>(&parsed)) return fail(p::er::job_refused, "weft: " + *why);
+  manifest_ = std::get<export_manifest>(std::move(parsed));
+  if (manifest_.data_format != "sql") {
+    return fail(p::er::job_refused, "weft: this export's data is " + manifest_.data_format + "; IMPORT reads sql");
+  }
+  return std::nullopt;
+}
+
+std::optional<admin_result> importer::check_renames() {
+  for (const auto& [from, to] : c_.renames) {
+    const bool known = std::any_of(manifest_.databases.begin(), manifest_.databases.end(),
+                                   [&](const manifest_database& d) { return d.name == from; });
+    if (!known) return fail(p::er::job_refused, "weft: the export holds no database '" + from + "'");
+    if (to.empty() || is_system_database(to)) return fail(p::er::job_refused, "weft: cannot import into '" + to + "'");
+  }
+  return std::nullopt;
+}
+
+std::string importer::target_of(const std::string& database) const {
+  for (const auto& [from, to] : c_.renames) {
+    if (from == database) return to;
+  }
+  return database;
+}
+
+std::unique_ptr<monitor::mariadb_client> importer::connect(std::string& why) {
+  auto c = std::make_unique<monitor::mariadb_client>(target_.address, env_.user, env_.password,
+                                                     env_.connect_timeout_seconds, 3600);
+  if (!c->ok()) why = "weft: cannot connect to '" + target_.address.to_string() + "': " + c->error();
+  return c;
+}
+
+// Every chunk file is there before anything is applied.
+std::optional<admin_result> importer::check_files() {
+  for (const auto& d : manifest_.databases) {
+    for (const auto& t : d.tables) {
+      for (const auto& chunk : t.chunks) {
+        std::error_code missing;
+        const auto size = fs::file_size(dir_ / chunk.file, missing);
+        if (missing || size == 0) {
+          return fail(p::er::job_failed, "weft: chunk " + chunk.file + " of " + qualified_name(d.name, t.name) +
+                                             " is missing: " + (missing ? missing.message() : "empty") + " (nothing was imported)");
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Refuses, before anything is applied, to load into a table that holds rows or was created
+// with another definition (OVERWRITE replaces them). A resumed import skips this: its own
+// tables hold rows by then.
+std::optional<admin_result> importer::check_targets() {
+  for (const auto& d : manifest_.databases) {
+    const auto target = target_of(d.name);
+    const auto present = control_->query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                                         sql_value(target, monitor::value_kind::text));
+    if (!present) return fail(p::er::job_failed, "weft: " + target_.address.to_string() + ": " + control_->error());
+    for (const auto& row : present->rows) {
+      const auto name = row[0].value_or("");
+      const auto it = std::find_if(d.tables.begin(), d.tables.end(), [&](const manifest_table& t) { return t.name == name; });
+      if (it == d.tables.end() || c_.overwrite) continue;
+      const auto any = control_->query("SELECT 1 FROM " + qualified_name(target, name) + " LIMIT 1");
+      const auto where = qualified_name(target, name) + " on '" + target_.address.to_string() + "'";
+      if (any && !any->rows.empty()) {
+        return fail(p::er::job_refused, "weft: " + where + " is not empty (OVERWRITE replaces it; nothing was imported)");
+      }
+      if (!it->definition.empty() && normalized_definition(*control_, target, name) != it->definition) {
+        return fail(p::er::job_refused, "weft: " + where + " exists with another definition (OVERWRITE replaces it; nothing was imported)");
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Every chunk of the table is the one exported, before any of its rows is applied.
+std::optional<std::string> importer::verify_table(const load_task& task) {
+  for (const auto& chunk : task.table->chunks) {
+    chunk_digest found;
+    std::string why;
+    if (!read_chunk(dir_ / chunk.file, found, why)) return why;
+    if (!(found == chunk.digest)) {
+      return "chunk " + chunk.file + " differs from the manifest (sha256 " + found.sha256 + ", " +
+             std::to_string(found.bytes) + " bytes; exported: " + chunk.digest.sha256 + ", " +
+             std::to_string(chunk.digest.bytes) + " bytes): damaged or changed";
+    }
+  }
+  return std::nullopt;
+}
+
+bool already_exists(unsigned code) {
+  // table or view, routine, trigger, event, sequence
+  return code == 1050 || code == 1304 || code == 1359 || code == 1537;
+}
+
+std::optional<admin_result> importer::run_definitions(bool after_data) {
+  for (const auto& d : manifest_.databases) {
+    const auto target = target_of(d.name);
+    const auto key = std::string(after_data ? "import:after:" : "import:before:") + target;
+    if (job_.checkpoints().count(key)) continue;
+    std::vector<std::string> statements;
+    if (!after_data) {
+      statements.push_back("CREATE DATABASE IF NOT EXISTS " + quote_name(target) +
+                           (d.collation.empty() ? "" : " COLLATE " + quote_name(d.collation)));
+      for (const auto& t : d.tables) {
+        if (c_.overwrite) statements.push_back("DROP TABLE IF EXISTS " + qualified_name(target, t.name));
+      }
+    }
+    for (const auto& s : after_data ? d.after_data : d.before_data) {
+      statements.push_back(target == d.name ? s : with_database_renamed(s, d.name, target));
+    }
+    for (const auto& s : statements) {
+      if (control_->execute(s) || already_exists(control_->error_code())) continue;
+      return fail(p::er::job_failed, "weft: creating the definitions of " + quote_name(target) + " on '" +
+                                         target_.address.to_string() + "': " + control_->error() + " in: " + s);
+    }
+    job_.save_checkpoint(key, "done");
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> importer::load_chunk(monitor::mariadb_client& worker, const manifest_chunk& chunk) {
+  chunk_digest found;
+  std::string why;
+  const auto content = read_chunk(dir_ / chunk.file, found, why);
+  if (!content) return why;
+  if (!(found == chunk.digest)) return "chunk " + chunk.file + " changed after it was verified";
+  if (!worker.execute("START TRANSACTION")) return worker.error();
+  std::uint64_t rows = 0;
+  for (std::size_t at = 0; at < content->size();) {
+    auto end = content->find('\n', at);
+    if (end == std::string::npos) end = content->size();
+    if (end > at && !worker.execute(content->substr(at, end - at))) {
+      why = "chunk " + chunk.file + ": " + worker.error();
+      worker.execute("ROLLBACK");
+      return why;
+    }
+    rows += end > at ? worker.affected_rows() : 0;
+    at = end + 1;
+  }
+  if (rows != chunk.rows) {
+    worker.execute("ROLLBACK");
+    return "chunk " + chunk.file + " inserted " + std::to_string(rows) + " rows, the manifest says " + std::to_string(chunk.rows);
+  }
+  if (!worker.execute("COMMIT")) return "chunk " + chunk.file + ": " + worker.error();
+  return std::nullopt;
+}
+
+void importer::report(const std::string& phase) {
+  progress_.phase = phase;
+  job_.report(progress_);
+}
+
+// A worker thread: tables until none is left or one failed; each table verified, then loaded
+// chunk by chunk (those a previous run finished are skipped).
+void importer::work(monitor::mariadb_client& worker) {
+  for (;;) {
+    load_task task;
+    {
+      std::lock_guard lock(mutex_);
+      if (next_task_ == tasks_.size() || !first_error_.empty() || job_.stopping()) return;
+      task = tasks_[next_task_++];
+    }
+    const auto name = qualified_name(task.target_database, task.table->name);
+    std::optional<std::string> failed = verify_table(task);
+    if (!failed && !c_.dry_run && !worker.execute("USE " + quote_name(task.target_database))) failed = worker.error();
+    for (const auto& chunk : task.table->chunks) {
+      if (failed || c_.dry_run) break;
+      const auto key = "import:chunk:" + chunk.file;
+      bool done = false;
+      {
+        std::lock_guard lock(mutex_);
+        done = job_.checkpoints().count(key) > 0;
+        chunks_skipped_ += done;
+      }
+      if (!done) failed = load_chunk(worker, chunk);
+      std::lock_guard lock(mutex_);
+      if (!failed && !done) job_.save_checkpoint(key, std::to_string(chunk.rows));
+      progress_.rows_done += chunk.rows;
+      rows_loaded_ += done ? 0 : chunk.rows;
+      ++progress_.chunks_done;
+      report("importing " + name);
+      if (job_.stopping() && !failed) failed = "the job was stopped";
+    }
+    std::lock_guard lock(mutex_);
+    if (failed && first_error_.empty()) first_error_ = name + ": " + *failed;
+  }
+}
+
+std::optional<admin_result> importer::load_data() {
+  for (const auto& d : manifest_.databases) {
+    for (const auto& t : d.tables) {
+      tasks_.push_back({&t, d.name, target_of(d.name)});
+      progress_.rows_total += t.rows;
+      progress_.chunks_total += t.chunks.size();
+    }
+  }
+  std::stable_sort(tasks_.begin(), tasks_.end(),
+                   [](const load_task& a, const load_task& b) { return a.table->rows > b.table->rows; });
+  const auto count = std::clamp<std::size_t>(c_.parallel ? c_.parallel : env_.default_parallel, 1,
+                                             std::max<std::size_t>(tasks_.size(), 1));
+  std::vector<std::unique_ptr<monitor::mariadb_client>> workers;
+  std::string why;
+  for (std::size_t i = 0; i < count; ++i) {
+    workers.push_back(connect(why));
+    if (!why.empty()) return fail(p::er::job_failed, why);
+    auto& w = *workers.back();
+    const bool ready = w.execute("SET SESSION foreign_key_checks = 0, unique_checks = 0, time_zone = '+00:00', "
+                                 "sql_mode = 'NO_AUTO_VALUE_ON_ZERO'") &&
+                       (!c_.without_binlog || w.execute("SET SESSION sql_log_bin = 0"));
+    if (!ready) return fail(p::er::job_failed, "weft: " + target_.address.to_string() + ": " + w.error());
+  }
+  std::vector<std::thread> threads;
+  for (auto& w : workers) threads.emplace_back([this, raw = w.get()] { work(*raw); });
+  for (auto& t : threads) t.join();
+  if (job_.stopping() && first_error_.empty()) first_error_ = "the job was stopped";
+  if (first_error_.empty()) return std::nullopt;
+  return fail(p::er::job_failed, "weft: IMPORT into '" + target_.address.to_string() + "': " + first_error_ +
+                                     (c_.dry_run ? "" : " (RESUME JOB continues after the last chunk loaded)"));
+}
+
+admin_result importer::summary() const {
+  const double seconds = std::chrono::duration<double>(clock::now() - began_).count();
+  auto r = admin_result::table({"item", "value"});
+  const auto add = [&](const char* item, const std::string& value) { r.rows.push_back({std::string(item), value}); };
+  add("directory", dir_.string());
+  add("target", target_.address.to_string());
+  std::string databases;
+  for (const auto& d : manifest_.databases) {
+    databases += (databases.empty() ? "" : ", ") + d.name + (target_of(d.name) == d.name ? "" : " AS " + target_of(d.name));
+  }
+  add("databases", databases);
+  add("tables", std::to_string(tasks_.size()));
+  add(c_.dry_run ? "rows_verified" : "rows_loaded", std::to_string(c_.dry_run ? progress_.rows_total : rows_loaded_));
+  add("chunks", std::to_string(progress_.chunks_total) + (chunks_skipped_ ? " (" + std::to_string(chunks_skipped_) + " loaded by an earlier run)" : ""));
+  add("seconds", std::to_string(seconds));
+  if (c_.dry_run) add("dry_run", "every chunk verified against the manifest; nothing was applied");
+  add("source", manifest_.source + " (" + manifest_.server_version + ")");
+  add("gtid_position", manifest_.gtid_position);
+  if (c_.replication_info) {
+    add("replicate_with", replicate_with(manifest_.source, manifest_.gtid_position));
+  }
+  return r;
+}
+
+admin_result importer::run() {
+  if (auto refused = read_manifest()) return std::move(*refused);
+  if (auto refused = check_renames()) return std::move(*refused);
+  const auto t = env_.topology();
+  auto found = resolve(c_.into, *t);
+  if (auto* why = std::get_if<std::string>(&found)) return fail(p::er::job_refused, *why);
+  target_ = std::get<resolved_server>(found);
+  std::string why;
+  control_ = connect(why);
+  if (!why.empty()) return fail(p::er::job_failed, why);
+  control_->execute("SET SESSION foreign_key_checks = 0");
+  if (c_.without_binlog && !control_->execute("SET SESSION sql_log_bin = 0")) {
+    return fail(p::er::job_failed, "weft: WITHOUT BINLOG: " + control_->error());
+  }
+  report("checking");
+  if (auto failed = check_files()) return std::move(*failed);
+  const bool resumed = job_.checkpoints().count("import:started") > 0;
+  if (!resumed) {
+    if (auto refused = check_targets()) return std::move(*refused);
+  }
+  if (!c_.dry_run) {
+    job_.save_checkpoint("import:started", "1");
+    report("creating definitions");
+    if (auto failed = run_definitions(false)) return std::move(*failed);
+  }
+  if (auto failed = load_data()) return std::move(*failed);
+  if (!c_.dry_run) {
+    report("creating views, routines, triggers, events");
+    if (auto failed = run_definitions(true)) return std::move(*failed);
+  }
+  return summary();
+}
+
+}  // namespace
+}  // namespace weft::ops
+
+namespace weft::ops {
+
+admin_result import_databases(const import_command& command, const transfer_environment& env, job_context& job) {
+  importer i(command, env, job);
+  return i.run();
+}
+
+}  // namespace weft::ops

@@ -1,0 +1,148 @@
+// EXPORT/IMPORT's pure parts: chunk files (zstd + SHA-256, corruption found), the manifest's
+// JSON both ways, and the export_dir fence.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <unistd.h>
+
+#include "ops/chunk_file.h"
+#include "ops/database_rename.h"
+#include "ops/export_manifest.h"
+#include "ops/export_path.h"
+
+namespace weft::ops {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    char name[] = "/tmp/weft-export-test-XXXXXX";
+    path = ::mkdtemp(name);
+  }
+  ~temp_dir() { fs::remove_all(path); }
+};
+
+TEST(ChunkFile, RoundTripsAndDigestsTheUncompressedBytes) {
+  temp_dir dir;
+  const auto file = dir.path / "t.00001.sql.zst";
+  std::string content;
+  for (int i = 0; i < 20000; ++i) content += "INSERT INTO t VALUES (" + std::to_string(i) + ", 'x');\n";
+  content += std::string("\0\xff binary", 9);
+  chunk_writer w(file);
+  ASSERT_TRUE(w.write(content.substr(0, 1000)));
+  ASSERT_TRUE(w.write(content.substr(1000)));
+  const auto written = w.finish();
+  ASSERT_TRUE(written) << w.error();
+  EXPECT_EQ(written->bytes, content.size());
+  EXPECT_EQ(written->sha256.size(), 64u);
+  EXPECT_FALSE(fs::exists(dir.path / "t.00001.sql.zst.part"));
+  EXPECT_LT(w.compressed_bytes(), content.size() / 5);  // it compressed
+  chunk_digest read_digest;
+  std::string why;
+  const auto back = read_chunk(file, read_digest, why);
+  ASSERT_TRUE(back) << why;
+  EXPECT_EQ(*back, content);
+  EXPECT_EQ(read_digest, *written);
+}
+
+TEST(ChunkFile, ACutOrCorruptFileIsRefused) {
+  temp_dir dir;
+  const auto file = dir.path / "c.zst";
+  chunk_writer w(file);
+  w.write(std::string(100000, 'a') + "tail");
+  ASSERT_TRUE(w.finish());
+  const auto size = fs::file_size(file);
+  chunk_digest d;
+  std::string why;
+  fs::resize_file(file, size - 3);
+  EXPECT_FALSE(read_chunk(file, d, why));
+  EXPECT_NE(why.find("cut short"), std::string::npos) << why;
+  std::ofstream(file, std::ios::binary) << "not zstd at all";
+  EXPECT_FALSE(read_chunk(file, d, why));
+  EXPECT_NE(why.find("not a valid zstd file"), std::string::npos) << why;
+  EXPECT_FALSE(read_chunk(dir.path / "missing.zst", d, why));
+  EXPECT_NE(why.find("cannot open"), std::string::npos) << why;
+}
+
+TEST(ChunkFile, AnUnfinishedWriterLeavesNoFile) {
+  temp_dir dir;
+  {
+    chunk_writer w(dir.path / "x.zst");
+    w.write("abc");
+  }
+  EXPECT_TRUE(fs::is_empty(dir.path));
+  chunk_writer nowhere(dir.path / "no" / "such" / "dir.zst");
+  EXPECT_FALSE(nowhere.ok());
+  EXPECT_NE(nowhere.error().find("cannot create"), std::string::npos);
+}
+
+TEST(ExportManifest, JsonRoundTrip) {
+  export_manifest m;
+  m.source = "127.0.0.1:23306";
+  m.server_version = "10.11.19-MariaDB-log";
+  m.gtid_position = "0-1-42,1-2-7";
+  m.snapshot = "BACKUP STAGE BLOCK_COMMIT";
+  m.commit_pause_ms = 1.5;
+  m.started_at = "2026-12-02T23:00:00Z";
+  manifest_database d{"shop", "utf8mb4_general_ci", {"CREATE TABLE `t` (\n  `id` int\n)"}, {"CREATE VIEW v AS SELECT 1"}, {}};
+  d.tables.push_back({"t", "CREATE TABLE `t` (\"quoted\" \\ é)", {"id", "v"}, 3, {{"shop/t.00001.sql.zst", 3, {120, "ab12"}}}});
+  m.databases.push_back(d);
+  const auto parsed = parse_manifest(to_json(m));
+  ASSERT_TRUE(std::holds_alternative<export_manifest>(parsed)) << std::get<std::string>(parsed);
+  const auto& back = std::get<export_manifest>(parsed);
+  EXPECT_EQ(to_json(back), to_json(m));
+  ASSERT_EQ(back.databases.size(), 1u);
+  EXPECT_EQ(back.databases[0].tables[0].definition, d.tables[0].definition);
+  EXPECT_EQ(back.databases[0].tables[0].chunks[0].digest.bytes, 120u);
+  EXPECT_EQ(back.commit_pause_ms, 1.5);
+}
+
+TEST(ExportManifest, RefusesWhatIsNotOne) {
+  EXPECT_NE(std::get<std::string>(parse_manifest("{nope")).find("not JSON"), std::string::npos);
+  EXPECT_NE(std::get<std::string>(parse_manifest("{\"weft_export\": 9}")).find("version 1"), std::string::npos);
+  auto text = to_json(export_manifest{});
+  text.replace(text.find("\"source\""), 8, "\"sauce\"");
+  EXPECT_EQ(std::get<std::string>(parse_manifest(text)), "manifest.json lacks source");
+}
+
+TEST(ExportPath, OnlyInsideTheExportDir) {
+  temp_dir dir;
+  fs::create_directory(dir.path / "in");
+  fs::create_symlink("/etc", dir.path / "out_link");
+  const auto base = fs::canonical(dir.path).string();
+  const auto ok = [&](const std::string& name) { return std::holds_alternative<fs::path>(export_path(base, name)); };
+  EXPECT_TRUE(ok("backup1"));
+  EXPECT_TRUE(ok("in/nightly"));
+  EXPECT_TRUE(ok(base + "/abs"));
+  EXPECT_FALSE(ok("../escape"));
+  EXPECT_FALSE(ok("in/../../escape"));
+  EXPECT_FALSE(ok("/etc"));
+  EXPECT_FALSE(ok("out_link/x"));
+  EXPECT_FALSE(ok("."));
+  EXPECT_FALSE(ok(""));
+  EXPECT_NE(std::get<std::string>(export_path("", "x")).find("export_dir"), std::string::npos);
+  EXPECT_EQ(std::get<fs::path>(export_path(base, "in/../b")), fs::path(base) / "b");
+}
+
+}  // namespace
+}  // namespace weft::ops
+
+namespace weft::ops {
+namespace {
+
+TEST(DatabaseRename, OnlyQualifiersAreRenamed) {
+  EXPECT_EQ(with_database_renamed("CREATE TABLE `shop`.`t` (`shop` int, c varchar(9) DEFAULT '`shop`.x')", "shop", "copy"),
+            "CREATE TABLE `copy`.`t` (`shop` int, c varchar(9) DEFAULT '`shop`.x')");
+  EXPECT_EQ(with_database_renamed("CREATE VIEW `shop`.`v` AS select `shop`.`t`.`id` AS `id` from `shop`.`t` /* `shop`.t */",
+                                  "shop", "copy"),
+            "CREATE VIEW `copy`.`v` AS select `copy`.`t`.`id` AS `id` from `copy`.`t` /* `shop`.t */");
+  EXPECT_EQ(with_database_renamed("ALTER TABLE `shop`.`c` ADD FOREIGN KEY (p) REFERENCES `other`.`p` (id)", "shop", "we`ird"),
+            "ALTER TABLE `we``ird`.`c` ADD FOREIGN KEY (p) REFERENCES `other`.`p` (id)");
+  EXPECT_EQ(with_database_renamed("CREATE TRIGGER shop.tr BEFORE INSERT ON shop.t FOR EACH ROW SET NEW.x = 'shop.'", "shop", "b"),
+            "CREATE TRIGGER `b`.tr BEFORE INSERT ON `b`.t FOR EACH ROW SET NEW.x = 'shop.'");
+}
+
+}  // namespace
+}  // namespace weft::ops
