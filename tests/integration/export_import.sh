@@ -92,3 +92,101 @@ grep -q -- "-- no differences between 127.0.0.1:$PRIMARY_PORT and $F" <<< "$diff
 [ "$(on_fresh "SELECT COUNT(*) FROM $DB.child_names")" = 3 ] || fail "the view was not imported"
 [ "$(on_fresh "SELECT v FROM $DB.zero WHERE id = 0")" = 10 ] || fail "the row with id 0 got another id"
 echo "PASS: EXPORT then IMPORT into a fresh server: COMPARE and DIFF SCHEMA equal"
+
+# --- Refusals: a second IMPORT into non-empty tables, paths outside export_dir ------------------
+err() { admin_error -e "$1"; }
+before="$(on_fresh "SELECT COUNT(*) FROM $DB.big")"
+err "IMPORT FROM 'full' INTO '$F'" | grep -q "ERROR 9015 .*\`$DB\`.\`\(big\|types\|audit\|child\|nokey\|parent\|zero\)\` on '$F' is not empty (OVERWRITE replaces it; nothing was imported)" ||
+  fail "a second IMPORT was not refused: $(err "IMPORT FROM 'full' INTO '$F'")"
+[ "$(on_fresh "SELECT COUNT(*) FROM $DB.big")" = "$before" ] || fail "the refused IMPORT changed big"
+out="$(admin -e "IMPORT FROM 'full' INTO '$F' OVERWRITE")" || fail "IMPORT ... OVERWRITE failed: $out"
+grep -qx -- "-- result: equal" <<< "$(admin -r -e "COMPARE DATABASE $DB ON PRIMARY OF GROUP main WITH '$F'")" ||
+  fail "IMPORT ... OVERWRITE did not leave an equal copy"
+for bad in "../escape" "/tmp/weft-escape" "full/../../escape"; do
+  err "EXPORT DATABASE $DB FROM PRIMARY OF GROUP main TO '$bad'" | grep -q "ERROR 9015 .*is not a directory inside \[admin\] export_dir" ||
+    fail "EXPORT TO '$bad' was not refused: $(err "EXPORT DATABASE $DB FROM PRIMARY OF GROUP main TO '$bad'")"
+done
+[ ! -e "$WORK/escape" ] && [ ! -e /tmp/weft-escape ] || fail "a refused EXPORT wrote outside export_dir"
+ln -s /etc "$WORK/exports/etc_link"
+err "IMPORT FROM 'etc_link' INTO '$F'" | grep -q "ERROR 9015 .*is not a directory inside" || fail "a link out of export_dir was followed"
+err "IMPORT FROM 'nothing_here' INTO '$F'" | grep -q "ERROR 9015 .*holds no finished export" || fail "IMPORT of no export"
+err "EXPORT DATABASE $DB FROM PRIMARY OF GROUP main TO 'full'" | grep -q "ERROR 9015 .*'full' is not empty" ||
+  fail "EXPORT over an export was not refused"
+err "EXPORT DATABASE nosuchdb FROM PRIMARY OF GROUP main TO 'x'" | grep -q "ERROR 1049 .*Unknown database 'nosuchdb'" ||
+  fail "EXPORT of an unknown database"
+err "EXPORT DATABASE $DB FROM PRIMARY OF GROUP main" | grep -q "ERROR 1064 .*usage: EXPORT" || fail "EXPORT without TO"
+echo "PASS: non-empty targets and paths outside export_dir are refused"
+
+# --- DATABASE a AS b: the copy's definitions name b --------------------------------------------
+out="$(admin -e "IMPORT FROM 'full' INTO '$F' DATABASE $DB AS weft_copy PARALLEL 3")" || fail "IMPORT ... AS failed: $out"
+for t in types big nokey child; do
+  [ "$(as_root "$PRIMARY_PORT" -e "CHECKSUM TABLE $DB.$t EXTENDED" | cut -f2)" = "$(on_fresh "CHECKSUM TABLE weft_copy.$t EXTENDED" | cut -f2)" ] ||
+    fail "weft_copy.$t differs from $DB.$t"
+done
+on_fresh "SHOW CREATE VIEW weft_copy.child_names" | grep -q "from (\`weft_copy\`.\`child\` \`c\` join \`weft_copy\`.\`parent\` \`p\`" ||
+  fail "the renamed view does not read weft_copy: $(on_fresh "SHOW CREATE VIEW weft_copy.child_names")"
+on_fresh "SHOW TRIGGERS FROM weft_copy" | grep -q "parent_added" || fail "the renamed database lacks its trigger"
+echo "PASS: IMPORT ... DATABASE a AS b"
+
+# --- A damaged or missing chunk: the job fails naming it, nothing of that table is applied -----
+# With PARALLEL 1 the largest table (big) loads first; types, damaged, fails after it.
+cp -r "$WORK/exports/full" "$WORK/exports/bad"
+victim="$(ls "$WORK"/exports/bad/1-$DB/*-types.00001.sql.zst)"
+printf '\x00' | dd of="$victim" bs=1 seek=40 conv=notrunc status=none
+out="$(err "IMPORT FROM 'bad' INTO '$F' DATABASE $DB AS weft_bad PARALLEL 1")"
+grep -q "ERROR 9014 .*\`weft_bad\`.\`types\`: .*$(basename "$victim")" <<< "$out" || fail "a damaged chunk: $out"
+[ "$(on_fresh "SELECT COUNT(*) FROM weft_bad.types")" = 0 ] || fail "rows of types were applied from a damaged chunk"
+[ "$(on_fresh "SELECT COUNT(*) FROM weft_bad.big")" = 20000 ] || fail "big was not loaded before types failed"
+cp "$WORK/exports/full/1-$DB/$(basename "$victim")" "$victim"
+job="$(admin -e "SHOW JOBS" | awk -F'\t' '$3 == "failed" { id = $1 } END { print id }')"
+admin -e "RESUME JOB $job"
+wait_for "[ \"\$(admin -e 'SHOW JOBS' | awk -F'\t' -v id=$job '\$1 == id { print \$3 }')\" = done ]" 30 ||
+  fail "the resumed IMPORT did not finish: $(admin -e 'SHOW JOBS')"
+admin -e "SHOW JOB $job" | grep -qP "^chunks\t\d+ \([1-9]\d* loaded by an earlier run\)$" ||
+  fail "the resumed IMPORT did not skip the loaded chunks: $(admin -e "SHOW JOB $job")"
+for t in types big; do
+  [ "$(as_root "$PRIMARY_PORT" -e "CHECKSUM TABLE $DB.$t EXTENDED" | cut -f2)" = "$(on_fresh "CHECKSUM TABLE weft_bad.$t EXTENDED" | cut -f2)" ] ||
+    fail "the resumed IMPORT left $t different"
+done
+rm "$WORK"/exports/bad/1-$DB/*-nokey.00001.sql.zst
+err "IMPORT FROM 'bad' INTO '$F' DATABASE $DB AS weft_missing" | grep -q "ERROR 9014 .*chunk 1-$DB/[0-9]*-nokey.00001.sql.zst of \`$DB\`.\`nokey\` is missing" ||
+  fail "a missing chunk: $(err "IMPORT FROM 'bad' INTO '$F' DATABASE $DB AS weft_missing")"
+[ -z "$(on_fresh "SHOW DATABASES LIKE 'weft_missing'")" ] || fail "an IMPORT with a missing chunk applied something"
+echo "PASS: a damaged or missing chunk fails the IMPORT before any row of it; RESUME JOB finishes it"
+
+# --- Consistency under load: money moves between two tables while they are exported ------------
+# Each table goes to its own worker (PARALLEL 2); only one snapshot point for both keeps the total.
+on_primary "DROP DATABASE IF EXISTS weft_tx; CREATE DATABASE weft_tx;
+CREATE TABLE weft_tx.acct_a (id INT PRIMARY KEY, bal BIGINT NOT NULL, pad CHAR(100) NOT NULL DEFAULT '');
+CREATE TABLE weft_tx.acct_b LIKE weft_tx.acct_a;
+INSERT INTO weft_tx.acct_a (id, bal) SELECT seq, 1000 FROM weft_tx.seq_1_to_20000;
+INSERT INTO weft_tx.acct_b (id, bal) SELECT seq, 1000 FROM weft_tx.seq_1_to_20000;"
+/usr/bin/python3 - "$PRIMARY_PORT" "$ROOT_PASSWORD" "$WORK/transfers" <<'PY' &
+import pymysql, random, sys, time
+conn = pymysql.connect(host='127.0.0.1', port=int(sys.argv[1]), user='root', password=sys.argv[2], autocommit=False)
+cur = conn.cursor()
+done, end = 0, time.time() + 20
+while time.time() < end:
+    a, b, x = random.randint(1, 20000), random.randint(1, 20000), random.randint(1, 50)
+    src, dst = ('acct_a', 'acct_b') if random.random() < 0.5 else ('acct_b', 'acct_a')
+    cur.execute(f"UPDATE weft_tx.{src} SET bal = bal - %s WHERE id = %s", (x, a))
+    cur.execute(f"UPDATE weft_tx.{dst} SET bal = bal + %s WHERE id = %s", (x, b))
+    conn.commit()
+    done += 1
+open(sys.argv[3], 'w').write(str(done))
+PY
+LOAD_PID=$!
+sleep 1
+for round in 1 2 3; do
+  admin -e "EXPORT DATABASE weft_tx FROM PRIMARY OF GROUP main TO 'tx$round' PARALLEL 2" > "$WORK/tx$round.out" ||
+    fail "EXPORT under load failed: $(cat "$WORK/tx$round.out")"
+  admin -e "IMPORT FROM 'tx$round' INTO '$F' DATABASE weft_tx AS weft_tx$round WITHOUT BINLOG" > /dev/null || fail "IMPORT of tx$round failed"
+  total="$(on_fresh "SELECT (SELECT SUM(bal) FROM weft_tx$round.acct_a) + (SELECT SUM(bal) FROM weft_tx$round.acct_b)")"
+  [ "$total" = 40000000 ] || fail "round $round: the exported total is $total, not 40000000"
+  pause="$(awk -F'\t' '$1 == "commit_pause_ms" { print $2 }' "$WORK/tx$round.out")"
+  echo "round $round: total exact; commits paused $pause ms"
+done
+kill -0 "$LOAD_PID" 2>/dev/null || fail "the transfer load ended before the exports did: they proved nothing"
+wait "$LOAD_PID" || fail "the transfer load failed"
+LOAD_PID=""
+echo "PASS: the exported total is exact under a transfer load ($(cat "$WORK/transfers") transfers)"
