@@ -199,7 +199,9 @@ std::optional<admin_result> exporter::export_data() {
   progress_.phase = "taking the snapshot";
   job_.report(progress_);
   auto point = open_snapshots(*control_, raw);
-  if (auto* failed = std::get_if<std::string>(&point)) return fail(p::er::job_failed, "weft: " + *failed);
+  if (auto* failed = std::get_if<std::string>(&point)) {
+    return fail(p::er::job_failed, "weft: EXPORT from " + *failed + " (RESUME JOB exports again from a new snapshot)");
+  }
   const auto& at = std::get<snapshot_point>(point);
   manifest_.snapshot = at.method;
   manifest_.commit_pause_ms = at.commit_pause_ms;

@@ -190,3 +190,27 @@ kill -0 "$LOAD_PID" 2>/dev/null || fail "the transfer load ended before the expo
 wait "$LOAD_PID" || fail "the transfer load failed"
 LOAD_PID=""
 echo "PASS: the exported total is exact under a transfer load ($(cat "$WORK/transfers") transfers)"
+
+# --- A donor that dies mid-export: a clear failure; RESUME JOB exports again -------------------
+# A table lock held on the donor stops the export at its snapshot; the donor is killed there.
+as_root "$FRESH" -e "LOCK TABLES $DB.big WRITE; DO SLEEP(30)" > /dev/null 2>&1 &
+HOLDER=$!
+sleep 0.3
+id="$(admin -e "EXPORT DATABASE $DB FROM '$F' TO 'donor' ASYNC" | cut -f1)"
+[ -n "$id" ] || fail "EXPORT ... ASYNC gave no job id"
+job_field() { admin -e "SHOW JOBS" | awk -F'\t' -v id="$1" -v f="$2" '$1 == id { print $f }'; }
+wait_for "[ \"\$(job_field $id 4)\" = 'taking the snapshot' ]" 10 || fail "the export did not reach its snapshot: $(admin -e 'SHOW JOBS')"
+"$REPO/scripts/sandbox" kill "$FRESH" > /dev/null
+wait "$HOLDER" || true
+wait_for "[ \"\$(job_field $id 3)\" = failed ]" 20 || fail "the export did not fail when its donor died: $(admin -e 'SHOW JOBS')"
+why="$(job_field "$id" 13)"
+grep -q "^weft: EXPORT from $F: .*(RESUME JOB exports again from a new snapshot)$" <<< "$why" || fail "the donor's death: $why"
+[ ! -e "$WORK/exports/donor/manifest.json" ] || fail "a failed export left a manifest"
+"$REPO/scripts/sandbox" start-server "$FRESH" > /dev/null
+admin -e "RESUME JOB $id"
+wait_for "[ \"\$(job_field $id 3)\" = done ]" 30 || fail "the resumed export did not finish: $(admin -e 'SHOW JOBS')"
+[ -f "$WORK/exports/donor/manifest.json" ] || fail "the resumed export wrote no manifest"
+admin -e "IMPORT FROM 'donor' INTO '$F' DATABASE $DB AS weft_again" > /dev/null || fail "the resumed export does not import"
+[ "$(on_fresh "CHECKSUM TABLE $DB.big EXTENDED" | cut -f2)" = "$(on_fresh "CHECKSUM TABLE weft_again.big EXTENDED" | cut -f2)" ] ||
+  fail "the resumed export's copy of big differs"
+echo "PASS: a donor dying mid-export fails the job clearly; RESUME JOB exports again"
