@@ -337,6 +337,55 @@ mysql.proc.)~",
      .example = "DIFF SCHEMA shop ON PRIMARY OF GROUP main WITH '10.0.0.9:3306';",
      .aliases = {"mysqldiff"}},
 
+    // --- Backup and copy -------------------------------------------------------------------------
+    {.name = "EXPORT DATABASE",
+     .category = "Backup and copy",
+     .syntax = R"~(EXPORT DATABASE db [, db ...] | EXPORT ALL DATABASES
+    FROM server TO 'dir' [FORMAT SQL] [DEFINITIONS ONLY | DATA ONLY]
+    [WITH REPLICATION INFO] [PARALLEL n] [ASYNC])~"
+               "\n" "server: 'host:port' | PRIMARY OF GROUP g | REPLICA 'host:port'",
+     .description = R"~(Writes a consistent logical copy of databases into 'dir', a new or
+empty directory inside [admin] export_dir (nothing is written anywhere
+else). PARALLEL n connections (default [jobs] parallel) read the server at
+one point: commits are blocked (BACKUP STAGE BLOCK_COMMIT) only while they
+open their snapshots; the pause and the GTID position are reported. Each
+table is cut into chunks of its key, written as zstd-compressed INSERTs
+with a SHA-256 per chunk; manifest.json, written last, lists the
+definitions (tables, views, routines, triggers, events in dependency
+order), the chunks, their row counts and digests. WITH REPLICATION INFO
+prints the statements that make a copy replicate from the source with no
+gap. A failed or killed export, resumed, starts again from a new point.)~",
+     .needs = R"~(on the server, SELECT, SHOW VIEW, TRIGGER, EVENT and SHOW CREATE
+ROUTINE (or SELECT on mysql.proc), RELOAD for BACKUP STAGE (or FLUSH
+TABLES WITH READ LOCK), BINLOG MONITOR or REPLICATION CLIENT.)~",
+     .example = R"~(EXPORT DATABASE shop FROM PRIMARY OF GROUP main TO 'nightly/2026-12-02';
+EXPORT ALL DATABASES FROM REPLICA '127.0.0.1:23307' TO 'full'
+    WITH REPLICATION INFO PARALLEL 4 ASYNC;)~",
+     .aliases = {"mysqldbexport", "mysqldump", "BACKUP"}},
+    {.name = "IMPORT",
+     .category = "Backup and copy",
+     .syntax = R"~(IMPORT FROM 'dir' INTO server [DATABASE a AS b [, DATABASE c AS d ...]]
+    [PARALLEL n] [WITHOUT BINLOG] [DRY RUN] [OVERWRITE]
+    [WITH REPLICATION INFO] [ASYNC])~"
+               "\n" "server: 'host:port' | PRIMARY OF GROUP g | REPLICA 'host:port'",
+     .description = R"~(Loads an EXPORT from 'dir' (inside [admin] export_dir). Before anything
+is applied, every chunk file must exist and no target table may hold rows
+or differ in definition (OVERWRITE drops and recreates them). Tables are
+created first, then each table's chunks are checked against the
+manifest's SHA-256 (a damaged chunk fails the job before any row of that
+table is applied) and loaded by PARALLEL n connections, one transaction
+per chunk with its row count checked; views, routines, triggers and
+events come last, so no trigger fires on imported rows. DATABASE a AS b
+loads a into b (qualifiers in definitions renamed). WITHOUT BINLOG keeps
+the load out of the binary log; DRY RUN checks everything and applies
+nothing. A failed or killed import resumes after its last loaded chunk
+(RESUME JOB).)~",
+     .needs = R"~(on the server, CREATE, DROP (with OVERWRITE), INSERT, ALTER, CREATE VIEW,
+CREATE ROUTINE, TRIGGER, EVENT; BINLOG ADMIN or SUPER for WITHOUT BINLOG.)~",
+     .example = R"~(IMPORT FROM 'nightly/2026-12-02' INTO '10.0.0.9:3306';
+IMPORT FROM 'full' INTO '127.0.0.1:23310' DATABASE shop AS shop_copy DRY RUN;)~",
+     .aliases = {"mysqldbimport", "RESTORE", "LOAD"}},
+
     // --- Jobs ----------------------------------------------------------------------------------
     {.name = "SHOW JOBS",
      .category = "Job control",

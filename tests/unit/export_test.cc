@@ -146,3 +146,59 @@ TEST(DatabaseRename, OnlyQualifiersAreRenamed) {
 
 }  // namespace
 }  // namespace weft::ops
+
+#include "admin/export_grammar.h"
+
+namespace weft::ops {
+namespace {
+
+using admin::parse_export_command;
+
+TEST(ExportGrammar, ExportForms) {
+  const auto p = parse_export_command(
+      "EXPORT DATABASE shop, crm FROM PRIMARY OF GROUP main TO 'nightly/x' DATA ONLY WITH REPLICATION INFO PARALLEL 3 ASYNC;");
+  ASSERT_TRUE(p && p->error.empty()) << (p ? p->error : "not parsed");
+  const auto& e = std::get<export_command>(p->command);
+  EXPECT_EQ(e.databases, (std::vector<std::string>{"shop", "crm"}));
+  EXPECT_EQ(e.from, (server_ref{server_ref::kind::primary_of_group, "main"}));
+  EXPECT_EQ(e.to, "nightly/x");
+  EXPECT_FALSE(e.definitions);
+  EXPECT_TRUE(e.data && e.replication_info && e.async);
+  EXPECT_EQ(e.parallel, 3u);
+  for (const char* all : {"EXPORT ALL DATABASES FROM '127.0.0.1:3306' TO 'a'", "export database all from '127.0.0.1:3306' to 'a'"}) {
+    const auto q = parse_export_command(all);
+    ASSERT_TRUE(q && q->error.empty()) << all;
+    EXPECT_TRUE(std::get<export_command>(q->command).all) << all;
+  }
+  EXPECT_EQ(std::get<export_command>(parse_export_command("EXPORT DATABASE d FROM REPLICA '127.0.0.1:1' TO 'x' FORMAT CSV")->command).format,
+            export_format::csv);
+}
+
+TEST(ExportGrammar, ImportForms) {
+  const auto p = parse_export_command(
+      "IMPORT FROM 'full' INTO REPLICA '127.0.0.1:23307' DATABASE a AS b, DATABASE c AS d, e AS f PARALLEL 2 "
+      "WITHOUT BINLOG DRY RUN OVERWRITE WITH REPLICATION INFO ASYNC");
+  ASSERT_TRUE(p && p->error.empty()) << (p ? p->error : "not parsed");
+  const auto& i = std::get<import_command>(p->command);
+  EXPECT_EQ(i.from, "full");
+  EXPECT_EQ(i.into, (server_ref{server_ref::kind::replica, "127.0.0.1:23307"}));
+  EXPECT_EQ(i.renames, (std::vector<std::pair<std::string, std::string>>{{"a", "b"}, {"c", "d"}, {"e", "f"}}));
+  EXPECT_TRUE(i.without_binlog && i.dry_run && i.overwrite && i.replication_info && i.async);
+  EXPECT_EQ(i.parallel, 2u);
+}
+
+TEST(ExportGrammar, MistakesGetTheUsage) {
+  for (const char* bad : {"EXPORT DATABASE d FROM PRIMARY OF GROUP g", "EXPORT DATABASE d TO 'x'", "EXPORT d FROM 'h:1' TO 'x'",
+                          "EXPORT DATABASE d FROM 'h:1' TO 'x' PARALLEL 0", "EXPORT DATABASE d FROM 'h:1' TO 'x' PARALLEL 99",
+                          "EXPORT DATABASE d FROM 'h:1' TO 'x' DEFINITIONS ONLY DATA ONLY", "EXPORT DATABASE d FROM 'h:1' TO 'x' junk",
+                          "IMPORT 'x' INTO 'h:1'", "IMPORT FROM 'x'", "IMPORT FROM 'x' INTO 'h:1' DATABASE a", "IMPORT FROM 'x' INTO 'h:1' DRY"}) {
+    const auto p = parse_export_command(bad);
+    ASSERT_TRUE(p.has_value()) << bad;
+    EXPECT_NE(p->error.find("usage: "), std::string::npos) << bad;
+  }
+  EXPECT_FALSE(parse_export_command("SELECT 1"));
+  EXPECT_FALSE(parse_export_command("EXPORTS"));
+}
+
+}  // namespace
+}  // namespace weft::ops
