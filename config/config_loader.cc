@@ -241,12 +241,13 @@ class config_reader {
     return p.string();
   }
 
-  std::string existing_directory(const toml::table& t, std::string_view key, const std::string& path) {
+  // A directory path (relative: to the config file); made when first used if missing.
+  std::string directory_path(const toml::table& t, std::string_view key, const std::string& path) {
     std::filesystem::path p(path);
     if (p.is_relative()) p = std::filesystem::path(std::string(source_)).parent_path() / p;
     std::error_code failed;
-    if (!std::filesystem::is_directory(p, failed)) {
-      error(t.get(key)->source(), std::string(key) + " '" + p.string() + "' is not an existing directory");
+    if (std::filesystem::exists(p, failed) && !std::filesystem::is_directory(p, failed)) {
+      error(t.get(key)->source(), std::string(key) + " '" + p.string() + "' is not a directory");
     }
     return p.string();
   }
@@ -382,7 +383,7 @@ class config_reader {
     if (a.tls_cert.empty() != a.tls_key.empty()) error(t.source(), "[admin]: TLS needs both tls_cert and tls_key");
     a.require_tls = bool_at(t, "require_tls").value_or(false);
     if (a.require_tls && a.tls_cert.empty()) error(t.source(), "[admin]: require_tls needs tls_cert and tls_key");
-    if (auto v = string_at(t, "export_dir", false)) a.export_dir = existing_directory(t, "export_dir", *v);
+    if (auto v = string_at(t, "export_dir", false)) a.export_dir = directory_path(t, "export_dir", *v);
     if (auto v = string_at(t, "backend_user", false)) a.backend_user = *v;
     if (auto v = string_at(t, "backend_password", false)) a.backend_password = *v;
   }

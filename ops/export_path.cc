@@ -8,6 +8,7 @@ std::variant<fs::path, std::string> export_path(const std::string& export_dir, c
   if (export_dir.empty()) return std::string("weft: EXPORT and IMPORT need [admin] export_dir in the configuration");
   if (name.empty() || name.find('\0') != std::string::npos) return std::string("weft: no directory named");
   std::error_code failed;
+  fs::create_directories(export_dir, failed);  // made at first use (0777 less the umask)
   const auto base = fs::canonical(export_dir, failed);
   if (failed) return "weft: [admin] export_dir " + export_dir + ": " + failed.message();
   const fs::path asked(name);
