@@ -168,7 +168,8 @@ void exporter::work(monitor::mariadb_client& worker) {
       task = tasks_[next_task_++];
     }
     const auto& db = manifest_.databases[task.database].name;
-    auto done = export_table(worker, db, task.name, task.stem, dir_, env_.settings, [&](std::uint64_t rows) {
+    file_sink files(dir_, task.stem, env_.settings.zstd_level);
+    auto done = export_table(worker, db, task.name, files, env_.settings, [&](std::uint64_t rows) {
       chunk_done(rows);
       std::lock_guard lock(mutex_);
       return first_error_.empty() && !job_.stopping();

@@ -52,20 +52,20 @@ insert_shape shape_of_inserts(const table_shape& t) {
 
 // Rows as INSERTs of at most statement_bytes each, one statement per line (a literal never
 // holds a raw newline: text with control characters is written in hex).
-bool write_rows(chunk_writer& out, const insert_shape& shape, const monitor::result_table& rows,
-                std::size_t statement_bytes) {
-  std::string statement;
+std::string statements_of(const insert_shape& shape, const monitor::result_table& rows, std::size_t statement_bytes) {
+  std::string out, statement;
   for (const auto& row : rows.rows) {
     std::string tuple = "(";
     for (std::size_t i = 0; i < row.size(); ++i) tuple += (i ? "," : "") + sql_value(row[i], rows.columns[i].kind);
     tuple += ")";
     if (!statement.empty() && statement.size() + tuple.size() + 2 > statement_bytes) {
-      if (!out.write(statement + ";\n")) return false;
+      out += statement + ";\n";
       statement.clear();
     }
     statement += statement.empty() ? shape.prefix + tuple : "," + tuple;
   }
-  return statement.empty() || out.write(statement + ";\n");
+  if (!statement.empty()) out += statement + ";\n";
+  return out;
 }
 
 std::size_t rows_per_file(monitor::mariadb_client& worker, const table_shape& t, const export_settings& s) {
@@ -108,6 +108,19 @@ chunk_read read_chunk_rows(monitor::mariadb_client& worker, const table_shape& t
 
 }  // namespace
 
+std::optional<std::string> file_sink::put(std::size_t index, const std::string& statements, manifest_chunk& chunk) {
+  chunk.file = chunk_file_name(stem_, index);
+  std::error_code failed;
+  fs::create_directories((root_ / chunk.file).parent_path(), failed);
+  if (failed) return "cannot create " + (root_ / chunk.file).parent_path().string() + ": " + failed.message();
+  chunk_writer file(root_ / chunk.file, level_);
+  if (!file.write(statements)) return file.error();
+  const auto digest = file.finish();
+  if (!digest) return file.error();
+  chunk.digest = *digest;
+  return std::nullopt;
+}
+
 std::string table_file_stem(std::size_t database_index, const std::string& database, std::size_t table_index,
                             const std::string& table) {
   return std::to_string(database_index + 1) + "-" + safe_part(database) + "/" + std::to_string(table_index + 1) + "-" +
@@ -115,8 +128,8 @@ std::string table_file_stem(std::size_t database_index, const std::string& datab
 }
 
 std::variant<manifest_table, std::string> export_table(monitor::mariadb_client& worker, const std::string& database,
-                                                       const std::string& table, const std::string& file_stem,
-                                                       const fs::path& root, const export_settings& s,
+                                                       const std::string& table, chunk_sink& sink,
+                                                       const export_settings& s,
                                                        const std::function<bool(std::uint64_t)>& chunk_done) {
   auto read = read_table_shape(worker, database, table);
   if (auto* why = std::get_if<std::string>(&read)) return *why;
@@ -124,22 +137,19 @@ std::variant<manifest_table, std::string> export_table(monitor::mariadb_client& 
   const auto shape = shape_of_inserts(t);
   const auto rows = rows_per_file(worker, t, s);
   manifest_table out{table, normalized_definition(worker, database, table).value_or(""), shape.columns, 0, {}};
-  std::error_code failed;
-  fs::create_directories((root / file_stem).parent_path(), failed);
-  if (failed) return "cannot create " + (root / file_stem).parent_path().string() + ": " + failed.message();
   std::optional<key_literals> lower;
   for (bool last = false; !last;) {
     auto chunk = read_chunk_rows(worker, t, shape, lower, rows, out.rows);
-    if (!chunk.error.empty()) return "chunk " + std::to_string(out.chunks.size() + 1) + ": " + chunk.error;
-    const auto name = chunk_file_name(file_stem, out.chunks.size());
-    chunk_writer file(root / name, s.zstd_level);
-    if (!write_rows(file, shape, *chunk.rows, s.statement_bytes)) return file.error();
-    const auto digest = file.finish();
-    if (!digest) return file.error();
-    const auto n = chunk.rows->rows.size();
-    out.chunks.push_back({name, n, *digest});
-    out.rows += n;
-    if (!chunk_done(n)) return std::string("the job was stopped");
+    const auto where = "chunk " + std::to_string(out.chunks.size() + 1) + ": ";
+    if (!chunk.error.empty()) return where + chunk.error;
+    manifest_chunk entry;
+    entry.rows = chunk.rows->rows.size();
+    if (auto failed = sink.put(out.chunks.size(), statements_of(shape, *chunk.rows, s.statement_bytes), entry)) {
+      return where + *failed;
+    }
+    out.chunks.push_back(entry);
+    out.rows += entry.rows;
+    if (!chunk_done(entry.rows)) return std::string("the job was stopped");
     last = chunk.last;
     lower = std::move(chunk.upper);
   }

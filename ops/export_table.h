@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -20,16 +21,39 @@ struct export_settings {
   int zstd_level = 1;  // fast: the export is bound by reading, not by disk
 };
 
-// A table's file names inside the export: "<db dir>/<table>.<n>.sql.zst", both parts made safe
-// for any file system (other bytes as _xx), prefixed by their position so names never collide.
+// Where a table's chunks go: files (EXPORT) or another server (CLONE).
+class chunk_sink {
+ public:
+  virtual ~chunk_sink() = default;
+  // One chunk: its INSERTs (one statement per line) and row count. Fills the manifest entry's
+  // file and digest; error text on failure.
+  virtual std::optional<std::string> put(std::size_t index, const std::string& statements, manifest_chunk& chunk) = 0;
+};
+
+// A table's chunks as zstd files "<stem>.<n>.sql.zst" under `root` (the export's directory).
+class file_sink : public chunk_sink {
+ public:
+  file_sink(std::filesystem::path root, std::string stem, int zstd_level)
+      : root_(std::move(root)), stem_(std::move(stem)), level_(zstd_level) {}
+  std::optional<std::string> put(std::size_t index, const std::string& statements, manifest_chunk& chunk) override;
+
+ private:
+  std::filesystem::path root_;
+  std::string stem_;
+  int level_;
+};
+
+// A table's file names inside the export: "<db dir>/<table>", both parts made safe for any
+// file system (other bytes as _xx), prefixed by their position so names never collide.
 std::string table_file_stem(std::size_t database_index, const std::string& database, std::size_t table_index,
                             const std::string& table);
 
-// Exports `database`.`table` into `root` (the export's directory); `chunk_done` is told each
-// chunk's rows and returns false to stop. The table's manifest entry, or error text.
+// Reads `database`.`table` on `worker` (inside its snapshot) chunk by chunk along its key into
+// `sink`; `chunk_done` is told each chunk's rows and returns false to stop. The table's
+// manifest entry, or error text.
 std::variant<manifest_table, std::string> export_table(monitor::mariadb_client& worker, const std::string& database,
-                                                       const std::string& table, const std::string& file_stem,
-                                                       const std::filesystem::path& root, const export_settings& s,
+                                                       const std::string& table, chunk_sink& sink,
+                                                       const export_settings& s,
                                                        const std::function<bool(std::uint64_t)>& chunk_done);
 
 }  // namespace weft::ops
