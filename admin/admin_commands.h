@@ -43,6 +43,8 @@ struct command_context {
   std::string export_dir;           // [admin] export_dir: EXPORT and IMPORT only there
   unsigned transfer_parallel = 4;   // [jobs] parallel
   std::size_t export_chunk_bytes = 32u << 20;  // [jobs] export_chunk_kb
+  // One admin statement run by a fresh admin engine (CLONE's ADD SERVER, from its job thread).
+  std::function<admin_result(const std::string&)> admin_statement;
 };
 
 // nullopt when `sql` is not an admin command (then it is SQL for SQLite). The HA commands that

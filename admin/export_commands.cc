@@ -3,6 +3,7 @@
 #include "admin/job_commands.h"
 #include "ops/export_database.h"
 #include "ops/import_database.h"
+#include "ops/ha_manager.h"
 #include "protocol/errors.h"
 
 namespace weft::admin {
@@ -27,8 +28,14 @@ ops::job_runner runner_of(const export_parse& parsed, const command_context& ctx
   if (const auto* e = std::get_if<ops::export_command>(&parsed.command)) {
     return [command = *e, env](ops::job_context& job) { return ops::export_databases(command, env, job); };
   }
-  const auto& i = std::get<ops::import_command>(parsed.command);
-  return [command = i, env](ops::job_context& job) { return ops::import_databases(command, env, job); };
+  if (const auto* i = std::get_if<ops::import_command>(&parsed.command)) {
+    return [command = *i, env](ops::job_context& job) { return ops::import_databases(command, env, job); };
+  }
+  ops::clone_environment clone{env, ctx.compare, {}, ctx.admin_statement};
+  if (auto* ha = ctx.ha) clone.replicate = [ha](const ops::ha_command& c) { return ha->run(c); };
+  return [command = std::get<ops::clone_command>(parsed.command), clone](ops::job_context& job) {
+    return ops::clone_server(command, clone, job);
+  };
 }
 
 // One stage: the rows done of those planned.
@@ -49,12 +56,22 @@ std::optional<ops::job_runner> transfer_job_for(const std::string& sql, const co
 admin_result run_export_command(const std::string& sql, const export_parse& parsed, const command_context& ctx,
                                 const ops::progress_sink& progress) {
   if (!parsed.error.empty()) return admin_result::failure(p::make_error({1064, "42000"}, parsed.error));
-  if (ctx.export_dir.empty()) {
+  if (ctx.export_dir.empty() && !std::holds_alternative<ops::clone_command>(parsed.command)) {
     return admin_result::failure(p::make_error(
         p::er::job_refused, "weft: EXPORT and IMPORT need [admin] export_dir in the configuration"));
   }
-  const auto* e = std::get_if<ops::export_command>(&parsed.command);
-  const bool async = e ? e->async : std::get<ops::import_command>(parsed.command).async;
+  const bool async = std::visit(
+      [](const auto& c) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(c)>, std::monostate>) {
+          return false;
+        } else {
+          return c.async;
+        }
+      },
+      parsed.command);
+  if (const auto* clone = std::get_if<ops::clone_command>(&parsed.command); clone && (!ctx.ha || !ctx.admin_statement)) {
+    return admin_result::failure(p::make_error(p::er::job_refused, "weft: CLONE SERVER needs the HA manager and the admin engine"));
+  }
   return run_as_job(sql, runner_of(parsed, ctx), async, ctx, progress, note_of);
 }
 

@@ -4,6 +4,7 @@
 
 #include "admin/admin_words.h"
 #include "admin/compare_grammar.h"
+#include "routing/topology.h"
 
 namespace weft::admin {
 namespace {
@@ -18,6 +19,8 @@ constexpr const char* export_usage =
 constexpr const char* import_usage =
     "IMPORT FROM 'dir' INTO server [DATABASE a AS b [, DATABASE c AS d ...]] [PARALLEL n] [WITHOUT BINLOG] "
     "[DRY RUN] [OVERWRITE] [WITH REPLICATION INFO] [ASYNC]";
+
+constexpr const char* clone_usage = "CLONE SERVER 'host:port' FROM GROUP g [USING 'host:port'] [ASYNC]";
 
 export_parse usage(const char* text) { return {std::monostate{}, std::string("weft admin: usage: ") + text}; }
 
@@ -117,6 +120,30 @@ export_parse parse_import(cursor& r) {
   return {std::move(c), {}};
 }
 
+export_parse parse_clone(cursor& r) {
+  ops::clone_command c;
+  if (!r.accept("SERVER")) return usage(clone_usage);
+  const auto server = r.value();
+  const auto address = server ? routing::parse_endpoint(*server) : std::nullopt;
+  if (!address || !r.accept("FROM") || !r.accept("GROUP")) return usage(clone_usage);
+  c.server = address->to_string();
+  auto group = r.value();
+  if (!group || group->empty()) return usage(clone_usage);
+  c.group = *group;
+  while (!r.at_end() && !r.accept(";")) {
+    if (r.accept("ASYNC")) {
+      c.async = true;
+      continue;
+    }
+    auto donor = r.accept("USING") ? r.value() : std::nullopt;
+    const auto donor_address = donor ? routing::parse_endpoint(*donor) : std::nullopt;
+    if (!donor_address) return usage(clone_usage);
+    c.donor = donor_address->to_string();
+  }
+  if (!r.at_end()) return usage(clone_usage);
+  return {std::move(c), {}};
+}
+
 }  // namespace
 
 std::optional<export_parse> parse_export_command(std::string_view sql) {
@@ -124,6 +151,7 @@ std::optional<export_parse> parse_export_command(std::string_view sql) {
   cursor r(w);
   if (r.accept("EXPORT")) return parse_export(r);
   if (r.accept("IMPORT")) return parse_import(r);
+  if (r.accept("CLONE")) return parse_clone(r);
   return std::nullopt;
 }
 

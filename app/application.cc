@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "admin/admin_engine.h"
 #include "admin/compare_commands.h"
 #include "weft/version.h"
 
@@ -238,9 +239,14 @@ void application::start_fronts() {
         state_path_, [this](const std::string& command) { return admin::job_for(command, commands_); },
         config_.jobs.threads);
     commands_.jobs = jobs_.get();
+    const admin::admin_hooks hooks{[this](const config::table_config& c) { apply(c); }, &apply_mutex_};
+    // A job's own admin statement (CLONE's ADD SERVER) runs on an engine of its own, as a session's would.
+    commands_.admin_statement = [this, hooks](const std::string& sql) {
+      admin::admin_engine engine(state_path_, sources_, commands_, hooks);
+      return engine.execute(sql);
+    };
     jobs_->resume_interrupted();
-    admin_ = std::make_unique<admin::admin_server>(config_.admin, state_path_, sources_, commands_,
-                                            admin::admin_hooks{[this](const config::table_config& c) { apply(c); }, &apply_mutex_});
+    admin_ = std::make_unique<admin::admin_server>(config_.admin, state_path_, sources_, commands_, hooks);
     admin_->start();
     spdlog::info("event=admin_listening address={} user={}", config_.admin.listen.to_string(), config_.admin.user);
   }

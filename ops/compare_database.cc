@@ -93,7 +93,7 @@ std::optional<admin_result> comparison::connect() {
   if (a_.server.address == b_.server.address) return fail(p::er::job_refused, "weft: ON and WITH name the same server");
   const auto t = env_.topology();
   pair_ = {a_.connection.get(), b_.connection.get(), compare_pair::source_side::none};
-  if (replicates_from(b_.server, a_.server, *t)) pair_.source = compare_pair::source_side::a;
+  if (env_.b_replicates_from_a || replicates_from(b_.server, a_.server, *t)) pair_.source = compare_pair::source_side::a;
   if (replicates_from(a_.server, b_.server, *t)) pair_.source = compare_pair::source_side::b;
   return std::nullopt;
 }

@@ -21,6 +21,8 @@ struct compare_environment {
   std::string password;
   unsigned connect_timeout_seconds = 2;
   compare_settings settings;
+  // b replicates from a although the topology does not say so yet (CLONE's new server).
+  bool b_replicates_from_a = false;
 };
 
 // Longest WHERE a COMPARE takes (it is sent with every chunk's statements).

@@ -4,12 +4,9 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
-#include <mutex>
-#include <thread>
 
-#include "ops/export_definitions.h"
 #include "ops/export_path.h"
-#include "ops/export_snapshot.h"
+#include "ops/table_copy.h"
 #include "ops/server_ref.h"
 #include "ops/sql_values.h"
 #include "protocol/errors.h"
@@ -32,14 +29,6 @@ std::string utc_now() {
   return text;
 }
 
-// One table to export, where its entry goes, and its size (largest first).
-struct table_task {
-  std::size_t database = 0;
-  std::string name;
-  std::string stem;
-  std::uint64_t bytes = 0, estimated_rows = 0;
-};
-
 class exporter {
  public:
   exporter(const export_command& c, const transfer_environment& env, job_context& job) : c_(c), env_(env), job_(job) {}
@@ -51,10 +40,8 @@ class exporter {
   std::optional<admin_result> list_databases();
   std::optional<admin_result> list_tables();
   std::optional<admin_result> export_data();
-  void work(monitor::mariadb_client& worker);
   std::optional<admin_result> write_manifest();
   admin_result summary() const;
-  void chunk_done(std::uint64_t rows);
 
   const export_command& c_;
   const transfer_environment& env_;
@@ -64,9 +51,6 @@ class exporter {
   std::unique_ptr<monitor::mariadb_client> control_;
   export_manifest manifest_;
   std::vector<table_task> tasks_;
-  std::mutex mutex_;  // guards what the workers share: next task, progress, the first error
-  std::size_t next_task_ = 0;
-  std::string first_error_;
   job_progress progress_;
   clock::time_point began_ = clock::now();
 };
@@ -123,85 +107,35 @@ std::optional<admin_result> exporter::list_databases() {
 }
 
 std::optional<admin_result> exporter::list_tables() {
-  for (std::size_t d = 0; d < manifest_.databases.size(); ++d) {
-    auto& db = manifest_.databases[d];
-    if (c_.definitions) {
-      auto defs = export_definitions(*control_, db.name);
-      if (auto* why = std::get_if<std::string>(&defs)) return fail(p::er::job_failed, "weft: definitions of " + db.name + ": " + *why);
-      db = std::get<manifest_database>(std::move(defs));
-    }
-    if (!c_.data) continue;
-    const auto tables = control_->query(
-        "SELECT TABLE_NAME, COALESCE(DATA_LENGTH, 0), COALESCE(TABLE_ROWS, 0) FROM information_schema.TABLES "
-        "WHERE TABLE_SCHEMA = " + sql_value(db.name, monitor::value_kind::text) + " AND TABLE_TYPE = 'BASE TABLE' "
-        "ORDER BY TABLE_NAME");
-    if (!tables) return fail(p::er::job_failed, "weft: " + source_.address.to_string() + ": " + control_->error());
-    for (const auto& r : tables->rows) {
-      const auto name = r[0].value_or("");
-      const auto stem = table_file_stem(d, db.name, db.tables.size(), name);
-      tasks_.push_back({d, name, stem, std::stoull(r[1].value_or("0")), std::stoull(r[2].value_or("0"))});
-      db.tables.push_back({name, "", {}, 0, {}});
-      progress_.rows_total += tasks_.back().estimated_rows;
-    }
-  }
-  std::stable_sort(tasks_.begin(), tasks_.end(), [](const table_task& a, const table_task& b) { return a.bytes > b.bytes; });
+  std::vector<std::string> names;
+  for (const auto& d : manifest_.databases) names.push_back(d.name);
+  auto planned = plan_copy(*control_, names, c_.definitions, c_.data);
+  if (auto* why = std::get_if<std::string>(&planned)) return fail(p::er::job_failed, "weft: " + *why);
+  auto& plan = std::get<copy_plan>(planned);
+  manifest_.databases = std::move(plan.databases);
+  tasks_ = std::move(plan.tasks);
+  progress_.rows_total = plan.estimated_rows;
   return std::nullopt;
-}
-
-void exporter::chunk_done(std::uint64_t rows) {
-  std::lock_guard lock(mutex_);
-  progress_.rows_done += rows;
-  progress_.rows_total = std::max(progress_.rows_total, progress_.rows_done);
-  ++progress_.chunks_done;
-  progress_.chunks_total = std::max(progress_.chunks_total, progress_.chunks_done);
-  progress_.phase = "exporting";
-  job_.report(progress_);
-}
-
-// A worker thread: tables until none is left or one failed.
-void exporter::work(monitor::mariadb_client& worker) {
-  for (;;) {
-    table_task task;
-    {
-      std::lock_guard lock(mutex_);
-      if (next_task_ == tasks_.size() || !first_error_.empty()) return;
-      task = tasks_[next_task_++];
-    }
-    const auto& db = manifest_.databases[task.database].name;
-    file_sink files(dir_, task.stem, env_.settings.zstd_level);
-    auto done = export_table(worker, db, task.name, files, env_.settings, [&](std::uint64_t rows) {
-      chunk_done(rows);
-      std::lock_guard lock(mutex_);
-      return first_error_.empty() && !job_.stopping();
-    });
-    std::lock_guard lock(mutex_);
-    if (auto* why = std::get_if<std::string>(&done)) {
-      if (first_error_.empty()) first_error_ = "table " + qualified_name(db, task.name) + ": " + *why;
-      return;
-    }
-    auto& tables = manifest_.databases[task.database].tables;
-    for (auto& t : tables) {
-      if (t.name == task.name) t = std::get<manifest_table>(std::move(done));
-    }
-  }
 }
 
 std::optional<admin_result> exporter::export_data() {
   const auto count = std::clamp<std::size_t>(c_.parallel ? c_.parallel : env_.default_parallel, 1,
                                              std::max<std::size_t>(tasks_.size(), 1));
-  std::vector<std::unique_ptr<monitor::mariadb_client>> workers;
+  auto opened = open_connections([this](std::string& why) { return connect(why); }, count);
+  if (auto* why = std::get_if<std::string>(&opened)) return fail(p::er::job_failed, *why);
+  auto& workers = std::get<0>(opened);
   std::vector<monitor::mariadb_client*> raw;
-  std::string why;
-  for (std::size_t i = 0; i < count; ++i) {
-    workers.push_back(connect(why));
-    if (!why.empty()) return fail(p::er::job_failed, why);
-    raw.push_back(workers.back().get());
-  }
-  progress_.phase = "taking the snapshot";
+  for (auto& w : workers) raw.push_back(w.get());
+  progress_.phase = "exporting";
   job_.report(progress_);
-  auto point = open_snapshots(*control_, raw);
+  const sink_factory files = [this](std::size_t, const table_task& task, std::string&) -> std::unique_ptr<chunk_sink> {
+    return std::make_unique<file_sink>(dir_, task.stem, env_.settings.zstd_level);
+  };
+  std::vector<manifest_table> tables;
+  auto point = copy_tables(*control_, raw, tasks_, files, env_.settings, job_, progress_, tables);
   if (auto* failed = std::get_if<std::string>(&point)) {
-    return fail(p::er::job_failed, "weft: EXPORT from " + *failed + " (RESUME JOB exports again from a new snapshot)");
+    return fail(p::er::job_failed, "weft: EXPORT from '" + source_.address.to_string() + "': " + *failed +
+                                       " (RESUME JOB exports again from a new snapshot)");
   }
   const auto& at = std::get<snapshot_point>(point);
   manifest_.snapshot = at.method;
@@ -209,13 +143,10 @@ std::optional<admin_result> exporter::export_data() {
   manifest_.gtid_position = at.gtid_position;
   manifest_.binlog_file = at.binlog_file;
   manifest_.binlog_position = at.binlog_position;
-  std::vector<std::thread> threads;
-  for (auto* w : raw) threads.emplace_back([this, w] { work(*w); });
-  for (auto& t : threads) t.join();
-  if (job_.stopping() && first_error_.empty()) first_error_ = "the job was stopped";
-  if (!first_error_.empty()) {
-    return fail(p::er::job_failed, "weft: EXPORT from '" + source_.address.to_string() + "': " + first_error_ +
-                                       " (RESUME JOB exports again from a new snapshot)");
+  for (std::size_t i = 0; i < tasks_.size(); ++i) {
+    for (auto& t : manifest_.databases[tasks_[i].database].tables) {
+      if (t.name == tasks_[i].name) t = std::move(tables[i]);
+    }
   }
   return std::nullopt;
 }

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "ops/compare_table.h"
-#include "ops/database_rename.h"
+#include "ops/copy_apply.h"
 #include "ops/export_path.h"
 #include "ops/server_ref.h"
 #include "ops/sql_values.h"
@@ -173,31 +173,14 @@ std::optional<std::string> importer::verify_table(const load_task& task) {
   return std::nullopt;
 }
 
-bool already_exists(unsigned code) {
-  // table or view, routine, trigger, event, sequence
-  return code == 1050 || code == 1304 || code == 1359 || code == 1537;
-}
-
 std::optional<admin_result> importer::run_definitions(bool after_data) {
   for (const auto& d : manifest_.databases) {
     const auto target = target_of(d.name);
     const auto key = std::string(after_data ? "import:after:" : "import:before:") + target;
     if (job_.checkpoints().count(key)) continue;
-    std::vector<std::string> statements;
-    if (!after_data) {
-      statements.push_back("CREATE DATABASE IF NOT EXISTS " + quote_name(target) +
-                           (d.collation.empty() ? "" : " COLLATE " + quote_name(d.collation)));
-      for (const auto& t : d.tables) {
-        if (c_.overwrite) statements.push_back("DROP TABLE IF EXISTS " + qualified_name(target, t.name));
-      }
-    }
-    for (const auto& s : after_data ? d.after_data : d.before_data) {
-      statements.push_back(target == d.name ? s : with_database_renamed(s, d.name, target));
-    }
-    for (const auto& s : statements) {
-      if (control_->execute(s) || already_exists(control_->error_code())) continue;
+    if (auto failed = run_statements(*control_, definition_statements(d, target, after_data, c_.overwrite))) {
       return fail(p::er::job_failed, "weft: creating the definitions of " + quote_name(target) + " on '" +
-                                         target_.address.to_string() + "': " + control_->error() + " in: " + s);
+                                         target_.address.to_string() + "': " + *failed);
     }
     job_.save_checkpoint(key, "done");
   }
@@ -210,24 +193,7 @@ std::optional<std::string> importer::load_chunk(monitor::mariadb_client& worker,
   const auto content = read_chunk(dir_ / chunk.file, found, why);
   if (!content) return why;
   if (!(found == chunk.digest)) return "chunk " + chunk.file + " changed after it was verified";
-  if (!worker.execute("START TRANSACTION")) return worker.error();
-  std::uint64_t rows = 0;
-  for (std::size_t at = 0; at < content->size();) {
-    auto end = content->find('\n', at);
-    if (end == std::string::npos) end = content->size();
-    if (end > at && !worker.execute(content->substr(at, end - at))) {
-      why = "chunk " + chunk.file + ": " + worker.error();
-      worker.execute("ROLLBACK");
-      return why;
-    }
-    rows += end > at ? worker.affected_rows() : 0;
-    at = end + 1;
-  }
-  if (rows != chunk.rows) {
-    worker.execute("ROLLBACK");
-    return "chunk " + chunk.file + " inserted " + std::to_string(rows) + " rows, the manifest says " + std::to_string(chunk.rows);
-  }
-  if (!worker.execute("COMMIT")) return "chunk " + chunk.file + ": " + worker.error();
+  if (auto failed = apply_chunk(worker, *content, chunk.rows)) return "chunk " + chunk.file + ": " + *failed;
   return std::nullopt;
 }
 
@@ -290,10 +256,7 @@ std::optional<admin_result> importer::load_data() {
     workers.push_back(connect(why));
     if (!why.empty()) return fail(p::er::job_failed, why);
     auto& w = *workers.back();
-    const bool ready = w.execute("SET SESSION foreign_key_checks = 0, unique_checks = 0, time_zone = '+00:00', "
-                                 "sql_mode = 'NO_AUTO_VALUE_ON_ZERO'") &&
-                       (!c_.without_binlog || w.execute("SET SESSION sql_log_bin = 0"));
-    if (!ready) return fail(p::er::job_failed, "weft: " + target_.address.to_string() + ": " + w.error());
+    if (!prepare_loading_session(w, c_.without_binlog)) return fail(p::er::job_failed, "weft: " + target_.address.to_string() + ": " + w.error());
   }
   std::vector<std::thread> threads;
   for (auto& w : workers) threads.emplace_back([this, raw = w.get()] { work(*raw); });

@@ -204,7 +204,7 @@ wait_for "[ \"\$(job_field $id 4)\" = 'taking the snapshot' ]" 10 || fail "the e
 wait "$HOLDER" || true
 wait_for "[ \"\$(job_field $id 3)\" = failed ]" 20 || fail "the export did not fail when its donor died: $(admin -e 'SHOW JOBS')"
 why="$(job_field "$id" 13)"
-grep -q "^weft: EXPORT from $F: .*(RESUME JOB exports again from a new snapshot)$" <<< "$why" || fail "the donor's death: $why"
+grep -q "^weft: EXPORT from '$F': .*(RESUME JOB exports again from a new snapshot)$" <<< "$why" || fail "the donor's death: $why"
 [ ! -e "$WORK/exports/donor/manifest.json" ] || fail "a failed export left a manifest"
 "$REPO/scripts/sandbox" start-server "$FRESH" > /dev/null
 admin -e "RESUME JOB $id"
