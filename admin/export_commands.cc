@@ -20,6 +20,7 @@ ops::transfer_environment environment(const command_context& ctx) {
   env.export_dir = ctx.export_dir;
   env.default_parallel = ctx.transfer_parallel;
   env.settings.chunk_bytes = ctx.export_chunk_bytes;
+  if (auto* ha = ctx.ha) env.replicate = [ha](const ops::ha_command& c) { return ha->run(c); };
   return env;
 }
 
@@ -31,8 +32,7 @@ ops::job_runner runner_of(const export_parse& parsed, const command_context& ctx
   if (const auto* i = std::get_if<ops::import_command>(&parsed.command)) {
     return [command = *i, env](ops::job_context& job) { return ops::import_databases(command, env, job); };
   }
-  ops::clone_environment clone{env, ctx.compare, {}, ctx.admin_statement};
-  if (auto* ha = ctx.ha) clone.replicate = [ha](const ops::ha_command& c) { return ha->run(c); };
+  ops::clone_environment clone{env, ctx.compare, env.replicate, ctx.admin_statement};
   return [command = std::get<ops::clone_command>(parsed.command), clone](ops::job_context& job) {
     return ops::clone_server(command, clone, job);
   };

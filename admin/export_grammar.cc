@@ -18,7 +18,7 @@ constexpr const char* export_usage =
     "PRIMARY OF GROUP g or REPLICA 'host:port'";
 constexpr const char* import_usage =
     "IMPORT FROM 'dir' INTO server [DATABASE a AS b [, DATABASE c AS d ...]] [PARALLEL n] [WITHOUT BINLOG] "
-    "[DRY RUN] [OVERWRITE] [WITH REPLICATION INFO] [ASYNC]";
+    "[DRY RUN] [OVERWRITE] [WITH REPLICATION INFO] [AS REPLICA OF server] [ASYNC]";
 
 constexpr const char* clone_usage = "CLONE SERVER 'host:port' FROM GROUP g [USING 'host:port'] [ASYNC]";
 
@@ -100,6 +100,11 @@ bool import_option(cursor& r, import_command& c) {
   if (r.accept("DRY")) return r.accept("RUN") && (c.dry_run = true);
   if (r.accept("OVERWRITE")) return c.overwrite = true;
   if (r.accept("WITH")) return r.accept("REPLICATION") && r.accept("INFO") && (c.replication_info = true);
+  if (r.accept("AS")) {
+    if (!r.accept("REPLICA") || !r.accept("OF")) return false;
+    c.replica_of = parse_server_ref(r);
+    return c.replica_of.has_value();
+  }
   if (r.accept("ASYNC")) return c.async = true;
   return false;
 }

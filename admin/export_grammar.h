@@ -3,7 +3,7 @@
 //   EXPORT DATABASE db [, db ...] | EXPORT ALL DATABASES  FROM server TO 'dir'
 //       [FORMAT SQL] [DEFINITIONS ONLY | DATA ONLY] [WITH REPLICATION INFO] [PARALLEL n] [ASYNC]
 //   IMPORT FROM 'dir' INTO server [DATABASE a AS b [, DATABASE c AS d ...]] [PARALLEL n]
-//       [WITHOUT BINLOG] [DRY RUN] [OVERWRITE] [WITH REPLICATION INFO] [ASYNC]
+//       [WITHOUT BINLOG] [DRY RUN] [OVERWRITE] [WITH REPLICATION INFO] [AS REPLICA OF server] [ASYNC]
 //   CLONE SERVER 'host:port' FROM GROUP g [USING 'host:port'] [ASYNC]
 //
 // where server is 'host:port', PRIMARY OF GROUP g, or REPLICA 'host:port', and 'dir' a

@@ -385,6 +385,24 @@ CREATE ROUTINE, TRIGGER, EVENT; BINLOG ADMIN or SUPER for WITHOUT BINLOG.)~",
      .example = R"~(IMPORT FROM 'nightly/2026-12-02' INTO '10.0.0.9:3306';
 IMPORT FROM 'full' INTO '127.0.0.1:23310' DATABASE shop AS shop_copy DRY RUN;)~",
      .aliases = {"mysqldbimport", "RESTORE", "LOAD"}},
+    {.name = "CLONE SERVER",
+     .category = "Backup and copy",
+     .syntax = "CLONE SERVER 'host:port' FROM GROUP g [USING 'host:port'] [ASYNC]",
+     .description = R"~(Makes an empty server a new replica of group g in one command. A
+consistent copy of every database is streamed from the donor (USING, else
+the group's least-lagging healthy replica, else its primary) to the new
+server through weft, with no file in between and out of its binary log;
+the new server is set to the copy's GTID position and made a replica of
+the group's primary (as REPLICATE), waits until it has caught up, is
+checked against the primary with COMPARE, and only then added to the
+group (ADD SERVER), so it takes reads only once it is proven equal. A
+server that holds databases, or is already one of weft's, is refused.)~",
+     .needs = R"~(on the donor what EXPORT needs; on the new server what IMPORT needs
+plus SUPER or REPLICATION SLAVE ADMIN (gtid_slave_pos, CHANGE MASTER);
+[ha] replication_user, as for REPLICATE.)~",
+     .example = R"~(CLONE SERVER '127.0.0.1:23311' FROM GROUP main;
+CLONE SERVER '10.0.0.12:3306' FROM GROUP main USING '10.0.0.11:3306' ASYNC;)~",
+     .aliases = {"clone", "server clone", "PROVISION"}},
 
     // --- Jobs ----------------------------------------------------------------------------------
     {.name = "SHOW JOBS",

@@ -204,10 +204,10 @@ std::optional<admin_result> cloner::copy() {
     if (!w.execute("USE " + quote_name(task.database_name))) return failed = w.error(), nullptr;
     return std::make_unique<server_sink>(w);
   };
-  report("copying from " + donor_.to_string());
   const auto began = clock::now();
   std::vector<manifest_table> tables;
-  auto point = copy_tables(*control, readers, plan.tasks, to_server, env_.transfer.settings, job_, progress_, tables);
+  auto point = copy_tables(*control, readers, plan.tasks, to_server, env_.transfer.settings, job_, progress_, tables,
+                           "copying from " + donor_.to_string());
   if (auto* e = std::get_if<std::string>(&point)) {
     return fail(p::er::job_failed, "weft: CLONE from '" + donor_.to_string() + "' into '" + c_.server + "': " + *e +
                                        " (RESUME JOB copies again from a new point)");

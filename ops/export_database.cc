@@ -126,13 +126,11 @@ std::optional<admin_result> exporter::export_data() {
   auto& workers = std::get<0>(opened);
   std::vector<monitor::mariadb_client*> raw;
   for (auto& w : workers) raw.push_back(w.get());
-  progress_.phase = "exporting";
-  job_.report(progress_);
   const sink_factory files = [this](std::size_t, const table_task& task, std::string&) -> std::unique_ptr<chunk_sink> {
     return std::make_unique<file_sink>(dir_, task.stem, env_.settings.zstd_level);
   };
   std::vector<manifest_table> tables;
-  auto point = copy_tables(*control_, raw, tasks_, files, env_.settings, job_, progress_, tables);
+  auto point = copy_tables(*control_, raw, tasks_, files, env_.settings, job_, progress_, tables, "exporting");
   if (auto* failed = std::get_if<std::string>(&point)) {
     return fail(p::er::job_failed, "weft: EXPORT from '" + source_.address.to_string() + "': " + *failed +
                                        " (RESUME JOB exports again from a new snapshot)");

@@ -10,6 +10,7 @@
 #include "ops/admin_result.h"
 #include "ops/export_command.h"
 #include "ops/export_table.h"
+#include "ops/ha_command.h"
 #include "ops/job_registry.h"
 #include "routing/topology.h"
 
@@ -23,6 +24,7 @@ struct transfer_environment {
   std::string export_dir;  // [admin] export_dir: the only place EXPORT writes and IMPORT reads
   export_settings settings;
   unsigned default_parallel = 4;
+  std::function<admin_result(const ha_command&)> replicate;  // IMPORT ... AS REPLICA OF (the HA manager)
 };
 
 admin_result export_databases(const export_command& command, const transfer_environment& env, job_context& job);

@@ -49,6 +49,9 @@ class importer {
   void work(monitor::mariadb_client& worker);
   std::optional<admin_result> load_data();
   void report(const std::string& phase);
+  std::optional<admin_result> become_replica();
+  // A future replica's own binary log must stay empty, or its GTID state would not be the export's.
+  bool without_binlog() const { return c_.without_binlog || c_.replica_of.has_value(); }
   admin_result summary() const;
 
   const import_command& c_;
@@ -64,6 +67,7 @@ class importer {
   std::string first_error_;
   job_progress progress_;
   std::uint64_t rows_loaded_ = 0, chunks_skipped_ = 0;
+  std::string replicating_from_;
   clock::time_point began_ = clock::now();
 };
 
@@ -256,7 +260,7 @@ std::optional<admin_result> importer::load_data() {
     workers.push_back(connect(why));
     if (!why.empty()) return fail(p::er::job_failed, why);
     auto& w = *workers.back();
-    if (!prepare_loading_session(w, c_.without_binlog)) return fail(p::er::job_failed, "weft: " + target_.address.to_string() + ": " + w.error());
+    if (!prepare_loading_session(w, without_binlog())) return fail(p::er::job_failed, "weft: " + target_.address.to_string() + ": " + w.error());
   }
   std::vector<std::thread> threads;
   for (auto& w : workers) threads.emplace_back([this, raw = w.get()] { work(*raw); });
@@ -285,10 +289,32 @@ admin_result importer::summary() const {
   if (c_.dry_run) add("dry_run", "every chunk verified against the manifest; nothing was applied");
   add("source", manifest_.source + " (" + manifest_.server_version + ")");
   add("gtid_position", manifest_.gtid_position);
+  if (!replicating_from_.empty()) add("replicating_from", replicating_from_ + " from " + manifest_.gtid_position);
   if (c_.replication_info) {
     add("replicate_with", replicate_with(manifest_.source, manifest_.gtid_position));
   }
   return r;
+}
+
+// AS REPLICA OF: the copy replicates from that server from the export's point on.
+std::optional<admin_result> importer::become_replica() {
+  const auto t = env_.topology();
+  auto source = resolve(*c_.replica_of, *t);
+  if (auto* why = std::get_if<std::string>(&source)) return fail(p::er::job_refused, *why);
+  if (manifest_.gtid_position.empty()) return fail(p::er::job_refused, "weft: the export has no GTID position to replicate from");
+  if (!env_.replicate) return fail(p::er::job_refused, "weft: AS REPLICA OF needs the HA manager");
+  report("replicating from " + std::get<resolved_server>(source).address.to_string());
+  if (!control_->execute("SET GLOBAL gtid_slave_pos = " + sql_value(manifest_.gtid_position, monitor::value_kind::text))) {
+    return fail(p::er::job_failed, "weft: setting the export's position " + manifest_.gtid_position + ": " + control_->error());
+  }
+  ha_command command;
+  command.verb = ha_verb::replicate;
+  command.server = target_.address.to_string();
+  command.source = std::get<resolved_server>(source).address.to_string();
+  const auto done = env_.replicate(command);
+  if (done.error) return fail(p::er::job_failed, "weft: REPLICATE: " + done.error->message);
+  replicating_from_ = command.source;
+  return std::nullopt;
 }
 
 admin_result importer::run() {
@@ -302,7 +328,7 @@ admin_result importer::run() {
   control_ = connect(why);
   if (!why.empty()) return fail(p::er::job_failed, why);
   control_->execute("SET SESSION foreign_key_checks = 0");
-  if (c_.without_binlog && !control_->execute("SET SESSION sql_log_bin = 0")) {
+  if (without_binlog() && !control_->execute("SET SESSION sql_log_bin = 0")) {
     return fail(p::er::job_failed, "weft: WITHOUT BINLOG: " + control_->error());
   }
   report("checking");
@@ -320,6 +346,9 @@ admin_result importer::run() {
   if (!c_.dry_run) {
     report("creating views, routines, triggers, events");
     if (auto failed = run_definitions(true)) return std::move(*failed);
+  }
+  if (c_.replica_of && !c_.dry_run) {
+    if (auto failed = become_replica()) return std::move(*failed);
   }
   return summary();
 }

@@ -106,9 +106,14 @@ std::variant<snapshot_point, std::string> copy_tables(monitor::mariadb_client& c
                                                       const std::vector<monitor::mariadb_client*>& workers,
                                                       const std::vector<table_task>& tasks, const sink_factory& sinks,
                                                       const export_settings& settings, job_context& job,
-                                                      job_progress& progress, std::vector<manifest_table>& tables) {
+                                                      job_progress& progress, std::vector<manifest_table>& tables,
+                                                      const std::string& reading_phase) {
+  progress.phase = "taking the snapshot";
+  job.report(progress);
   auto point = open_snapshots(control, workers);
   if (std::holds_alternative<std::string>(point)) return point;
+  progress.phase = reading_phase;
+  job.report(progress);
   tables.assign(tasks.size(), manifest_table{});
   copy_run run(tasks, sinks, settings, job, progress, tables);
   std::vector<std::thread> threads;

@@ -43,7 +43,8 @@ std::variant<snapshot_point, std::string> copy_tables(monitor::mariadb_client& c
                                                       const std::vector<monitor::mariadb_client*>& workers,
                                                       const std::vector<table_task>& tasks, const sink_factory& sinks,
                                                       const export_settings& settings, job_context& job,
-                                                      job_progress& progress, std::vector<manifest_table>& tables);
+                                                      job_progress& progress, std::vector<manifest_table>& tables,
+                                                      const std::string& reading_phase);
 
 // Connections for a copy: `count` of them (at least one), each with `prepare` run; error text.
 std::variant<std::vector<std::unique_ptr<monitor::mariadb_client>>, std::string> open_connections(

@@ -12,6 +12,7 @@ require_sandbox
 
 DB=weft_exp
 FRESH=23310
+REPLICA_TO_BE=23312
 F="127.0.0.1:$FRESH"
 on_primary() { as_root "$PRIMARY_PORT" -e "$1"; }
 on_fresh() { as_root "$FRESH" -e "$1"; }
@@ -20,6 +21,7 @@ finish() {
   [ -n "${LOAD_PID:-}" ] && kill "$LOAD_PID" 2>/dev/null
   as_root "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB; DROP DATABASE IF EXISTS weft_tx" || true
   "$REPO/scripts/sandbox" drop "$FRESH" > /dev/null 2>&1 || true
+  "$REPO/scripts/sandbox" drop "$REPLICA_TO_BE" > /dev/null 2>&1 || true
   cleanup
   exit "$rc"
 }
@@ -34,7 +36,11 @@ start_weft "" "" "$(admin_toml)
 
 [jobs]
 parallel = 2
-export_chunk_kb = 64"
+export_chunk_kb = 64
+
+[ha]
+replication_user = \"repl\"
+replication_password = \"repl-secret\""
 wait_admin
 
 # --- A database of many types and objects ------------------------------------------------------
@@ -214,3 +220,15 @@ admin -e "IMPORT FROM 'donor' INTO '$F' DATABASE $DB AS weft_again" > /dev/null 
 [ "$(on_fresh "CHECKSUM TABLE $DB.big EXTENDED" | cut -f2)" = "$(on_fresh "CHECKSUM TABLE weft_again.big EXTENDED" | cut -f2)" ] ||
   fail "the resumed export's copy of big differs"
 echo "PASS: a donor dying mid-export fails the job clearly; RESUME JOB exports again"
+
+# --- IMPORT ... AS REPLICA OF: the copy replicates from the export's point, no gap --------------
+"$REPO/scripts/sandbox" fresh "$REPLICA_TO_BE" > /dev/null || fail "no fresh server on $REPLICA_TO_BE"
+admin -e "EXPORT DATABASE $DB FROM PRIMARY OF GROUP main TO 'rep'" > /dev/null || fail "EXPORT rep"
+on_primary "INSERT INTO $DB.big (v, pad) VALUES (-1, 'after the export'); UPDATE $DB.types SET n = 'later' WHERE id = 4"
+out="$(admin -e "IMPORT FROM 'rep' INTO '127.0.0.1:$REPLICA_TO_BE' AS REPLICA OF PRIMARY OF GROUP main")" || fail "IMPORT AS REPLICA OF: $out"
+grep -qP "^replicating_from\t127.0.0.1:$PRIMARY_PORT from " <<< "$out" || fail "IMPORT AS REPLICA OF did not replicate: $out"
+pos="$(on_primary 'SELECT @@gtid_binlog_pos')"
+[ "$(as_root "$REPLICA_TO_BE" -e "SELECT MASTER_GTID_WAIT('$pos', 20)")" = 0 ] || fail "the imported replica did not catch up"
+grep -qx -- "-- result: equal" <<< "$(admin -r -e "COMPARE DATABASE $DB ON PRIMARY OF GROUP main WITH '127.0.0.1:$REPLICA_TO_BE'")" ||
+  fail "the imported replica differs from the primary"
+echo "PASS: IMPORT ... AS REPLICA OF replicates from the export's point with no gap"

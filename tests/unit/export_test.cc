@@ -177,7 +177,7 @@ TEST(ExportGrammar, ExportForms) {
 TEST(ExportGrammar, ImportForms) {
   const auto p = parse_export_command(
       "IMPORT FROM 'full' INTO REPLICA '127.0.0.1:23307' DATABASE a AS b, DATABASE c AS d, e AS f PARALLEL 2 "
-      "WITHOUT BINLOG DRY RUN OVERWRITE WITH REPLICATION INFO ASYNC");
+      "WITHOUT BINLOG DRY RUN OVERWRITE WITH REPLICATION INFO AS REPLICA OF PRIMARY OF GROUP main ASYNC");
   ASSERT_TRUE(p && p->error.empty()) << (p ? p->error : "not parsed");
   const auto& i = std::get<import_command>(p->command);
   EXPECT_EQ(i.from, "full");
@@ -185,6 +185,22 @@ TEST(ExportGrammar, ImportForms) {
   EXPECT_EQ(i.renames, (std::vector<std::pair<std::string, std::string>>{{"a", "b"}, {"c", "d"}, {"e", "f"}}));
   EXPECT_TRUE(i.without_binlog && i.dry_run && i.overwrite && i.replication_info && i.async);
   EXPECT_EQ(i.parallel, 2u);
+  EXPECT_EQ(i.replica_of, (server_ref{server_ref::kind::primary_of_group, "main"}));
+}
+
+TEST(ExportGrammar, CloneForms) {
+  const auto p = parse_export_command("CLONE SERVER '127.0.0.1:23311' FROM GROUP main USING '127.0.0.1:23307' ASYNC;");
+  ASSERT_TRUE(p && p->error.empty()) << (p ? p->error : "not parsed");
+  EXPECT_EQ(std::get<clone_command>(p->command), (clone_command{"127.0.0.1:23311", "main", "127.0.0.1:23307", true}));
+  const auto q = parse_export_command("clone server 'localhost:3307' from group `g 1`");
+  ASSERT_TRUE(q && q->error.empty()) << (q ? q->error : "not parsed");
+  EXPECT_EQ(std::get<clone_command>(q->command), (clone_command{"localhost:3307", "g 1", "", false}));
+  for (const char* bad : {"CLONE SERVER 'nowhere' FROM GROUP g", "CLONE '127.0.0.1:1' FROM GROUP g", "CLONE SERVER '127.0.0.1:1'",
+                          "CLONE SERVER '127.0.0.1:1' FROM GROUP g USING 'x'", "CLONE SERVER '127.0.0.1:1' FROM GROUP g junk"}) {
+    const auto r = parse_export_command(bad);
+    ASSERT_TRUE(r.has_value()) << bad;
+    EXPECT_NE(r->error.find("usage: CLONE SERVER"), std::string::npos) << bad;
+  }
 }
 
 TEST(ExportGrammar, MistakesGetTheUsage) {

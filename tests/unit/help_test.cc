@@ -84,7 +84,7 @@ TEST(HelpCatalog, DocumentsTheAdminCommands) {
                            "REMOVE SERVER", "PROMOTE GROUP", "DEMOTE GROUP", "ACTIVATE GROUP", "DEACTIVATE GROUP",
                            "SHOW GROUP HEALTH", "SHOW GROUP SERVERS", "SHOW GROUPS", "REPLICATE", "REJOIN SERVER",
                            "CALL GROUP", "COMPARE DATABASE", "DIFF SCHEMA", "SHOW JOBS", "SHOW JOB", "KILL JOB",
-                           "RESUME JOB", "EXPORT DATABASE", "IMPORT"}) {
+                           "RESUME JOB", "EXPORT DATABASE", "IMPORT", "CLONE SERVER"}) {
     EXPECT_EQ(find_help(name).found, help_match::kind::topic) << name;
   }
   for (const char* fabric : {"call group.create", "CALL group.add", "call group.remove", "call group.promote",
