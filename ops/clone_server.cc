@@ -184,7 +184,10 @@ std::optional<admin_result> cloner::copy() {
   if (auto* e = std::get_if<std::string>(&planned)) return fail(p::er::job_failed, "weft: " + *e);
   const auto& plan = std::get<copy_plan>(planned);
   progress_.rows_total = plan.estimated_rows;
-  if (!prepare_loading_session(*target_, true)) return fail(p::er::job_failed, "weft: " + target_->error());
+  // Definitions go as utf8mb4 text (only the chunks' sessions send raw bytes).
+  if (!target_->execute("SET SESSION sql_log_bin = 0, foreign_key_checks = 0")) {
+    return fail(p::er::job_failed, "weft: " + target_->error());
+  }
   for (const auto& d : plan.databases) {
     if (auto e = run_statements(*target_, definition_statements(d, d.name, false, false))) return fail(p::er::job_failed, "weft: " + *e);
   }

@@ -60,7 +60,8 @@ std::optional<std::string> apply_chunk(monitor::mariadb_client& server, std::str
 }
 
 bool prepare_loading_session(monitor::mariadb_client& server, bool without_binlog) {
-  return server.execute("SET SESSION foreign_key_checks = 0, unique_checks = 0, time_zone = '+00:00', "
+  return server.execute("SET NAMES binary") &&
+         server.execute("SET SESSION foreign_key_checks = 0, unique_checks = 0, time_zone = '+00:00', "
                         "sql_mode = 'NO_AUTO_VALUE_ON_ZERO'") &&
          (!without_binlog || server.execute("SET SESSION sql_log_bin = 0"));
 }

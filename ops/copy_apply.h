@@ -28,7 +28,9 @@ std::optional<std::string> run_statements(monitor::mariadb_client& server, const
 std::optional<std::string> apply_chunk(monitor::mariadb_client& server, std::string_view statements, std::uint64_t rows);
 
 // What every loading session sets: no FK or unique checks (the source held them), UTC (the
-// export wrote TIMESTAMPs in UTC), id 0 kept as 0; sql_log_bin = 0 when `without_binlog`.
+// export wrote TIMESTAMPs in UTC), id 0 kept as 0, backslash escapes on, strings stored as the
+// bytes sent (SET NAMES binary: the chunks hold each column's own bytes, so the server neither
+// converts nor re-checks them); sql_log_bin = 0 when `without_binlog`.
 bool prepare_loading_session(monitor::mariadb_client& server, bool without_binlog);
 
 }  // namespace weft::ops

@@ -37,6 +37,7 @@ struct insert_shape {
   std::string prefix;
   std::string select_list;
   std::vector<std::string> columns;
+  std::vector<bool> text;  // per selected column: a string in a character set (read as raw bytes)
 };
 
 insert_shape shape_of_inserts(const table_shape& t) {
@@ -44,6 +45,7 @@ insert_shape shape_of_inserts(const table_shape& t) {
   for (const auto& c : t.columns) {
     if (c.generated) continue;  // the server computes them
     s.columns.push_back(c.name);
+    s.text.push_back(c.is_string);
     s.select_list += (s.select_list.empty() ? "" : ", ") + quote_name(c.name);
   }
   s.prefix = "INSERT INTO " + quote_name(t.table) + " (" + s.select_list + ") VALUES ";
@@ -56,7 +58,10 @@ std::string statements_of(const insert_shape& shape, const monitor::result_table
   std::string out, statement;
   for (const auto& row : rows.rows) {
     std::string tuple = "(";
-    for (std::size_t i = 0; i < row.size(); ++i) tuple += (i ? "," : "") + sql_value(row[i], rows.columns[i].kind);
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i) tuple += ',';
+      tuple += shape.text[i] && row[i] ? escaped_bytes(*row[i]) : sql_value(row[i], rows.columns[i].kind);
+    }
     tuple += ")";
     if (!statement.empty() && statement.size() + tuple.size() + 2 > statement_bytes) {
       out += statement + ";\n";
@@ -100,8 +105,13 @@ chunk_read read_chunk_rows(monitor::mariadb_client& worker, const table_shape& t
     sql = "SELECT " + shape.select_list + " FROM " + qualified_name(t.database, t.table) + " FORCE INDEX (" +
           quote_name(t.key_index) + ") WHERE " + chunk_condition(t, lower, r.upper);
   }
-  r.rows = worker.query(sql);
-  if (!r.rows) return r.error = worker.address().to_string() + ": " + worker.error(), r;
+  // Rows come as their columns' own bytes, unconverted (the loads use SET NAMES binary); the
+  // boundary queries above need utf8mb4 results, since their literals go back into WHERE.
+  const bool raw = worker.execute("SET character_set_results = binary");
+  if (raw) r.rows = worker.query(sql);
+  if (!raw || !r.rows || !worker.execute("SET character_set_results = utf8mb4")) {
+    return r.error = worker.address().to_string() + ": " + worker.error(), r;
+  }
   if (t.key.empty()) r.last = r.rows->rows.size() < rows;
   return r;
 }

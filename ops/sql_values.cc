@@ -75,4 +75,23 @@ std::string sql_value(const monitor::value& v, monitor::value_kind kind) {
   return quoted_text(*v);
 }
 
+std::string escaped_bytes(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() + 2);
+  out += '\'';
+  for (const char c : bytes) {
+    switch (c) {
+      case '\0': out += "\\0"; break;
+      case '\'': out += "\\'"; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\x1a': out += "\\Z"; break;
+      default: out += c;
+    }
+  }
+  out += '\'';
+  return out;
+}
+
 }  // namespace weft::ops

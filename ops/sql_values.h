@@ -19,4 +19,9 @@ std::string qualified_name(std::string_view database, std::string_view table);
 // _utf8mb4 X'5C6E' (text with a backslash or a control character).
 std::string sql_value(const monitor::value& v, monitor::value_kind kind);
 
+// A string's bytes as they are, in quotes with backslash escapes (\0 \' \\ \n \r \Z) so no raw
+// newline is left: for a session with SET NAMES binary and backslash escapes on (EXPORT's
+// files, IMPORT's and CLONE's loads), where the server stores the bytes unconverted.
+std::string escaped_bytes(std::string_view bytes);
+
 }  // namespace weft::ops

@@ -47,12 +47,14 @@ wait_admin
 on_primary "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB COLLATE utf8mb4_unicode_ci;
 CREATE TABLE $DB.types (id INT PRIMARY KEY, s VARCHAR(20) COLLATE utf8mb4_general_ci, n VARCHAR(20) NULL,
   blb BLOB, d DECIMAL(30,10), dt DATETIME(6), ts TIMESTAMP(3) NULL, j JSON, bt BIT(8), f DOUBLE, vb VARBINARY(16),
-  g INT AS (id * 2) VIRTUAL, gs VARCHAR(40) AS (CONCAT(s, '!')) STORED);
+  g INT AS (id * 2) VIRTUAL, gs VARCHAR(40) AS (CONCAT(s, '!')) STORED,
+  l VARCHAR(20) CHARACTER SET latin1 DEFAULT 'défaut', u8 VARCHAR(20) CHARACTER SET utf8mb3);
 INSERT INTO $DB.types (id, s, n, blb, d, dt, ts, j, bt, f, vb) VALUES
   (1, 'plain', NULL, X'00010203', 12345678901234567890.0123456789, '2026-12-02 10:11:12.000123', '2026-06-01 12:00:00.125', '{\"k\": [1, \"v\"]}', b'101', 1.5e-7, X'FF00'),
   (2, 'it''s', '', X'', -0.0000000001, '1970-01-01 00:00:01.000000', NULL, 'null', b'0', -2.25, X''),
   (3, 'back\\\\slash', 'NULL', X'0A0B0C0D0E0F', 0, '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07.999', '[]', b'11111111', 0, X'00'),
   (4, 'ünï ✓ line\nbreak', 'tab\there', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+UPDATE $DB.types SET l = CASE id WHEN 1 THEN 'café ü' WHEN 2 THEN 'a\\\\b''c' ELSE l END, u8 = CONCAT('ß', id);
 CREATE TABLE $DB.zero (id INT PRIMARY KEY AUTO_INCREMENT, v INT);
 SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO');
 INSERT INTO $DB.zero VALUES (0, 10), (5, 50);

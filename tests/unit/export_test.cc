@@ -218,3 +218,16 @@ TEST(ExportGrammar, MistakesGetTheUsage) {
 
 }  // namespace
 }  // namespace weft::ops
+
+#include "ops/sql_values.h"
+
+namespace weft::ops {
+namespace {
+
+TEST(EscapedBytes, NoRawNewlineAndEveryByteKept) {
+  EXPECT_EQ(escaped_bytes(std::string("a'b\\c\nd\re\x1a" "f\0g\xe9", 14)), std::string("'a\\'b\\\\c\\nd\\re\\Zf\\0g\xe9'"));
+  EXPECT_EQ(escaped_bytes(""), "''");
+}
+
+}  // namespace
+}  // namespace weft::ops
