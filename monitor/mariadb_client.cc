@@ -124,6 +124,32 @@ std::optional<result_table> mariadb_client::query(const std::string& sql) {
   return out;
 }
 
+bool mariadb_client::stream(const std::string& sql,
+                            const std::function<void(const std::vector<result_column>&)>& on_columns,
+                            const std::function<void(const std::vector<value_view>&)>& on_row) {
+  if (!connection_) return false;
+  if (mysql_real_query(connection_, sql.data(), sql.size()) != 0) return fail(refused_only(connection_)), false;
+  MYSQL_RES* result = mysql_use_result(connection_);
+  if (!result) return fail(refused_only(connection_)), false;
+  const auto* fields = mysql_fetch_fields(result);
+  const unsigned count = mysql_num_fields(result);
+  std::vector<result_column> columns;
+  for (unsigned i = 0; i < count; ++i) columns.push_back({fields[i].name, kind_of(fields[i])});
+  on_columns(columns);
+  std::vector<value_view> values(count);
+  while (MYSQL_ROW row = mysql_fetch_row(result)) {
+    const auto* lengths = mysql_fetch_lengths(result);
+    for (unsigned i = 0; i < count; ++i) {
+      values[i] = row[i] ? value_view(std::string_view(row[i], lengths[i])) : std::nullopt;
+    }
+    on_row(values);
+  }
+  const bool cut_short = mysql_errno(connection_) != 0;  // the rows stopped on an error
+  if (cut_short) fail(refused_only(connection_));
+  mysql_free_result(result);
+  return !cut_short;
+}
+
 std::optional<std::vector<sql_row>> mariadb_client::rows(const std::string& sql) {
   auto table = query(sql);
   if (!table) return std::nullopt;

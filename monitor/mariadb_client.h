@@ -3,6 +3,7 @@
 // utf8mb4 text; values binary-safe.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -50,6 +51,10 @@ class mariadb_client {
   // All rows of a statement with what each column is; nullopt on failure (error() says why;
   // the connection is closed when it broke, kept when the server only refused the statement).
   std::optional<result_table> query(const std::string& sql);
+  // The rows one at a time without keeping them (mysql_use_result): `on_columns` first, then
+  // `on_row` for each row, its values valid during the call only. False on failure (error()).
+  bool stream(const std::string& sql, const std::function<void(const std::vector<result_column>&)>& on_columns,
+              const std::function<void(const std::vector<value_view>&)>& on_row);
   // The same rows by column name (a later column of a repeated name wins).
   std::optional<std::vector<sql_row>> rows(const std::string& sql);
   // A statement without rows (SET, START TRANSACTION, COMMIT, INSERT).

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace weft::monitor {
@@ -26,6 +27,7 @@ struct result_column {
 };
 
 using value = std::optional<std::string>;  // nullopt: NULL
+using value_view = std::optional<std::string_view>;  // a streamed value, valid while its row is
 using value_row = std::vector<value>;
 
 struct result_table {

@@ -52,26 +52,53 @@ insert_shape shape_of_inserts(const table_shape& t) {
   return s;
 }
 
-// Rows as INSERTs of at most statement_bytes each, one statement per line (a literal never
-// holds a raw newline: text with control characters is written in hex).
-std::string statements_of(const insert_shape& shape, const monitor::result_table& rows, std::size_t statement_bytes) {
-  std::string out, statement;
-  for (const auto& row : rows.rows) {
-    std::string tuple = "(";
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (i) tuple += ',';
-      tuple += shape.text[i] && row[i] ? escaped_bytes(*row[i]) : sql_value(row[i], rows.columns[i].kind);
+// Rows as INSERTs of about statement_bytes each (a row more at most), one statement per line
+// (a literal never holds a raw newline: strings are escaped), formatted straight from the
+// streamed row into the chunk's text.
+class insert_writer {
+ public:
+  insert_writer(const insert_shape& shape, std::size_t statement_bytes) : shape_(shape), limit_(statement_bytes) {}
+  void columns(const std::vector<monitor::result_column>& c) { columns_ = c; }
+  void row(const std::vector<monitor::value_view>& values) {
+    if (open_) {
+      out_ += ',';
+    } else {
+      out_ += shape_.prefix;
+      start_ = out_.size();
+      open_ = true;
     }
-    tuple += ")";
-    if (!statement.empty() && statement.size() + tuple.size() + 2 > statement_bytes) {
-      out += statement + ";\n";
-      statement.clear();
+    out_ += '(';
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i) out_ += ',';
+      if (shape_.text[i] && values[i]) {
+        append_escaped_bytes(out_, *values[i]);
+      } else {
+        append_sql_value(out_, values[i], columns_[i].kind);
+      }
     }
-    statement += statement.empty() ? shape.prefix + tuple : "," + tuple;
+    out_ += ')';
+    ++rows_;
+    if (out_.size() - start_ >= limit_) close();
   }
-  if (!statement.empty()) out += statement + ";\n";
-  return out;
-}
+  std::string finish() {
+    close();
+    return std::move(out_);
+  }
+  std::uint64_t rows() const { return rows_; }
+
+ private:
+  void close() {
+    if (open_) out_ += ";\n";
+    open_ = false;
+  }
+  const insert_shape& shape_;
+  std::size_t limit_;
+  std::vector<monitor::result_column> columns_;
+  std::string out_;
+  std::size_t start_ = 0;
+  bool open_ = false;
+  std::uint64_t rows_ = 0;
+};
 
 std::size_t rows_per_file(monitor::mariadb_client& worker, const table_shape& t, const export_settings& s) {
   const auto avg = worker.scalar("SELECT AVG_ROW_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
@@ -82,16 +109,19 @@ std::size_t rows_per_file(monitor::mariadb_client& worker, const table_shape& t,
   return std::clamp<std::size_t>(s.chunk_bytes / row_bytes, 1000, s.max_chunk_rows);
 }
 
-// The next chunk's rows: along the key after `lower`, or (a keyless table) by position.
+// The next chunk: its INSERTs and rows, along the key after `lower`, or (a keyless table) by
+// position.
 struct chunk_read {
-  std::optional<monitor::result_table> rows;
+  std::string statements;
+  std::uint64_t rows = 0;
   std::optional<key_literals> upper;
   bool last = false;
   std::string error;
 };
 
 chunk_read read_chunk_rows(monitor::mariadb_client& worker, const table_shape& t, const insert_shape& shape,
-                           const std::optional<key_literals>& lower, std::size_t rows, std::uint64_t offset) {
+                           const std::optional<key_literals>& lower, std::size_t rows, std::uint64_t offset,
+                           std::size_t statement_bytes) {
   chunk_read r;
   std::string sql = "SELECT " + shape.select_list + " FROM " + qualified_name(t.database, t.table);
   if (t.key.empty()) {
@@ -102,17 +132,18 @@ chunk_read read_chunk_rows(monitor::mariadb_client& worker, const table_shape& t
     if (auto* why = std::get_if<std::string>(&upper)) return r.error = *why, r;
     r.upper = std::get<0>(std::move(upper));
     r.last = !r.upper;
-    sql = "SELECT " + shape.select_list + " FROM " + qualified_name(t.database, t.table) + " FORCE INDEX (" +
-          quote_name(t.key_index) + ") WHERE " + chunk_condition(t, lower, r.upper);
+    sql += " FORCE INDEX (" + quote_name(t.key_index) + ") WHERE " + chunk_condition(t, lower, r.upper);
   }
   // Rows come as their columns' own bytes, unconverted (the loads use SET NAMES binary); the
   // boundary queries above need utf8mb4 results, since their literals go back into WHERE.
-  const bool raw = worker.execute("SET character_set_results = binary");
-  if (raw) r.rows = worker.query(sql);
-  if (!raw || !r.rows || !worker.execute("SET character_set_results = utf8mb4")) {
-    return r.error = worker.address().to_string() + ": " + worker.error(), r;
-  }
-  if (t.key.empty()) r.last = r.rows->rows.size() < rows;
+  insert_writer out(shape, statement_bytes);
+  const bool read = worker.execute("SET character_set_results = binary") &&
+                    worker.stream(sql, [&](const auto& c) { out.columns(c); }, [&](const auto& v) { out.row(v); }) &&
+                    worker.execute("SET character_set_results = utf8mb4");
+  if (!read) return r.error = worker.address().to_string() + ": " + worker.error(), r;
+  r.rows = out.rows();
+  r.statements = out.finish();
+  if (t.key.empty()) r.last = r.rows < rows;
   return r;
 }
 
@@ -149,12 +180,12 @@ std::variant<manifest_table, std::string> export_table(monitor::mariadb_client& 
   manifest_table out{table, normalized_definition(worker, database, table).value_or(""), shape.columns, 0, {}};
   std::optional<key_literals> lower;
   for (bool last = false; !last;) {
-    auto chunk = read_chunk_rows(worker, t, shape, lower, rows, out.rows);
+    auto chunk = read_chunk_rows(worker, t, shape, lower, rows, out.rows, s.statement_bytes);
     const auto where = "chunk " + std::to_string(out.chunks.size() + 1) + ": ";
     if (!chunk.error.empty()) return where + chunk.error;
     manifest_chunk entry;
-    entry.rows = chunk.rows->rows.size();
-    if (auto failed = sink.put(out.chunks.size(), statements_of(shape, *chunk.rows, s.statement_bytes), entry)) {
+    entry.rows = chunk.rows;
+    if (auto failed = sink.put(out.chunks.size(), chunk.statements, entry)) {
       return where + *failed;
     }
     out.chunks.push_back(entry);

@@ -75,9 +75,7 @@ std::string sql_value(const monitor::value& v, monitor::value_kind kind) {
   return quoted_text(*v);
 }
 
-std::string escaped_bytes(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() + 2);
+void append_escaped_bytes(std::string& out, std::string_view bytes) {
   out += '\'';
   for (const char c : bytes) {
     switch (c) {
@@ -91,7 +89,34 @@ std::string escaped_bytes(std::string_view bytes) {
     }
   }
   out += '\'';
+}
+
+std::string escaped_bytes(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() + 2);
+  append_escaped_bytes(out, bytes);
   return out;
+}
+
+void append_sql_value(std::string& out, const monitor::value_view& v, monitor::value_kind kind) {
+  const bool number = kind == monitor::value_kind::integer || kind == monitor::value_kind::decimal ||
+                      kind == monitor::value_kind::floating;
+  if (v && number && plain_number(*v)) {
+    out += *v;
+  } else if (v && (kind == monitor::value_kind::bit || kind == monitor::value_kind::binary) && !v->empty()) {
+    static const char digits[] = "0123456789ABCDEF";
+    out += "0x";
+    for (const unsigned char c : *v) {
+      out += digits[c >> 4];
+      out += digits[c & 15];
+    }
+  } else if (v && kind == monitor::value_kind::text && safe_in_quotes(*v)) {
+    out += '\'';  // dates and times
+    out += *v;
+    out += '\'';
+  } else {
+    out += sql_value(v ? monitor::value(std::string(*v)) : std::nullopt, kind);  // NULL, X'', the rest
+  }
 }
 
 }  // namespace weft::ops

@@ -24,4 +24,8 @@ std::string sql_value(const monitor::value& v, monitor::value_kind kind);
 // files, IMPORT's and CLONE's loads), where the server stores the bytes unconverted.
 std::string escaped_bytes(std::string_view bytes);
 
+// The same two, appended to `out` from a streamed value (no string per value).
+void append_sql_value(std::string& out, const monitor::value_view& v, monitor::value_kind kind);
+void append_escaped_bytes(std::string& out, std::string_view bytes);
+
 }  // namespace weft::ops
