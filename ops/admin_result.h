@@ -35,12 +35,17 @@ struct admin_result {
     r.error = std::move(err);
     return r;
   }
+  static admin_result failure(protocol::error_spec spec, std::string message) {
+    return failure(protocol::make_error(spec, std::move(message)));
+  }
   // A result set of text columns.
   static admin_result table(std::initializer_list<const char*> names) {
     admin_result r;
     for (const char* n : names) r.columns.push_back(protocol::text_column(n));
     return r;
   }
+  // One row of an (item, value) summary, the shape the long operations answer in.
+  void add_item(std::string item, std::string value) { rows.push_back({std::move(item), std::move(value)}); }
 };
 
 }  // namespace weft::ops

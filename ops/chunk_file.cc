@@ -105,6 +105,23 @@ std::optional<chunk_digest> chunk_writer::finish() {
   return chunk_digest{bytes_, final_hex(sha(sha_))};
 }
 
+std::optional<std::string> write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
+  auto part = path;
+  part += ".part";
+  std::FILE* file = std::fopen(part.c_str(), "wb");
+  if (!file) return system_error("cannot create", part);
+  bool written = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size() && std::fflush(file) == 0 &&
+                 ::fsync(fileno(file)) == 0;
+  std::string why = written ? "" : system_error("cannot write", part);
+  if (std::fclose(file) != 0 && written) why = system_error("cannot close", part), written = false;
+  std::error_code failed;
+  if (written) std::filesystem::rename(part, path, failed);
+  if (failed) why = "cannot rename " + part.string() + ": " + failed.message();
+  if (why.empty()) return std::nullopt;
+  std::filesystem::remove(part, failed);
+  return why;
+}
+
 std::optional<std::string> read_chunk(const std::filesystem::path& path, chunk_digest& digest, std::string& why,
                                       std::uint64_t limit) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);

@@ -16,7 +16,6 @@ namespace {
 namespace p = protocol;
 using clock = std::chrono::steady_clock;
 
-admin_result fail(p::error_spec spec, std::string message) { return admin_result::failure(p::make_error(spec, message)); }
 
 // A table's chunks applied on the new server as they are read: one transaction per chunk.
 class server_sink : public chunk_sink {
@@ -66,7 +65,6 @@ class cloner {
 
  private:
   std::optional<admin_result> resolve_servers();
-  std::unique_ptr<monitor::mariadb_client> connect(const routing::endpoint& at, std::string& why) const;
   std::optional<admin_result> check_empty();
   std::optional<admin_result> copy();
   std::optional<admin_result> replicate();
@@ -91,25 +89,16 @@ void cloner::report(const std::string& phase) {
   job_.report(progress_);
 }
 
-std::unique_ptr<monitor::mariadb_client> cloner::connect(const routing::endpoint& at, std::string& why) const {
-  const auto& t = env_.transfer;
-  auto c = std::make_unique<monitor::mariadb_client>(at, t.user, t.password, t.connect_timeout_seconds, 3600);
-  if (!c->ok() || !c->execute("SET SESSION time_zone = '+00:00'")) {
-    why = "weft: cannot connect to '" + at.to_string() + "': " + c->error();
-  }
-  return c;
-}
-
 // The donor: USING's, else the group's online replica with the least lag, else its primary.
 std::optional<admin_result> cloner::resolve_servers() {
   const auto t = env_.transfer.topology();
   const auto* primary = t->primary_of(c_.group);
-  if (!primary) return fail(p::er::job_refused, "weft: group '" + c_.group + "' has no primary");
+  if (!primary) return admin_result::failure(p::er::job_refused, "weft: group '" + c_.group + "' has no primary");
   primary_ = primary->address;
   const auto target = routing::parse_endpoint(c_.server);
-  if (!target) return fail(p::er::job_refused, "weft: '" + c_.server + "' is not a host:port");
+  if (!target) return admin_result::failure(p::er::job_refused, "weft: '" + c_.server + "' is not a host:port");
   new_ = *target;
-  if (t->find(new_)) return fail(p::er::job_refused, "weft: '" + c_.server + "' is already one of weft's servers");
+  if (t->find(new_)) return admin_result::failure(p::er::job_refused, "weft: '" + c_.server + "' is already one of weft's servers");
   donor_ = primary_;
   std::optional<std::uint32_t> best;
   for (const auto& s : t->servers) {
@@ -123,10 +112,10 @@ std::optional<admin_result> cloner::resolve_servers() {
   }
   if (!c_.donor.empty()) {
     const auto using_ep = routing::parse_endpoint(c_.donor);
-    if (!using_ep) return fail(p::er::job_refused, "weft: USING '" + c_.donor + "' is not a host:port");
+    if (!using_ep) return admin_result::failure(p::er::job_refused, "weft: USING '" + c_.donor + "' is not a host:port");
     donor_ = *using_ep;
   }
-  if (donor_ == new_) return fail(p::er::job_refused, "weft: the new server cannot be its own donor");
+  if (donor_ == new_) return admin_result::failure(p::er::job_refused, "weft: the new server cannot be its own donor");
   return std::nullopt;
 }
 
@@ -134,7 +123,7 @@ std::optional<admin_result> cloner::resolve_servers() {
 // clone that had started copying drops what it copied and copies again (from a new point).
 std::optional<admin_result> cloner::check_empty() {
   const auto listed = target_->query("SHOW DATABASES");
-  if (!listed) return fail(p::er::job_failed, "weft: '" + c_.server + "': " + target_->error());
+  if (!listed) return admin_result::failure(p::er::job_failed, "weft: '" + c_.server + "': " + target_->error());
   std::vector<std::string> present;
   for (const auto& r : listed->rows) {
     if (!is_system_database(r[0].value_or(""))) present.push_back(r[0].value_or(""));
@@ -145,12 +134,12 @@ std::optional<admin_result> cloner::check_empty() {
     if (present.empty()) return std::nullopt;
     std::string names;
     for (const auto& n : present) names += (names.empty() ? "" : ", ") + n;
-    return fail(p::er::job_refused, "weft: '" + c_.server + "' is not empty (it holds " + names +
+    return admin_result::failure(p::er::job_refused, "weft: '" + c_.server + "' is not empty (it holds " + names +
                                         "); CLONE SERVER fills an empty server");
   }
   target_->execute("SET SESSION sql_log_bin = 0");
   for (const auto& n : present) {
-    if (!target_->execute("DROP DATABASE " + quote_name(n))) return fail(p::er::job_failed, "weft: " + target_->error());
+    if (!target_->execute("DROP DATABASE " + quote_name(n))) return admin_result::failure(p::er::job_failed, "weft: " + target_->error());
   }
   return std::nullopt;
 }
@@ -173,34 +162,34 @@ std::optional<admin_result> cloner::copy() {
     return std::nullopt;
   }
   std::string why;
-  auto control = connect(donor_, why);
-  if (!why.empty()) return fail(p::er::job_failed, why);
+  auto control = env_.transfer.connect(donor_, why);
+  if (!why.empty()) return admin_result::failure(p::er::job_failed, why);
   auto listed = user_databases(*control);
-  if (auto* e = std::get_if<std::string>(&listed)) return fail(p::er::job_failed, "weft: " + *e);
+  if (auto* e = std::get_if<std::string>(&listed)) return admin_result::failure(p::er::job_failed, "weft: " + *e);
   databases_ = std::get<0>(std::move(listed));
   job_.save_checkpoint("clone:started", "1");
   report("reading definitions");
   auto planned = plan_copy(*control, databases_, true, true);
-  if (auto* e = std::get_if<std::string>(&planned)) return fail(p::er::job_failed, "weft: " + *e);
+  if (auto* e = std::get_if<std::string>(&planned)) return admin_result::failure(p::er::job_failed, "weft: " + *e);
   const auto& plan = std::get<copy_plan>(planned);
   progress_.rows_total = plan.estimated_rows;
   // Definitions go as utf8mb4 text (only the chunks' sessions send raw bytes).
   if (!target_->execute("SET SESSION sql_log_bin = 0, foreign_key_checks = 0")) {
-    return fail(p::er::job_failed, "weft: " + target_->error());
+    return admin_result::failure(p::er::job_failed, "weft: " + target_->error());
   }
   for (const auto& d : plan.databases) {
-    if (auto e = run_statements(*target_, definition_statements(d, d.name, false, false))) return fail(p::er::job_failed, "weft: " + *e);
+    if (auto e = run_statements(*target_, definition_statements(d, d.name, false, false))) return admin_result::failure(p::er::job_failed, "weft: " + *e);
   }
   const auto count = std::clamp<std::size_t>(env_.transfer.default_parallel, 1, std::max<std::size_t>(plan.tasks.size(), 1));
-  auto donors = open_connections([&](std::string& w) { return connect(donor_, w); }, count);
-  auto targets = open_connections([&](std::string& w) { return connect(new_, w); }, count);
-  if (auto* e = std::get_if<std::string>(&donors)) return fail(p::er::job_failed, *e);
-  if (auto* e = std::get_if<std::string>(&targets)) return fail(p::er::job_failed, *e);
+  auto donors = open_connections([&](std::string& w) { return env_.transfer.connect(donor_, w); }, count);
+  auto targets = open_connections([&](std::string& w) { return env_.transfer.connect(new_, w); }, count);
+  if (auto* e = std::get_if<std::string>(&donors)) return admin_result::failure(p::er::job_failed, *e);
+  if (auto* e = std::get_if<std::string>(&targets)) return admin_result::failure(p::er::job_failed, *e);
   std::vector<monitor::mariadb_client*> readers;
   for (auto& d : std::get<0>(donors)) readers.push_back(d.get());
   auto& writers = std::get<0>(targets);
   for (auto& w : writers) {
-    if (!prepare_loading_session(*w, true)) return fail(p::er::job_failed, "weft: " + w->error());
+    if (!prepare_loading_session(*w, true)) return admin_result::failure(p::er::job_failed, "weft: " + w->error());
   }
   const sink_factory to_server = [&](std::size_t worker, const table_task& task, std::string& failed) -> std::unique_ptr<chunk_sink> {
     auto& w = *writers[worker];
@@ -212,17 +201,17 @@ std::optional<admin_result> cloner::copy() {
   auto point = copy_tables(*control, readers, plan.tasks, to_server, env_.transfer.settings, job_, progress_, tables,
                            "copying from " + donor_.to_string());
   if (auto* e = std::get_if<std::string>(&point)) {
-    return fail(p::er::job_failed, "weft: CLONE from '" + donor_.to_string() + "' into '" + c_.server + "': " + *e +
+    return admin_result::failure(p::er::job_failed, "weft: CLONE from '" + donor_.to_string() + "' into '" + c_.server + "': " + *e +
                                        " (RESUME JOB copies again from a new point)");
   }
   copy_seconds_ = std::chrono::duration<double>(clock::now() - began).count();
   for (const auto& t : tables) rows_ += t.rows;
   tables_ = tables.size();
   for (const auto& d : plan.databases) {
-    if (auto e = run_statements(*target_, definition_statements(d, d.name, true, false))) return fail(p::er::job_failed, "weft: " + *e);
+    if (auto e = run_statements(*target_, definition_statements(d, d.name, true, false))) return admin_result::failure(p::er::job_failed, "weft: " + *e);
   }
   position_ = std::get<snapshot_point>(point).gtid_position;
-  if (position_.empty()) return fail(p::er::job_failed, "weft: the donor '" + donor_.to_string() + "' has no GTID position (binary log off?)");
+  if (position_.empty()) return admin_result::failure(p::er::job_failed, "weft: the donor '" + donor_.to_string() + "' has no GTID position (binary log off?)");
   job_.save_checkpoint("clone:copied", position_);
   return std::nullopt;
 }
@@ -232,25 +221,25 @@ std::optional<admin_result> cloner::replicate() {
   if (!job_.checkpoints().count("clone:replicating")) {
     report("replicating from " + primary_.to_string());
     if (!target_->execute("SET GLOBAL gtid_slave_pos = " + sql_value(position_, monitor::value_kind::text))) {
-      return fail(p::er::job_failed, "weft: setting the copy's position " + position_ + ": " + target_->error());
+      return admin_result::failure(p::er::job_failed, "weft: setting the copy's position " + position_ + ": " + target_->error());
     }
     ha_command command;
     command.verb = ha_verb::replicate;
     command.server = new_.to_string();
     command.source = primary_.to_string();
     const auto done = env_.replicate(command);
-    if (done.error) return fail(p::er::job_failed, "weft: REPLICATE: " + done.error->message);
+    if (done.error) return admin_result::failure(p::er::job_failed, "weft: REPLICATE: " + done.error->message);
     job_.save_checkpoint("clone:replicating", "1");
   }
   std::string why;
-  auto primary = connect(primary_, why);
-  if (!why.empty()) return fail(p::er::job_failed, why);
+  auto primary = env_.transfer.connect(primary_, why);
+  if (!why.empty()) return admin_result::failure(p::er::job_failed, why);
   const auto now = primary->scalar("SELECT @@gtid_binlog_pos");
   const auto wait = std::to_string(env_.compare.gtid_wait.count());
   const auto reached = now ? target_->scalar("SELECT MASTER_GTID_WAIT(" + sql_value(*now, monitor::value_kind::text) + ", " + wait + ")")
                            : std::nullopt;
   if (!reached || *reached != "0") {
-    return fail(p::er::job_failed, "weft: '" + c_.server + "' did not catch up with the primary within " + wait + " s");
+    return admin_result::failure(p::er::job_failed, "weft: '" + c_.server + "' did not catch up with the primary within " + wait + " s");
   }
   return std::nullopt;
 }
@@ -259,7 +248,7 @@ std::optional<admin_result> cloner::replicate() {
 std::optional<admin_result> cloner::verify() {
   if (databases_.empty()) {
     auto listed = user_databases(*target_);
-    if (auto* e = std::get_if<std::string>(&listed)) return fail(p::er::job_failed, "weft: " + *e);
+    if (auto* e = std::get_if<std::string>(&listed)) return admin_result::failure(p::er::job_failed, "weft: " + *e);
     databases_ = std::get<0>(std::move(listed));
   }
   compare_environment env{env_.transfer.topology, env_.transfer.user, env_.transfer.password,
@@ -272,11 +261,11 @@ std::optional<admin_result> cloner::verify() {
     c.format = compare_format::summary;
     verification_context in(job_, db);
     const auto r = compare_database(c, env, in);
-    if (r.error) return fail(p::er::job_failed, "weft: verifying " + db + ": " + r.error->message);
+    if (r.error) return admin_result::failure(p::er::job_failed, "weft: verifying " + db + ": " + r.error->message);
     for (const auto& row : r.rows) {
       const auto result = row.back().value_or("");
       if (result == "equal") continue;
-      return fail(p::er::job_failed, "weft: the copy of " + qualified_name(db, row.front().value_or("")) +
+      return admin_result::failure(p::er::job_failed, "weft: the copy of " + qualified_name(db, row.front().value_or("")) +
                                          " differs from the primary (" + result + "); '" + c_.server +
                                          "' was not added to group " + c_.group);
     }
@@ -286,28 +275,27 @@ std::optional<admin_result> cloner::verify() {
 
 admin_result cloner::summary() const {
   auto r = admin_result::table({"item", "value"});
-  const auto add = [&](const char* item, const std::string& value) { r.rows.push_back({std::string(item), value}); };
-  add("server", new_.to_string());
-  add("group", c_.group);
-  add("donor", donor_.to_string());
+  r.add_item("server", new_.to_string());
+  r.add_item("group", c_.group);
+  r.add_item("donor", donor_.to_string());
   std::string names;
   for (const auto& n : databases_) names += (names.empty() ? "" : ", ") + n;
-  add("databases", names);
-  add("tables", std::to_string(tables_));
-  add("rows", std::to_string(rows_));
-  add("copy_seconds", std::to_string(copy_seconds_));
-  add("gtid_position", position_);
-  add("replicating_from", primary_.to_string());
-  add("verified", "COMPARE: every table equal to the primary");
-  add("state", "added to group " + c_.group + ": takes reads");
+  r.add_item("databases", names);
+  r.add_item("tables", std::to_string(tables_));
+  r.add_item("rows", std::to_string(rows_));
+  r.add_item("copy_seconds", std::to_string(copy_seconds_));
+  r.add_item("gtid_position", position_);
+  r.add_item("replicating_from", primary_.to_string());
+  r.add_item("verified", "COMPARE: every table equal to the primary");
+  r.add_item("state", "added to group " + c_.group + ": takes reads");
   return r;
 }
 
 admin_result cloner::run() {
   if (auto refused = resolve_servers()) return std::move(*refused);
   std::string why;
-  target_ = connect(new_, why);
-  if (!why.empty()) return fail(p::er::job_failed, why);
+  target_ = env_.transfer.connect(new_, why);
+  if (!why.empty()) return admin_result::failure(p::er::job_failed, why);
   if (auto refused = check_empty()) return std::move(*refused);
   if (auto failed = copy()) return std::move(*failed);
   if (auto failed = replicate()) return std::move(*failed);
@@ -315,7 +303,7 @@ admin_result cloner::run() {
   if (auto failed = verify()) return std::move(*failed);
   report("adding to group " + c_.group);
   const auto added = env_.admin_statement("ADD SERVER '" + new_.to_string() + "' TO GROUP " + quote_name(c_.group));
-  if (added.error) return fail(p::er::job_failed, "weft: ADD SERVER: " + added.error->message);
+  if (added.error) return admin_result::failure(p::er::job_failed, "weft: ADD SERVER: " + added.error->message);
   return summary();
 }
 

@@ -18,7 +18,6 @@ namespace {
 
 namespace p = protocol;
 
-admin_result fail(p::error_spec spec, std::string message) { return admin_result::failure(p::make_error(spec, message)); }
 
 struct side {
   resolved_server server;
@@ -85,12 +84,12 @@ std::variant<side, std::string> open_side(const server_ref& ref, const compare_e
 
 std::optional<admin_result> comparison::connect() {
   auto a = open_side(c_.a, env_);
-  if (auto* why = std::get_if<std::string>(&a)) return fail(p::er::job_failed, *why);
+  if (auto* why = std::get_if<std::string>(&a)) return admin_result::failure(p::er::job_failed, *why);
   auto b = open_side(c_.b, env_);
-  if (auto* why = std::get_if<std::string>(&b)) return fail(p::er::job_failed, *why);
+  if (auto* why = std::get_if<std::string>(&b)) return admin_result::failure(p::er::job_failed, *why);
   a_ = std::move(std::get<side>(a));
   b_ = std::move(std::get<side>(b));
-  if (a_.server.address == b_.server.address) return fail(p::er::job_refused, "weft: ON and WITH name the same server");
+  if (a_.server.address == b_.server.address) return admin_result::failure(p::er::job_refused, "weft: ON and WITH name the same server");
   const auto t = env_.topology();
   pair_ = {a_.connection.get(), b_.connection.get(), compare_pair::source_side::none};
   if (env_.b_replicates_from_a || replicates_from(b_.server, a_.server, *t)) pair_.source = compare_pair::source_side::a;
@@ -104,10 +103,10 @@ std::variant<std::set<std::string>, admin_result> base_tables(side& s, const std
   auto tables = s.connection->query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + db +
                                     " AND TABLE_TYPE = 'BASE TABLE'");
   if (!schema || !tables) {
-    return fail(p::er::job_failed, "weft: '" + s.server.address.to_string() + "': " + s.connection->error());
+    return admin_result::failure(p::er::job_failed, "weft: '" + s.server.address.to_string() + "': " + s.connection->error());
   }
   if (schema->rows.empty()) {
-    return fail(p::er::unknown_database, "Unknown database '" + database + "' on '" + s.server.address.to_string() + "'");
+    return admin_result::failure(p::er::unknown_database, "Unknown database '" + database + "' on '" + s.server.address.to_string() + "'");
   }
   std::set<std::string> names;
   for (const auto& r : tables->rows) names.insert(r[0].value_or(""));
@@ -125,7 +124,7 @@ std::optional<admin_result> comparison::list_tables() {
   names.insert(nb.begin(), nb.end());
   if (!c_.tables.empty()) {
     for (const auto& t : c_.tables) {
-      if (!names.count(t)) return fail(p::er::unknown_table, "Table '" + c_.database + "." + t + "' doesn't exist on either server");
+      if (!names.count(t)) return admin_result::failure(p::er::unknown_table, "Table '" + c_.database + "." + t + "' doesn't exist on either server");
     }
     names = std::set<std::string>(c_.tables.begin(), c_.tables.end());
   }
@@ -201,7 +200,7 @@ std::optional<admin_result> comparison::plan(table_plan& t) {
   auto sa = read_table_shape(*a_.connection, c_.database, r.name);
   auto sb = read_table_shape(*b_.connection, c_.database, r.name);
   for (auto* failed : {std::get_if<std::string>(&sa), std::get_if<std::string>(&sb)}) {
-    if (failed) return fail(p::er::job_failed, "weft: table " + r.name + ": " + *failed);
+    if (failed) return admin_result::failure(p::er::job_failed, "weft: table " + r.name + ": " + *failed);
   }
   t.shape = std::get<table_shape>(sa);
   r.same_definition = normalized_definition(*a_.connection, c_.database, r.name) ==
@@ -241,7 +240,7 @@ std::optional<admin_result> comparison::compare_data(table_plan& t) {
   if (!t.report.on_a || !t.report.on_b || !t.report.skipped.empty()) return std::nullopt;
   std::optional<key_literals> lower;
   for (std::size_t i = 0;; ++i) {
-    if (job_.stopping()) return fail(p::er::job_failed, "weft: the job was stopped");
+    if (job_.stopping()) return admin_result::failure(p::er::job_failed, "weft: the job was stopped");
     const auto& saved = job_.checkpoints();
     const auto it = saved.find(chunk_key(t, i));
     std::optional<saved_chunk> done = it != saved.end() ? unpack_saved(it->second) : std::nullopt;
@@ -273,12 +272,12 @@ std::variant<saved_chunk, admin_result> comparison::compare_one_chunk(table_plan
   const auto where_chunk = "weft: chunk " + std::to_string(i + 1) + " of " + t.report.name + ": ";
   const auto resume = std::string(" (RESUME JOB continues from this chunk)");
   auto upper = next_boundary(*a_.connection, t.shape, lower, t.rows_per_chunk);
-  if (auto* why = std::get_if<std::string>(&upper)) return fail(p::er::job_failed, where_chunk + *why + resume);
+  if (auto* why = std::get_if<std::string>(&upper)) return admin_result::failure(p::er::job_failed, where_chunk + *why + resume);
   saved_chunk done;
   done.upper = std::get<0>(std::move(upper));
   const auto condition = chunk_condition(t.shape, lower, done.upper);
   auto outcome = compare_chunk(pair_, t.shape, condition, c_.where, c_.ignore_columns, env_.settings);
-  if (auto* why = std::get_if<std::string>(&outcome)) return fail(p::er::job_failed, where_chunk + *why + resume);
+  if (auto* why = std::get_if<std::string>(&outcome)) return admin_result::failure(p::er::job_failed, where_chunk + *why + resume);
   const auto& o = std::get<chunk_outcome>(outcome);
   done.report = report_chunk(t.shape, o.columns, o.differences, o.rows_a, o.rows_b, c_.ignore_columns);
   job_.save_checkpoint(chunk_key(t, i), pack_saved(done));

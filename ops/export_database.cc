@@ -5,6 +5,7 @@
 #include <ctime>
 #include <fstream>
 
+#include "ops/chunk_file.h"
 #include "ops/export_path.h"
 #include "ops/table_copy.h"
 #include "ops/server_ref.h"
@@ -18,7 +19,6 @@ namespace fs = std::filesystem;
 namespace p = protocol;
 using clock = std::chrono::steady_clock;
 
-admin_result fail(p::error_spec spec, std::string message) { return admin_result::failure(p::make_error(spec, message)); }
 
 std::string utc_now() {
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -36,7 +36,6 @@ class exporter {
 
  private:
   std::optional<admin_result> prepare_directory();
-  std::unique_ptr<monitor::mariadb_client> connect(std::string& why);
   std::optional<admin_result> list_databases();
   std::optional<admin_result> list_tables();
   std::optional<admin_result> export_data();
@@ -57,7 +56,7 @@ class exporter {
 
 std::optional<admin_result> exporter::prepare_directory() {
   auto where = export_path(env_.export_dir, c_.to);
-  if (auto* why = std::get_if<std::string>(&where)) return fail(p::er::job_refused, *why);
+  if (auto* why = std::get_if<std::string>(&where)) return admin_result::failure(p::er::job_refused, *why);
   dir_ = std::get<fs::path>(where);
   std::error_code failed;
   const bool resumed = job_.checkpoints().count("export:directory") > 0;
@@ -66,23 +65,26 @@ std::optional<admin_result> exporter::prepare_directory() {
     // points in time, so a resumed export starts again from a new one.
     for (const auto& entry : fs::directory_iterator(dir_, failed)) fs::remove_all(entry.path(), failed);
   } else if (fs::exists(dir_, failed) && !fs::is_empty(dir_, failed)) {
-    return fail(p::er::job_refused, "weft: '" + c_.to + "' is not empty (EXPORT writes into a new or empty directory)");
+    return admin_result::failure(p::er::job_refused, "weft: '" + c_.to + "' is not empty (EXPORT writes into a new or empty directory)");
   }
   fs::create_directories(dir_, failed);
-  if (failed) return fail(p::er::job_failed, "weft: cannot create " + dir_.string() + ": " + failed.message());
+  if (failed) return admin_result::failure(p::er::job_failed, "weft: cannot create " + dir_.string() + ": " + failed.message());
   job_.save_checkpoint("export:directory", dir_.string());
   return std::nullopt;
 }
 
-std::unique_ptr<monitor::mariadb_client> exporter::connect(std::string& why) {
-  auto c = std::make_unique<monitor::mariadb_client>(source_.address, env_.user, env_.password,
-                                                     env_.connect_timeout_seconds, 3600);
-  // Every value is read as UTC text, so TIMESTAMPs import the same into any server's zone.
+
+}  // namespace
+
+std::unique_ptr<monitor::mariadb_client> transfer_environment::connect(const routing::endpoint& at, std::string& why) const {
+  auto c = std::make_unique<monitor::mariadb_client>(at, user, password, connect_timeout_seconds, 3600);
   if (!c->ok() || !c->execute("SET SESSION time_zone = '+00:00'")) {
-    why = "weft: cannot connect to '" + source_.address.to_string() + "': " + c->error();
+    why = "weft: cannot connect to '" + at.to_string() + "': " + c->error();
   }
   return c;
 }
+
+namespace {
 
 bool is_listed(const std::vector<std::string>& list, const std::string& name) {
   return std::find(list.begin(), list.end(), name) != list.end();
@@ -90,18 +92,18 @@ bool is_listed(const std::vector<std::string>& list, const std::string& name) {
 
 std::optional<admin_result> exporter::list_databases() {
   const auto all = control_->query("SHOW DATABASES");
-  if (!all) return fail(p::er::job_failed, "weft: " + source_.address.to_string() + ": " + control_->error());
+  if (!all) return admin_result::failure(p::er::job_failed, "weft: " + source_.address.to_string() + ": " + control_->error());
   std::vector<std::string> present;
   for (const auto& r : all->rows) present.push_back(r[0].value_or(""));
   std::vector<std::string> chosen;
   for (const auto& name : c_.all ? present : c_.databases) {
     if (c_.all && is_system_database(name)) continue;
     if (!is_listed(present, name)) {
-      return fail(p::er::unknown_database, "Unknown database '" + name + "' on '" + source_.address.to_string() + "'");
+      return admin_result::failure(p::er::unknown_database, "Unknown database '" + name + "' on '" + source_.address.to_string() + "'");
     }
     chosen.push_back(name);
   }
-  if (chosen.empty()) return fail(p::er::job_refused, "weft: no database to export");
+  if (chosen.empty()) return admin_result::failure(p::er::job_refused, "weft: no database to export");
   for (const auto& name : chosen) manifest_.databases.push_back({name, "", {}, {}, {}});
   return std::nullopt;
 }
@@ -110,7 +112,7 @@ std::optional<admin_result> exporter::list_tables() {
   std::vector<std::string> names;
   for (const auto& d : manifest_.databases) names.push_back(d.name);
   auto planned = plan_copy(*control_, names, c_.definitions, c_.data);
-  if (auto* why = std::get_if<std::string>(&planned)) return fail(p::er::job_failed, "weft: " + *why);
+  if (auto* why = std::get_if<std::string>(&planned)) return admin_result::failure(p::er::job_failed, "weft: " + *why);
   auto& plan = std::get<copy_plan>(planned);
   manifest_.databases = std::move(plan.databases);
   tasks_ = std::move(plan.tasks);
@@ -121,8 +123,8 @@ std::optional<admin_result> exporter::list_tables() {
 std::optional<admin_result> exporter::export_data() {
   const auto count = std::clamp<std::size_t>(c_.parallel ? c_.parallel : env_.default_parallel, 1,
                                              std::max<std::size_t>(tasks_.size(), 1));
-  auto opened = open_connections([this](std::string& why) { return connect(why); }, count);
-  if (auto* why = std::get_if<std::string>(&opened)) return fail(p::er::job_failed, *why);
+  auto opened = open_connections([this](std::string& why) { return env_.connect(source_.address, why); }, count);
+  if (auto* why = std::get_if<std::string>(&opened)) return admin_result::failure(p::er::job_failed, *why);
   auto& workers = std::get<0>(opened);
   std::vector<monitor::mariadb_client*> raw;
   for (auto& w : workers) raw.push_back(w.get());
@@ -132,7 +134,7 @@ std::optional<admin_result> exporter::export_data() {
   std::vector<manifest_table> tables;
   auto point = copy_tables(*control_, raw, tasks_, files, env_.settings, job_, progress_, tables, "exporting");
   if (auto* failed = std::get_if<std::string>(&point)) {
-    return fail(p::er::job_failed, "weft: EXPORT from '" + source_.address.to_string() + "': " + *failed +
+    return admin_result::failure(p::er::job_failed, "weft: EXPORT from '" + source_.address.to_string() + "': " + *failed +
                                        " (RESUME JOB exports again from a new snapshot)");
   }
   const auto& at = std::get<snapshot_point>(point);
@@ -151,16 +153,9 @@ std::optional<admin_result> exporter::export_data() {
 
 std::optional<admin_result> exporter::write_manifest() {
   manifest_.finished_at = utc_now();
-  const auto part = dir_ / "manifest.json.part";
-  {
-    std::ofstream out(part, std::ios::binary);
-    out << to_json(manifest_);
-    out.flush();
-    if (!out) return fail(p::er::job_failed, "weft: cannot write " + part.string());
+  if (auto failed = write_file_atomically(dir_ / "manifest.json", to_json(manifest_))) {
+    return admin_result::failure(p::er::job_failed, "weft: " + *failed);
   }
-  std::error_code failed;
-  fs::rename(part, dir_ / "manifest.json", failed);
-  if (failed) return fail(p::er::job_failed, "weft: cannot write manifest.json: " + failed.message());
   return std::nullopt;
 }
 
@@ -180,37 +175,36 @@ admin_result exporter::summary() const {
   }
   const double seconds = std::chrono::duration<double>(clock::now() - began_).count();
   auto r = admin_result::table({"item", "value"});
-  const auto add = [&](const char* item, const std::string& value) { r.rows.push_back({std::string(item), value}); };
-  add("directory", dir_.string());
-  add("source", source_.address.to_string() + " (" + manifest_.server_version + ")");
-  add("databases", std::to_string(manifest_.databases.size()));
-  add("tables", std::to_string(tables));
-  add("rows", std::to_string(rows));
-  add("chunks", std::to_string(chunks));
-  add("sql_bytes", std::to_string(sql_bytes));
-  add("file_bytes", std::to_string(file_bytes));
-  add("seconds", std::to_string(seconds));
-  add("snapshot", manifest_.snapshot.empty() ? "none (DEFINITIONS ONLY)" : manifest_.snapshot);
-  add("commit_pause_ms", std::to_string(manifest_.commit_pause_ms));
-  add("gtid_position", manifest_.gtid_position);
+  r.add_item("directory", dir_.string());
+  r.add_item("source", source_.address.to_string() + " (" + manifest_.server_version + ")");
+  r.add_item("databases", std::to_string(manifest_.databases.size()));
+  r.add_item("tables", std::to_string(tables));
+  r.add_item("rows", std::to_string(rows));
+  r.add_item("chunks", std::to_string(chunks));
+  r.add_item("sql_bytes", std::to_string(sql_bytes));
+  r.add_item("file_bytes", std::to_string(file_bytes));
+  r.add_item("seconds", std::to_string(seconds));
+  r.add_item("snapshot", manifest_.snapshot.empty() ? "none (DEFINITIONS ONLY)" : manifest_.snapshot);
+  r.add_item("commit_pause_ms", std::to_string(manifest_.commit_pause_ms));
+  r.add_item("gtid_position", manifest_.gtid_position);
   if (c_.replication_info) {
-    add("replicate_with", replicate_with(manifest_.source, manifest_.gtid_position));
+    r.add_item("replicate_with", replicate_with(manifest_.source, manifest_.gtid_position));
   }
   return r;
 }
 
 admin_result exporter::run() {
   if (c_.format != export_format::sql) {
-    return fail(p::er::job_refused, "weft: EXPORT writes FORMAT SQL only in this version (CSV and TSV are not built yet)");
+    return admin_result::failure(p::er::job_refused, "weft: EXPORT writes FORMAT SQL only in this version (CSV and TSV are not built yet)");
   }
   if (auto refused = prepare_directory()) return std::move(*refused);
   const auto t = env_.topology();
   auto found = resolve(c_.from, *t);
-  if (auto* why = std::get_if<std::string>(&found)) return fail(p::er::job_refused, *why);
+  if (auto* why = std::get_if<std::string>(&found)) return admin_result::failure(p::er::job_refused, *why);
   source_ = std::get<resolved_server>(found);
   std::string why;
-  control_ = connect(why);
-  if (!why.empty()) return fail(p::er::job_failed, why);
+  control_ = env_.connect(source_.address, why);
+  if (!why.empty()) return admin_result::failure(p::er::job_failed, why);
   manifest_.source = source_.address.to_string();
   manifest_.server_version = control_->scalar("SELECT VERSION()").value_or("");
   manifest_.started_at = utc_now();

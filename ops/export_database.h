@@ -25,6 +25,10 @@ struct transfer_environment {
   export_settings settings;
   unsigned default_parallel = 4;
   std::function<admin_result(const ha_command&)> replicate;  // IMPORT ... AS REPLICA OF (the HA manager)
+
+  // A copy's connection to `at` as weft's transfer account, in UTC (every TIMESTAMP is read and
+  // written as UTC text, so it copies the same between servers in any zone); `why` set on failure.
+  std::unique_ptr<monitor::mariadb_client> connect(const routing::endpoint& at, std::string& why) const;
 };
 
 admin_result export_databases(const export_command& command, const transfer_environment& env, job_context& job);

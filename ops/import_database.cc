@@ -12,6 +12,7 @@
 #include "ops/export_path.h"
 #include "ops/server_ref.h"
 #include "ops/sql_values.h"
+#include "ops/table_copy.h"
 #include "protocol/errors.h"
 
 namespace weft::ops {
@@ -21,7 +22,6 @@ namespace fs = std::filesystem;
 namespace p = protocol;
 using clock = std::chrono::steady_clock;
 
-admin_result fail(p::error_spec spec, std::string message) { return admin_result::failure(p::make_error(spec, message)); }
 
 constexpr std::uint64_t max_manifest_bytes = 256u << 20;
 
@@ -40,12 +40,12 @@ class importer {
   std::optional<admin_result> read_manifest();
   std::optional<admin_result> check_renames();
   std::string target_of(const std::string& database) const;
-  std::unique_ptr<monitor::mariadb_client> connect(std::string& why);
   std::optional<admin_result> check_files();
   std::optional<admin_result> check_targets();
   std::optional<std::string> verify_table(const load_task& task);
   std::optional<admin_result> run_definitions(bool after_data);
   std::optional<std::string> load_chunk(monitor::mariadb_client& worker, const manifest_chunk& chunk);
+  std::optional<std::string> reconcile(monitor::mariadb_client& worker, const load_task& task);
   void work(monitor::mariadb_client& worker);
   std::optional<admin_result> load_data();
   void report(const std::string& phase);
@@ -67,30 +67,31 @@ class importer {
   std::string first_error_;
   job_progress progress_;
   std::uint64_t rows_loaded_ = 0, chunks_skipped_ = 0;
+  bool resumed_ = false;  // an earlier run of this job started loading
   std::string replicating_from_;
   clock::time_point began_ = clock::now();
 };
 
 std::optional<admin_result> importer::read_manifest() {
   auto where = export_path(env_.export_dir, c_.from);
-  if (auto* why = std::get_if<std::string>(&where)) return fail(p::er::job_refused, *why);
+  if (auto* why = std::get_if<std::string>(&where)) return admin_result::failure(p::er::job_refused, *why);
   dir_ = std::get<fs::path>(where);
   const auto path = dir_ / "manifest.json";
   std::error_code failed;
   const auto size = fs::file_size(path, failed);
   if (failed) {
-    return fail(p::er::job_refused, "weft: '" + c_.from + "' holds no finished export (manifest.json: " +
+    return admin_result::failure(p::er::job_refused, "weft: '" + c_.from + "' holds no finished export (manifest.json: " +
                                             failed.message() + ")");
   }
-  if (size > max_manifest_bytes) return fail(p::er::job_refused, "weft: manifest.json is larger than 256 MiB");
+  if (size > max_manifest_bytes) return admin_result::failure(p::er::job_refused, "weft: manifest.json is larger than 256 MiB");
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
   auto parsed = parse_manifest(text.str());
-  if (auto* why = std::get_if<std::string>(&parsed)) return fail(p::er::job_refused, "weft: " + *why);
+  if (auto* why = std::get_if<std::string>(&parsed)) return admin_result::failure(p::er::job_refused, "weft: " + *why);
   manifest_ = std::get<export_manifest>(std::move(parsed));
   if (manifest_.data_format != "sql") {
-    return fail(p::er::job_refused, "weft: this export's data is " + manifest_.data_format + "; IMPORT reads sql");
+    return admin_result::failure(p::er::job_refused, "weft: this export's data is " + manifest_.data_format + "; IMPORT reads sql");
   }
   return std::nullopt;
 }
@@ -99,8 +100,8 @@ std::optional<admin_result> importer::check_renames() {
   for (const auto& [from, to] : c_.renames) {
     const bool known = std::any_of(manifest_.databases.begin(), manifest_.databases.end(),
                                    [&](const manifest_database& d) { return d.name == from; });
-    if (!known) return fail(p::er::job_refused, "weft: the export holds no database '" + from + "'");
-    if (to.empty() || is_system_database(to)) return fail(p::er::job_refused, "weft: cannot import into '" + to + "'");
+    if (!known) return admin_result::failure(p::er::job_refused, "weft: the export holds no database '" + from + "'");
+    if (to.empty() || is_system_database(to)) return admin_result::failure(p::er::job_refused, "weft: cannot import into '" + to + "'");
   }
   return std::nullopt;
 }
@@ -112,13 +113,6 @@ std::string importer::target_of(const std::string& database) const {
   return database;
 }
 
-std::unique_ptr<monitor::mariadb_client> importer::connect(std::string& why) {
-  auto c = std::make_unique<monitor::mariadb_client>(target_.address, env_.user, env_.password,
-                                                     env_.connect_timeout_seconds, 3600);
-  if (!c->ok()) why = "weft: cannot connect to '" + target_.address.to_string() + "': " + c->error();
-  return c;
-}
-
 // Every chunk file is there before anything is applied.
 std::optional<admin_result> importer::check_files() {
   for (const auto& d : manifest_.databases) {
@@ -127,7 +121,7 @@ std::optional<admin_result> importer::check_files() {
         std::error_code missing;
         const auto size = fs::file_size(dir_ / chunk.file, missing);
         if (missing || size == 0) {
-          return fail(p::er::job_failed, "weft: chunk " + chunk.file + " of " + qualified_name(d.name, t.name) +
+          return admin_result::failure(p::er::job_failed, "weft: chunk " + chunk.file + " of " + qualified_name(d.name, t.name) +
                                              " is missing: " + (missing ? missing.message() : "empty") + " (nothing was imported)");
         }
       }
@@ -144,7 +138,7 @@ std::optional<admin_result> importer::check_targets() {
     const auto target = target_of(d.name);
     const auto present = control_->query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
                                          sql_value(target, monitor::value_kind::text));
-    if (!present) return fail(p::er::job_failed, "weft: " + target_.address.to_string() + ": " + control_->error());
+    if (!present) return admin_result::failure(p::er::job_failed, "weft: " + target_.address.to_string() + ": " + control_->error());
     for (const auto& row : present->rows) {
       const auto name = row[0].value_or("");
       const auto it = std::find_if(d.tables.begin(), d.tables.end(), [&](const manifest_table& t) { return t.name == name; });
@@ -152,10 +146,10 @@ std::optional<admin_result> importer::check_targets() {
       const auto any = control_->query("SELECT 1 FROM " + qualified_name(target, name) + " LIMIT 1");
       const auto where = qualified_name(target, name) + " on '" + target_.address.to_string() + "'";
       if (any && !any->rows.empty()) {
-        return fail(p::er::job_refused, "weft: " + where + " is not empty (OVERWRITE replaces it; nothing was imported)");
+        return admin_result::failure(p::er::job_refused, "weft: " + where + " is not empty (OVERWRITE replaces it; nothing was imported)");
       }
       if (!it->definition.empty() && normalized_definition(*control_, target, name) != it->definition) {
-        return fail(p::er::job_refused, "weft: " + where + " exists with another definition (OVERWRITE replaces it; nothing was imported)");
+        return admin_result::failure(p::er::job_refused, "weft: " + where + " exists with another definition (OVERWRITE replaces it; nothing was imported)");
       }
     }
   }
@@ -183,12 +177,45 @@ std::optional<admin_result> importer::run_definitions(bool after_data) {
     const auto key = std::string(after_data ? "import:after:" : "import:before:") + target;
     if (job_.checkpoints().count(key)) continue;
     if (auto failed = run_statements(*control_, definition_statements(d, target, after_data, c_.overwrite))) {
-      return fail(p::er::job_failed, "weft: creating the definitions of " + quote_name(target) + " on '" +
+      return admin_result::failure(p::er::job_failed, "weft: creating the definitions of " + quote_name(target) + " on '" +
                                          target_.address.to_string() + "': " + *failed);
     }
     job_.save_checkpoint(key, "done");
   }
   return std::nullopt;
+}
+
+std::string chunk_key(const manifest_chunk& chunk) { return "import:chunk:" + chunk.file; }
+
+// A resumed table: weft may have stopped after a chunk committed but before its checkpoint was
+// saved. The table's row count tells which: the saved chunks' rows (load on), those plus the
+// next chunk's (it did commit: mark it loaded), or anything else (the table changed outside
+// the IMPORT: refused, never loaded twice).
+std::optional<std::string> importer::reconcile(monitor::mariadb_client& worker, const load_task& task) {
+  std::uint64_t saved = 0;
+  const manifest_chunk* next = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& chunk : task.table->chunks) {
+      if (job_.checkpoints().count(chunk_key(chunk))) {
+        saved += chunk.rows;
+      } else if (!next) {
+        next = &chunk;
+      }
+    }
+  }
+  if (!next) return std::nullopt;
+  const auto count = worker.scalar("SELECT COUNT(*) FROM " + quote_name(task.table->name));
+  if (!count) return "counting its rows: " + worker.error();
+  const auto present = std::stoull(*count);
+  if (present == saved) return std::nullopt;
+  if (present == saved + next->rows) {
+    std::lock_guard lock(mutex_);
+    job_.save_checkpoint(chunk_key(*next), std::to_string(next->rows));
+    return std::nullopt;
+  }
+  return "holds " + *count + " rows where its loaded chunks hold " + std::to_string(saved) +
+         ": it changed outside the IMPORT, so nothing more is loaded into it";
 }
 
 std::optional<std::string> importer::load_chunk(monitor::mariadb_client& worker, const manifest_chunk& chunk) {
@@ -219,9 +246,10 @@ void importer::work(monitor::mariadb_client& worker) {
     const auto name = qualified_name(task.target_database, task.table->name);
     std::optional<std::string> failed = verify_table(task);
     if (!failed && !c_.dry_run && !worker.execute("USE " + quote_name(task.target_database))) failed = worker.error();
+    if (!failed && !c_.dry_run && resumed_) failed = reconcile(worker, task);
     for (const auto& chunk : task.table->chunks) {
       if (failed || c_.dry_run) break;
-      const auto key = "import:chunk:" + chunk.file;
+      const auto key = chunk_key(chunk);
       bool done = false;
       {
         std::lock_guard lock(mutex_);
@@ -230,7 +258,8 @@ void importer::work(monitor::mariadb_client& worker) {
       }
       if (!done) failed = load_chunk(worker, chunk);
       std::lock_guard lock(mutex_);
-      if (!failed && !done) job_.save_checkpoint(key, std::to_string(chunk.rows));
+      if (failed) break;  // a chunk that did not load is not progress
+      if (!done) job_.save_checkpoint(key, std::to_string(chunk.rows));
       progress_.rows_done += chunk.rows;
       rows_loaded_ += done ? 0 : chunk.rows;
       ++progress_.chunks_done;
@@ -254,44 +283,45 @@ std::optional<admin_result> importer::load_data() {
                    [](const load_task& a, const load_task& b) { return a.table->rows > b.table->rows; });
   const auto count = std::clamp<std::size_t>(c_.parallel ? c_.parallel : env_.default_parallel, 1,
                                              std::max<std::size_t>(tasks_.size(), 1));
-  std::vector<std::unique_ptr<monitor::mariadb_client>> workers;
-  std::string why;
-  for (std::size_t i = 0; i < count; ++i) {
-    workers.push_back(connect(why));
-    if (!why.empty()) return fail(p::er::job_failed, why);
-    auto& w = *workers.back();
-    if (!prepare_loading_session(w, without_binlog())) return fail(p::er::job_failed, "weft: " + target_.address.to_string() + ": " + w.error());
-  }
+  auto opened = open_connections(
+      [this](std::string& why) {
+        auto c = env_.connect(target_.address, why);
+        if (why.empty() && !prepare_loading_session(*c, without_binlog())) {
+          why = "weft: " + target_.address.to_string() + ": " + c->error();
+        }
+        return c;
+      },
+      count);
+  if (auto* why = std::get_if<std::string>(&opened)) return admin_result::failure(p::er::job_failed, *why);
   std::vector<std::thread> threads;
-  for (auto& w : workers) threads.emplace_back([this, raw = w.get()] { work(*raw); });
+  for (auto& w : std::get<0>(opened)) threads.emplace_back([this, raw = w.get()] { work(*raw); });
   for (auto& t : threads) t.join();
   if (job_.stopping() && first_error_.empty()) first_error_ = "the job was stopped";
   if (first_error_.empty()) return std::nullopt;
-  return fail(p::er::job_failed, "weft: IMPORT into '" + target_.address.to_string() + "': " + first_error_ +
+  return admin_result::failure(p::er::job_failed, "weft: IMPORT into '" + target_.address.to_string() + "': " + first_error_ +
                                      (c_.dry_run ? "" : " (RESUME JOB continues after the last chunk loaded)"));
 }
 
 admin_result importer::summary() const {
   const double seconds = std::chrono::duration<double>(clock::now() - began_).count();
   auto r = admin_result::table({"item", "value"});
-  const auto add = [&](const char* item, const std::string& value) { r.rows.push_back({std::string(item), value}); };
-  add("directory", dir_.string());
-  add("target", target_.address.to_string());
+  r.add_item("directory", dir_.string());
+  r.add_item("target", target_.address.to_string());
   std::string databases;
   for (const auto& d : manifest_.databases) {
     databases += (databases.empty() ? "" : ", ") + d.name + (target_of(d.name) == d.name ? "" : " AS " + target_of(d.name));
   }
-  add("databases", databases);
-  add("tables", std::to_string(tasks_.size()));
-  add(c_.dry_run ? "rows_verified" : "rows_loaded", std::to_string(c_.dry_run ? progress_.rows_total : rows_loaded_));
-  add("chunks", std::to_string(progress_.chunks_total) + (chunks_skipped_ ? " (" + std::to_string(chunks_skipped_) + " loaded by an earlier run)" : ""));
-  add("seconds", std::to_string(seconds));
-  if (c_.dry_run) add("dry_run", "every chunk verified against the manifest; nothing was applied");
-  add("source", manifest_.source + " (" + manifest_.server_version + ")");
-  add("gtid_position", manifest_.gtid_position);
-  if (!replicating_from_.empty()) add("replicating_from", replicating_from_ + " from " + manifest_.gtid_position);
+  r.add_item("databases", databases);
+  r.add_item("tables", std::to_string(tasks_.size()));
+  r.add_item(c_.dry_run ? "rows_verified" : "rows_loaded", std::to_string(c_.dry_run ? progress_.rows_total : rows_loaded_));
+  r.add_item("chunks", std::to_string(progress_.chunks_total) + (chunks_skipped_ ? " (" + std::to_string(chunks_skipped_) + " loaded by an earlier run)" : ""));
+  r.add_item("seconds", std::to_string(seconds));
+  if (c_.dry_run) r.add_item("dry_run", "every chunk verified against the manifest; nothing was applied");
+  r.add_item("source", manifest_.source + " (" + manifest_.server_version + ")");
+  r.add_item("gtid_position", manifest_.gtid_position);
+  if (!replicating_from_.empty()) r.add_item("replicating_from", replicating_from_ + " from " + manifest_.gtid_position);
   if (c_.replication_info) {
-    add("replicate_with", replicate_with(manifest_.source, manifest_.gtid_position));
+    r.add_item("replicate_with", replicate_with(manifest_.source, manifest_.gtid_position));
   }
   return r;
 }
@@ -300,19 +330,19 @@ admin_result importer::summary() const {
 std::optional<admin_result> importer::become_replica() {
   const auto t = env_.topology();
   auto source = resolve(*c_.replica_of, *t);
-  if (auto* why = std::get_if<std::string>(&source)) return fail(p::er::job_refused, *why);
-  if (manifest_.gtid_position.empty()) return fail(p::er::job_refused, "weft: the export has no GTID position to replicate from");
-  if (!env_.replicate) return fail(p::er::job_refused, "weft: AS REPLICA OF needs the HA manager");
+  if (auto* why = std::get_if<std::string>(&source)) return admin_result::failure(p::er::job_refused, *why);
+  if (manifest_.gtid_position.empty()) return admin_result::failure(p::er::job_refused, "weft: the export has no GTID position to replicate from");
+  if (!env_.replicate) return admin_result::failure(p::er::job_refused, "weft: AS REPLICA OF needs the HA manager");
   report("replicating from " + std::get<resolved_server>(source).address.to_string());
   if (!control_->execute("SET GLOBAL gtid_slave_pos = " + sql_value(manifest_.gtid_position, monitor::value_kind::text))) {
-    return fail(p::er::job_failed, "weft: setting the export's position " + manifest_.gtid_position + ": " + control_->error());
+    return admin_result::failure(p::er::job_failed, "weft: setting the export's position " + manifest_.gtid_position + ": " + control_->error());
   }
   ha_command command;
   command.verb = ha_verb::replicate;
   command.server = target_.address.to_string();
   command.source = std::get<resolved_server>(source).address.to_string();
   const auto done = env_.replicate(command);
-  if (done.error) return fail(p::er::job_failed, "weft: REPLICATE: " + done.error->message);
+  if (done.error) return admin_result::failure(p::er::job_failed, "weft: REPLICATE: " + done.error->message);
   replicating_from_ = command.source;
   return std::nullopt;
 }
@@ -322,19 +352,19 @@ admin_result importer::run() {
   if (auto refused = check_renames()) return std::move(*refused);
   const auto t = env_.topology();
   auto found = resolve(c_.into, *t);
-  if (auto* why = std::get_if<std::string>(&found)) return fail(p::er::job_refused, *why);
+  if (auto* why = std::get_if<std::string>(&found)) return admin_result::failure(p::er::job_refused, *why);
   target_ = std::get<resolved_server>(found);
   std::string why;
-  control_ = connect(why);
-  if (!why.empty()) return fail(p::er::job_failed, why);
+  control_ = env_.connect(target_.address, why);
+  if (!why.empty()) return admin_result::failure(p::er::job_failed, why);
   control_->execute("SET SESSION foreign_key_checks = 0");
   if (without_binlog() && !control_->execute("SET SESSION sql_log_bin = 0")) {
-    return fail(p::er::job_failed, "weft: WITHOUT BINLOG: " + control_->error());
+    return admin_result::failure(p::er::job_failed, "weft: WITHOUT BINLOG: " + control_->error());
   }
   report("checking");
   if (auto failed = check_files()) return std::move(*failed);
-  const bool resumed = job_.checkpoints().count("import:started") > 0;
-  if (!resumed) {
+  resumed_ = job_.checkpoints().count("import:started") > 0;
+  if (!resumed_) {
     if (auto refused = check_targets()) return std::move(*refused);
   }
   if (!c_.dry_run) {
