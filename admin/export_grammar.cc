@@ -13,12 +13,12 @@ using ops::export_command;
 using ops::import_command;
 
 constexpr const char* export_usage =
-    "EXPORT DATABASE db [, db ...] | EXPORT ALL DATABASES  FROM server TO 'dir' [FORMAT SQL] "
-    "[DEFINITIONS ONLY | DATA ONLY] [WITH REPLICATION INFO] [PARALLEL n] [ASYNC]; server: 'host:port', "
+    "EXPORT DATABASE db [, db ...] | EXPORT ALL DATABASES  FROM server TO 'dir' [FORMAT SQL | CSV | TSV] "
+    "[DEFINITIONS ONLY | DATA ONLY] [WITH REPLICATION INFO] [WITH USERS] [PARALLEL n] [ASYNC]; server: 'host:port', "
     "PRIMARY OF GROUP g or REPLICA 'host:port'";
 constexpr const char* import_usage =
     "IMPORT FROM 'dir' INTO server [DATABASE a AS b [, DATABASE c AS d ...]] [PARALLEL n] [WITHOUT BINLOG] "
-    "[DRY RUN] [OVERWRITE] [WITH REPLICATION INFO] [AS REPLICA OF server] [ASYNC]";
+    "[DRY RUN] [OVERWRITE] [WITH REPLICATION INFO] [WITH USERS] [AS REPLICA OF server] [ASYNC]";
 
 constexpr const char* clone_usage = "CLONE SERVER 'host:port' FROM GROUP g [USING 'host:port'] [ASYNC]";
 
@@ -34,6 +34,12 @@ bool count(cursor& r, unsigned& out) {
   return true;
 }
 
+// WITH REPLICATION INFO | WITH USERS, in EXPORT and IMPORT alike.
+bool with_option(cursor& r, bool& replication_info, bool& users) {
+  if (r.accept("USERS")) return users = true;
+  return r.accept("REPLICATION") && r.accept("INFO") && (replication_info = true);
+}
+
 bool export_option(cursor& r, export_command& c) {
   if (r.accept("FORMAT")) {
     if (r.accept("SQL")) return c.format = ops::export_format::sql, true;
@@ -43,7 +49,7 @@ bool export_option(cursor& r, export_command& c) {
   }
   if (r.accept("DEFINITIONS")) return r.accept("ONLY") && !(c.data = false);
   if (r.accept("DATA")) return r.accept("ONLY") && !(c.definitions = false);
-  if (r.accept("WITH")) return r.accept("REPLICATION") && r.accept("INFO") && (c.replication_info = true);
+  if (r.accept("WITH")) return with_option(r, c.replication_info, c.users);
   if (r.accept("PARALLEL")) return count(r, c.parallel);
   if (r.accept("ASYNC")) return c.async = true;
   return false;
@@ -99,7 +105,7 @@ bool import_option(cursor& r, import_command& c) {
   if (r.accept("WITHOUT")) return r.accept("BINLOG") && (c.without_binlog = true);
   if (r.accept("DRY")) return r.accept("RUN") && (c.dry_run = true);
   if (r.accept("OVERWRITE")) return c.overwrite = true;
-  if (r.accept("WITH")) return r.accept("REPLICATION") && r.accept("INFO") && (c.replication_info = true);
+  if (r.accept("WITH")) return with_option(r, c.replication_info, c.users);
   if (r.accept("AS")) {
     if (!r.accept("REPLICA") || !r.accept("OF")) return false;
     c.replica_of = parse_server_ref(r);

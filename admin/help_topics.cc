@@ -341,8 +341,9 @@ mysql.proc.)~",
     {.name = "EXPORT DATABASE",
      .category = "Backup and copy",
      .syntax = R"~(EXPORT DATABASE db [, db ...] | EXPORT ALL DATABASES
-    FROM server TO 'dir' [FORMAT SQL] [DEFINITIONS ONLY | DATA ONLY]
-    [WITH REPLICATION INFO] [PARALLEL n] [ASYNC])~"
+    FROM server TO 'dir' [FORMAT SQL | CSV | TSV]
+    [DEFINITIONS ONLY | DATA ONLY] [WITH REPLICATION INFO] [WITH USERS]
+    [PARALLEL n] [ASYNC])~"
                "\n" "server: 'host:port' | PRIMARY OF GROUP g | REPLICA 'host:port'",
      .description = R"~(Writes a consistent logical copy of databases into 'dir', a new or
 empty directory inside [admin] export_dir (nothing is written anywhere
@@ -352,13 +353,24 @@ open their snapshots; the pause and the GTID position are reported. Each
 table is cut into chunks of its key, written as zstd-compressed INSERTs
 with a SHA-256 per chunk; manifest.json, written last, lists the
 definitions (tables, views, routines, triggers, events in dependency
-order), the chunks, their row counts and digests. WITH REPLICATION INFO
+order), the chunks, their row counts and digests. FORMAT TSV or CSV
+writes each chunk instead as text LOAD DATA reads back exactly (TSV: its
+defaults; CSV: fields ended by ',', strings enclosed in '"'; both: NULL as
+\N, tab, newline, CR, NUL and \ escaped with \, BIT as its integer, a row
+a line), in <table>.<n>.tsv.zst or .csv.zst files. WITH REPLICATION INFO
 prints the statements that make a copy replicate from the source with no
-gap. A failed or killed export, resumed, starts again from a new point.)~",
+gap. WITH USERS also keeps the accounts with privileges on the databases
+(with ALL DATABASES every account but root's and the server's own): their
+CREATE USER with the password's hash (in manifest.json, mode 0600, never
+in an answer) and their grants on *.* and on those databases. A full
+disk fails the job with the system's reason and no half-written file. A
+failed or killed export, resumed, starts again from a new point.)~",
      .needs = R"~(on the server, SELECT, SHOW VIEW, TRIGGER, EVENT and SHOW CREATE
 ROUTINE (or SELECT on mysql.proc), RELOAD for BACKUP STAGE (or FLUSH
-TABLES WITH READ LOCK), BINLOG MONITOR or REPLICATION CLIENT.)~",
+TABLES WITH READ LOCK), BINLOG MONITOR or REPLICATION CLIENT; SELECT on
+the mysql database for WITH USERS.)~",
      .example = R"~(EXPORT DATABASE shop FROM PRIMARY OF GROUP main TO 'nightly/2026-12-02';
+EXPORT DATABASE shop FROM '10.0.0.5:3306' TO 'shop-tsv' FORMAT TSV;
 EXPORT ALL DATABASES FROM REPLICA '127.0.0.1:23307' TO 'full'
     WITH REPLICATION INFO PARALLEL 4 ASYNC;)~",
      .aliases = {"mysqldbexport", "mysqldump", "BACKUP"}},
@@ -366,7 +378,7 @@ EXPORT ALL DATABASES FROM REPLICA '127.0.0.1:23307' TO 'full'
      .category = "Backup and copy",
      .syntax = R"~(IMPORT FROM 'dir' INTO server [DATABASE a AS b [, DATABASE c AS d ...]]
     [PARALLEL n] [WITHOUT BINLOG] [DRY RUN] [OVERWRITE]
-    [WITH REPLICATION INFO] [ASYNC])~"
+    [WITH REPLICATION INFO] [WITH USERS] [AS REPLICA OF server] [ASYNC])~"
                "\n" "server: 'host:port' | PRIMARY OF GROUP g | REPLICA 'host:port'",
      .description = R"~(Loads an EXPORT from 'dir' (inside [admin] export_dir). Before anything
 is applied, every chunk file must exist and no target table may hold rows
@@ -374,14 +386,21 @@ or differ in definition (OVERWRITE drops and recreates them). Tables are
 created first, then each table's chunks are checked against the
 manifest's SHA-256 (a damaged chunk fails the job before any row of that
 table is applied) and loaded by PARALLEL n connections, one transaction
-per chunk with its row count checked; views, routines, triggers and
+per chunk with its row count checked (a csv or tsv chunk goes through
+LOAD DATA LOCAL from memory and also fails on any warning, such as a
+value cut to fit); views, routines, triggers and
 events come last, so no trigger fires on imported rows. DATABASE a AS b
 loads a into b (qualifiers in definitions renamed). WITHOUT BINLOG keeps
 the load out of the binary log; DRY RUN checks everything and applies
-nothing. A failed or killed import resumes after its last loaded chunk
-(RESUME JOB).)~",
+nothing. A failed or killed import, or one a weft restart interrupted,
+resumes after its last loaded chunk (RESUME JOB; a chunk that committed
+without its checkpoint is found by the row count, never loaded twice).
+WITH USERS creates the export's accounts after the rows (an account
+already there is kept as it is; OVERWRITE replaces it). AS REPLICA OF
+sets the copy's GTID position and makes it replicate from that server.)~",
      .needs = R"~(on the server, CREATE, DROP (with OVERWRITE), INSERT, ALTER, CREATE VIEW,
-CREATE ROUTINE, TRIGGER, EVENT; BINLOG ADMIN or SUPER for WITHOUT BINLOG.)~",
+CREATE ROUTINE, TRIGGER, EVENT; BINLOG ADMIN or SUPER for WITHOUT BINLOG;
+CREATE USER and GRANT OPTION (with the privileges granted) for WITH USERS.)~",
      .example = R"~(IMPORT FROM 'nightly/2026-12-02' INTO '10.0.0.9:3306';
 IMPORT FROM 'full' INTO '127.0.0.1:23310' DATABASE shop AS shop_copy DRY RUN;)~",
      .aliases = {"mysqldbimport", "RESTORE", "LOAD"}},

@@ -1,12 +1,45 @@
 #include "monitor/mariadb_client.h"
 
+#include <errmsg.h>
 #include <mysql.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <mutex>
 
 namespace weft::monitor {
+
+// The bytes of the load_local() in progress; none between loads, so a server asking for a file
+// at any other time gets an error, and at no time can it name a file to read.
+struct memory_infile {
+  std::optional<std::string_view> bytes;
+  std::size_t at = 0;
+};
+
 namespace {
+
+int infile_init(void** state, const char* /*file name: ignored*/, void* source) {
+  *state = source;
+  auto& in = *static_cast<memory_infile*>(source);
+  in.at = 0;
+  return in.bytes ? 0 : 1;
+}
+
+int infile_read(void* state, char* buffer, unsigned size) {
+  auto& in = *static_cast<memory_infile*>(state);
+  const auto n = std::min<std::size_t>(size, in.bytes->size() - in.at);
+  std::memcpy(buffer, in.bytes->data() + in.at, n);
+  in.at += n;
+  return static_cast<int>(n);
+}
+
+void infile_end(void*) {}
+
+int infile_error(void*, char* message, unsigned size) {
+  std::snprintf(message, size, "weft sends LOAD DATA LOCAL only the bytes it is loading");
+  return CR_UNKNOWN_ERROR;
+}
 
 constexpr unsigned binary_charset = 63;
 
@@ -59,7 +92,7 @@ std::string column_text(const sql_row& row, std::string_view name) {
 }
 
 mariadb_client::mariadb_client(const routing::endpoint& address, const std::string& user, const std::string& password,
-                               unsigned timeout_seconds, unsigned read_timeout_seconds)
+                               unsigned timeout_seconds, unsigned read_timeout_seconds, bool load_from_memory)
     : address_(address) {
   static std::once_flag library;
   std::call_once(library, [] { mysql_library_init(0, nullptr, nullptr); });
@@ -80,6 +113,13 @@ mariadb_client::mariadb_client(const routing::endpoint& address, const std::stri
   mysql_optionsv(connection_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   const my_bool no = 0;
   mysql_optionsv(connection_, MYSQL_OPT_RECONNECT, &no);
+  // Connector/C offers LOAD DATA LOCAL by default, reading any file a server names: a backend
+  // could read weft's own files (its config's passwords). Offered only when asked for, and then
+  // served from memory; the handler is set on every connection, so no file is ever read.
+  const unsigned local_infile = load_from_memory ? 1 : 0;
+  mysql_optionsv(connection_, MYSQL_OPT_LOCAL_INFILE, &local_infile);
+  infile_ = std::make_unique<memory_infile>();
+  mysql_set_local_infile_handler(connection_, infile_init, infile_read, infile_end, infile_error, infile_.get());
   if (!mysql_real_connect(connection_, address.host.c_str(), user.c_str(), password.c_str(), nullptr, address.port,
                           nullptr, 0)) {
     fail();  // even a refused login: no session to keep
@@ -168,6 +208,16 @@ bool mariadb_client::execute(const std::string& sql) {
   if (!query(sql)) return false;
   affected_rows_ = mysql_affected_rows(connection_);
   return true;
+}
+
+std::optional<std::uint64_t> mariadb_client::load_local(const std::string& sql, std::string_view bytes) {
+  if (!connection_) return std::nullopt;
+  infile_->bytes = bytes;
+  const bool loaded = mysql_real_query(connection_, sql.data(), sql.size()) == 0;
+  infile_->bytes.reset();
+  if (!loaded) return fail(refused_only(connection_)), std::nullopt;
+  affected_rows_ = mysql_affected_rows(connection_);
+  return affected_rows_;
 }
 
 std::optional<std::string> mariadb_client::scalar(const std::string& sql) {

@@ -27,6 +27,8 @@ struct backend_credentials {
 
 using sql_row = std::map<std::string, std::optional<std::string>>;  // by column name; nullopt: NULL
 
+struct memory_infile;  // what LOAD DATA LOCAL may read: load_local()'s bytes (mariadb_client.cc)
+
 // A column's text; "" when the row lacks it or it is NULL.
 std::string column_text(const sql_row& row, std::string_view name);
 
@@ -34,8 +36,9 @@ class mariadb_client {
  public:
   // Connects with timeouts in whole seconds (Connector/C's unit); check ok() / error().
   // read_timeout_seconds: for statements that wait on purpose (MASTER_GTID_WAIT); 0: the same.
+  // load_from_memory: LOAD DATA LOCAL allowed, served only from load_local()'s bytes.
   mariadb_client(const routing::endpoint& address, const std::string& user, const std::string& password,
-                 unsigned timeout_seconds, unsigned read_timeout_seconds = 0);
+                 unsigned timeout_seconds, unsigned read_timeout_seconds = 0, bool load_from_memory = false);
   ~mariadb_client();
   mariadb_client(const mariadb_client&) = delete;
   mariadb_client& operator=(const mariadb_client&) = delete;
@@ -63,6 +66,10 @@ class mariadb_client {
   std::uint64_t affected_rows() const { return affected_rows_; }
   // The first column of the first row ("" when NULL or none); nullopt on failure.
   std::optional<std::string> scalar(const std::string& sql);
+  // A LOAD DATA LOCAL INFILE statement, the server reading `bytes` whatever file it names (no
+  // file is ever opened); on a connection made with load_from_memory. The rows it loaded, or
+  // nullopt on failure (error()).
+  std::optional<std::uint64_t> load_local(const std::string& sql, std::string_view bytes);
 
  private:
   void fail(bool keep_open = false);
@@ -71,6 +78,7 @@ class mariadb_client {
   std::string error_;
   unsigned error_code_ = 0;
   std::uint64_t affected_rows_ = 0;
+  std::unique_ptr<memory_infile> infile_;
 };
 
 }  // namespace weft::monitor

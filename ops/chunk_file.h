@@ -47,8 +47,10 @@ class chunk_writer {
 };
 
 // Writes `bytes` to `path` whole or not at all (a ".part" file, flushed to disk, then renamed):
-// error text naming the file and the system's reason (a full disk says so).
-std::optional<std::string> write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+// error text naming the file and the system's reason (a full disk says so). `owner_only` makes it
+// readable by weft's user alone (a manifest holding password hashes).
+std::optional<std::string> write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
+                                                 bool owner_only = false);
 
 // A whole chunk file, decompressed, with the digest of what it holds; nullopt and `why` when it
 // cannot be read or is not a complete zstd stream. Chunks larger than `limit` are refused.

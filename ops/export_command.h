@@ -21,6 +21,7 @@ struct export_command {
   export_format format = export_format::sql;
   bool definitions = true, data = true;  // DEFINITIONS ONLY / DATA ONLY clear one
   bool replication_info = false;         // print how to make an imported copy a replica
+  bool users = false;                    // WITH USERS: the accounts with privileges on them
   unsigned parallel = 0;                 // 0: the default
   bool async = false;
   bool operator==(const export_command&) const = default;
@@ -35,6 +36,7 @@ struct import_command {
   bool dry_run = false;         // check everything, apply nothing
   bool overwrite = false;       // replace existing non-empty tables (else refused)
   bool replication_info = false;
+  bool users = false;  // WITH USERS: create the export's accounts (else they are left out)
   std::optional<server_ref> replica_of;  // AS REPLICA OF: replicate from there at the export's position
   bool async = false;
   bool operator==(const import_command&) const = default;

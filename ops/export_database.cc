@@ -6,7 +6,9 @@
 #include <fstream>
 
 #include "ops/chunk_file.h"
+#include "ops/delimited_text.h"
 #include "ops/export_path.h"
+#include "ops/export_users.h"
 #include "ops/table_copy.h"
 #include "ops/server_ref.h"
 #include "ops/sql_values.h"
@@ -40,6 +42,7 @@ class exporter {
   std::optional<admin_result> list_tables();
   std::optional<admin_result> export_data();
   std::optional<admin_result> write_manifest();
+  std::optional<admin_result> list_users();
   admin_result summary() const;
 
   const export_command& c_;
@@ -76,8 +79,9 @@ std::optional<admin_result> exporter::prepare_directory() {
 
 }  // namespace
 
-std::unique_ptr<monitor::mariadb_client> transfer_environment::connect(const routing::endpoint& at, std::string& why) const {
-  auto c = std::make_unique<monitor::mariadb_client>(at, user, password, connect_timeout_seconds, 3600);
+std::unique_ptr<monitor::mariadb_client> transfer_environment::connect(const routing::endpoint& at, std::string& why,
+                                                                       bool load_from_memory) const {
+  auto c = std::make_unique<monitor::mariadb_client>(at, user, password, connect_timeout_seconds, 3600, load_from_memory);
   if (!c->ok() || !c->execute("SET SESSION time_zone = '+00:00'")) {
     why = "weft: cannot connect to '" + at.to_string() + "': " + c->error();
   }
@@ -129,10 +133,12 @@ std::optional<admin_result> exporter::export_data() {
   std::vector<monitor::mariadb_client*> raw;
   for (auto& w : workers) raw.push_back(w.get());
   const sink_factory files = [this](std::size_t, const table_task& task, std::string&) -> std::unique_ptr<chunk_sink> {
-    return std::make_unique<file_sink>(dir_, task.stem, env_.settings.zstd_level);
+    return std::make_unique<file_sink>(dir_, task.stem, env_.settings.zstd_level, c_.format);
   };
+  auto settings = env_.settings;
+  settings.format = c_.format;
   std::vector<manifest_table> tables;
-  auto point = copy_tables(*control_, raw, tasks_, files, env_.settings, job_, progress_, tables, "exporting");
+  auto point = copy_tables(*control_, raw, tasks_, files, settings, job_, progress_, tables, "exporting");
   if (auto* failed = std::get_if<std::string>(&point)) {
     return admin_result::failure(p::er::job_failed, "weft: EXPORT from '" + source_.address.to_string() + "': " + *failed +
                                        " (RESUME JOB exports again from a new snapshot)");
@@ -153,7 +159,7 @@ std::optional<admin_result> exporter::export_data() {
 
 std::optional<admin_result> exporter::write_manifest() {
   manifest_.finished_at = utc_now();
-  if (auto failed = write_file_atomically(dir_ / "manifest.json", to_json(manifest_))) {
+  if (auto failed = write_file_atomically(dir_ / "manifest.json", to_json(manifest_), !manifest_.users.empty())) {
     return admin_result::failure(p::er::job_failed, "weft: " + *failed);
   }
   return std::nullopt;
@@ -190,13 +196,25 @@ admin_result exporter::summary() const {
   if (c_.replication_info) {
     r.add_item("replicate_with", replicate_with(manifest_.source, manifest_.gtid_position));
   }
+  if (c_.users) r.add_item("users", account_names(manifest_.users));
   return r;
 }
 
-admin_result exporter::run() {
-  if (c_.format != export_format::sql) {
-    return admin_result::failure(p::er::job_refused, "weft: EXPORT writes FORMAT SQL only in this version (CSV and TSV are not built yet)");
+// WITH USERS: the accounts with privileges on what is exported (their password hashes go into
+// the manifest, never into an answer or a log).
+std::optional<admin_result> exporter::list_users() {
+  if (!c_.users) return std::nullopt;
+  std::vector<std::string> names;
+  for (const auto& d : manifest_.databases) names.push_back(d.name);
+  auto users = read_users(*control_, names, c_.all);
+  if (auto* why = std::get_if<std::string>(&users)) {
+    return admin_result::failure(p::er::job_failed, "weft: " + source_.address.to_string() + ": " + *why);
   }
+  manifest_.users = std::move(std::get<0>(users));
+  return std::nullopt;
+}
+
+admin_result exporter::run() {
   if (auto refused = prepare_directory()) return std::move(*refused);
   const auto t = env_.topology();
   auto found = resolve(c_.from, *t);
@@ -210,10 +228,12 @@ admin_result exporter::run() {
   manifest_.started_at = utc_now();
   manifest_.definitions = c_.definitions;
   manifest_.data = c_.data;
+  manifest_.data_format = format_name(c_.format);
   progress_.phase = "reading definitions";
   job_.report(progress_);
   if (auto failed = list_databases()) return std::move(*failed);
   if (auto failed = list_tables()) return std::move(*failed);
+  if (auto failed = list_users()) return std::move(*failed);
   if (c_.data) {
     if (auto failed = export_data()) return std::move(*failed);
   }

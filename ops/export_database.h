@@ -28,7 +28,9 @@ struct transfer_environment {
 
   // A copy's connection to `at` as weft's transfer account, in UTC (every TIMESTAMP is read and
   // written as UTC text, so it copies the same between servers in any zone); `why` set on failure.
-  std::unique_ptr<monitor::mariadb_client> connect(const routing::endpoint& at, std::string& why) const;
+  // load_from_memory: for IMPORT's loads of csv/tsv chunks (mariadb_client::load_local).
+  std::unique_ptr<monitor::mariadb_client> connect(const routing::endpoint& at, std::string& why,
+                                                   bool load_from_memory = false) const;
 };
 
 admin_result export_databases(const export_command& command, const transfer_environment& env, job_context& job);

@@ -85,12 +85,17 @@ std::string to_json(const export_manifest& m) {
     databases.push_back(json::object{{"name", d.name}, {"collation", d.collation}, {"before_data", strings(d.before_data)},
                                      {"after_data", strings(d.after_data)}, {"tables", std::move(tables)}});
   }
-  const json::object root{{"weft_export", manifest_version}, {"source", m.source}, {"server_version", m.server_version},
+  json::object root{{"weft_export", manifest_version}, {"source", m.source}, {"server_version", m.server_version},
                           {"gtid_position", m.gtid_position}, {"binlog_file", m.binlog_file},
                           {"binlog_position", m.binlog_position}, {"snapshot", m.snapshot},
                           {"commit_pause_ms", m.commit_pause_ms}, {"data_format", m.data_format},
                           {"definitions", m.definitions}, {"data", m.data}, {"started_at", m.started_at},
                           {"finished_at", m.finished_at}, {"databases", std::move(databases)}};
+  if (!m.users.empty()) {
+    json::array users;
+    for (const auto& u : m.users) users.push_back(json::object{{"account", u.account}, {"statements", strings(u.statements)}});
+    root["users"] = std::move(users);
+  }
   return json::serialize(root) + "\n";
 }
 
@@ -126,6 +131,12 @@ std::variant<export_manifest, std::string> parse_manifest(std::string_view text)
                          r.texts(dobj, "after_data"), {}};
     for (const auto& t : r.list(dobj, "tables")) db.tables.push_back(read_table(r, r.object(t, "table")));
     m.databases.push_back(std::move(db));
+  }
+  if (o.contains("users")) {
+    for (const auto& u : r.list(o, "users")) {
+      const auto& uo = r.object(u, "user");
+      m.users.push_back({r.text(uo, "account"), r.texts(uo, "statements")});
+    }
   }
   if (!r.missing.empty()) return "manifest.json lacks " + r.missing;
   return m;

@@ -24,7 +24,7 @@ struct manifest_chunk {
 struct manifest_table {
   std::string name;
   std::string definition;  // CREATE TABLE
-  std::vector<std::string> columns;  // the columns the chunks' INSERTs write (no generated ones)
+  std::vector<std::string> columns;  // the columns each chunk holds, in order (no generated ones)
   std::uint64_t rows = 0;
   std::vector<manifest_chunk> chunks;
 };
@@ -35,6 +35,13 @@ struct manifest_database {
   std::vector<std::string> before_data;  // CREATE TABLE / SEQUENCE, in dependency order
   std::vector<std::string> after_data;   // views, routines, triggers, events: after the rows
   std::vector<manifest_table> tables;
+};
+
+// An account exported WITH USERS: its CREATE USER (with the password's hash, never the
+// password) and its grants on *.* and on the exported databases.
+struct manifest_user {
+  std::string account;  // `user`@`host`
+  std::vector<std::string> statements;
 };
 
 struct export_manifest {
@@ -49,6 +56,7 @@ struct export_manifest {
   bool definitions = true, data = true;
   std::string started_at, finished_at;  // UTC, ISO 8601
   std::vector<manifest_database> databases;
+  std::vector<manifest_user> users;  // WITH USERS; absent from the file otherwise
 };
 
 std::string to_json(const export_manifest& m);

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <memory>
 
 #include "ops/compare_table.h"
+#include "ops/delimited_text.h"
+#include "ops/row_writer.h"
 #include "ops/sql_values.h"
 
 namespace weft::ops {
@@ -26,10 +29,10 @@ std::string safe_part(const std::string& name) {
   return out;
 }
 
-std::string chunk_file_name(const std::string& stem, std::size_t index) {
+std::string chunk_file_name(const std::string& stem, std::size_t index, export_format format) {
   char number[16];
   std::snprintf(number, sizeof number, "%05zu", index + 1);
-  return stem + "." + number + ".sql.zst";
+  return stem + "." + number + "." + std::string(format_name(format)) + ".zst";
 }
 
 // The statement prefix every INSERT of the table shares, and the columns it selects.
@@ -55,11 +58,11 @@ insert_shape shape_of_inserts(const table_shape& t) {
 // Rows as INSERTs of about statement_bytes each (a row more at most), one statement per line
 // (a literal never holds a raw newline: strings are escaped), formatted straight from the
 // streamed row into the chunk's text.
-class insert_writer {
+class insert_writer : public row_writer {
  public:
   insert_writer(const insert_shape& shape, std::size_t statement_bytes) : shape_(shape), limit_(statement_bytes) {}
-  void columns(const std::vector<monitor::result_column>& c) { columns_ = c; }
-  void row(const std::vector<monitor::value_view>& values) {
+  void columns(const std::vector<monitor::result_column>& c) override { columns_ = c; }
+  void row(const std::vector<monitor::value_view>& values) override {
     if (open_) {
       out_ += ',';
     } else {
@@ -80,11 +83,11 @@ class insert_writer {
     ++rows_;
     if (out_.size() - start_ >= limit_) close();
   }
-  std::string finish() {
+  std::string finish() override {
     close();
     return std::move(out_);
   }
-  std::uint64_t rows() const { return rows_; }
+  std::uint64_t rows() const override { return rows_; }
 
  private:
   void close() {
@@ -100,6 +103,11 @@ class insert_writer {
   std::uint64_t rows_ = 0;
 };
 
+std::unique_ptr<row_writer> writer_for(const insert_shape& shape, const export_settings& s) {
+  if (s.format == export_format::sql) return std::make_unique<insert_writer>(shape, s.statement_bytes);
+  return std::make_unique<delimited_writer>(s.format);
+}
+
 std::size_t rows_per_file(monitor::mariadb_client& worker, const table_shape& t, const export_settings& s) {
   const auto avg = worker.scalar("SELECT AVG_ROW_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
                                  sql_value(t.database, monitor::value_kind::text) +
@@ -109,8 +117,8 @@ std::size_t rows_per_file(monitor::mariadb_client& worker, const table_shape& t,
   return std::clamp<std::size_t>(s.chunk_bytes / row_bytes, 1000, s.max_chunk_rows);
 }
 
-// The next chunk: its INSERTs and rows, along the key after `lower`, or (a keyless table) by
-// position.
+// The next chunk: its text (INSERTs or delimited rows) and rows, along the key after `lower`,
+// or (a keyless table) by position.
 struct chunk_read {
   std::string statements;
   std::uint64_t rows = 0;
@@ -121,7 +129,7 @@ struct chunk_read {
 
 chunk_read read_chunk_rows(monitor::mariadb_client& worker, const table_shape& t, const insert_shape& shape,
                            const std::optional<key_literals>& lower, std::size_t rows, std::uint64_t offset,
-                           std::size_t statement_bytes) {
+                           const export_settings& s) {
   chunk_read r;
   std::string sql = "SELECT " + shape.select_list + " FROM " + qualified_name(t.database, t.table);
   if (t.key.empty()) {
@@ -136,13 +144,13 @@ chunk_read read_chunk_rows(monitor::mariadb_client& worker, const table_shape& t
   }
   // Rows come as their columns' own bytes, unconverted (the loads use SET NAMES binary); the
   // boundary queries above need utf8mb4 results, since their literals go back into WHERE.
-  insert_writer out(shape, statement_bytes);
+  const auto out = writer_for(shape, s);
   const bool read = worker.execute("SET character_set_results = binary") &&
-                    worker.stream(sql, [&](const auto& c) { out.columns(c); }, [&](const auto& v) { out.row(v); }) &&
+                    worker.stream(sql, [&](const auto& c) { out->columns(c); }, [&](const auto& v) { out->row(v); }) &&
                     worker.execute("SET character_set_results = utf8mb4");
   if (!read) return r.error = worker.address().to_string() + ": " + worker.error(), r;
-  r.rows = out.rows();
-  r.statements = out.finish();
+  r.rows = out->rows();
+  r.statements = out->finish();
   if (t.key.empty()) r.last = r.rows < rows;
   return r;
 }
@@ -150,7 +158,7 @@ chunk_read read_chunk_rows(monitor::mariadb_client& worker, const table_shape& t
 }  // namespace
 
 std::optional<std::string> file_sink::put(std::size_t index, const std::string& statements, manifest_chunk& chunk) {
-  chunk.file = chunk_file_name(stem_, index);
+  chunk.file = chunk_file_name(stem_, index, format_);
   std::error_code failed;
   fs::create_directories((root_ / chunk.file).parent_path(), failed);
   if (failed) return "cannot create " + (root_ / chunk.file).parent_path().string() + ": " + failed.message();
@@ -180,7 +188,7 @@ std::variant<manifest_table, std::string> export_table(monitor::mariadb_client& 
   manifest_table out{table, normalized_definition(worker, database, table).value_or(""), shape.columns, 0, {}};
   std::optional<key_literals> lower;
   for (bool last = false; !last;) {
-    auto chunk = read_chunk_rows(worker, t, shape, lower, rows, out.rows, s.statement_bytes);
+    auto chunk = read_chunk_rows(worker, t, shape, lower, rows, out.rows, s);
     const auto where = "chunk " + std::to_string(out.chunks.size() + 1) + ": ";
     if (!chunk.error.empty()) return where + chunk.error;
     manifest_chunk entry;

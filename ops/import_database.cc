@@ -9,7 +9,10 @@
 
 #include "ops/compare_table.h"
 #include "ops/copy_apply.h"
+#include "ops/delimited_load.h"
+#include "ops/delimited_text.h"
 #include "ops/export_path.h"
+#include "ops/export_users.h"
 #include "ops/server_ref.h"
 #include "ops/sql_values.h"
 #include "ops/table_copy.h"
@@ -44,15 +47,17 @@ class importer {
   std::optional<admin_result> check_targets();
   std::optional<std::string> verify_table(const load_task& task);
   std::optional<admin_result> run_definitions(bool after_data);
-  std::optional<std::string> load_chunk(monitor::mariadb_client& worker, const manifest_chunk& chunk);
+  std::optional<std::string> load_chunk(monitor::mariadb_client& worker, const load_task& task, const manifest_chunk& chunk);
   std::optional<std::string> reconcile(monitor::mariadb_client& worker, const load_task& task);
   void work(monitor::mariadb_client& worker);
   std::optional<admin_result> load_data();
   void report(const std::string& phase);
   std::optional<admin_result> become_replica();
+  std::optional<admin_result> create_users();
   // A future replica's own binary log must stay empty, or its GTID state would not be the export's.
   bool without_binlog() const { return c_.without_binlog || c_.replica_of.has_value(); }
   admin_result summary() const;
+  std::string users_summary() const;
 
   const import_command& c_;
   const transfer_environment& env_;
@@ -68,6 +73,7 @@ class importer {
   job_progress progress_;
   std::uint64_t rows_loaded_ = 0, chunks_skipped_ = 0;
   bool resumed_ = false;  // an earlier run of this job started loading
+  std::vector<std::string> users_created_, users_kept_;
   std::string replicating_from_;
   clock::time_point began_ = clock::now();
 };
@@ -90,8 +96,8 @@ std::optional<admin_result> importer::read_manifest() {
   auto parsed = parse_manifest(text.str());
   if (auto* why = std::get_if<std::string>(&parsed)) return admin_result::failure(p::er::job_refused, "weft: " + *why);
   manifest_ = std::get<export_manifest>(std::move(parsed));
-  if (manifest_.data_format != "sql") {
-    return admin_result::failure(p::er::job_refused, "weft: this export's data is " + manifest_.data_format + "; IMPORT reads sql");
+  if (!format_named(manifest_.data_format)) {
+    return admin_result::failure(p::er::job_refused, "weft: this export's data is " + manifest_.data_format + "; IMPORT reads sql, csv and tsv");
   }
   return std::nullopt;
 }
@@ -102,6 +108,9 @@ std::optional<admin_result> importer::check_renames() {
                                    [&](const manifest_database& d) { return d.name == from; });
     if (!known) return admin_result::failure(p::er::job_refused, "weft: the export holds no database '" + from + "'");
     if (to.empty() || is_system_database(to)) return admin_result::failure(p::er::job_refused, "weft: cannot import into '" + to + "'");
+  }
+  if (c_.users && manifest_.users.empty()) {
+    return admin_result::failure(p::er::job_refused, "weft: this export holds no accounts (EXPORT ... WITH USERS takes them)");
   }
   return std::nullopt;
 }
@@ -218,13 +227,15 @@ std::optional<std::string> importer::reconcile(monitor::mariadb_client& worker, 
          ": it changed outside the IMPORT, so nothing more is loaded into it";
 }
 
-std::optional<std::string> importer::load_chunk(monitor::mariadb_client& worker, const manifest_chunk& chunk) {
+std::optional<std::string> importer::load_chunk(monitor::mariadb_client& worker, const load_task& task, const manifest_chunk& chunk) {
   chunk_digest found;
   std::string why;
   const auto content = read_chunk(dir_ / chunk.file, found, why);
   if (!content) return why;
   if (!(found == chunk.digest)) return "chunk " + chunk.file + " changed after it was verified";
-  if (auto failed = apply_chunk(worker, *content, chunk.rows)) return "chunk " + chunk.file + ": " + *failed;
+  if (auto failed = apply_export_chunk(worker, manifest_.data_format, task.target_database, *task.table, chunk, *content)) {
+    return "chunk " + chunk.file + ": " + *failed;
+  }
   return std::nullopt;
 }
 
@@ -256,7 +267,7 @@ void importer::work(monitor::mariadb_client& worker) {
         done = job_.checkpoints().count(key) > 0;
         chunks_skipped_ += done;
       }
-      if (!done) failed = load_chunk(worker, chunk);
+      if (!done) failed = load_chunk(worker, task, chunk);
       std::lock_guard lock(mutex_);
       if (failed) break;  // a chunk that did not load is not progress
       if (!done) job_.save_checkpoint(key, std::to_string(chunk.rows));
@@ -285,7 +296,7 @@ std::optional<admin_result> importer::load_data() {
                                              std::max<std::size_t>(tasks_.size(), 1));
   auto opened = open_connections(
       [this](std::string& why) {
-        auto c = env_.connect(target_.address, why);
+        auto c = env_.connect(target_.address, why, true);
         if (why.empty() && !prepare_loading_session(*c, without_binlog())) {
           why = "weft: " + target_.address.to_string() + ": " + c->error();
         }
@@ -300,6 +311,19 @@ std::optional<admin_result> importer::load_data() {
   if (first_error_.empty()) return std::nullopt;
   return admin_result::failure(p::er::job_failed, "weft: IMPORT into '" + target_.address.to_string() + "': " + first_error_ +
                                      (c_.dry_run ? "" : " (RESUME JOB continues after the last chunk loaded)"));
+}
+
+std::string importer::users_summary() const {
+  if (c_.dry_run) return account_names(manifest_.users) + " (DRY RUN: not created)";
+  const auto list = [](const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+  };
+  std::string out = std::to_string(users_created_.size()) + " created";
+  if (!users_created_.empty()) out += " (" + list(users_created_) + ")";
+  if (!users_kept_.empty()) out += "; already there, kept as they are: " + list(users_kept_);
+  return out;
 }
 
 admin_result importer::summary() const {
@@ -323,6 +347,7 @@ admin_result importer::summary() const {
   if (c_.replication_info) {
     r.add_item("replicate_with", replicate_with(manifest_.source, manifest_.gtid_position));
   }
+  if (c_.users) r.add_item("users", users_summary());
   return r;
 }
 
@@ -344,6 +369,32 @@ std::optional<admin_result> importer::become_replica() {
   const auto done = env_.replicate(command);
   if (done.error) return admin_result::failure(p::er::job_failed, "weft: REPLICATE: " + done.error->message);
   replicating_from_ = command.source;
+  return std::nullopt;
+}
+
+// WITH USERS, after the rows and routines (their grants name them). An account already on the
+// target is kept as it is (OVERWRITE replaces it); its grants are then not applied either.
+std::optional<admin_result> importer::create_users() {
+  if (!c_.users || c_.dry_run || job_.checkpoints().count("import:users")) return std::nullopt;
+  report("creating accounts");
+  for (const auto& user : manifest_.users) {
+    const auto statements = user_statements(user, c_.renames, c_.overwrite);
+    constexpr unsigned account_exists = 1396;  // ER_CANNOT_USER
+    if (!control_->execute(statements.front())) {
+      if (control_->error_code() != account_exists) {
+        return admin_result::failure(p::er::job_failed, "weft: creating " + user.account + ": " + control_->error());
+      }
+      users_kept_.push_back(user.account);
+      continue;
+    }
+    for (std::size_t i = 1; i < statements.size(); ++i) {
+      if (!control_->execute(statements[i])) {
+        return admin_result::failure(p::er::job_failed, "weft: granting to " + user.account + ": " + control_->error());
+      }
+    }
+    users_created_.push_back(user.account);
+  }
+  job_.save_checkpoint("import:users", std::to_string(users_created_.size()));
   return std::nullopt;
 }
 
@@ -377,6 +428,7 @@ admin_result importer::run() {
     report("creating views, routines, triggers, events");
     if (auto failed = run_definitions(true)) return std::move(*failed);
   }
+  if (auto failed = create_users()) return std::move(*failed);
   if (c_.replica_of && !c_.dry_run) {
     if (auto failed = become_replica()) return std::move(*failed);
   }

@@ -6,13 +6,16 @@
 # renames qualifiers. A transfer workload runs during an EXPORT: the exported total is exact. A
 # second IMPORT into non-empty tables, a damaged or missing chunk and paths outside export_dir
 # are refused with clear errors and nothing half-applied; a failed IMPORT resumes from its
-# loaded chunks.
+# loaded chunks. The same database in FORMAT TSV and CSV imports equal through LOAD DATA LOCAL;
+# a csv chunk LOAD DATA would warn about, or with a row too many, fails naming it.
 source "$(dirname "$0")/lib.sh"
 require_sandbox
 
 DB=weft_exp
 FRESH=23310
 REPLICA_TO_BE=23312
+TSV_PORT=23313
+CSV_PORT=23314
 F="127.0.0.1:$FRESH"
 on_primary() { as_root "$PRIMARY_PORT" -e "$1"; }
 on_fresh() { as_root "$FRESH" -e "$1"; }
@@ -22,6 +25,8 @@ finish() {
   as_root "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB; DROP DATABASE IF EXISTS weft_tx" || true
   "$REPO/scripts/sandbox" drop "$FRESH" > /dev/null 2>&1 || true
   "$REPO/scripts/sandbox" drop "$REPLICA_TO_BE" > /dev/null 2>&1 || true
+  "$REPO/scripts/sandbox" drop "$TSV_PORT" > /dev/null 2>&1 || true
+  "$REPO/scripts/sandbox" drop "$CSV_PORT" > /dev/null 2>&1 || true
   cleanup
   exit "$rc"
 }
@@ -161,6 +166,82 @@ err "IMPORT FROM 'bad' INTO '$F' DATABASE $DB AS weft_missing" | grep -q "ERROR 
   fail "a missing chunk: $(err "IMPORT FROM 'bad' INTO '$F' DATABASE $DB AS weft_missing")"
 [ -z "$(on_fresh "SHOW DATABASES LIKE 'weft_missing'")" ] || fail "an IMPORT with a missing chunk applied something"
 echo "PASS: a damaged or missing chunk fails the IMPORT before any row of it; RESUME JOB finishes it"
+
+# --- FORMAT TSV and FORMAT CSV: LOAD DATA LOCAL reads them back exactly -------------------------
+# The same database in each format into a fresh server: COMPARE and DIFF SCHEMA find it equal.
+# The manifest lists the columns the files hold (no generated ones), a row per line.
+manifest_table() {  # data_format, then table $2's columns, of export $1
+  /usr/bin/python3 -c 'import json, sys
+m = json.load(open(sys.argv[1]))
+t = [t for d in m["databases"] for t in d["tables"] if t["name"] == sys.argv[2]][0]
+print(m["data_format"], ",".join(t["columns"]))' "$WORK/exports/$1/manifest.json" "$2"
+}
+for fmt in tsv csv; do
+  port=$TSV_PORT; [ "$fmt" = csv ] && port=$CSV_PORT
+  "$REPO/scripts/sandbox" fresh "$port" > /dev/null || fail "no fresh server on $port"
+  FMT="${fmt^^}"
+  out="$(admin -e "EXPORT DATABASE $DB FROM PRIMARY OF GROUP main TO 'as_$fmt' FORMAT $FMT")" || fail "EXPORT FORMAT $FMT: $out"
+  [ -z "$(find "$WORK/exports/as_$fmt" -name '*.sql.zst')" ] || fail "FORMAT $FMT wrote .sql.zst chunks"
+  chunk="$(ls "$WORK"/exports/as_$fmt/1-$DB/*-types.00001.$fmt.zst)" || fail "FORMAT $FMT: no types.00001.$fmt.zst"
+  [ "$(manifest_table "as_$fmt" types)" = "$fmt id,s,n,blb,d,dt,ts,j,bt,f,vb,l,u8" ] ||
+    fail "FORMAT $FMT manifest: $(manifest_table "as_$fmt" types)"
+  sep=$'\t'; [ "$fmt" = csv ] && sep=,
+  text="$(zstd -dcq "$chunk")"
+  [ "$(wc -l <<< "$text")" = 4 ] || fail "FORMAT $FMT: types is not a row per line: $text"
+  # Row 4 as LOAD DATA reads it: newline and tab escaped, NULLs as \N, latin1's é as its own byte.
+  q='"'; [ "$fmt" = tsv ] && q=''
+  row4="4$sep${q}ünï ✓ line\\nbreak$q$sep${q}tab\\there$q$(printf "$sep%s" '\N' '\N' '\N' '\N' '\N' '\N' '\N' '\N')"
+  row4+="$sep${q}d"$'\xe9'"faut$q$sep${q}ß4$q"
+  LC_ALL=C grep -aqxF "$row4" <<< "$text" ||
+    fail "FORMAT $FMT: row 4 of types is not as LOAD DATA reads it: $(LC_ALL=C grep -a '^4' <<< "$text")"
+  LC_ALL=C grep -aq "^1${sep}.*${sep}5${sep}0.00000015${sep}" <<< "$text" ||
+    fail "FORMAT $FMT: BIT is not its integer: $(LC_ALL=C grep -a '^1' <<< "$text")"
+  out="$(admin -e "IMPORT FROM 'as_$fmt' INTO '127.0.0.1:$port'")" || fail "IMPORT of FORMAT $FMT: $out"
+  [ "$(value rows_loaded "$out")" = $((4 + 2 + 3 + 3 + 3 + 20000 + 1)) ] || fail "IMPORT of $FMT loaded $(value rows_loaded "$out") rows"
+  cmp="$(admin -r -e "COMPARE DATABASE $DB ON PRIMARY OF GROUP main WITH '127.0.0.1:$port'")"
+  grep -qx -- "-- result: equal" <<< "$cmp" || fail "the copy imported from $FMT differs: $cmp"
+  diff="$(admin -r -e "DIFF SCHEMA $DB ON PRIMARY OF GROUP main WITH '127.0.0.1:$port'")"
+  grep -q -- "-- no differences" <<< "$diff" || fail "the definitions imported from $FMT differ: $diff"
+  echo "PASS: EXPORT ... FORMAT $FMT then IMPORT into a fresh server: COMPARE and DIFF SCHEMA equal"
+done
+
+# A csv chunk damaged on disk fails by its digest; one rewritten with a value too long for its
+# column (or a row too many) and a matching digest fails in LOAD DATA: the server's warning (or
+# the row count) names the chunk, and nothing of the table is applied.
+C="127.0.0.1:$CSV_PORT"
+on_csv() { as_root "$CSV_PORT" -e "$1"; }
+rewrite_chunk() {  # export $1, chunk file $2, Python bytes expression $3 of `text`; the manifest follows
+  /usr/bin/python3 - "$WORK/exports/$1" "$2" "$3" <<'PY'
+import hashlib, json, subprocess, sys
+d, f, change = sys.argv[1:]
+text = subprocess.run(["zstd", "-dcq", f"{d}/{f}"], check=True, capture_output=True).stdout
+text = eval(change)
+subprocess.run(["zstd", "-qfo", f"{d}/{f}"], input=text, check=True)
+m = json.load(open(f"{d}/manifest.json"))
+for c in [c for db in m["databases"] for t in db["tables"] for c in t["chunks"] if c["file"] == f]:
+    c["bytes"], c["sha256"] = len(text), hashlib.sha256(text).hexdigest()
+json.dump(m, open(f"{d}/manifest.json", "w"))
+PY
+}
+types_chunk="1-$DB/$(basename "$(ls "$WORK"/exports/as_csv/1-$DB/*-types.00001.csv.zst)")"
+nokey_chunk="1-$DB/$(basename "$(ls "$WORK"/exports/as_csv/1-$DB/*-nokey.00001.csv.zst)")"
+cp -r "$WORK/exports/as_csv" "$WORK/exports/csv_flipped"
+printf '\x00' | dd of="$WORK/exports/csv_flipped/$types_chunk" bs=1 seek=30 conv=notrunc status=none
+out="$(err "IMPORT FROM 'csv_flipped' INTO '$C' DATABASE $DB AS weft_flipped")"
+grep -q "ERROR 9014 .*\`weft_flipped\`.\`types\`: .*$types_chunk" <<< "$out" || fail "a damaged csv chunk: $out"
+cp -r "$WORK/exports/as_csv" "$WORK/exports/csv_long"
+rewrite_chunk csv_long "$types_chunk" 'text.replace(b"\"plain\"", b"\"plain and far longer than twenty\"")'
+out="$(err "IMPORT FROM 'csv_long' INTO '$C' DATABASE $DB AS weft_long")"
+grep -q "ERROR 9014 .*\`weft_long\`.\`types\`: chunk $types_chunk: the server reported 1 warning(s), the first: Warning 1265 Data truncated for column 's' at row 1" <<< "$out" ||
+  fail "a csv value too long for its column: $out"
+[ "$(on_csv "SELECT COUNT(*) FROM weft_long.types")" = 0 ] || fail "rows of a chunk that warned were applied"
+cp -r "$WORK/exports/as_csv" "$WORK/exports/csv_extra"
+rewrite_chunk csv_extra "$nokey_chunk" 'text + text.splitlines(True)[0]'
+out="$(err "IMPORT FROM 'csv_extra' INTO '$C' DATABASE $DB AS weft_extra")"
+grep -q "ERROR 9014 .*\`weft_extra\`.\`nokey\`: chunk $nokey_chunk: loaded 4 rows where 3 were expected" <<< "$out" ||
+  fail "a csv chunk with a row too many: $out"
+[ "$(on_csv "SELECT COUNT(*) FROM weft_extra.nokey")" = 0 ] || fail "rows of a chunk with a row too many were applied"
+echo "PASS: a damaged csv chunk, a value LOAD DATA would cut and a row too many fail naming the chunk, nothing applied"
 
 # --- Consistency under load: money moves between two tables while they are exported ------------
 # Each table goes to its own worker (PARALLEL 2); only one snapshot point for both keeps the total.

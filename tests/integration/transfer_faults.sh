@@ -19,7 +19,7 @@ RESTARTED=23316
 on_primary() { as_root "$PRIMARY_PORT" -e "$1"; }
 finish() {
   local rc=$?
-  as_root "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB" || true
+  as_root "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB; DROP USER IF EXISTS weft_u1@'%', weft_u2@'127.0.0.1', weft_u3@'%'" || true
   "$REPO/scripts/sandbox" drop "$KILLED" > /dev/null 2>&1 || true
   "$REPO/scripts/sandbox" drop "$RESTARTED" > /dev/null 2>&1 || true
   umount "$WORK/exports/small" 2>/dev/null || true
@@ -121,5 +121,33 @@ admin -e "RESUME JOB $id" > /dev/null
 wait_for "[ \"\$(job_field $id 3)\" = done ]" 30 || fail "the EXPORT did not finish once there was room: $(admin -e 'SHOW JOBS')"
 [ -f "$WORK/exports/small/x/manifest.json" ] || fail "no manifest after the resumed EXPORT"
 echo "PASS: a full disk fails the EXPORT with the system's reason, nothing half-written; RESUME JOB finishes it"
+
+# --- WITH USERS ----------------------------------------------------------------------------------
+# weft_u1 and weft_u2 hold privileges on the database, weft_u3 only elsewhere: not exported.
+on_primary "CREATE USER weft_u1@'%' IDENTIFIED BY 'u1-secret'; GRANT SELECT, INSERT ON $DB.* TO weft_u1@'%';
+CREATE USER weft_u2@'127.0.0.1' IDENTIFIED BY 'u2-secret'; GRANT SELECT (id) ON $DB.small TO weft_u2@'127.0.0.1';
+GRANT PROCESS ON *.* TO weft_u2@'127.0.0.1';
+CREATE USER weft_u3@'%' IDENTIFIED BY 'u3-secret'; GRANT SELECT ON mysql.* TO weft_u3@'%'"
+hash="$(on_primary "SELECT PASSWORD('u1-secret')")"
+out="$(admin -e "EXPORT DATABASE $DB FROM PRIMARY OF GROUP main TO 'users' DEFINITIONS ONLY WITH USERS")" || fail "EXPORT WITH USERS: $out"
+grep -qxF "users	\`weft_u1\`@\`%\`, \`weft_u2\`@\`127.0.0.1\`" <<< "$out" || fail "the exported accounts: $out"
+grep -q "$hash" "$WORK/exports/users/manifest.json" || fail "the manifest lacks weft_u1's password hash"
+[ "$(stat -c %a "$WORK/exports/users/manifest.json")" = 600 ] || fail "a manifest with password hashes is readable by others"
+! grep -qF "$hash" <<< "$out" && ! grep -qF "$hash" "$WORK/weft.log" || fail "a password hash in an answer or the log"
+admin_error -e "IMPORT FROM 'res' INTO '127.0.0.1:$RESTARTED' DATABASE $DB AS weft_res_u WITH USERS" |
+  grep -q "ERROR 9015 .*this export holds no accounts (EXPORT ... WITH USERS takes them)" || fail "IMPORT WITH USERS of an export without them"
+out="$(admin -e "IMPORT FROM 'users' INTO '127.0.0.1:$RESTARTED' DATABASE $DB AS weft_res_u WITH USERS")" || fail "IMPORT WITH USERS: $out"
+grep -qxF "users	2 created (\`weft_u1\`@\`%\`, \`weft_u2\`@\`127.0.0.1\`)" <<< "$out" || fail "the created accounts: $out"
+mariadb --protocol=TCP -h127.0.0.1 -P"$RESTARTED" -uweft_u1 -pu1-secret --skip-ssl -N -B -e "SELECT COUNT(*) FROM weft_res_u.small" |
+  grep -qx 0 || fail "weft_u1 cannot log in with its password and read the renamed database"
+grants="$(as_root "$RESTARTED" -e "SHOW GRANTS FOR weft_u2@'127.0.0.1'")"
+grep -q "GRANT PROCESS ON \*\.\*" <<< "$grants" && grep -qF "GRANT SELECT (\`id\`) ON \`weft_res_u\`.\`small\`" <<< "$grants" ||
+  fail "weft_u2's grants on the target: $grants"
+[ -z "$(as_root "$RESTARTED" -e "SELECT User FROM mysql.user WHERE User = 'weft_u3'")" ] || fail "weft_u3 was exported"
+as_root "$RESTARTED" -e "DROP DATABASE weft_res_u"
+out="$(admin -e "IMPORT FROM 'users' INTO '127.0.0.1:$RESTARTED' DATABASE $DB AS weft_res_u WITH USERS")" || fail "a second IMPORT WITH USERS: $out"
+grep -qxF "users	0 created; already there, kept as they are: \`weft_u1\`@\`%\`, \`weft_u2\`@\`127.0.0.1\`" <<< "$out" ||
+  fail "accounts already there: $out"
+echo "PASS: WITH USERS: the accounts of the database and their grants copied (renamed), hashes only in the manifest"
 
 pass

@@ -231,3 +231,68 @@ TEST(EscapedBytes, NoRawNewlineAndEveryByteKept) {
 
 }  // namespace
 }  // namespace weft::ops
+
+#include "ops/delimited_text.h"
+
+namespace weft::ops {
+namespace {
+
+using monitor::value_kind;
+using monitor::value_view;
+
+// Columns: a number, a string, bytes, a BIT(16), a DECIMAL; rows with every byte LOAD DATA
+// treats specially, NULL, the empty string and the texts that look like NULL.
+std::string delimited(export_format f) {
+  delimited_writer w(f);
+  w.columns({{"id", value_kind::integer}, {"s", value_kind::binary}, {"b", value_kind::binary},
+             {"bit", value_kind::bit}, {"d", value_kind::decimal}});
+  const std::string nul_bytes("x\0y", 3);
+  w.row({value_view("1"), value_view("tab\there, \"q\" back\\slash"), value_view(nul_bytes), value_view("\x01\x02"),
+         value_view("-0.50")});
+  w.row({value_view("2"), value_view("line\nbreak\r\n"), value_view(""), value_view(std::string_view("\0", 1)),
+         std::nullopt});
+  w.row({value_view("3"), value_view("NULL"), value_view("\\N"), std::nullopt, value_view("1e-7")});
+  EXPECT_EQ(w.rows(), 3u);
+  return w.finish();
+}
+
+TEST(ExportDelimited, TsvIsLoadDataDefaults) {
+  EXPECT_EQ(delimited(export_format::tsv),
+            "1\ttab\\there, \"q\" back\\\\slash\tx\\0y\t258\t-0.50\n"
+            "2\tline\\nbreak\\r\\n\t\t0\t\\N\n"
+            "3\tNULL\t\\\\N\t\\N\t1e-7\n");
+}
+
+TEST(ExportDelimited, CsvEnclosesStringsOnly) {
+  EXPECT_EQ(delimited(export_format::csv),
+            "1,\"tab\\there, \\\"q\\\" back\\\\slash\",\"x\\0y\",258,-0.50\n"
+            "2,\"line\\nbreak\\r\\n\",\"\",0,\\N\n"
+            "3,\"NULL\",\"\\\\N\",\\N,1e-7\n");
+}
+
+TEST(ExportDelimited, BitIsItsUnsignedInteger) {
+  delimited_writer w(export_format::tsv);
+  w.columns({{"b", value_kind::bit}});
+  w.row({value_view("\xff\xff\xff\xff\xff\xff\xff\xff")});
+  w.row({value_view("\x05")});
+  EXPECT_EQ(w.finish(), "18446744073709551615\n5\n");
+}
+
+TEST(ExportDelimited, LoadDataReadsWhatTheWriterWrote) {
+  EXPECT_EQ(load_data_statement(export_format::tsv, "1-d/1-t.00001.tsv.zst", "d", "t", {"id", "s"}, {}),
+            "LOAD DATA LOCAL INFILE '1-d/1-t.00001.tsv.zst' INTO TABLE `d`.`t` CHARACTER SET binary "
+            "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (`id`, `s`)");
+  EXPECT_EQ(load_data_statement(export_format::csv, "f", "d", "t`x", {"id", "b", "c", "b2"}, {"b", "b2"}),
+            "LOAD DATA LOCAL INFILE 'f' INTO TABLE `d`.`t``x` CHARACTER SET binary "
+            "FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
+            "(`id`, @c2, `c`, @c4) SET `b` = CAST(@c2 AS UNSIGNED), `b2` = CAST(@c4 AS UNSIGNED)");
+}
+
+TEST(ExportDelimited, FormatNames) {
+  for (const auto f : {export_format::sql, export_format::csv, export_format::tsv}) EXPECT_EQ(format_named(format_name(f)), f);
+  EXPECT_EQ(format_name(export_format::tsv), "tsv");
+  EXPECT_FALSE(format_named("xml"));
+}
+
+}  // namespace
+}  // namespace weft::ops
