@@ -4,6 +4,7 @@
 // ask for at login. Backend work (topology, disk usage) runs on the calling admin pool thread with libmariadb.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -43,6 +44,8 @@ struct command_context {
   std::string export_dir;           // [admin] export_dir: EXPORT and IMPORT only there
   unsigned transfer_parallel = 4;   // [jobs] parallel
   std::size_t export_chunk_bytes = 32u << 20;  // [jobs] export_chunk_kb
+  std::string create_command;                  // [provision]: CLONE SERVER NEW
+  std::chrono::milliseconds create_timeout{600000};
   // One admin statement run by a fresh admin engine (CLONE's ADD SERVER, from its job thread).
   std::function<admin_result(const std::string&)> admin_statement;
 };

@@ -32,7 +32,8 @@ ops::job_runner runner_of(const export_parse& parsed, const command_context& ctx
   if (const auto* i = std::get_if<ops::import_command>(&parsed.command)) {
     return [command = *i, env](ops::job_context& job) { return ops::import_databases(command, env, job); };
   }
-  ops::clone_environment clone{env, ctx.compare, env.replicate, ctx.admin_statement};
+  ops::clone_environment clone{env, ctx.compare, env.replicate, ctx.admin_statement, ctx.create_command,
+                               ctx.create_timeout};
   return [command = std::get<ops::clone_command>(parsed.command), clone](ops::job_context& job) {
     return ops::clone_server(command, clone, job);
   };

@@ -20,7 +20,8 @@ constexpr const char* import_usage =
     "IMPORT FROM 'dir' INTO server [DATABASE a AS b [, DATABASE c AS d ...]] [PARALLEL n] [WITHOUT BINLOG] "
     "[DRY RUN] [OVERWRITE] [WITH REPLICATION INFO] [WITH USERS] [AS REPLICA OF server] [ASYNC]";
 
-constexpr const char* clone_usage = "CLONE SERVER 'host:port' FROM GROUP g [USING 'host:port'] [ASYNC]";
+constexpr const char* clone_usage =
+    "CLONE SERVER 'host:port' | CLONE SERVER NEW ['host:port'] FROM GROUP g [USING 'host:port'] [ASYNC]";
 
 export_parse usage(const char* text) { return {std::monostate{}, std::string("weft admin: usage: ") + text}; }
 
@@ -134,10 +135,15 @@ export_parse parse_import(cursor& r) {
 export_parse parse_clone(cursor& r) {
   ops::clone_command c;
   if (!r.accept("SERVER")) return usage(clone_usage);
-  const auto server = r.value();
-  const auto address = server ? routing::parse_endpoint(*server) : std::nullopt;
-  if (!address || !r.accept("FROM") || !r.accept("GROUP")) return usage(clone_usage);
-  c.server = address->to_string();
+  c.create = r.accept("NEW");
+  // NEW may leave the address to [provision] create_command, which then prints it.
+  if (!c.create || !r.accept("FROM")) {
+    const auto server = r.value();
+    const auto address = server ? routing::parse_endpoint(*server) : std::nullopt;
+    if (!address || !r.accept("FROM")) return usage(clone_usage);
+    c.server = address->to_string();
+  }
+  if (!r.accept("GROUP")) return usage(clone_usage);
   auto group = r.value();
   if (!group || group->empty()) return usage(clone_usage);
   c.group = *group;

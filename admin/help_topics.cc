@@ -406,7 +406,8 @@ IMPORT FROM 'full' INTO '127.0.0.1:23310' DATABASE shop AS shop_copy DRY RUN;)~"
      .aliases = {"mysqldbimport", "RESTORE", "LOAD"}},
     {.name = "CLONE SERVER",
      .category = "Backup and copy",
-     .syntax = "CLONE SERVER 'host:port' FROM GROUP g [USING 'host:port'] [ASYNC]",
+     .syntax = "CLONE SERVER 'host:port' FROM GROUP g [USING 'host:port'] [ASYNC]\n"
+               "CLONE SERVER NEW ['host:port'] FROM GROUP g [USING 'host:port'] [ASYNC]",
      .description = R"~(Makes an empty server a new replica of group g in one command. A
 consistent copy of every database is streamed from the donor (USING, else
 the group's least-lagging healthy replica, else its primary) to the new
@@ -415,12 +416,17 @@ the new server is set to the copy's GTID position and made a replica of
 the group's primary (as REPLICATE), waits until it has caught up, is
 checked against the primary with COMPARE, and only then added to the
 group (ADD SERVER), so it takes reads only once it is proven equal. A
-server that holds databases, or is already one of weft's, is refused.)~",
+server that holds databases, or is already one of weft's, is refused.
+NEW first runs [provision] create_command (through /bin/sh, with
+WEFT_NEW_SERVER, WEFT_NEW_HOST, WEFT_NEW_PORT and WEFT_GROUP set; with no
+address named, its last line of output names the server it made) and
+waits until that server answers.)~",
      .needs = R"~(on the donor what EXPORT needs; on the new server what IMPORT needs
 plus SUPER or REPLICATION SLAVE ADMIN (gtid_slave_pos, CHANGE MASTER);
 [ha] replication_user, as for REPLICATE.)~",
      .example = R"~(CLONE SERVER '127.0.0.1:23311' FROM GROUP main;
-CLONE SERVER '10.0.0.12:3306' FROM GROUP main USING '10.0.0.11:3306' ASYNC;)~",
+CLONE SERVER '10.0.0.12:3306' FROM GROUP main USING '10.0.0.11:3306' ASYNC;
+CLONE SERVER NEW FROM GROUP main;)~",
      .aliases = {"clone", "server clone", "PROVISION"}},
 
     // --- Jobs ----------------------------------------------------------------------------------

@@ -199,6 +199,8 @@ void application::connect_admin_commands() {
   commands_.export_dir = config_.admin.export_dir;
   commands_.transfer_parallel = jobs.parallel;
   commands_.export_chunk_bytes = jobs.export_chunk_bytes;
+  commands_.create_command = config_.provision.create_command;
+  commands_.create_timeout = config_.provision.timeout;
   commands_.server_version = config_.proxy.server_version;
   commands_.config_diff = [this] { return config_diff(); };
   commands_.close_idle_backends = [this] { return proxy_->close_idle_backends(); };

@@ -50,6 +50,13 @@ struct jobs_settings {
   std::size_t export_chunk_bytes = 32u << 20;  // SQL per EXPORT chunk file, uncompressed
 };
 
+// [provision]: how CLONE SERVER NEW makes its server (as Fabric's machine providers did): an
+// external command, run with the new server's address in its environment.
+struct provision_settings {
+  std::string create_command;                 // empty: CLONE SERVER NEW is refused
+  std::chrono::milliseconds timeout{600000};  // for the command, and then for the server's first answer
+};
+
 struct http_settings {
   routing::endpoint listen{"127.0.0.1", 6070};
   bool enabled = false;

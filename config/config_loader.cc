@@ -22,7 +22,7 @@ class config_reader {
   config_reader(std::string_view source, config_load_result& out) : source_(source), out_(out) {}
 
   void read(const toml::table& root) {
-    check_keys(root, {"proxy", "backend", "log", "monitor", "auth", "admin", "jobs", "http", "ha", "users", "servers", "groups", "rules"});
+    check_keys(root, {"proxy", "backend", "log", "monitor", "auth", "admin", "jobs", "provision", "http", "ha", "users", "servers", "groups", "rules"});
     if (auto* t = table_at(root, "proxy")) read_proxy(*t);
     if (auto* t = table_at(root, "backend")) read_backend(*t);
     if (auto* t = table_at(root, "log")) read_log(*t);
@@ -32,6 +32,7 @@ class config_reader {
     if (auto* t = table_at(root, "auth")) read_auth(*t);
     if (auto* t = table_at(root, "admin")) read_admin(*t);
     if (auto* t = table_at(root, "jobs")) read_jobs(*t);
+    if (auto* t = table_at(root, "provision")) read_provision(*t);
     if (auto* t = table_at(root, "http")) read_http(*t);
     if (auto* t = table_at(root, "ha")) read_ha(*t);
     read_array_of_tables(root, "groups", [&](const toml::table& t) { read_group(t); });
@@ -399,6 +400,13 @@ class config_reader {
     if (auto v = int_at(t, "gtid_wait_ms", 1000, 3600000)) j.gtid_wait = std::chrono::milliseconds(*v);
     if (auto v = int_at(t, "parallel", 1, 64)) j.parallel = static_cast<unsigned>(*v);
     if (auto v = int_at(t, "export_chunk_kb", 64, 1048576)) j.export_chunk_bytes = static_cast<std::size_t>(*v) * 1024;
+  }
+
+  void read_provision(const toml::table& t) {
+    check_keys(t, {"create_command", "timeout_ms"});
+    auto& p = config.provision;
+    if (auto v = string_at(t, "create_command", false)) p.create_command = *v;
+    if (auto v = int_at(t, "timeout_ms", 1000, 86400000)) p.timeout = std::chrono::milliseconds(*v);
   }
 
   void read_http(const toml::table& t) {

@@ -22,6 +22,7 @@ struct bootstrap_config {
   auth_settings auth;
   admin_settings admin;
   jobs_settings jobs;
+  provision_settings provision;
   http_settings http;
   ha_settings ha;
   proxy::runtime_snapshot runtime;  // users and rules

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 
+#include "ops/clone_provision.h"
 #include "ops/compare_database.h"
 #include "ops/copy_apply.h"
 #include "ops/sql_values.h"
@@ -60,10 +61,12 @@ class verification_context : public job_context {
 
 class cloner {
  public:
-  cloner(const clone_command& c, const clone_environment& env, job_context& job) : c_(c), env_(env), job_(job) {}
+  cloner(const clone_command& c, const clone_environment& env, job_context& job)
+      : c_(c), env_(env), job_(job), server_(c.server) {}
   admin_result run();
 
  private:
+  std::optional<admin_result> create_server();
   std::optional<admin_result> resolve_servers();
   std::optional<admin_result> check_empty();
   std::optional<admin_result> copy();
@@ -75,6 +78,7 @@ class cloner {
   const clone_command& c_;
   const clone_environment& env_;
   job_context& job_;
+  std::string server_;  // the new server: the statement's, or the one [provision] made
   routing::endpoint new_, donor_, primary_;
   std::unique_ptr<monitor::mariadb_client> target_;
   std::vector<std::string> databases_;
@@ -95,10 +99,10 @@ std::optional<admin_result> cloner::resolve_servers() {
   const auto* primary = t->primary_of(c_.group);
   if (!primary) return admin_result::failure(p::er::job_refused, "weft: group '" + c_.group + "' has no primary");
   primary_ = primary->address;
-  const auto target = routing::parse_endpoint(c_.server);
-  if (!target) return admin_result::failure(p::er::job_refused, "weft: '" + c_.server + "' is not a host:port");
+  const auto target = routing::parse_endpoint(server_);
+  if (!target) return admin_result::failure(p::er::job_refused, "weft: '" + server_ + "' is not a host:port");
   new_ = *target;
-  if (t->find(new_)) return admin_result::failure(p::er::job_refused, "weft: '" + c_.server + "' is already one of weft's servers");
+  if (t->find(new_)) return admin_result::failure(p::er::job_refused, "weft: '" + server_ + "' is already one of weft's servers");
   donor_ = primary_;
   std::optional<std::uint32_t> best;
   for (const auto& s : t->servers) {
@@ -123,7 +127,7 @@ std::optional<admin_result> cloner::resolve_servers() {
 // clone that had started copying drops what it copied and copies again (from a new point).
 std::optional<admin_result> cloner::check_empty() {
   const auto listed = target_->query("SHOW DATABASES");
-  if (!listed) return admin_result::failure(p::er::job_failed, "weft: '" + c_.server + "': " + target_->error());
+  if (!listed) return admin_result::failure(p::er::job_failed, "weft: '" + server_ + "': " + target_->error());
   std::vector<std::string> present;
   for (const auto& r : listed->rows) {
     if (!is_system_database(r[0].value_or(""))) present.push_back(r[0].value_or(""));
@@ -134,7 +138,7 @@ std::optional<admin_result> cloner::check_empty() {
     if (present.empty()) return std::nullopt;
     std::string names;
     for (const auto& n : present) names += (names.empty() ? "" : ", ") + n;
-    return admin_result::failure(p::er::job_refused, "weft: '" + c_.server + "' is not empty (it holds " + names +
+    return admin_result::failure(p::er::job_refused, "weft: '" + server_ + "' is not empty (it holds " + names +
                                         "); CLONE SERVER fills an empty server");
   }
   target_->execute("SET SESSION sql_log_bin = 0");
@@ -201,7 +205,7 @@ std::optional<admin_result> cloner::copy() {
   auto point = copy_tables(*control, readers, plan.tasks, to_server, env_.transfer.settings, job_, progress_, tables,
                            "copying from " + donor_.to_string());
   if (auto* e = std::get_if<std::string>(&point)) {
-    return admin_result::failure(p::er::job_failed, "weft: CLONE from '" + donor_.to_string() + "' into '" + c_.server + "': " + *e +
+    return admin_result::failure(p::er::job_failed, "weft: CLONE from '" + donor_.to_string() + "' into '" + server_ + "': " + *e +
                                        " (RESUME JOB copies again from a new point)");
   }
   copy_seconds_ = std::chrono::duration<double>(clock::now() - began).count();
@@ -239,7 +243,7 @@ std::optional<admin_result> cloner::replicate() {
   const auto reached = now ? target_->scalar("SELECT MASTER_GTID_WAIT(" + sql_value(*now, monitor::value_kind::text) + ", " + wait + ")")
                            : std::nullopt;
   if (!reached || *reached != "0") {
-    return admin_result::failure(p::er::job_failed, "weft: '" + c_.server + "' did not catch up with the primary within " + wait + " s");
+    return admin_result::failure(p::er::job_failed, "weft: '" + server_ + "' did not catch up with the primary within " + wait + " s");
   }
   return std::nullopt;
 }
@@ -266,7 +270,7 @@ std::optional<admin_result> cloner::verify() {
       const auto result = row.back().value_or("");
       if (result == "equal") continue;
       return admin_result::failure(p::er::job_failed, "weft: the copy of " + qualified_name(db, row.front().value_or("")) +
-                                         " differs from the primary (" + result + "); '" + c_.server +
+                                         " differs from the primary (" + result + "); '" + server_ +
                                          "' was not added to group " + c_.group);
     }
   }
@@ -275,7 +279,7 @@ std::optional<admin_result> cloner::verify() {
 
 admin_result cloner::summary() const {
   auto r = admin_result::table({"item", "value"});
-  r.add_item("server", new_.to_string());
+  r.add_item("server", new_.to_string() + (c_.create ? " (made by [provision] create_command)" : ""));
   r.add_item("group", c_.group);
   r.add_item("donor", donor_.to_string());
   std::string names;
@@ -291,7 +295,32 @@ admin_result cloner::summary() const {
   return r;
 }
 
+// NEW: [provision] create_command makes the server (once: a resumed job finds it made).
+std::optional<admin_result> cloner::create_server() {
+  if (!c_.create) return std::nullopt;
+  if (const auto made = job_.checkpoints().find("clone:created"); made != job_.checkpoints().end()) {
+    server_ = made->second;
+    return std::nullopt;
+  }
+  if (env_.create_command.empty()) {
+    return admin_result::failure(p::er::job_refused, "weft: CLONE SERVER NEW needs [provision] create_command (the command that makes a server)");
+  }
+  report("creating the server ([provision] create_command)");
+  const provision_request request{env_.create_command, c_.server, c_.group, env_.create_timeout};
+  auto made = provision_server(request, [this](const routing::endpoint& at) {
+    std::string why;
+    return env_.transfer.connect(at, why) && why.empty();
+  });
+  if (auto* why = std::get_if<std::string>(&made)) {
+    return admin_result::failure(p::er::job_failed, "weft: [provision] create_command: " + *why);
+  }
+  server_ = std::get<routing::endpoint>(made).to_string();
+  job_.save_checkpoint("clone:created", server_);
+  return std::nullopt;
+}
+
 admin_result cloner::run() {
+  if (auto failed = create_server()) return std::move(*failed);
   if (auto refused = resolve_servers()) return std::move(*refused);
   std::string why;
   target_ = env_.transfer.connect(new_, why);

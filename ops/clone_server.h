@@ -5,6 +5,7 @@
 // only once it is proven equal.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -17,10 +18,11 @@
 namespace weft::ops {
 
 struct clone_command {
-  std::string server;  // host:port of the new, empty server
+  std::string server;  // host:port of the new, empty server ("" with NEW: the command prints it)
   std::string group;
   std::string donor;   // host:port; empty: the group's healthiest replica, else its primary
   bool async = false;
+  bool create = false;  // NEW: [provision] create_command makes the server first
   bool operator==(const clone_command&) const = default;
 };
 
@@ -29,6 +31,8 @@ struct clone_environment {
   compare_settings compare;
   std::function<admin_result(const ha_command&)> replicate;        // REPLICATE (the HA manager)
   std::function<admin_result(const std::string&)> admin_statement;  // ADD SERVER (an admin engine)
+  std::string create_command;                                       // [provision]: CLONE SERVER NEW
+  std::chrono::milliseconds create_timeout{600000};
 };
 
 admin_result clone_server(const clone_command& command, const clone_environment& env, job_context& job);

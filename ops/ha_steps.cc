@@ -7,8 +7,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <memory>
 #include <thread>
+#include <variant>
 
 #include "protocol/errors.h"
 #include "protocol/result_set.h"
@@ -151,8 +155,10 @@ std::optional<std::string> backend_node::wait_replicating(std::chrono::milliseco
 
 // --- hooks ------------------------------------------------------------------------------------
 
-hook_result run_hook(const std::string& command, const std::map<std::string, std::string>& env,
-                     std::chrono::milliseconds timeout) {
+namespace {
+
+// The environment a hook runs with: weft's own, with `env`'s entries set.
+std::vector<std::string> hook_environment(const std::map<std::string, std::string>& env) {
   std::vector<std::string> entries;
   for (char** e = environ; *e; ++e) {
     const std::string entry(*e);
@@ -160,21 +166,33 @@ hook_result run_hook(const std::string& command, const std::map<std::string, std
     if (!env.count(name)) entries.push_back(entry);
   }
   for (const auto& [k, v] : env) entries.push_back(k + "=" + v);
+  return entries;
+}
+
+// Starts /bin/sh -c `command` in its own process group (a timeout kills it all), its standard
+// output on `stdout_fd` when that is not -1; the pid, or the reason it could not start.
+std::variant<pid_t, std::string> spawn_shell(const std::string& command, std::vector<std::string> entries, int stdout_fd) {
   std::vector<char*> envp;
   for (auto& e : entries) envp.push_back(e.data());
   envp.push_back(nullptr);
   std::string shell = "/bin/sh", dash_c = "-c", text = command;
   char* argv[] = {shell.data(), dash_c.data(), text.data(), nullptr};
-
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);  // its own group: a timeout kills it all
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
   posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  if (stdout_fd >= 0) posix_spawn_file_actions_adddup2(&files, stdout_fd, STDOUT_FILENO);
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, "/bin/sh", nullptr, &attr, argv, envp.data());
+  const int rc = posix_spawn(&pid, "/bin/sh", &files, &attr, argv, envp.data());
+  posix_spawn_file_actions_destroy(&files);
   posix_spawnattr_destroy(&attr);
-  if (rc != 0) return {false, std::string("cannot start: ") + std::strerror(rc)};
+  if (rc != 0) return std::string("cannot start: ") + std::strerror(rc);
+  return pid;
+}
 
+hook_result wait_for_hook(pid_t pid, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   for (;;) {
@@ -191,6 +209,30 @@ hook_result run_hook(const std::string& command, const std::map<std::string, std
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {true, "exit 0"};
   if (WIFEXITED(status)) return {false, "exit " + std::to_string(WEXITSTATUS(status))};
   return {false, "killed by signal " + std::to_string(WTERMSIG(status))};
+}
+
+// The last 64 KiB of what a finished command wrote into `file` (its standard output).
+std::string tail_of(std::FILE* file) {
+  constexpr long keep = 64 * 1024;
+  std::fseek(file, 0, SEEK_END);
+  const long size = std::ftell(file);
+  std::fseek(file, std::max(0L, size - keep), SEEK_SET);
+  std::string out(static_cast<std::size_t>(std::min(size, keep)), '\0');
+  out.resize(std::fread(out.data(), 1, out.size(), file));
+  return out;
+}
+
+}  // namespace
+
+hook_result run_hook(const std::string& command, const std::map<std::string, std::string>& env,
+                     std::chrono::milliseconds timeout, std::string* output) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> captured(output ? std::tmpfile() : nullptr, std::fclose);
+  if (output && !captured) return {false, std::string("cannot capture its output: ") + std::strerror(errno)};
+  auto started = spawn_shell(command, hook_environment(env), captured ? fileno(captured.get()) : -1);
+  if (auto* why = std::get_if<std::string>(&started)) return {false, *why};
+  auto result = wait_for_hook(std::get<pid_t>(started), timeout);
+  if (captured) *output = tail_of(captured.get());
+  return result;
 }
 
 }  // namespace weft::ops

@@ -93,12 +93,13 @@ class backend_node {
 };
 
 // Runs `command` with /bin/sh, the environment extended by `env`, killed after `timeout`.
-// Returns the exit status (0: success) or a description of the failure.
+// Returns the exit status (0: success) or a description of the failure; with `output`, what the
+// command wrote to its standard output (its last 64 KiB).
 struct hook_result {
   bool ok = false;
   std::string detail;
 };
 hook_result run_hook(const std::string& command, const std::map<std::string, std::string>& env,
-                     std::chrono::milliseconds timeout);
+                     std::chrono::milliseconds timeout, std::string* output = nullptr);
 
 }  // namespace weft::ops

@@ -3,10 +3,12 @@
 # on, set to the copy's GTID position, made a replica of the primary, verified with COMPARE, and
 # only then added to the group: it replicates with no gap (COMPARE equal after more writes) and
 # serves reads through weft. A non-empty server and one already in a group are refused.
+# CLONE SERVER NEW has [provision] create_command (the sandbox's `fresh`) make the server first.
 source "$(dirname "$0")/lib.sh"
 require_sandbox
 
 NEW=23311
+MADE=23317  # made by CLONE SERVER NEW's create_command
 N="127.0.0.1:$NEW"
 DB=weft_clone
 on_primary() { as_root "$PRIMARY_PORT" -e "$1"; }
@@ -16,12 +18,17 @@ finish() {
   [ -n "${LOAD_PID:-}" ] && kill "$LOAD_PID" 2>/dev/null
   as_root "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB" || true
   "$REPO/scripts/sandbox" drop "$NEW" > /dev/null 2>&1 || true
+  "$REPO/scripts/sandbox" drop "$MADE" > /dev/null 2>&1 || true
   cleanup
   exit "$rc"
 }
 trap finish EXIT
 "$REPO/scripts/sandbox" fresh "$NEW" > /dev/null || fail "no fresh server on $NEW"
-start_weft_ha
+# The command makes the port it is given, or 23317 when the statement names none (and prints it).
+start_weft_ha "
+[provision]
+create_command = '\"$REPO/scripts/sandbox\" fresh \"\${WEFT_NEW_PORT:-$MADE}\" >&2 && echo 127.0.0.1:\${WEFT_NEW_PORT:-$MADE}'
+timeout_ms = 120000"
 wait_for "[ \"\$(admin -e \"SELECT COUNT(*) FROM servers WHERE group_name = 'main'\")\" = 3 ]" 5 || fail "group main"
 
 on_primary "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB;
@@ -75,3 +82,15 @@ admin -e "REMOVE SERVER '$N'" > /dev/null || fail "REMOVE SERVER"
 err "CLONE SERVER '$N' FROM GROUP main" | grep -q "ERROR 9015 .*'$N' is not empty (it holds .*$DB" ||
   fail "CLONE into a non-empty server: $(err "CLONE SERVER '$N' FROM GROUP main")"
 echo "PASS: CLONE refuses a server that is not empty"
+
+# --- CLONE SERVER NEW: [provision] create_command makes the server --------------------------------
+err "CLONE SERVER NEW '127.0.0.1:23399' FROM GROUP main" |
+  grep -q "ERROR 9014 .*\[provision\] create_command: it failed (exit [1-9][0-9]*)" ||
+  fail "a create_command that fails: $(err "CLONE SERVER NEW '127.0.0.1:23399' FROM GROUP main")"
+out="$(admin -e "CLONE SERVER NEW FROM GROUP main")" || fail "CLONE SERVER NEW failed: $out"
+grep -qxF "server	127.0.0.1:$MADE (made by [provision] create_command)" <<< "$out" || fail "CLONE SERVER NEW: $out"
+admin -e "SELECT address, role FROM servers WHERE group_name = 'main'" | grep -qP "^127\.0\.0\.1:$MADE\treplica$" ||
+  fail "the made server was not added to group main"
+grep -qx -- "-- result: equal" <<< "$(admin -r -e "COMPARE DATABASE $DB ON PRIMARY OF GROUP main WITH '127.0.0.1:$MADE'")" ||
+  fail "the made server differs from the primary"
+echo "PASS: CLONE SERVER NEW made its server with [provision] create_command, filled it and added it"

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "ops/chunk_file.h"
+#include "ops/clone_provision.h"
 #include "ops/database_rename.h"
 #include "ops/export_manifest.h"
 #include "ops/export_path.h"
@@ -186,6 +187,27 @@ TEST(ExportGrammar, ImportForms) {
   EXPECT_TRUE(i.without_binlog && i.dry_run && i.overwrite && i.replication_info && i.async);
   EXPECT_EQ(i.parallel, 2u);
   EXPECT_EQ(i.replica_of, (server_ref{server_ref::kind::primary_of_group, "main"}));
+}
+
+TEST(ExportGrammar, CloneNewForms) {
+  const auto p = parse_export_command("CLONE SERVER NEW FROM GROUP main ASYNC");
+  ASSERT_TRUE(p && p->error.empty()) << (p ? p->error : "not parsed");
+  EXPECT_EQ(std::get<clone_command>(p->command), (clone_command{"", "main", "", true, true}));
+  const auto q = parse_export_command("CLONE SERVER NEW '127.0.0.1:23317' FROM GROUP main USING '127.0.0.1:23307'");
+  ASSERT_TRUE(q && q->error.empty()) << (q ? q->error : "not parsed");
+  EXPECT_EQ(std::get<clone_command>(q->command), (clone_command{"127.0.0.1:23317", "main", "127.0.0.1:23307", false, true}));
+  for (const char* bad : {"CLONE SERVER NEW", "CLONE SERVER NEW 'x' FROM GROUP g", "CLONE SERVER NEW GROUP g"}) {
+    const auto r = parse_export_command(bad);
+    ASSERT_TRUE(r) << bad;
+    EXPECT_NE(r->error.find("usage: CLONE SERVER"), std::string::npos) << bad;
+  }
+}
+
+TEST(CloneProvision, PrintedAddressIsTheLastLine) {
+  EXPECT_EQ(printed_address("making it...\n127.0.0.1:23317\n"), routing::parse_endpoint("127.0.0.1:23317"));
+  EXPECT_EQ(printed_address("  db7.example:3306  \r\n\n"), routing::parse_endpoint("db7.example:3306"));
+  EXPECT_FALSE(printed_address("127.0.0.1:23317\ndone\n"));
+  EXPECT_FALSE(printed_address(""));
 }
 
 TEST(ExportGrammar, CloneForms) {
