@@ -69,20 +69,18 @@ void delimited_writer::value(const monitor::value_view& v, monitor::value_kind k
 }
 
 void delimited_writer::escaped(std::string_view bytes) {
-  for (const char c : bytes) {
-    switch (c) {
-      case '\\': out_ += "\\\\"; break;
-      case '\t': out_ += "\\t"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\0': out_ += "\\0"; break;
-      case '"':
-        if (csv_) out_ += '\\';
-        out_ += c;
-        break;
-      default: out_ += c;
-    }
-  }
+  // LOAD DATA's escapes; CSV also escapes the quote that encloses its strings.
+  static constexpr escape_table tsv_escapes = [] {
+    escape_table t{};
+    t['\\'] = '\\', t['\t'] = 't', t['\n'] = 'n', t['\r'] = 'r', t['\0'] = '0';
+    return t;
+  }();
+  static constexpr escape_table csv_escapes = [] {
+    auto t = tsv_escapes;
+    t['"'] = '"';
+    return t;
+  }();
+  append_escaped(out_, bytes, csv_ ? csv_escapes : tsv_escapes);
 }
 
 std::string load_data_statement(export_format f, std::string_view file, std::string_view database,

@@ -25,7 +25,10 @@ std::optional<export_format> format_named(std::string_view name);
 
 class delimited_writer : public row_writer {
  public:
-  explicit delimited_writer(export_format f) : csv_(f == export_format::csv) {}
+  // `buffer`: an earlier chunk's text, whose memory this one reuses.
+  explicit delimited_writer(export_format f, std::string buffer = {}) : csv_(f == export_format::csv), out_(std::move(buffer)) {
+    out_.clear();
+  }
   void columns(const std::vector<monitor::result_column>& c) override;
   void row(const std::vector<monitor::value_view>& values) override;
   std::string finish() override { return std::move(out_); }

@@ -60,7 +60,11 @@ insert_shape shape_of_inserts(const table_shape& t) {
 // streamed row into the chunk's text.
 class insert_writer : public row_writer {
  public:
-  insert_writer(const insert_shape& shape, std::size_t statement_bytes) : shape_(shape), limit_(statement_bytes) {}
+  // `buffer`: an earlier chunk's text, whose memory this one reuses.
+  insert_writer(const insert_shape& shape, std::size_t statement_bytes, std::string buffer)
+      : shape_(shape), limit_(statement_bytes), out_(std::move(buffer)) {
+    out_.clear();
+  }
   void columns(const std::vector<monitor::result_column>& c) override { columns_ = c; }
   void row(const std::vector<monitor::value_view>& values) override {
     if (open_) {
@@ -103,9 +107,11 @@ class insert_writer : public row_writer {
   std::uint64_t rows_ = 0;
 };
 
-std::unique_ptr<row_writer> writer_for(const insert_shape& shape, const export_settings& s) {
-  if (s.format == export_format::sql) return std::make_unique<insert_writer>(shape, s.statement_bytes);
-  return std::make_unique<delimited_writer>(s.format);
+// A chunk's text is tens of MiB: each chunk writes into the memory of the one before, so it is
+// not allocated and faulted in again (measured: a quarter of EXPORT's CPU went to page faults).
+std::unique_ptr<row_writer> writer_for(const insert_shape& shape, const export_settings& s, std::string buffer) {
+  if (s.format == export_format::sql) return std::make_unique<insert_writer>(shape, s.statement_bytes, std::move(buffer));
+  return std::make_unique<delimited_writer>(s.format, std::move(buffer));
 }
 
 std::size_t rows_per_file(monitor::mariadb_client& worker, const table_shape& t, const export_settings& s) {
@@ -129,7 +135,7 @@ struct chunk_read {
 
 chunk_read read_chunk_rows(monitor::mariadb_client& worker, const table_shape& t, const insert_shape& shape,
                            const std::optional<key_literals>& lower, std::size_t rows, std::uint64_t offset,
-                           const export_settings& s) {
+                           const export_settings& s, std::string& buffer) {
   chunk_read r;
   std::string sql = "SELECT " + shape.select_list + " FROM " + qualified_name(t.database, t.table);
   if (t.key.empty()) {
@@ -144,7 +150,7 @@ chunk_read read_chunk_rows(monitor::mariadb_client& worker, const table_shape& t
   }
   // Rows come as their columns' own bytes, unconverted (the loads use SET NAMES binary); the
   // boundary queries above need utf8mb4 results, since their literals go back into WHERE.
-  const auto out = writer_for(shape, s);
+  const auto out = writer_for(shape, s, std::move(buffer));
   const bool read = worker.execute("SET character_set_results = binary") &&
                     worker.stream(sql, [&](const auto& c) { out->columns(c); }, [&](const auto& v) { out->row(v); }) &&
                     worker.execute("SET character_set_results = utf8mb4");
@@ -187,8 +193,9 @@ std::variant<manifest_table, std::string> export_table(monitor::mariadb_client& 
   const auto rows = rows_per_file(worker, t, s);
   manifest_table out{table, normalized_definition(worker, database, table).value_or(""), shape.columns, 0, {}};
   std::optional<key_literals> lower;
+  std::string buffer;
   for (bool last = false; !last;) {
-    auto chunk = read_chunk_rows(worker, t, shape, lower, rows, out.rows, s);
+    auto chunk = read_chunk_rows(worker, t, shape, lower, rows, out.rows, s, buffer);
     const auto where = "chunk " + std::to_string(out.chunks.size() + 1) + ": ";
     if (!chunk.error.empty()) return where + chunk.error;
     manifest_chunk entry;
@@ -201,6 +208,7 @@ std::variant<manifest_table, std::string> export_table(monitor::mariadb_client& 
     if (!chunk_done(entry.rows)) return std::string("the job was stopped");
     last = chunk.last;
     lower = std::move(chunk.upper);
+    buffer = std::move(chunk.statements);
   }
   return out;
 }

@@ -1,5 +1,10 @@
 #include "ops/sql_values.h"
 
+#include <algorithm>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace weft::ops {
 namespace {
 
@@ -75,19 +80,58 @@ std::string sql_value(const monitor::value& v, monitor::value_kind kind) {
   return quoted_text(*v);
 }
 
-void append_escaped_bytes(std::string& out, std::string_view bytes) {
-  out += '\'';
-  for (const char c : bytes) {
-    switch (c) {
-      case '\0': out += "\\0"; break;
-      case '\'': out += "\\'"; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\x1a': out += "\\Z"; break;
-      default: out += c;
+namespace {
+
+// Whether none of the 16 bytes at `p` can be one to escape (a control byte, ' " or \\): most
+// of an export's bytes are skipped 16 at a time.
+bool plain_block(const char* p) {
+#if defined(__SSE2__)
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+  const __m128i quotes = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+  const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+  return _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quotes, backslash))) == 0;
+#else
+  (void)p;
+  return false;
+#endif
+}
+
+// The first byte at or after `i` that `escapes` names, or bytes.size().
+std::size_t next_escape(std::string_view bytes, std::size_t i, const escape_table& escapes) {
+  while (i < bytes.size()) {
+    if (i + 16 <= bytes.size() && plain_block(bytes.data() + i)) {
+      i += 16;
+      continue;
+    }
+    for (const auto end = std::min(bytes.size(), i + 16); i < end; ++i) {
+      if (escapes[static_cast<unsigned char>(bytes[i])]) return i;
     }
   }
+  return bytes.size();
+}
+
+}  // namespace
+
+void append_escaped(std::string& out, std::string_view bytes, const escape_table& escapes) {
+  std::size_t run = 0;
+  for (auto i = next_escape(bytes, 0, escapes); i < bytes.size(); i = next_escape(bytes, i + 1, escapes)) {
+    out.append(bytes.data() + run, i - run);
+    out += '\\';
+    out += escapes[static_cast<unsigned char>(bytes[i])];
+    run = i + 1;
+  }
+  out.append(bytes.data() + run, bytes.size() - run);
+}
+
+void append_escaped_bytes(std::string& out, std::string_view bytes) {
+  static constexpr escape_table sql_escapes = [] {
+    escape_table t{};
+    t['\0'] = '0', t['\''] = '\'', t['\\'] = '\\', t['\n'] = 'n', t['\r'] = 'r', t['\x1a'] = 'Z';
+    return t;
+  }();
+  out += '\'';
+  append_escaped(out, bytes, sql_escapes);
   out += '\'';
 }
 

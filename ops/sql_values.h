@@ -4,6 +4,7 @@
 // string a quote-doubling literal cannot carry safely is written as hex with its character set.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -27,5 +28,12 @@ std::string escaped_bytes(std::string_view bytes);
 // The same two, appended to `out` from a streamed value (no string per value).
 void append_sql_value(std::string& out, const monitor::value_view& v, monitor::value_kind kind);
 void append_escaped_bytes(std::string& out, std::string_view bytes);
+
+// For each byte, the letter that follows its backslash when it must be escaped, or 0. Only
+// control bytes (below 0x20), ' " and \ may be named (append_escaped skips past all others).
+using escape_table = std::array<char, 256>;
+// Appends `bytes` with the bytes `escapes` names written as backslash + letter; the runs
+// between them (most values are one run) are appended whole.
+void append_escaped(std::string& out, std::string_view bytes, const escape_table& escapes);
 
 }  // namespace weft::ops
