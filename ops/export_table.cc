@@ -123,6 +123,21 @@ std::size_t rows_per_file(monitor::mariadb_client& worker, const table_shape& t,
   return std::clamp<std::size_t>(s.chunk_bytes / row_bytes, 1000, s.max_chunk_rows);
 }
 
+// Where the key's columns are in a selected row when the table is read by walking its key
+// (ORDER BY key LIMIT n, the next chunk after the last row's key: each row read once); empty
+// when each chunk's end is found by a boundary query first (string keys: the rows come as raw
+// bytes, and a literal of them would need the column's character set).
+std::vector<std::size_t> walked_key(const table_shape& t) {
+  std::vector<std::size_t> at;
+  for (const auto k : t.key) {
+    if (t.columns[k].generated || t.columns[k].is_string) return {};
+    std::size_t selected = 0;
+    for (std::size_t i = 0; i < k; ++i) selected += t.columns[i].generated ? 0 : 1;
+    at.push_back(selected);
+  }
+  return at;
+}
+
 // The next chunk: its text (INSERTs or delimited rows) and rows, along the key after `lower`,
 // or (a keyless table) by position.
 struct chunk_read {
@@ -133,31 +148,70 @@ struct chunk_read {
   std::string error;
 };
 
+// How one chunk is read: its SELECT and, when walking the key, where its last row's key goes.
+struct chunk_plan {
+  std::string sql;
+  std::vector<std::size_t> walked;  // key positions in the row (walking), else empty
+  std::vector<monitor::value> last_key;
+  std::vector<monitor::value_kind> key_kinds;
+};
+
+std::optional<std::string> plan_chunk(monitor::mariadb_client& worker, const table_shape& t, const insert_shape& shape,
+                                      const std::optional<key_literals>& lower, std::size_t rows,
+                                      std::uint64_t offset, chunk_plan& plan, chunk_read& r) {
+  plan.sql = "SELECT " + shape.select_list + " FROM " + qualified_name(t.database, t.table);
+  if (t.key.empty()) {
+    // Inside one snapshot a keyless table reads in the same order every time.
+    plan.sql += " LIMIT " + std::to_string(rows) + " OFFSET " + std::to_string(offset);
+    return std::nullopt;
+  }
+  plan.sql += " FORCE INDEX (" + quote_name(t.key_index) + ") WHERE ";
+  plan.walked = walked_key(t);
+  if (!plan.walked.empty()) {
+    std::string order;
+    for (const auto k : t.key) order += (order.empty() ? "" : ", ") + quote_name(t.columns[k].name);
+    plan.sql += chunk_condition(t, lower, std::nullopt) + " ORDER BY " + order + " LIMIT " + std::to_string(rows);
+    plan.last_key.resize(plan.walked.size());
+    return std::nullopt;
+  }
+  auto upper = next_boundary(worker, t, lower, rows);
+  if (auto* why = std::get_if<std::string>(&upper)) return *why;
+  r.upper = std::get<0>(std::move(upper));
+  r.last = !r.upper;
+  plan.sql += chunk_condition(t, lower, r.upper);
+  return std::nullopt;
+}
+
 chunk_read read_chunk_rows(monitor::mariadb_client& worker, const table_shape& t, const insert_shape& shape,
                            const std::optional<key_literals>& lower, std::size_t rows, std::uint64_t offset,
                            const export_settings& s, std::string& buffer) {
   chunk_read r;
-  std::string sql = "SELECT " + shape.select_list + " FROM " + qualified_name(t.database, t.table);
-  if (t.key.empty()) {
-    // Inside one snapshot a keyless table reads in the same order every time.
-    sql += " LIMIT " + std::to_string(rows) + " OFFSET " + std::to_string(offset);
-  } else {
-    auto upper = next_boundary(worker, t, lower, rows);
-    if (auto* why = std::get_if<std::string>(&upper)) return r.error = *why, r;
-    r.upper = std::get<0>(std::move(upper));
-    r.last = !r.upper;
-    sql += " FORCE INDEX (" + quote_name(t.key_index) + ") WHERE " + chunk_condition(t, lower, r.upper);
-  }
+  chunk_plan plan;
+  if (auto failed = plan_chunk(worker, t, shape, lower, rows, offset, plan, r)) return r.error = *failed, r;
   // Rows come as their columns' own bytes, unconverted (the loads use SET NAMES binary); the
-  // boundary queries above need utf8mb4 results, since their literals go back into WHERE.
+  // boundary queries need utf8mb4 results, since their literals go back into WHERE.
   const auto out = writer_for(shape, s, std::move(buffer));
-  const bool read = worker.execute("SET character_set_results = binary") &&
-                    worker.stream(sql, [&](const auto& c) { out->columns(c); }, [&](const auto& v) { out->row(v); }) &&
+  const auto on_columns = [&](const std::vector<monitor::result_column>& c) {
+    out->columns(c);
+    for (const auto at : plan.walked) plan.key_kinds.push_back(c[at].kind);
+  };
+  const auto on_row = [&](const std::vector<monitor::value_view>& v) {
+    out->row(v);
+    for (std::size_t i = 0; i < plan.walked.size(); ++i) {
+      const auto& value = v[plan.walked[i]];
+      plan.last_key[i] = value ? monitor::value(std::string(*value)) : std::nullopt;
+    }
+  };
+  const bool read = worker.execute("SET character_set_results = binary") && worker.stream(plan.sql, on_columns, on_row) &&
                     worker.execute("SET character_set_results = utf8mb4");
   if (!read) return r.error = worker.address().to_string() + ": " + worker.error(), r;
   r.rows = out->rows();
   r.statements = out->finish();
-  if (t.key.empty()) r.last = r.rows < rows;
+  if (t.key.empty() || !plan.walked.empty()) r.last = r.rows < rows;
+  if (!plan.walked.empty() && !r.last) {
+    r.upper = key_literals{};
+    for (std::size_t i = 0; i < plan.walked.size(); ++i) r.upper->push_back(sql_value(plan.last_key[i], plan.key_kinds[i]));
+  }
   return r;
 }
 
@@ -198,6 +252,9 @@ std::variant<manifest_table, std::string> export_table(monitor::mariadb_client& 
     auto chunk = read_chunk_rows(worker, t, shape, lower, rows, out.rows, s, buffer);
     const auto where = "chunk " + std::to_string(out.chunks.size() + 1) + ": ";
     if (!chunk.error.empty()) return where + chunk.error;
+    last = chunk.last;
+    // Walking a key whose rows divide into whole chunks ends with an empty read: no file for it.
+    if (chunk.rows == 0 && !out.chunks.empty()) break;
     manifest_chunk entry;
     entry.rows = chunk.rows;
     if (auto failed = sink.put(out.chunks.size(), chunk.statements, entry)) {
@@ -206,7 +263,6 @@ std::variant<manifest_table, std::string> export_table(monitor::mariadb_client& 
     out.chunks.push_back(entry);
     out.rows += entry.rows;
     if (!chunk_done(entry.rows)) return std::string("the job was stopped");
-    last = chunk.last;
     lower = std::move(chunk.upper);
     buffer = std::move(chunk.statements);
   }
