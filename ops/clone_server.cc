@@ -17,7 +17,6 @@ namespace {
 namespace p = protocol;
 using clock = std::chrono::steady_clock;
 
-
 // A table's chunks applied on the new server as they are read: one transaction per chunk.
 class server_sink : public chunk_sink {
  public:
@@ -59,6 +58,10 @@ class verification_context : public job_context {
   mutable std::map<std::string, std::string> mine_;
 };
 
+struct copy_workers {
+  std::vector<std::unique_ptr<monitor::mariadb_client>> donors, targets;
+};
+
 class cloner {
  public:
   cloner(const clone_command& c, const clone_environment& env, job_context& job)
@@ -70,6 +73,7 @@ class cloner {
   std::optional<admin_result> resolve_servers();
   std::optional<admin_result> check_empty();
   std::optional<admin_result> copy();
+  std::variant<copy_workers, std::string> open_workers(std::size_t tasks);
   std::optional<admin_result> replicate();
   std::optional<admin_result> verify();
   void report(const std::string& phase);
@@ -102,7 +106,8 @@ std::optional<admin_result> cloner::resolve_servers() {
   const auto target = routing::parse_endpoint(server_);
   if (!target) return admin_result::failure(p::er::job_refused, "weft: '" + server_ + "' is not a host:port");
   new_ = *target;
-  if (t->find(new_)) return admin_result::failure(p::er::job_refused, "weft: '" + server_ + "' is already one of weft's servers");
+  if (t->find(new_))
+    return admin_result::failure(p::er::job_refused, "weft: '" + server_ + "' is already one of weft's servers");
   donor_ = primary_;
   std::optional<std::uint32_t> best;
   for (const auto& s : t->servers) {
@@ -116,7 +121,8 @@ std::optional<admin_result> cloner::resolve_servers() {
   }
   if (!c_.donor.empty()) {
     const auto using_ep = routing::parse_endpoint(c_.donor);
-    if (!using_ep) return admin_result::failure(p::er::job_refused, "weft: USING '" + c_.donor + "' is not a host:port");
+    if (!using_ep)
+      return admin_result::failure(p::er::job_refused, "weft: USING '" + c_.donor + "' is not a host:port");
     donor_ = *using_ep;
   }
   if (donor_ == new_) return admin_result::failure(p::er::job_refused, "weft: the new server cannot be its own donor");
@@ -139,11 +145,12 @@ std::optional<admin_result> cloner::check_empty() {
     std::string names;
     for (const auto& n : present) names += (names.empty() ? "" : ", ") + n;
     return admin_result::failure(p::er::job_refused, "weft: '" + server_ + "' is not empty (it holds " + names +
-                                        "); CLONE SERVER fills an empty server");
+                                                         "); CLONE SERVER fills an empty server");
   }
   target_->execute("SET SESSION sql_log_bin = 0");
   for (const auto& n : present) {
-    if (!target_->execute("DROP DATABASE " + quote_name(n))) return admin_result::failure(p::er::job_failed, "weft: " + target_->error());
+    if (!target_->execute("DROP DATABASE " + quote_name(n)))
+      return admin_result::failure(p::er::job_failed, "weft: " + target_->error());
   }
   return std::nullopt;
 }
@@ -156,6 +163,22 @@ std::variant<std::vector<std::string>, std::string> user_databases(monitor::mari
     if (!is_system_database(r[0].value_or(""))) out.push_back(r[0].value_or(""));
   }
   return out;
+}
+
+// The copy's connections: readers on the donor and as many loading sessions on the new server.
+std::variant<copy_workers, std::string> cloner::open_workers(std::size_t tasks) {
+  const auto count = std::clamp<std::size_t>(env_.transfer.default_parallel, 1, std::max<std::size_t>(tasks, 1));
+  auto donors = open_connections([&](std::string& w) { return env_.transfer.connect(donor_, w); }, count);
+  if (auto* e = std::get_if<std::string>(&donors)) return *e;
+  auto targets = open_connections(
+      [&](std::string& w) {
+        auto c = env_.transfer.connect(new_, w);
+        if (w.empty() && !prepare_loading_session(*c, true)) w = "weft: " + c->error();
+        return c;
+      },
+      count);
+  if (auto* e = std::get_if<std::string>(&targets)) return *e;
+  return copy_workers{std::move(std::get<0>(donors)), std::move(std::get<0>(targets))};
 }
 
 // Streams the donor's databases into the new server at one snapshot point, out of its binary
@@ -182,20 +205,16 @@ std::optional<admin_result> cloner::copy() {
     return admin_result::failure(p::er::job_failed, "weft: " + target_->error());
   }
   for (const auto& d : plan.databases) {
-    if (auto e = run_statements(*target_, definition_statements(d, d.name, false, false))) return admin_result::failure(p::er::job_failed, "weft: " + *e);
+    if (auto e = run_statements(*target_, definition_statements(d, d.name, false, false)))
+      return admin_result::failure(p::er::job_failed, "weft: " + *e);
   }
-  const auto count = std::clamp<std::size_t>(env_.transfer.default_parallel, 1, std::max<std::size_t>(plan.tasks.size(), 1));
-  auto donors = open_connections([&](std::string& w) { return env_.transfer.connect(donor_, w); }, count);
-  auto targets = open_connections([&](std::string& w) { return env_.transfer.connect(new_, w); }, count);
-  if (auto* e = std::get_if<std::string>(&donors)) return admin_result::failure(p::er::job_failed, *e);
-  if (auto* e = std::get_if<std::string>(&targets)) return admin_result::failure(p::er::job_failed, *e);
+  auto workers = open_workers(plan.tasks.size());
+  if (auto* e = std::get_if<std::string>(&workers)) return admin_result::failure(p::er::job_failed, *e);
   std::vector<monitor::mariadb_client*> readers;
-  for (auto& d : std::get<0>(donors)) readers.push_back(d.get());
-  auto& writers = std::get<0>(targets);
-  for (auto& w : writers) {
-    if (!prepare_loading_session(*w, true)) return admin_result::failure(p::er::job_failed, "weft: " + w->error());
-  }
-  const sink_factory to_server = [&](std::size_t worker, const table_task& task, std::string& failed) -> std::unique_ptr<chunk_sink> {
+  for (auto& d : std::get<copy_workers>(workers).donors) readers.push_back(d.get());
+  auto& writers = std::get<copy_workers>(workers).targets;
+  const sink_factory to_server = [&](std::size_t worker, const table_task& task,
+                                     std::string& failed) -> std::unique_ptr<chunk_sink> {
     auto& w = *writers[worker];
     if (!w.execute("USE " + quote_name(task.database_name))) return failed = w.error(), nullptr;
     return std::make_unique<server_sink>(w);
@@ -205,17 +224,20 @@ std::optional<admin_result> cloner::copy() {
   auto point = copy_tables(*control, readers, plan.tasks, to_server, env_.transfer.settings, job_, progress_, tables,
                            "copying from " + donor_.to_string());
   if (auto* e = std::get_if<std::string>(&point)) {
-    return admin_result::failure(p::er::job_failed, "weft: CLONE from '" + donor_.to_string() + "' into '" + server_ + "': " + *e +
-                                       " (RESUME JOB copies again from a new point)");
+    return admin_result::failure(p::er::job_failed, "weft: CLONE from '" + donor_.to_string() + "' into '" + server_ +
+                                                        "': " + *e + " (RESUME JOB copies again from a new point)");
   }
   copy_seconds_ = std::chrono::duration<double>(clock::now() - began).count();
   for (const auto& t : tables) rows_ += t.rows;
   tables_ = tables.size();
   for (const auto& d : plan.databases) {
-    if (auto e = run_statements(*target_, definition_statements(d, d.name, true, false))) return admin_result::failure(p::er::job_failed, "weft: " + *e);
+    if (auto e = run_statements(*target_, definition_statements(d, d.name, true, false)))
+      return admin_result::failure(p::er::job_failed, "weft: " + *e);
   }
   position_ = std::get<snapshot_point>(point).gtid_position;
-  if (position_.empty()) return admin_result::failure(p::er::job_failed, "weft: the donor '" + donor_.to_string() + "' has no GTID position (binary log off?)");
+  if (position_.empty())
+    return admin_result::failure(p::er::job_failed,
+                                 "weft: the donor '" + donor_.to_string() + "' has no GTID position (binary log off?)");
   job_.save_checkpoint("clone:copied", position_);
   return std::nullopt;
 }
@@ -225,7 +247,8 @@ std::optional<admin_result> cloner::replicate() {
   if (!job_.checkpoints().count("clone:replicating")) {
     report("replicating from " + primary_.to_string());
     if (!target_->execute("SET GLOBAL gtid_slave_pos = " + sql_value(position_, monitor::value_kind::text))) {
-      return admin_result::failure(p::er::job_failed, "weft: setting the copy's position " + position_ + ": " + target_->error());
+      return admin_result::failure(p::er::job_failed,
+                                   "weft: setting the copy's position " + position_ + ": " + target_->error());
     }
     ha_command command;
     command.verb = ha_verb::replicate;
@@ -240,10 +263,12 @@ std::optional<admin_result> cloner::replicate() {
   if (!why.empty()) return admin_result::failure(p::er::job_failed, why);
   const auto now = primary->scalar("SELECT @@gtid_binlog_pos");
   const auto wait = std::to_string(env_.compare.gtid_wait.count());
-  const auto reached = now ? target_->scalar("SELECT MASTER_GTID_WAIT(" + sql_value(*now, monitor::value_kind::text) + ", " + wait + ")")
-                           : std::nullopt;
+  const auto reached =
+      now ? target_->scalar("SELECT MASTER_GTID_WAIT(" + sql_value(*now, monitor::value_kind::text) + ", " + wait + ")")
+          : std::nullopt;
   if (!reached || *reached != "0") {
-    return admin_result::failure(p::er::job_failed, "weft: '" + server_ + "' did not catch up with the primary within " + wait + " s");
+    return admin_result::failure(p::er::job_failed,
+                                 "weft: '" + server_ + "' did not catch up with the primary within " + wait + " s");
   }
   return std::nullopt;
 }
@@ -255,8 +280,9 @@ std::optional<admin_result> cloner::verify() {
     if (auto* e = std::get_if<std::string>(&listed)) return admin_result::failure(p::er::job_failed, "weft: " + *e);
     databases_ = std::get<0>(std::move(listed));
   }
-  compare_environment env{env_.transfer.topology, env_.transfer.user, env_.transfer.password,
-                          env_.transfer.connect_timeout_seconds, env_.compare, true};
+  compare_environment env{env_.transfer.topology, env_.transfer.user,
+                          env_.transfer.password, env_.transfer.connect_timeout_seconds,
+                          env_.compare,           true};
   for (const auto& db : databases_) {
     compare_command c;
     c.database = db;
@@ -269,9 +295,10 @@ std::optional<admin_result> cloner::verify() {
     for (const auto& row : r.rows) {
       const auto result = row.back().value_or("");
       if (result == "equal") continue;
-      return admin_result::failure(p::er::job_failed, "weft: the copy of " + qualified_name(db, row.front().value_or("")) +
-                                         " differs from the primary (" + result + "); '" + server_ +
-                                         "' was not added to group " + c_.group);
+      return admin_result::failure(p::er::job_failed, "weft: the copy of " +
+                                                          qualified_name(db, row.front().value_or("")) +
+                                                          " differs from the primary (" + result + "); '" + server_ +
+                                                          "' was not added to group " + c_.group);
     }
   }
   return std::nullopt;
@@ -303,7 +330,9 @@ std::optional<admin_result> cloner::create_server() {
     return std::nullopt;
   }
   if (env_.create_command.empty()) {
-    return admin_result::failure(p::er::job_refused, "weft: CLONE SERVER NEW needs [provision] create_command (the command that makes a server)");
+    return admin_result::failure(
+        p::er::job_refused,
+        "weft: CLONE SERVER NEW needs [provision] create_command (the command that makes a server)");
   }
   report("creating the server ([provision] create_command)");
   const provision_request request{env_.create_command, c_.server, c_.group, env_.create_timeout};

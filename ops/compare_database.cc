@@ -7,8 +7,8 @@
 
 #include "monitor/mariadb_client.h"
 #include "ops/compare_report.h"
-#include "ops/schema_diff.h"
 #include "ops/job_store.h"
+#include "ops/schema_diff.h"
 #include "ops/server_ref.h"
 #include "ops/sql_values.h"
 #include "protocol/errors.h"
@@ -17,7 +17,6 @@ namespace weft::ops {
 namespace {
 
 namespace p = protocol;
-
 
 struct side {
   resolved_server server;
@@ -75,7 +74,8 @@ std::variant<side, std::string> open_side(const server_ref& ref, const compare_e
   const auto read_timeout = static_cast<unsigned>(env.settings.gtid_wait.count()) + 60;
   s.connection = std::make_unique<monitor::mariadb_client>(s.server.address, env.user, env.password,
                                                            env.connect_timeout_seconds, read_timeout);
-  if (!s.connection->ok()) return "weft: cannot connect to '" + s.server.address.to_string() + "': " + s.connection->error();
+  if (!s.connection->ok())
+    return "weft: cannot connect to '" + s.server.address.to_string() + "': " + s.connection->error();
   s.connection->execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
   s.connection->execute("SET SESSION innodb_lock_wait_timeout = 5");
   s.connection->execute(digest_session_settings);
@@ -89,10 +89,12 @@ std::optional<admin_result> comparison::connect() {
   if (auto* why = std::get_if<std::string>(&b)) return admin_result::failure(p::er::job_failed, *why);
   a_ = std::move(std::get<side>(a));
   b_ = std::move(std::get<side>(b));
-  if (a_.server.address == b_.server.address) return admin_result::failure(p::er::job_refused, "weft: ON and WITH name the same server");
+  if (a_.server.address == b_.server.address)
+    return admin_result::failure(p::er::job_refused, "weft: ON and WITH name the same server");
   const auto t = env_.topology();
   pair_ = {a_.connection.get(), b_.connection.get(), compare_pair::source_side::none};
-  if (env_.b_replicates_from_a || replicates_from(b_.server, a_.server, *t)) pair_.source = compare_pair::source_side::a;
+  if (env_.b_replicates_from_a || replicates_from(b_.server, a_.server, *t))
+    pair_.source = compare_pair::source_side::a;
   if (replicates_from(a_.server, b_.server, *t)) pair_.source = compare_pair::source_side::b;
   return std::nullopt;
 }
@@ -103,10 +105,12 @@ std::variant<std::set<std::string>, admin_result> base_tables(side& s, const std
   auto tables = s.connection->query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + db +
                                     " AND TABLE_TYPE = 'BASE TABLE'");
   if (!schema || !tables) {
-    return admin_result::failure(p::er::job_failed, "weft: '" + s.server.address.to_string() + "': " + s.connection->error());
+    return admin_result::failure(p::er::job_failed,
+                                 "weft: '" + s.server.address.to_string() + "': " + s.connection->error());
   }
   if (schema->rows.empty()) {
-    return admin_result::failure(p::er::unknown_database, "Unknown database '" + database + "' on '" + s.server.address.to_string() + "'");
+    return admin_result::failure(p::er::unknown_database,
+                                 "Unknown database '" + database + "' on '" + s.server.address.to_string() + "'");
   }
   std::set<std::string> names;
   for (const auto& r : tables->rows) names.insert(r[0].value_or(""));
@@ -124,7 +128,9 @@ std::optional<admin_result> comparison::list_tables() {
   names.insert(nb.begin(), nb.end());
   if (!c_.tables.empty()) {
     for (const auto& t : c_.tables) {
-      if (!names.count(t)) return admin_result::failure(p::er::unknown_table, "Table '" + c_.database + "." + t + "' doesn't exist on either server");
+      if (!names.count(t))
+        return admin_result::failure(p::er::unknown_table,
+                                     "Table '" + c_.database + "." + t + "' doesn't exist on either server");
     }
     names = std::set<std::string>(c_.tables.begin(), c_.tables.end());
   }
@@ -267,17 +273,19 @@ std::optional<admin_result> comparison::compare_data(table_plan& t) {
 }
 
 std::variant<saved_chunk, admin_result> comparison::compare_one_chunk(table_plan& t, std::size_t i,
-                                                                     const std::optional<key_literals>& lower) {
+                                                                      const std::optional<key_literals>& lower) {
   wait_for_lag();
   const auto where_chunk = "weft: chunk " + std::to_string(i + 1) + " of " + t.report.name + ": ";
   const auto resume = std::string(" (RESUME JOB continues from this chunk)");
   auto upper = next_boundary(*a_.connection, t.shape, lower, t.rows_per_chunk);
-  if (auto* why = std::get_if<std::string>(&upper)) return admin_result::failure(p::er::job_failed, where_chunk + *why + resume);
+  if (auto* why = std::get_if<std::string>(&upper))
+    return admin_result::failure(p::er::job_failed, where_chunk + *why + resume);
   saved_chunk done;
   done.upper = std::get<0>(std::move(upper));
   const auto condition = chunk_condition(t.shape, lower, done.upper);
   auto outcome = compare_chunk(pair_, t.shape, condition, c_.where, c_.ignore_columns, env_.settings);
-  if (auto* why = std::get_if<std::string>(&outcome)) return admin_result::failure(p::er::job_failed, where_chunk + *why + resume);
+  if (auto* why = std::get_if<std::string>(&outcome))
+    return admin_result::failure(p::er::job_failed, where_chunk + *why + resume);
   const auto& o = std::get<chunk_outcome>(outcome);
   done.report = report_chunk(t.shape, o.columns, o.differences, o.rows_a, o.rows_b, c_.ignore_columns);
   job_.save_checkpoint(chunk_key(t, i), pack_saved(done));

@@ -9,9 +9,9 @@
 #include "ops/delimited_text.h"
 #include "ops/export_path.h"
 #include "ops/export_users.h"
-#include "ops/table_copy.h"
 #include "ops/server_ref.h"
 #include "ops/sql_values.h"
+#include "ops/table_copy.h"
 #include "protocol/errors.h"
 
 namespace weft::ops {
@@ -20,7 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace p = protocol;
 using clock = std::chrono::steady_clock;
-
 
 std::string utc_now() {
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -68,20 +67,22 @@ std::optional<admin_result> exporter::prepare_directory() {
     // points in time, so a resumed export starts again from a new one.
     for (const auto& entry : fs::directory_iterator(dir_, failed)) fs::remove_all(entry.path(), failed);
   } else if (fs::exists(dir_, failed) && !fs::is_empty(dir_, failed)) {
-    return admin_result::failure(p::er::job_refused, "weft: '" + c_.to + "' is not empty (EXPORT writes into a new or empty directory)");
+    return admin_result::failure(p::er::job_refused,
+                                 "weft: '" + c_.to + "' is not empty (EXPORT writes into a new or empty directory)");
   }
   fs::create_directories(dir_, failed);
-  if (failed) return admin_result::failure(p::er::job_failed, "weft: cannot create " + dir_.string() + ": " + failed.message());
+  if (failed)
+    return admin_result::failure(p::er::job_failed, "weft: cannot create " + dir_.string() + ": " + failed.message());
   job_.save_checkpoint("export:directory", dir_.string());
   return std::nullopt;
 }
-
 
 }  // namespace
 
 std::unique_ptr<monitor::mariadb_client> transfer_environment::connect(const routing::endpoint& at, std::string& why,
                                                                        bool load_from_memory) const {
-  auto c = std::make_unique<monitor::mariadb_client>(at, user, password, connect_timeout_seconds, 3600, load_from_memory);
+  auto c =
+      std::make_unique<monitor::mariadb_client>(at, user, password, connect_timeout_seconds, 3600, load_from_memory);
   if (!c->ok() || !c->execute("SET SESSION time_zone = '+00:00'")) {
     why = "weft: cannot connect to '" + at.to_string() + "': " + c->error();
   }
@@ -96,14 +97,16 @@ bool is_listed(const std::vector<std::string>& list, const std::string& name) {
 
 std::optional<admin_result> exporter::list_databases() {
   const auto all = control_->query("SHOW DATABASES");
-  if (!all) return admin_result::failure(p::er::job_failed, "weft: " + source_.address.to_string() + ": " + control_->error());
+  if (!all)
+    return admin_result::failure(p::er::job_failed, "weft: " + source_.address.to_string() + ": " + control_->error());
   std::vector<std::string> present;
   for (const auto& r : all->rows) present.push_back(r[0].value_or(""));
   std::vector<std::string> chosen;
   for (const auto& name : c_.all ? present : c_.databases) {
     if (c_.all && is_system_database(name)) continue;
     if (!is_listed(present, name)) {
-      return admin_result::failure(p::er::unknown_database, "Unknown database '" + name + "' on '" + source_.address.to_string() + "'");
+      return admin_result::failure(p::er::unknown_database,
+                                   "Unknown database '" + name + "' on '" + source_.address.to_string() + "'");
     }
     chosen.push_back(name);
   }
@@ -140,8 +143,8 @@ std::optional<admin_result> exporter::export_data() {
   std::vector<manifest_table> tables;
   auto point = copy_tables(*control_, raw, tasks_, files, settings, job_, progress_, tables, "exporting");
   if (auto* failed = std::get_if<std::string>(&point)) {
-    return admin_result::failure(p::er::job_failed, "weft: EXPORT from '" + source_.address.to_string() + "': " + *failed +
-                                       " (RESUME JOB exports again from a new snapshot)");
+    return admin_result::failure(p::er::job_failed, "weft: EXPORT from '" + source_.address.to_string() + "': " +
+                                                        *failed + " (RESUME JOB exports again from a new snapshot)");
   }
   const auto& at = std::get<snapshot_point>(point);
   manifest_.snapshot = at.method;
@@ -249,7 +252,8 @@ std::string replicate_with(const std::string& source, const std::string& gtid_po
   const auto port = colon == std::string::npos ? std::string("3306") : source.substr(colon + 1);
   return "SET GLOBAL gtid_slave_pos = " + sql_value(gtid_position, monitor::value_kind::text) +
          "; CHANGE MASTER TO MASTER_HOST = " + sql_value(host, monitor::value_kind::text) + ", MASTER_PORT = " + port +
-         ", MASTER_USER = '<replication user>', MASTER_PASSWORD = '<its password>', MASTER_USE_GTID = slave_pos; START SLAVE;";
+         ", MASTER_USER = '<replication user>', MASTER_PASSWORD = '<its password>', MASTER_USE_GTID = slave_pos; START "
+         "SLAVE;";
 }
 
 bool is_system_database(const std::string& name) {

@@ -25,7 +25,6 @@ namespace fs = std::filesystem;
 namespace p = protocol;
 using clock = std::chrono::steady_clock;
 
-
 constexpr std::uint64_t max_manifest_bytes = 256u << 20;
 
 // One table to load: the manifest's entry and the database it goes into.
@@ -47,7 +46,8 @@ class importer {
   std::optional<admin_result> check_targets();
   std::optional<std::string> verify_table(const load_task& task);
   std::optional<admin_result> run_definitions(bool after_data);
-  std::optional<std::string> load_chunk(monitor::mariadb_client& worker, const load_task& task, const manifest_chunk& chunk);
+  std::optional<std::string> load_chunk(monitor::mariadb_client& worker, const load_task& task,
+                                        const manifest_chunk& chunk);
   std::optional<std::string> reconcile(monitor::mariadb_client& worker, const load_task& task);
   void work(monitor::mariadb_client& worker);
   std::optional<admin_result> load_data();
@@ -86,10 +86,12 @@ std::optional<admin_result> importer::read_manifest() {
   std::error_code failed;
   const auto size = fs::file_size(path, failed);
   if (failed) {
-    return admin_result::failure(p::er::job_refused, "weft: '" + c_.from + "' holds no finished export (manifest.json: " +
-                                            failed.message() + ")");
+    return admin_result::failure(
+        p::er::job_refused,
+        "weft: '" + c_.from + "' holds no finished export (manifest.json: " + failed.message() + ")");
   }
-  if (size > max_manifest_bytes) return admin_result::failure(p::er::job_refused, "weft: manifest.json is larger than 256 MiB");
+  if (size > max_manifest_bytes)
+    return admin_result::failure(p::er::job_refused, "weft: manifest.json is larger than 256 MiB");
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
@@ -97,7 +99,8 @@ std::optional<admin_result> importer::read_manifest() {
   if (auto* why = std::get_if<std::string>(&parsed)) return admin_result::failure(p::er::job_refused, "weft: " + *why);
   manifest_ = std::get<export_manifest>(std::move(parsed));
   if (!format_named(manifest_.data_format)) {
-    return admin_result::failure(p::er::job_refused, "weft: this export's data is " + manifest_.data_format + "; IMPORT reads sql, csv and tsv");
+    return admin_result::failure(
+        p::er::job_refused, "weft: this export's data is " + manifest_.data_format + "; IMPORT reads sql, csv and tsv");
   }
   return std::nullopt;
 }
@@ -107,10 +110,12 @@ std::optional<admin_result> importer::check_renames() {
     const bool known = std::any_of(manifest_.databases.begin(), manifest_.databases.end(),
                                    [&](const manifest_database& d) { return d.name == from; });
     if (!known) return admin_result::failure(p::er::job_refused, "weft: the export holds no database '" + from + "'");
-    if (to.empty() || is_system_database(to)) return admin_result::failure(p::er::job_refused, "weft: cannot import into '" + to + "'");
+    if (to.empty() || is_system_database(to))
+      return admin_result::failure(p::er::job_refused, "weft: cannot import into '" + to + "'");
   }
   if (c_.users && manifest_.users.empty()) {
-    return admin_result::failure(p::er::job_refused, "weft: this export holds no accounts (EXPORT ... WITH USERS takes them)");
+    return admin_result::failure(p::er::job_refused,
+                                 "weft: this export holds no accounts (EXPORT ... WITH USERS takes them)");
   }
   return std::nullopt;
 }
@@ -130,8 +135,10 @@ std::optional<admin_result> importer::check_files() {
         std::error_code missing;
         const auto size = fs::file_size(dir_ / chunk.file, missing);
         if (missing || size == 0) {
-          return admin_result::failure(p::er::job_failed, "weft: chunk " + chunk.file + " of " + qualified_name(d.name, t.name) +
-                                             " is missing: " + (missing ? missing.message() : "empty") + " (nothing was imported)");
+          return admin_result::failure(p::er::job_failed,
+                                       "weft: chunk " + chunk.file + " of " + qualified_name(d.name, t.name) +
+                                           " is missing: " + (missing ? missing.message() : "empty") +
+                                           " (nothing was imported)");
         }
       }
     }
@@ -147,18 +154,24 @@ std::optional<admin_result> importer::check_targets() {
     const auto target = target_of(d.name);
     const auto present = control_->query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
                                          sql_value(target, monitor::value_kind::text));
-    if (!present) return admin_result::failure(p::er::job_failed, "weft: " + target_.address.to_string() + ": " + control_->error());
+    if (!present)
+      return admin_result::failure(p::er::job_failed,
+                                   "weft: " + target_.address.to_string() + ": " + control_->error());
     for (const auto& row : present->rows) {
       const auto name = row[0].value_or("");
-      const auto it = std::find_if(d.tables.begin(), d.tables.end(), [&](const manifest_table& t) { return t.name == name; });
+      const auto it =
+          std::find_if(d.tables.begin(), d.tables.end(), [&](const manifest_table& t) { return t.name == name; });
       if (it == d.tables.end() || c_.overwrite) continue;
       const auto any = control_->query("SELECT 1 FROM " + qualified_name(target, name) + " LIMIT 1");
       const auto where = qualified_name(target, name) + " on '" + target_.address.to_string() + "'";
       if (any && !any->rows.empty()) {
-        return admin_result::failure(p::er::job_refused, "weft: " + where + " is not empty (OVERWRITE replaces it; nothing was imported)");
+        return admin_result::failure(p::er::job_refused,
+                                     "weft: " + where + " is not empty (OVERWRITE replaces it; nothing was imported)");
       }
       if (!it->definition.empty() && normalized_definition(*control_, target, name) != it->definition) {
-        return admin_result::failure(p::er::job_refused, "weft: " + where + " exists with another definition (OVERWRITE replaces it; nothing was imported)");
+        return admin_result::failure(
+            p::er::job_refused,
+            "weft: " + where + " exists with another definition (OVERWRITE replaces it; nothing was imported)");
       }
     }
   }
@@ -186,8 +199,8 @@ std::optional<admin_result> importer::run_definitions(bool after_data) {
     const auto key = std::string(after_data ? "import:after:" : "import:before:") + target;
     if (job_.checkpoints().count(key)) continue;
     if (auto failed = run_statements(*control_, definition_statements(d, target, after_data, c_.overwrite))) {
-      return admin_result::failure(p::er::job_failed, "weft: creating the definitions of " + quote_name(target) + " on '" +
-                                         target_.address.to_string() + "': " + *failed);
+      return admin_result::failure(p::er::job_failed, "weft: creating the definitions of " + quote_name(target) +
+                                                          " on '" + target_.address.to_string() + "': " + *failed);
     }
     job_.save_checkpoint(key, "done");
   }
@@ -227,13 +240,15 @@ std::optional<std::string> importer::reconcile(monitor::mariadb_client& worker, 
          ": it changed outside the IMPORT, so nothing more is loaded into it";
 }
 
-std::optional<std::string> importer::load_chunk(monitor::mariadb_client& worker, const load_task& task, const manifest_chunk& chunk) {
+std::optional<std::string> importer::load_chunk(monitor::mariadb_client& worker, const load_task& task,
+                                                const manifest_chunk& chunk) {
   chunk_digest found;
   std::string why;
   const auto content = read_chunk(dir_ / chunk.file, found, why);
   if (!content) return why;
   if (!(found == chunk.digest)) return "chunk " + chunk.file + " changed after it was verified";
-  if (auto failed = apply_export_chunk(worker, manifest_.data_format, task.target_database, *task.table, chunk, *content)) {
+  if (auto failed =
+          apply_export_chunk(worker, manifest_.data_format, task.target_database, *task.table, chunk, *content)) {
     return "chunk " + chunk.file + ": " + *failed;
   }
   return std::nullopt;
@@ -309,8 +324,9 @@ std::optional<admin_result> importer::load_data() {
   for (auto& t : threads) t.join();
   if (job_.stopping() && first_error_.empty()) first_error_ = "the job was stopped";
   if (first_error_.empty()) return std::nullopt;
-  return admin_result::failure(p::er::job_failed, "weft: IMPORT into '" + target_.address.to_string() + "': " + first_error_ +
-                                     (c_.dry_run ? "" : " (RESUME JOB continues after the last chunk loaded)"));
+  return admin_result::failure(p::er::job_failed,
+                               "weft: IMPORT into '" + target_.address.to_string() + "': " + first_error_ +
+                                   (c_.dry_run ? "" : " (RESUME JOB continues after the last chunk loaded)"));
 }
 
 std::string importer::users_summary() const {
@@ -333,17 +349,22 @@ admin_result importer::summary() const {
   r.add_item("target", target_.address.to_string());
   std::string databases;
   for (const auto& d : manifest_.databases) {
-    databases += (databases.empty() ? "" : ", ") + d.name + (target_of(d.name) == d.name ? "" : " AS " + target_of(d.name));
+    databases +=
+        (databases.empty() ? "" : ", ") + d.name + (target_of(d.name) == d.name ? "" : " AS " + target_of(d.name));
   }
   r.add_item("databases", databases);
   r.add_item("tables", std::to_string(tasks_.size()));
-  r.add_item(c_.dry_run ? "rows_verified" : "rows_loaded", std::to_string(c_.dry_run ? progress_.rows_total : rows_loaded_));
-  r.add_item("chunks", std::to_string(progress_.chunks_total) + (chunks_skipped_ ? " (" + std::to_string(chunks_skipped_) + " loaded by an earlier run)" : ""));
+  r.add_item(c_.dry_run ? "rows_verified" : "rows_loaded",
+             std::to_string(c_.dry_run ? progress_.rows_total : rows_loaded_));
+  r.add_item("chunks",
+             std::to_string(progress_.chunks_total) +
+                 (chunks_skipped_ ? " (" + std::to_string(chunks_skipped_) + " loaded by an earlier run)" : ""));
   r.add_item("seconds", std::to_string(seconds));
   if (c_.dry_run) r.add_item("dry_run", "every chunk verified against the manifest; nothing was applied");
   r.add_item("source", manifest_.source + " (" + manifest_.server_version + ")");
   r.add_item("gtid_position", manifest_.gtid_position);
-  if (!replicating_from_.empty()) r.add_item("replicating_from", replicating_from_ + " from " + manifest_.gtid_position);
+  if (!replicating_from_.empty())
+    r.add_item("replicating_from", replicating_from_ + " from " + manifest_.gtid_position);
   if (c_.replication_info) {
     r.add_item("replicate_with", replicate_with(manifest_.source, manifest_.gtid_position));
   }
@@ -356,11 +377,14 @@ std::optional<admin_result> importer::become_replica() {
   const auto t = env_.topology();
   auto source = resolve(*c_.replica_of, *t);
   if (auto* why = std::get_if<std::string>(&source)) return admin_result::failure(p::er::job_refused, *why);
-  if (manifest_.gtid_position.empty()) return admin_result::failure(p::er::job_refused, "weft: the export has no GTID position to replicate from");
+  if (manifest_.gtid_position.empty())
+    return admin_result::failure(p::er::job_refused, "weft: the export has no GTID position to replicate from");
   if (!env_.replicate) return admin_result::failure(p::er::job_refused, "weft: AS REPLICA OF needs the HA manager");
   report("replicating from " + std::get<resolved_server>(source).address.to_string());
-  if (!control_->execute("SET GLOBAL gtid_slave_pos = " + sql_value(manifest_.gtid_position, monitor::value_kind::text))) {
-    return admin_result::failure(p::er::job_failed, "weft: setting the export's position " + manifest_.gtid_position + ": " + control_->error());
+  if (!control_->execute("SET GLOBAL gtid_slave_pos = " +
+                         sql_value(manifest_.gtid_position, monitor::value_kind::text))) {
+    return admin_result::failure(
+        p::er::job_failed, "weft: setting the export's position " + manifest_.gtid_position + ": " + control_->error());
   }
   ha_command command;
   command.verb = ha_verb::replicate;

@@ -38,7 +38,8 @@ CREATE TABLE $DB.tick (id INT PRIMARY KEY AUTO_INCREMENT, at DATETIME(6));
 CREATE VIEW $DB.big_orders AS SELECT id, total FROM $DB.orders WHERE total > 4000;"
 
 # A writer keeps inserting during the clone: the copy plus replication must hold every row once.
-( end=$((SECONDS + 25)); while [ $SECONDS -lt $end ]; do
+# It runs until the clone is done (at most 180 s), however long the copy takes.
+( end=$((SECONDS + 180)); while [ $SECONDS -lt $end ] && [ ! -e "$WORK/clone-done" ]; do
     as_root "$PRIMARY_PORT" -e "INSERT INTO $DB.tick (at) VALUES (NOW(6)); UPDATE $DB.orders SET total = total + 1 WHERE id = 1 + FLOOR(RAND() * 30000)" || exit 1
   done ) &
 LOAD_PID=$!
@@ -61,6 +62,7 @@ slave_status "$NEW" | grep -q "Slave_SQL_Running: Yes" || fail "the clone does n
 [ "$(on_new "SELECT @@read_only")" = 1 ] || fail "the clone is not read_only"
 
 kill -0 "$LOAD_PID" 2>/dev/null || fail "the writer ended before the clone did: it proved nothing"
+touch "$WORK/clone-done"
 wait "$LOAD_PID" || fail "the writer failed"
 LOAD_PID=""
 on_primary "INSERT INTO $DB.tick (at) VALUES (NOW(6))"
