@@ -11,7 +11,7 @@ NS="weftbh$$"; HOST_IF="wbh$$a"; NS_IF="wbh$$b"
 NET="10.253.$(( $$ % 250 ))"
 RELAY_PORT="$(free_port)"; WEFT_PORT="$(free_port)"
 teardown() {
-  [ -n "${RELAY_PID:-}" ] && kill "$RELAY_PID" 2>/dev/null
+  if [ -n "${RELAY_PID:-}" ]; then kill "$RELAY_PID" 2>/dev/null || true; fi
   cleanup
   ip link del "$HOST_IF" 2>/dev/null || true
   ip netns del "$NS" 2>/dev/null || true

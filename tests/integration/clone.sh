@@ -15,7 +15,7 @@ on_primary() { as_root "$PRIMARY_PORT" -e "$1"; }
 on_new() { as_root "$NEW" -e "$1"; }
 finish() {
   local rc=$?
-  [ -n "${LOAD_PID:-}" ] && kill "$LOAD_PID" 2>/dev/null
+  if [ -n "${LOAD_PID:-}" ]; then kill "$LOAD_PID" 2>/dev/null || true; fi  # not `[ ] && kill`: its failure would end the trap
   as_root "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB" || true
   "$REPO/scripts/sandbox" drop "$NEW" > /dev/null 2>&1 || true
   "$REPO/scripts/sandbox" drop "$MADE" > /dev/null 2>&1 || true

@@ -21,7 +21,7 @@ on_primary() { as_root "$PRIMARY_PORT" -e "$1"; }
 on_fresh() { as_root "$FRESH" -e "$1"; }
 finish() {
   local rc=$?
-  [ -n "${LOAD_PID:-}" ] && kill "$LOAD_PID" 2>/dev/null
+  if [ -n "${LOAD_PID:-}" ]; then kill "$LOAD_PID" 2>/dev/null || true; fi  # not `[ ] && kill`: its failure would end the trap
   as_root "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB; DROP DATABASE IF EXISTS weft_tx" || true
   "$REPO/scripts/sandbox" drop "$FRESH" > /dev/null 2>&1 || true
   "$REPO/scripts/sandbox" drop "$REPLICA_TO_BE" > /dev/null 2>&1 || true
