@@ -147,6 +147,10 @@ admin_result admin_engine::execute(std::string_view text, const ops::progress_si
   if (sql.find_first_not_of(" \t\r\n") == std::string::npos) {
     return admin_result::failure(p::make_error({1065, "42000"}, "Query was empty"));
   }
+  if (auto shard = parse_shard_command(sql)) {  // first: ADD SHARD is not ADD SERVER
+    if (!shard->command) return admin_result::failure(p::make_error({1064, "42000"}, shard->error));
+    return run_shard_command(*shard->command);
+  }
   if (auto ha = parse_ha_command(sql)) {
     if (!ha->command) return admin_result::failure(p::make_error({1064, "42000"}, ha->error));
     if (changes_configuration_only(ha->command->verb)) return run_group_change(*ha->command);

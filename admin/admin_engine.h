@@ -14,6 +14,7 @@
 #include "admin/admin_commands.h"
 #include "admin/ha_grammar.h"
 #include "admin/live_tables.h"
+#include "admin/shard_grammar.h"
 #include "config/state_store.h"
 #include "ops/admin_result.h"
 
@@ -42,6 +43,13 @@ class admin_engine {
   // CREATE GROUP, ADD SERVER... (admin_engine_groups.cc).
   admin_result run_group_change(const ha_command& command);
   bool group_exists(const std::string& group);
+  // CREATE SHARD MAP, ADD SHARD TABLE, SHOW SHARDS, CALL sharding.* (shard_commands.cc).
+  admin_result run_shard_command(const shard_command& command);
+  admin_result change_shards(const shard_command& command);
+  admin_result show_shards(const shard_command& command);
+  admin_result lookup_servers(const shard_command& command);
+  // Statements that change the config tables as one transaction (validated once, at the end).
+  admin_result run_sql_together(const std::vector<std::string>& statements);
   admin_result begin();
   admin_result commit();
   admin_result rollback();

@@ -3,6 +3,7 @@
 // persisted and applied like any other admin change.
 #include "admin/admin_engine.h"
 
+#include "admin/admin_words.h"
 #include "admin/ha_commands.h"
 #include "protocol/errors.h"
 
@@ -11,23 +12,17 @@ namespace {
 
 namespace p = protocol;
 
-std::string quoted(const std::string& v) {
-  std::string out = "'";
-  for (const char c : v) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
 }  // namespace
 
 bool admin_engine::group_exists(const std::string& group) {
-  const auto g = quoted(group);
+  const auto g = sqlite_text(group);
   auto r = run_sql("SELECT EXISTS (SELECT 1 FROM groups WHERE name = " + g +
                    ") OR EXISTS (SELECT 1 FROM servers WHERE group_name = " + g + ")");
   return !r.error && !r.rows.empty() && r.rows[0][0] == "1";
 }
 
 admin_result admin_engine::run_group_change(const ha_command& c) {
-  const auto g = quoted(c.group), s = quoted(c.server);
+  const auto g = sqlite_text(c.group), s = sqlite_text(c.server);
   const bool exists = c.group.empty() || group_exists(c.group);
   switch (c.verb) {
     case ha_verb::create_group: {

@@ -58,6 +58,12 @@ bool has_word(const words& w, const char* word) {
   return std::find(w.upper.begin(), w.upper.end(), word) != w.upper.end();
 }
 
+std::string sqlite_text(std::string_view value) {
+  std::string out = "'";
+  for (const char c : value) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
 bool cursor::accept(const char* keyword) {
   if (at_end() || w_[i_] != keyword) return false;
   ++i_;

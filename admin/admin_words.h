@@ -23,6 +23,9 @@ words words_of(std::string_view sql);
 std::optional<std::string> option_after(const words& w, const char* a, const char* b);
 bool has_word(const words& w, const char* word);
 
+// A value as an SQLite string literal (quotes doubled; backslashes are plain characters there).
+std::string sqlite_text(std::string_view value);
+
 // Reads words left to right for the admin grammars; every accessor fails softly so a parse is
 // a chain of checks. Holds a reference: the words must outlive it.
 class cursor {

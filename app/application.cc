@@ -320,8 +320,10 @@ void application::reload() {
   }
   config_.runtime = loaded.config->runtime;
   config_.topology = loaded.config->topology;
-  const config::table_config next = file_view();
+  config::table_config next = file_view();
   std::lock_guard lock(apply_mutex_);
+  // The file has no shard maps (they are made on the admin port): a reload keeps them.
+  next.runtime.shards = current_.runtime.shards;
   if (state_) {
     log_differences(state_->diff(next));
     state_->save(next);  // persisted before it takes effect

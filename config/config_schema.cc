@@ -136,9 +136,52 @@ const table_schema& rules_table() {
   return t;
 }
 
+// Sharding (issue 16): maps, the tables mapped to them, and their shards. The admin's grammar
+// (CREATE SHARD MAP, ADD SHARD TABLE, ADD SHARD, Fabric's CALL sharding.*) writes them; plain
+// SQL may too, and the whole is validated before it applies.
+const table_schema& shard_maps_table() {
+  static const table_schema t{
+      "shard_maps", "name",
+      {{.name = "name", .file_key = "name", .required = true, .non_empty = true, .primary_key = true},
+       {.name = "type", .file_key = "type", .required = true,
+        .words = {"HASH", "RANGE", "RANGE_STRING", "RANGE_DATETIME", "LIST"}},
+       {.name = "key_type", .file_key = "key_type", .sql_default = "'INTEGER'",
+        .words = {"INTEGER", "STRING", "DATETIME"}},
+       {.name = "global_group", .file_key = "global_group", .required = true, .non_empty = true}},
+      {}};
+  return t;
+}
+
+const table_schema& shard_tables_table() {
+  static const table_schema t{
+      "shard_tables", "table_name",
+      {{.name = "table_name", .file_key = "table", .required = true,
+        .sql_check = "instr(table_name, '.') > 1 AND instr(table_name, '.') < length(table_name)",
+        .primary_key = true},
+       {.name = "column_name", .file_key = "column", .required = true, .non_empty = true},
+       {.name = "map_name", .file_key = "map", .required = true, .non_empty = true}},
+      {}};
+  return t;
+}
+
+// One row per shard of a RANGE or HASH map; a LIST shard has one row per value it holds. The
+// shard_id orders a map's shards (HASH places keys by that order).
+const table_schema& shards_table() {
+  static const table_schema t{
+      "shards", "shard_id",
+      {{.name = "shard_id", .file_key = "id", .type = integer, .required = true, .min = 1, .max = 1000000000,
+        .primary_key = true},
+       {.name = "map_name", .file_key = "map", .required = true, .non_empty = true},
+       {.name = "group_name", .file_key = "group", .required = true, .non_empty = true},
+       {.name = "bound", .file_key = "bound", .nullable = true}},
+      {}};
+  return t;
+}
+
 const std::vector<const table_schema*>& all_config_tables() {
   static const std::vector<const table_schema*> tables{&servers_table(), &groups_table(), &users_table(),
-                                                       &rules_table()};
+                                                       &rules_table(), &shard_maps_table(), &shard_tables_table(),
+                                                       &shards_table()};
   return tables;
 }
 

@@ -45,6 +45,9 @@ const table_schema& servers_table();
 const table_schema& groups_table();
 const table_schema& users_table();
 const table_schema& rules_table();
+const table_schema& shard_maps_table();
+const table_schema& shard_tables_table();
+const table_schema& shards_table();
 const std::vector<const table_schema*>& all_config_tables();
 
 // In `schema` ("main", or an attached one).

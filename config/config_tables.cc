@@ -6,37 +6,23 @@
 
 #include "config/config_schema.h"
 #include "config/config_validation.h"
+#include "config/schema_row.h"
+#include "config/shard_config.h"
 #include "config/sqlite_statement.h"
 #include "routing/query_rules.h"
 
 namespace weft::config {
 namespace {
 
-// One row of a table's INSERT or SELECT, its columns named as the schema names them.
-class schema_row {
- public:
-  schema_row(const table_schema& table, sqlite3_stmt* statement) : table_(table), s_(statement) {}
-  sqlite3_stmt* statement() const { return s_; }
-
-  void text(std::string_view column, const std::string& v) const { bind_text(s_, param(column), v); }
-  void optional_text(std::string_view column, const std::string& v) const { bind_optional_text(s_, param(column), v); }
-  void integer(std::string_view column, std::int64_t v) const { sqlite3_bind_int64(s_, param(column), v); }
-  void flag(std::string_view column, bool v) const { sqlite3_bind_int(s_, param(column), v ? 1 : 0); }
-
-  std::string text(std::string_view column) const { return text_at(s_, table_.index_of(column)); }
-  std::int64_t integer(std::string_view column) const { return sqlite3_column_int64(s_, table_.index_of(column)); }
-  bool flag(std::string_view column) const { return sqlite3_column_int(s_, table_.index_of(column)) != 0; }
-  bool null(std::string_view column) const { return is_null(s_, table_.index_of(column)); }
-
- private:
-  int param(std::string_view column) const { return table_.index_of(column) + 1; }
-  const table_schema& table_;
-  sqlite3_stmt* s_;
-};
-
 std::string table_of(config_problem::place p) {
   using place = config_problem::place;
-  return p == place::servers ? "servers" : p == place::groups ? "groups" : "query_rules";
+  switch (p) {
+    case place::servers: return "servers";
+    case place::groups: return "groups";
+    case place::rules: return "query_rules";
+    case place::shard_maps: break;
+  }
+  return "shard_maps";
 }
 
 std::string hex_hash(const protocol::native_password_hash& h) { return h.empty_password ? "" : h.to_hex(); }
@@ -274,6 +260,7 @@ void write_config_tables(sqlite3* db, const table_config& config, const std::str
   write_groups(db, config.topology, schema);
   write_users(db, config.runtime, schema);
   write_rules(db, config.runtime, schema);
+  write_shard_tables(db, config.runtime.shards, schema);
 }
 
 table_read_result read_config_tables(sqlite3* db, const std::string& schema) {
@@ -282,6 +269,7 @@ table_read_result read_config_tables(sqlite3* db, const std::string& schema) {
   read_groups(db, schema, out);
   read_users(db, schema, out);
   read_rules(db, schema, out);
+  out.config.runtime.shards = read_shard_tables(db, schema, out.errors);
   for (const auto& p : validate_whole(out.config.topology, out.config.runtime)) {
     out.errors.push_back(table_of(p.in) + ": " + p.message);
   }

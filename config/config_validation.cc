@@ -42,6 +42,22 @@ void check_rules(const std::vector<routing::query_rule>& rules, const std::set<s
   if (rules.size() > 64) out.push_back({place::rules, 64, "at most 64 rules"});
 }
 
+// A shard map's groups must be able to take statements: each needs servers.
+void check_shard_groups(const sharding::catalog& shards, const std::set<std::string>& groups,
+                        std::vector<config_problem>& out) {
+  for (std::size_t i = 0; i < shards.maps.size(); ++i) {
+    const auto& m = shards.maps[i];
+    const auto check = [&](const std::string& group, const char* as) {
+      if (!groups.count(group)) {
+        out.push_back({place::shard_maps, i,
+                       "shard map '" + m.name + "': " + as + " '" + group + "' has no [[servers]]"});
+      }
+    };
+    check(m.global_group, "global group");
+    for (const auto& s : m.shards) check(s.group, "shard group");
+  }
+}
+
 }  // namespace
 
 std::vector<config_problem> validate_whole(const routing::topology& t, const proxy::runtime_snapshot& runtime,
@@ -61,6 +77,7 @@ std::vector<config_problem> validate_whole(const routing::topology& t, const pro
     }
   }
   check_rules(runtime.rules, groups, out);
+  check_shard_groups(runtime.shards, groups, out);
   return out;
 }
 

@@ -15,7 +15,7 @@
 namespace weft::config {
 
 struct config_problem {
-  enum class place { servers, groups, rules };
+  enum class place { servers, groups, rules, shard_maps };
   place in = place::servers;
   std::optional<std::size_t> row;  // the row of that table (its order in the configuration); none: the whole
   std::string message;

@@ -63,6 +63,13 @@ inline constexpr error_spec job_failed{9014, "HY000"};
 // A job command that cannot run as asked (no such job, a WHERE too long, a path outside
 // export_dir, a non-empty target table).
 inline constexpr error_spec job_refused{9015, "HY000"};
+// A sharding command that cannot run as asked (no such map, a table mapped already).
+inline constexpr error_spec shard_refused{9016, "HY000"};
+// A statement weft cannot route to the right shards or merge correctly: refused, never a
+// guess (the message says why).
+inline constexpr error_spec shard_unroutable{9017, "HY000"};
+// A transaction that would need a second shard (weft does not run two-phase commits).
+inline constexpr error_spec shard_transaction{9018, "HY000"};
 inline constexpr error_spec unknown_database{1049, "42000"};
 inline constexpr error_spec unknown_table{1146, "42S02"};
 }  // namespace er

@@ -35,6 +35,7 @@ command_driver::~command_driver() {
 }
 
 const std::vector<routing::query_rule>& command_driver::rules() { return context_.routing.config_now()->rules; }
+const sharding::catalog& command_driver::shards() { return context_.routing.config_now()->shards; }
 
 session::planner_cache& command_driver::planner() {
   context_.routing.config_now();  // (empties the rule cache when the rules changed)

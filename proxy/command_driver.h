@@ -50,6 +50,7 @@ class command_driver final : public session::surroundings {
   // session::surroundings
   const routing::topology& topology() override { return backend_.topology(); }
   const std::vector<routing::query_rule>& rules() override;
+  const sharding::catalog& shards() override;
   std::optional<bool> read_your_writes_of(std::string_view user) override;
   session::planner_cache& planner() override;
   bool knows_digest(std::uint64_t digest) override { return context_.routing.stats.knows(digest); }

@@ -14,6 +14,7 @@
 #include "proxy/snapshot_store.h"
 #include "routing/query_rules.h"
 #include "routing/topology.h"
+#include "sharding/shard_catalog.h"
 
 namespace weft::proxy {
 
@@ -93,10 +94,11 @@ struct user_account {
 
 // What the admin and a reload may change at runtime besides the topology; published as
 // immutable snapshots (config_store). A session authenticates against the snapshot current
-// when it connects; rules are read per statement.
+// when it connects; rules and shard maps are read per statement.
 struct runtime_snapshot {
   std::unordered_map<std::string, user_account> users;
   std::vector<routing::query_rule> rules;
+  sharding::catalog shards;
 };
 
 using config_store = snapshot_store<runtime_snapshot>;

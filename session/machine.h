@@ -43,6 +43,8 @@ class surroundings {
   // The topology the session routes with (the held connection's snapshot while one is held).
   virtual const routing::topology& topology() = 0;
   virtual const std::vector<routing::query_rule>& rules() = 0;
+  // The shard maps statements are routed with (read per statement, like the rules).
+  virtual const sharding::catalog& shards() = 0;
   // The user's own read-your-writes setting, if any.
   virtual std::optional<bool> read_your_writes_of(std::string_view user) = 0;
   virtual planner_cache& planner() = 0;
@@ -126,6 +128,7 @@ class machine {
   resumable<step> forward_query(std::uint32_t payload_length);
   resumable<step> send_and_relay(const query_plan& plan);
   resumable<step> retry_read(std::string_view group);
+  resumable<std::optional<protocol::err_packet>> move_fresh_transaction(const query_plan& plan);
   resumable<std::optional<protocol::err_packet>> acquire(target where);
   resumable<std::optional<protocol::err_packet>> acquire_for(target where);
   resumable<std::optional<protocol::err_packet>> wait_for_written_gtid(target where);
@@ -142,6 +145,7 @@ class machine {
   friend struct machine_probe;
   // Prepared statements (machine_statements.cc).
   resumable<step> forward_prepare(std::uint32_t payload_length);
+  std::optional<protocol::err_packet> shard_refusal_of_prepare(std::string_view sql);
   resumable<step> rename_prepared(std::string& sql, std::optional<std::uint32_t>& replaced);
   resumable<step> forward_statement_command(std::uint8_t cmd, std::uint32_t payload_length);
   resumable<step> refuse_statement_command(protocol::command command, std::uint32_t client_id, bool too_short);
@@ -210,6 +214,8 @@ class machine {
   std::uint64_t last_insert_id_ = 0;
   std::uint64_t insert_id_exact_on_ = 0;
   bool insert_id_unsettled_ = false;
+  // The BEGIN of a transaction that has run nothing else yet (it may still move to a shard).
+  std::string fresh_begin_;
   // Read-your-writes.
   bool read_your_writes_ = false;
   bool wrote_since_gtid_ = false;  // a write ran on the primary since the last @@last_gtid

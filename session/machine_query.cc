@@ -21,7 +21,7 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
   // The text stays in the client buffer until the command is sent or skipped.
   const auto sql = p::as_chars(buffered.client.subspan(p::frame_header_size + 1, payload_length - 1));
   activity_.statement.assign(sql.substr(0, 256));
-  auto plan = plan_query(sql, facts(), world_.topology(), world_.rules(), world_.planner());
+  auto plan = plan_query(sql, facts(), world_.topology(), world_.rules(), world_.shards(), world_.planner());
   begin_stats(plan.info.digest, sql);
   relayed_bytes_ = 0;
   const auto kind = static_cast<std::uint8_t>(plan.info.kind);
@@ -38,6 +38,16 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
   // sql points into the client buffer, which later actions may move: what is needed is kept.
   const bool sets_insert_id = plan.reads_insert_id && plan.sets_insert_id;
   if (!plan.replacement && plan.info.replica_safe()) resend_.assign(sql);
+  const bool begins = plan.info.transaction == routing::transaction_action::begin ||
+                      plan.info.transaction == routing::transaction_action::begin_read_only;
+  if (begins) fresh_begin_ = plan.replacement ? *plan.replacement : std::string(sql);
+  if (plan.sharded && holds() && held_.info && held_.info->group != plan.group) {
+    if (auto refusal = co_await move_fresh_transaction(plan)) {
+      co_await finish_stats(payload_length, kind);
+      co_return co_await skip_command_with_error(*refusal);
+    }
+  }
+  if (!begins) fresh_begin_.clear();
   const step sent = co_await send_and_relay(plan);
   if (sent != step::next) co_return sent;
   co_await remember_written_gtid(held_.role == routing::target_role::primary &&
@@ -46,6 +56,34 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
   co_await finish_response(static_cast<std::uint8_t>(p::command::query), sets_insert_id,
                            plan.info.kind == routing::statement_kind::write);
   co_return step::next;
+}
+
+// A statement for another shard than the held connection's: a transaction that has run only its
+// BEGIN moves there (rolled back, begun again on the shard); anything else would span two
+// shards, which weft refuses (no distributed transactions).
+resumable<std::optional<p::err_packet>> machine::move_fresh_transaction(const query_plan& plan) {
+  std::optional<p::err_packet> refusal;
+  const std::string from = held_.info->group;
+  if (pinned_ || fresh_begin_.empty()) {
+    refusal = p::make_error(p::er::shard_transaction,
+                            "weft: the transaction runs on group '" + from + "'; a statement for group '" + plan.group +
+                                "' cannot join it (weft does not run transactions across shards): COMMIT or ROLLBACK first");
+    co_return refusal;
+  }
+  const auto& rolled = co_await perform({.kind = action_kind::run_internal, .text = "ROLLBACK"});
+  if (rolled.result == outcome::backend_failed) {
+    co_await drop();
+  } else {
+    co_await release(false);
+  }
+  const std::string begin = fresh_begin_;
+  refusal = co_await acquire({routing::target_role::primary, plan.group});
+  if (refusal) co_return refusal;
+  const auto& begun = co_await perform({.kind = action_kind::run_internal, .text = begin});
+  if (begun.result != outcome::ok) {
+    refusal = begun.error ? *begun.error : p::make_error(p::er::backend_lost, "weft: BEGIN failed on group '" + plan.group + "'");
+  }
+  co_return refusal;
 }
 
 // Acquires the planned server and sends the statement (the client's bytes, or a rule's text);

@@ -77,6 +77,20 @@ void machine::forget_statements() {
   if (holds()) held_.statements->clear();
 }
 
+// Prepared statements on sharded tables are not routed yet (their key comes with EXECUTE):
+// refused at PREPARE, so none runs on the wrong group.
+std::optional<p::err_packet> machine::shard_refusal_of_prepare(std::string_view sql) {
+  if (world_.shards().empty()) return std::nullopt;
+  auto& cache = world_.planner();
+  cache.tokens.lex(sql);
+  query_plan plan;
+  apply_shard_route(plan, facts(), world_.shards(), cache);
+  if (plan.refusal) return plan.refusal;
+  if (!plan.sharded) return std::nullopt;
+  return p::make_error(p::er::shard_unroutable,
+                       "weft: prepared statements on sharded tables are not routed yet; use the text protocol");
+}
+
 resumable<machine::step> machine::forward_prepare(std::uint32_t payload_length) {
   statements_.prepare_failed();  // until this one succeeds
   if (payload_length >= p::max_frame_payload) {
@@ -86,6 +100,7 @@ resumable<machine::step> machine::forward_prepare(std::uint32_t payload_length) 
   const auto& whole = co_await perform({.kind = action_kind::read_client, .bytes = p::frame_header_size + payload_length});
   if (whole.result != outcome::ok) co_return step::stop;
   std::string sql(p::as_chars(whole.client.subspan(prepare_text_offset, payload_length - 1)));
+  if (auto refusal = shard_refusal_of_prepare(sql)) co_return co_await skip_command_with_error(*refusal);
   auto error = co_await acquire({});
   if (error) co_return co_await skip_command_with_error(*error);
   tracker_.start(static_cast<std::uint8_t>(p::command::stmt_prepare), held_.capabilities);

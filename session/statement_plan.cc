@@ -6,6 +6,7 @@
 
 #include "protocol/errors.h"
 #include "routing/session_effects.h"
+#include "sharding/statement_route.h"
 
 namespace weft::session {
 namespace p = protocol;
@@ -71,8 +72,33 @@ std::optional<routing::target_role> apply_query_rules(query_plan& plan, std::str
 
 }  // namespace
 
+void apply_shard_route(query_plan& plan, const session_facts& session, const sharding::catalog& shards,
+                       planner_cache& cache, std::span<const std::optional<std::string>> params) {
+  const auto shape = sharding::shape_of(cache.tokens);
+  const auto route = sharding::route_statement({shape, session.schema, cache.tokens.hint(), params}, shards);
+  switch (route.kind) {
+    case sharding::route_kind::unsharded:
+      return;  // where it goes without sharding: the session's group (make it the global group)
+    case sharding::route_kind::refused:
+      plan.refusal = p::make_error(p::er::shard_unroutable, "weft: " + route.reason);
+      return;
+    case sharding::route_kind::global:
+    case sharding::route_kind::shards:
+      break;
+  }
+  if (!route.single() && route.kind != sharding::route_kind::global) {
+    plan.refusal = p::make_error(p::er::shard_unroutable,
+                                 "weft: the statement needs " + std::to_string(route.shards.size()) + " shards of map '" +
+                                     route.map->name + "'; reads across shards are not merged yet");
+    return;
+  }
+  plan.group = std::string(route.group());
+  plan.sharded = true;
+}
+
 query_plan plan_query(std::string_view sql, const session_facts& session, const routing::topology& topology,
-                      const std::vector<routing::query_rule>& rules, planner_cache& cache) {
+                      const std::vector<routing::query_rule>& rules, const sharding::catalog& shards,
+                      planner_cache& cache) {
   query_plan plan;
   analyze_into(plan, sql, cache);
   std::optional<routing::target_role> rule_role;
@@ -85,6 +111,10 @@ query_plan plan_query(std::string_view sql, const session_facts& session, const 
     if (plan.use_schema) plan.pins = false;
   }
   if (plan.group.empty() && !plan.info.hint_group.empty()) plan.group = plan.info.hint_group;
+  if (!shards.empty()) {
+    apply_shard_route(plan, session, shards, cache);
+    if (plan.refusal) return plan;
+  }
   const auto group = plan.group.empty() ? session.group : std::string_view(plan.group);
   plan.role = routing::role_for(plan.info, plan.pins, topology.policy_of(group));
   // A rule may send to the primary what would go to a replica, never the other way round.

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,7 @@
 #include "routing/query_rules.h"
 #include "routing/rw_split.h"
 #include "routing/statement_analysis.h"
+#include "sharding/shard_catalog.h"
 
 namespace weft::session {
 
@@ -39,6 +41,9 @@ struct query_plan {
   std::optional<protocol::err_packet> refusal;  // blocked by a rule
   std::optional<std::string> replacement;       // text to send instead (rewrite, timeout)
   std::uint32_t rule_id = 0;                     // first matching rule (0: none)
+  // The group came from a shard map (a shard, or the global group for DDL): a connection held
+  // in another group means the transaction would span two shards.
+  bool sharded = false;
 };
 
 struct session_facts {
@@ -49,7 +54,15 @@ struct session_facts {
 };
 
 query_plan plan_query(std::string_view sql, const session_facts& session, const routing::topology& topology,
-                      const std::vector<routing::query_rule>& rules, planner_cache& cache);
+                      const std::vector<routing::query_rule>& rules, const sharding::catalog& shards,
+                      planner_cache& cache);
+
+// Where a statement on sharded tables goes (sets plan.group, plan.sharded, or plan.refusal);
+// statements that name only unsharded tables go where they would without sharding (the
+// session's group: a sharded deployment makes the global group the default one).
+// `params`: a prepared statement's bound values (empty for text).
+void apply_shard_route(query_plan& plan, const session_facts& session, const sharding::catalog& shards,
+                       planner_cache& cache, std::span<const std::optional<std::string>> params = {});
 
 // The digest text of a statement seen for the first time, for the statistics.
 std::string_view digest_text_for_stats(std::string_view sql, planner_cache& cache);

@@ -26,6 +26,18 @@ std::optional<std::size_t> range_shard(const shard_map& map, std::string_view ke
 
 }  // namespace
 
+std::vector<std::size_t> shards_between(const shard_map& map, std::string_view low, std::string_view high) {
+  std::vector<std::size_t> out;
+  if (before(map.key, high, low)) return out;
+  // The shard holding `low`, and every shard whose lower bound lies in (low, high].
+  const auto first = range_shard(map, low);
+  for (std::size_t i = 0; i < map.shards.size(); ++i) {
+    const auto bound = normalized_key(map.key, map.shards[i].bounds.at(0));
+    if (i == first || (bound && before(map.key, low, *bound) && !before(map.key, high, *bound))) out.push_back(i);
+  }
+  return out;
+}
+
 std::optional<std::size_t> shard_of(const shard_map& map, std::string_view normalized) {
   if (map.shards.empty()) return std::nullopt;
   switch (map.type) {

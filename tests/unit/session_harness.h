@@ -59,6 +59,7 @@ inline p::bytes one_value_response(std::string value, std::uint16_t status = p::
 struct fake_world final : surroundings {
   routing::topology map;
   std::vector<routing::query_rule> rule_list;
+  sharding::catalog shard_catalog;
   planner_cache cache;
   bool spare_room = true;
   bool held_route = true;
@@ -79,6 +80,7 @@ struct fake_world final : surroundings {
   }
   const routing::topology& topology() override { return map; }
   const std::vector<routing::query_rule>& rules() override { return rule_list; }
+  const sharding::catalog& shards() override { return shard_catalog; }
   std::optional<bool> read_your_writes_of(std::string_view) override { return std::nullopt; }
   planner_cache& planner() override { return cache; }
   bool knows_digest(std::uint64_t) override { return true; }

@@ -1,0 +1,235 @@
+#include "sharding/statement_route.h"
+
+#include <algorithm>
+
+#include "routing/sql_lexer.h"
+#include "sharding/shard_lookup.h"
+
+namespace weft::sharding {
+namespace {
+
+bool same_column(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+shard_route refused(shard_route r, std::string why) {
+  r.kind = route_kind::refused;
+  r.reason = std::move(why);
+  return r;
+}
+
+std::vector<std::size_t> every_shard(const shard_map& map) {
+  std::vector<std::size_t> all(map.shards.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  return all;
+}
+
+// A literal's key in the map's form; nullopt when it is NULL, an unbound parameter, or not of
+// the map's kind (then it narrows nothing).
+std::optional<std::string> key_of(const literal& value, const shard_map& map, parameter_values params) {
+  switch (value.type) {
+    case literal::kind::null: return std::nullopt;
+    case literal::kind::param:
+      if (value.param_index >= params.size() || !params[value.param_index]) return std::nullopt;
+      return normalized_key(map.key, *params[value.param_index]);
+    default: return normalized_key(map.key, value.value);
+  }
+}
+
+// The shards one condition on the key allows; nullopt when it allows any (a value weft cannot
+// place, BETWEEN on a map that is not RANGE).
+std::optional<std::vector<std::size_t>> shards_allowed(const key_condition& c, const shard_map& map,
+                                                       parameter_values params) {
+  std::vector<std::size_t> out;
+  if (c.type == key_condition::kind::between) {
+    if (map.type == map_type::hash || map.type == map_type::list || c.values.size() != 2) return std::nullopt;
+    const auto low = key_of(c.values[0], map, params), high = key_of(c.values[1], map, params);
+    if (!low || !high) return std::nullopt;
+    return shards_between(map, *low, *high);
+  }
+  for (const auto& v : c.values) {
+    const auto key = key_of(v, map, params);
+    if (!key) return std::nullopt;
+    // A key no shard holds cannot match a row weft stored: it adds no shard.
+    if (const auto s = shard_of(map, *key)) out.push_back(*s);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// An expression (NOW(), 1 + 1) where a value was expected: weft does not evaluate it.
+bool is_expression(const literal& v) { return v.type == literal::kind::expression; }
+
+// What the WHERE's top-level conditions on the key leave: the intersection of what each allows.
+std::optional<std::vector<std::size_t>> keyed_shards(const route_input& in, const sharded_table& table,
+                                                     const shard_map& map) {
+  std::optional<std::vector<std::size_t>> narrowed;
+  for (const auto& c : in.shape.conditions) {
+    if (!same_column(c.column, table.column)) continue;
+    auto allowed = shards_allowed(c, map, in.params);
+    if (!allowed) continue;
+    if (!narrowed) {
+      narrowed = std::move(*allowed);
+      continue;
+    }
+    std::vector<std::size_t> both;
+    std::set_intersection(narrowed->begin(), narrowed->end(), allowed->begin(), allowed->end(),
+                          std::back_inserter(both));
+    *narrowed = std::move(both);
+  }
+  return narrowed;
+}
+
+struct tables_named {
+  const sharded_table* table = nullptr;  // the (first) sharded table named
+  bool several_sharded = false;          // two different sharded tables
+};
+
+tables_named sharded_tables(const route_input& in, const catalog& c) {
+  tables_named out;
+  for (const auto& t : in.shape.tables) {
+    const auto* found = c.table_named(t.schema.empty() ? in.schema : std::string_view(t.schema), t.name);
+    if (!found) continue;
+    if (out.table && out.table != found) out.several_sharded = true;
+    if (!out.table) out.table = found;
+  }
+  return out;
+}
+
+shard_route to_shards(shard_route r, std::vector<std::size_t> shards) {
+  r.kind = route_kind::shards;
+  r.shards = std::move(shards);
+  return r;
+}
+
+shard_route route_hinted(shard_route r, const std::string& value) {
+  const auto key = normalized_key(r.map->key, value);
+  const auto shard = key ? shard_of(*r.map, *key) : std::nullopt;
+  if (!shard) return refused(std::move(r), "the hint's shard_key '" + value + "' is no key a shard of map '" +
+                                               r.map->name + "' holds");
+  return to_shards(std::move(r), {*shard});
+}
+
+// INSERT/REPLACE ... (columns) VALUES: every row's key placed; one shard for them all.
+shard_route route_insert(shard_route r, const route_input& in) {
+  const auto& shape = in.shape;
+  const auto& column = r.table->column;
+  const auto where = "INSERT into sharded table " + r.table->schema + "." + r.table->table + ": ";
+  if (shape.insert_select || shape.insert_set || shape.rows.empty()) {
+    return refused(std::move(r), where + "only INSERT ... (columns) VALUES (...) is routed (not ... SELECT or ... SET)");
+  }
+  const auto at = std::find_if(shape.insert_columns.begin(), shape.insert_columns.end(),
+                               [&](const auto& c) { return same_column(c, column); });
+  if (at == shape.insert_columns.end()) {
+    return refused(std::move(r), where + "the column list must name the shard key `" + column + "`");
+  }
+  const auto index = static_cast<std::size_t>(at - shape.insert_columns.begin());
+  std::vector<std::size_t> shards;
+  for (std::size_t i = 0; i < shape.rows.size(); ++i) {
+    const auto& row = shape.rows[i];
+    const auto key = row.values.size() == shape.insert_columns.size() && !is_expression(row.values[index])
+                         ? key_of(row.values[index], *r.map, in.params)
+                         : std::nullopt;
+    const auto shard = key ? shard_of(*r.map, *key) : std::nullopt;
+    if (!shard) {
+      return refused(std::move(r), where + "row " + std::to_string(i + 1) + ": its `" + column +
+                                       "` is not a key a shard holds (a literal of the map's kind is needed)");
+    }
+    shards.push_back(*shard);
+  }
+  std::sort(shards.begin(), shards.end());
+  shards.erase(std::unique(shards.begin(), shards.end()), shards.end());
+  if (shards.size() > 1) {
+    return refused(std::move(r), where + "its rows belong to " + std::to_string(shards.size()) +
+                                     " shards; send one INSERT per shard");
+  }
+  return to_shards(std::move(r), std::move(shards));
+}
+
+// UPDATE / DELETE: exactly one shard, named by the key.
+shard_route route_write(shard_route r, const route_input& in) {
+  const auto keyed = keyed_shards(in, *r.table, *r.map);
+  const auto what = std::string(in.shape.verb == statement_verb::update ? "UPDATE" : "DELETE") + " on sharded table " +
+                    r.table->schema + "." + r.table->table;
+  if (!keyed) {
+    return refused(std::move(r), what + " without a condition on its shard key `" + r.table->column +
+                                     "` would write to every shard: refused");
+  }
+  if (keyed->size() > 1) {
+    return refused(std::move(r), what + " touches " + std::to_string(keyed->size()) +
+                                     " shards; weft writes to one shard per statement");
+  }
+  // A key no shard holds matches no row weft stored: any shard answers that.
+  return to_shards(std::move(r), keyed->empty() ? std::vector<std::size_t>{0} : *keyed);
+}
+
+shard_route route_select(shard_route r, const route_input& in) {
+  auto keyed = keyed_shards(in, *r.table, *r.map);
+  r.every_shard = !keyed;
+  if (!keyed) return to_shards(std::move(r), every_shard(*r.map));
+  return to_shards(std::move(r), keyed->empty() ? std::vector<std::size_t>{0} : std::move(*keyed));
+}
+
+}  // namespace
+
+shard_route route_statement(const route_input& in, const catalog& c) {
+  shard_route r;
+  const auto named = c.empty() ? tables_named{} : sharded_tables(in, c);
+  if (!named.table) return r;
+  r.table = named.table;
+  r.map = c.map_named(named.table->map);
+  const auto& shape = in.shape;
+  if (shape.verb == statement_verb::ddl) {
+    r.kind = route_kind::global;  // its primary replicates the DDL to every shard
+    return r;
+  }
+  if (r.map->shards.empty()) return refused(std::move(r), "shard map '" + r.map->name + "' has no shards yet");
+  if (shape.multiple_statements) return refused(std::move(r), "several statements in one query name a sharded table");
+  if (auto hinted = hint_value(in.hint, "shard_key")) return route_hinted(std::move(r), *hinted);
+  if (named.several_sharded) {
+    return refused(std::move(r), "the statement names more than one sharded table; a join across shards is not "
+                                 "merged (if its rows share one shard, name it: /* weft: shard_key=v */)");
+  }
+  if (shape.tables.size() > 1 || shape.subquery) {
+    return refused(std::move(r), "a sharded table together with other tables or a subquery is routed only by a "
+                                 "hint: /* weft: shard_key=v */");
+  }
+  switch (shape.verb) {
+    case statement_verb::insert:
+    case statement_verb::replace: return route_insert(std::move(r), in);
+    case statement_verb::update:
+    case statement_verb::remove: return route_write(std::move(r), in);
+    case statement_verb::select: return route_select(std::move(r), in);
+    default: break;
+  }
+  return refused(std::move(r), "only SELECT, INSERT, REPLACE, UPDATE, DELETE and DDL are routed on sharded tables");
+}
+
+std::string_view shard_route::group() const {
+  if (kind == route_kind::global && map) return map->global_group;
+  if (single()) return map->shards[shards[0]].group;
+  return {};
+}
+
+std::optional<std::string> hint_value(std::string_view hint, std::string_view name) {
+  while (!hint.empty()) {
+    const auto stop = hint.find_first_of(" ,\t");
+    auto item = hint.substr(0, stop);
+    hint = stop == std::string_view::npos ? std::string_view{} : hint.substr(stop + 1);
+    const auto eq = item.find('=');
+    if (eq == std::string_view::npos || !same_column(item.substr(0, eq), name)) continue;
+    auto value = item.substr(eq + 1);
+    if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    return std::string(value);
+  }
+  return std::nullopt;
+}
+
+}  // namespace weft::sharding

@@ -1,0 +1,54 @@
+// Where a statement on sharded tables goes: the shards its key conditions name, the global group
+// for DDL, or a refusal that says why. Decided from the statement's shape (statement_shape.h)
+// and the catalog; never a guess: a statement whose shards weft cannot know for certain goes to
+// every shard the map has (a read) or is refused (a write).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sharding/shard_catalog.h"
+#include "sharding/statement_shape.h"
+
+namespace weft::sharding {
+
+enum class route_kind : std::uint8_t {
+  unsharded,  // names no sharded table: where it would go without sharding (or the global group)
+  global,     // DDL on a sharded table: the map's global group, which replicates it to every shard
+  shards,     // the shards listed (one: sent as it is)
+  refused,    // `reason` says why
+};
+
+struct shard_route {
+  route_kind kind = route_kind::unsharded;
+  const shard_map* map = nullptr;
+  const sharded_table* table = nullptr;
+  std::vector<std::size_t> shards;  // positions in map->shards, ascending, no repeats
+  bool every_shard = false;         // no key condition narrowed it: all of the map's shards
+  std::string reason;               // refused: the error's text
+
+  bool single() const { return kind == route_kind::shards && shards.size() == 1; }
+  std::string_view group() const;   // single(): that shard's group; global: the global group
+};
+
+// A bound parameter's value as text, for keys of prepared statements (nullopt: NULL, or a type
+// that is no key).
+using parameter_values = std::span<const std::optional<std::string>>;
+
+struct route_input {
+  const statement_shape& shape;
+  std::string_view schema;    // the session's current database (for unqualified names)
+  std::string_view hint;      // the `/* weft: ... */` comment's body ("": none)
+  parameter_values params{};  // of COM_STMT_EXECUTE (empty for text statements)
+};
+
+shard_route route_statement(const route_input& in, const catalog& shards);
+
+// The value of `name=` in a hint's body ("shard_key=42", quotes removed), if any.
+std::optional<std::string> hint_value(std::string_view hint, std::string_view name);
+
+}  // namespace weft::sharding

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Sharding through the mariadb CLI, against the sharded sandbox (scripts/sandbox shards: a global
+# group 23320+23321 replicating to shard1 23322+23323 and shard2 23324+23325): shard maps made on
+# the admin port (weft's grammar and Fabric's CALL sharding.*), DDL sent to the global group and
+# replicated to the shards, rows written by key to the shard the map names (checked on the
+# servers directly), point reads equal to the same rows on one unsharded server, refusals with
+# their errors, and a transaction kept on one shard.
+source "$(dirname "$0")/lib.sh"
+require_sandbox
+"$REPO/scripts/sandbox" shards > "$WORK/shards.log" 2>&1 || { cat "$WORK/shards.log" >&2; fail "the sharded sandbox did not start"; }
+GLOBAL=23320 SHARD1=23322 SHARD2=23324
+
+start_weft "127.0.0.1:$GLOBAL" "" "$(admin_toml)
+[[servers]]
+address = \"127.0.0.1:23321\"
+group = \"main\"
+role = \"replica\"
+$(for p in $SHARD1 23323 $SHARD2 23325; do
+    g=$([ $p -lt $SHARD2 ] && echo shard1 || echo shard2)
+    r=$([ $p = $SHARD1 ] || [ $p = $SHARD2 ] && echo primary || echo replica)
+    printf '\n[[servers]]\naddress = "127.0.0.1:%s"\ngroup = "%s"\nrole = "%s"\n' "$p" "$g" "$r"
+  done)
+
+[monitor]
+user = \"monitor\"
+password = \"monitor-secret\"
+interval_ms = 200"
+wait_admin
+on() { local port="$1"; shift; as_root "$port" "$@"; }
+expect_error() {  # expect_error CODE SQL: through weft, the statement fails with CODE
+  local out; out="$(via_weft -e "$2" 2>&1)" && fail "no error for: $2 (got: $out)"
+  grep -q "ERROR $1 " <<<"$out" || fail "expected error $1 for: $2; got: $out"
+  echo "$out"
+}
+# Tables of this test, on every server of the layout (dropped on the global primary: replicated).
+on $GLOBAL -e "DROP TABLE IF EXISTS weft_test.users, weft_test.orders, weft_test.names, weft_test.plain"
+on $PRIMARY_PORT -e "DROP TABLE IF EXISTS weft_test.users_ref"
+trap 'on $GLOBAL -e "DROP TABLE IF EXISTS weft_test.users, weft_test.orders, weft_test.names, weft_test.plain" || true; on $PRIMARY_PORT -e "DROP TABLE IF EXISTS weft_test.users_ref" || true; cleanup_and_check' EXIT
+
+# --- Maps on the admin port -------------------------------------------------------------------
+admin -e "CREATE SHARD MAP users_map TYPE HASH GLOBAL GROUP main;
+  ADD SHARD TO MAP users_map GROUP shard1; ADD SHARD TO MAP users_map GROUP shard2;
+  ADD SHARD TABLE weft_test.users COLUMN id TO MAP users_map;
+  CREATE SHARD MAP orders_map TYPE RANGE GLOBAL GROUP main;
+  ADD SHARD TO MAP orders_map GROUP shard1 BOUND 0; ADD SHARD TO MAP orders_map GROUP shard2 BOUND 1000;
+  ADD SHARD TABLE weft_test.orders COLUMN order_id TO MAP orders_map"
+maps="$(admin -e 'SHOW SHARD MAPS')"
+grep -qP '^orders_map\tRANGE\tINTEGER\tmain\t2\t1$' <<<"$maps" || fail "SHOW SHARD MAPS: $maps"
+grep -qP '^users_map\tHASH\tINTEGER\tmain\t2\t1$' <<<"$maps" || fail "SHOW SHARD MAPS: $maps"
+shards="$(admin -e 'SHOW SHARDS FROM MAP orders_map')"
+grep -qP '^orders_map\t\d+\tshard2\t1000\t127.0.0.1:23324$' <<<"$shards" || fail "SHOW SHARDS: $shards"
+err="$(admin_error -e 'ADD SHARD TO MAP nosuch GROUP shard1')"
+grep -q "ERROR 9016.*no shard map 'nosuch'" <<<"$err" || fail "ADD SHARD to an unknown map: $err"
+err="$(admin_error -e 'CREATE SHARD MAP m2 TYPE HASH GLOBAL GROUP nowhere')"
+grep -q "ERROR 9010.*global group 'nowhere' has no \[\[servers\]\]" <<<"$err" || fail "a map on an unknown group: $err"
+err="$(admin_error -e "ADD SHARD TO MAP orders_map GROUP main BOUND 'abc'")"
+grep -q "ERROR 9010" <<<"$err" || fail "a RANGE bound that is no integer: $err"
+[ "$(admin -e 'SELECT count(*) FROM shard_maps')" = 2 ] || fail "a refused change was kept"
+
+# Fabric's forms: a RANGE_STRING map by number.
+id="$(admin -e "CALL sharding.create_definition('RANGE_STRING', 'main')")"
+[[ "$id" =~ ^[0-9]+$ ]] || fail "create_definition answered: $id"
+admin -e "CALL sharding.add_table($id, 'weft_test.names', 'name');
+  CALL sharding.add_shard($id, 'shard1/A, shard2/M', 'ENABLED')"
+defs="$(admin -e 'CALL sharding.list_definitions()')"
+grep -qP "^$id\tRANGE_STRING\tmain$" <<<"$defs" || fail "list_definitions: $defs"
+tables="$(admin -e "CALL sharding.list_tables('RANGE_STRING')")"
+grep -qP "^$id\tmain\tweft_test.names\tname\tRANGE_STRING$" <<<"$tables" || fail "list_tables: $tables"
+servers="$(admin -e "CALL sharding.lookup_servers('weft_test.names', 'Zed', 'LOCAL')")"
+grep -qP '^127.0.0.1:23324\t127.0.0.1:23324\tPRIMARY\tREAD_WRITE\t1$' <<<"$servers" || fail "lookup_servers Zed: $servers"
+grep -qP '^127.0.0.1:23325\t127.0.0.1:23325\tSECONDARY\tREAD_ONLY\t1$' <<<"$servers" || fail "lookup_servers Zed: $servers"
+servers="$(admin -e "CALL sharding.lookup_servers('weft_test.names', 'Bob', 'LOCAL')")"
+grep -q '127.0.0.1:23322' <<<"$servers" || fail "lookup_servers Bob: $servers"
+servers="$(admin -e "CALL sharding.lookup_servers('weft_test.names', 'x', 'GLOBAL')")"
+grep -q '127.0.0.1:23320' <<<"$servers" || fail "lookup_servers GLOBAL: $servers"
+err="$(admin_error -e "CALL sharding.add_shard($id, 'shard1/Q', 'DISABLED')")"
+grep -q "ERROR 1064.*no disabled shards" <<<"$err" || fail "a DISABLED shard: $err"
+echo "maps, shards and Fabric's forms: ok"
+
+# --- DDL goes to the global group and reaches every shard ----------------------------------------
+via_weft -e "CREATE TABLE weft_test.users (id INT PRIMARY KEY, name VARCHAR(40), score INT)"
+via_weft -e "CREATE TABLE weft_test.orders (order_id BIGINT PRIMARY KEY, amount INT)"
+via_weft -e "CREATE TABLE weft_test.plain (k INT PRIMARY KEY, v VARCHAR(10))"
+for p in $SHARD1 $SHARD2; do
+  wait_for "[ \"\$(on $p -e \"SELECT count(*) FROM information_schema.tables WHERE table_schema = 'weft_test' AND table_name IN ('users', 'orders', 'plain')\")\" = 3 ]" 20 ||
+    fail "the tables created through weft did not reach shard $p"
+done
+
+# --- Writes by key land on the shard the map names ---------------------------------------------
+on $PRIMARY_PORT -e "CREATE TABLE weft_test.users_ref (id INT PRIMARY KEY, name VARCHAR(40), score INT)"
+sql=""
+for i in $(seq 1 40); do
+  sql+="INSERT INTO weft_test.users (id, name, score) VALUES ($i, 'user $i', $((i * 7 % 13)));"
+  on $PRIMARY_PORT -e "INSERT INTO weft_test.users_ref VALUES ($i, 'user $i', $((i * 7 % 13)))"
+done
+via_weft -e "$sql"
+n1="$(on $SHARD1 -e 'SELECT count(*) FROM weft_test.users')"
+n2="$(on $SHARD2 -e 'SELECT count(*) FROM weft_test.users')"
+[ "$((n1 + n2))" = 40 ] && [ "$n1" -gt 5 ] && [ "$n2" -gt 5 ] || fail "40 rows split $n1 + $n2 over the shards"
+[ "$(on $GLOBAL -e 'SELECT count(*) FROM weft_test.users')" = 0 ] || fail "sharded rows reached the global group"
+for i in $(seq 1 40); do  # each row where lookup_servers says it is
+  primary="$(admin -e "CALL sharding.lookup_servers('weft_test.users', '$i', 'LOCAL')" | awk '$3 == "PRIMARY" {print $2}')"
+  [ "$(on "${primary##*:}" -e "SELECT count(*) FROM weft_test.users WHERE id = $i")" = 1 ] ||
+    fail "row $i is not on $primary, where lookup_servers places it"
+done
+via_weft -e "INSERT INTO weft_test.orders (order_id, amount) VALUES (5, 50), (999, 90); INSERT INTO weft_test.orders (order_id, amount) VALUES (1000, 100), (123456, 7)"
+[ "$(on $SHARD1 -e 'SELECT group_concat(order_id ORDER BY order_id) FROM weft_test.orders')" = "5,999" ] || fail "orders below 1000 are not all on shard1"
+[ "$(on $SHARD2 -e 'SELECT group_concat(order_id ORDER BY order_id) FROM weft_test.orders')" = "1000,123456" ] || fail "orders from 1000 are not all on shard2"
+via_weft -e "INSERT INTO weft_test.plain VALUES (1, 'g')"
+[ "$(on $GLOBAL -e 'SELECT v FROM weft_test.plain WHERE k = 1')" = g ] || fail "an unsharded table was not written on the global group"
+echo "writes by key: shard1 $n1 rows, shard2 $n2 rows: ok"
+
+# --- Reads by key answer as one unsharded server does ---------------------------------------------
+for i in $(seq 0 41) "'7'" "7 AND score > 2" "7 OR id = 8"; do
+  [[ "$i" == *OR* ]] && continue
+  got="$(via_weft -e "SELECT * FROM weft_test.users WHERE id = $i")"
+  want="$(on $PRIMARY_PORT -e "SELECT * FROM weft_test.users_ref WHERE id = $i")"
+  [ "$got" = "$want" ] || fail "WHERE id = $i: weft gave '$got', one server '$want'"
+done
+for list in "3, 17" "4" "2, 2, 2"; do
+  got="$(via_weft -e "SELECT id, name FROM weft_test.users WHERE id IN ($list) ORDER BY id" 2>&1 || true)"
+  want="$(on $PRIMARY_PORT -e "SELECT id, name FROM weft_test.users_ref WHERE id IN ($list) ORDER BY id")"
+  # IN over two shards needs scatter-gather (refused until it merges); one shard is routed.
+  [ "$got" = "$want" ] || grep -q "ERROR 9017" <<<"$got" || fail "IN ($list): weft gave '$got', one server '$want'"
+done
+via_weft -e "UPDATE weft_test.users SET score = score + 100 WHERE id = 9"
+on $PRIMARY_PORT -e "UPDATE weft_test.users_ref SET score = score + 100 WHERE id = 9"
+[ "$(via_weft -e 'SELECT score FROM weft_test.users WHERE id = 9')" = "$(on $PRIMARY_PORT -e 'SELECT score FROM weft_test.users_ref WHERE id = 9')" ] ||
+  fail "an UPDATE by key did not change its row"
+via_weft -e "DELETE FROM weft_test.users WHERE id = 40"
+[ -z "$(via_weft -e 'SELECT * FROM weft_test.users WHERE id = 40')" ] || fail "a DELETE by key did not delete"
+[ "$(via_weft --comments -e "SELECT /* weft: shard_key=12 */ name FROM weft_test.users u JOIN weft_test.plain p ON p.k = 1 WHERE u.id = 12")" = "user 12" ] ||
+  fail "a join with the global table on the hinted shard"
+echo "reads, updates and deletes by key: ok"
+
+# --- Refused with a reason, never a wrong answer ------------------------------------------------
+expect_error 9017 "SELECT count(*) FROM weft_test.users" | grep -q "reads across shards are not merged yet" || fail "scatter refusal text"
+expect_error 9017 "UPDATE weft_test.users SET score = 0" | grep -q "without a condition on its shard key" || fail "keyless UPDATE text"
+expect_error 9017 "DELETE FROM weft_test.users WHERE id IN (1, 2, 3, 4, 5, 6)" | grep -q "touches 2 shards" || fail "two-shard DELETE text"
+expect_error 9017 "INSERT INTO weft_test.users (id, name) VALUES (101, 'a'), (102, 'b'), (103, 'c'), (104, 'd'), (105, 'e')" |
+  grep -q "belong to 2 shards" || fail "multi-shard INSERT text"
+expect_error 9017 "INSERT INTO weft_test.users VALUES (106, 'a', 1)" | grep -q "must name the shard key" || fail "INSERT without columns"
+expect_error 9017 "SELECT * FROM weft_test.users u JOIN weft_test.orders o ON o.order_id = u.id WHERE u.id = 1" |
+  grep -q "more than one sharded table" || fail "join of two sharded tables"
+[ -z "$(via_weft -e 'SELECT * FROM weft_test.users WHERE id IN (101, 102, 103, 104, 105, 106)' 2>/dev/null)" ] || fail "a refused INSERT wrote rows"
+echo "refusals: ok"
+
+# --- A transaction stays on the shard it first touched -------------------------------------------
+s1=""; s2=""
+for i in $(seq 1 39); do
+  [ "$(admin -e "CALL sharding.lookup_servers('weft_test.users', '$i', 'LOCAL')" | awk '$3 == "PRIMARY" {print $2}')" = "127.0.0.1:$SHARD1" ] && s1=${s1:-$i} || s2=${s2:-$i}
+done
+out="$(via_weft -e "BEGIN; UPDATE weft_test.users SET name = 'in tx' WHERE id = $s1; UPDATE weft_test.users SET name = 'other' WHERE id = $s2; COMMIT" 2>&1)" &&
+  fail "a transaction over two shards was accepted"
+grep -q "ERROR 9018" <<<"$out" || fail "a second shard in a transaction: $out"
+[ "$(on $SHARD1 -e "SELECT name FROM weft_test.users WHERE id = $s1")" = "user $s1" ] || fail "the refused transaction's first statement was committed"
+via_weft -e "BEGIN; UPDATE weft_test.users SET name = 'tx one' WHERE id = $s1; SELECT name FROM weft_test.users WHERE id = $s1; COMMIT" | grep -q "tx one" ||
+  fail "a transaction on one shard"
+[ "$(on $SHARD1 -e "SELECT name FROM weft_test.users WHERE id = $s1")" = "tx one" ] || fail "a committed one-shard transaction is not on its shard"
+echo "transactions: ok"
+pass
