@@ -85,6 +85,11 @@ awaitable<void> command_driver::run() {
       case action_kind::run_internal: answer = co_await run_internal(next.text); break;
       case action_kind::prepare_internal: answer = co_await prepare_internal(next.text); break;
       case action_kind::reply: answer = co_await reply(next.payload, next.sequence_id); break;
+      case action_kind::reply_frames: {
+        const auto ec = co_await client_.write_all(asio::buffer(next.payload.data(), next.payload.size()));
+        answer = ec ? failed(outcome::client_gone) : event{};
+        break;
+      }
       case action_kind::change_user: answer = co_await change_user(); break;
       case action_kind::gather: answer = co_await gather(); break;
       default: answer = event{}; break;

@@ -34,6 +34,7 @@ enum class action_kind : std::uint8_t {
   run_internal,    // weft's own statement `sql` on the held connection; the answer is decoded
   prepare_internal,  // COM_STMT_PREPARE of `sql` on the held connection (weft's, not forwarded)
   reply,           // `payload` to the client with `sequence_id`
+  reply_frames,    // `payload` to the client as it is: whole frames, sequence ids set (a merged answer)
   change_user,     // the COM_CHANGE_USER exchange (client ↔ held connection)
   scatter,         // `payload` as a new command to one connection per `targets` entry (not the
                    // held one), sent concurrently; their responses are read whole, each on its own

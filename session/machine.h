@@ -142,6 +142,8 @@ class machine {
   // Scatter-gather (machine_scatter.cc): `payload` to every target at once, every response kept.
   // Sharding's scatter reads call it; a unit test reaches it through machine_probe.
   resumable<gathered_all> scatter_gather(std::span<const target> targets, protocol::bytes_view payload);
+  // A read across shards, merged (machine_shards.cc).
+  resumable<step> scatter_read(const query_plan& plan, std::uint32_t payload_length);
   friend struct machine_probe;
   // Prepared statements (machine_statements.cc).
   resumable<step> forward_prepare(std::uint32_t payload_length);
@@ -231,6 +233,7 @@ class machine {
   bool retryable_ = false;
   std::string resend_;
   protocol::bytes outgoing_;  // a packet weft built, alive until its action was performed
+  std::vector<target> scatter_targets_;  // of the scatter in flight (the action views them)
 };
 
 }  // namespace weft::session

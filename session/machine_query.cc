@@ -29,6 +29,7 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
     co_await finish_stats(payload_length, kind);
     co_return co_await skip_command_with_error(*plan.refusal);
   }
+  if (plan.scatter) co_return co_await scatter_read(plan, payload_length);
   if (plan.pins && plan.pin_reason != routing::last_insert_id_reason) pin(plan.pin_reason);
   if (plan.info.transaction == routing::transaction_action::xa) co_await perform({.kind = action_kind::close_at_end});
   pending_set_.clear();

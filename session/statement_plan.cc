@@ -6,6 +6,7 @@
 
 #include "protocol/errors.h"
 #include "routing/session_effects.h"
+#include "sharding/select_parts.h"
 #include "sharding/statement_route.h"
 
 namespace weft::session {
@@ -72,6 +73,27 @@ std::optional<routing::target_role> apply_query_rules(query_plan& plan, std::str
 
 }  // namespace
 
+namespace {
+
+// A read that needs several shards: the statement each runs and how their answers merge, or the
+// reason it cannot be merged exactly.
+void plan_scatter_read(query_plan& plan, const sharding::statement_shape& shape, const sharding::shard_route& route,
+                       planner_cache& cache) {
+  const auto parts = sharding::select_parts_of(cache.tokens);
+  auto decision = sharding::plan_scatter(shape, parts, cache.tokens.sql());
+  if (!decision.plan) {
+    plan.refusal = p::make_error(p::er::shard_unroutable, "weft: the statement needs " +
+                                                              std::to_string(route.shards.size()) + " shards of map '" +
+                                                              route.map->name + "', and " + decision.refusal);
+    return;
+  }
+  for (const auto s : route.shards) plan.scatter_groups.push_back(route.map->shards[s].group);
+  plan.scatter = std::move(decision.plan);
+  plan.sharded = true;
+}
+
+}  // namespace
+
 void apply_shard_route(query_plan& plan, const session_facts& session, const sharding::catalog& shards,
                        planner_cache& cache, std::span<const std::optional<std::string>> params) {
   const auto shape = sharding::shape_of(cache.tokens);
@@ -87,9 +109,7 @@ void apply_shard_route(query_plan& plan, const session_facts& session, const sha
       break;
   }
   if (!route.single() && route.kind != sharding::route_kind::global) {
-    plan.refusal = p::make_error(p::er::shard_unroutable,
-                                 "weft: the statement needs " + std::to_string(route.shards.size()) + " shards of map '" +
-                                     route.map->name + "'; reads across shards are not merged yet");
+    plan_scatter_read(plan, shape, route, cache);
     return;
   }
   plan.group = std::string(route.group());

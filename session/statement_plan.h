@@ -14,6 +14,7 @@
 #include "routing/query_rules.h"
 #include "routing/rw_split.h"
 #include "routing/statement_analysis.h"
+#include "sharding/scatter_plan.h"
 #include "sharding/shard_catalog.h"
 
 namespace weft::session {
@@ -44,6 +45,9 @@ struct query_plan {
   // The group came from a shard map (a shard, or the global group for DDL): a connection held
   // in another group means the transaction would span two shards.
   bool sharded = false;
+  // A read across shards: the groups it goes to (one lane each) and how their answers merge.
+  std::vector<std::string> scatter_groups;
+  std::optional<sharding::scatter_plan> scatter;
 };
 
 struct session_facts {

@@ -128,13 +128,17 @@ on $PRIMARY_PORT -e "UPDATE weft_test.users_ref SET score = score + 100 WHERE id
 [ "$(via_weft -e 'SELECT score FROM weft_test.users WHERE id = 9')" = "$(on $PRIMARY_PORT -e 'SELECT score FROM weft_test.users_ref WHERE id = 9')" ] ||
   fail "an UPDATE by key did not change its row"
 via_weft -e "DELETE FROM weft_test.users WHERE id = 40"
+on $PRIMARY_PORT -e "DELETE FROM weft_test.users_ref WHERE id = 40"
 [ -z "$(via_weft -e 'SELECT * FROM weft_test.users WHERE id = 40')" ] || fail "a DELETE by key did not delete"
 [ "$(via_weft --comments -e "SELECT /* weft: shard_key=12 */ name FROM weft_test.users u JOIN weft_test.plain p ON p.k = 1 WHERE u.id = 12")" = "user 12" ] ||
   fail "a join with the global table on the hinted shard"
 echo "reads, updates and deletes by key: ok"
 
 # --- Refused with a reason, never a wrong answer ------------------------------------------------
-expect_error 9017 "SELECT count(*) FROM weft_test.users" | grep -q "reads across shards are not merged yet" || fail "scatter refusal text"
+expect_error 9017 "SELECT name FROM weft_test.users ORDER BY name" | grep -q "not ordered across shards" || fail "ORDER BY a _ci string"
+expect_error 9017 "SELECT score, count(*) FROM weft_test.users GROUP BY score HAVING count(*) > 1" | grep -q "HAVING" || fail "HAVING text"
+expect_error 9017 "SELECT sum(score) + 1 FROM weft_test.users" | grep -q "aggregate inside an expression" || fail "aggregate in an expression"
+expect_error 9017 "SELECT count(DISTINCT score) FROM weft_test.users" | grep -q "DISTINCT values" || fail "COUNT(DISTINCT)"
 expect_error 9017 "UPDATE weft_test.users SET score = 0" | grep -q "without a condition on its shard key" || fail "keyless UPDATE text"
 expect_error 9017 "DELETE FROM weft_test.users WHERE id IN (1, 2, 3, 4, 5, 6)" | grep -q "touches 2 shards" || fail "two-shard DELETE text"
 expect_error 9017 "INSERT INTO weft_test.users (id, name) VALUES (101, 'a'), (102, 'b'), (103, 'c'), (104, 'd'), (105, 'e')" |
@@ -144,6 +148,31 @@ expect_error 9017 "SELECT * FROM weft_test.users u JOIN weft_test.orders o ON o.
   grep -q "more than one sharded table" || fail "join of two sharded tables"
 [ -z "$(via_weft -e 'SELECT * FROM weft_test.users WHERE id IN (101, 102, 103, 104, 105, 106)' 2>/dev/null)" ] || fail "a refused INSERT wrote rows"
 echo "refusals: ok"
+
+# --- Reads across shards: merged as one server answers --------------------------------------------
+same() {  # same SQL [sorted]: weft's answer on users equals one server's on users_ref
+  local got want
+  got="$(via_weft -e "$1" 2>&1)" || fail "through weft: $1: $got"
+  want="$(on $PRIMARY_PORT -e "${1//weft_test.users/weft_test.users_ref}")"
+  if [ "${2:-}" = sorted ]; then got="$(sort <<<"$got")"; want="$(sort <<<"$want")"; fi
+  [ "$got" = "$want" ] || fail "$1: weft gave
+$got
+one server:
+$want"
+}
+same "SELECT count(*), sum(score), min(score), max(score), avg(score), count(name) FROM weft_test.users WHERE id < 1000"
+expect_error 9017 "SELECT min(name) FROM weft_test.users" | grep -q "not ordered across shards" || fail "MIN of a _ci string"
+same "SELECT * FROM weft_test.users" sorted
+same "SELECT id, name FROM weft_test.users WHERE id IN (3, 17, 25) ORDER BY id"
+same "SELECT id, score FROM weft_test.users ORDER BY score DESC, id LIMIT 5"
+same "SELECT id, score FROM weft_test.users ORDER BY score, id DESC LIMIT 7 OFFSET 4"
+same "SELECT id FROM weft_test.users ORDER BY 1 LIMIT 3, 2"
+same "SELECT score, count(*), sum(id), avg(id), max(id) FROM weft_test.users GROUP BY score"
+same "SELECT score AS s, count(*) AS n FROM weft_test.users GROUP BY s ORDER BY n DESC, s"
+same "SELECT DISTINCT score FROM weft_test.users ORDER BY score"
+same "SELECT count(*) FROM weft_test.users WHERE score > 100"
+same "SELECT sum(score), avg(score) FROM weft_test.users WHERE id > 1000"
+echo "reads across shards: ok"
 
 # --- A transaction stays on the shard it first touched -------------------------------------------
 s1=""; s2=""

@@ -1,0 +1,63 @@
+// A read across shards: the statement to one lane per shard group at once (scatter_gather), their
+// whole answers merged in sharding/ into the answer one server would give, sent to the client.
+#include "protocol/constants.h"
+#include "protocol/errors.h"
+#include "routing/rw_split.h"
+#include "session/machine.h"
+#include "sharding/result_merge.h"
+
+namespace weft::session {
+namespace {
+
+namespace p = protocol;
+
+// Rows a read across shards may gather before it is refused (the lanes also bound their bytes).
+constexpr std::size_t max_scatter_rows = 1000000;
+
+}  // namespace
+
+resumable<machine::step> machine::scatter_read(const query_plan& plan, std::uint32_t payload_length) {
+  if (holds()) {
+    // A transaction (or session state) lives on one connection: a read across shards cannot join it.
+    const auto refusal = p::make_error(p::er::shard_transaction,
+                                       "weft: a read across shards cannot run inside a transaction or a session "
+                                       "pinned to one connection (it would not see the transaction's writes)");
+    co_return co_await skip_command_with_error(refusal);
+  }
+  const auto& skipped = co_await perform({.kind = action_kind::skip_command});
+  if (skipped.result != outcome::ok) co_return step::stop;
+  // A session that wrote reads from the primaries (the lanes do not wait for its writes on replicas).
+  const bool wrote = read_your_writes_ && !last_gtid_.empty();
+  scatter_targets_.clear();
+  for (const auto& group : plan.scatter_groups) {
+    const auto role = wrote ? routing::target_role::primary
+                            : routing::role_for(plan.info, false, world_.topology().policy_of(group));
+    scatter_targets_.push_back({role, group});
+  }
+  outgoing_ = p::encode(p::com_query{plan.scatter->sql});
+  const auto all = co_await scatter_gather(scatter_targets_, outgoing_);
+  std::vector<p::bytes_view> answers;
+  for (std::size_t i = 0; i < all.responses.size(); ++i) {
+    const auto& r = all.responses[i];
+    if (!all.complete || r.result != outcome::ok) {
+      const auto error = r.error ? *r.error
+                                 : p::make_error(p::er::backend_lost, "weft: shard group '" + plan.scatter_groups[i] +
+                                                                          "' did not answer the read across shards");
+      co_return co_await reply_error(error);
+    }
+    answers.push_back(r.bytes);
+  }
+  auto merged = sharding::merge_results(answers, *plan.scatter, max_scatter_rows,
+                                        settings_.client_capabilities & p::cap::mariadb_extended_type_info);
+  if (!merged.refusal.empty()) co_return co_await reply_error(p::make_error(p::er::shard_unroutable, "weft: " + merged.refusal));
+  outgoing_ = std::move(merged.frames);
+  relayed_bytes_ = outgoing_.size();
+  const auto& sent = co_await perform({.kind = action_kind::reply_frames, .payload = outgoing_});
+  if (sent.result != outcome::ok) co_return step::stop;
+  record_ = statement_record{digest_, new_digest_text_, payload_length + p::frame_header_size, relayed_bytes_,
+                             merged.rows, false, !wrote, static_cast<std::uint8_t>(plan.info.kind), started_};
+  co_await perform({.kind = action_kind::record_statement, .record = &record_});
+  co_return step::next;
+}
+
+}  // namespace weft::session
