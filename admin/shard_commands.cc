@@ -1,6 +1,6 @@
 // The admin's sharding statements (shard_grammar.h) as SQL on the shard tables: validated,
 // persisted and applied like any other admin change; SHOW and Fabric's list/lookup forms read
-// them back.
+// them back; EXPLAIN ROUTE says how the proxy would route a statement by them.
 #include <algorithm>
 #include <functional>
 
@@ -8,6 +8,7 @@
 #include "admin/admin_words.h"
 #include "config/config_tables.h"
 #include "protocol/errors.h"
+#include "sharding/route_explain.h"
 #include "sharding/shard_lookup.h"
 
 namespace weft::admin {
@@ -131,6 +132,23 @@ planned_change plan_removal(const shard_command& c, const question& ask) {
   }
 }
 
+// EXPLAIN ROUTE: one row per place the statement goes (step, target, sql, detail), then how
+// weft merges their answers; a refused statement is one row with the proxy's reason.
+admin_result explain_route(const shard_command& c, const sharding::catalog& shards) {
+  const auto e = sharding::explain_route(c.statement, c.schema, shards);
+  auto r = admin_result::table({"step", "target", "sql", "detail"});
+  if (e.route == "refused") {
+    r.rows.push_back({"refused", std::nullopt, c.statement, e.refusal});
+    return r;
+  }
+  for (std::size_t i = 0; i < e.steps.size(); ++i) {
+    const auto& s = e.steps[i];
+    r.rows.push_back({std::to_string(i + 1), s.target, s.sql, s.detail});
+  }
+  if (!e.merge.empty()) r.rows.push_back({"merge", "weft", std::nullopt, e.merge});
+  return r;
+}
+
 }  // namespace
 
 admin_result admin_engine::run_shard_command(const shard_command& c) {
@@ -141,6 +159,8 @@ admin_result admin_engine::run_shard_command(const shard_command& c) {
       return show_shards(c);
     case shard_verb::lookup_servers:
       return lookup_servers(c);
+    case shard_verb::explain_route:
+      return explain_route(c, config::read_config_tables(db_.get()).config.runtime.shards);
     default:
       return change_shards(c);
   }

@@ -1,6 +1,10 @@
 #include "admin/shard_grammar.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "admin/admin_words.h"
+#include "routing/sql_lexer.h"
 
 namespace weft::admin {
 namespace {
@@ -108,6 +112,35 @@ shard_parse parse_show(cursor& c) {
   return usage_error(usage);
 }
 
+// The text after the first `count` tokens, as written (a hint comment kept), without the
+// whitespace around it and trailing semicolons.
+std::string text_after_tokens(std::string_view sql, std::size_t count) {
+  routing::sql_lexer lexer(sql);
+  for (std::size_t i = 0; i < count; ++i) lexer.next();
+  auto rest = sql.substr(std::min(lexer.position(), sql.size()));
+  const auto blank = [](char ch) { return std::isspace(static_cast<unsigned char>(ch)) != 0; };
+  while (!rest.empty() && blank(rest.front())) rest.remove_prefix(1);
+  while (!rest.empty() && (blank(rest.back()) || rest.back() == ';')) rest.remove_suffix(1);
+  return std::string(rest);
+}
+
+// EXPLAIN ROUTE [IN db] statement: words says where the statement begins, the text keeps it.
+shard_parse parse_explain(std::string_view sql, const words& w) {
+  static const char* usage = "EXPLAIN ROUTE [IN db] statement";
+  auto command = command_for(shard_verb::explain_route);
+  std::size_t prefix = 2;  // EXPLAIN ROUTE
+  if (w.size() > prefix && w[prefix] == "IN") {
+    cursor c(w);
+    c.accept("EXPLAIN");
+    c.accept("ROUTE");
+    if (!named(c, "IN", command.schema)) return usage_error(usage);
+    prefix = 4;
+  }
+  command.statement = text_after_tokens(sql, prefix);
+  if (command.statement.empty()) return usage_error(usage);
+  return {std::move(command), {}};
+}
+
 }  // namespace
 
 std::optional<shard_parse> parse_fabric_sharding(const words& w);  // shard_grammar_fabric.cc
@@ -117,6 +150,7 @@ std::optional<shard_parse> parse_shard_command(std::string_view sql) {
   if (w.size() < 2) return std::nullopt;
   cursor c(w);
   if (w[0] == "CALL") return parse_fabric_sharding(w);
+  if (w[0] == "EXPLAIN" && w[1] == "ROUTE") return parse_explain(sql, w);
   const bool about_shards = w[1] == "SHARD" || (w[0] == "SHOW" && w[1] == "SHARDS");
   if (!about_shards) return std::nullopt;
   if (c.accept("SHOW")) return parse_show(c);

@@ -4,6 +4,7 @@
 //   ADD SHARD TABLE db.t COLUMN c TO MAP m  REMOVE SHARD TABLE db.t
 //   ADD SHARD TO MAP m GROUP g [BOUND v [, v ...]]   REMOVE SHARD FROM MAP m GROUP g
 //   SHOW SHARD MAPS | SHOW SHARD TABLES | SHOW SHARDS [FROM MAP m]
+//   EXPLAIN ROUTE [IN db] statement         (how the proxy would route the statement)
 // and MySQL Fabric's CALL sharding.create_definition / add_table / add_shard / remove_shard /
 // remove_table / list_definitions / list_tables / lookup_servers, with Fabric's arguments.
 #pragma once
@@ -18,7 +19,7 @@ namespace weft::admin {
 
 enum class shard_verb {
   create_map, drop_map, add_table, remove_table, add_shard, remove_shard,
-  show_maps, show_tables, show_shards, lookup_servers,
+  show_maps, show_tables, show_shards, lookup_servers, explain_route,
 };
 
 struct shard_command {
@@ -35,6 +36,8 @@ struct shard_command {
   std::string shard_id;       // Fabric remove_shard
   std::string key;            // lookup_servers
   bool global = false;        // lookup_servers 'GLOBAL': the global group's servers
+  std::string schema;         // explain_route: IN db, the database of unqualified names ("": none)
+  std::string statement;      // explain_route: the text after the prefix, verbatim (comments kept)
 };
 
 struct shard_parse {

@@ -147,7 +147,9 @@ resumable<machine::step> machine::dispatch(std::uint8_t cmd, std::uint32_t paylo
     co_return co_await skip_command_with_error(refusal);
   }
   // Only a text BEGIN followed directly by a statement for a shard moves to that shard.
-  if (command != p::command::query && command != p::command::ping) fresh_begin_.clear();
+  if (command != p::command::query && command != p::command::ping && command != p::command::stmt_execute) {
+    fresh_begin_.clear();
+  }
   if (command == p::command::stmt_prepare) co_return co_await forward_prepare(payload_length);
   if (is_statement_command(cmd)) co_return co_await forward_statement_command(cmd, payload_length);
   if (command == p::command::query && whole) co_return co_await forward_query(payload_length);

@@ -147,7 +147,9 @@ class machine {
   friend struct machine_probe;
   // Prepared statements (machine_statements.cc).
   resumable<step> forward_prepare(std::uint32_t payload_length);
-  std::optional<protocol::err_packet> shard_refusal_of_prepare(std::string_view sql);
+  std::string shard_prepare_group(std::string_view sql);
+  resumable<std::optional<protocol::err_packet>> execute_target(protocol::command command, std::uint32_t payload_length,
+                                                                client_statement& statement, std::string& group);
   resumable<step> rename_prepared(std::string& sql, std::optional<std::uint32_t>& replaced);
   resumable<step> forward_statement_command(std::uint8_t cmd, std::uint32_t payload_length);
   resumable<step> refuse_statement_command(protocol::command command, std::uint32_t client_id, bool too_short);

@@ -2,9 +2,12 @@
 // whole answers merged in sharding/ into the answer one server would give, sent to the client.
 #include "protocol/constants.h"
 #include "protocol/errors.h"
+#include "protocol/frame.h"
+#include "protocol/statement_params.h"
 #include "routing/rw_split.h"
 #include "session/machine.h"
 #include "sharding/result_merge.h"
+#include "sharding/statement_route.h"
 
 namespace weft::session {
 namespace {
@@ -58,6 +61,57 @@ resumable<machine::step> machine::scatter_read(const query_plan& plan, std::uint
                              merged.rows, false, !wrote, static_cast<std::uint8_t>(plan.info.kind), started_};
   co_await perform({.kind = action_kind::record_statement, .record = &record_});
   co_return step::next;
+}
+
+namespace {
+
+// The bound values of one execute, as text (every value unknown when they cannot be read).
+std::vector<std::optional<std::string>> bound_values(p::bytes_view payload, const client_statement& statement) {
+  std::vector<std::optional<std::string>> unknown(statement.params);
+  const auto execute = p::decode_stmt_execute(payload, statement.params);
+  if (!execute) return unknown;
+  const auto types = execute->types_bound() ? execute->param_types.view : p::bytes_view(statement.param_types);
+  auto values = p::parameter_texts(*execute, types);
+  return values ? std::move(*values) : unknown;
+}
+
+}  // namespace
+
+// Where an execute of a statement on sharded tables runs: the shard its bound values name (a
+// refusal when they name none or several, or when the statement cannot be routed).
+resumable<std::optional<p::err_packet>> machine::execute_target(p::command command, std::uint32_t payload_length,
+                                                               client_statement& statement, std::string& group) {
+  std::optional<p::err_packet> refusal;
+  const auto refuse = [&](std::string why) { refusal = p::make_error(p::er::shard_unroutable, "weft: " + why); };
+  if (command != p::command::stmt_execute) {
+    refuse("only COM_STMT_EXECUTE runs a prepared statement on sharded tables (not bulk execution)");
+    co_return refusal;
+  }
+  if (statement.long_data || payload_length >= p::max_frame_payload) {
+    refuse("a prepared statement on sharded tables cannot take long data (COM_STMT_SEND_LONG_DATA) or 16 MiB");
+    co_return refusal;
+  }
+  const auto& whole = co_await perform({.kind = action_kind::read_client, .bytes = p::frame_header_size + payload_length});
+  if (whole.result != outcome::ok) co_return refusal;  // the client is gone: the next action says so
+  const auto values = bound_values(whole.client.subspan(p::frame_header_size), statement);
+  auto& cache = world_.planner();
+  cache.tokens.lex(statement.sql);
+  const auto shape = sharding::shape_of(cache.tokens);
+  const auto route = sharding::route_statement({shape, who_.schema, cache.tokens.hint(), values}, world_.shards());
+  if (route.kind == sharding::route_kind::refused) {
+    refuse(route.reason);
+  } else if (route.kind == sharding::route_kind::shards && !route.single()) {
+    refuse("this execute needs " + std::to_string(route.shards.size()) + " shards of map '" + route.map->name +
+           "'; prepared reads across shards are not merged yet (use the text protocol, or bind a shard key)");
+  } else {
+    group = std::string(route.group());
+    if (holds() && held_.info && held_.info->group != group && !group.empty()) {
+      query_plan plan;
+      plan.group = group;
+      refusal = co_await move_fresh_transaction(plan);
+    }
+  }
+  co_return refusal;
 }
 
 }  // namespace weft::session

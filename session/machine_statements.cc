@@ -8,6 +8,7 @@
 #include "routing/statement_analysis.h"
 #include "routing/session_effects.h"
 #include "session/machine.h"
+#include "sharding/statement_route.h"
 
 namespace weft::session {
 namespace {
@@ -77,18 +78,16 @@ void machine::forget_statements() {
   if (holds()) held_.statements->clear();
 }
 
-// Prepared statements on sharded tables are not routed yet (their key comes with EXECUTE):
-// refused at PREPARE, so none runs on the wrong group.
-std::optional<p::err_packet> machine::shard_refusal_of_prepare(std::string_view sql) {
-  if (world_.shards().empty()) return std::nullopt;
+// A statement on sharded tables is prepared on its map's global group, which has every table's
+// definition (its DDL replicates to the shards); each execute's bound values then pick the shard
+// (execute_target). Other statements: "" (where the session's statements go).
+std::string machine::shard_prepare_group(std::string_view sql) {
+  if (world_.shards().empty()) return {};
   auto& cache = world_.planner();
   cache.tokens.lex(sql);
-  query_plan plan;
-  apply_shard_route(plan, facts(), world_.shards(), cache);
-  if (plan.refusal) return plan.refusal;
-  if (!plan.sharded) return std::nullopt;
-  return p::make_error(p::er::shard_unroutable,
-                       "weft: prepared statements on sharded tables are not routed yet; use the text protocol");
+  const auto shape = sharding::shape_of(cache.tokens);
+  const auto route = sharding::route_statement({shape, who_.schema, cache.tokens.hint()}, world_.shards());
+  return route.kind == sharding::route_kind::unsharded || !route.map ? std::string() : route.map->global_group;
 }
 
 resumable<machine::step> machine::forward_prepare(std::uint32_t payload_length) {
@@ -100,8 +99,8 @@ resumable<machine::step> machine::forward_prepare(std::uint32_t payload_length) 
   const auto& whole = co_await perform({.kind = action_kind::read_client, .bytes = p::frame_header_size + payload_length});
   if (whole.result != outcome::ok) co_return step::stop;
   std::string sql(p::as_chars(whole.client.subspan(prepare_text_offset, payload_length - 1)));
-  if (auto refusal = shard_refusal_of_prepare(sql)) co_return co_await skip_command_with_error(*refusal);
-  auto error = co_await acquire({});
+  const auto shard_group = shard_prepare_group(sql);
+  auto error = co_await acquire({routing::target_role::primary, shard_group});
   if (error) co_return co_await skip_command_with_error(*error);
   tracker_.start(static_cast<std::uint8_t>(p::command::stmt_prepare), held_.capabilities);
   const auto& sent = co_await perform({.kind = action_kind::send_command});
@@ -148,7 +147,10 @@ resumable<machine::step> machine::rename_prepared(std::string& sql, std::optiona
     on_connection.by_text.erase(old);
   }
   on_connection.remember(sql, backend_id);
-  ok->statement_id = statements_.add(describe_statement(std::move(sql), params, world_.planner().tokens));
+  const bool sharded = !shard_prepare_group(sql).empty();
+  auto statement = describe_statement(std::move(sql), params, world_.planner().tokens);
+  statement.sharded = sharded;
+  ok->statement_id = statements_.add(std::move(statement));
   const auto renamed = p::encode(*ok);  // the same size: only the id changed
   std::copy(renamed.begin(), renamed.end(), buffered.data() + p::frame_header_size);
   co_return step::next;
@@ -167,6 +169,10 @@ resumable<machine::step> machine::forward_statement_command(std::uint8_t cmd, st
   if (command == p::command::stmt_close && !too_short) statements_.remove(client_id);  // the backend copy stays cached
   if (too_short || !statement || command == p::command::stmt_close) {
     co_return co_await refuse_statement_command(command, client_id, too_short);
+  }
+  if (command == p::command::stmt_send_long_data && statement->sharded) {
+    statement->long_data = true;  // its shard is not known yet: the execute is refused
+    co_return co_await refuse_statement_command(command, client_id, false);
   }
   const bool runs = command == p::command::stmt_execute || command == p::command::mariadb_stmt_bulk_execute;
   if (runs) {
@@ -198,13 +204,20 @@ resumable<machine::step> machine::execute_statement(p::command command, std::uin
   const auto cmd = static_cast<std::uint8_t>(command);
   const bool runs = command == p::command::stmt_execute || command == p::command::mariadb_stmt_bulk_execute;
   const bool on_replica = command == p::command::stmt_execute && statement.replica_safe && !opens_cursor;
-  auto error = co_await acquire_for({on_replica ? routing::target_role::replica : routing::target_role::primary, {}});
+  std::string group;
+  if (statement.sharded) {
+    if (auto refusal = co_await execute_target(command, payload_length, statement, group)) {
+      co_return co_await skip_command_with_error(*refusal);
+    }
+  }
+  auto error = co_await acquire_for({on_replica ? routing::target_role::replica : routing::target_role::primary, group});
   if (!error && command == p::command::mariadb_stmt_bulk_execute &&
       !(held_.capabilities & p::cap::mariadb_stmt_bulk_operations)) {
     error = p::make_error(p::er::not_supported_yet, "weft: backend " + std::string(held_.server) + " has no bulk execution");
   }
   if (!error && runs && statement.reads_insert_id) error = co_await restore_insert_id();
   if (error) co_return co_await skip_command_with_error(*error);
+  fresh_begin_.clear();  // the transaction has run more than its BEGIN now
   const bool wrote = runs && statement.writes && held_.role == routing::target_role::primary;
   step ended = step::next;
   const auto sent = co_await send_statement_command(command, payload_length, statement, id_sent, opens_cursor, ended);

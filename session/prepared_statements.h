@@ -25,6 +25,8 @@ struct client_statement {
   bool writes = false;        // executes change data (read-your-writes follows them)
   bool reads_insert_id = false;  // uses LAST_INSERT_ID(): restored on the connection first
   bool sets_insert_id = false;   // LAST_INSERT_ID(expr): read back before the connection goes
+  bool sharded = false;          // names a sharded table: each execute's values pick its shard
+  bool long_data = false;        // sharded, and COM_STMT_SEND_LONG_DATA was sent for it
 };
 
 // The id a client may send for "the statement this session prepared last" (MariaDB's

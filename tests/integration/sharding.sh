@@ -174,6 +174,45 @@ same "SELECT count(*) FROM weft_test.users WHERE score > 100"
 same "SELECT sum(score), avg(score) FROM weft_test.users WHERE id > 1000"
 echo "reads across shards: ok"
 
+# --- Prepared statements: each execute's bound key picks the shard --------------------------------
+/usr/bin/python3 - "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD" "$REPO/tests/integration" <<'PY' || fail "prepared statements on a sharded table"
+import struct, sys
+sys.path.insert(0, sys.argv[4])
+from wire_client import Conn, ServerError, frame, execute_body, prepare
+port, user, pw = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+c = Conn(port)
+assert c.login(user, pw, 'weft_test')[:1] == b'\x00'
+def run(stmt, values):
+    c.send(frame(execute_body(stmt, values), 0))
+    return c.result_rows()
+read, _, _ = prepare(c, "SELECT name FROM users WHERE id = ?")
+for i in range(1, 40):
+    rows = run(read, [i])
+    assert len(rows) == 1 and rows[0].endswith(b'user %d' % i), (i, rows)
+    rows = run(read, [str(i)])  # the key as a string binds the same row
+    assert len(rows) == 1, (i, rows)
+write, _, _ = prepare(c, "INSERT INTO users (id, name, score) VALUES (?, ?, 1)")
+for i in (201, 202, 203, 204):
+    assert run(write, [i, 'ps %d' % i]) == []
+try:
+    run(prepare(c, "SELECT count(*) FROM users WHERE score > ?")[0], [0])
+    sys.exit('a prepared read across shards was answered')
+except ServerError as e:
+    assert e.args[0][0] == 9017, e
+try:
+    run(read, [None])
+    sys.exit('an execute with a NULL key was answered')
+except ServerError as e:
+    assert e.args[0][0] == 9017, e
+print('prepared statements: ok')
+PY
+for i in 201 202 203 204; do
+  primary="$(admin -e "CALL sharding.lookup_servers('weft_test.users', '$i', 'LOCAL')" | awk '$3 == "PRIMARY" {print $2}')"
+  [ "$(on "${primary##*:}" -e "SELECT name FROM weft_test.users WHERE id = $i")" = "ps $i" ] ||
+    fail "the prepared INSERT of $i is not on $primary"
+done
+via_weft -e "DELETE FROM weft_test.users WHERE id = 201; DELETE FROM weft_test.users WHERE id = 202; DELETE FROM weft_test.users WHERE id = 203; DELETE FROM weft_test.users WHERE id = 204"
+
 # --- A transaction stays on the shard it first touched -------------------------------------------
 s1=""; s2=""
 for i in $(seq 1 39); do

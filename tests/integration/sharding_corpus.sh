@@ -9,12 +9,13 @@
 # sharding_corpus.refused (line, error code): a refusal not listed fails, and so does a listed
 # statement that weft now answers. A write weft refuses is not applied directly either. At the
 # end every row must be on the shard its map names and nowhere else. The driver is
-# sharding_corpus.py.
+# sharding_corpus.py. SHARDING_CORPUS=FILE.sql runs another corpus (its refusals in FILE.refused).
 source "$(dirname "$0")/lib.sh"
 require_sandbox
 "$REPO/scripts/sandbox" shards > "$WORK/shards.log" 2>&1 || { cat "$WORK/shards.log" >&2; fail "the sharded sandbox did not start"; }
 GLOBAL=23320 SHARD1=23322 SHARD2=23324
 HERE="$REPO/tests/integration"
+CORPUS="${SHARDING_CORPUS:-$HERE/sharding_corpus.sql}"
 PY=(/usr/bin/python3 "$HERE/sharding_corpus.py")
 TABLES="weft_test.c_users, weft_test.c_orders, weft_test.c_events, weft_test.c_regions, weft_test.c_plain"
 started=$SECONDS
@@ -95,13 +96,13 @@ for t in c_users c_orders c_events c_regions; do
 done
 echo "loaded $rows rows in $((SECONDS - started)) s"
 
-# --- The corpus ---------------------------------------------------------------------------------
-"${PY[@]}" run "$WEFT_PORT" "$PRIMARY_PORT" "$HERE/sharding_corpus.sql" "$HERE/sharding_corpus.refused" ||
-  fail "the corpus: weft's answers differ from one unsharded server's (above)"
+# --- The corpus, then every row where its map places it, once --------------------------------------
+corpus_ok=1 placement_ok=1
+"${PY[@]}" run "$WEFT_PORT" "$PRIMARY_PORT" "$CORPUS" "${CORPUS%.sql}.refused" || corpus_ok=0
 weft_alive || fail "weft died during the corpus"
-
-# --- Every row where its map places it, once --------------------------------------------------------
 "${PY[@]}" sync || fail "the sharded layout's replicas did not catch up"
-"${PY[@]}" placement "$ADMIN_PORT" "$PRIMARY_PORT" $GLOBAL $SHARD1 $SHARD2 || fail "rows are not where their maps place them"
+"${PY[@]}" placement "$ADMIN_PORT" "$PRIMARY_PORT" $GLOBAL $SHARD1 $SHARD2 || placement_ok=0
+[ $corpus_ok = 1 ] || fail "the corpus: weft's answers differ from one unsharded server's (PROBLEMS above)"
+[ $placement_ok = 1 ] || fail "rows are not where their maps place them (above)"
 echo "done in $((SECONDS - started)) s"
 pass

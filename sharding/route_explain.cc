@@ -1,0 +1,146 @@
+#include "sharding/route_explain.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "routing/statement_analysis.h"
+#include "sharding/shard_decision.h"
+
+namespace weft::sharding {
+namespace {
+
+bool same_column(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// A constant as SQL would write it.
+std::string shown(const literal& v) {
+  switch (v.type) {
+    case literal::kind::number: return v.value;
+    case literal::kind::null: return "NULL";
+    case literal::kind::param: return "?";
+    case literal::kind::expression: return "an expression";
+    case literal::kind::string: break;
+  }
+  std::string out = "'";
+  for (const char c : v.value) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string joined(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : std::string(separator)) + item;
+  return out;
+}
+
+// "key 7", "keys 7, 9" (each key once, in the order written).
+std::string keys_named(const std::vector<std::string>& written) {
+  std::vector<std::string> keys;
+  for (const auto& k : written) {
+    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+  }
+  return (keys.size() == 1 ? "key " : "keys ") + joined(keys, ", ");
+}
+
+// The keys of an INSERT's rows, as written.
+std::string insert_keys(const statement_shape& shape, std::string_view column) {
+  const auto at = std::find_if(shape.insert_columns.begin(), shape.insert_columns.end(),
+                               [&](const auto& c) { return same_column(c, column); });
+  const auto index = static_cast<std::size_t>(at - shape.insert_columns.begin());
+  std::vector<std::string> keys;
+  for (const auto& row : shape.rows) {
+    if (index < row.values.size()) keys.push_back(shown(row.values[index]));
+  }
+  return keys.empty() ? std::string() : keys_named(keys);
+}
+
+// WHERE's conditions on the key, as written.
+std::string condition_keys(const statement_shape& shape, std::string_view column) {
+  std::vector<std::string> parts;
+  for (const auto& c : shape.conditions) {
+    if (!same_column(c.column, column) || c.values.empty()) continue;
+    if (c.type == key_condition::kind::between && c.values.size() == 2) {
+      parts.push_back("keys " + shown(c.values[0]) + " to " + shown(c.values[1]));
+      continue;
+    }
+    std::vector<std::string> keys;
+    for (const auto& v : c.values) keys.push_back(shown(v));
+    parts.push_back(keys_named(keys));
+  }
+  return joined(parts, "; ");
+}
+
+// What placed the statement: the hint's key, an INSERT's rows' keys or WHERE's conditions.
+std::string keys_of(const shard_decision& d, std::string_view hint) {
+  if (d.route.every_shard) return "no key condition narrows it";
+  if (const auto value = hint_value(hint, "shard_key")) return "key " + *value + ", from the hint";
+  const auto& column = d.route.table->column;
+  const bool insert = d.shape.verb == statement_verb::insert || d.shape.verb == statement_verb::replace;
+  return insert ? insert_keys(d.shape, column) : condition_keys(d.shape, column);
+}
+
+std::string shard_named(const shard_route& r, std::size_t s) {
+  return "shard " + std::to_string(s + 1) + " of map " + r.map->name;
+}
+
+void explain_unsharded(route_explanation& out, std::string_view sql, std::string_view schema,
+                       const catalog& shards, std::string_view hint_group) {
+  out.route = "unsharded";
+  std::string detail = "names no sharded table";
+  if (shards.empty()) detail = "no shard maps";
+  else if (schema.empty()) detail += " (no schema: only db.table names can be sharded)";
+  else detail += " (unqualified names are in " + std::string(schema) + ")";
+  detail += hint_group.empty() ? ": routed as without sharding" : ": the hint's group";
+  out.steps.push_back({hint_group.empty() ? "(session's group)" : std::string(hint_group), std::string(sql), detail});
+}
+
+void explain_shards(route_explanation& out, const shard_decision& d, const routing::statement_tokens& tokens) {
+  const auto& r = d.route;
+  const auto keys = keys_of(d, tokens.hint());
+  const auto note = keys.empty() ? std::string() : " (" + keys + ")";
+  if (!d.scatter) {
+    out.route = "one shard";
+    out.steps.push_back({std::string(r.group()), std::string(tokens.sql()), shard_named(r, r.shards[0]) + note});
+    return;
+  }
+  out.route = std::to_string(r.shards.size()) + " shards (scatter-gather)";
+  out.merge = d.scatter->describe();
+  for (const auto s : r.shards) {
+    out.steps.push_back(
+        {r.map->shards[s].group, d.scatter->sql, shard_named(r, s) + note + ", read across shards: merged"});
+  }
+}
+
+}  // namespace
+
+route_explanation explain_route(std::string_view sql, std::string_view schema, const catalog& shards) {
+  routing::statement_tokens tokens;
+  const auto analysis = routing::analyze(sql, tokens);  // lexed as the proxy lexes it
+  const auto d = decide_shards(tokens, schema, shards);
+  route_explanation out;
+  if (d.route.map) out.map = d.route.map->name;
+  if (d.route.table) out.table = d.route.table->schema + "." + d.route.table->table;
+  switch (d.route.kind) {
+    case route_kind::unsharded:
+      explain_unsharded(out, sql, schema, shards, analysis.info.hint_group);
+      break;
+    case route_kind::refused:
+      out.route = "refused";
+      out.refusal = d.route.reason;
+      break;
+    case route_kind::global:
+      out.route = "global group";
+      out.steps.push_back({std::string(d.route.group()), std::string(sql),
+                           "DDL on sharded table " + out.table + " of map " + out.map +
+                               ": its global group replicates it to every shard"});
+      break;
+    case route_kind::shards:
+      explain_shards(out, d, tokens);
+      break;
+  }
+  return out;
+}
+
+}  // namespace weft::sharding

@@ -1,0 +1,34 @@
+// EXPLAIN ROUTE: how the proxy would route one statement by the shard maps, in words a DBA
+// reads: each place the statement goes, what is sent there, and how the answers merge. It
+// decides exactly as the proxy does (shard_decision.h, over the same lexing), so what it says
+// is what happens; only the query rules are not applied (they are matched per session).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sharding/shard_catalog.h"
+
+namespace weft::sharding {
+
+struct route_step {
+  std::string target;  // a group's name, or "(session's group)"
+  std::string sql;     // what is sent there
+  std::string detail;  // "shard 2 of map users_map (key 7)": shard n is the map's nth, in the order added
+};
+
+struct route_explanation {
+  // "unsharded", "global group", "one shard", "N shards (scatter-gather)", "refused"
+  std::string route;
+  std::string map;    // the map that decided ("" when unsharded)
+  std::string table;  // the sharded table it names, db.table ("" when unsharded)
+  std::vector<route_step> steps;  // none when refused
+  std::string merge;              // several shards: how their answers become one (scatter_plan::describe())
+  std::string refusal;            // refused: the proxy's error text without "weft: "
+};
+
+// `schema`: the database of unqualified names, as the session's current one ("": none).
+route_explanation explain_route(std::string_view sql, std::string_view schema, const catalog& shards);
+
+}  // namespace weft::sharding
