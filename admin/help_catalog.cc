@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view categories[] = {
     "Configuration SQL", "Monitoring", "Connections", "High availability", "Replication", "Data comparison",
-    "Backup and copy", "Job control",
+    "Backup and copy", "Sharding", "Job control",
 };
 
 // Upper case, one space between words, none around '.' or before '(' ("call group . add" is

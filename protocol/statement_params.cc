@@ -53,20 +53,23 @@ std::optional<std::string> read_value(byte_reader& r, param_type type, bool& kno
 
 }  // namespace
 
-std::optional<std::vector<std::optional<std::string>>> parameter_texts(const stmt_execute& m, bytes_view types) {
-  std::vector<std::optional<std::string>> out;
+std::optional<std::vector<parameter_text>> parameter_texts(const stmt_execute& m, bytes_view types) {
+  std::vector<parameter_text> out;
   if (types.size() < std::size_t{m.param_count} * param_type_size) return std::nullopt;
   byte_reader r(m.values.view);
   for (std::uint16_t i = 0; i < m.param_count; ++i) {
     const bool null = m.null_bitmap.view.size() > i / 8u && (m.null_bitmap.view[i / 8u] >> (i % 8u)) & 1;
     if (null) {
-      out.push_back(std::nullopt);
+      out.push_back({});
       continue;
     }
     bool known = true;
-    auto value = read_value(r, param_type_at(bytes_ref{types}, i), known);
+    const auto type = param_type_at(bytes_ref{types}, i);
+    auto value = read_value(r, type, known);
     if (known && !value) return std::nullopt;
-    out.push_back(std::move(value));
+    const bool number = type.type <= year || type.type == 246;  // integers, floats, DECIMAL, YEAR
+    out.push_back({std::move(value), number && type.type != timestamp && type.type != date && type.type != time_ &&
+                                         type.type != datetime && type.type != null_type});
   }
   if (!r.ok()) return std::nullopt;
   return out;

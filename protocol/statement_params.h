@@ -14,6 +14,10 @@ namespace weft::protocol {
 // as 'YYYY-MM-DD HH:MM:SS.ffffff'; nullopt for NULL and for values that are no key (floating
 // point, TIME). `types`: the execute's own, or the ones an earlier execute bound. nullopt when
 // the values cannot be read (cut, an unknown type).
-std::optional<std::vector<std::optional<std::string>>> parameter_texts(const stmt_execute& execute, bytes_view types);
+struct parameter_text {
+  std::optional<std::string> text;
+  bool number = false;  // bound as a numeric type (the server compares it with a string as a number)
+};
+std::optional<std::vector<parameter_text>> parameter_texts(const stmt_execute& execute, bytes_view types);
 
 }  // namespace weft::protocol

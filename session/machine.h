@@ -73,6 +73,9 @@ struct identity {
   std::string client_address;
 };
 
+// Whether SQL text names sql_select_limit (a SET of it, or SET STATEMENT ... FOR).
+bool mentions_select_limit(std::string_view sql);
+
 class machine {
  public:
   machine(surroundings& world, machine_settings settings, identity who, activity& now_doing);
@@ -218,6 +221,8 @@ class machine {
   std::uint64_t last_insert_id_ = 0;
   std::uint64_t insert_id_exact_on_ = 0;
   bool insert_id_unsettled_ = false;
+  // The session set sql_select_limit: reads across shards are refused (they would exceed it).
+  bool select_limit_set_ = false;
   // The BEGIN of a transaction that has run nothing else yet (it may still move to a shard).
   std::string fresh_begin_;
   // Read-your-writes.

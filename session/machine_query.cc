@@ -34,6 +34,7 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
   if (plan.info.transaction == routing::transaction_action::xa) co_await perform({.kind = action_kind::close_at_end});
   pending_set_.clear();
   if (plan.replayable_set) pending_set_ = plan.replacement ? *plan.replacement : std::string(sql);
+  if (plan.info.kind == routing::statement_kind::set && mentions_select_limit(sql)) select_limit_set_ = true;
   pending_use_ = plan.use_schema.has_value();
   if (pending_use_) pending_schema_ = *plan.use_schema;
   // sql points into the client buffer, which later actions may move: what is needed is kept.

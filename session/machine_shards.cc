@@ -5,6 +5,7 @@
 #include "protocol/frame.h"
 #include "protocol/statement_params.h"
 #include "routing/rw_split.h"
+#include "routing/sql_lexer.h"
 #include "session/machine.h"
 #include "sharding/result_merge.h"
 #include "sharding/statement_route.h"
@@ -19,12 +20,31 @@ constexpr std::size_t max_scatter_rows = 1000000;
 
 }  // namespace
 
+bool mentions_select_limit(std::string_view sql) {
+  constexpr std::string_view name = "SQL_SELECT_LIMIT";
+  for (std::size_t i = 0; i + name.size() <= sql.size(); ++i) {
+    if (routing::iequals_upper(sql.substr(i, name.size()), name)) return true;
+  }
+  return false;
+}
+
+namespace {
+
+}  // namespace
+
 resumable<machine::step> machine::scatter_read(const query_plan& plan, std::uint32_t payload_length) {
   if (holds()) {
     // A transaction (or session state) lives on one connection: a read across shards cannot join it.
     const auto refusal = p::make_error(p::er::shard_transaction,
                                        "weft: a read across shards cannot run inside a transaction or a session "
                                        "pinned to one connection (it would not see the transaction's writes)");
+    co_return co_await skip_command_with_error(refusal);
+  }
+  if (select_limit_set_ || mentions_select_limit(plan.scatter->sql)) {
+    // Each shard would apply the limit to its own rows, and the merged answer would hold more.
+    const auto refusal = p::make_error(p::er::shard_unroutable,
+                                       "weft: a read across shards cannot honour sql_select_limit (set in this session "
+                                       "or the statement): use LIMIT");
     co_return co_await skip_command_with_error(refusal);
   }
   const auto& skipped = co_await perform({.kind = action_kind::skip_command});
@@ -66,13 +86,16 @@ resumable<machine::step> machine::scatter_read(const query_plan& plan, std::uint
 namespace {
 
 // The bound values of one execute, as text (every value unknown when they cannot be read).
-std::vector<std::optional<std::string>> bound_values(p::bytes_view payload, const client_statement& statement) {
-  std::vector<std::optional<std::string>> unknown(statement.params);
+std::vector<sharding::bound_value> bound_values(p::bytes_view payload, const client_statement& statement) {
+  std::vector<sharding::bound_value> values(statement.params);
   const auto execute = p::decode_stmt_execute(payload, statement.params);
-  if (!execute) return unknown;
+  if (!execute) return values;
   const auto types = execute->types_bound() ? execute->param_types.view : p::bytes_view(statement.param_types);
-  auto values = p::parameter_texts(*execute, types);
-  return values ? std::move(*values) : unknown;
+  auto texts = p::parameter_texts(*execute, types);
+  for (std::size_t i = 0; texts && i < texts->size() && i < values.size(); ++i) {
+    values[i] = {std::move((*texts)[i].text), (*texts)[i].number};
+  }
+  return values;
 }
 
 }  // namespace
@@ -97,7 +120,8 @@ resumable<std::optional<p::err_packet>> machine::execute_target(p::command comma
   auto& cache = world_.planner();
   cache.tokens.lex(statement.sql);
   const auto shape = sharding::shape_of(cache.tokens);
-  const auto route = sharding::route_statement({shape, who_.schema, cache.tokens.hint(), values}, world_.shards());
+  const auto route =
+      sharding::route_statement({shape, who_.schema, cache.tokens.hint(), values, &cache.tokens}, world_.shards());
   if (route.kind == sharding::route_kind::refused) {
     refuse(route.reason);
   } else if (route.kind == sharding::route_kind::shards && !route.single()) {

@@ -86,7 +86,7 @@ std::string machine::shard_prepare_group(std::string_view sql) {
   auto& cache = world_.planner();
   cache.tokens.lex(sql);
   const auto shape = sharding::shape_of(cache.tokens);
-  const auto route = sharding::route_statement({shape, who_.schema, cache.tokens.hint()}, world_.shards());
+  const auto route = sharding::route_statement({shape, who_.schema, cache.tokens.hint(), {}, &cache.tokens}, world_.shards());
   return route.kind == sharding::route_kind::unsharded || !route.map ? std::string() : route.map->global_group;
 }
 

@@ -6,8 +6,7 @@
 
 #include "protocol/errors.h"
 #include "routing/session_effects.h"
-#include "sharding/select_parts.h"
-#include "sharding/statement_route.h"
+#include "sharding/shard_decision.h"
 
 namespace weft::session {
 namespace p = protocol;
@@ -73,31 +72,10 @@ std::optional<routing::target_role> apply_query_rules(query_plan& plan, std::str
 
 }  // namespace
 
-namespace {
-
-// A read that needs several shards: the statement each runs and how their answers merge, or the
-// reason it cannot be merged exactly.
-void plan_scatter_read(query_plan& plan, const sharding::statement_shape& shape, const sharding::shard_route& route,
-                       planner_cache& cache) {
-  const auto parts = sharding::select_parts_of(cache.tokens);
-  auto decision = sharding::plan_scatter(shape, parts, cache.tokens.sql());
-  if (!decision.plan) {
-    plan.refusal = p::make_error(p::er::shard_unroutable, "weft: the statement needs " +
-                                                              std::to_string(route.shards.size()) + " shards of map '" +
-                                                              route.map->name + "', and " + decision.refusal);
-    return;
-  }
-  for (const auto s : route.shards) plan.scatter_groups.push_back(route.map->shards[s].group);
-  plan.scatter = std::move(decision.plan);
-  plan.sharded = true;
-}
-
-}  // namespace
-
 void apply_shard_route(query_plan& plan, const session_facts& session, const sharding::catalog& shards,
-                       planner_cache& cache, std::span<const std::optional<std::string>> params) {
-  const auto shape = sharding::shape_of(cache.tokens);
-  const auto route = sharding::route_statement({shape, session.schema, cache.tokens.hint(), params}, shards);
+                       planner_cache& cache, sharding::parameter_values params) {
+  auto decision = sharding::decide_shards(cache.tokens, session.schema, shards, params);
+  const auto& route = decision.route;
   switch (route.kind) {
     case sharding::route_kind::unsharded:
       return;  // where it goes without sharding: the session's group (make it the global group)
@@ -108,11 +86,12 @@ void apply_shard_route(query_plan& plan, const session_facts& session, const sha
     case sharding::route_kind::shards:
       break;
   }
-  if (!route.single() && route.kind != sharding::route_kind::global) {
-    plan_scatter_read(plan, shape, route, cache);
-    return;
+  if (decision.scatter) {
+    for (const auto s : route.shards) plan.scatter_groups.push_back(route.map->shards[s].group);
+    plan.scatter = std::move(decision.scatter);
+  } else {
+    plan.group = std::string(route.group());
   }
-  plan.group = std::string(route.group());
   plan.sharded = true;
 }
 

@@ -16,6 +16,7 @@
 #include "routing/statement_analysis.h"
 #include "sharding/scatter_plan.h"
 #include "sharding/shard_catalog.h"
+#include "sharding/statement_route.h"
 
 namespace weft::session {
 
@@ -66,7 +67,7 @@ query_plan plan_query(std::string_view sql, const session_facts& session, const 
 // session's group: a sharded deployment makes the global group the default one).
 // `params`: a prepared statement's bound values (empty for text).
 void apply_shard_route(query_plan& plan, const session_facts& session, const sharding::catalog& shards,
-                       planner_cache& cache, std::span<const std::optional<std::string>> params = {});
+                       planner_cache& cache, sharding::parameter_values params = {});
 
 // The digest text of a statement seen for the first time, for the statistics.
 std::string_view digest_text_for_stats(std::string_view sql, planner_cache& cache);

@@ -18,11 +18,16 @@ bool same_column(std::string_view a, std::string_view b) {
 // A constant as SQL would write it.
 std::string shown(const literal& v) {
   switch (v.type) {
-    case literal::kind::number: return v.value;
-    case literal::kind::null: return "NULL";
-    case literal::kind::param: return "?";
-    case literal::kind::expression: return "an expression";
-    case literal::kind::string: break;
+    case literal::kind::number:
+      return v.value;
+    case literal::kind::null:
+      return "NULL";
+    case literal::kind::param:
+      return "?";
+    case literal::kind::expression:
+      return "an expression";
+    case literal::kind::string:
+      break;
   }
   std::string out = "'";
   for (const char c : v.value) out += c == '\'' ? std::string("''") : std::string(1, c);
@@ -85,13 +90,13 @@ std::string shard_named(const shard_route& r, std::size_t s) {
   return "shard " + std::to_string(s + 1) + " of map " + r.map->name;
 }
 
-void explain_unsharded(route_explanation& out, std::string_view sql, std::string_view schema,
-                       const catalog& shards, std::string_view hint_group) {
+void explain_unsharded(route_explanation& out, std::string_view sql, std::string_view schema, const catalog& shards,
+                       std::string_view hint_group) {
   out.route = "unsharded";
-  std::string detail = "names no sharded table";
-  if (shards.empty()) detail = "no shard maps";
-  else if (schema.empty()) detail += " (no schema: only db.table names can be sharded)";
-  else detail += " (unqualified names are in " + std::string(schema) + ")";
+  const std::string names = "names no sharded table";
+  auto detail = shards.empty()   ? std::string("no shard maps")
+                : schema.empty() ? names + " (no schema: only db.table names can be sharded)"
+                                 : names + " (unqualified names are in " + std::string(schema) + ")";
   detail += hint_group.empty() ? ": routed as without sharding" : ": the hint's group";
   out.steps.push_back({hint_group.empty() ? "(session's group)" : std::string(hint_group), std::string(sql), detail});
 }

@@ -21,8 +21,8 @@ struct route_step {
 struct route_explanation {
   // "unsharded", "global group", "one shard", "N shards (scatter-gather)", "refused"
   std::string route;
-  std::string map;    // the map that decided ("" when unsharded)
-  std::string table;  // the sharded table it names, db.table ("" when unsharded)
+  std::string map;                // the map that decided ("" when unsharded)
+  std::string table;              // the sharded table it names, db.table ("" when unsharded)
   std::vector<route_step> steps;  // none when refused
   std::string merge;              // several shards: how their answers become one (scatter_plan::describe())
   std::string refusal;            // refused: the proxy's error text without "weft: "

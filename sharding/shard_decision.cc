@@ -10,7 +10,7 @@ shard_decision decide_shards(const routing::statement_tokens& tokens, std::strin
                              parameter_values params) {
   shard_decision d;
   d.shape = shape_of(tokens);
-  d.route = route_statement({d.shape, schema, tokens.hint(), params}, shards);
+  d.route = route_statement({d.shape, schema, tokens.hint(), params, &tokens}, shards);
   if (d.route.kind != route_kind::shards || d.route.single()) return d;
   auto scatter = plan_scatter(d.shape, select_parts_of(tokens), tokens.sql());
   if (!scatter.plan) {

@@ -44,6 +44,22 @@ std::optional<std::string> normalized_datetime(std::string_view t) {
   return out + "." + fraction;
 }
 
+// A string key in a form equal for every pair of strings any usual collation finds equal: the
+// server may compare the column under a `_ci` collation ('Abc' = 'abc'), under PAD SPACE ('a' =
+// 'a '), or in another character set than the client's bytes. So ASCII letters fold to upper
+// case and trailing spaces go (coarser than any of them, so equal keys share a shard), and a key
+// with bytes beyond printable ASCII, whose equality depends on the collation and the
+// connection's character set, is not placed at all (reads go to every shard, writes are refused).
+std::optional<std::string> normalized_string(std::string_view text) {
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  std::string out(text);
+  for (auto& c : out) {
+    if (c < 0x20 || c > 0x7E) return std::nullopt;
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::int64_t> integer_key(std::string_view text) {
@@ -64,8 +80,7 @@ std::optional<std::string> normalized_key(key_kind kind, std::string_view text) 
     case key_kind::datetime: return normalized_datetime(text);
     case key_kind::string: break;
   }
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);  // PAD SPACE: 'a' = 'a '
-  return std::string(text);
+  return normalized_string(text);
 }
 
 std::uint64_t key_hash(std::string_view normalized) {

@@ -1,9 +1,10 @@
 // A shard key's value in the form a map compares it: what the server would treat as equal
 // must be equal here, or a row could be written to one shard and looked for on another.
 // Integers as their canonical decimal text, datetimes as 'YYYY-MM-DD HH:MM:SS.ffffff', strings
-// as their bytes without the trailing spaces a PAD SPACE collation ignores (a binary collation's
-// equality; a _ci column needs its collation's weights first, which this does not do yet). A
-// value that cannot be brought to that form is refused (nullopt), never guessed.
+// of printable ASCII with letters in upper case and no trailing spaces (what every usual
+// collation finds equal is equal here: `_ci` case folding, PAD SPACE). A value that cannot be
+// brought to that form (a string with other bytes, whose equality depends on the collation) is
+// refused (nullopt), never guessed.
 #pragma once
 
 #include <cstdint>

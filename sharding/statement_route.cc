@@ -4,6 +4,7 @@
 
 #include "routing/sql_lexer.h"
 #include "sharding/shard_lookup.h"
+#include "sharding/statement_scan.h"
 
 namespace weft::sharding {
 namespace {
@@ -30,14 +31,24 @@ std::vector<std::size_t> every_shard(const shard_map& map) {
 
 // A literal's key in the map's form; nullopt when it is NULL, an unbound parameter, or not of
 // the map's kind (then it narrows nothing).
+// (A number compared with a string column is compared as a number: '5', '05' and ' 5' all
+// match 5, so a number places no string key.)
 std::optional<std::string> key_of(const literal& value, const shard_map& map, parameter_values params) {
   switch (value.type) {
-    case literal::kind::null: return std::nullopt;
-    case literal::kind::param:
-      if (value.param_index >= params.size() || !params[value.param_index]) return std::nullopt;
-      return normalized_key(map.key, *params[value.param_index]);
-    default: return normalized_key(map.key, value.value);
+    case literal::kind::null:
+    case literal::kind::expression: return std::nullopt;
+    case literal::kind::param: {
+      if (value.param_index >= params.size() || !params[value.param_index].text) return std::nullopt;
+      const auto& bound = params[value.param_index];
+      if (bound.number && map.key == key_kind::string) return std::nullopt;
+      return normalized_key(map.key, *bound.text);
+    }
+    case literal::kind::number:
+      if (map.key == key_kind::string) return std::nullopt;
+      break;
+    case literal::kind::string: break;
   }
+  return normalized_key(map.key, value.value);
 }
 
 // The shards one condition on the key allows; nullopt when it allows any (a value weft cannot
@@ -46,7 +57,10 @@ std::optional<std::vector<std::size_t>> shards_allowed(const key_condition& c, c
                                                        parameter_values params) {
   std::vector<std::size_t> out;
   if (c.type == key_condition::kind::between) {
-    if (map.type == map_type::hash || map.type == map_type::list || c.values.size() != 2) return std::nullopt;
+    // RANGE_STRING keys are folded (shard_key.h): their order is not the column's collation's,
+    // so a string range cannot prune shards.
+    if (map.type != map_type::range && map.type != map_type::range_datetime) return std::nullopt;
+    if (c.values.size() != 2) return std::nullopt;
     const auto low = key_of(c.values[0], map, params), high = key_of(c.values[1], map, params);
     if (!low || !high) return std::nullopt;
     return shards_between(map, *low, *high);
@@ -107,12 +121,56 @@ shard_route to_shards(shard_route r, std::vector<std::size_t> shards) {
   return r;
 }
 
-shard_route route_hinted(shard_route r, const std::string& value) {
+shard_route route_hinted(shard_route r, const std::string& value, const route_input& in) {
   const auto key = normalized_key(r.map->key, value);
   const auto shard = key ? shard_of(*r.map, *key) : std::nullopt;
   if (!shard) return refused(std::move(r), "the hint's shard_key '" + value + "' is no key a shard of map '" +
                                                r.map->name + "' holds");
+  // The statement's own key conditions must allow the hinted shard, or the hint hides rows.
+  const auto keyed = in.shape.tables.size() == 1 ? keyed_shards(in, *r.table, *r.map) : std::nullopt;
+  if (keyed && std::find(keyed->begin(), keyed->end(), *shard) == keyed->end()) {
+    return refused(std::move(r), "the hint's shard_key '" + value + "' names another shard than the statement's own "
+                                 "condition on `" + r.table->column + "`");
+  }
   return to_shards(std::move(r), {*shard});
+}
+
+// Statements weft parses no further that name a sharded table (CHECKSUM TABLE, HANDLER, LOAD
+// DATA, PREPARE ... FROM '...', CALL): they would run on the global group's empty copy.
+// Statements about definitions only (SHOW, DESCRIBE, EXPLAIN) may.
+bool reads_unparsed(const route_input& in) {
+  if (!in.tokens || in.shape.verb != statement_verb::other || in.tokens->tokens().empty()) return false;
+  const auto& first = in.tokens->tokens()[0].token;
+  for (const char* allowed : {"SHOW", "DESC", "DESCRIBE", "EXPLAIN", "HELP", "USE", "BEGIN", "START", "COMMIT",
+                              "ROLLBACK", "SAVEPOINT", "RELEASE", "XA"}) {
+    if (first.type == routing::token_type::word && routing::iequals_upper(first.text, allowed)) return false;
+  }
+  return true;
+}
+
+// DDL that reads rows (CREATE TABLE ... SELECT) from a sharded table would copy the global
+// group's empty copy.
+bool ddl_reads_sharded(const route_input& in, const catalog& c) {
+  if (!in.tokens || in.shape.tables.size() < 2) return false;
+  bool selects = false;
+  for (const auto& t : in.tokens->tokens()) {
+    selects = selects || (t.token.type == routing::token_type::word && routing::iequals_upper(t.token.text, "SELECT"));
+  }
+  for (std::size_t i = 1; selects && i < in.shape.tables.size(); ++i) {
+    const auto& t = in.shape.tables[i];
+    if (c.table_named(t.schema.empty() ? in.schema : std::string_view(t.schema), t.name)) return true;
+  }
+  return false;
+}
+
+// An UPDATE (or ON DUPLICATE KEY UPDATE) that assigns the shard key would leave the row on the
+// shard of its old key.
+bool assigns_key(const route_input& in, const sharded_table& table) {
+  if (!in.tokens) return false;
+  for (const auto& column : assigned_columns(*in.tokens)) {
+    if (same_column(column, table.column)) return true;
+  }
+  return false;
 }
 
 // INSERT/REPLACE ... (columns) VALUES: every row's key placed; one shard for them all.
@@ -180,17 +238,32 @@ shard_route route_select(shard_route r, const route_input& in) {
 shard_route route_statement(const route_input& in, const catalog& c) {
   shard_route r;
   const auto named = c.empty() ? tables_named{} : sharded_tables(in, c);
-  if (!named.table) return r;
+  if (!named.table) {
+    const auto* unparsed = reads_unparsed(in) && !c.empty() ? sharded_table_named(*in.tokens, in.schema, c) : nullptr;
+    if (!unparsed) return r;
+    r.table = unparsed;
+    r.map = c.map_named(unparsed->map);
+    return refused(std::move(r), "the statement names sharded table " + unparsed->schema + "." + unparsed->table +
+                                     "; weft routes only SELECT, INSERT, REPLACE, UPDATE, DELETE and DDL on it");
+  }
   r.table = named.table;
   r.map = c.map_named(named.table->map);
   const auto& shape = in.shape;
   if (shape.verb == statement_verb::ddl) {
+    if (ddl_reads_sharded(in, c)) {
+      return refused(std::move(r), "DDL that reads rows of a sharded table (CREATE ... SELECT) would read the "
+                                   "global group's empty copy");
+    }
     r.kind = route_kind::global;  // its primary replicates the DDL to every shard
     return r;
   }
+  if (assigns_key(in, *r.table)) {
+    return refused(std::move(r), "a statement that changes the shard key `" + r.table->column +
+                                     "` would leave the row on its old shard: delete it and insert it instead");
+  }
   if (r.map->shards.empty()) return refused(std::move(r), "shard map '" + r.map->name + "' has no shards yet");
   if (shape.multiple_statements) return refused(std::move(r), "several statements in one query name a sharded table");
-  if (auto hinted = hint_value(in.hint, "shard_key")) return route_hinted(std::move(r), *hinted);
+  if (auto hinted = hint_value(in.hint, "shard_key")) return route_hinted(std::move(r), *hinted, in);
   if (named.several_sharded) {
     return refused(std::move(r), "the statement names more than one sharded table; a join across shards is not "
                                  "merged (if its rows share one shard, name it: /* weft: shard_key=v */)");
@@ -218,16 +291,24 @@ std::string_view shard_route::group() const {
 
 std::optional<std::string> hint_value(std::string_view hint, std::string_view name) {
   while (!hint.empty()) {
+    const auto eq = hint.find('=');
     const auto stop = hint.find_first_of(" ,\t");
-    auto item = hint.substr(0, stop);
-    hint = stop == std::string_view::npos ? std::string_view{} : hint.substr(stop + 1);
-    const auto eq = item.find('=');
-    if (eq == std::string_view::npos || !same_column(item.substr(0, eq), name)) continue;
-    auto value = item.substr(eq + 1);
-    if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') && value.back() == value.front()) {
-      value = value.substr(1, value.size() - 2);
+    if (eq == std::string_view::npos || (stop != std::string_view::npos && stop < eq)) {
+      hint = stop == std::string_view::npos ? std::string_view{} : hint.substr(stop + 1);
+      continue;
     }
-    return std::string(value);
+    const bool wanted = same_column(hint.substr(0, eq), name);
+    auto rest = hint.substr(eq + 1);
+    std::size_t end = rest.find_first_of(" ,\t");
+    std::string_view value = rest.substr(0, end);
+    if (!rest.empty() && (rest[0] == '\'' || rest[0] == '"')) {  // quoted: up to the closing quote
+      const auto close = rest.find(rest[0], 1);
+      if (close == std::string_view::npos) return std::nullopt;
+      value = rest.substr(1, close - 1);
+      end = close + 1;
+    }
+    if (wanted) return std::string(value);
+    hint = end >= rest.size() ? std::string_view{} : rest.substr(end + 1);
   }
   return std::nullopt;
 }

@@ -35,15 +35,22 @@ struct shard_route {
   std::string_view group() const;   // single(): that shard's group; global: the global group
 };
 
-// A bound parameter's value as text, for keys of prepared statements (nullopt: NULL, or a type
-// that is no key).
-using parameter_values = std::span<const std::optional<std::string>>;
+// A bound parameter's value as text, for keys of prepared statements (no text: NULL, or a type
+// that is no key); `number`: bound as a number (a string key compares with it as a number).
+struct bound_value {
+  std::optional<std::string> text;
+  bool number = false;
+};
+using parameter_values = std::span<const bound_value>;
 
 struct route_input {
   const statement_shape& shape;
   std::string_view schema;    // the session's current database (for unqualified names)
   std::string_view hint;      // the `/* weft: ... */` comment's body ("": none)
   parameter_values params{};  // of COM_STMT_EXECUTE (empty for text statements)
+  // The statement's tokens, for what its shape does not say (a statement weft does not parse
+  // naming a sharded table, the columns an UPDATE assigns); none: those checks are skipped.
+  const routing::statement_tokens* tokens = nullptr;
 };
 
 shard_route route_statement(const route_input& in, const catalog& shards);

@@ -16,19 +16,6 @@ enum : std::uint8_t {
   medium_blob = 250, long_blob = 251, blob = 252, var_string = 253, string = 254, geometry = 255,
 };
 constexpr std::uint16_t enum_flag = 0x100, set_flag = 0x800;
-constexpr std::uint16_t binary_charset = 63;
-
-// Collations whose order is their bytes' (utf8mb4_bin, utf8mb3_bin, latin1_bin, ascii_bin).
-bool bytes_collation(std::uint16_t id) { return id == 46 || id == 83 || id == 47 || id == 65; }
-
-bool string_type(std::uint8_t t) {
-  return t == varchar || t == var_string || t == string || (t >= tiny_blob && t <= blob) || t == bit;
-}
-
-std::string_view without_trailing_spaces(std::string_view v) {
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-  return v;
-}
 
 // [-]H...H:MM:SS[.ffffff] as microseconds.
 std::optional<long long> time_value(std::string_view v) {
@@ -69,9 +56,11 @@ value_kind kind_of(const column_info& c) {
     case time_: case time2: return value_kind::time;
     default: break;
   }
-  if (!string_type(c.type)) return value_kind::unordered;  // JSON, GEOMETRY
-  if (c.charset == binary_charset) return value_kind::bytes;
-  return bytes_collation(c.charset) ? value_kind::padded_bytes : value_kind::unordered;
+  // Strings: a column definition carries the connection's collation, not the column's (a `_ci`
+  // column reads as utf8mb4_bin under SET NAMES ... COLLATE utf8mb4_bin, as binary under SET NAMES
+  // binary), and PAD SPACE makes 'a' = 'a ' in `_bin` columns too: their order and equality are
+  // not known from the answer, so none is assumed.
+  return value_kind::unordered;
 }
 
 std::optional<int> compare_values(value_kind kind, std::optional<std::string_view> a, std::optional<std::string_view> b) {
@@ -88,8 +77,7 @@ std::optional<int> compare_values(value_kind kind, std::optional<std::string_vie
       if (!x || !y) return std::nullopt;
       return order_of(*x, *y);
     }
-    case value_kind::padded_bytes: return order_of(without_trailing_spaces(*a), without_trailing_spaces(*b));
-    default: return order_of(*a, *b);  // temporal (fixed-width text), bytes
+    default: return order_of(*a, *b);  // temporal: fixed-width text
   }
 }
 
@@ -97,7 +85,6 @@ std::optional<std::string> equality_key(value_kind kind, std::optional<std::stri
   if (kind == value_kind::unordered) return std::nullopt;
   if (!value) return std::string("N");
   std::string_view v = *value;
-  if (kind == value_kind::padded_bytes) v = without_trailing_spaces(v);
   if (kind == value_kind::exact_number) {
     const auto canonical = decimal_add(v, "0");  // "-0", "007": one form
     if (!canonical) return std::nullopt;

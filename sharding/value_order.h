@@ -1,7 +1,7 @@
 // How the server orders and equates the values of one result column, from its definition: as
-// numbers (exactly, for integers and DECIMAL), as times, or as bytes for binary strings and
-// `_bin` collations (trailing spaces ignored, PAD SPACE). Other collations (`_ci`...) are not
-// compared here: a merge that needs them is refused rather than ordered by a guess.
+// numbers (exactly, for integers and DECIMAL) or as times. Strings are not compared here (their
+// definition tells the connection's collation, not the column's): a merge that needs them is
+// refused rather than ordered by a guess.
 #pragma once
 
 #include <optional>
@@ -12,7 +12,7 @@
 
 namespace weft::sharding {
 
-enum class value_kind : std::uint8_t { exact_number, floating, temporal, time, bytes, padded_bytes, unordered };
+enum class value_kind : std::uint8_t { exact_number, floating, temporal, time, unordered };
 
 value_kind kind_of(const column_info& column);
 

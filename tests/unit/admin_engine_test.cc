@@ -360,5 +360,56 @@ TEST_F(AdminEngine, AccountsShowEachSourceAndNoHash) {
   EXPECT_EQ(error_of("SELECT * FROM accounts WHERE auth_string IS NOT NULL"), 1054);
 }
 
+// EXPLAIN ROUTE reads the shard maps of the admin state: a map made with the admin's commands,
+// then statements explained one row per shard, the merge, a refusal and a usage error.
+TEST_F(AdminEngine, ExplainRouteReadsTheShardMaps) {
+  for (const char* sql : {"CREATE GROUP global", "ADD SERVER '10.0.2.1:3306' TO GROUP global", "CREATE GROUP shard1",
+                          "ADD SERVER '10.0.3.1:3306' TO GROUP shard1", "CREATE GROUP shard2",
+                          "ADD SERVER '10.0.4.1:3306' TO GROUP shard2",
+                          "CREATE SHARD MAP orders_map TYPE RANGE GLOBAL GROUP global",
+                          "ADD SHARD TO MAP orders_map GROUP shard1 BOUND 0",
+                          "ADD SHARD TO MAP orders_map GROUP shard2 BOUND 1000",
+                          "ADD SHARD TABLE app.orders COLUMN order_id TO MAP orders_map"}) {
+    ASSERT_EQ(error_of(sql), 0) << sql;
+  }
+  const auto rows_of = [&](std::string_view sql) {
+    const auto r = engine_->execute(sql);
+    EXPECT_FALSE(r.error) << sql << ": " << (r.error ? r.error->message : "");
+    std::vector<std::string> out;
+    for (const auto& row : r.rows) {
+      std::string line;
+      for (const auto& v : row) line += (line.empty() ? "" : " | ") + v.value_or("NULL");
+      out.push_back(line);
+    }
+    return out;
+  };
+  const auto point = engine_->execute("EXPLAIN ROUTE SELECT * FROM app.orders WHERE order_id = 1500;");
+  ASSERT_EQ(point.columns.size(), 4u);
+  EXPECT_EQ(point.columns[0].name + " " + point.columns[1].name + " " + point.columns[2].name + " " +
+                point.columns[3].name,
+            "step target sql detail");
+  using lines = std::vector<std::string>;
+  EXPECT_EQ(rows_of("EXPLAIN ROUTE SELECT * FROM app.orders WHERE order_id = 1500"),
+            lines{"1 | shard2 | SELECT * FROM app.orders WHERE order_id = 1500 | shard 2 of map orders_map (key 1500)"});
+  EXPECT_EQ(rows_of("EXPLAIN ROUTE IN app SELECT order_id FROM orders ORDER BY order_id LIMIT 5, 5"),
+            (lines{"1 | shard1 | SELECT order_id FROM orders ORDER BY order_id LIMIT 10 | shard 1 of map orders_map (no "
+                   "key condition narrows it), read across shards: merged",
+                   "2 | shard2 | SELECT order_id FROM orders ORDER BY order_id LIMIT 10 | shard 2 of map orders_map (no "
+                   "key condition narrows it), read across shards: merged",
+                   "merge | weft | NULL | union, then sort by ORDER BY, then OFFSET 5 LIMIT 5"}));
+  EXPECT_EQ(rows_of("EXPLAIN ROUTE /* weft: shard_key=5 */ SELECT * FROM app.orders o JOIN app.notes n USING (id)"),
+            lines{"1 | shard1 | /* weft: shard_key=5 */ SELECT * FROM app.orders o JOIN app.notes n USING (id) | "
+                  "shard 1 of map orders_map (key 5, from the hint)"});
+  EXPECT_EQ(rows_of("EXPLAIN ROUTE ALTER TABLE app.orders ADD COLUMN note TEXT").at(0).substr(0, 11), "1 | global ");
+  EXPECT_EQ(rows_of("EXPLAIN ROUTE DELETE FROM app.orders"),
+            lines{"refused | NULL | DELETE FROM app.orders | DELETE on sharded table app.orders without a condition on "
+                  "its shard key `order_id` would write to every shard: refused"});
+  EXPECT_EQ(rows_of("EXPLAIN ROUTE SELECT * FROM orders WHERE order_id = 1"),  // no IN db: not app's table
+            lines{"1 | (session's group) | SELECT * FROM orders WHERE order_id = 1 | names no sharded table (no "
+                  "schema: only db.table names can be sharded): routed as without sharding"});
+  EXPECT_EQ(error_of("EXPLAIN ROUTE IN app"), 1064);
+  EXPECT_EQ(scalar("SELECT count(*) FROM shards"), "2");  // explaining changed nothing
+}
+
 }  // namespace
 }  // namespace weft::admin

@@ -85,13 +85,19 @@ TEST(ShardingMerge, UnionAndOrder) {
   ASSERT_EQ(got.rows.size(), 5u);
   EXPECT_EQ(got.rows[0][0], "1");
   EXPECT_EQ(got.rows[4][0], "11");  // numbers, not text: 11 after 3
-  got = merged("SELECT id, name FROM t ORDER BY name DESC LIMIT 2 OFFSET 1", shards);
+  got = merged("SELECT id, name FROM t ORDER BY id DESC LIMIT 2 OFFSET 1", shards);
   ASSERT_EQ(got.rows.size(), 2u);
-  EXPECT_EQ(got.rows[0][1], "c");
-  EXPECT_EQ(got.rows[1][1], "b");
-  got = merged("SELECT id, name FROM t ORDER BY 2 LIMIT 1", shards);
+  EXPECT_EQ(got.rows[0][0], "10");
+  EXPECT_EQ(got.rows[1][0], "3");
+  got = merged("SELECT id, name FROM t ORDER BY 1 LIMIT 1", shards);
   ASSERT_EQ(got.rows.size(), 1u);
-  EXPECT_EQ(got.rows[0][1], std::nullopt);  // NULL first
+  EXPECT_EQ(got.rows[0][0], "1");
+  const std::vector nullable{column("n", longlong, 63)};
+  got = merged("SELECT n FROM t ORDER BY n LIMIT 1", {answer(nullable, {{"5"}}), answer(nullable, {{std::nullopt}})});
+  ASSERT_EQ(got.rows.size(), 1u);
+  EXPECT_EQ(got.rows[0][0], std::nullopt);  // NULL first
+  // Strings: the definition tells the connection's collation, not the column's: never ordered.
+  EXPECT_NE(merged("SELECT id, name FROM t ORDER BY name", shards).refusal.find("not ordered"), std::string::npos);
 }
 
 TEST(ShardingMerge, RefusedWhereNoExactMerge) {
@@ -108,17 +114,17 @@ TEST(ShardingMerge, RefusedWhereNoExactMerge) {
 
 TEST(ShardingMerge, Aggregates) {
   const std::vector cols{column("g", longlong, 63), column("n", longlong, 63), column("s", newdecimal, 63),
-                         column("lo", varchar, 46), column("a", newdecimal, 63, 4), column("h1", newdecimal, 63),
+                         column("lo", longlong, 63), column("a", newdecimal, 63, 4), column("h1", newdecimal, 63),
                          column("h2", longlong, 63)};
   const std::vector<p::bytes> shards{
-      answer(cols, {{"1", "2", "10", "b", "5.0000", "10", "2"}, {"2", "1", "7", "x", "7.0000", "7", "1"}}),
-      answer(cols, {{"1", "1", "5", "a", "5.0000", "5", "1"}, {"3", "1", std::nullopt, std::nullopt, std::nullopt,
+      answer(cols, {{"1", "2", "10", "20", "5.0000", "10", "2"}, {"2", "1", "7", "9", "7.0000", "7", "1"}}),
+      answer(cols, {{"1", "1", "5", "-4", "5.0000", "5", "1"}, {"3", "1", std::nullopt, std::nullopt, std::nullopt,
                                                                std::nullopt, "0"}})};
   const auto got = merged("SELECT g, count(*), sum(v), min(w), avg(v) FROM t GROUP BY g", shards);
   ASSERT_EQ(got.refusal, "");
   ASSERT_EQ(got.rows.size(), 3u);
-  EXPECT_EQ(got.rows[0], (p::text_row{"1", "3", "15", "a", "5.0000"}));
-  EXPECT_EQ(got.rows[1], (p::text_row{"2", "1", "7", "x", "7.0000"}));
+  EXPECT_EQ(got.rows[0], (p::text_row{"1", "3", "15", "-4", "5.0000"}));
+  EXPECT_EQ(got.rows[1], (p::text_row{"2", "1", "7", "9", "7.0000"}));
   EXPECT_EQ(got.rows[2], (p::text_row{"3", "1", std::nullopt, std::nullopt, std::nullopt}));
 }
 

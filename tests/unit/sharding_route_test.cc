@@ -38,7 +38,7 @@ routed route(const catalog& c, const std::string& sql, parameter_values params =
   routing::statement_tokens tokens;
   tokens.lex(sql);
   const auto shape = shape_of(tokens);
-  const auto r = route_statement({shape, "app", tokens.hint(), params}, c);
+  const auto r = route_statement({shape, "app", tokens.hint(), params, &tokens}, c);
   routed out{r.kind, {}, r.reason};
   if (r.kind == route_kind::global) out.groups = r.map->global_group;
   for (const auto s : r.shards) out.groups += (out.groups.empty() ? "" : ",") + r.map->shards[s].group;
@@ -73,7 +73,11 @@ TEST(ShardingRoute, ByKey) {
       {"SELECT * FROM orders WHERE order_id BETWEEN 2000 AND 10", route_kind::shards, "s1"},
       {"SELECT * FROM names WHERE name = 'Zed'", route_kind::shards, "s2"},
       {"SELECT * FROM names WHERE name = 'Bob   '", route_kind::shards, "s1"},  // PAD SPACE
-      {"SELECT * FROM names WHERE name BETWEEN 'B' AND 'N'", route_kind::shards, "s2,s1"},
+      {"SELECT * FROM names WHERE name = 'zed'", route_kind::shards, "s2"},     // 'zed' = 'Zed' under _ci
+      {"SELECT * FROM names WHERE name = 'bob'", route_kind::shards, "s1"},
+      {"SELECT * FROM names WHERE name = 5", route_kind::shards, "s2,s1"},      // compared as a number
+      {"SELECT * FROM names WHERE name = 'caf\xc3\xa9'", route_kind::shards, "s2,s1"},  // non-ASCII: not placed
+      {"SELECT * FROM names WHERE name BETWEEN 'B' AND 'C'", route_kind::shards, "s2,s1"},  // no string pruning
       {"SELECT /* weft: shard_key=1500 */ * FROM orders o JOIN plain p ON p.k = o.amount", route_kind::shards, "s2"},
       {"SELECT * FROM plain WHERE k = 1", route_kind::unsharded, ""},
       {"SELECT * FROM other.users WHERE id = 1", route_kind::unsharded, ""},  // another database's table
@@ -83,6 +87,8 @@ TEST(ShardingRoute, ByKey) {
       {"INSERT INTO users (id, name) VALUES (7, 'a')", route_kind::shards, u7},
       {"INSERT INTO users (name, id) VALUES ('a', 7), ('b', '7')", route_kind::shards, u7},
       {"INSERT INTO orders (order_id, at) VALUES (5, NOW())", route_kind::shards, "s1"},
+      {"SHOW CREATE TABLE users", route_kind::unsharded, ""},  // about its definition: any copy answers
+      {"UPDATE orders SET amount = amount + 1 WHERE order_id = 5", route_kind::shards, "s1"},
       {"REPLACE INTO orders (order_id) VALUES (1001)", route_kind::shards, "s2"},
       {"UPDATE users SET name = 'x' WHERE id = 8", route_kind::shards, u8},
       {"DELETE FROM orders WHERE order_id IN (1, 2, 3)", route_kind::shards, "s1"},
@@ -104,12 +110,23 @@ TEST(ShardingRoute, RefusedWithReasons) {
       {"INSERT INTO orders (order_id) VALUES (NULL)", "row 1: its `order_id` is not a key"},
       {"INSERT INTO orders (order_id) VALUES (-5)", "row 1"},  // below every RANGE bound
       {"INSERT INTO orders (order_id) VALUES (1 + 1)", "row 1"},
+      {"INSERT INTO names (name) VALUES ('caf\xc3\xa9')", "row 1"},
+      {"INSERT INTO names (name) VALUES (5)", "row 1"},
       {"INSERT INTO orders (order_id) SELECT 1", "only INSERT ... (columns) VALUES"},
       {"SELECT * FROM users u JOIN orders o ON o.order_id = u.id WHERE u.id = 1", "more than one sharded table"},
       {"SELECT * FROM users WHERE id = (SELECT 1)", "routed only by a hint"},
       {"SELECT * FROM users u JOIN plain p ON p.k = u.id WHERE u.id = 1", "routed only by a hint"},
       {"SELECT /* weft: shard_key=-3 */ * FROM orders", "the hint's shard_key '-3'"},
       {"SELECT * FROM users WHERE id = 1; SELECT 2", "several statements"},
+      {"CHECKSUM TABLE users", "names sharded table app.users"},
+      {"HANDLER app.orders OPEN", "names sharded table app.orders"},
+      {"PREPARE s FROM 'SELECT * FROM users WHERE id = 7'", "names sharded table app.users"},
+      {"LOAD DATA LOCAL INFILE 'x' INTO TABLE orders", "names sharded table app.orders"},
+      {"CREATE TABLE copy AS SELECT * FROM users", "CREATE ... SELECT"},
+      {"UPDATE users SET id = 12 WHERE id = 11", "changes the shard key `id`"},
+      {"UPDATE orders SET amount = 1, orders.order_id = 5 WHERE order_id = 3", "changes the shard key"},
+      {"INSERT INTO orders (order_id) VALUES (1) ON DUPLICATE KEY UPDATE order_id = 2", "changes the shard key"},
+      {"SELECT /* weft: shard_key=1500 */ * FROM orders WHERE order_id = 5", "names another shard"},
   };
   for (const auto& [sql, reason] : table) {
     const auto got = route(c, sql);
@@ -120,7 +137,7 @@ TEST(ShardingRoute, RefusedWithReasons) {
 
 TEST(ShardingRoute, PreparedParameters) {
   const auto c = test_catalog();
-  const std::optional<std::string> p1500[] = {"1500"}, none[] = {std::nullopt};
+  const bound_value p1500[] = {{"1500", true}}, none[] = {{}};
   EXPECT_EQ(route(c, "SELECT * FROM orders WHERE order_id = ?", p1500).groups, "s2");
   EXPECT_EQ(route(c, "SELECT * FROM orders WHERE order_id = ?", none).groups, "s1,s2");  // NULL: every shard
   EXPECT_EQ(route(c, "SELECT * FROM orders WHERE order_id = ?").groups, "s1,s2");        // unbound
@@ -132,6 +149,9 @@ TEST(ShardingRoute, HintValues) {
   EXPECT_EQ(hint_value("shard_key='abc'", "shard_key"), "abc");
   EXPECT_EQ(hint_value("SHARD_KEY=7,route=replica", "shard_key"), "7");
   EXPECT_EQ(hint_value("route=primary", "shard_key"), std::nullopt);
+  EXPECT_EQ(hint_value("shard_key='2027-03-16 18:08:32' route=primary", "shard_key"), "2027-03-16 18:08:32");
+  EXPECT_EQ(hint_value("group=g shard_key=\"a b\"", "shard_key"), "a b");
+  EXPECT_EQ(hint_value("shard_key='open", "shard_key"), std::nullopt);
 }
 
 TEST(ShardingRoute, EmptyCatalogRoutesNothing) {

@@ -44,11 +44,14 @@ TEST(ShardKey, NormalizedAsTheServerCompares) {
       {key_kind::datetime, "2026-12-3", std::nullopt},
       {key_kind::datetime, "2026-12-03T10:11:12", std::nullopt},
       {key_kind::datetime, "2026-12-03 10:11", std::nullopt},
-      {key_kind::string, "abc", "abc"},
-      {key_kind::string, "abc  ", "abc"},  // PAD SPACE
-      {key_kind::string, "a b", "a b"},
-      {key_kind::string, "abc\t", "abc\t"},  // only spaces pad
-      {key_kind::string, "Abc", "Abc"},
+      {key_kind::string, "abc", "ABC"},    // _ci: 'abc' = 'ABC' (folding is safe under _bin too)
+      {key_kind::string, "abc  ", "ABC"},  // PAD SPACE
+      {key_kind::string, "a b", "A B"},
+      {key_kind::string, "Abc", "ABC"},
+      {key_kind::string, "x_1-#", "X_1-#"},
+      {key_kind::string, "abc\t", std::nullopt},              // control bytes: ignorable in some collations
+      {key_kind::string, "caf\xc3\xa9", std::nullopt},       // non-ASCII: equality depends on the collation
+      {key_kind::string, "", ""},
   };
   for (const auto& r : table) EXPECT_EQ(normalized_key(r.kind, r.text), r.key) << r.text;
 }
@@ -87,10 +90,13 @@ TEST(ShardLookup, RangeByNumberNotText) {
 
 TEST(ShardLookup, RangeStringDatetimeList) {
   const shard_map strings{"s", map_type::range_string, key_kind::string, "g", {{"a", {"a"}}, {"b", {"m"}}}};
-  EXPECT_EQ(shard_of(strings, "b"), 0u);
-  EXPECT_EQ(shard_of(strings, "m"), 1u);
-  EXPECT_EQ(shard_of(strings, "zz"), 1u);
-  EXPECT_EQ(shard_of(strings, "A"), std::nullopt);  // bytes: 'A' sorts before 'a'
+  const auto string_shard = [&](const char* key) { return shard_of(strings, *normalized_key(key_kind::string, key)); };
+  EXPECT_EQ(string_shard("b"), 0u);
+  EXPECT_EQ(string_shard("m"), 1u);
+  EXPECT_EQ(string_shard("zz"), 1u);
+  EXPECT_EQ(string_shard("A"), 0u);  // 'A' = 'a' (folded)
+  EXPECT_EQ(string_shard("M"), 1u);
+  EXPECT_EQ(string_shard("0"), std::nullopt);  // below 'A'
   const shard_map dates{"d", map_type::range_datetime, key_kind::datetime, "g",
                         {{"old", {"2000-01-01"}}, {"new", {"2026-01-01 00:00:00"}}}};
   EXPECT_EQ(shard_of(dates, *normalized_key(key_kind::datetime, "2025-12-31 23:59:59.999999")), 0u);
