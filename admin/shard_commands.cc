@@ -135,17 +135,8 @@ planned_change plan_removal(const shard_command& c, const question& ask) {
 // EXPLAIN ROUTE: one row per place the statement goes (step, target, sql, detail), then how
 // weft merges their answers; a refused statement is one row with the proxy's reason.
 admin_result explain_route(const shard_command& c, const sharding::catalog& shards) {
-  const auto e = sharding::explain_route(c.statement, c.schema, shards);
   auto r = admin_result::table({"step", "target", "sql", "detail"});
-  if (e.route == "refused") {
-    r.rows.push_back({"refused", std::nullopt, c.statement, e.refusal});
-    return r;
-  }
-  for (std::size_t i = 0; i < e.steps.size(); ++i) {
-    const auto& s = e.steps[i];
-    r.rows.push_back({std::to_string(i + 1), s.target, s.sql, s.detail});
-  }
-  if (!e.merge.empty()) r.rows.push_back({"merge", "weft", std::nullopt, e.merge});
+  r.rows = sharding::explanation_rows(sharding::explain_route(c.statement, c.schema, shards), c.statement);
   return r;
 }
 

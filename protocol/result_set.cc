@@ -12,7 +12,7 @@ constexpr std::uint16_t num_flag = 0x8000;
 constexpr std::uint16_t binary_charset = 63;
 }  // namespace
 
-bytes encode(const column_definition& c) {
+bytes encode(const column_definition& c, bool extended_type_info) {
   bytes out;
   byte_writer w(out);
   w.lenenc_string("def");
@@ -21,6 +21,7 @@ bytes encode(const column_definition& c) {
   w.lenenc_string(c.org_table);
   w.lenenc_string(c.name);
   w.lenenc_string(c.org_name);
+  if (extended_type_info) w.lenenc_int(0);  // MariaDB's extended type info: none
   w.lenenc_int(0x0c);  // length of the fixed fields that follow
   w.u16(c.charset);
   w.u32(c.length);
@@ -79,7 +80,7 @@ bytes encode_text_result(std::span<const column_definition> columns, std::span<c
   const auto frame = [&](const bytes& p) { seq = encode_packet(p, seq, out); };
   byte_writer(payload).lenenc_int(columns.size());
   frame(payload);
-  for (const auto& c : columns) frame(encode(c));
+  for (const auto& c : columns) frame(encode(c, caps & cap::mariadb_extended_type_info));
   const bool deprecate_eof = caps & cap::deprecate_eof;
   if (!deprecate_eof) frame(encode(eof_packet{0, status_flags}));
   for (const auto& r : rows) frame(encode_text_row(r));

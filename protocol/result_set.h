@@ -33,7 +33,8 @@ struct column_definition {
   std::uint8_t decimals = 0;
   bool operator==(const column_definition&) const = default;
 };
-bytes encode(const column_definition& c);
+// `extended_type_info`: the connection agreed on MariaDB's extended type info (one more field).
+bytes encode(const column_definition& c, bool extended_type_info = false);
 
 // A text column of a result weft makes (numbers get the binary charset and NUM_FLAG).
 column_definition text_column(std::string name);

@@ -75,6 +75,8 @@ struct identity {
 
 // Whether SQL text names sql_select_limit (a SET of it, or SET STATEMENT ... FOR).
 bool mentions_select_limit(std::string_view sql);
+// The statement of `EXPLAIN ROUTE <statement>` (weft's own command on the proxy port), if it is one.
+std::optional<std::string_view> explained_statement(std::string_view sql);
 
 class machine {
  public:
@@ -147,6 +149,7 @@ class machine {
   resumable<gathered_all> scatter_gather(std::span<const target> targets, protocol::bytes_view payload);
   // A read across shards, merged (machine_shards.cc).
   resumable<step> scatter_read(const query_plan& plan, std::uint32_t payload_length);
+  resumable<step> explain_route(std::string_view statement);
   friend struct machine_probe;
   // Prepared statements (machine_statements.cc).
   resumable<step> forward_prepare(std::uint32_t payload_length);

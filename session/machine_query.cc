@@ -21,6 +21,7 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
   // The text stays in the client buffer until the command is sent or skipped.
   const auto sql = p::as_chars(buffered.client.subspan(p::frame_header_size + 1, payload_length - 1));
   activity_.statement.assign(sql.substr(0, 256));
+  if (const auto explained = explained_statement(sql)) co_return co_await explain_route(*explained);
   auto plan = plan_query(sql, facts(), world_.topology(), world_.rules(), world_.shards(), world_.planner());
   begin_stats(plan.info.digest, sql);
   relayed_bytes_ = 0;

@@ -7,7 +7,9 @@
 #include "routing/rw_split.h"
 #include "routing/sql_lexer.h"
 #include "session/machine.h"
+#include "protocol/result_set.h"
 #include "sharding/result_merge.h"
+#include "sharding/route_explain.h"
 #include "sharding/statement_route.h"
 
 namespace weft::session {
@@ -19,6 +21,23 @@ namespace p = protocol;
 constexpr std::size_t max_scatter_rows = 1000000;
 
 }  // namespace
+
+std::optional<std::string_view> explained_statement(std::string_view sql) {
+  const auto start = sql.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos || (sql[start] != 'E' && sql[start] != 'e' && sql[start] != '/')) {
+    return std::nullopt;  // (every statement passes here: most leave at once)
+  }
+  routing::sql_lexer lexer(sql);
+  const auto first = lexer.next(), second = lexer.next();
+  if (first.type != routing::token_type::word || !routing::iequals_upper(first.text, "EXPLAIN") ||
+      second.type != routing::token_type::word || !routing::iequals_upper(second.text, "ROUTE")) {
+    return std::nullopt;
+  }
+  auto rest = sql.substr(lexer.position());
+  while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t' || rest.front() == '\n')) rest.remove_prefix(1);
+  while (!rest.empty() && (rest.back() == ';' || rest.back() == ' ' || rest.back() == '\n')) rest.remove_suffix(1);
+  return rest;
+}
 
 bool mentions_select_limit(std::string_view sql) {
   constexpr std::string_view name = "SQL_SELECT_LIMIT";
@@ -99,6 +118,20 @@ std::vector<sharding::bound_value> bound_values(p::bytes_view payload, const cli
 }
 
 }  // namespace
+
+// EXPLAIN ROUTE <statement> on the proxy port: answered by weft, as the admin port answers it,
+// for this session's database; nothing is sent to a server.
+resumable<machine::step> machine::explain_route(std::string_view statement) {
+  const std::string text(statement);  // (the client's bytes go with skip_command)
+  const auto rows = sharding::explanation_rows(sharding::explain_route(text, who_.schema, world_.shards()), text);
+  const auto& skipped = co_await perform({.kind = action_kind::skip_command});
+  if (skipped.result != outcome::ok) co_return step::stop;
+  std::vector<p::column_definition> columns;
+  for (const char* name : sharding::explain_columns) columns.push_back(p::text_column(name));
+  outgoing_ = p::encode_text_result(columns, rows, settings_.client_capabilities, last_status_);
+  const auto& sent = co_await perform({.kind = action_kind::reply_frames, .payload = outgoing_});
+  co_return sent.result == outcome::ok ? step::next : step::stop;
+}
 
 // Where an execute of a statement on sharded tables runs: the shard its bound values name (a
 // refusal when they name none or several, or when the statement cannot be routed).

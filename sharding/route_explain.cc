@@ -148,4 +148,19 @@ route_explanation explain_route(std::string_view sql, std::string_view schema, c
   return out;
 }
 
+std::vector<std::vector<std::optional<std::string>>> explanation_rows(const route_explanation& e,
+                                                                      std::string_view statement) {
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  if (e.route == "refused") {
+    rows.push_back({"refused", std::nullopt, std::string(statement), e.refusal});
+    return rows;
+  }
+  for (std::size_t i = 0; i < e.steps.size(); ++i) {
+    const auto& s = e.steps[i];
+    rows.push_back({std::to_string(i + 1), s.target, s.sql, s.detail});
+  }
+  if (!e.merge.empty()) rows.push_back({"merge", "weft", std::nullopt, e.merge});
+  return rows;
+}
+
 }  // namespace weft::sharding

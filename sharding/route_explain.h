@@ -4,6 +4,7 @@
 // is what happens; only the query rules are not applied (they are matched per session).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,5 +31,12 @@ struct route_explanation {
 
 // `schema`: the database of unqualified names, as the session's current one ("": none).
 route_explanation explain_route(std::string_view sql, std::string_view schema, const catalog& shards);
+
+// The answer to EXPLAIN ROUTE (admin port and proxy port alike): columns step, target, sql,
+// detail; one row per place the statement goes, then `merge` when answers merge; a refused
+// statement is one row `refused` with the reason.
+inline constexpr const char* explain_columns[] = {"step", "target", "sql", "detail"};
+std::vector<std::vector<std::optional<std::string>>> explanation_rows(const route_explanation& e,
+                                                                      std::string_view statement);
 
 }  // namespace weft::sharding

@@ -133,6 +133,14 @@ on $PRIMARY_PORT -e "DELETE FROM weft_test.users_ref WHERE id = 40"
 [ "$(via_weft --comments -e "SELECT /* weft: shard_key=12 */ name FROM weft_test.users u JOIN weft_test.plain p ON p.k = 1 WHERE u.id = 12")" = "user 12" ] ||
   fail "a join with the global table on the hinted shard"
 echo "reads, updates and deletes by key: ok"
+plan="$(via_weft -e "EXPLAIN ROUTE SELECT id FROM users ORDER BY id LIMIT 5 OFFSET 10" -D weft_test)"
+grep -qP '^1\tshard1\tSELECT id FROM users ORDER BY id LIMIT 15\t' <<<"$plan" || fail "EXPLAIN ROUTE on the proxy port: $plan"
+grep -qP '^merge\tweft\tNULL\tunion, then sort by ORDER BY, then OFFSET 10 LIMIT 5$' <<<"$plan" || fail "EXPLAIN ROUTE merge: $plan"
+plan="$(admin -e "EXPLAIN ROUTE IN weft_test UPDATE users SET score = 1 WHERE id = 7")"
+grep -qP '^1\tshard\d\tUPDATE users SET score = 1 WHERE id = 7\tshard \d of map users_map \(key 7\)$' <<<"$plan" ||
+  fail "EXPLAIN ROUTE on the admin port: $plan"
+plan="$(admin -e "EXPLAIN ROUTE UPDATE weft_test.users SET score = 1")"
+grep -qP '^refused\tNULL\t.*without a condition on its shard key' <<<"$plan" || fail "EXPLAIN ROUTE of a refusal: $plan"
 
 # --- Refused with a reason, never a wrong answer ------------------------------------------------
 expect_error 9017 "SELECT name FROM weft_test.users ORDER BY name" | grep -q "not ordered across shards" || fail "ORDER BY a _ci string"
