@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "routing/sql_lexer.h"
+#include "sharding/sql_names.h"
 
 namespace weft::sharding {
 namespace {
@@ -52,18 +53,6 @@ class walk {
   std::vector<int> depth_;
 };
 
-bool is_name(const sql_token& t) { return t.type == token_type::word || t.type == token_type::quoted_name; }
-
-std::string name_of(const sql_token& t) {
-  if (t.type != token_type::quoted_name || t.text.size() < 2) return std::string(t.text);
-  std::string out;
-  const auto inner = t.text.substr(1, t.text.size() - 2);
-  for (std::size_t i = 0; i < inner.size(); ++i) {
-    out += inner[i];
-    if (inner[i] == '`' && i + 1 < inner.size() && inner[i + 1] == '`') ++i;
-  }
-  return out;
-}
 
 constexpr std::string_view clause_words[] = {"FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT",
                                              "FOR",  "LOCK",  "INTO",  "WINDOW", "PROCEDURE", "UNION"};
@@ -135,13 +124,13 @@ bool ends_operand(const sql_token& t) {
 // [b, e) of an item without its alias (`AS name`, or a name after a complete operand).
 std::size_t without_alias(const walk& w, std::size_t b, std::size_t e, std::string& alias) {
   const auto& last = w.at(e - 1);
-  const bool nameish = is_name(last) || last.type == token_type::string;
+  const bool nameish = is_name_token(last) || last.type == token_type::string;
   if (e - b >= 3 && nameish && w.word(e - 2, "AS")) {
-    alias = last.type == token_type::string ? std::string(last.text.substr(1, last.text.size() - 2)) : name_of(last);
+    alias = last.type == token_type::string ? std::string(last.text.substr(1, last.text.size() - 2)) : name_text(last);
     return e - 2;
   }
-  if (e - b >= 2 && is_name(last) && !w.word(e - 1, "END") && !w.at(e - 2).is('.') && ends_operand(w.at(e - 2))) {
-    alias = name_of(last);
+  if (e - b >= 2 && is_name_token(last) && !w.word(e - 1, "END") && !w.at(e - 2).is('.') && ends_operand(w.at(e - 2))) {
+    alias = name_text(last);
     return e - 1;
   }
   return e;
@@ -149,15 +138,15 @@ std::size_t without_alias(const walk& w, std::size_t b, std::size_t e, std::stri
 
 // [db.][t.]column covering exactly [b, e): its last part.
 std::optional<std::string> column_covering(const walk& w, std::size_t b, std::size_t e) {
-  if (b >= e || !is_name(w.at(b)) || (e - b) % 2 == 0 || e - b > 5) return std::nullopt;
+  if (b >= e || !is_name_token(w.at(b)) || (e - b) % 2 == 0 || e - b > 5) return std::nullopt;
   for (std::size_t i = b + 1; i < e; i += 2) {
-    if (!w.at(i).is('.') || !is_name(w.at(i + 1))) return std::nullopt;
+    if (!w.at(i).is('.') || !is_name_token(w.at(i + 1))) return std::nullopt;
   }
   if (w.at(b).type == token_type::word && (iequals_upper(w.at(b).text, "NULL") || iequals_upper(w.at(b).text, "TRUE") ||
                                            iequals_upper(w.at(b).text, "FALSE"))) {
     return std::nullopt;
   }
-  return name_of(w.at(e - 1));
+  return name_text(w.at(e - 1));
 }
 
 select_item read_item(const walk& w, std::size_t b, std::size_t e, std::string& problem) {
@@ -167,7 +156,7 @@ select_item read_item(const walk& w, std::size_t b, std::size_t e, std::string& 
   item.begin = w.begin_of(b);
   item.end = w.end_of(x - 1);
   const auto column = column_covering(w, b, x);
-  if ((x - b == 1 && w.at(b).is('*')) || (x - b == 3 && is_name(w.at(b)) && w.at(b + 1).is('.') && w.at(b + 2).is('*'))) {
+  if ((x - b == 1 && w.at(b).is('*')) || (x - b == 3 && is_name_token(w.at(b)) && w.at(b + 1).is('.') && w.at(b + 2).is('*'))) {
     item.star = true;
   } else if (column) {
     item.bare_column = true;

@@ -1,6 +1,7 @@
 #include "sharding/statement_scan.h"
 
 #include "routing/sql_lexer.h"
+#include "sharding/sql_names.h"
 
 namespace weft::sharding {
 namespace {
@@ -8,18 +9,6 @@ namespace {
 using routing::iequals_upper;
 using routing::token_type;
 
-std::string unquoted(const routing::sql_token& t) {
-  if (t.type != token_type::quoted_name || t.text.size() < 2) return std::string(t.text);
-  std::string out;
-  const auto inner = t.text.substr(1, t.text.size() - 2);
-  for (std::size_t i = 0; i < inner.size(); ++i) {
-    out += inner[i];
-    if (inner[i] == '`' && i + 1 < inner.size() && inner[i + 1] == '`') ++i;
-  }
-  return out;
-}
-
-bool is_name(const routing::sql_token& t) { return t.type == token_type::word || t.type == token_type::quoted_name; }
 
 // The list after `from` (SET, or ON DUPLICATE KEY UPDATE): `[t.]c = ...` items at depth 0.
 void read_assignments(std::span<const routing::lexed_token> tokens, std::size_t from, std::vector<std::string>& out) {
@@ -38,10 +27,10 @@ void read_assignments(std::span<const routing::lexed_token> tokens, std::size_t 
       item_start = true;
       continue;
     }
-    if (item_start && is_name(t)) {
+    if (item_start && is_name_token(t)) {
       std::size_t last = i;
-      while (last + 2 < tokens.size() && tokens[last + 1].token.is('.') && is_name(tokens[last + 2].token)) last += 2;
-      if (last + 1 < tokens.size() && tokens[last + 1].token.is('=')) out.push_back(unquoted(tokens[last].token));
+      while (last + 2 < tokens.size() && tokens[last + 1].token.is('.') && is_name_token(tokens[last + 2].token)) last += 2;
+      if (last + 1 < tokens.size() && tokens[last + 1].token.is('=')) out.push_back(name_text(tokens[last].token));
     }
     item_start = false;
   }
@@ -56,9 +45,9 @@ const sharded_table* sharded_table_named(const routing::statement_tokens& tokens
     const auto& t = all[i].token;
     for (const auto& table : shards.tables) {
       if (t.type == token_type::string && t.text.find(table.table) != std::string_view::npos) return &table;
-      if (!is_name(t) || unquoted(t) != table.table) continue;
-      const bool qualified = i >= 2 && all[i - 1].token.is('.') && is_name(all[i - 2].token);
-      const auto in = qualified ? unquoted(all[i - 2].token) : std::string(schema);
+      if (!is_name_token(t) || name_text(t) != table.table) continue;
+      const bool qualified = i >= 2 && all[i - 1].token.is('.') && is_name_token(all[i - 2].token);
+      const auto in = qualified ? name_text(all[i - 2].token) : std::string(schema);
       if (in == table.schema || !qualified) return &table;  // unqualified: maybe a column, maybe the table
     }
   }

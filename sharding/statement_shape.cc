@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "routing/sql_lexer.h"
+#include "sharding/sql_names.h"
 
 namespace weft::sharding {
 namespace {
@@ -99,20 +100,6 @@ class token_view {
 };
 
 // ---- Names ----
-
-bool is_name_token(const sql_token& t) { return t.type == token_type::word || t.type == token_type::quoted_name; }
-
-// A name as the server reads it: backquotes removed, `` inside standing for one backquote.
-std::string name_text(const sql_token& t) {
-  if (t.type != token_type::quoted_name) return std::string(t.text);
-  std::string out;
-  const auto inner = t.text.substr(1, t.text.size() >= 2 ? t.text.size() - 2 : 0);
-  for (std::size_t i = 0; i < inner.size(); ++i) {
-    out += inner[i];
-    if (inner[i] == '`' && i + 1 < inner.size() && inner[i + 1] == '`') ++i;
-  }
-  return out;
-}
 
 // [schema.]table at i (i holds a name): the name and the index after it.
 std::pair<table_name, std::size_t> table_name_at(const token_view& v, std::size_t i) {

@@ -203,3 +203,21 @@ cleanup_ha() {
 slave_status() { mariadb --protocol=TCP -h127.0.0.1 -P"$1" -uroot -p"$ROOT_PASSWORD" --skip-ssl --vertical -e 'SHOW SLAVE STATUS'; }
 # The group's primary as weft routes it now.
 weft_primary() { admin -e "SELECT address FROM servers WHERE group_name = 'main' AND role = 'primary'"; }
+
+# --- The sharded layout (scripts/sandbox shards) -------------------------------------------------
+# A global group (23320 primary, 23321 replica) replicating to shard1 (23322 + 23323) and shard2
+# (23324 + 23325). start_sharded_layout makes or starts it (never a skip: it fails if it cannot);
+# sharded_servers_toml prints every server but the global primary, which is start_weft's first
+# argument, so the global group is weft's default group "main".
+start_sharded_layout() {
+  "$REPO/scripts/sandbox" shards > "$WORK/shards.log" 2>&1 ||
+    { cat "$WORK/shards.log" >&2; fail "the sharded sandbox did not start"; }
+}
+sharded_servers_toml() {
+  local p g r
+  for p in 23321 23322 23323 23324 23325; do
+    case $p in 23321) g=main ;; 23322 | 23323) g=shard1 ;; *) g=shard2 ;; esac
+    case $p in 23322 | 23324) r=primary ;; *) r=replica ;; esac
+    printf '\n[[servers]]\naddress = "127.0.0.1:%s"\ngroup = "%s"\nrole = "%s"\n' "$p" "$g" "$r"
+  done
+}

@@ -7,19 +7,11 @@
 # their errors, and a transaction kept on one shard.
 source "$(dirname "$0")/lib.sh"
 require_sandbox
-"$REPO/scripts/sandbox" shards > "$WORK/shards.log" 2>&1 || { cat "$WORK/shards.log" >&2; fail "the sharded sandbox did not start"; }
+start_sharded_layout
 GLOBAL=23320 SHARD1=23322 SHARD2=23324
 
 start_weft "127.0.0.1:$GLOBAL" "" "$(admin_toml)
-[[servers]]
-address = \"127.0.0.1:23321\"
-group = \"main\"
-role = \"replica\"
-$(for p in $SHARD1 23323 $SHARD2 23325; do
-    g=$([ $p -lt $SHARD2 ] && echo shard1 || echo shard2)
-    r=$([ $p = $SHARD1 ] || [ $p = $SHARD2 ] && echo primary || echo replica)
-    printf '\n[[servers]]\naddress = "127.0.0.1:%s"\ngroup = "%s"\nrole = "%s"\n' "$p" "$g" "$r"
-  done)
+$(sharded_servers_toml)
 
 [monitor]
 user = \"monitor\"

@@ -1,0 +1,26 @@
+// Names in SQL tokens as the server reads them, shared by sharding's readers of statements.
+#pragma once
+
+#include <string>
+
+#include "routing/sql_lexer.h"
+
+namespace weft::sharding {
+
+inline bool is_name_token(const routing::sql_token& t) {
+  return t.type == routing::token_type::word || t.type == routing::token_type::quoted_name;
+}
+
+// A name without its backquotes (`` inside standing for one backquote).
+inline std::string name_text(const routing::sql_token& t) {
+  if (t.type != routing::token_type::quoted_name || t.text.size() < 2) return std::string(t.text);
+  std::string out;
+  const auto inner = t.text.substr(1, t.text.size() - 2);
+  for (std::size_t i = 0; i < inner.size(); ++i) {
+    out += inner[i];
+    if (inner[i] == '`' && i + 1 < inner.size() && inner[i + 1] == '`') ++i;
+  }
+  return out;
+}
+
+}  // namespace weft::sharding
