@@ -232,6 +232,7 @@ class machine {
   bool read_your_writes_ = false;
   bool wrote_since_gtid_ = false;  // a write ran on the primary since the last @@last_gtid
   std::string last_gtid_;          // of the session's last write
+  std::string last_gtid_group_;    // the group it was written in
   std::string gtid_seen_on_;       // a replica known to have applied it
   // Statistics of the statement in flight.
   std::chrono::steady_clock::time_point started_;

@@ -7,6 +7,7 @@
 #include "routing/replication_sql.h"
 #include "routing/session_effects.h"
 #include "session/machine.h"
+#include "sharding/shard_catalog.h"
 
 namespace weft::session {
 namespace {
@@ -167,6 +168,8 @@ resumable<std::optional<p::err_packet>> machine::acquire_for(target where) {
 
 resumable<std::optional<p::err_packet>> machine::wait_for_written_gtid(target where) {
   if (gtid_seen_on_ == held_.server) co_return std::nullopt;
+  // A write on one shard never reaches another shard's replicas: nothing to wait for there.
+  if (!sharding::stream_reaches(world_.shards(), last_gtid_group_, held_.info->group)) co_return std::nullopt;
   if (routing::position_covers(held_.info->health.gtid_current_pos, last_gtid_)) {
     gtid_seen_on_ = held_.server;  // the monitor already saw it applied there
     co_return std::nullopt;
@@ -207,6 +210,7 @@ resumable<void> machine::remember_written_gtid(bool wrote) {
   wrote_since_gtid_ = false;
   if (answer.value && routing::valid_gtid_text(flavor, *answer.value) && *answer.value != last_gtid_) {
     last_gtid_ = *answer.value;
+    last_gtid_group_ = held_.info->group;
     gtid_seen_on_.clear();
   }
 }

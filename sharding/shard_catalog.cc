@@ -18,6 +18,18 @@ const sharded_table* catalog::table_named(std::string_view schema, std::string_v
   return nullptr;
 }
 
+bool stream_reaches(const catalog& c, std::string_view from, std::string_view to) {
+  if (c.empty() || from == to) return true;
+  bool from_is_shard = false;
+  for (const auto& m : c.maps) {
+    for (const auto& s : m.shards) {
+      if (m.global_group == from && s.group == to) return true;
+      from_is_shard = from_is_shard || s.group == from;
+    }
+  }
+  return !from_is_shard;  // a group outside every map: as without sharding
+}
+
 std::vector<std::string> validate(const catalog& c) {
   std::vector<std::string> problems;
   std::set<std::string> names, tables;

@@ -27,6 +27,11 @@ struct catalog {
   const sharded_table* table_named(std::string_view schema, std::string_view table) const;
 };
 
+// Whether writes on `from` reach the servers of group `to` by replication: the same group, a
+// global group's writes reaching its maps' shard groups, any group when no maps exist (weft
+// knows nothing of other replication); never one shard's writes another shard's.
+bool stream_reaches(const catalog& c, std::string_view from, std::string_view to);
+
 // What makes the catalog unusable, one sentence each: each map's own problems (validate), a
 // table mapped twice or to a map that does not exist, a map named twice.
 std::vector<std::string> validate(const catalog& c);

@@ -226,3 +226,20 @@ TEST(ShardGrammar, FabricForms) {
 
 }  // namespace
 }  // namespace weft::admin
+
+namespace weft::sharding {
+namespace {
+
+TEST(ShardingCatalog, WhichWritesReachWhichGroups) {
+  catalog c;
+  c.maps.push_back({"m", map_type::hash, key_kind::integer, "global", {{"s1", {}}, {"s2", {}}}});
+  EXPECT_TRUE(stream_reaches(c, "s1", "s1"));
+  EXPECT_FALSE(stream_reaches(c, "s1", "s2"));     // one shard's writes never reach another
+  EXPECT_FALSE(stream_reaches(c, "s1", "global"));
+  EXPECT_TRUE(stream_reaches(c, "global", "s2"));  // the global primary replicates to every shard
+  EXPECT_TRUE(stream_reaches(c, "other", "s1"));   // outside every map: as without sharding
+  EXPECT_TRUE(stream_reaches(catalog{}, "a", "b"));
+}
+
+}  // namespace
+}  // namespace weft::sharding
