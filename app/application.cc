@@ -6,6 +6,7 @@
 
 #include "admin/admin_engine.h"
 #include "admin/compare_commands.h"
+#include "ops/ha_global_stream.h"
 #include "weft/version.h"
 
 namespace weft::app {
@@ -216,6 +217,9 @@ void application::start_ha() {
   ha.interval = config_.monitor.interval;
   ha.topology = topology_.get();
   ha.commit = [this](const std::function<void(routing::topology&)>& change) { commit_topology(change); };
+  ha.global_groups_of = [this](const std::string& group) {
+    return ops::global_groups_of(runtime_->load()->shards, group);  // sharding: where a shard's primary replicates from
+  };
   if (state_) {
     ha.history = state_->recent_events(1000);
     ha.persist = [this](const config::failover_event& e) {

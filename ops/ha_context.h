@@ -1,6 +1,7 @@
 // What an HA operation works with: the settings, the backend account, the topology and how to
-// commit a change of it (ha_context), and the little it needs from whoever runs it
-// (operation_host): pausing a group's new statements, keeping an event, counting what was done.
+// commit a change of it, which global groups a shard group replicates from (ha_context), and the
+// little it needs from whoever runs it (operation_host): pausing a group's new statements,
+// keeping an event, counting what was done.
 // The operations see the runner only through this, so ha_manager and ha_operation don't
 // include each other.
 #pragma once
@@ -29,6 +30,9 @@ struct ha_context {
   // Keeps an event of failover_log across restarts (empty: memory only), and what was kept.
   std::function<void(const failover_event&)> persist;
   std::vector<failover_event> history;
+  // Sharding: the global groups of the shard maps that have `group` as a shard (empty, or unset:
+  // none). A shard group's new primary replicates from its global group's primary.
+  std::function<std::vector<std::string>(const std::string& group)> global_groups_of;
 };
 
 enum class ha_outcome { switchover_done, failover_done };

@@ -203,15 +203,26 @@ admin_result ha_operation::failover(const std::string& group, const std::string&
   host_.pause(group, false);
   const auto took =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-  log.ok("routing", next, "group '" + group + "' writes go here; " + old_name + " is OFFLINE_HARD until REJOIN SERVER");
+  return finish_failover(*primary, *chosen, nodes, confirmed_by_detector, took, log);
+}
 
-  report_lost(*primary, *chosen, log);
-  check_replicating(nodes, chosen, log);
-  run_hook_step(policy.exec_after, "exec_after", group, old_name, next, log);
-  spdlog::warn("event=failover group={} old_primary={} new_primary={} took_ms={} trigger={}", group, old_name, next,
-               took, confirmed_by_detector ? "detector" : "promote");
+// Writes go to the new primary again; a shard group's new primary takes the global stream (no
+// replica of the group is ahead of it in that stream: their IO threads stopped before the election).
+admin_result ha_operation::finish_failover(const routing::server& old, backend_node& chosen, node_list& nodes,
+                                           bool by_detector, std::int64_t took, step_log& log) const {
+  const auto& group = old.group;
+  const std::string next = chosen.name();
+  log.ok("routing", next, "group '" + group + "' writes go here; " + old.name + " is OFFLINE_HARD until REJOIN SERVER");
+  const auto global = global_source_of(group, next);
+  follow_global_primary(chosen, global, log);
+  report_lost(old, chosen, log);
+  check_replicating(nodes, &chosen, log);
+  report_global_stream(chosen, global, log);
+  run_hook_step(ctx_.topology->load()->policy_of(group).exec_after, "exec_after", group, old.name, next, log);
+  spdlog::warn("event=failover group={} old_primary={} new_primary={} took_ms={} trigger={}", group, old.name, next,
+               took, by_detector ? "detector" : "promote");
   host_.count(ha_outcome::failover_done);
-  record(group, "failover", old_name, next, log, took);
+  record(group, "failover", old.name, next, log, took);
   return log.table();
 }
 

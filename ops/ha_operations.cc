@@ -75,6 +75,81 @@ void ha_operation::commit_primary(const std::string& group, const std::string& n
   });
 }
 
+// --- a shard group's new primary and the global stream ---------------------------------------
+
+global_source ha_operation::global_source_of(const std::string& group, const std::string& new_primary) const {
+  if (!ctx_.global_groups_of) return {};
+  return global_source_for(*ctx_.topology->load(), ctx_.global_groups_of(group), new_primary);
+}
+
+// Switchover: the old primary stops taking the global stream before its final position is read,
+// so nothing it (or a replica of it) holds is ahead of the candidate, which then takes the
+// stream from the global primary itself. True: stopped (an undo starts it again).
+bool ha_operation::stop_global_stream(backend_node& old, const global_source& global, step_log& log) const {
+  if (!global.primary) return false;
+  const auto state = old.replication();
+  if (!state || !state->configured) return false;
+  step_log quiet;
+  if (!old.exec(std::string(routing::stop_replica_query(old.flavor())), quiet, "stop global stream")) {
+    log.warn("stop global stream", old.name(), quiet.failures());
+    return false;
+  }
+  log.ok("stop global stream", old.name(),
+         "replication from " + (state->source ? state->source->to_string() : std::string("its source")) +
+             " stopped before its final position is read; the new primary takes the global stream from " +
+             global.primary->to_string() + " itself");
+  return true;
+}
+
+// The new primary replicates from the global group's primary (the password is never logged).
+// Whatever happens here, the promotion stands: the step says what to do.
+void ha_operation::follow_global_primary(backend_node& primary, const global_source& global, step_log& log) const {
+  if (!global.wanted()) return;
+  if (!global.primary) {
+    log.warn("global stream", primary.name(), global.problem + ": " + primary.name() +
+                                                  " receives no global tables or DDL until REPLICATE '" +
+                                                  primary.name() + "' FROM the global primary");
+    return;
+  }
+  const auto source = global.primary->to_string();
+  step_log quiet;
+  if (primary.replicate_from(*global.primary, ctx_.settings.replication_user, ctx_.settings.replication_password,
+                             false, quiet)) {
+    log.ok("global stream", primary.name(), "replicates from " + source + ", the primary of global group '" +
+                                                global.global_group + "' (GTID auto-positioning, as '" +
+                                                ctx_.settings.replication_user + "')");
+  } else {
+    log.warn("global stream", primary.name(), "not pointed at " + source + ": " + quiet.failures() +
+                                                  "; the promotion stands: run REPLICATE '" + primary.name() +
+                                                  "' FROM '" + source + "'");
+  }
+}
+
+namespace {
+std::string log_replica_updates_query(routing::server_flavor flavor) {
+  return flavor == routing::server_flavor::mariadb ? "SELECT @@log_slave_updates AS v" : "SELECT @@log_replica_updates AS v";
+}
+}  // namespace
+
+// After the new primary took over: is the global stream running, and do its replicas get it?
+void ha_operation::report_global_stream(backend_node& primary, const global_source& global, step_log& log) const {
+  if (!global.primary) return;
+  const auto source = global.primary->to_string();
+  if (auto problem = primary.wait_replicating(std::chrono::milliseconds(3000))) {
+    log.warn("global stream", primary.name(),
+             "not replicating from " + source + ": " + *problem + " (is the global primary unreachable?); the " +
+                 "promotion stands and the IO thread keeps retrying; REPLICATE '" + primary.name() + "' FROM '" +
+                 source + "' sets it up again");
+    return;
+  }
+  log.ok("global stream", primary.name(), "IO and SQL threads running from " + source);
+  const auto row = primary.first_row(log_replica_updates_query(primary.flavor()));
+  if (row && column_text(*row, "v") == "0") {
+    log.warn("global stream", primary.name(), "log_slave_updates is OFF: its own replicas do not receive the global "
+                                              "stream through it");
+  }
+}
+
 void ha_operation::record(const std::string& group, const std::string& event, const std::string& old_primary,
                           const std::string& new_primary, const step_log& log, std::int64_t duration_ms) const {
   failover_event e;

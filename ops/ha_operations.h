@@ -10,6 +10,7 @@
 #include "ops/admin_result.h"
 #include "ops/ha_command.h"
 #include "ops/ha_context.h"
+#include "ops/ha_global_stream.h"
 #include "ops/ha_steps.h"
 #include "routing/election.h"
 
@@ -59,6 +60,9 @@ class ha_operation {
   admin_result report_only(const std::string& group, const std::string& old_name, step_log& log) const;
   admin_result abandon_failover(node_list& nodes, const std::string& group, const std::string& old_name,
                                 const std::string& next, step_log& log, const std::string& what) const;
+  // After the new primary took over: the global stream, the reports, exec_after, the event.
+  admin_result finish_failover(const routing::server& old, backend_node& chosen, node_list& nodes, bool by_detector,
+                               std::int64_t took, step_log& log) const;
   // Shared by switchover and failover.
   bool promote(backend_node& chosen, step_log& log) const;
   void repoint(backend_node& node, const backend_node& primary, bool from_own_binlog, step_log& log) const;
@@ -68,6 +72,14 @@ class ha_operation {
   admin_result promote_demoted(const routing::server& primary, backend_node& node, step_log& log);
   node_list repoint_followers(const routing::topology& t, const std::string& group, backend_node& candidate,
                               std::unique_ptr<backend_node> old, step_log& log) const;
+  admin_result finish_switchover(const routing::server& old, backend_node& candidate, node_list& followers,
+                                 const global_source& global, std::int64_t pause_ms, step_log& log) const;
+  // A shard group's new primary and the global group's stream (ha_operations.cc): once writes
+  // go to the new primary (the pause is not made longer), it replicates from the global primary.
+  global_source global_source_of(const std::string& group, const std::string& new_primary) const;
+  bool stop_global_stream(backend_node& old, const global_source& global, step_log& log) const;
+  void follow_global_primary(backend_node& primary, const global_source& global, step_log& log) const;
+  void report_global_stream(backend_node& primary, const global_source& global, step_log& log) const;
   // REPLICATE's part that changes the replica (ha_replicate.cc).
   bool configure_replica(backend_node& replica, backend_node& source, const ha_command& c,
                          const sql_row& replica_settings, const std::string& user, const std::string& password,

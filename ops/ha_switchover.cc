@@ -136,10 +136,13 @@ admin_result ha_operation::switchover(const std::string& group, const std::strin
   }
 
   // The switch itself, with the group's new statements held in the proxy.
+  const auto global = global_source_of(group, next);
   const auto paused_at = std::chrono::steady_clock::now();
   host_.pause(group, true);
+  bool global_stopped = false;
   const auto undo = [&](const char* what) {
     old->exec(routing::set_read_only_query(false), log, "undo: old primary writable");
+    if (global_stopped) old->exec(std::string(routing::start_replica_query(old->flavor())), log, "undo: global stream");
     host_.pause(group, false);
     return failed_result(log, what);
   };
@@ -148,6 +151,7 @@ admin_result ha_operation::switchover(const std::string& group, const std::strin
     host_.pause(group, false);
     return failed_result(log, "switchover");
   }
+  global_stopped = stop_global_stream(*old, global, log);
   auto binlog = old->first_row(std::string(routing::binlog_position_query(old->flavor())));
   const std::string position = binlog ? column_text(*binlog, "gtid") : "";
   log.ok("old primary read_only", primary->name, "final position " + position);
@@ -163,13 +167,21 @@ admin_result ha_operation::switchover(const std::string& group, const std::strin
   host_.pause(group, false);
   const auto pause_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - paused_at).count();
+  return finish_switchover(*primary, *candidate, followers, global, pause_ms, log);
+}
+
+admin_result ha_operation::finish_switchover(const routing::server& old, backend_node& candidate, node_list& followers,
+                                             const global_source& global, std::int64_t pause_ms, step_log& log) const {
+  const auto& group = old.group;
+  const std::string next = candidate.name();
   log.ok("routing", next, "group '" + group + "' writes go here; writes paused " + std::to_string(pause_ms) + " ms");
+  follow_global_primary(candidate, global, log);  // outside the pause: the followers are not ahead of it
   report_replicating(followers, log);
-  run_hook_step(policy.exec_after, "exec_after", group, primary->name, next, log);
-  spdlog::info("event=switchover group={} old_primary={} new_primary={} pause_ms={}", group, primary->name, next,
-               pause_ms);
+  report_global_stream(candidate, global, log);
+  run_hook_step(ctx_.topology->load()->policy_of(group).exec_after, "exec_after", group, old.name, next, log);
+  spdlog::info("event=switchover group={} old_primary={} new_primary={} pause_ms={}", group, old.name, next, pause_ms);
   host_.count(ha_outcome::switchover_done);
-  record(group, "switchover", primary->name, next, log, pause_ms);
+  record(group, "switchover", old.name, next, log, pause_ms);
   return log.table();
 }
 

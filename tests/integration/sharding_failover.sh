@@ -3,6 +3,8 @@
 # the sharded sandbox (scripts/sandbox shards: global 23320+23321; shard1 23322+23323 and shard2
 # 23324+23325, whose primaries replicate from 23320), semi-synchronous replication on, weft in
 # front of it with failover = "auto" for shard1 and a HASH map over shard1 and shard2.
+# First a switchover of shard1 to 23323 and back (PROMOTE): each time the new primary replicates
+# from the global primary 23320, the old one from the new one, and a global write reaches both.
 #  - loop A (tests/integration/write_loop.py): INSERT INTO weft_test.f_events (id, v) VALUES
 #    (i, i) for i = 1, 2, 3, ..., one row per statement, every attempt recorded (ok or failed);
 #  - loop B, beside it on its own connection: rows of a RANGE-mapped table whose keys all belong
@@ -11,8 +13,9 @@
 # Then: every acknowledged id is on the current primary of its shard (23323 for shard1 keys, 23324
 # for shard2 keys, as CALL sharding.lookup_servers places them) and nowhere else; acknowledged +
 # failed = attempted; no write for a shard2 key failed; SHOW GROUP shard1 SERVERS names 23323 the
-# primary; shard2's servers untouched. Prints the figures, the failover's timing, and what became
-# of the global group's replication stream to shard1 (the promoted 23323's SHOW SLAVE STATUS).
+# primary; shard2's servers untouched; the promoted 23323 replicates from the global primary 23320
+# (SHOW SLAVE STATUS) and a global write and DDL made through weft after the failover reach it
+# and 23324. Prints the figures and the failover's timing.
 # SHARD_FAILOVER_SEMISYNC=off runs the drill without semi-sync (acknowledged writes may then be
 # lost by design: a commit is acknowledged before the replica has it).
 source "$(dirname "$0")/lib.sh"
@@ -43,13 +46,15 @@ on_exit() {
 trap on_exit EXIT
 
 # Semi-sync on every node: a commit on a shard primary is acknowledged once its replica has it.
-if [ "${SHARD_FAILOVER_SEMISYNC:-on}" = on ]; then
-  "$REPO/scripts/sandbox" semisync on > /dev/null
+semisync_registered() {
+  [ "${SHARD_FAILOVER_SEMISYNC:-on}" = on ] || return 0
   for p in $S1 $S2; do
     wait_for "[ \"\$(as_root $p -e \"SHOW STATUS LIKE 'Rpl_semi_sync_master_clients'\" | cut -f2)\" = 1 ]" 10 ||
       fail "the semi-sync replica of $p did not register"
   done
-fi
+}
+[ "${SHARD_FAILOVER_SEMISYNC:-on}" = on ] && "$REPO/scripts/sandbox" semisync on > /dev/null
+semisync_registered
 
 start_weft "127.0.0.1:$GLOBAL" "" "$(admin_toml)
 $(for p in $GLOBAL_R $S1 $S1R $S2 $S2R; do
@@ -101,6 +106,43 @@ for p in $S1R $S2R; do
   wait_for "[ \"\$(as_root $p -e 'SELECT count(*) FROM weft_test.f_global WHERE k = 0')\" = 1 ]" 10 ||
     fail "a global write did not reach $p before the drill"
 done
+
+# --- Switchover in shard1 and back (PROMOTE): each new primary takes the global stream from 23320 --
+# The promoted server replicates from the global primary, the old primary (now its replica) from
+# the promoted one, and a global write made through weft reaches both (and shard2).
+replicates_from() { # PORT SOURCE_PORT: both replication threads running, from SOURCE_PORT
+  local st
+  st="$(slave_status "$1")"
+  grep -q "Master_Port: $2\$" <<<"$st" && grep -q 'Slave_IO_Running: Yes' <<<"$st" && grep -q 'Slave_SQL_Running: Yes' <<<"$st"
+}
+replication_of() { slave_status "$1" | grep -E '^ *(Master_Port|Slave_IO_Running|Slave_SQL_Running|Last_IO_Error|Last_SQL_Error):' | tr -s ' \n' ' '; }
+switch_shard1() { # NEW OLD
+  local out
+  out="$(admin -e "PROMOTE GROUP shard1 TO '127.0.0.1:$1'" 2>&1)" || fail "PROMOTE GROUP shard1 TO $1: $out"
+  grep -qP "^stop global stream\t127\.0\.0\.1:$2\tok\t" <<<"$out" &&
+    grep -qP "^global stream\t127\.0\.0\.1:$1\tok\treplicates from 127\.0\.0\.1:$GLOBAL, " <<<"$out" &&
+    grep -qP "^global stream\t127\.0\.0\.1:$1\tok\tIO and SQL threads running from 127\.0\.0\.1:$GLOBAL" <<<"$out" ||
+    fail "PROMOTE GROUP shard1 TO $1 did not move the global stream to it: $out"
+  grep -q 'repl-secret' <<<"$out" && fail "PROMOTE's answer shows the replication password: $out"
+  [ "$(group_primary shard1)" = "127.0.0.1:$1" ] || fail "PROMOTE GROUP shard1 TO $1: the primary is $(group_primary shard1)"
+  wait_for "replicates_from $1 $GLOBAL && replicates_from $2 $1" 10 ||
+    fail "after PROMOTE GROUP shard1 TO $1: $1 replicates $(replication_of $1); $2 replicates $(replication_of $2)"
+}
+global_reaches() { # K PORT...: a global write made through weft reaches every PORT
+  local k="$1" p
+  shift
+  via_weft -e "INSERT INTO weft_test.f_global VALUES ($k)"
+  for p in "$@"; do
+    wait_for "[ \"\$(as_root $p -e 'SELECT count(*) FROM weft_test.f_global WHERE k = $k')\" = 1 ]" 10 ||
+      fail "a global write (k = $k) did not reach $p: it replicates $(replication_of $p)"
+  done
+}
+switch_shard1 $S1R $S1
+global_reaches 100 $S1R $S1 $S2
+switch_shard1 $S1 $S1R
+global_reaches 101 $S1 $S1R $S2
+semisync_registered
+echo "switchover: shard1 to $S1R and back to $S1, each new primary replicating from $GLOBAL, the old one from it"
 echo "layout: global $GLOBAL+$GLOBAL_R, shard1 $S1+$S1R (failover auto), shard2 $S2+$S2R; semi-sync ${SHARD_FAILOVER_SEMISYNC:-on}"
 
 # --- The drill ------------------------------------------------------------------------------------
@@ -251,20 +293,23 @@ echo "  every acknowledged id is on its shard's current primary ($S1R: $(wc -l <
 { grep 'event=ha_step' "$WORK/weft.log" || true; } | sed 's/^/    /' | cut -c1-240
 
 # --- The global group's stream to shard1 after the failover ---------------------------------------
-# 23323 replicated from 23322, which replicated from 23320; the promoted 23323 needs the global
-# stream from 23320 itself. Reported as found; asserted only for shard2, whose primary is untouched.
+# 23323 replicated from 23322, which replicated from 23320; once promoted, 23323 takes the global
+# stream (global tables, global DDL) from the global group's primary 23320 itself, as weft's
+# failover step "global stream" says.
+grep -qP 'event=ha_step operation=failover step="global stream" server=127\.0\.0\.1:'$S1R' outcome=ok .*replicates from 127\.0\.0\.1:'$GLOBAL "$WORK/weft.log" ||
+  fail "the failover did not point $S1R at the global primary $GLOBAL: $(grep 'event=ha_step' "$WORK/weft.log" | tail -n 20)"
+grep -q 'repl-secret' "$WORK/weft.log" && fail "the replication password is in weft's log"
+global_stream() { slave_status $S1R | grep -E '^ *(Master_Host|Master_Port|Slave_IO_Running|Slave_SQL_Running|Using_Gtid|Last_IO_Error|Last_SQL_Error):' || true; }
+wait_for "global_stream | grep -q 'Master_Port: $GLOBAL' && global_stream | grep -q 'Slave_IO_Running: Yes' &&
+  global_stream | grep -q 'Slave_SQL_Running: Yes'" 10 ||
+  fail "the new shard1 primary $S1R does not replicate from the global primary $GLOBAL: $(global_stream | tr -s ' \n' ' ')"
 echo "  global stream to the new shard1 primary $S1R (SHOW SLAVE STATUS):"
-st="$(slave_status $S1R | grep -E '^ *(Master_Host|Master_Port|Slave_IO_Running|Slave_SQL_Running|Using_Gtid|Last_IO_Error|Last_SQL_Error):' || true)"
-if [ -z "$st" ]; then echo "    (none: $S1R replicates from nobody)"; else sed 's/^ */    /' <<<"$st"; fi
+global_stream | sed 's/^ */    /'
 via_weft -e "INSERT INTO weft_test.f_global VALUES (1); CREATE TABLE weft_test.f_after (k INT PRIMARY KEY)"
 global_row() { as_root "$1" -e "SELECT (SELECT count(*) FROM weft_test.f_global WHERE k = 1) + (SELECT count(*) FROM information_schema.tables WHERE table_schema = 'weft_test' AND table_name = 'f_after')"; }
-wait_for "[ \"\$(global_row $S2)\" = 2 ]" 10 ||
-  fail "a global write and DDL after the failover did not reach shard2's primary $S2"
-if wait_for "[ \"\$(global_row $S1R)\" = 2 ]" 5; then
-  echo "    a global write and a CREATE TABLE made through weft after the failover reached $S1R"
-else
-  echo "    FINDING: a global write and a CREATE TABLE made through weft after the failover (weft_test.f_global k = 1,"
-  echo "    weft_test.f_after, on $GLOBAL) reached $S2 but not $S1R within 5 s: the promoted shard1 primary no longer"
-  echo "    receives the global group's stream (global tables and DDL); $S1R gtid_slave_pos $(as_root $S1R -e 'select @@gtid_slave_pos'), $GLOBAL gtid_binlog_pos $(as_root $GLOBAL -e 'select @@gtid_binlog_pos')"
-fi
+for p in $S2 $S1R; do
+  wait_for "[ \"\$(global_row $p)\" = 2 ]" 10 ||
+    fail "a global write and a CREATE TABLE made through weft after the failover (weft_test.f_global k = 1, weft_test.f_after) did not reach $p: $p gtid_slave_pos $(as_root $p -e 'select @@gtid_slave_pos'), $GLOBAL gtid_binlog_pos $(as_root $GLOBAL -e 'select @@gtid_binlog_pos')"
+done
+echo "    a global write and a CREATE TABLE made through weft after the failover reached $S1R and $S2"
 pass

@@ -1,5 +1,6 @@
-// The pieces of the HA operations that need no backend: the step log a DBA reads, and the hooks
-// (real /bin/sh processes: environment, exit status, timeout).
+// The pieces of the HA operations that need no backend: the step log a DBA reads, the hooks
+// (real /bin/sh processes: environment, exit status, timeout), and where a shard group's new
+// primary takes the global group's stream from.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -7,6 +8,7 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "ops/ha_global_stream.h"
 #include "ops/ha_steps.h"
 
 namespace weft::ops {
@@ -68,6 +70,89 @@ TEST_F(Hook, IsKilledAtItsTimeoutWithItsChildren) {
   EXPECT_EQ(r.detail, "killed after 200 ms");
   EXPECT_LT(took, std::chrono::seconds(5));
   EXPECT_FALSE(std::filesystem::exists(out_));
+}
+
+// --- a shard group's new primary and the global stream ---------------------------------------
+
+sharding::shard_map map_of(std::string name, std::string global, std::vector<std::string> shard_groups) {
+  sharding::shard_map m;
+  m.name = std::move(name);
+  m.global_group = std::move(global);
+  for (auto& g : shard_groups) m.shards.push_back({std::move(g), {}});
+  return m;
+}
+
+routing::server server_at(const std::string& name, const std::string& group, routing::server_role role) {
+  routing::server s;
+  s.address = *routing::parse_endpoint(name);
+  s.name = name;
+  s.group = group;
+  s.role = role;
+  return s;
+}
+
+// The sharded sandbox: global 23320 (+23321), shard1 23323 promoted (23322 the old primary), shard2 23324.
+routing::topology sharded_layout() {
+  using routing::server_role;
+  routing::topology t;
+  t.servers = {server_at("127.0.0.1:23320", "global", server_role::primary),
+               server_at("127.0.0.1:23321", "global", server_role::replica),
+               server_at("127.0.0.1:23322", "shard1", server_role::replica),
+               server_at("127.0.0.1:23323", "shard1", server_role::primary),
+               server_at("127.0.0.1:23324", "shard2", server_role::primary)};
+  return t;
+}
+
+TEST(GlobalStream, AGroupsGlobalGroupsComeFromTheMapsItIsAShardOf) {
+  sharding::catalog c;
+  c.maps = {map_of("users", "global", {"shard1", "shard2"}), map_of("orders", "global", {"shard2", "shard1"}),
+            map_of("logs", "global2", {"shard3"})};
+  EXPECT_EQ(global_groups_of(c, "shard1"), std::vector<std::string>{"global"});  // two maps, one global group
+  EXPECT_EQ(global_groups_of(c, "shard3"), std::vector<std::string>{"global2"});
+  EXPECT_TRUE(global_groups_of(c, "global").empty());  // a global group is no shard
+  EXPECT_TRUE(global_groups_of(c, "main").empty());
+  EXPECT_TRUE(global_groups_of(sharding::catalog{}, "shard1").empty());
+  c.maps.push_back(map_of("events", "global2", {"shard1"}));
+  EXPECT_EQ(global_groups_of(c, "shard1"), (std::vector<std::string>{"global", "global2"}));
+}
+
+TEST(GlobalStream, TheNewPrimaryReplicatesFromTheGlobalGroupsCurrentPrimary) {
+  auto t = sharded_layout();
+  auto g = global_source_for(t, {"global"}, "127.0.0.1:23323");
+  EXPECT_TRUE(g.wanted());
+  EXPECT_EQ(g.global_group, "global");
+  ASSERT_TRUE(g.primary);
+  EXPECT_EQ(g.primary->to_string(), "127.0.0.1:23320");
+  EXPECT_EQ(g.problem, "");
+  // After the global group failed over too, its new primary.
+  t.servers[0].role = routing::server_role::replica;
+  t.servers[1].role = routing::server_role::primary;
+  g = global_source_for(t, {"global"}, "127.0.0.1:23323");
+  ASSERT_TRUE(g.primary);
+  EXPECT_EQ(g.primary->to_string(), "127.0.0.1:23321");
+}
+
+TEST(GlobalStream, NotAShardGroupNothingToDo) {
+  const auto g = global_source_for(sharded_layout(), {}, "127.0.0.1:23320");
+  EXPECT_FALSE(g.wanted());
+  EXPECT_FALSE(g.primary);
+  EXPECT_EQ(g.problem, "");
+}
+
+TEST(GlobalStream, NoSourceToPointAtIsSaidNeverGuessed) {
+  auto t = sharded_layout();
+  auto g = global_source_for(t, {"global", "global2"}, "127.0.0.1:23323");
+  EXPECT_TRUE(g.wanted());
+  EXPECT_FALSE(g.primary);
+  EXPECT_EQ(g.problem, "the group is a shard of maps with different global groups (global, global2): a server "
+                       "replicates from one source; choose it with REPLICATE");
+  t.servers[0].role = routing::server_role::replica;  // the global group without a primary
+  g = global_source_for(t, {"global"}, "127.0.0.1:23323");
+  EXPECT_FALSE(g.primary);
+  EXPECT_EQ(g.problem, "the global group 'global' has no primary");
+  g = global_source_for(sharded_layout(), {"global"}, "127.0.0.1:23320");
+  EXPECT_FALSE(g.primary);
+  EXPECT_EQ(g.problem, "127.0.0.1:23320 is the global group's primary itself");
 }
 
 }  // namespace
