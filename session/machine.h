@@ -154,6 +154,7 @@ class machine {
   // Prepared statements (machine_statements.cc).
   resumable<step> forward_prepare(std::uint32_t payload_length);
   std::string shard_prepare_group(std::string_view sql);
+  void describe_sharding(client_statement& statement);
   resumable<std::optional<protocol::err_packet>> execute_target(protocol::command command, std::uint32_t payload_length,
                                                                 client_statement& statement, std::string& group);
   resumable<step> rename_prepared(std::string& sql, std::optional<std::uint32_t>& replaced);

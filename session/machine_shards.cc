@@ -149,12 +149,15 @@ resumable<std::optional<p::err_packet>> machine::execute_target(p::command comma
   }
   const auto& whole = co_await perform({.kind = action_kind::read_client, .bytes = p::frame_header_size + payload_length});
   if (whole.result != outcome::ok) co_return refusal;  // the client is gone: the next action says so
+  if (!statement.shard_refusal.empty() || !statement.shard_shape) {
+    refuse(statement.shard_refusal.empty() ? "the statement was prepared before its table was sharded: prepare it again"
+                                           : statement.shard_refusal);
+    co_return refusal;
+  }
   const auto values = bound_values(whole.client.subspan(p::frame_header_size), statement);
-  auto& cache = world_.planner();
-  cache.tokens.lex(statement.sql);
-  const auto shape = sharding::shape_of(cache.tokens);
+  // The shape read at PREPARE; what only the tokens tell was settled there too.
   const auto route =
-      sharding::route_statement({shape, who_.schema, cache.tokens.hint(), values, &cache.tokens}, world_.shards());
+      sharding::route_statement({*statement.shard_shape, who_.schema, statement.shard_hint, values}, world_.shards());
   if (route.kind == sharding::route_kind::refused) {
     refuse(route.reason);
   } else if (route.kind == sharding::route_kind::shards && !route.single()) {

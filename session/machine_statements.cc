@@ -65,8 +65,13 @@ std::size_t fixed_size_of(p::command command) {
 
 client_statement describe_statement(std::string sql, std::uint16_t params, routing::statement_tokens& tokens) {
   const auto [info, effect] = routing::analyze(sql, tokens);
-  client_statement statement{std::move(sql), params, {}, info.digest, info.replica_safe() && !effect.pins,
-                             info.kind == routing::statement_kind::write || info.side_effects, effect.reads_insert_id};
+  client_statement statement;
+  statement.sql = std::move(sql);
+  statement.params = params;
+  statement.digest = info.digest;
+  statement.replica_safe = info.replica_safe() && !effect.pins;
+  statement.writes = info.kind == routing::statement_kind::write || info.side_effects;
+  statement.reads_insert_id = effect.reads_insert_id;
   statement.sets_insert_id = effect.sets_insert_id;
   return statement;
 }
@@ -88,6 +93,31 @@ std::string machine::shard_prepare_group(std::string_view sql) {
   const auto shape = sharding::shape_of(cache.tokens);
   const auto route = sharding::route_statement({shape, who_.schema, cache.tokens.hint(), {}, &cache.tokens}, world_.shards());
   return route.kind == sharding::route_kind::unsharded || !route.map ? std::string() : route.map->global_group;
+}
+
+// What each execute of a statement on sharded tables needs, read once: its shape and hint, and
+// a refusal that only its tokens tell (it holds whatever values are bound).
+void machine::describe_sharding(client_statement& statement) {
+  statement.shard_catalog = &world_.shards();
+  statement.sharded = false;
+  statement.shard_shape.reset();
+  statement.shard_hint.clear();
+  statement.shard_refusal.clear();
+  if (world_.shards().empty()) return;
+  auto& cache = world_.planner();
+  cache.tokens.lex(statement.sql);
+  auto shape = std::make_shared<sharding::statement_shape>(sharding::shape_of(cache.tokens));
+  const sharding::route_input with_tokens{*shape, who_.schema, cache.tokens.hint(), {}, &cache.tokens};
+  const auto route = sharding::route_statement(with_tokens, world_.shards());
+  if (route.kind == sharding::route_kind::unsharded || !route.map) return;
+  statement.sharded = true;
+  statement.shard_hint = std::string(cache.tokens.hint());
+  if (route.kind == sharding::route_kind::refused) {
+    const sharding::route_input without_tokens{*shape, who_.schema, statement.shard_hint};
+    const auto plain = sharding::route_statement(without_tokens, world_.shards());
+    if (plain.kind != sharding::route_kind::refused || plain.reason != route.reason) statement.shard_refusal = route.reason;
+  }
+  statement.shard_shape = std::move(shape);
 }
 
 resumable<machine::step> machine::forward_prepare(std::uint32_t payload_length) {
@@ -147,9 +177,8 @@ resumable<machine::step> machine::rename_prepared(std::string& sql, std::optiona
     on_connection.by_text.erase(old);
   }
   on_connection.remember(sql, backend_id);
-  const bool sharded = !shard_prepare_group(sql).empty();
   auto statement = describe_statement(std::move(sql), params, world_.planner().tokens);
-  statement.sharded = sharded;
+  describe_sharding(statement);
   ok->statement_id = statements_.add(std::move(statement));
   const auto renamed = p::encode(*ok);  // the same size: only the id changed
   std::copy(renamed.begin(), renamed.end(), buffered.data() + p::frame_header_size);
@@ -205,6 +234,8 @@ resumable<machine::step> machine::execute_statement(p::command command, std::uin
   const bool runs = command == p::command::stmt_execute || command == p::command::mariadb_stmt_bulk_execute;
   const bool on_replica = command == p::command::stmt_execute && statement.replica_safe && !opens_cursor;
   std::string group;
+  // Shard maps changed since the statement was read (a table sharded since): read it again.
+  if (statement.shard_catalog != &world_.shards()) describe_sharding(statement);
   if (statement.sharded) {
     if (auto refusal = co_await execute_target(command, payload_length, statement, group)) {
       co_return co_await skip_command_with_error(*refusal);

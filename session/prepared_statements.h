@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 #include "protocol/bytes.h"
 #include "protocol/constants.h"
 #include "session/connection_statements.h"
+#include "sharding/statement_shape.h"
 
 namespace weft::session {
 
@@ -27,6 +29,12 @@ struct client_statement {
   bool sets_insert_id = false;   // LAST_INSERT_ID(expr): read back before the connection goes
   bool sharded = false;          // names a sharded table: each execute's values pick its shard
   bool long_data = false;        // sharded, and COM_STMT_SEND_LONG_DATA was sent for it
+  // Sharded: what routing each execute needs, read once at PREPARE (the shape, the hint's body)
+  // and a refusal that holds whatever the values (the statement itself is not routable).
+  std::shared_ptr<const sharding::statement_shape> shard_shape;
+  std::string shard_hint;
+  std::string shard_refusal;
+  const void* shard_catalog = nullptr;  // the shard maps it was read against (another: read again)
 };
 
 // The id a client may send for "the statement this session prepared last" (MariaDB's

@@ -200,6 +200,11 @@ try:
 except ServerError as e:
     assert e.args[0][0] == 9017, e
 try:
+    run(prepare(c, "UPDATE users SET id = ? WHERE id = ?")[0], [300, 1])
+    sys.exit('a prepared UPDATE of the shard key was answered')
+except ServerError as e:
+    assert e.args[0][0] == 9017 and 'changes the shard key' in e.args[0][2], e
+try:
     run(read, [None])
     sys.exit('an execute with a NULL key was answered')
 except ServerError as e:
