@@ -134,6 +134,8 @@ class machine {
   resumable<step> send_and_relay(const query_plan& plan);
   resumable<step> retry_read(std::string_view group);
   resumable<std::optional<protocol::err_packet>> move_fresh_transaction(const query_plan& plan);
+  resumable<std::optional<protocol::err_packet>> keep_to_one_shard(const query_plan& plan);
+  std::optional<protocol::err_packet> global_write_refusal() const;
   resumable<std::optional<protocol::err_packet>> acquire(target where);
   resumable<std::optional<protocol::err_packet>> acquire_for(target where);
   resumable<std::optional<protocol::err_packet>> wait_for_written_gtid(target where);

@@ -45,11 +45,9 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
   const bool begins = plan.info.transaction == routing::transaction_action::begin ||
                       plan.info.transaction == routing::transaction_action::begin_read_only;
   if (begins) fresh_begin_ = plan.replacement ? *plan.replacement : std::string(sql);
-  if (plan.sharded && holds() && held_.info && held_.info->group != plan.group) {
-    if (auto refusal = co_await move_fresh_transaction(plan)) {
-      co_await finish_stats(payload_length, kind);
-      co_return co_await skip_command_with_error(*refusal);
-    }
+  if (auto refusal = co_await keep_to_one_shard(plan)) {
+    co_await finish_stats(payload_length, kind);
+    co_return co_await skip_command_with_error(*refusal);
   }
   if (!begins) fresh_begin_.clear();
   const step sent = co_await send_and_relay(plan);
@@ -60,6 +58,31 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
   co_await finish_response(static_cast<std::uint8_t>(p::command::query), sets_insert_id,
                            plan.info.kind == routing::statement_kind::write);
   co_return step::next;
+}
+
+// A transaction (or pinned session) holds a connection: a statement for another shard moves a
+// fresh transaction or is refused; a write to an unsharded table would run on the shard's copy of
+// the global group's tables (the global primary's replication would then break), so it is refused.
+resumable<std::optional<p::err_packet>> machine::keep_to_one_shard(const query_plan& plan) {
+  std::optional<p::err_packet> refusal;
+  if (!holds() || !held_.info || world_.shards().empty()) co_return refusal;
+  const auto& held_group = held_.info->group;
+  if (plan.sharded && held_group != plan.group) co_return co_await move_fresh_transaction(plan);
+  const bool writes = plan.info.kind == routing::statement_kind::write || plan.info.side_effects;
+  if (!plan.sharded && writes && plan.info.transaction == routing::transaction_action::none) {
+    refusal = global_write_refusal();
+  }
+  co_return refusal;
+}
+
+// A write to an unsharded table while a shard group's connection is held (a transaction or a
+// pinned session there): it would run on the shard's copy of the global group's tables.
+std::optional<p::err_packet> machine::global_write_refusal() const {
+  if (!holds() || !held_.info || !world_.shards().is_shard_group(held_.info->group)) return std::nullopt;
+  return p::make_error(p::er::shard_transaction,
+                       "weft: the transaction runs on shard group '" + held_.info->group +
+                           "'; a write to a table that is not sharded belongs to the global group and cannot join it: "
+                           "COMMIT or ROLLBACK first");
 }
 
 // A statement for another shard than the held connection's: a transaction that has run only its

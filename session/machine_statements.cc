@@ -240,6 +240,8 @@ resumable<machine::step> machine::execute_statement(p::command command, std::uin
     if (auto refusal = co_await execute_target(command, payload_length, statement, group)) {
       co_return co_await skip_command_with_error(*refusal);
     }
+  } else if (runs && statement.writes) {
+    if (auto refusal = global_write_refusal()) co_return co_await skip_command_with_error(*refusal);
   }
   auto error = co_await acquire_for({on_replica ? routing::target_role::replica : routing::target_role::primary, group});
   if (!error && command == p::command::mariadb_stmt_bulk_execute &&

@@ -18,6 +18,15 @@ const sharded_table* catalog::table_named(std::string_view schema, std::string_v
   return nullptr;
 }
 
+bool catalog::is_shard_group(std::string_view group) const {
+  for (const auto& m : maps) {
+    for (const auto& s : m.shards) {
+      if (s.group == group) return true;
+    }
+  }
+  return false;
+}
+
 bool stream_reaches(const catalog& c, std::string_view from, std::string_view to) {
   if (c.empty() || from == to) return true;
   bool from_is_shard = false;

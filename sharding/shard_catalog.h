@@ -25,6 +25,8 @@ struct catalog {
   bool empty() const { return maps.empty(); }
   const shard_map* map_named(std::string_view name) const;
   const sharded_table* table_named(std::string_view schema, std::string_view table) const;
+  // The group holds a shard of some map.
+  bool is_shard_group(std::string_view group) const;
 };
 
 // Whether writes on `from` reach the servers of group `to` by replication: the same group, a

@@ -230,5 +230,9 @@ grep -q "ERROR 9018" <<<"$out" || fail "a second shard in a transaction: $out"
 via_weft -e "BEGIN; UPDATE weft_test.users SET name = 'tx one' WHERE id = $s1; SELECT name FROM weft_test.users WHERE id = $s1; COMMIT" | grep -q "tx one" ||
   fail "a transaction on one shard"
 [ "$(on $SHARD1 -e "SELECT name FROM weft_test.users WHERE id = $s1")" = "tx one" ] || fail "a committed one-shard transaction is not on its shard"
+out="$(via_weft -e "BEGIN; UPDATE weft_test.users SET score = 0 WHERE id = $s1; UPDATE weft_test.plain SET v = 'shard' WHERE k = 1; COMMIT" 2>&1)" &&
+  fail "a write to a global table inside a shard's transaction was accepted"
+grep -q "ERROR 9018.*not sharded belongs to the global group" <<<"$out" || fail "a global write in a shard transaction: $out"
+[ "$(on $SHARD1 -e 'SELECT v FROM weft_test.plain WHERE k = 1')" = g ] || fail "a shard's copy of a global table was written"
 echo "transactions: ok"
 pass
