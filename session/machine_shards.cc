@@ -1,13 +1,14 @@
-// A read across shards: the statement to one lane per shard group at once (scatter_gather), their
-// whole answers merged in sharding/ into the answer one server would give, sent to the client.
+// Sharding in the session: a read across shards (the statement to one lane per shard group at
+// once, their whole answers merged in sharding/ into the answer one server would give), the shard
+// of a prepared statement's execute, and EXPLAIN ROUTE answered on the proxy port.
 #include "protocol/constants.h"
 #include "protocol/errors.h"
 #include "protocol/frame.h"
+#include "protocol/result_set.h"
 #include "protocol/statement_params.h"
 #include "routing/rw_split.h"
 #include "routing/sql_lexer.h"
 #include "session/machine.h"
-#include "protocol/result_set.h"
 #include "sharding/result_merge.h"
 #include "sharding/route_explain.h"
 #include "sharding/statement_route.h"
@@ -46,10 +47,6 @@ bool mentions_select_limit(std::string_view sql) {
   }
   return false;
 }
-
-namespace {
-
-}  // namespace
 
 resumable<machine::step> machine::scatter_read(const query_plan& plan, std::uint32_t payload_length) {
   if (holds()) {
