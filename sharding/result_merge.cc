@@ -6,6 +6,7 @@
 #include "protocol/result_set.h"
 #include "sharding/decimal_text.h"
 #include "sharding/result_view.h"
+#include "sharding/sql_names.h"
 #include "sharding/value_order.h"
 
 namespace weft::sharding {
@@ -36,11 +37,6 @@ class frame_writer {
   std::uint8_t seq_ = 1;
 };
 
-bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // ORDER BY items as visible columns whose values can be ordered; a refusal otherwise.
 std::string resolve_order(const std::vector<column_info>& columns, std::size_t visible,

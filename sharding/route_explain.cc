@@ -5,15 +5,10 @@
 
 #include "routing/statement_analysis.h"
 #include "sharding/shard_decision.h"
+#include "sharding/sql_names.h"
 
 namespace weft::sharding {
 namespace {
-
-bool same_column(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // A constant as SQL would write it.
 std::string shown(const literal& v) {
@@ -52,7 +47,7 @@ std::string keys_named(const std::vector<std::string>& written) {
 // The keys of an INSERT's rows, as written.
 std::string insert_keys(const statement_shape& shape, std::string_view column) {
   const auto at = std::find_if(shape.insert_columns.begin(), shape.insert_columns.end(),
-                               [&](const auto& c) { return same_column(c, column); });
+                               [&](const auto& c) { return same_name(c, column); });
   const auto index = static_cast<std::size_t>(at - shape.insert_columns.begin());
   std::vector<std::string> keys;
   for (const auto& row : shape.rows) {
@@ -65,7 +60,7 @@ std::string insert_keys(const statement_shape& shape, std::string_view column) {
 std::string condition_keys(const statement_shape& shape, std::string_view column) {
   std::vector<std::string> parts;
   for (const auto& c : shape.conditions) {
-    if (!same_column(c.column, column) || c.values.empty()) continue;
+    if (!same_name(c.column, column) || c.values.empty()) continue;
     if (c.type == key_condition::kind::between && c.values.size() == 2) {
       parts.push_back("keys " + shown(c.values[0]) + " to " + shown(c.values[1]));
       continue;

@@ -2,14 +2,10 @@
 
 #include <algorithm>
 
+#include "sharding/sql_names.h"
+
 namespace weft::sharding {
 namespace {
-
-bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // What in the statement's shape no merge can answer exactly.
 std::string unmergeable(const statement_shape& shape) {

@@ -1,7 +1,9 @@
 // Names in SQL tokens as the server reads them, shared by sharding's readers of statements.
 #pragma once
 
+#include <algorithm>
 #include <string>
+#include <string_view>
 
 #include "routing/sql_lexer.h"
 
@@ -21,6 +23,13 @@ inline std::string name_text(const routing::sql_token& t) {
     if (inner[i] == '`' && i + 1 < inner.size() && inner[i + 1] == '`') ++i;
   }
   return out;
+}
+
+// Column and alias names compare without case, as the server compares them.
+inline bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 }  // namespace weft::sharding

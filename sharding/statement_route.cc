@@ -4,18 +4,11 @@
 
 #include "routing/sql_lexer.h"
 #include "sharding/shard_lookup.h"
+#include "sharding/sql_names.h"
 #include "sharding/statement_scan.h"
 
 namespace weft::sharding {
 namespace {
-
-bool same_column(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
 
 shard_route refused(shard_route r, std::string why) {
   r.kind = route_kind::refused;
@@ -84,7 +77,7 @@ std::optional<std::vector<std::size_t>> keyed_shards(const route_input& in, cons
                                                      const shard_map& map) {
   std::optional<std::vector<std::size_t>> narrowed;
   for (const auto& c : in.shape.conditions) {
-    if (!same_column(c.column, table.column)) continue;
+    if (!same_name(c.column, table.column)) continue;
     auto allowed = shards_allowed(c, map, in.params);
     if (!allowed) continue;
     if (!narrowed) {
@@ -168,7 +161,7 @@ bool ddl_reads_sharded(const route_input& in, const catalog& c) {
 bool assigns_key(const route_input& in, const sharded_table& table) {
   if (!in.tokens) return false;
   for (const auto& column : assigned_columns(*in.tokens)) {
-    if (same_column(column, table.column)) return true;
+    if (same_name(column, table.column)) return true;
   }
   return false;
 }
@@ -182,7 +175,7 @@ shard_route route_insert(shard_route r, const route_input& in) {
     return refused(std::move(r), where + "only INSERT ... (columns) VALUES (...) is routed (not ... SELECT or ... SET)");
   }
   const auto at = std::find_if(shape.insert_columns.begin(), shape.insert_columns.end(),
-                               [&](const auto& c) { return same_column(c, column); });
+                               [&](const auto& c) { return same_name(c, column); });
   if (at == shape.insert_columns.end()) {
     return refused(std::move(r), where + "the column list must name the shard key `" + column + "`");
   }
@@ -297,7 +290,7 @@ std::optional<std::string> hint_value(std::string_view hint, std::string_view na
       hint = stop == std::string_view::npos ? std::string_view{} : hint.substr(stop + 1);
       continue;
     }
-    const bool wanted = same_column(hint.substr(0, eq), name);
+    const bool wanted = same_name(hint.substr(0, eq), name);
     auto rest = hint.substr(eq + 1);
     std::size_t end = rest.find_first_of(" ,\t");
     std::string_view value = rest.substr(0, end);
