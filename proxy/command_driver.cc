@@ -125,7 +125,7 @@ bool command_driver::perform_now(const session::action& next, event& answer) {
       answer = held_event();
       return true;
     case action_kind::scatter:  // (the lanes start on their own coroutines)
-      answer = scatter(next.targets, next.payload);
+      answer = scatter(next);
       return true;
     default:
       if (next.kind < action_kind::release || next.kind == action_kind::done) return false;

@@ -78,7 +78,7 @@ class command_driver final : public session::surroundings {
   awaitable<session::event> prepare_internal(std::string_view sql);
   awaitable<session::event> reply(protocol::bytes_view payload, std::uint8_t sequence_id);
   awaitable<session::event> change_user();
-  session::event scatter(std::span<const session::target> targets, protocol::bytes_view payload);
+  session::event scatter(const session::action& asked);
   awaitable<session::event> gather();
   void record(const session::statement_record& record);
   session::event backend_failure(const error_code& ec, bool response_started);

@@ -107,9 +107,11 @@ awaitable<event> command_driver::change_user() {
 
 namespace weft::proxy {
 
-session::event command_driver::scatter(std::span<const session::target> targets, protocol::bytes_view payload) {
+session::event command_driver::scatter(const session::action& asked) {
   if (scatter_ && !scatter_->all_gathered()) scatter_->abandon();
-  scatter_ = scatter_run::start(client_.socket().get_executor(), backend_, targets, payload, max_gathered_bytes);
+  scatter_request request{asked.targets, asked.payload, asked.payloads, max_gathered_bytes, asked.keep_lanes};
+  if (asked.reuse_lanes) request.previous = scatter_.get();
+  scatter_ = scatter_run::start(client_.socket().get_executor(), backend_, request);
   return {};
 }
 

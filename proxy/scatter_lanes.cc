@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "protocol/errors.h"
 #include "proxy/packet_io.h"
 
 namespace weft::proxy {
@@ -10,17 +11,25 @@ namespace p = protocol;
 using session::outcome;
 
 std::shared_ptr<scatter_run> scatter_run::start(asio::any_io_executor executor, const session_backend& session,
-                                                std::span<const session::target> targets, p::bytes_view payload,
-                                                std::size_t max_response_bytes) {
+                                                const scatter_request& request) {
+  const auto& targets = request.targets;
   auto run = std::make_shared<scatter_run>(executor, targets.size());
-  run->payload_.assign(payload.begin(), payload.end());
-  run->max_response_bytes_ = max_response_bytes;
+  run->payload_.assign(request.payload.begin(), request.payload.end());
+  run->max_response_bytes_ = request.max_response_bytes;
+  run->keep_lanes_ = request.keep_lanes;
   run->lanes_.resize(targets.size());
+  auto* previous = request.previous;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     auto& lane = run->lanes_[i];
-    lane.backend = session.lane();
+    lane.reused = previous != nullptr;
+    if (previous && i < previous->lanes_.size() && previous->lanes_[i].backend) {
+      lane.backend = std::move(previous->lanes_[i].backend);
+    } else {
+      lane.backend = session.lane();
+    }
     lane.group = std::string(targets[i].group);
     lane.role = targets[i].role;
+    if (i < request.payloads.size()) lane.payload.assign(request.payloads[i].begin(), request.payloads[i].end());
   }
   for (std::size_t i = 0; i < targets.size(); ++i) asio::co_spawn(executor, run_lane(run, i), asio::detached);
   return run;
@@ -28,7 +37,13 @@ std::shared_ptr<scatter_run> scatter_run::start(asio::any_io_executor executor, 
 
 awaitable<void> scatter_run::run_lane(std::shared_ptr<scatter_run> run, std::size_t i) {
   auto& lane = run->lanes_[i];
-  auto refusal = co_await lane.backend->acquire({lane.role, lane.group});
+  std::optional<p::err_packet> refusal;
+  if (lane.reused && !lane.backend->held()) {
+    // Its connection (and the transaction on it) is gone: another would not hold that work.
+    refusal = p::make_error(p::er::backend_lost, "weft: the connection to group '" + lane.group + "' was lost");
+  } else {
+    refusal = co_await lane.backend->acquire({lane.role, lane.group});
+  }
   if (refusal) {
     lane.result = outcome::refused;
     lane.refusal = std::move(refusal);
@@ -44,18 +59,20 @@ awaitable<void> scatter_run::run_lane(std::shared_ptr<scatter_run> run, std::siz
 }
 
 // Sends the command, reads the whole response; the connection goes back to the pool only when
-// it ended cleanly (anything else leaves unknown bytes or state on it: closed).
+// it ended cleanly (anything else leaves unknown bytes or state on it: closed), or stays with the
+// lane when the run keeps its lanes.
 awaitable<outcome> scatter_run::exchange(scatter_lane& lane) {
   auto& held = lane.backend->current();
+  const auto& payload = lane.payload.empty() ? payload_ : lane.payload;
   held.link.connection->start_command();
-  const auto ec = co_await write_packet(*held.link.connection, payload_, 0);
+  const auto ec = co_await write_packet(*held.link.connection, payload, 0);
   outcome result = outcome::backend_failed;
   if (!ec) {
-    lane.tracker.start(payload_.empty() ? 0 : payload_[0], held.link.capabilities);
+    lane.tracker.start(payload.empty() ? 0 : payload[0], held.link.capabilities);
     result = co_await read_response(lane);
   }
   if (result == outcome::ok && held.in.empty()) {
-    lane.backend->give_back(false);
+    if (!keep_lanes_) lane.backend->give_back(false);
   } else {
     if (result == outcome::ok) result = outcome::extra_bytes;
     lane.backend->drop();

@@ -32,6 +32,17 @@ struct scatter_lane {
   session::outcome result = session::outcome::ok;
   std::optional<protocol::err_packet> refusal;  // no connection for this target
   bool running = false;  // holds a connection mid-exchange
+  bool reused = false;   // runs on the last scatter's kept connection (never a new one)
+  protocol::bytes payload;  // its own command (empty: the run's)
+};
+
+struct scatter_request {
+  std::span<const session::target> targets;
+  protocol::bytes_view payload;                        // to every target...
+  std::span<const protocol::bytes_view> payloads;      // ...or one per target
+  std::size_t max_response_bytes = 0;
+  bool keep_lanes = false;             // connections stay held after their answers
+  class scatter_run* previous = nullptr;  // reuse its (kept) connections, lane by lane
 };
 
 class scatter_run {
@@ -39,10 +50,9 @@ class scatter_run {
   using channel = asio::experimental::channel<void(error_code, std::size_t)>;
   scatter_run(asio::any_io_executor executor, std::size_t targets) : ended_(executor, targets) {}
 
-  // Starts one lane per target (each a lane of `session`), all sending `payload`.
+  // Starts one lane per target (each a lane of `session`, or the previous run's lane).
   static std::shared_ptr<scatter_run> start(asio::any_io_executor executor, const session_backend& session,
-                                            std::span<const session::target> targets, protocol::bytes_view payload,
-                                            std::size_t max_response_bytes);
+                                            const scatter_request& request);
   // The index of the next lane to end (waits for it).
   awaitable<std::optional<std::size_t>> next_ended();
   scatter_lane& lane(std::size_t i) { return lanes_[i]; }
@@ -59,6 +69,7 @@ class scatter_run {
   std::vector<scatter_lane> lanes_;
   protocol::bytes payload_;
   std::size_t max_response_bytes_ = 0;
+  bool keep_lanes_ = false;
   channel ended_;
   std::size_t gathered_ = 0;
   bool abandoned_ = false;

@@ -37,7 +37,11 @@ enum class action_kind : std::uint8_t {
   reply_frames,    // `payload` to the client as it is: whole frames, sequence ids set (a merged answer)
   change_user,     // the COM_CHANGE_USER exchange (client ↔ held connection)
   scatter,         // `payload` as a new command to one connection per `targets` entry (not the
-                   // held one), sent concurrently; their responses are read whole, each on its own
+                   // held one), sent concurrently; their responses are read whole, each on its own.
+                   // `payloads`: one command per target instead. `keep_lanes`: the connections
+                   // stay with the scatter after their answers (a transaction open on them);
+                   // `reuse_lanes`: this scatter runs on the last scatter's kept connections (same
+                   // targets; a lane whose connection broke fails, it is never replaced)
   gather,          // the next target's whole response, in the order they end (one per target)
   release,         // the held connection goes back to the pool (`soft_owned`: kept for us)
   drop,            // the held connection is closed, never reused
@@ -79,6 +83,8 @@ struct action {
   bool soft_owned = false;         // release
   const statement_record* record = nullptr;  // record_statement (the machine's, until resumed)
   std::span<const session::target> targets{};  // scatter (the machine's, until all are gathered)
+  std::span<const protocol::bytes_view> payloads{};  // scatter: one per target (else `payload` to all)
+  bool keep_lanes = false, reuse_lanes = false;      // scatter
 };
 static_assert(std::is_trivially_copyable_v<action>);
 

@@ -148,10 +148,18 @@ class machine {
   resumable<step> change_user();
   // Scatter-gather (machine_scatter.cc): `payload` to every target at once, every response kept.
   // Sharding's scatter reads call it; a unit test reaches it through machine_probe.
-  resumable<gathered_all> scatter_gather(std::span<const target> targets, protocol::bytes_view payload);
+  resumable<gathered_all> scatter_gather(std::span<const target> targets, protocol::bytes_view payload,
+                                         lane_use use = {});
   // A read across shards, merged (machine_shards.cc).
   resumable<step> scatter_read(const query_plan& plan, std::uint32_t payload_length);
   resumable<step> explain_route(std::string_view statement);
+  // An INSERT whose rows weft places (machine_inserts.cc): keys from the global sequence, and
+  // rows of several shards as one INSERT per shard, each in a transaction of its own.
+  resumable<step> sharded_insert(query_plan& plan, std::string_view sql, std::uint32_t payload_length);
+  resumable<std::optional<protocol::err_packet>> take_ids(sharding::insert_work& work);
+  resumable<std::optional<protocol::err_packet>> probe_sequence(const sharding::insert_work& work, std::uint64_t& floor);
+  resumable<step> split_insert(const sharding::insert_work& work, std::string_view sql, std::uint32_t payload_length);
+  resumable<step> run_query(const query_plan& plan, std::string_view sql, std::uint32_t payload_length);
   friend struct machine_probe;
   // Prepared statements (machine_statements.cc).
   resumable<step> forward_prepare(std::uint32_t payload_length);
@@ -177,7 +185,7 @@ class machine {
   resumable<void> settle_insert_id();
   void note_insert_id_effects(bool statement_sets_it, bool statement_writes);
   void forget_insert_id();
-  resumable<void> end_insert_id_hold(const target& next);
+  resumable<void> end_insert_id_hold(const std::optional<target>& next = std::nullopt);  // none: lanes
   // What a response leaves behind (machine_effects.cc).
   resumable<void> finish_response(std::uint8_t cmd, bool sets_insert_id = false, bool writes = false);
   resumable<void> apply_response_effects(std::uint8_t cmd);

@@ -110,11 +110,11 @@ resumable<void> machine::finish_response(std::uint8_t cmd, bool sets_insert_id, 
   co_await apply_response_effects(cmd);
 }
 
-// A statement that would run on another server (a replica, another group's primary) ends the
-// hold: the value is read back and the connection released first.
-resumable<void> machine::end_insert_id_hold(const target& next) {
+// A statement that would run on another server (a replica, another group's primary, or lanes of
+// their own) ends the hold: the value is read back and the connection released first.
+resumable<void> machine::end_insert_id_hold(const std::optional<target>& next) {
   if (!holding_) co_return;
-  const bool here = world_.routes_to_held(next);
+  const bool here = next && world_.routes_to_held(*next);
   holding_ = false;
   if (here) co_return;
   co_await settle_insert_id();

@@ -31,7 +31,14 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
     co_await finish_stats(payload_length, kind);
     co_return co_await skip_command_with_error(*plan.refusal);
   }
+  if (plan.insert) co_return co_await sharded_insert(plan, sql, payload_length);
   if (plan.scatter) co_return co_await scatter_read(plan, payload_length);
+  co_return co_await run_query(plan, sql, payload_length);
+}
+
+// A planned statement sent where its plan says (the client's text, or the plan's replacement).
+resumable<machine::step> machine::run_query(const query_plan& plan, std::string_view sql, std::uint32_t payload_length) {
+  const auto kind = static_cast<std::uint8_t>(plan.info.kind);
   if (plan.pins && plan.pin_reason != routing::last_insert_id_reason) pin(plan.pin_reason);
   if (plan.info.transaction == routing::transaction_action::xa) co_await perform({.kind = action_kind::close_at_end});
   pending_set_.clear();
@@ -65,6 +72,7 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
 // the global group's tables (the global primary's replication would then break), so it is refused.
 resumable<std::optional<p::err_packet>> machine::keep_to_one_shard(const query_plan& plan) {
   std::optional<p::err_packet> refusal;
+  if (holding_) co_await end_insert_id_hold(target{plan.role, plan.group});  // kept for LAST_INSERT_ID() only
   if (!holds() || !held_.info || world_.shards().empty()) co_return refusal;
   const auto& held_group = held_.info->group;
   if (plan.sharded && held_group != plan.group) co_return co_await move_fresh_transaction(plan);

@@ -16,14 +16,20 @@ bool keep_gathered(const event& e, gathered_all& into) {
   return true;
 }
 
-resumable<gathered_all> machine::scatter_gather(std::span<const target> targets, protocol::bytes_view payload) {
+resumable<gathered_all> machine::scatter_gather(std::span<const target> targets, protocol::bytes_view payload,
+                                                lane_use use) {
   gathered_all all;
   all.responses.resize(targets.size());
   if (targets.empty()) {
     all.complete = true;
     co_return all;
   }
-  const auto& started = co_await perform({.kind = action_kind::scatter, .payload = payload, .targets = targets});
+  const auto& started = co_await perform({.kind = action_kind::scatter,
+                                          .payload = payload,
+                                          .targets = targets,
+                                          .payloads = use.payloads,
+                                          .keep_lanes = use.keep,
+                                          .reuse_lanes = use.reuse});
   if (started.result != outcome::ok) co_return all;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const auto& got = co_await perform({.kind = action_kind::gather});

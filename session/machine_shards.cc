@@ -49,6 +49,7 @@ bool mentions_select_limit(std::string_view sql) {
 }
 
 resumable<machine::step> machine::scatter_read(const query_plan& plan, std::uint32_t payload_length) {
+  co_await end_insert_id_hold();  // a connection kept only for LAST_INSERT_ID() goes first
   if (holds()) {
     // A transaction (or session state) lives on one connection: a read across shards cannot join it.
     const auto refusal = p::make_error(p::er::shard_transaction,
@@ -157,11 +158,15 @@ resumable<std::optional<p::err_packet>> machine::execute_target(p::command comma
       sharding::route_statement({*statement.shard_shape, who_.schema, statement.shard_hint, values}, world_.shards());
   if (route.kind == sharding::route_kind::refused) {
     refuse(route.reason);
+  } else if (route.kind == sharding::route_kind::insert_ids || route.kind == sharding::route_kind::insert_split) {
+    refuse("a prepared INSERT whose rows take keys from the global sequence or belong to several shards is not run: "
+           "bind every row's key to one shard, or use the text protocol");
   } else if (route.kind == sharding::route_kind::shards && !route.single()) {
     refuse("this execute needs " + std::to_string(route.shards.size()) + " shards of map '" + route.map->name +
            "'; prepared reads across shards are not merged yet (use the text protocol, or bind a shard key)");
   } else {
     group = std::string(route.group());
+    if (holding_) co_await end_insert_id_hold(target{routing::target_role::primary, group});
     if (holds() && held_.info && held_.info->group != group && !group.empty()) {
       query_plan plan;
       plan.group = group;

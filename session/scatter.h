@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "protocol/bytes.h"
@@ -32,6 +33,13 @@ struct gathered_all {
     }
     return true;
   }
+};
+
+// How a scatter uses its lanes' connections (action.h, scatter).
+struct lane_use {
+  std::span<const protocol::bytes_view> payloads{};  // one command per target (else one for all)
+  bool keep = false;   // the connections stay with the lanes (a transaction is open on them)
+  bool reuse = false;  // run on the last scatter's kept connections
 };
 
 // Keeps one gather event (its views die with the next action).

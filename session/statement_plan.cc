@@ -82,6 +82,11 @@ void apply_shard_route(query_plan& plan, const session_facts& session, const sha
     case sharding::route_kind::refused:
       plan.refusal = p::make_error(p::er::shard_unroutable, "weft: " + route.reason);
       return;
+    case sharding::route_kind::insert_ids:
+    case sharding::route_kind::insert_split:
+      plan.insert = sharding::insert_work_of(route, std::move(decision.shape));
+      plan.sharded = true;
+      return;
     case sharding::route_kind::global:
     case sharding::route_kind::shards:
       break;

@@ -14,6 +14,8 @@
 #include "routing/query_rules.h"
 #include "routing/rw_split.h"
 #include "routing/statement_analysis.h"
+#include "sharding/global_sequence.h"
+#include "sharding/insert_rows.h"
 #include "sharding/scatter_plan.h"
 #include "sharding/shard_catalog.h"
 #include "sharding/statement_route.h"
@@ -28,6 +30,7 @@ struct planner_cache {
   std::string scratch;
   routing::statement_tokens tokens;  // the current statement's tokens, reused (lexed once)
   routing::rule_hits* hits = nullptr;  // where matched rules are counted (the worker's statistics)
+  sharding::sequence_blocks sequences;  // keys of sharded tables' global sequences, by block
 };
 
 struct query_plan {
@@ -49,6 +52,8 @@ struct query_plan {
   // A read across shards: the groups it goes to (one lane each) and how their answers merge.
   std::vector<std::string> scatter_groups;
   std::optional<sharding::scatter_plan> scatter;
+  // An INSERT whose rows weft places: keys from the global sequence, or one INSERT per shard.
+  std::optional<sharding::insert_work> insert;
 };
 
 struct session_facts {

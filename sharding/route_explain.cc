@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "routing/statement_analysis.h"
+#include "sharding/insert_rows.h"
 #include "sharding/shard_decision.h"
 #include "sharding/sql_names.h"
 
@@ -113,6 +114,27 @@ void explain_shards(route_explanation& out, const shard_decision& d, const routi
   }
 }
 
+// An INSERT whose rows weft places: keys from the global sequence (then wherever they fall), or
+// one INSERT per shard in a transaction each.
+void explain_insert(route_explanation& out, const shard_decision& d, std::string_view sql) {
+  const auto work = insert_work_of(d.route, d.shape);
+  if (d.route.kind == route_kind::insert_ids) {
+    out.route = "keys from the global sequence";
+    out.steps.push_back({work.map.global_group, "weft.shard_sequences",
+                         std::to_string(work.ids_needed()) + " key(s) of `" + work.table.column +
+                             "` from the table's sequence (a block per worker), written into the rows; each row then "
+                             "goes to the shard its key names (one INSERT per shard when they differ)"});
+    return;
+  }
+  const auto parts = insert_parts(sql, work, false);
+  out.route = std::to_string(parts.size()) + " shards (one INSERT each)";
+  for (const auto& part : parts) {
+    out.steps.push_back({work.map.shards[part.shard].group, part.sql,
+                         shard_named(d.route, part.shard) +
+                             ": its rows, in a transaction of its own, committed only when every shard's part succeeded"});
+  }
+}
+
 }  // namespace
 
 route_explanation explain_route(std::string_view sql, std::string_view schema, const catalog& shards) {
@@ -138,6 +160,10 @@ route_explanation explain_route(std::string_view sql, std::string_view schema, c
       break;
     case route_kind::shards:
       explain_shards(out, d, tokens);
+      break;
+    case route_kind::insert_ids:
+    case route_kind::insert_split:
+      explain_insert(out, d, sql);
       break;
   }
   return out;

@@ -25,6 +25,16 @@ inline std::string name_text(const routing::sql_token& t) {
   return out;
 }
 
+// A name as SQL text, in backquotes (a backquote inside doubled).
+inline std::string quoted_name(std::string_view name) {
+  std::string out = "`";
+  for (const char c : name) {
+    out += c;
+    if (c == '`') out += '`';
+  }
+  return out + "`";
+}
+
 // Column and alias names compare without case, as the server compares them.
 inline bool same_name(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {

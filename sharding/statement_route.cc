@@ -166,39 +166,61 @@ bool assigns_key(const route_input& in, const sharded_table& table) {
   return false;
 }
 
-// INSERT/REPLACE ... (columns) VALUES: every row's key placed; one shard for them all.
+// INSERT/REPLACE ... (columns) VALUES: every row's key placed; one shard for them all, else one
+// INSERT per shard (insert_split). Rows without a key take one from the global sequence
+// (insert_ids) when the map's keys are integers.
 shard_route route_insert(shard_route r, const route_input& in) {
   const auto& shape = in.shape;
   const auto& column = r.table->column;
   const auto where = "INSERT into sharded table " + r.table->schema + "." + r.table->table + ": ";
-  if (shape.insert_select || shape.insert_set || shape.rows.empty()) {
-    return refused(std::move(r), where + "only INSERT ... (columns) VALUES (...) is routed (not ... SELECT or ... SET)");
+  if (shape.insert_select || shape.insert_set || shape.rows.empty() || shape.insert_columns.empty()) {
+    return refused(std::move(r), where + "only INSERT ... (columns) VALUES (...) is routed (not ... SELECT, ... SET "
+                                         "or VALUES without a column list)");
   }
+  const bool sequenced = r.map->key == key_kind::integer && in.params.empty();
   const auto at = std::find_if(shape.insert_columns.begin(), shape.insert_columns.end(),
                                [&](const auto& c) { return same_name(c, column); });
-  if (at == shape.insert_columns.end()) {
-    return refused(std::move(r), where + "the column list must name the shard key `" + column + "`");
+  if (at == shape.insert_columns.end() && !sequenced) {
+    return refused(std::move(r), where + "the column list must name the shard key `" + column +
+                                     "` (keys from a global sequence are for integer keys, in text statements)");
   }
-  const auto index = static_cast<std::size_t>(at - shape.insert_columns.begin());
+  r.key_index = at == shape.insert_columns.end() ? static_cast<std::size_t>(-1)
+                                                 : static_cast<std::size_t>(at - shape.insert_columns.begin());
+  bool needs_ids = false;
   std::vector<std::size_t> shards;
   for (std::size_t i = 0; i < shape.rows.size(); ++i) {
     const auto& row = shape.rows[i];
-    const auto key = row.values.size() == shape.insert_columns.size() && !is_expression(row.values[index])
-                         ? key_of(row.values[index], *r.map, in.params)
-                         : std::nullopt;
+    if (row.values.size() != shape.insert_columns.size()) {
+      return refused(std::move(r), where + "row " + std::to_string(i + 1) + " has not one value per column");
+    }
+    const auto* value = r.key_index < row.values.size() ? &row.values[r.key_index] : nullptr;
+    if (!value || (value->type == literal::kind::null && sequenced)) {
+      needs_ids = true;
+      r.row_shards.push_back(std::nullopt);
+      continue;
+    }
+    const auto key = is_expression(*value) ? std::nullopt : key_of(*value, *r.map, in.params);
     const auto shard = key ? shard_of(*r.map, *key) : std::nullopt;
     if (!shard) {
       return refused(std::move(r), where + "row " + std::to_string(i + 1) + ": its `" + column +
                                        "` is not a key a shard holds (a literal of the map's kind is needed)");
     }
+    r.row_shards.push_back(*shard);
     shards.push_back(*shard);
   }
   std::sort(shards.begin(), shards.end());
   shards.erase(std::unique(shards.begin(), shards.end()), shards.end());
-  if (shards.size() > 1) {
-    return refused(std::move(r), where + "its rows belong to " + std::to_string(shards.size()) +
-                                     " shards; send one INSERT per shard");
+  if (needs_ids) {
+    r.kind = route_kind::insert_ids;
+    r.shards = std::move(shards);
+    return r;
   }
+  if (shards.size() > 1) {
+    r.kind = route_kind::insert_split;
+    r.shards = std::move(shards);
+    return r;
+  }
+  r.row_shards.clear();
   return to_shards(std::move(r), std::move(shards));
 }
 

@@ -21,6 +21,10 @@ enum class route_kind : std::uint8_t {
   global,     // DDL on a sharded table: the map's global group, which replicates it to every shard
   shards,     // the shards listed (one: sent as it is)
   refused,    // `reason` says why
+  // INSERT/REPLACE ... (columns) VALUES whose rows weft places itself (sharding/insert_rows.h):
+  insert_ids,    // rows without a key (the key column not written, or NULL): keys from the
+                 // table's global sequence first, then placed
+  insert_split,  // rows of several shards: one INSERT per shard, in one transaction each
 };
 
 struct shard_route {
@@ -29,6 +33,10 @@ struct shard_route {
   const sharded_table* table = nullptr;
   std::vector<std::size_t> shards;  // positions in map->shards, ascending, no repeats
   bool every_shard = false;         // no key condition narrowed it: all of the map's shards
+  // insert_ids, insert_split: the key's position in the column list (npos: not written) and each
+  // row's shard (nullopt: the row needs a key from the sequence).
+  std::size_t key_index = static_cast<std::size_t>(-1);
+  std::vector<std::optional<std::size_t>> row_shards;
   std::string reason;               // refused: the error's text
 
   bool single() const { return kind == route_kind::shards && shards.size() == 1; }

@@ -560,6 +560,18 @@ BEGIN; UPDATE c_orders SET qty = 9 WHERE order_id = 33; UPDATE c_orders SET qty 
 SELECT order_id, qty FROM c_orders WHERE order_id = 33
 SELECT order_id, qty FROM c_orders WHERE order_id = 5075
 
+-- Multi-row INSERTs over both shards (one INSERT per shard, in a transaction each)
+INSERT INTO c_users (id, name, score) VALUES (401, 'split 401', 1), (402, 'split 402', 2), (403, 'split 403', 3), (404, 'split 404', 4)
+SELECT id, name, score FROM c_users WHERE id BETWEEN 401 AND 404 ORDER BY id
+INSERT IGNORE INTO c_users (id, name) VALUES (401, 'dup'), (405, 'split 405'), (406, 'split 406')
+SELECT id, name FROM c_users WHERE id BETWEEN 401 AND 406 ORDER BY id
+INSERT INTO c_users (id, name, score) VALUES (402, 'x', 0), (406, 'y', 0), (407, 'split 407', 7) ON DUPLICATE KEY UPDATE score = IFNULL(score, 0) + 10
+SELECT id, name, score FROM c_users WHERE id BETWEEN 401 AND 407 ORDER BY id
+REPLACE INTO c_orders (order_id, qty) VALUES (2, 7), (5003, 7), (4, 7)
+SELECT order_id, qty, status FROM c_orders WHERE order_id IN (2, 4, 5003) ORDER BY order_id
+INSERT INTO c_events (id, at, kind, weight) VALUES (301, '2019-06-01 10:00:00', 'buy', 1), (302, '2027-06-01 10:00:00', 'buy', 2)
+SELECT id, at, kind, weight FROM c_events WHERE id IN (301, 302) ORDER BY id
+
 -- The end state, read through weft
 SELECT COUNT(*), SUM(score), SUM(balance), MIN(id), MAX(id) FROM c_users
 SELECT * FROM c_users ORDER BY id

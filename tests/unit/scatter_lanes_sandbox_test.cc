@@ -81,7 +81,7 @@ struct sandbox_world {
     std::vector<session::target> targets;
     for (const auto& g : groups) targets.push_back({target_role::primary, g});
     const auto payload = p::encode(p::com_query{std::string(sql)});
-    run = scatter_run::start(io.get_executor(), session, targets, payload, max_bytes);
+    run = scatter_run::start(io.get_executor(), session, {targets, payload, {}, max_bytes});
     std::vector<std::size_t> order;
     asio::co_spawn(io, gather_all(run, order), asio::detached);
     io.run_for(std::chrono::seconds(20));
@@ -146,7 +146,7 @@ TEST(SandboxScatterLanes, AnAbandonedScatterEndsItsLanes) {
   sandbox_world w;
   std::vector<session::target> targets{{target_role::primary, "g1"}, {target_role::primary, "g2"}};
   const auto payload = p::encode(p::com_query{"SELECT SLEEP(30)"});
-  auto run = scatter_run::start(w.io.get_executor(), w.session, targets, payload, 1u << 20);
+  auto run = scatter_run::start(w.io.get_executor(), w.session, {targets, payload, {}, 1u << 20});
   w.io.run_for(std::chrono::milliseconds(500));  // connected, sent, waiting for the sleep
   run->abandon();
   const std::weak_ptr<scatter_run> watched = run;

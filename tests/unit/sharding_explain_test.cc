@@ -125,8 +125,8 @@ TEST(ShardingExplain, RefusalsSayTheProxysReason) {
       {"UPDATE app.users SET name = 'x'",
        "UPDATE on sharded table app.users without a condition on its shard key `id` would write to every shard: "
        "refused"},
-      {"INSERT INTO app.orders (order_id) VALUES (1), (2000)",
-       "INSERT into sharded table app.orders: its rows belong to 2 shards; send one INSERT per shard"},
+      {"INSERT INTO app.orders VALUES (1, 2)",
+       "INSERT into sharded table app.orders: only INSERT ... (columns) VALUES (...) is routed"},
       {"SELECT country, count(*) FROM app.users GROUP BY country HAVING count(*) > 1",
        "the statement needs 2 shards of map 'users_map', and HAVING across shards is not merged yet (it would filter "
        "each shard's partial groups)"},
@@ -174,7 +174,14 @@ TEST(ShardingExplain, DecidesAsTheProxyPlans) {
     }
     std::vector<std::string> targets, sent;
     for (const auto& s : e.steps) targets.push_back(s.target), sent.push_back(s.sql);
-    if (plan.scatter) {
+    if (plan.insert) {  // the parts the machine sends (insert_parts, as EXPLAIN shows them)
+      std::vector<std::string> groups, parts;
+      for (const auto& part : insert_parts(sql, *plan.insert, false)) {
+        groups.push_back(plan.insert->map.shards[part.shard].group), parts.push_back(part.sql);
+      }
+      EXPECT_EQ(targets, groups) << sql;
+      EXPECT_EQ(sent, parts) << sql;
+    } else if (plan.scatter) {
       EXPECT_EQ(targets, plan.scatter_groups) << sql;
       EXPECT_EQ(sent, std::vector<std::string>(targets.size(), plan.scatter->sql)) << sql;
       EXPECT_EQ(e.merge, plan.scatter->describe()) << sql;

@@ -105,9 +105,10 @@ TEST(ShardingRoute, RefusedWithReasons) {
   const std::pair<std::string, std::string> table[] = {
       {"UPDATE users SET name = 'x'", "without a condition on its shard key `id`"},
       {"DELETE FROM orders WHERE order_id IN (1, 2000)", "touches 2 shards"},
-      {"INSERT INTO orders (order_id) VALUES (1), (2000)", "its rows belong to 2 shards"},
-      {"INSERT INTO orders VALUES (1, 2)", "must name the shard key `order_id`"},
-      {"INSERT INTO orders (order_id) VALUES (NULL)", "row 1: its `order_id` is not a key"},
+      {"INSERT INTO orders VALUES (1, 2)", "VALUES without a column list"},
+      {"INSERT INTO names (amount) VALUES (2)", "must name the shard key `name`"},  // a string key: no sequence
+      {"INSERT INTO names (name) VALUES (NULL)", "row 1: its `name` is not a key"},
+      {"INSERT INTO orders (order_id, amount) VALUES (1, 2), (3)", "row 2 has not one value per column"},
       {"INSERT INTO orders (order_id) VALUES (-5)", "row 1"},  // below every RANGE bound
       {"INSERT INTO orders (order_id) VALUES (1 + 1)", "row 1"},
       {"INSERT INTO names (name) VALUES ('caf\xc3\xa9')", "row 1"},
@@ -133,6 +134,19 @@ TEST(ShardingRoute, RefusedWithReasons) {
     EXPECT_EQ(got.kind, route_kind::refused) << sql;
     EXPECT_NE(got.reason.find(reason), std::string::npos) << sql << ": " << got.reason;
   }
+}
+
+// INSERTs whose rows weft places: rows of several shards are split, rows without a key (not
+// written, or NULL) take one from the global sequence; a prepared INSERT never does.
+TEST(ShardingRoute, InsertsWeftPlaces) {
+  const auto c = test_catalog();
+  EXPECT_EQ(route(c, "INSERT INTO orders (order_id) VALUES (1), (2000)").kind, route_kind::insert_split);
+  EXPECT_EQ(route(c, "INSERT INTO orders (order_id) VALUES (1), (2)").kind, route_kind::shards);
+  EXPECT_EQ(route(c, "INSERT INTO orders (order_id) VALUES (NULL)").kind, route_kind::insert_ids);
+  EXPECT_EQ(route(c, "INSERT INTO orders (amount) VALUES (5), (6)").kind, route_kind::insert_ids);
+  EXPECT_EQ(route(c, "INSERT INTO orders (order_id, amount) VALUES (NULL, 5), (1500, 6)").kind, route_kind::insert_ids);
+  const bound_value p1500[] = {{"1500", true}};
+  EXPECT_EQ(route(c, "INSERT INTO orders (amount) VALUES (?)", p1500).kind, route_kind::refused);
 }
 
 TEST(ShardingRoute, PreparedParameters) {

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# INSERTs whose rows weft places itself, against the sharded sandbox: keys of an AUTO_INCREMENT
+# shard key from the table's global sequence (unique over both shards, starting above the highest
+# key any shard holds, LAST_INSERT_ID() and the OK packet's insert id as the server gives them),
+# and multi-row INSERTs whose rows belong to both shards (one transaction per shard: all rows or
+# none, checked on the servers directly), with their refusals.
+source "$(dirname "$0")/lib.sh"
+require_sandbox
+start_sharded_layout
+GLOBAL=23320 GLOBAL_REPLICA=23321 SHARD1=23322 SHARD2=23324
+
+start_weft "127.0.0.1:$GLOBAL" "" "$(admin_toml)
+$(sharded_servers_toml)
+
+[monitor]
+user = \"monitor\"
+password = \"monitor-secret\"
+interval_ms = 200"
+wait_admin
+on() { local port="$1"; shift; as_root "$port" "$@"; }
+expect_error() {  # expect_error CODE SQL: through weft, the statement fails with CODE
+  local out; out="$(via_weft -e "$2" 2>&1)" && fail "no error for: $2 (got: $out)"
+  grep -q "ERROR $1 " <<<"$out" || fail "expected error $1 for: $2; got: $out"
+  echo "$out"
+}
+TABLES="weft_test.items, weft_test.ranged, weft_test.fixed"
+on $GLOBAL -e "DROP TABLE IF EXISTS $TABLES; DELETE FROM weft.shard_sequences WHERE table_name LIKE 'weft_test.%'" 2>/dev/null ||
+  on $GLOBAL -e "DROP TABLE IF EXISTS $TABLES"
+trap 'on $GLOBAL -e "DROP TABLE IF EXISTS $TABLES" || true; cleanup_and_check' EXIT
+
+admin -e "CREATE SHARD MAP items_map TYPE HASH GLOBAL GROUP main;
+  ADD SHARD TO MAP items_map GROUP shard1; ADD SHARD TO MAP items_map GROUP shard2;
+  ADD SHARD TABLE weft_test.items COLUMN id TO MAP items_map;
+  ADD SHARD TABLE weft_test.fixed COLUMN id TO MAP items_map;
+  CREATE SHARD MAP ranged_map TYPE RANGE GLOBAL GROUP main;
+  ADD SHARD TO MAP ranged_map GROUP shard1 BOUND 0; ADD SHARD TO MAP ranged_map GROUP shard2 BOUND 1000;
+  ADD SHARD TABLE weft_test.ranged COLUMN id TO MAP ranged_map"
+via_weft -e "CREATE TABLE weft_test.items (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20) NOT NULL UNIQUE);
+  CREATE TABLE weft_test.ranged (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20));
+  CREATE TABLE weft_test.fixed (id INT PRIMARY KEY, v VARCHAR(20))"
+for p in $SHARD1 $SHARD2; do
+  wait_for "[ \"\$(on $p -e \"SELECT count(*) FROM information_schema.tables WHERE table_schema = 'weft_test' AND table_name IN ('items', 'ranged', 'fixed')\")\" = 3 ]" 20 ||
+    fail "the tables did not reach shard $p"
+done
+# Where a key's row must be: the shard lookup_servers names for it.
+shard_port() { admin -e "CALL sharding.lookup_servers('weft_test.$1', '$2', 'LOCAL')" | awk -F'\t' '$3 == "PRIMARY" {split($1, a, ":"); print a[2]}'; }
+# Every row of a table is on the shard its key names, and on no other.
+check_placement() {
+  local table="$1" id port total=0
+  for p in $SHARD1 $SHARD2; do
+    total=$((total + $(on $p -e "SELECT count(*) FROM weft_test.$table")))
+  done
+  [ "$total" = "$(via_weft -e "SELECT count(*) FROM weft_test.$table")" ] || fail "$table: shards hold $total rows"
+  for p in $SHARD1 $SHARD2; do
+    for id in $(on $p -e "SELECT id FROM weft_test.$table"); do
+      port="$(shard_port "$table" "$id")"
+      [ "$port" = "$p" ] || fail "$table row $id is on $p, its key names $port"
+    done
+  done
+}
+
+# --- Keys from the global sequence ------------------------------------------------------------
+# Rows written with their keys first: the sequence starts above the highest key of both shards.
+via_weft -e "INSERT INTO weft_test.items (id, v) VALUES (41, 'k41'); INSERT INTO weft_test.items (id, v) VALUES (7, 'k7')"
+got="$(via_weft -e "INSERT INTO weft_test.items (v) VALUES ('one'); SELECT LAST_INSERT_ID(); SELECT id FROM weft_test.items WHERE v = 'one'")"
+first="$(sed -n 1p <<<"$got")"
+[ "$first" -gt 41 ] || fail "the first generated key $first is not above the highest key 41: $got"
+[ "$(sed -n 2p <<<"$got")" = "$first" ] || fail "LAST_INSERT_ID() $first is not the row's key: $got"
+# The OK packet's insert id and LAST_INSERT_ID() through a driver (PyMySQL), with NULL keys and
+# a multi-row INSERT whose consecutive keys fall on both shards (HASH).
+/usr/bin/python3 - "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD" <<'PY' || fail "the driver's view of generated keys"
+import sys, pymysql
+c = pymysql.connect(host='127.0.0.1', port=int(sys.argv[1]), user=sys.argv[2], password=sys.argv[3], autocommit=True)
+cur = c.cursor()
+cur.execute("INSERT INTO weft_test.items (id, v) VALUES (NULL, 'null-key')")
+one = cur.lastrowid
+cur.execute("SELECT id FROM weft_test.items WHERE v = 'null-key'")
+assert cur.fetchone()[0] == one, ("insert id", one)
+n = cur.execute("INSERT INTO weft_test.items (v) VALUES ('m1'), ('m2'), ('m3'), ('m4'), ('m5'), ('m6')")
+assert n == 6, ("affected rows", n)
+first = cur.lastrowid
+cur.execute("SELECT LAST_INSERT_ID()")
+assert cur.fetchone()[0] == first, "LAST_INSERT_ID() after a multi-row INSERT"
+cur.execute("SELECT v, id FROM weft_test.items WHERE v LIKE 'm_' ORDER BY id")
+rows = cur.fetchall()
+assert [r[0] for r in rows] == ['m1', 'm2', 'm3', 'm4', 'm5', 'm6'], rows
+assert [r[1] for r in rows] == list(range(first, first + 6)), ("consecutive keys", first, rows)
+assert first > one, (first, one)
+print("driver: insert ids", one, first)
+PY
+check_placement items
+shards_used=0
+for p in $SHARD1 $SHARD2; do
+  [ "$(on $p -e "SELECT count(*) FROM weft_test.items WHERE v LIKE 'm_'")" -gt 0 ] && shards_used=$((shards_used + 1))
+done
+[ "$shards_used" = 2 ] || fail "six consecutive keys did not spread over both HASH shards (the split was not exercised)"
+# The sequence lives in the global group and replicates with it.
+seq="$(on $GLOBAL -e "SELECT next_value FROM weft.shard_sequences WHERE table_name = 'weft_test.items'")"
+[ -n "$seq" ] && [ "$seq" -gt "$first" ] || fail "weft.shard_sequences holds '$seq' for weft_test.items"
+wait_for "[ \"\$(on $GLOBAL_REPLICA -e \"SELECT next_value FROM weft.shard_sequences WHERE table_name = 'weft_test.items'\")\" = $seq ]" 20 ||
+  fail "the sequence did not replicate to the global group's replica"
+# A RANGE map: keys start above both shards' highest (shard2 holds 1500).
+via_weft -e "INSERT INTO weft_test.ranged (id, v) VALUES (1500, 'high'), (3, 'low')"
+got="$(via_weft -e "INSERT INTO weft_test.ranged (v) VALUES ('r1'), ('r2'); SELECT LAST_INSERT_ID()")"
+[ "$got" = 1501 ] || fail "RANGE: first generated key $got, expected 1501"
+check_placement ranged
+# A key that is not AUTO_INCREMENT must be written.
+expect_error 9017 "INSERT INTO weft_test.fixed (v) VALUES ('x')" | grep -q "not AUTO_INCREMENT" || fail "non-AUTO_INCREMENT key"
+echo "global sequences: ok (first keys $first, 1501)"
+
+# --- Rows of several shards: one transaction per shard ----------------------------------------
+via_weft -e "INSERT INTO weft_test.ranged (id, v) VALUES (10, 'a'), (2000, 'b'), (11, 'c'), (2001, 'd')"
+[ "$(on $SHARD1 -e "SELECT group_concat(id ORDER BY id) FROM weft_test.ranged WHERE id IN (10, 11)")" = "10,11" ] || fail "split rows on shard1"
+[ "$(on $SHARD2 -e "SELECT group_concat(id ORDER BY id) FROM weft_test.ranged WHERE id IN (2000, 2001)")" = "2000,2001" ] || fail "split rows on shard2"
+# One part fails (a duplicate on shard2): the server's own error, and nothing is written, on either shard.
+out="$(expect_error 1062 "INSERT INTO weft_test.ranged (id, v) VALUES (12, 'e'), (2000, 'dup')")"
+grep -q "(23000).*Duplicate entry '2000' for key 'PRIMARY'" <<<"$out" || fail "the failed split's error: $out"
+[ "$(on $SHARD1 -e "SELECT count(*) FROM weft_test.ranged WHERE id = 12")" = 0 ] || fail "a failed split left its shard1 row"
+# IGNORE and ON DUPLICATE KEY UPDATE go to each part.
+via_weft -e "INSERT IGNORE INTO weft_test.ranged (id, v) VALUES (12, 'e'), (2000, 'dup')"
+[ "$(on $SHARD1 -e "SELECT v FROM weft_test.ranged WHERE id = 12")" = e ] || fail "INSERT IGNORE's shard1 row"
+[ "$(on $SHARD2 -e "SELECT v FROM weft_test.ranged WHERE id = 2000")" = b ] || fail "INSERT IGNORE overwrote a row"
+via_weft -e "INSERT INTO weft_test.ranged (id, v) VALUES (12, 'x'), (2000, 'y') ON DUPLICATE KEY UPDATE v = CONCAT(v, '!')"
+[ "$(via_weft -e "SELECT v FROM weft_test.ranged WHERE id = 12; SELECT v FROM weft_test.ranged WHERE id = 2000" | tr '\n' ,)" = 'e!,b!,' ] ||
+  fail "ON DUPLICATE KEY UPDATE over two shards"
+# Inside a transaction the split is refused (it cannot join it), and the transaction goes on.
+out="$(via_weft -e "BEGIN; INSERT INTO weft_test.ranged (id, v) VALUES (13, 't'); INSERT INTO weft_test.ranged (id, v) VALUES (14, 'u'), (2002, 'v'); COMMIT" 2>&1)" &&
+  fail "a split inside a transaction ran: $out"
+grep -q "ERROR 9018 .*transaction per shard" <<<"$out" || fail "a split inside a transaction: $out"
+check_placement ranged
+# EXPLAIN ROUTE shows the parts.
+plan="$(via_weft -e "EXPLAIN ROUTE INSERT INTO weft_test.ranged (id, v) VALUES (20, 'p'), (2020, 'q')")"
+grep -qP "^1\tshard1\tINSERT INTO weft_test.ranged \(id, v\) VALUES  ?\(20, 'p'\)" <<<"$plan" || fail "EXPLAIN ROUTE of a split: $plan"
+grep -qP "^2\tshard2\t.*\(2020, 'q'\)" <<<"$plan" || fail "EXPLAIN ROUTE of a split: $plan"
+plan="$(admin -e "EXPLAIN ROUTE INSERT INTO weft_test.items (v) VALUES ('z')")"
+grep -q "weft.shard_sequences" <<<"$plan" || fail "EXPLAIN ROUTE of keys from the sequence: $plan"
+echo "split INSERTs: ok"
