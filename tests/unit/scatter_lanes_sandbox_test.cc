@@ -120,6 +120,37 @@ TEST(SandboxScatterLanes, EveryLaneAnswersFromItsOwnServerAndGoesBackToThePool) 
   EXPECT_EQ(idle_count(w.pool), 3u);  // each clean connection is back, ready for the next
 }
 
+// Kept lanes: the same connections answer the next scatter (a transaction can span the two),
+// each lane its own command; they go back to the pool only when the last scatter lets them go.
+TEST(SandboxScatterLanes, KeptLanesCarryATransactionToTheNextScatter) {
+  sandbox_world w;
+  const std::vector<session::target> targets{{target_role::primary, "g1"}, {target_role::primary, "g2"}};
+  const auto ask = [&](std::shared_ptr<scatter_run>& run, scatter_request request) {
+    run = scatter_run::start(w.io.get_executor(), w.session, request);
+    std::vector<std::size_t> order;
+    asio::co_spawn(w.io, sandbox_world::gather_all(run, order), asio::detached);
+    w.io.run_for(std::chrono::seconds(20));
+    w.io.restart();
+    return order.size();
+  };
+  const auto begin = p::encode(p::com_query{"BEGIN"});
+  std::shared_ptr<scatter_run> first, second, third;
+  ASSERT_EQ(ask(first, {targets, begin, {}, 1u << 20, true}), 2u) << "is the sandbox up? (scripts/sandbox start)";
+  EXPECT_EQ(idle_count(w.pool), 0u);  // kept, not pooled
+  const auto g1 = p::encode(p::com_query{"SELECT CONCAT('g1 in transaction ', @@in_transaction)"});
+  const auto g2 = p::encode(p::com_query{"SELECT CONCAT('g2 in transaction ', @@in_transaction)"});
+  const p::bytes_view each[] = {g1, g2};
+  ASSERT_EQ(ask(second, {targets, {}, each, 1u << 20, true, first.get()}), 2u);
+  EXPECT_TRUE(holds_text(second->lane(0).response, "g1 in transaction 1"));
+  EXPECT_TRUE(holds_text(second->lane(1).response, "g2 in transaction 1"));
+  second->lane(1).backend->drop();  // as if its connection broke: the lane must not get another
+  const auto rollback = p::encode(p::com_query{"ROLLBACK"});
+  ASSERT_EQ(ask(third, {targets, rollback, {}, 1u << 20, false, second.get()}), 2u);
+  EXPECT_EQ(third->lane(0).result, outcome::ok);
+  EXPECT_EQ(third->lane(1).result, outcome::refused);
+  EXPECT_EQ(idle_count(w.pool), 1u);  // the clean one is back
+}
+
 TEST(SandboxScatterLanes, AServerThatIsGoneFailsOnlyItsLane) {
   sandbox_world w;
   std::shared_ptr<scatter_run> run;
