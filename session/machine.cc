@@ -269,6 +269,7 @@ resumable<machine::step> machine::change_user() {
     update_read_your_writes();
     last_gtid_.clear();
     gtid_seen_on_.clear();
+    split_gtids_.clear();
   }
   co_await after_response(p::status::autocommit, 0, !user_changed, false);
   co_return step::next;

@@ -139,6 +139,8 @@ class machine {
   resumable<std::optional<protocol::err_packet>> acquire(target where);
   resumable<std::optional<protocol::err_packet>> acquire_for(target where);
   resumable<std::optional<protocol::err_packet>> wait_for_written_gtid(target where);
+  resumable<std::optional<protocol::err_packet>> wait_for_gtid(target where, std::string_view gtid, std::string& seen_on);
+  resumable<void> remember_split_gtids(bool committed);  // (machine_inserts.cc)
   resumable<void> remember_written_gtid(bool wrote);
   resumable<step> relay_response();
   resumable<step> backend_failed(const event& failure);
@@ -245,6 +247,13 @@ class machine {
   std::string last_gtid_;          // of the session's last write
   std::string last_gtid_group_;    // the group it was written in
   std::string gtid_seen_on_;       // a replica known to have applied it
+  // The GTIDs a split INSERT's parts got, by shard group (each shard has its own stream): a
+  // replica read in that group waits for its group's one too. Dropped when the group's next
+  // write is read back.
+  struct split_gtid {
+    std::string group, gtid, seen_on;
+  };
+  std::vector<split_gtid> split_gtids_;
   // Statistics of the statement in flight.
   std::chrono::steady_clock::time_point started_;
   std::uint64_t digest_ = 0;

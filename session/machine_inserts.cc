@@ -7,9 +7,11 @@
 
 #include "protocol/errors.h"
 #include "protocol/frame.h"
+#include "routing/replication_sql.h"
 #include "session/machine.h"
 #include "sharding/global_sequence.h"
 #include "sharding/insert_rows.h"
+#include "sharding/result_view.h"
 
 namespace weft::session {
 namespace {
@@ -156,11 +158,11 @@ resumable<machine::step> machine::split_insert(const sharding::insert_work& work
                                                std::uint32_t payload_length) {
   co_await end_insert_id_hold();  // a connection kept only for LAST_INSERT_ID() goes first
   const auto parts = sharding::insert_parts(sql, work, false);
-  if (holds()) {
+  if (holds() || !(last_status_ & p::status::autocommit)) {
     co_return co_await skip_command_with_error(p::make_error(
         p::er::shard_transaction, "weft: the INSERT's rows belong to " + std::to_string(parts.size()) +
                                       " shards; weft writes them in a transaction per shard, which cannot join the "
-                                      "session's transaction: COMMIT first, or one INSERT per shard"));
+                                      "session's transaction (or autocommit=0): COMMIT first, or one INSERT per shard"));
   }
   const auto& skipped = co_await perform({.kind = action_kind::skip_command});
   if (skipped.result != outcome::ok) co_return step::stop;
@@ -192,12 +194,14 @@ resumable<machine::step> machine::split_insert(const sharding::insert_work& work
     written = co_await scatter_gather(scatter_targets_, outgoing_, {.payloads = payloads, .keep = true, .reuse = true});
     first_failure(written, true);
   }
+  const bool read_gtids = !failed && read_your_writes_;  // the lanes stay for one more question
   outgoing_ = p::encode(p::com_query{failed ? "ROLLBACK" : "COMMIT"});
-  const auto ended = co_await scatter_gather(scatter_targets_, outgoing_, {.reuse = true});
+  const auto ended = co_await scatter_gather(scatter_targets_, outgoing_, {.keep = read_gtids, .reuse = true});
   if (!failed) {
     first_failure(ended, false);
     if (failed) *failed = "the rows were written on some shards but COMMIT failed on " + *failed;
   }
+  if (read_gtids) co_await remember_split_gtids(!failed);
   std::vector<p::ok_packet> oks;
   for (std::size_t i = 0; !failed && i < parts.size(); ++i) {
     if (auto ok = ok_of(written.responses[i], settings_.client_capabilities)) oks.push_back(std::move(*ok));
@@ -221,7 +225,7 @@ resumable<machine::step> machine::split_insert(const sharding::insert_work& work
     last_insert_id_ = *work.first_id;
     insert_id_exact_on_ = 0;
   }
-  answer.status_flags = last_status_ & ~(p::status::in_trans | p::status::more_results_exists);
+  answer.status_flags = p::status::autocommit;  // (checked above: no transaction, autocommit on)
   answer.info = records_info(oks, work.row_shards.size());
   outgoing_ = p::encode(answer, settings_.client_capabilities);
   const auto& sent = co_await perform({.kind = action_kind::reply, .payload = outgoing_, .sequence_id = 1});
@@ -231,6 +235,29 @@ resumable<machine::step> machine::split_insert(const sharding::insert_work& work
                              started_};
   co_await perform({.kind = action_kind::record_statement, .record = &record_});
   co_return step::next;
+}
+
+// Read-your-writes after a split: each part's GTID, read on its kept lane (which then goes back).
+resumable<void> machine::remember_split_gtids(bool committed) {
+  std::vector<p::bytes> questions;
+  for (const auto& t : scatter_targets_) {
+    const auto* primary = world_.topology().primary_of(t.group);
+    const auto flavor = primary ? primary->health.flavor : routing::server_flavor::mariadb;
+    questions.push_back(p::encode(p::com_query{std::string(routing::written_gtid_query(flavor))}));
+  }
+  const std::vector<p::bytes_view> payloads(questions.begin(), questions.end());
+  const auto all = co_await scatter_gather(scatter_targets_, {}, {.payloads = payloads, .reuse = true});
+  const bool ext = settings_.client_capabilities & p::cap::mariadb_extended_type_info;
+  for (std::size_t i = 0; committed && i < all.responses.size(); ++i) {
+    const auto& r = all.responses[i];
+    const auto answer = sharding::read_result(r.bytes, ext);
+    const std::string group(scatter_targets_[i].group);
+    std::erase_if(split_gtids_, [&](const auto& s) { return s.group == group; });
+    if (r.result != outcome::ok || answer.rows.size() != 1 || answer.rows[0].values.empty() || !answer.rows[0].values[0]) {
+      continue;  // (unknown: that group's replicas may serve an older read, as before any write)
+    }
+    split_gtids_.push_back({group, std::string(*answer.rows[0].values[0]), {}});
+  }
 }
 
 }  // namespace weft::session

@@ -1,5 +1,7 @@
 // COM_QUERY: planned (rules, split), sent where the plan says, relayed, measured; and where a
 // statement runs — the replica→primary fallbacks and read-your-writes.
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "protocol/frame.h"
@@ -191,28 +193,44 @@ resumable<std::optional<p::err_packet>> machine::acquire_for(target where) {
     where.role = routing::target_role::primary;
     error = co_await acquire(where);
   }
-  if (error || !read_your_writes_ || last_gtid_.empty() || held_.role != routing::target_role::replica) {
+  if (error || !read_your_writes_ || (last_gtid_.empty() && split_gtids_.empty()) ||
+      held_.role != routing::target_role::replica) {
     co_return error;
   }
   co_return co_await wait_for_written_gtid(where);
 }
 
 resumable<std::optional<p::err_packet>> machine::wait_for_written_gtid(target where) {
-  if (gtid_seen_on_ == held_.server) co_return std::nullopt;
+  const auto split = std::find_if(split_gtids_.begin(), split_gtids_.end(),
+                                  [&](const auto& s) { return s.group == held_.info->group; });
+  if (split != split_gtids_.end()) {
+    if (auto error = co_await wait_for_gtid(where, split->gtid, split->seen_on)) co_return error;
+    if (held_.role != routing::target_role::replica) co_return std::nullopt;  // (fell back to the primary)
+  }
   // A write on one shard never reaches another shard's replicas: nothing to wait for there.
-  if (!sharding::stream_reaches(world_.shards(), last_gtid_group_, held_.info->group)) co_return std::nullopt;
-  if (routing::position_covers(held_.info->health.gtid_current_pos, last_gtid_)) {
-    gtid_seen_on_ = held_.server;  // the monitor already saw it applied there
+  if (last_gtid_.empty() || !sharding::stream_reaches(world_.shards(), last_gtid_group_, held_.info->group)) {
+    co_return std::nullopt;
+  }
+  co_return co_await wait_for_gtid(where, last_gtid_, gtid_seen_on_);
+}
+
+// The held replica has applied `gtid` (seen by the monitor, or waited for); otherwise the primary
+// of the group is held instead.
+resumable<std::optional<p::err_packet>> machine::wait_for_gtid(target where, std::string_view gtid,
+                                                               std::string& seen_on) {
+  if (seen_on == held_.server) co_return std::nullopt;
+  if (routing::position_covers(held_.info->health.gtid_current_pos, gtid)) {
+    seen_on = held_.server;  // the monitor already saw it applied there
     co_return std::nullopt;
   }
   const auto& policy = world_.topology().policy_of(where.group.empty() ? std::string_view(group_) : where.group);
-  const auto wait = routing::gtid_wait_query(held_.info->health.flavor, last_gtid_, policy.read_your_writes_timeout);
+  const auto wait = routing::gtid_wait_query(held_.info->health.flavor, gtid, policy.read_your_writes_timeout);
   const auto& answer = co_await perform({.kind = action_kind::run_internal, .text = wait});
   if (answer.result == outcome::ok && routing::gtid_wait_succeeded(answer.value)) {
-    gtid_seen_on_ = held_.server;
+    seen_on = held_.server;
     co_return std::nullopt;
   }
-  spdlog::debug("event=read_your_writes_fallback replica={} gtid={} outcome={}", held_.server, last_gtid_,
+  spdlog::debug("event=read_your_writes_fallback replica={} gtid={} outcome={}", held_.server, gtid,
                 answer.result == outcome::backend_failed ? "broken"
                 : answer.error                           ? answer.error->message
                                                          : answer.value.value_or("NULL"));
@@ -243,6 +261,7 @@ resumable<void> machine::remember_written_gtid(bool wrote) {
     last_gtid_ = *answer.value;
     last_gtid_group_ = held_.info->group;
     gtid_seen_on_.clear();
+    std::erase_if(split_gtids_, [&](const auto& s) { return s.group == last_gtid_group_; });  // (older in its stream)
   }
 }
 

@@ -67,7 +67,7 @@ resumable<machine::step> machine::scatter_read(const query_plan& plan, std::uint
   const auto& skipped = co_await perform({.kind = action_kind::skip_command});
   if (skipped.result != outcome::ok) co_return step::stop;
   // A session that wrote reads from the primaries (the lanes do not wait for its writes on replicas).
-  const bool wrote = read_your_writes_ && !last_gtid_.empty();
+  const bool wrote = read_your_writes_ && (!last_gtid_.empty() || !split_gtids_.empty());
   scatter_targets_.clear();
   for (const auto& group : plan.scatter_groups) {
     const auto role = wrote ? routing::target_role::primary

@@ -15,7 +15,24 @@ $(sharded_servers_toml)
 [monitor]
 user = \"monitor\"
 password = \"monitor-secret\"
-interval_ms = 200"
+interval_ms = 200
+
+[[groups]]
+name = \"main\"
+read_your_writes = true
+
+[[groups]]
+name = \"shard1\"
+read_your_writes_timeout_ms = 2000
+
+[[groups]]
+name = \"shard2\"
+read_your_writes_timeout_ms = 2000
+
+[[users]]
+name = \"root\"
+password = \"$ROOT_PASSWORD\"
+read_your_writes = false"
 wait_admin
 on() { local port="$1"; shift; as_root "$port" "$@"; }
 expect_error() {  # expect_error CODE SQL: through weft, the statement fails with CODE
@@ -23,10 +40,12 @@ expect_error() {  # expect_error CODE SQL: through weft, the statement fails wit
   grep -q "ERROR $1 " <<<"$out" || fail "expected error $1 for: $2; got: $out"
   echo "$out"
 }
-TABLES="weft_test.items, weft_test.ranged, weft_test.fixed"
+TABLES="weft_test.items, weft_test.ranged, weft_test.fixed, weft_test.ryw_split"
 on $GLOBAL -e "DROP TABLE IF EXISTS $TABLES; DELETE FROM weft.shard_sequences WHERE table_name LIKE 'weft_test.%'" 2>/dev/null ||
   on $GLOBAL -e "DROP TABLE IF EXISTS $TABLES"
-trap 'on $GLOBAL -e "DROP TABLE IF EXISTS $TABLES" || true; cleanup_and_check' EXIT
+SLOWER=""
+trap 'stop_slower; on $GLOBAL -e "DROP TABLE IF EXISTS $TABLES" || true; cleanup_and_check' EXIT
+stop_slower() { if [ -n "$SLOWER" ]; then kill "$SLOWER" 2>/dev/null || true; fi; }
 
 admin -e "CREATE SHARD MAP items_map TYPE HASH GLOBAL GROUP main;
   ADD SHARD TO MAP items_map GROUP shard1; ADD SHARD TO MAP items_map GROUP shard2;
@@ -34,12 +53,14 @@ admin -e "CREATE SHARD MAP items_map TYPE HASH GLOBAL GROUP main;
   ADD SHARD TABLE weft_test.fixed COLUMN id TO MAP items_map;
   CREATE SHARD MAP ranged_map TYPE RANGE GLOBAL GROUP main;
   ADD SHARD TO MAP ranged_map GROUP shard1 BOUND 0; ADD SHARD TO MAP ranged_map GROUP shard2 BOUND 1000;
-  ADD SHARD TABLE weft_test.ranged COLUMN id TO MAP ranged_map"
+  ADD SHARD TABLE weft_test.ranged COLUMN id TO MAP ranged_map;
+  ADD SHARD TABLE weft_test.ryw_split COLUMN id TO MAP ranged_map"
 via_weft -e "CREATE TABLE weft_test.items (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20) NOT NULL UNIQUE);
   CREATE TABLE weft_test.ranged (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20));
-  CREATE TABLE weft_test.fixed (id INT PRIMARY KEY, v VARCHAR(20))"
-for p in $SHARD1 $SHARD2; do
-  wait_for "[ \"\$(on $p -e \"SELECT count(*) FROM information_schema.tables WHERE table_schema = 'weft_test' AND table_name IN ('items', 'ranged', 'fixed')\")\" = 3 ]" 20 ||
+  CREATE TABLE weft_test.fixed (id INT PRIMARY KEY, v VARCHAR(20));
+  CREATE TABLE weft_test.ryw_split (id INT PRIMARY KEY, who VARCHAR(8))"
+for p in $SHARD1 $SHARD2 23323 23325; do
+  wait_for "[ \"\$(on $p -e \"SELECT count(*) FROM information_schema.tables WHERE table_schema = 'weft_test' AND table_name IN ('items', 'ranged', 'fixed', 'ryw_split')\")\" = 4 ]" 20 ||
     fail "the tables did not reach shard $p"
 done
 # Where a key's row must be: the shard lookup_servers names for it.
@@ -135,3 +156,45 @@ grep -qP "^2\tshard2\t.*\(2020, 'q'\)" <<<"$plan" || fail "EXPLAIN ROUTE of a sp
 plan="$(admin -e "EXPLAIN ROUTE INSERT INTO weft_test.items (v) VALUES ('z')")"
 grep -q "weft.shard_sequences" <<<"$plan" || fail "EXPLAIN ROUTE of keys from the sequence: $plan"
 echo "split INSERTs: ok"
+
+# --- Read-your-writes after a split --------------------------------------------------------------
+# Both shards' replicas are slowed (their SQL threads wait on a table lock 30 ms out of every 40
+# ms). A session that split-inserts rows (i, 2000 + i) and reads each back by key must always see
+# both with read_your_writes on (the session's group, main), and does not with it off (root), which shows
+# the loop can catch a stale read.
+/usr/bin/python3 - "$ROOT_PASSWORD" > "$WORK/slow.out" 2>&1 <<'PY' &
+import sys, time, pymysql
+conns = [pymysql.connect(host='127.0.0.1', port=p, user='root', password=sys.argv[1]) for p in (23323, 23325)]
+end = time.time() + 120
+while time.time() < end:
+    for c in conns: c.cursor().execute('LOCK TABLES weft_test.ryw_split WRITE')
+    time.sleep(0.03)
+    for c in conns: c.cursor().execute('UNLOCK TABLES')
+    time.sleep(0.01)
+PY
+SLOWER=$!
+rounds() {  # rounds USER PASSWORD FIRST N -> "stale=S replica_reads=R"
+  /usr/bin/python3 - "$WEFT_PORT" "$@" <<'PY'
+import sys, pymysql
+c = pymysql.connect(host='127.0.0.1', port=int(sys.argv[1]), user=sys.argv[2], password=sys.argv[3], autocommit=True)
+cur = c.cursor()
+first, n = int(sys.argv[4]), int(sys.argv[5])
+stale = replica = 0
+for i in range(first, first + n):
+    cur.execute("INSERT INTO weft_test.ryw_split (id, who) VALUES (%s, %s), (%s, %s)", (i, sys.argv[2], 2000 + i, sys.argv[2]))
+    for key in (i, 2000 + i):
+        cur.execute("SELECT count(*), @@port FROM weft_test.ryw_split WHERE id = %s", (key,))
+        found, port = cur.fetchone()
+        stale += found != 1
+        replica += port in (23323, 23325)
+print(f"stale={stale} replica_reads={replica}")
+PY
+}
+with="$(rounds "$APP_USER" "$APP_PASSWORD" 1 150)" || fail "read-your-writes loop: $with"
+without="$(rounds root "$ROOT_PASSWORD" 500 150)" || fail "loop without read-your-writes: $without"
+stop_slower
+echo "after split INSERTs, read_your_writes on: $with; off: $without"
+[[ "$with" == stale=0\ * ]] || fail "stale reads after split INSERTs with read_your_writes on: $with"
+[[ "$without" != stale=0\ * ]] || fail "the loop caught no stale read with read_your_writes off (it cannot fail): $without"
+[[ "$with" != *replica_reads=0 ]] || fail "no read went to a replica: the check proves nothing: $with"
+echo "read-your-writes after splits: ok"
