@@ -220,6 +220,9 @@ void application::start_ha() {
   ha.global_groups_of = [this](const std::string& group) {
     return ops::global_groups_of(runtime_->load()->shards, group);  // sharding: where a shard's primary replicates from
   };
+  ha.shard_groups_of = [this](const std::string& group) {
+    return ops::shard_groups_of(runtime_->load()->shards, group);  // sharding: whose primaries follow the global one
+  };
   if (state_) {
     ha.history = state_->recent_events(1000);
     ha.persist = [this](const config::failover_event& e) {

@@ -33,6 +33,9 @@ struct ha_context {
   // Sharding: the global groups of the shard maps that have `group` as a shard (empty, or unset:
   // none). A shard group's new primary replicates from its global group's primary.
   std::function<std::vector<std::string>(const std::string& group)> global_groups_of;
+  // ...and the shard groups of the maps whose global group is `group`: their primaries follow
+  // its new primary.
+  std::function<std::vector<std::string>(const std::string& group)> shard_groups_of;
 };
 
 enum class ha_outcome { switchover_done, failover_done };

@@ -215,6 +215,7 @@ admin_result ha_operation::finish_failover(const routing::server& old, backend_n
   log.ok("routing", next, "group '" + group + "' writes go here; " + old.name + " is OFFLINE_HARD until REJOIN SERVER");
   const auto global = global_source_of(group, next);
   follow_global_primary(chosen, global, log);
+  move_shard_streams(group, chosen, log);
   report_lost(old, chosen, log);
   check_replicating(nodes, &chosen, log);
   report_global_stream(chosen, global, log);

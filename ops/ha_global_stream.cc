@@ -13,6 +13,17 @@ std::vector<std::string> global_groups_of(const sharding::catalog& shards, const
   return out;
 }
 
+std::vector<std::string> shard_groups_of(const sharding::catalog& shards, const std::string& global_group) {
+  std::vector<std::string> out;
+  for (const auto& m : shards.maps) {
+    if (m.global_group != global_group) continue;
+    for (const auto& s : m.shards) {
+      if (std::find(out.begin(), out.end(), s.group) == out.end()) out.push_back(s.group);
+    }
+  }
+  return out;
+}
+
 global_source global_source_for(const routing::topology& t, const std::vector<std::string>& global_groups,
                                 const std::string& new_primary) {
   global_source g;

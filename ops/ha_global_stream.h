@@ -1,7 +1,8 @@
 // A shard group's primary replicates from the primary of its shard map's global group (as in
 // MySQL Fabric): that stream carries the global tables and the global DDL to every shard. When a
 // shard group's primary changes (failover, switchover), the new primary is pointed at the global
-// primary. These are the pure parts: which global groups a group is a shard of, and where its
+// primary; when the global group's primary changes, every shard group's primary follows it.
+// These are the pure parts: which global groups a group is a shard of, and where its
 // new primary takes the stream from.
 #pragma once
 
@@ -17,6 +18,10 @@ namespace weft::ops {
 // The global groups of the shard maps that have `group` as a shard, each once, in map order
 // (empty: `group` is no map's shard).
 std::vector<std::string> global_groups_of(const sharding::catalog& shards, const std::string& group);
+
+// The shard groups of the maps whose global group is `global_group`, each once, in map order
+// (empty: it is no map's global group). When its primary changes, their primaries follow it.
+std::vector<std::string> shard_groups_of(const sharding::catalog& shards, const std::string& global_group);
 
 // Where the new primary of a group takes the global stream from.
 struct global_source {

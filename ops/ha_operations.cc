@@ -150,6 +150,34 @@ void ha_operation::report_global_stream(backend_node& primary, const global_sour
   }
 }
 
+// The shard groups' primaries replicated from the old global primary: they now take the global
+// stream from the new one (GTID auto-positioning; a shard primary that holds global transactions
+// the new primary lacks cannot, and the step says so). The promotion stands whatever happens.
+void ha_operation::move_shard_streams(const std::string& global_group, const backend_node& new_primary,
+                                      step_log& log) const {
+  if (!ctx_.shard_groups_of) return;
+  const auto t = ctx_.topology->load();
+  const auto source = new_primary.name();
+  for (const auto& group : ctx_.shard_groups_of(global_group)) {
+    const auto* primary = t->primary_of(group);
+    if (!primary) {
+      log.warn("shard stream", group, "shard group '" + group + "' has no primary to point at " + source);
+      continue;
+    }
+    auto node = connect(primary->address);
+    step_log quiet;
+    if (node->ok() && node->replicate_from(new_primary.address(), ctx_.settings.replication_user,
+                                           ctx_.settings.replication_password, false, quiet)) {
+      log.ok("shard stream", primary->name, "replicates from " + source + ", the new primary of global group '" +
+                                                global_group + "'");
+    } else {
+      log.warn("shard stream", primary->name,
+               "not pointed at " + source + ": " + (node->ok() ? quiet.failures() : node->error()) +
+                   "; the promotion stands: run REPLICATE '" + primary->name + "' FROM '" + source + "'");
+    }
+  }
+}
+
 void ha_operation::record(const std::string& group, const std::string& event, const std::string& old_primary,
                           const std::string& new_primary, const step_log& log, std::int64_t duration_ms) const {
   failover_event e;

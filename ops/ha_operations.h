@@ -80,6 +80,8 @@ class ha_operation {
   bool stop_global_stream(backend_node& old, const global_source& global, step_log& log) const;
   void follow_global_primary(backend_node& primary, const global_source& global, step_log& log) const;
   void report_global_stream(backend_node& primary, const global_source& global, step_log& log) const;
+  // A global group's new primary: every shard group's primary replicates from it.
+  void move_shard_streams(const std::string& global_group, const backend_node& new_primary, step_log& log) const;
   // REPLICATE's part that changes the replica (ha_replicate.cc).
   bool configure_replica(backend_node& replica, backend_node& source, const ha_command& c,
                          const sql_row& replica_settings, const std::string& user, const std::string& password,

@@ -176,6 +176,7 @@ admin_result ha_operation::finish_switchover(const routing::server& old, backend
   const std::string next = candidate.name();
   log.ok("routing", next, "group '" + group + "' writes go here; writes paused " + std::to_string(pause_ms) + " ms");
   follow_global_primary(candidate, global, log);  // outside the pause: the followers are not ahead of it
+  move_shard_streams(group, candidate, log);
   report_replicating(followers, log);
   report_global_stream(candidate, global, log);
   run_hook_step(ctx_.topology->load()->policy_of(group).exec_after, "exec_after", group, old.name, next, log);

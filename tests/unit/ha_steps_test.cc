@@ -103,6 +103,16 @@ routing::topology sharded_layout() {
   return t;
 }
 
+TEST(GlobalStream, AGlobalGroupsShardGroupsFollowItsPrimary) {
+  sharding::catalog c;
+  c.maps = {map_of("users", "global", {"shard1", "shard2"}), map_of("orders", "global", {"shard2", "shard3"}),
+            map_of("logs", "global2", {"shard4"})};
+  EXPECT_EQ(shard_groups_of(c, "global"), (std::vector<std::string>{"shard1", "shard2", "shard3"}));  // each once
+  EXPECT_EQ(shard_groups_of(c, "global2"), std::vector<std::string>{"shard4"});
+  EXPECT_TRUE(shard_groups_of(c, "shard1").empty());  // a shard group is no map's global group
+  EXPECT_TRUE(shard_groups_of(sharding::catalog{}, "global").empty());
+}
+
 TEST(GlobalStream, AGroupsGlobalGroupsComeFromTheMapsItIsAShardOf) {
   sharding::catalog c;
   c.maps = {map_of("users", "global", {"shard1", "shard2"}), map_of("orders", "global", {"shard2", "shard1"}),
