@@ -4,6 +4,7 @@
 
 #include "protocol/frame.h"
 #include "session/log_text.h"
+#include "sharding/statement_scan.h"
 
 namespace weft::session {
 namespace {
@@ -122,8 +123,10 @@ resumable<machine::step> machine::forward_one() {
     co_await reply_error(*framing);
     co_return step::stop;
   }
-  // Small single-frame commands are read whole, so their text can be looked at.
-  const bool whole = header.payload_length < p::max_frame_payload && header.payload_length <= max_scanned_statement;
+  // Small single-frame commands are read whole, so their text can be looked at; with shard maps
+  // every single-frame one is (a big INSERT must go where its rows belong, never unplanned).
+  const bool whole = header.payload_length < p::max_frame_payload &&
+                     (header.payload_length <= max_scanned_statement || !world_.shards().empty());
   const auto& body = co_await perform(
       {.kind = action_kind::read_client, .bytes = p::frame_header_size + (whole ? header.payload_length : 1)});
   if (body.result != outcome::ok) co_return step::stop;
@@ -153,7 +156,28 @@ resumable<machine::step> machine::dispatch(std::uint8_t cmd, std::uint32_t paylo
   if (command == p::command::stmt_prepare) co_return co_await forward_prepare(payload_length);
   if (is_statement_command(cmd)) co_return co_await forward_statement_command(cmd, payload_length);
   if (command == p::command::query && whole) co_return co_await forward_query(payload_length);
+  if (command == p::command::query && !world_.shards().empty()) {
+    if (auto refusal = co_await unplanned_shard_statement(payload_length)) co_return co_await skip_command_with_error(*refusal);
+  }
   co_return co_await forward_other(cmd, payload_length);
+}
+
+// A statement of 16 MiB or more is relayed frame by frame, never read whole, so weft cannot
+// route it by shard: one that names a sharded table (in its first 64 KiB, where its tables are
+// named) is refused rather than sent to the session's group.
+resumable<std::optional<p::err_packet>> machine::unplanned_shard_statement(std::uint32_t payload_length) {
+  std::optional<p::err_packet> refusal;
+  const auto prefix = std::min<std::size_t>(payload_length, max_scanned_statement);
+  const auto& buffered = co_await perform({.kind = action_kind::read_client, .bytes = p::frame_header_size + prefix});
+  if (buffered.result != outcome::ok) co_return refusal;  // (the client is gone: the next action says so)
+  auto& tokens = world_.planner().tokens;
+  tokens.lex(p::as_chars(buffered.client.subspan(p::frame_header_size + 1, prefix - 1)));
+  if (const auto* table = sharding::sharded_table_named(tokens, who_.schema, world_.shards())) {
+    refusal = p::make_error(p::er::shard_unroutable, "weft: a statement of 16 MiB or more naming sharded table " +
+                                                         table->schema + "." + table->table +
+                                                         " is not routed (weft reads it frame by frame): split it");
+  }
+  co_return refusal;
 }
 
 // Any other command: sent as it is to the held connection (or one of the session's group's

@@ -130,6 +130,7 @@ class machine {
   resumable<step> forward_one();
   resumable<step> dispatch(std::uint8_t cmd, std::uint32_t payload_length, bool whole);
   resumable<step> forward_other(std::uint8_t cmd, std::uint32_t payload_length);
+  resumable<std::optional<protocol::err_packet>> unplanned_shard_statement(std::uint32_t payload_length);
   resumable<step> forward_query(std::uint32_t payload_length);
   resumable<step> send_and_relay(const query_plan& plan);
   resumable<step> retry_read(std::string_view group);

@@ -198,3 +198,25 @@ echo "after split INSERTs, read_your_writes on: $with; off: $without"
 [[ "$without" != stale=0\ * ]] || fail "the loop caught no stale read with read_your_writes off (it cannot fail): $without"
 [[ "$with" != *replica_reads=0 ]] || fail "no read went to a replica: the check proves nothing: $with"
 echo "read-your-writes after splits: ok"
+
+# --- Big statements ------------------------------------------------------------------------------
+# An INSERT over 64 KiB is planned like any other (it once went to the session's group unplanned,
+# which would have copied its rows to every shard through the global stream).
+/usr/bin/python3 - > "$WORK/big.sql" <<'PY'
+rows = ', '.join("(%d, 'big %d')" % (i if i % 2 else 3000 + i, i) for i in range(100, 500))
+print("INSERT INTO weft_test.ranged (id, v) /* " + 'x' * 80000 + " */ VALUES " + rows)
+PY
+[ "$(stat -c %s "$WORK/big.sql")" -gt 80000 ] || fail "the big INSERT is not over 64 KiB"
+via_weft --comments < "$WORK/big.sql" || fail "the big INSERT over two shards"
+[ "$(on $GLOBAL -e "SELECT count(*) FROM weft_test.ranged")" = 0 ] || fail "the big INSERT wrote rows on the global group"
+[ "$(on $SHARD1 -e "SELECT count(*) FROM weft_test.ranged WHERE id BETWEEN 100 AND 499")" = 200 ] || fail "the big INSERT's shard1 rows"
+[ "$(on $SHARD2 -e "SELECT count(*) FROM weft_test.ranged WHERE id BETWEEN 3100 AND 3499")" = 200 ] || fail "the big INSERT's shard2 rows"
+check_placement ranged
+# One of 16 MiB or more is relayed frame by frame, unread: naming a sharded table, it is refused.
+/usr/bin/python3 - > "$WORK/huge.sql" <<'PY'
+print("INSERT INTO weft_test.ranged (id, v) VALUES (600, '" + 'z' * 20 + "'), (3600, '" + 'z' * (17 << 20) + "')")
+PY
+out="$(via_weft --max-allowed-packet=64M < "$WORK/huge.sql" 2>&1)" && fail "a 17 MiB INSERT into a sharded table ran: $out"
+grep -q "ERROR 9017 .*16 MiB or more naming sharded table weft_test.ranged" <<<"$out" || fail "the 17 MiB INSERT: ${out:0:300}"
+[ "$(via_weft -e "SELECT count(*) FROM weft_test.ranged WHERE id IN (600, 3600)")" = 0 ] || fail "the refused 17 MiB INSERT wrote rows"
+echo "big statements: ok"
