@@ -1,6 +1,7 @@
 #include "sharding/result_merge.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include "protocol/result_set.h"
@@ -60,8 +61,9 @@ std::string resolve_order(const std::vector<column_info>& columns, std::size_t v
   return {};
 }
 
-// a before b by the keys; `failed` set when a value could not be read.
-bool before(const p::text_row& a, const p::text_row& b, const std::vector<sort_key>& keys, bool& failed) {
+// a before b by the keys; `failed` set when a value could not be read. (Rows owned or viewed.)
+template <typename Row>
+bool before(const Row& a, const Row& b, const std::vector<sort_key>& keys, bool& failed) {
   for (const auto& k : keys) {
     const auto c = compare_values(k.kind, a[k.column], b[k.column]);
     if (!c) {
@@ -214,6 +216,34 @@ p::bytes encode_answer(const result_view& first, std::size_t visible, const std:
   return w.take();
 }
 
+// Each shard ran the ORDER BY, so its rows come in order: a k-way merge of the answers gives the
+// first `wanted` rows of the whole (ties in shard order, as a stable sort of them would) without
+// sorting or copying the rest. nullopt when a shard's rows are not in weft's order after all
+// (then the caller sorts them all).
+std::optional<std::vector<owned_row>> merged_in_order(const std::vector<result_view>& views,
+                                                      const std::vector<sort_key>& order, std::uint64_t wanted,
+                                                      bool& failed) {
+  for (const auto& v : views) {
+    for (std::size_t i = 1; i < v.rows.size(); ++i) {
+      if (before(v.rows[i].values, v.rows[i - 1].values, order, failed)) return std::nullopt;
+    }
+  }
+  std::vector<std::size_t> next(views.size(), 0);
+  std::vector<owned_row> out;
+  while (out.size() < wanted && !failed) {
+    std::optional<std::size_t> first;
+    for (std::size_t s = 0; s < views.size(); ++s) {
+      if (next[s] == views[s].rows.size()) continue;
+      if (!first || before(views[s].rows[next[s]].values, views[*first].rows[next[*first]].values, order, failed)) {
+        first = s;
+      }
+    }
+    if (!first) break;
+    out.push_back(owned(views[*first].rows[next[*first]++].values));
+  }
+  return out;
+}
+
 // The shards' answers read; the first shard error, or why they cannot be merged.
 std::optional<merged_answer> read_all(std::span<const p::bytes_view> responses, std::vector<result_view>& views,
                                       std::size_t max_rows, bool extended_type_info) {
@@ -237,6 +267,16 @@ std::optional<merged_answer> read_all(std::span<const p::bytes_view> responses, 
   return std::nullopt;
 }
 
+// Every shard's rows as one list: re-aggregated, or all of them (DISTINCT applied).
+std::string gathered_rows(const std::vector<result_view>& views, const scatter_plan& plan,
+                          const std::vector<column_info>& columns, std::size_t visible, std::vector<owned_row>& rows) {
+  if (plan.aggregates) return aggregate_rows(views, plan, rows);
+  for (const auto& v : views) {
+    for (const auto& r : v.rows) rows.push_back(owned(r.values));
+  }
+  return plan.distinct ? distinct_rows(rows, columns, visible) : std::string();
+}
+
 }  // namespace
 
 merged_answer merge_results(std::span<const p::bytes_view> responses, const scatter_plan& plan, std::size_t max_rows,
@@ -246,21 +286,23 @@ merged_answer merge_results(std::span<const p::bytes_view> responses, const scat
   if (auto early = read_all(responses, views, max_rows, extended_type_info)) return std::move(*early);
   const auto& first = views[0];
   const auto visible = first.columns.size() - std::min(plan.hidden_columns, first.columns.size());
-  std::vector<owned_row> rows;
-  std::string why;
-  if (plan.aggregates) {
-    why = aggregate_rows(views, plan, rows);
-  } else {
-    for (const auto& v : views) {
-      for (const auto& r : v.rows) rows.push_back(owned(r.values));
-    }
-    if (plan.distinct) why = distinct_rows(rows, first.columns, visible);
-  }
   std::vector<sort_key> order;
-  if (why.empty()) why = resolve_order(first.columns, visible, plan.order_by, order);
+  std::string why = resolve_order(first.columns, visible, plan.order_by, order);
   bool failed = false;
-  if (why.empty() && !order.empty()) {
-    std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return before(a, b, order, failed); });
+  std::vector<owned_row> rows;
+  std::optional<std::vector<owned_row>> in_order;
+  if (why.empty() && !plan.aggregates && !plan.distinct && !order.empty()) {
+    constexpr auto all = std::numeric_limits<std::uint64_t>::max();
+    const auto wanted = plan.count && *plan.count <= all - plan.offset ? plan.offset + *plan.count : all;
+    in_order = merged_in_order(views, order, wanted, failed);
+  }
+  if (in_order) {
+    rows = std::move(*in_order);
+  } else if (why.empty()) {
+    why = gathered_rows(views, plan, first.columns, visible, rows);
+    if (why.empty() && !order.empty()) {
+      std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return before(a, b, order, failed); });
+    }
   }
   if (failed) why = "an ORDER BY value is unreadable";
   if (!why.empty()) return {{}, why, 0};

@@ -76,6 +76,29 @@ TEST(ShardingMerge, DecimalText) {
   EXPECT_EQ(decimal_divide("1", 0, 4), std::nullopt);
 }
 
+// Each shard's answer already in ORDER BY order (as the shards send it): merged k ways, ties in
+// shard order as a stable sort of them gives, only the rows LIMIT keeps.
+TEST(ShardingMerge, SortedAnswersMergedKWays) {
+  const std::vector cols{column("id", longlong, 63), column("name", varchar, 46)};
+  const std::vector<p::bytes> shards{answer(cols, {{"1", "a"}, {"3", "c"}, {"3", "x"}, {"10", "j"}}),
+                                     answer(cols, {{"2", "b"}, {"3", "y"}, {"11", "k"}}),
+                                     answer(cols, {})};
+  auto got = merged("SELECT id, name FROM t ORDER BY id", shards);
+  ASSERT_EQ(got.refusal, "");
+  std::vector<std::string> names;
+  for (const auto& r : got.rows) names.push_back(*r[1]);
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "b", "c", "x", "y", "j", "k"}));
+  got = merged("SELECT id, name FROM t ORDER BY id LIMIT 3 OFFSET 2", shards);
+  names.clear();
+  for (const auto& r : got.rows) names.push_back(*r[1]);
+  EXPECT_EQ(names, (std::vector<std::string>{"c", "x", "y"}));
+  const std::vector<p::bytes> descending{answer(cols, {{"10", "j"}, {"1", "a"}}), answer(cols, {{"11", "k"}, {"2", "b"}})};
+  got = merged("SELECT id, name FROM t ORDER BY id DESC LIMIT 3", descending);
+  names.clear();
+  for (const auto& r : got.rows) names.push_back(*r[1]);
+  EXPECT_EQ(names, (std::vector<std::string>{"k", "j", "b"}));
+}
+
 TEST(ShardingMerge, UnionAndOrder) {
   const std::vector cols{column("id", longlong, 63), column("name", varchar, 46)};
   const std::vector<p::bytes> shards{answer(cols, {{"3", "c"}, {"10", "j"}, {"1", "a"}}),
