@@ -61,6 +61,21 @@ std::string records_info(const std::vector<p::ok_packet>& parts, std::size_t row
          "  Warnings: " + std::to_string(warnings);
 }
 
+// The OK of the whole statement: the parts' counts summed; the insert id the server would report
+// for explicit keys (the last row's, from its part).
+p::ok_packet split_answer(const std::vector<p::ok_packet>& oks, const std::vector<sharding::insert_part>& parts,
+                          std::size_t rows) {
+  p::ok_packet answer;
+  for (std::size_t i = 0; i < oks.size(); ++i) {
+    answer.affected_rows += oks[i].affected_rows;
+    answer.warnings = static_cast<std::uint16_t>(answer.warnings + oks[i].warnings);
+    if (parts[i].has_last_row) answer.last_insert_id = oks[i].last_insert_id;
+  }
+  answer.status_flags = p::status::autocommit;  // (no transaction, autocommit on: split_insert checks)
+  answer.info = records_info(oks, rows);
+  return answer;
+}
+
 }  // namespace
 
 resumable<machine::step> machine::sharded_insert(query_plan& plan, std::string_view client_sql,
@@ -151,9 +166,8 @@ resumable<std::optional<p::err_packet>> machine::probe_sequence(const sharding::
   co_return std::nullopt;
 }
 
-// Rows of several shards: BEGIN on a lane per shard, each shard's INSERT, then COMMIT on all when
-// every part succeeded (else ROLLBACK on all, and the first error is the answer). A COMMIT that
-// fails after another shard's succeeded is reported as such: weft runs no two-phase commit.
+// Rows of several shards: the parts written in a transaction per shard (write_split_parts), then
+// one OK that sums them, or the error that stopped them.
 resumable<machine::step> machine::split_insert(const sharding::insert_work& work, std::string_view sql,
                                                std::uint32_t payload_length) {
   co_await end_insert_id_hold();  // a connection kept only for LAST_INSERT_ID() goes first
@@ -167,66 +181,21 @@ resumable<machine::step> machine::split_insert(const sharding::insert_work& work
   const auto& skipped = co_await perform({.kind = action_kind::skip_command});
   if (skipped.result != outcome::ok) co_return step::stop;
   scatter_targets_.clear();
-  std::vector<p::bytes> commands;
-  for (const auto& part : parts) {
-    scatter_targets_.push_back({routing::target_role::primary, work.map.shards[part.shard].group});
-    commands.push_back(p::encode(p::com_query{part.sql}));
-  }
-  const std::vector<p::bytes_view> payloads(commands.begin(), commands.end());
-  std::optional<std::string> failed;
-  std::optional<p::err_packet> server_error;  // a part the server refused: its ERR, as a direct client gets it
-  const auto first_failure = [&](const gathered_all& all, bool writes) {
-    for (std::size_t i = 0; i < all.responses.size() && !failed; ++i) {
-      if (!all.complete) failed = "a shard did not answer";
-      if (auto f = failure_of(all.responses[i])) {
-        failed = "shard group '" + std::string(scatter_targets_[i].group) + "': " + *f;
-        const auto& r = all.responses[i];
-        if (writes && r.result == outcome::ok) {
-          if (auto err = p::decode_err_packet(p::bytes_view(r.bytes).subspan(p::frame_header_size))) server_error = *err;
-        }
-      }
-    }
-  };
-  outgoing_ = p::encode(p::com_query{"BEGIN"});
-  first_failure(co_await scatter_gather(scatter_targets_, outgoing_, {.keep = true}), false);
-  gathered_all written;
-  if (!failed) {
-    written = co_await scatter_gather(scatter_targets_, outgoing_, {.payloads = payloads, .keep = true, .reuse = true});
-    first_failure(written, true);
-  }
-  const bool read_gtids = !failed && read_your_writes_;  // the lanes stay for one more question
-  outgoing_ = p::encode(p::com_query{failed ? "ROLLBACK" : "COMMIT"});
-  const auto ended = co_await scatter_gather(scatter_targets_, outgoing_, {.keep = read_gtids, .reuse = true});
-  if (!failed) {
-    first_failure(ended, false);
-    if (failed) *failed = "the rows were written on some shards but COMMIT failed on " + *failed;
-  }
-  if (read_gtids) co_await remember_split_gtids(!failed);
-  std::vector<p::ok_packet> oks;
-  for (std::size_t i = 0; !failed && i < parts.size(); ++i) {
-    if (auto ok = ok_of(written.responses[i], settings_.client_capabilities)) oks.push_back(std::move(*ok));
-  }
-  if (!failed && oks.size() != parts.size()) failed = "a shard's answer to its INSERT could not be read";
-  if (server_error) co_return co_await reply_error(*server_error);  // every part rolled back, as one server would
-  if (failed) {
+  for (const auto& part : parts) scatter_targets_.push_back({routing::target_role::primary, work.map.shards[part.shard].group});
+  auto run = co_await write_split_parts(parts);
+  if (run.server_error) co_return co_await reply_error(*run.server_error);  // every part rolled back, as one server would
+  if (run.failed) {
     co_return co_await reply_error(p::make_error(p::er::shard_unroutable,
                                                  "weft: INSERT into sharded table " + work.table_name() + " over " +
                                                      std::to_string(parts.size()) + " shards, nothing acknowledged: " +
-                                                     *failed));
+                                                     *run.failed));
   }
-  p::ok_packet answer;
-  for (std::size_t i = 0; i < oks.size(); ++i) {
-    answer.affected_rows += oks[i].affected_rows;
-    answer.warnings = static_cast<std::uint16_t>(answer.warnings + oks[i].warnings);
-    if (parts[i].has_last_row) answer.last_insert_id = oks[i].last_insert_id;
-  }
+  auto answer = split_answer(run.oks, parts, work.row_shards.size());
   if (work.first_id) {
     answer.last_insert_id = *work.first_id;  // the first generated key, as LAST_INSERT_ID() now is
     last_insert_id_ = *work.first_id;
     insert_id_exact_on_ = 0;
   }
-  answer.status_flags = p::status::autocommit;  // (checked above: no transaction, autocommit on)
-  answer.info = records_info(oks, work.row_shards.size());
   outgoing_ = p::encode(answer, settings_.client_capabilities);
   const auto& sent = co_await perform({.kind = action_kind::reply, .payload = outgoing_, .sequence_id = 1});
   if (sent.result != outcome::ok) co_return step::stop;
@@ -235,6 +204,47 @@ resumable<machine::step> machine::split_insert(const sharding::insert_work& work
                              started_};
   co_await perform({.kind = action_kind::record_statement, .record = &record_});
   co_return step::next;
+}
+
+// BEGIN on a lane per shard (scatter_targets_), each shard's part, then COMMIT on all when every
+// part succeeded, else ROLLBACK on all. A COMMIT that fails after another shard's succeeded is
+// reported as such: weft runs no two-phase commit.
+resumable<split_outcome> machine::write_split_parts(const std::vector<sharding::insert_part>& parts) {
+  std::vector<p::bytes> commands;
+  for (const auto& part : parts) commands.push_back(p::encode(p::com_query{part.sql}));
+  const std::vector<p::bytes_view> payloads(commands.begin(), commands.end());
+  split_outcome run;
+  const auto first_failure = [&](const gathered_all& all, bool writes) {
+    for (std::size_t i = 0; i < all.responses.size() && !run.failed; ++i) {
+      if (!all.complete) run.failed = "a shard did not answer";
+      const auto& r = all.responses[i];
+      if (auto f = failure_of(r)) {
+        run.failed = "shard group '" + std::string(scatter_targets_[i].group) + "': " + *f;
+        if (!writes || r.result != outcome::ok) continue;
+        if (auto err = p::decode_err_packet(p::bytes_view(r.bytes).subspan(p::frame_header_size))) run.server_error = *err;
+      }
+    }
+  };
+  outgoing_ = p::encode(p::com_query{"BEGIN"});
+  first_failure(co_await scatter_gather(scatter_targets_, outgoing_, {.keep = true}), false);
+  gathered_all written;
+  if (!run.failed) {
+    written = co_await scatter_gather(scatter_targets_, outgoing_, {.payloads = payloads, .keep = true, .reuse = true});
+    first_failure(written, true);
+  }
+  const bool read_gtids = !run.failed && read_your_writes_;  // the lanes stay for one more question
+  outgoing_ = p::encode(p::com_query{run.failed ? "ROLLBACK" : "COMMIT"});
+  const auto ended = co_await scatter_gather(scatter_targets_, outgoing_, {.keep = read_gtids, .reuse = true});
+  if (!run.failed) {
+    first_failure(ended, false);
+    if (run.failed) *run.failed = "the rows were written on some shards but COMMIT failed on " + *run.failed;
+  }
+  if (read_gtids) co_await remember_split_gtids(!run.failed);
+  for (std::size_t i = 0; !run.failed && i < parts.size(); ++i) {
+    if (auto ok = ok_of(written.responses[i], settings_.client_capabilities)) run.oks.push_back(std::move(*ok));
+  }
+  if (!run.failed && run.oks.size() != parts.size()) run.failed = "a shard's answer to its INSERT could not be read";
+  co_return run;
 }
 
 // Read-your-writes after a split: each part's GTID, read on its kept lane (which then goes back).

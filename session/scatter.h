@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "protocol/bytes.h"
@@ -40,6 +41,14 @@ struct lane_use {
   std::span<const protocol::bytes_view> payloads{};  // one command per target (else one for all)
   bool keep = false;   // the connections stay with the lanes (a transaction is open on them)
   bool reuse = false;  // run on the last scatter's kept connections
+};
+
+// What came of writing a split INSERT's parts (a transaction per shard): every part's OK, or why
+// nothing was acknowledged (and the server's own ERR when a part was refused).
+struct split_outcome {
+  std::vector<protocol::ok_packet> oks;
+  std::optional<std::string> failed;
+  std::optional<protocol::err_packet> server_error;
 };
 
 // Keeps one gather event (its views die with the next action).
