@@ -162,7 +162,12 @@ class machine {
   resumable<std::optional<protocol::err_packet>> take_ids(sharding::insert_work& work);
   resumable<std::optional<protocol::err_packet>> probe_sequence(const sharding::insert_work& work, std::uint64_t& floor);
   resumable<step> split_insert(const sharding::insert_work& work, std::string_view sql, std::uint32_t payload_length);
-  resumable<split_outcome> write_split_parts(const std::vector<sharding::insert_part>& parts);
+  resumable<step> write_on_shards(const query_plan& plan, std::string_view sql, std::uint32_t payload_length);
+  resumable<std::optional<std::vector<protocol::ok_packet>>> write_each_group(const std::vector<std::string>& groups,
+                                                                             const std::vector<std::string>& statements,
+                                                                             std::string what, step& ended);
+  resumable<split_outcome> write_split_parts(const std::vector<std::string>& statements);
+  resumable<step> reply_written(const protocol::ok_packet& answer, std::uint32_t payload_length);
   resumable<step> run_query(const query_plan& plan, std::string_view sql, std::uint32_t payload_length);
   friend struct machine_probe;
   // Prepared statements (machine_statements.cc).

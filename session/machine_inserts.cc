@@ -1,7 +1,8 @@
-// INSERTs into sharded tables whose rows weft places itself (route kinds insert_ids and
-// insert_split): keys from the table's global sequence (sharding/global_sequence.h), written into
-// the statement; and rows of several shards sent as one INSERT per shard, all inside one
-// transaction per shard, committed only when every part succeeded.
+// Writes weft spreads over shards itself: INSERTs whose rows it places (route kinds insert_ids
+// and insert_split: keys from the table's global sequence, sharding/global_sequence.h, written
+// into the statement; rows of several shards as one INSERT per shard), and UPDATE/DELETE hinted
+// /* weft: shards=all */ (write_shards). Each part runs inside a transaction of its own shard,
+// committed only when every part succeeded.
 #include <algorithm>
 #include <cstdio>
 
@@ -76,11 +77,34 @@ p::ok_packet split_answer(const std::vector<p::ok_packet>& oks, const std::vecto
   return answer;
 }
 
+// The OK of an UPDATE/DELETE run on several shards: counts summed, and UPDATE's "Rows matched: m
+// Changed: c  Warnings: w" summed when the parts have it.
+p::ok_packet summed_answer(const std::vector<p::ok_packet>& oks) {
+  p::ok_packet answer;
+  unsigned long matched = 0, changed = 0, warnings = 0;
+  bool counted = !oks.empty();
+  for (const auto& ok : oks) {
+    answer.affected_rows += ok.affected_rows;
+    answer.warnings = static_cast<std::uint16_t>(answer.warnings + ok.warnings);
+    unsigned long m = 0, c = 0, w = 0;
+    counted = counted && std::sscanf(ok.info.c_str(), "Rows matched: %lu  Changed: %lu  Warnings: %lu", &m, &c, &w) == 3;
+    matched += m, changed += c, warnings += w;
+  }
+  if (counted) {
+    answer.info = "Rows matched: " + std::to_string(matched) + "  Changed: " + std::to_string(changed) +
+                  "  Warnings: " + std::to_string(warnings);
+  }
+  answer.status_flags = p::status::autocommit;
+  return answer;
+}
+
 }  // namespace
 
 resumable<machine::step> machine::sharded_insert(query_plan& plan, std::string_view client_sql,
                                                  std::uint32_t payload_length) {
-  const std::string sql(client_sql);  // (the client's bytes stay buffered, but keep no view across lanes)
+  // What the plan was made from: a rule's rewrite, or the client's text (copied: no view of the
+  // client's buffer is kept across the lanes' actions).
+  const std::string sql(plan.replacement ? std::string_view(*plan.replacement) : client_sql);
   auto& work = *plan.insert;
   if (work.ids_needed() > 0) {
     if (auto refusal = co_await take_ids(work)) {
@@ -166,36 +190,70 @@ resumable<std::optional<p::err_packet>> machine::probe_sequence(const sharding::
   co_return std::nullopt;
 }
 
-// Rows of several shards: the parts written in a transaction per shard (write_split_parts), then
-// one OK that sums them, or the error that stopped them.
+// Rows of several shards: the parts written in a transaction per shard, then one OK that sums
+// them (the insert id as the server would give it), or the error that stopped them.
 resumable<machine::step> machine::split_insert(const sharding::insert_work& work, std::string_view sql,
                                                std::uint32_t payload_length) {
-  co_await end_insert_id_hold();  // a connection kept only for LAST_INSERT_ID() goes first
   const auto parts = sharding::insert_parts(sql, work, false);
-  if (holds() || !(last_status_ & p::status::autocommit)) {
-    co_return co_await skip_command_with_error(p::make_error(
-        p::er::shard_transaction, "weft: the INSERT's rows belong to " + std::to_string(parts.size()) +
-                                      " shards; weft writes them in a transaction per shard, which cannot join the "
-                                      "session's transaction (or autocommit=0): COMMIT first, or one INSERT per shard"));
-  }
-  const auto& skipped = co_await perform({.kind = action_kind::skip_command});
-  if (skipped.result != outcome::ok) co_return step::stop;
-  scatter_targets_.clear();
-  for (const auto& part : parts) scatter_targets_.push_back({routing::target_role::primary, work.map.shards[part.shard].group});
-  auto run = co_await write_split_parts(parts);
-  if (run.server_error) co_return co_await reply_error(*run.server_error);  // every part rolled back, as one server would
-  if (run.failed) {
-    co_return co_await reply_error(p::make_error(p::er::shard_unroutable,
-                                                 "weft: INSERT into sharded table " + work.table_name() + " over " +
-                                                     std::to_string(parts.size()) + " shards, nothing acknowledged: " +
-                                                     *run.failed));
-  }
-  auto answer = split_answer(run.oks, parts, work.row_shards.size());
+  std::vector<std::string> groups, statements;
+  for (const auto& part : parts) groups.push_back(work.map.shards[part.shard].group), statements.push_back(part.sql);
+  step ended = step::next;
+  const auto oks = co_await write_each_group(groups, statements, "INSERT into sharded table " + work.table_name(), ended);
+  if (!oks) co_return ended;
+  auto answer = split_answer(*oks, parts, work.row_shards.size());
   if (work.first_id) {
     answer.last_insert_id = *work.first_id;  // the first generated key, as LAST_INSERT_ID() now is
     last_insert_id_ = *work.first_id;
     insert_id_exact_on_ = 0;
   }
+  co_return co_await reply_written(answer, payload_length);
+}
+
+// UPDATE/DELETE hinted /* weft: shards=all */: the statement on each shard, a transaction each.
+resumable<machine::step> machine::write_on_shards(const query_plan& plan, std::string_view sql,
+                                                  std::uint32_t payload_length) {
+  const std::vector<std::string> statements(plan.write_groups.size(),
+                                            plan.replacement ? *plan.replacement : std::string(sql));
+  step ended = step::next;
+  const auto oks = co_await write_each_group(plan.write_groups, statements, "the write on every shard", ended);
+  if (!oks) co_return ended;
+  co_return co_await reply_written(summed_answer(*oks), payload_length);
+}
+
+// Statements for several groups, each in a transaction of its own, committed only when all
+// succeeded. nullopt: the client was answered already (refused, the error, or gone: `ended`).
+resumable<std::optional<std::vector<p::ok_packet>>> machine::write_each_group(const std::vector<std::string>& groups,
+                                                                            const std::vector<std::string>& statements,
+                                                                            std::string what, step& ended) {
+  std::optional<std::vector<p::ok_packet>> oks;
+  co_await end_insert_id_hold();  // a connection kept only for LAST_INSERT_ID() goes first
+  if (holds() || !(last_status_ & p::status::autocommit)) {
+    ended = co_await skip_command_with_error(p::make_error(
+        p::er::shard_transaction, "weft: " + what + " needs " + std::to_string(groups.size()) +
+                                      " shards; weft writes them in a transaction per shard, which cannot join the "
+                                      "session's transaction (or autocommit=0): COMMIT first, or one statement per shard"));
+    co_return oks;
+  }
+  const auto& skipped = co_await perform({.kind = action_kind::skip_command});
+  ended = step::stop;
+  if (skipped.result != outcome::ok) co_return oks;
+  scatter_targets_.clear();
+  for (const auto& g : groups) scatter_targets_.push_back({routing::target_role::primary, g});
+  auto run = co_await write_split_parts(statements);
+  if (run.server_error) {
+    ended = co_await reply_error(*run.server_error);  // every part rolled back, as one server would
+  } else if (run.failed) {
+    ended = co_await reply_error(p::make_error(p::er::shard_unroutable, "weft: " + what + " over " +
+                                                                             std::to_string(groups.size()) +
+                                                                             " shards, nothing acknowledged: " + *run.failed));
+  } else {
+    oks = std::move(run.oks);
+  }
+  co_return oks;
+}
+
+// The OK of a write weft spread over shards, and its statistics.
+resumable<machine::step> machine::reply_written(const p::ok_packet& answer, std::uint32_t payload_length) {
   outgoing_ = p::encode(answer, settings_.client_capabilities);
   const auto& sent = co_await perform({.kind = action_kind::reply, .payload = outgoing_, .sequence_id = 1});
   if (sent.result != outcome::ok) co_return step::stop;
@@ -209,9 +267,9 @@ resumable<machine::step> machine::split_insert(const sharding::insert_work& work
 // BEGIN on a lane per shard (scatter_targets_), each shard's part, then COMMIT on all when every
 // part succeeded, else ROLLBACK on all. A COMMIT that fails after another shard's succeeded is
 // reported as such: weft runs no two-phase commit.
-resumable<split_outcome> machine::write_split_parts(const std::vector<sharding::insert_part>& parts) {
+resumable<split_outcome> machine::write_split_parts(const std::vector<std::string>& statements) {
   std::vector<p::bytes> commands;
-  for (const auto& part : parts) commands.push_back(p::encode(p::com_query{part.sql}));
+  for (const auto& sql : statements) commands.push_back(p::encode(p::com_query{sql}));
   const std::vector<p::bytes_view> payloads(commands.begin(), commands.end());
   split_outcome run;
   const auto first_failure = [&](const gathered_all& all, bool writes) {
@@ -240,10 +298,10 @@ resumable<split_outcome> machine::write_split_parts(const std::vector<sharding::
     if (run.failed) *run.failed = "the rows were written on some shards but COMMIT failed on " + *run.failed;
   }
   if (read_gtids) co_await remember_split_gtids(!run.failed);
-  for (std::size_t i = 0; !run.failed && i < parts.size(); ++i) {
+  for (std::size_t i = 0; !run.failed && i < statements.size(); ++i) {
     if (auto ok = ok_of(written.responses[i], settings_.client_capabilities)) run.oks.push_back(std::move(*ok));
   }
-  if (!run.failed && run.oks.size() != parts.size()) run.failed = "a shard's answer to its INSERT could not be read";
+  if (!run.failed && run.oks.size() != statements.size()) run.failed = "a shard's answer to its INSERT could not be read";
   co_return run;
 }
 

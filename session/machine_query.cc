@@ -34,6 +34,7 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
     co_return co_await skip_command_with_error(*plan.refusal);
   }
   if (plan.insert) co_return co_await sharded_insert(plan, sql, payload_length);
+  if (!plan.write_groups.empty()) co_return co_await write_on_shards(plan, sql, payload_length);
   if (plan.scatter) co_return co_await scatter_read(plan, payload_length);
   co_return co_await run_query(plan, sql, payload_length);
 }

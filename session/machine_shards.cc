@@ -158,9 +158,10 @@ resumable<std::optional<p::err_packet>> machine::execute_target(p::command comma
       sharding::route_statement({*statement.shard_shape, who_.schema, statement.shard_hint, values}, world_.shards());
   if (route.kind == sharding::route_kind::refused) {
     refuse(route.reason);
-  } else if (route.kind == sharding::route_kind::insert_ids || route.kind == sharding::route_kind::insert_split) {
-    refuse("a prepared INSERT whose rows take keys from the global sequence or belong to several shards is not run: "
-           "bind every row's key to one shard, or use the text protocol");
+  } else if (route.kind == sharding::route_kind::insert_ids || route.kind == sharding::route_kind::insert_split ||
+             route.kind == sharding::route_kind::write_shards) {
+    refuse("a prepared write that takes keys from the global sequence or needs several shards is not run: bind "
+           "keys of one shard, or use the text protocol");
   } else if (route.kind == sharding::route_kind::shards && !route.single()) {
     refuse("this execute needs " + std::to_string(route.shards.size()) + " shards of map '" + route.map->name +
            "'; prepared reads across shards are not merged yet (use the text protocol, or bind a shard key)");

@@ -87,6 +87,10 @@ void apply_shard_route(query_plan& plan, const session_facts& session, const sha
       plan.insert = sharding::insert_work_of(route, std::move(decision.shape));
       plan.sharded = true;
       return;
+    case sharding::route_kind::write_shards:
+      for (const auto s : route.shards) plan.write_groups.push_back(route.map->shards[s].group);
+      plan.sharded = true;
+      return;
     case sharding::route_kind::global:
     case sharding::route_kind::shards:
       break;

@@ -54,6 +54,8 @@ struct query_plan {
   std::optional<sharding::scatter_plan> scatter;
   // An INSERT whose rows weft places: keys from the global sequence, or one INSERT per shard.
   std::optional<sharding::insert_work> insert;
+  // An UPDATE/DELETE hinted /* weft: shards=all */: run on each of these groups, a transaction each.
+  std::vector<std::string> write_groups;
 };
 
 struct session_facts {

@@ -165,6 +165,14 @@ route_explanation explain_route(std::string_view sql, std::string_view schema, c
     case route_kind::insert_split:
       explain_insert(out, d, sql);
       break;
+    case route_kind::write_shards:
+      out.route = std::to_string(d.route.shards.size()) + " shards (hinted shards=all)";
+      for (const auto s : d.route.shards) {
+        out.steps.push_back({d.route.map->shards[s].group, std::string(sql),
+                             shard_named(d.route, s) + (d.route.every_shard ? " (no key condition narrows it)" : "") +
+                                 ": in a transaction of its own, committed only when every shard's part succeeded"});
+      }
+      break;
   }
   return out;
 }

@@ -229,13 +229,21 @@ shard_route route_write(shard_route r, const route_input& in) {
   const auto keyed = keyed_shards(in, *r.table, *r.map);
   const auto what = std::string(in.shape.verb == statement_verb::update ? "UPDATE" : "DELETE") + " on sharded table " +
                     r.table->schema + "." + r.table->table;
+  if ((!keyed || keyed->size() > 1) && hint_value(in.hint, "shards") == "all") {
+    r.kind = route_kind::write_shards;  // asked for: each shard in a transaction of its own
+    r.every_shard = !keyed;
+    r.shards = keyed ? std::move(*keyed) : every_shard(*r.map);
+    return r;
+  }
   if (!keyed) {
     return refused(std::move(r), what + " without a condition on its shard key `" + r.table->column +
-                                     "` would write to every shard: refused");
+                                     "` would write to every shard: refused (hint /* weft: shards=all */ to run it "
+                                     "on each shard, outside a transaction)");
   }
   if (keyed->size() > 1) {
     return refused(std::move(r), what + " touches " + std::to_string(keyed->size()) +
-                                     " shards; weft writes to one shard per statement");
+                                     " shards; weft writes to one shard per statement unless hinted /* weft: "
+                                     "shards=all */");
   }
   // A key no shard holds matches no row weft stored: any shard answers that.
   return to_shards(std::move(r), keyed->empty() ? std::vector<std::size_t>{0} : *keyed);

@@ -25,6 +25,8 @@ enum class route_kind : std::uint8_t {
   insert_ids,    // rows without a key (the key column not written, or NULL): keys from the
                  // table's global sequence first, then placed
   insert_split,  // rows of several shards: one INSERT per shard, in one transaction each
+  write_shards,  // UPDATE/DELETE on several shards (no key, or keys of several), hinted
+                 // /* weft: shards=all */: the statement on each, in one transaction each
 };
 
 struct shard_route {

@@ -2,8 +2,9 @@
 # INSERTs whose rows weft places itself, against the sharded sandbox: keys of an AUTO_INCREMENT
 # shard key from the table's global sequence (unique over both shards, starting above the highest
 # key any shard holds, LAST_INSERT_ID() and the OK packet's insert id as the server gives them),
-# and multi-row INSERTs whose rows belong to both shards (one transaction per shard: all rows or
-# none, checked on the servers directly), with their refusals.
+# multi-row INSERTs whose rows belong to both shards (one transaction per shard: all rows or
+# none, checked on the servers directly), UPDATE/DELETE hinted /* weft: shards=all */ (the same),
+# read-your-writes after them, and statements over 64 KiB, with their refusals.
 source "$(dirname "$0")/lib.sh"
 require_sandbox
 start_sharded_layout
@@ -220,3 +221,32 @@ out="$(via_weft --max-allowed-packet=64M < "$WORK/huge.sql" 2>&1)" && fail "a 17
 grep -q "ERROR 9017 .*16 MiB or more naming sharded table weft_test.ranged" <<<"$out" || fail "the 17 MiB INSERT: ${out:0:300}"
 [ "$(via_weft -e "SELECT count(*) FROM weft_test.ranged WHERE id IN (600, 3600)")" = 0 ] || fail "the refused 17 MiB INSERT wrote rows"
 echo "big statements: ok"
+
+# --- UPDATE/DELETE on every shard, hinted -----------------------------------------------------------
+expect_error 9017 "DELETE FROM weft_test.ranged WHERE v LIKE 'big%'" | grep -q "hint /\* weft: shards=all \*/" ||
+  fail "an unhinted DELETE without a key"
+/usr/bin/python3 - "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD" <<'PY' || fail "a hinted UPDATE over both shards"
+import sys, pymysql
+c = pymysql.connect(host='127.0.0.1', port=int(sys.argv[1]), user=sys.argv[2], password=sys.argv[3], autocommit=True)
+cur = c.cursor()
+n = cur.execute("/* weft: shards=all */ UPDATE weft_test.ranged SET v = CONCAT('all ', id) WHERE v LIKE 'big%'")
+assert n == 400, ("affected rows over both shards", n)
+# One shard's part fails (too long for VARCHAR(20) on shard2's rows only): nothing changes anywhere.
+try:
+    cur.execute("/* weft: shards=all */ UPDATE weft_test.ranged SET v = IF(id >= 1000, REPEAT('x', 30), 'changed') "
+                "WHERE v LIKE 'all %'")
+    raise SystemExit("the failing UPDATE was acknowledged")
+except pymysql.err.DataError as e:
+    assert e.args[0] == 1406, e.args  # the server's own error
+print("hinted UPDATE: 400 rows, and a failed part changed nothing")
+PY
+[ "$(on $SHARD1 -e "SELECT count(*) FROM weft_test.ranged WHERE v = 'changed'")" = 0 ] ||
+  fail "a failed hinted UPDATE left its shard1 part"
+[ "$(on $SHARD1 -e "SELECT count(*) FROM weft_test.ranged WHERE v LIKE 'all %'")" = 200 ] || fail "the hinted UPDATE on shard1"
+[ "$(on $SHARD2 -e "SELECT count(*) FROM weft_test.ranged WHERE v LIKE 'all %'")" = 200 ] || fail "the hinted UPDATE on shard2"
+out="$(via_weft --comments -e "BEGIN; /* weft: shards=all */ DELETE FROM weft_test.ranged WHERE v LIKE 'all %'" 2>&1)" &&
+  fail "a hinted DELETE inside a transaction ran: $out"
+grep -q "ERROR 9018 " <<<"$out" || fail "a hinted DELETE inside a transaction: $out"
+via_weft --comments -e "/* weft: shards=all */ DELETE FROM weft_test.ranged WHERE v LIKE 'all %'"
+[ "$(via_weft -e "SELECT count(*) FROM weft_test.ranged WHERE v LIKE 'all %'")" = 0 ] || fail "the hinted DELETE"
+echo "hinted writes on every shard: ok"

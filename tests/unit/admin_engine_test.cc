@@ -403,7 +403,13 @@ TEST_F(AdminEngine, ExplainRouteReadsTheShardMaps) {
   EXPECT_EQ(rows_of("EXPLAIN ROUTE ALTER TABLE app.orders ADD COLUMN note TEXT").at(0).substr(0, 11), "1 | global ");
   EXPECT_EQ(rows_of("EXPLAIN ROUTE DELETE FROM app.orders"),
             lines{"refused | NULL | DELETE FROM app.orders | DELETE on sharded table app.orders without a condition on "
-                  "its shard key `order_id` would write to every shard: refused"});
+                  "its shard key `order_id` would write to every shard: refused (hint /* weft: shards=all */ to run it "
+                  "on each shard, outside a transaction)"});
+  EXPECT_EQ(rows_of("EXPLAIN ROUTE /* weft: shards=all */ DELETE FROM app.orders"),
+            (lines{"1 | shard1 | /* weft: shards=all */ DELETE FROM app.orders | shard 1 of map orders_map (no key "
+                   "condition narrows it): in a transaction of its own, committed only when every shard's part succeeded",
+                   "2 | shard2 | /* weft: shards=all */ DELETE FROM app.orders | shard 2 of map orders_map (no key "
+                   "condition narrows it): in a transaction of its own, committed only when every shard's part succeeded"}));
   EXPECT_EQ(rows_of("EXPLAIN ROUTE SELECT * FROM orders WHERE order_id = 1"),  // no IN db: not app's table
             lines{"1 | (session's group) | SELECT * FROM orders WHERE order_id = 1 | names no sharded table (no "
                   "schema: only db.table names can be sharded): routed as without sharding"});

@@ -155,6 +155,8 @@ TEST(ShardingExplain, DecidesAsTheProxyPlans) {
       "INSERT INTO orders (order_id) VALUES (1), (2000)",
       "UPDATE users SET name = 'x' WHERE id = 3",
       "DELETE FROM orders",
+      "/* weft: shards=all */ DELETE FROM orders",
+      "UPDATE users SET name = 'x' WHERE id IN (7, 8, 9, 10) /* weft: shards=all */",
       "DROP TABLE users",
       "SELECT 1",
       "SELECT * FROM plain",
@@ -174,7 +176,10 @@ TEST(ShardingExplain, DecidesAsTheProxyPlans) {
     }
     std::vector<std::string> targets, sent;
     for (const auto& s : e.steps) targets.push_back(s.target), sent.push_back(s.sql);
-    if (plan.insert) {  // the parts the machine sends (insert_parts, as EXPLAIN shows them)
+    if (!plan.write_groups.empty()) {  // hinted shards=all: the statement on each
+      EXPECT_EQ(targets, plan.write_groups) << sql;
+      EXPECT_EQ(sent, std::vector<std::string>(targets.size(), sql)) << sql;
+    } else if (plan.insert) {  // the parts the machine sends (insert_parts, as EXPLAIN shows them)
       std::vector<std::string> groups, parts;
       for (const auto& part : insert_parts(sql, *plan.insert, false)) {
         groups.push_back(plan.insert->map.shards[part.shard].group), parts.push_back(part.sql);

@@ -149,6 +149,21 @@ TEST(ShardingRoute, InsertsWeftPlaces) {
   EXPECT_EQ(route(c, "INSERT INTO orders (amount) VALUES (?)", p1500).kind, route_kind::refused);
 }
 
+// UPDATE/DELETE over several shards only when hinted shards=all: then on each shard they name.
+TEST(ShardingRoute, WritesOnEveryShardOnlyWhenHinted) {
+  const auto c = test_catalog();
+  EXPECT_EQ(route(c, "DELETE FROM orders").kind, route_kind::refused);
+  auto got = route(c, "/* weft: shards=all */ DELETE FROM orders");
+  EXPECT_EQ(got.kind, route_kind::write_shards);
+  EXPECT_EQ(got.groups, "s1,s2");
+  got = route(c, "UPDATE orders SET amount = 0 WHERE order_id IN (1, 2000) /* weft: shards=all */");
+  EXPECT_EQ(got.kind, route_kind::write_shards);
+  EXPECT_EQ(got.groups, "s1,s2");
+  EXPECT_EQ(route(c, "/* weft: shards=all */ UPDATE orders SET amount = 0 WHERE order_id = 5").kind,
+            route_kind::shards);  // one shard: as any keyed write
+  EXPECT_EQ(route(c, "/* weft: shards=some */ DELETE FROM orders").kind, route_kind::refused);
+}
+
 TEST(ShardingRoute, PreparedParameters) {
   const auto c = test_catalog();
   const bound_value p1500[] = {{"1500", true}}, none[] = {{}};
