@@ -1,7 +1,9 @@
 // What sharding needs to know of one SQL statement to route it: its verb, the tables it names,
 // the shard-key conditions WHERE makes certain, an INSERT's rows (with byte offsets, so a
 // per-shard INSERT can be rebuilt from the text), and the features that limit scatter-gather.
-// A pure parser over tokens already lexed (routing::statement_tokens): no I/O, no threads.
+// A pure parser over tokens already lexed (routing::statement_tokens): no I/O, no threads. Its
+// readers are one file each over a shared token view (shape_tokens.h): literals, WHERE, INSERT
+// rows, DDL tables; statement_shape.cc walks the tables and features and assembles the shape.
 //
 // It never guesses: what it does not understand leaves `conditions` (or `rows`) empty or sets a
 // flag, so the caller refuses or scatters rather than routing to the wrong shard. Strings are

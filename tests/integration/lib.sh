@@ -135,8 +135,15 @@ app_connections() {
 
 # Runs the mariadb CLI through weft (TCP, no TLS), extra args passed through.
 via_weft() { mariadb --protocol=TCP -h127.0.0.1 -P"$WEFT_PORT" -u"$APP_USER" -p"$APP_PASSWORD" --skip-ssl -N -B "$@"; }
+# expect_error CODE SQL: through weft, the statement fails with CODE (its output is echoed).
+expect_error() {
+  local out; out="$(via_weft -e "$2" 2>&1)" && fail "no error for: $2 (got: $out)"
+  grep -q "ERROR $1 " <<<"$out" || fail "expected error $1 for: $2; got: $out"
+  echo "$out"
+}
 # The sandbox servers directly as root (to stop replication threads and the like).
 as_root() { local port="$1"; shift; mariadb --protocol=TCP -h127.0.0.1 -P"$port" -uroot -p"$ROOT_PASSWORD" --skip-ssl -N -B "$@"; }
+on() { local port="$1"; shift; as_root "$port" "$@"; }  # on PORT ARGS...: as_root
 
 # Waits (up to $2 s, default 10) until `$1` (a shell condition) holds.
 wait_for() {

@@ -18,12 +18,6 @@ user = \"monitor\"
 password = \"monitor-secret\"
 interval_ms = 200"
 wait_admin
-on() { local port="$1"; shift; as_root "$port" "$@"; }
-expect_error() {  # expect_error CODE SQL: through weft, the statement fails with CODE
-  local out; out="$(via_weft -e "$2" 2>&1)" && fail "no error for: $2 (got: $out)"
-  grep -q "ERROR $1 " <<<"$out" || fail "expected error $1 for: $2; got: $out"
-  echo "$out"
-}
 # Tables of this test, on every server of the layout (dropped on the global primary: replicated).
 on $GLOBAL -e "DROP TABLE IF EXISTS weft_test.users, weft_test.orders, weft_test.names, weft_test.plain"
 on $PRIMARY_PORT -e "DROP TABLE IF EXISTS weft_test.users_ref"

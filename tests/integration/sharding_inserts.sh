@@ -35,12 +35,6 @@ name = \"root\"
 password = \"$ROOT_PASSWORD\"
 read_your_writes = false"
 wait_admin
-on() { local port="$1"; shift; as_root "$port" "$@"; }
-expect_error() {  # expect_error CODE SQL: through weft, the statement fails with CODE
-  local out; out="$(via_weft -e "$2" 2>&1)" && fail "no error for: $2 (got: $out)"
-  grep -q "ERROR $1 " <<<"$out" || fail "expected error $1 for: $2; got: $out"
-  echo "$out"
-}
 TABLES="weft_test.items, weft_test.ranged, weft_test.fixed, weft_test.ryw_split"
 on $GLOBAL -e "DROP TABLE IF EXISTS $TABLES; DELETE FROM weft.shard_sequences WHERE table_name LIKE 'weft_test.%'" 2>/dev/null ||
   on $GLOBAL -e "DROP TABLE IF EXISTS $TABLES"
