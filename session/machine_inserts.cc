@@ -25,6 +25,11 @@ p::err_packet sequence_error(const sharding::insert_work& work, const std::strin
                            work.table.column + "`: " + why);
 }
 
+p::err_packet unwritable_keys(const sharding::insert_work& work) {
+  return p::make_error(p::er::shard_unroutable, "weft: INSERT into sharded table " + work.table_name() +
+                                                    ": the keys from its sequence could not be written into its rows");
+}
+
 // The ERR's text, or what else went wrong, of one lane's answer to a statement that answers OK.
 std::optional<std::string> failure_of(const gathered_response& r) {
   if (r.result != outcome::ok) return r.error ? r.error->message : std::string("the connection was lost");
@@ -116,6 +121,7 @@ resumable<machine::step> machine::sharded_insert(query_plan& plan, std::string_v
   if (shards.size() != 1) co_return co_await split_insert(work, sql, payload_length);
   // One shard: the statement, its keys written in, goes there as any statement routed by key.
   auto parts = sharding::insert_parts(sql, work, true);
+  if (parts.empty()) co_return co_await skip_command_with_error(unwritable_keys(work));
   plan.group = work.map.shards[shards[0]].group;
   plan.replacement = std::move(parts[0].sql);
   plan.insert.reset();
@@ -195,6 +201,7 @@ resumable<std::optional<p::err_packet>> machine::probe_sequence(const sharding::
 resumable<machine::step> machine::split_insert(const sharding::insert_work& work, std::string_view sql,
                                                std::uint32_t payload_length) {
   const auto parts = sharding::insert_parts(sql, work, false);
+  if (parts.empty()) co_return co_await skip_command_with_error(unwritable_keys(work));
   std::vector<std::string> groups, statements;
   for (const auto& part : parts) groups.push_back(work.map.shards[part.shard].group), statements.push_back(part.sql);
   step ended = step::next;

@@ -48,13 +48,15 @@ std::optional<std::pair<std::size_t, std::size_t>> value_range(std::string_view 
   return std::make_pair(begin, end);
 }
 
-// One row's text with its generated key written in (appended, or in place of its NULL).
-std::string row_text(std::string_view sql, const insert_work& work, std::size_t row, const std::string& key) {
+// One row's text with its generated key written in (appended, or in place of its NULL); nullopt
+// when its key's value cannot be found again (never sent then: the server would generate one).
+std::optional<std::string> row_text(std::string_view sql, const insert_work& work, std::size_t row,
+                                    const std::string& key) {
   const auto& r = work.shape.rows[row];
   const auto text = sql.substr(r.begin, r.end - r.begin);
   if (work.key_index == no_key_column) return std::string(text.substr(0, text.size() - 1)) + ", " + key + ")";
   const auto range = value_range(text, work.key_index);
-  if (!range) return std::string(text);
+  if (!range) return std::nullopt;
   return std::string(text.substr(0, range->first)) + key + std::string(text.substr(range->second));
 }
 
@@ -114,7 +116,9 @@ std::vector<insert_part> insert_parts(std::string_view sql, const insert_work& w
       auto key = std::to_string(next);
       if (wrap_first && next == *work.first_id) key = "LAST_INSERT_ID(" + key + ")";
       ++next;
-      text = row_text(sql, work, row, key);
+      auto written = row_text(sql, work, row, key);
+      if (!written) return {};
+      text = std::move(*written);
     } else {
       const auto& r = work.shape.rows[row];
       text = std::string(sql.substr(r.begin, r.end - r.begin));

@@ -49,9 +49,10 @@ struct insert_part {
   bool has_last_row = false;  // holds the statement's last row (whose insert id the server reports)
 };
 
-// One INSERT per shard in shards_of_rows order. `wrap_first`: the first generated key is written
-// LAST_INSERT_ID(v), so the server sets LAST_INSERT_ID() and reports v as it would for a key it
-// generated (used when the whole statement goes to one connection).
+// One INSERT per shard in shards_of_rows order (none when a generated key could not be written
+// into its row). `wrap_first`: the first generated key is written LAST_INSERT_ID(v), so the server
+// sets LAST_INSERT_ID() and reports v as it would for a key it generated (used when the whole
+// statement goes to one connection).
 std::vector<insert_part> insert_parts(std::string_view sql, const insert_work& work, bool wrap_first);
 
 }  // namespace weft::sharding

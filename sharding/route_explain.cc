@@ -126,7 +126,7 @@ void explain_insert(route_explanation& out, const shard_decision& d, std::string
                              "goes to the shard its key names (one INSERT per shard when they differ)"});
     return;
   }
-  const auto parts = insert_parts(sql, work, false);
+  const auto parts = insert_parts(sql, work, false);  // (a split: no key is written into a row)
   out.route = std::to_string(parts.size()) + " shards (one INSERT each)";
   for (const auto& part : parts) {
     out.steps.push_back({work.map.shards[part.shard].group, part.sql,
