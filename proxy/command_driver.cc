@@ -27,7 +27,7 @@ command_driver::command_driver(stream& client, io_buffer& client_in, session_bac
       caps_(capabilities),
       auth_(auth),
       context_(context),
-      machine_(*this, {capabilities, context.max_allowed_packet, backend.multiplexing()},
+      machine_(*this, {capabilities, context.max_allowed_packet, backend.multiplexing(), backend.charset()},
                {auth.user, std::string(backend.schema()), std::string(context.client_address)}, context.activity) {}
 
 command_driver::~command_driver() {

@@ -53,6 +53,7 @@ class session_backend {
   routing::target_role role() const { return role_; }
   const std::string& group() const { return group_; }
   const std::string& schema() const { return login_.database; }
+  std::uint8_t charset() const { return login_.charset; }  // the collation id of the client's handshake
   // The held connection goes back to the pool; soft-owned: marked as this session's, which
   // others take only when nothing else is left (its warnings, ROW_COUNT() stay readable).
   void give_back(bool soft_owned);

@@ -60,6 +60,7 @@ constexpr std::size_t max_scanned_statement = 64 * 1024;
 machine::machine(surroundings& world, machine_settings settings, identity who, activity& now_doing)
     : world_(world), settings_(settings), who_(std::move(who)), activity_(now_doing), frames_(world.frames()) {
   group_ = world_.topology().default_group();
+  key_charset_ = std::string(sharding::charset_of_collation_id(settings_.client_charset));
   pinned_ = !settings_.multiplexing;  // every connection stays with its session
   update_read_your_writes();
 }
@@ -93,7 +94,10 @@ void machine::update_read_your_writes() {
   read_your_writes_ = own ? *own : world_.topology().policy_of(group_).read_your_writes;
 }
 
-session_facts machine::facts() const { return {who_.user, who_.schema, who_.client_address, group_}; }
+session_facts machine::facts() const {
+  return {.user = who_.user, .schema = who_.schema, .client_address = who_.client_address, .group = group_,
+          .key_charset = key_charset_};
+}
 
 resumable<void> machine::run() {
   for (;;) {
@@ -288,6 +292,7 @@ resumable<machine::step> machine::change_user() {
     who_.schema = changed.new_schema;
     spdlog::info("event=change_user from={} to={}", quoted{before}, quoted{who_.user});
     co_await reset_state();  // a changed user starts from a fresh session
+    key_charset_.clear();
     forget_statements();
     forget_insert_id();
     update_read_your_writes();

@@ -64,6 +64,7 @@ struct machine_settings {
   std::uint64_t client_capabilities = 0;
   std::size_t max_allowed_packet = 64u << 20;
   bool multiplexing = true;  // connections go back to the pool between statements when safe
+  std::uint8_t client_charset = 0;  // the collation id of the client's handshake
 };
 
 // Who the session is: read at the start, changed by COM_INIT_DB / USE / COM_CHANGE_USER.
@@ -160,6 +161,11 @@ class machine {
   // rows of several shards as one INSERT per shard, each in a transaction of its own.
   resumable<step> sharded_insert(query_plan& plan, std::string_view sql, std::uint32_t payload_length);
   resumable<std::optional<protocol::err_packet>> take_ids(sharding::insert_work& work);
+  // A sharded table's key collation, learned from its first shard once per worker
+  // (machine_collations.cc); when it cannot be, keys beyond ASCII stay unplaced.
+  resumable<void> learn_key_collation(const sharding::sharded_table& table);
+  resumable<std::optional<protocol::bytes>> answer_on_target(std::string sql);
+  resumable<query_plan> plan_with_collation(std::string_view sql, sharding::sharded_table table);
   resumable<std::optional<protocol::err_packet>> probe_sequence(const sharding::insert_work& work, std::uint64_t& floor);
   resumable<step> split_insert(const sharding::insert_work& work, std::string_view sql, std::uint32_t payload_length);
   resumable<step> write_on_shards(const query_plan& plan, std::string_view sql, std::uint32_t payload_length);
@@ -229,6 +235,7 @@ class machine {
   std::string pending_schema_;  // of a COM_INIT_DB (or a plain USE) in flight
   bool pending_use_ = false;    // the COM_QUERY in flight is a plain USE
   std::string pending_set_;     // of a replayable SET in flight
+  std::string key_charset_;     // the character set of the client's strings, for shard keys ("": unknown)
   std::size_t sets_remembered_ = 0;
   statement_registry statements_;
   std::uint16_t last_status_ = protocol::status::autocommit;  // of the last response that had one

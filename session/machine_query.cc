@@ -26,6 +26,7 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
   activity_.statement.assign(sql.substr(0, 256));
   if (const auto explained = explained_statement(sql)) co_return co_await explain_route(*explained);
   auto plan = plan_query(sql, facts(), world_.topology(), world_.rules(), world_.shards(), world_.planner());
+  if (plan.collation_wanted) plan = co_await plan_with_collation(sql, *plan.collation_wanted);
   begin_stats(plan.info.digest, sql);
   relayed_bytes_ = 0;
   const auto kind = static_cast<std::uint8_t>(plan.info.kind);
@@ -37,6 +38,20 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
   if (!plan.write_groups.empty()) co_return co_await write_on_shards(plan, sql, payload_length);
   if (plan.scatter) co_return co_await scatter_read(plan, payload_length);
   co_return co_await run_query(plan, sql, payload_length);
+}
+
+// A string key beyond ASCII needed the table's key collation: learned, then the statement planned
+// again (a view of the client's buffer stays valid: learning only talks to a backend), its
+// rules' hits not counted twice.
+resumable<query_plan> machine::plan_with_collation(std::string_view sql, sharding::sharded_table table) {
+  co_await learn_key_collation(table);
+  auto again = facts();
+  again.may_learn_collations = false;
+  auto& cache = world_.planner();
+  auto* const hits = std::exchange(cache.hits, nullptr);
+  auto plan = plan_query(sql, again, world_.topology(), world_.rules(), world_.shards(), cache);
+  cache.hits = hits;
+  co_return plan;
 }
 
 // A planned statement sent where its plan says (the client's text, or the plan's replacement).

@@ -121,7 +121,14 @@ std::vector<sharding::bound_value> bound_values(p::bytes_view payload, const cli
 // for this session's database; nothing is sent to a server.
 resumable<machine::step> machine::explain_route(std::string_view statement) {
   const std::string text(statement);  // (the client's bytes go with skip_command)
-  const auto rows = sharding::explanation_rows(sharding::explain_route(text, who_.schema, world_.shards()), text);
+  sharding::key_folding folding(&world_.planner().collations, key_charset_);
+  auto explained = sharding::explain_route(text, who_.schema, world_.shards(), &folding);
+  if (folding.wanted) {  // explained as the statement would run: its key's collation learned first
+    co_await learn_key_collation(sharding::sharded_table(*folding.wanted));
+    folding = sharding::key_folding(&world_.planner().collations, key_charset_, false);
+    explained = sharding::explain_route(text, who_.schema, world_.shards(), &folding);
+  }
+  const auto rows = sharding::explanation_rows(explained, text);
   const auto& skipped = co_await perform({.kind = action_kind::skip_command});
   if (skipped.result != outcome::ok) co_return step::stop;
   std::vector<p::column_definition> columns;
@@ -154,8 +161,17 @@ resumable<std::optional<p::err_packet>> machine::execute_target(p::command comma
   }
   const auto values = bound_values(whole.client.subspan(p::frame_header_size), statement);
   // The shape read at PREPARE; what only the tokens tell was settled there too.
-  const auto route =
-      sharding::route_statement({*statement.shard_shape, who_.schema, statement.shard_hint, values}, world_.shards());
+  sharding::key_folding folding(&world_.planner().collations, key_charset_);
+  const auto route_now = [&] {
+    return sharding::route_statement({*statement.shard_shape, who_.schema, statement.shard_hint, values, nullptr, &folding},
+                                     world_.shards());
+  };
+  auto route = route_now();
+  if (folding.wanted) {
+    co_await learn_key_collation(sharding::sharded_table(*folding.wanted));
+    folding = sharding::key_folding(&world_.planner().collations, key_charset_, false);
+    route = route_now();
+  }
   if (route.kind == sharding::route_kind::refused) {
     refuse(route.reason);
   } else if (route.kind == sharding::route_kind::insert_ids || route.kind == sharding::route_kind::insert_split ||

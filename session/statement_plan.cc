@@ -74,8 +74,10 @@ std::optional<routing::target_role> apply_query_rules(query_plan& plan, std::str
 
 void apply_shard_route(query_plan& plan, const session_facts& session, const sharding::catalog& shards,
                        planner_cache& cache, sharding::parameter_values params) {
-  auto decision = sharding::decide_shards(cache.tokens, session.schema, shards, params);
+  sharding::key_folding folding(&cache.collations, session.key_charset, session.may_learn_collations);
+  auto decision = sharding::decide_shards(cache.tokens, session.schema, shards, params, &folding);
   const auto& route = decision.route;
+  if (folding.wanted) plan.collation_wanted = *folding.wanted;
   switch (route.kind) {
     case sharding::route_kind::unsharded:
       return;  // where it goes without sharding: the session's group (make it the global group)
@@ -92,6 +94,8 @@ void apply_shard_route(query_plan& plan, const session_facts& session, const sha
       plan.sharded = true;
       return;
     case sharding::route_kind::global:
+      cache.collations.forget_tables();  // DDL on a sharded table may change its key's collation
+      break;
     case sharding::route_kind::shards:
       break;
   }

@@ -31,6 +31,7 @@ struct planner_cache {
   routing::statement_tokens tokens;  // the current statement's tokens, reused (lexed once)
   routing::rule_hits* hits = nullptr;  // where matched rules are counted (the worker's statistics)
   sharding::sequence_blocks sequences;  // keys of sharded tables' global sequences, by block
+  sharding::key_collations collations;  // how sharded tables' string keys beyond ASCII fold
 };
 
 struct query_plan {
@@ -54,6 +55,9 @@ struct query_plan {
   std::optional<sharding::scatter_plan> scatter;
   // An INSERT whose rows weft places: keys from the global sequence, or one INSERT per shard.
   std::optional<sharding::insert_work> insert;
+  // A string key beyond ASCII needs this table's key collation, which the worker has not learned:
+  // learn it (session/machine_collations.cc), then plan again.
+  std::optional<sharding::sharded_table> collation_wanted;
   // An UPDATE/DELETE hinted /* weft: shards=all */: run on each of these groups, a transaction each.
   std::vector<std::string> write_groups;
 };
@@ -63,6 +67,8 @@ struct session_facts {
   std::string_view schema;
   std::string_view client_address;
   std::string_view group;  // the session's group
+  std::string_view key_charset;  // the connection's character set, for string keys ("": unknown)
+  bool may_learn_collations = true;  // a key column's collation not learned yet is asked for
 };
 
 query_plan plan_query(std::string_view sql, const session_facts& session, const routing::topology& topology,

@@ -9,15 +9,6 @@
 namespace weft::sharding {
 namespace {
 
-std::string quoted_string(std::string_view text) {
-  std::string out = "'";
-  for (const char c : text) {
-    if (c == '\'' || c == '\\') out += c;
-    out += c;
-  }
-  return out + "'";
-}
-
 template <typename T>
 std::optional<T> number_in(std::optional<std::string_view> text) {
   if (!text) return std::nullopt;
@@ -26,20 +17,6 @@ std::optional<T> number_in(std::optional<std::string_view> text) {
   const auto [ptr, ec] = std::from_chars(text->data(), end, value);
   if (ec != std::errc{} || ptr != end) return std::nullopt;
   return value;
-}
-
-// The first row of a one-row answer, or why there is none.
-std::optional<row_values> only_row(const result_view& r, std::size_t columns, std::string& problem) {
-  if (r.what == result_view::kind::error) {
-    const auto err = protocol::decode_err_packet(r.error);
-    problem = err ? err->message : "the server answered with an error";
-    return std::nullopt;
-  }
-  if (r.what != result_view::kind::rows || r.rows.size() != 1 || r.rows[0].values.size() != columns) {
-    problem = r.problem.empty() ? "the answer was not one row" : r.problem;
-    return std::nullopt;
-  }
-  return r.rows[0].values;
 }
 
 }  // namespace
@@ -83,7 +60,7 @@ std::string allocation_sql(std::string_view table_name, std::uint64_t floor, std
 shard_probe read_shard_probe(protocol::bytes_view response, bool extended_type_info) {
   shard_probe probe;
   const auto r = read_result(response, extended_type_info);
-  const auto row = only_row(r, 2, probe.problem);
+  const auto row = single_row(r, 2, probe.problem);
   if (!row) return probe;
   probe.highest = number_in<std::int64_t>((*row)[0]);
   if ((*row)[0] && !probe.highest) probe.problem = "its highest key is not an integer";
@@ -94,7 +71,7 @@ shard_probe read_shard_probe(protocol::bytes_view response, bool extended_type_i
 allocation read_allocation(protocol::bytes_view response, bool extended_type_info) {
   allocation out;
   const auto r = read_result(response, extended_type_info);
-  const auto row = only_row(r, 1, out.problem);
+  const auto row = single_row(r, 1, out.problem);
   if (!row) return out;
   out.end = number_in<std::uint64_t>((*row)[0]);
   if (!out.end) out.problem = "the sequence's value is not a number";

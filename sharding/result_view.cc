@@ -1,5 +1,7 @@
 #include "sharding/result_view.h"
 
+#include "protocol/messages.h"
+
 namespace weft::sharding {
 namespace {
 
@@ -118,6 +120,19 @@ result_view read_result(p::bytes_view response, bool extended_type_info) {
   if (v.status & more_results) return unreadable("a shard answered with more than one result set");
   v.what = result_view::kind::rows;
   return v;
+}
+
+std::optional<row_values> single_row(const result_view& r, std::size_t columns, std::string& problem) {
+  if (r.what == result_view::kind::error) {
+    const auto err = p::decode_err_packet(r.error);
+    problem = err ? err->message : "the server answered with an error";
+    return std::nullopt;
+  }
+  if (r.what != result_view::kind::rows || r.rows.size() != 1 || r.rows[0].values.size() != columns) {
+    problem = r.problem.empty() ? "the answer was not one row" : r.problem;
+    return std::nullopt;
+  }
+  return r.rows[0].values;
 }
 
 p::bytes terminator_with(const result_view& like, std::uint16_t warnings) {

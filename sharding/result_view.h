@@ -45,6 +45,10 @@ struct result_view {
 // definitions carry one more field).
 result_view read_result(protocol::bytes_view response, bool extended_type_info = false);
 
+// The values of an answer of exactly one row of `columns` values, or nullopt and why not (the
+// server's error message, or what the answer was instead).
+std::optional<row_values> single_row(const result_view& r, std::size_t columns, std::string& problem);
+
 // The closing packet of `like` with other warnings, the MORE_RESULTS flag cleared.
 protocol::bytes terminator_with(const result_view& like, std::uint16_t warnings);
 

@@ -137,10 +137,11 @@ void explain_insert(route_explanation& out, const shard_decision& d, std::string
 
 }  // namespace
 
-route_explanation explain_route(std::string_view sql, std::string_view schema, const catalog& shards) {
+route_explanation explain_route(std::string_view sql, std::string_view schema, const catalog& shards,
+                                key_folding* folding) {
   routing::statement_tokens tokens;
   const auto analysis = routing::analyze(sql, tokens);  // lexed as the proxy lexes it
-  const auto d = decide_shards(tokens, schema, shards);
+  const auto d = decide_shards(tokens, schema, shards, {}, folding);
   route_explanation out;
   if (d.route.map) out.map = d.route.map->name;
   if (d.route.table) out.table = d.route.table->schema + "." + d.route.table->table;

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sharding/key_collation.h"
 #include "sharding/shard_catalog.h"
 
 namespace weft::sharding {
@@ -30,7 +31,9 @@ struct route_explanation {
 };
 
 // `schema`: the database of unqualified names, as the session's current one ("": none).
-route_explanation explain_route(std::string_view sql, std::string_view schema, const catalog& shards);
+// `folding`: how string keys beyond ASCII fold (the proxy's; the admin has none).
+route_explanation explain_route(std::string_view sql, std::string_view schema, const catalog& shards,
+                                key_folding* folding = nullptr);
 
 // The answer to EXPLAIN ROUTE (admin port and proxy port alike): columns step, target, sql,
 // detail; one row per place the statement goes, then `merge` when answers merge; a refused

@@ -109,7 +109,7 @@ std::optional<literal> number_literal(std::string_view text, char sign) {
     if (sign != '\0' || text.size() == 2) return std::nullopt;
     auto bytes = text[1] == 'x' ? hex_bytes(text.substr(2), true) : bit_bytes(text.substr(2));
     if (!bytes) return std::nullopt;
-    return literal{literal::kind::string, std::move(*bytes)};
+    return literal{literal::kind::string, std::move(*bytes), 0, false};
   }
   return literal{literal::kind::number, (sign == '-' ? "-" : "") + std::string(text)};
 }
@@ -141,7 +141,7 @@ std::optional<literal> string_literal(const token_view& v, std::size_t b, std::s
     *value += *more;
   }
   if (!value) return std::nullopt;
-  return literal{literal::kind::string, std::move(*value)};
+  return literal{literal::kind::string, std::move(*value), 0, !introducer && plain_quoted(first.text)};
 }
 
 std::optional<literal> word_literal(std::string_view word) {

@@ -7,10 +7,10 @@
 namespace weft::sharding {
 
 shard_decision decide_shards(const routing::statement_tokens& tokens, std::string_view schema, const catalog& shards,
-                             parameter_values params) {
+                             parameter_values params, key_folding* folding) {
   shard_decision d;
   d.shape = shape_of(tokens);
-  d.route = route_statement({d.shape, schema, tokens.hint(), params, &tokens}, shards);
+  d.route = route_statement({d.shape, schema, tokens.hint(), params, &tokens, folding}, shards);
   if (d.route.kind != route_kind::shards || d.route.single()) return d;
   auto scatter = plan_scatter(d.shape, select_parts_of(tokens), tokens.sql());
   if (!scatter.plan) {

@@ -25,7 +25,8 @@ struct shard_decision {
 
 // `tokens`: the statement, lexed; `schema`: the database of unqualified names ("": none);
 // `params`: a prepared statement's bound values (empty for text).
+// `folding`: how string keys beyond ASCII fold (statement_route.h).
 shard_decision decide_shards(const routing::statement_tokens& tokens, std::string_view schema, const catalog& shards,
-                             parameter_values params = {});
+                             parameter_values params = {}, key_folding* folding = nullptr);
 
 }  // namespace weft::sharding

@@ -35,6 +35,16 @@ inline std::string quoted_name(std::string_view name) {
   return out + "`";
 }
 
+// A string as an SQL literal, in single quotes (quotes and backslashes doubled).
+inline std::string quoted_string(std::string_view text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'' || c == '\\') out += c;
+    out += c;
+  }
+  return out + "'";
+}
+
 // Column and alias names compare without case, as the server compares them.
 inline bool same_name(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {

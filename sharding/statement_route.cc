@@ -22,44 +22,67 @@ std::vector<std::size_t> every_shard(const shard_map& map) {
   return all;
 }
 
+// What reading a key needs: the map's kind, the table's key column, bound values, and how keys
+// beyond ASCII fold (key_collation.h).
+struct key_reader {
+  const shard_map& map;
+  const sharded_table& table;
+  parameter_values params;
+  key_folding* folding = nullptr;
+};
+
+key_reader reader_of(const route_input& in, const sharded_table& table, const shard_map& map) {
+  return {map, table, in.params, in.folding};
+}
+
+// A string key's form: folded as shard_key.h does for ASCII, else as its column's collation.
+std::optional<std::string> string_key(std::string_view bytes, bool connection_charset, const key_reader& k) {
+  auto key = normalized_key(key_kind::string, bytes);
+  if (!key) key = folded_key(bytes, connection_charset, k.table, k.folding);
+  return key;
+}
+
 // A literal's key in the map's form; nullopt when it is NULL, an unbound parameter, or not of
 // the map's kind (then it narrows nothing).
 // (A number compared with a string column is compared as a number: '5', '05' and ' 5' all
 // match 5, so a number places no string key.)
-std::optional<std::string> key_of(const literal& value, const shard_map& map, parameter_values params) {
+std::optional<std::string> key_of(const literal& value, const key_reader& k) {
+  const bool strings = k.map.key == key_kind::string;
   switch (value.type) {
     case literal::kind::null:
     case literal::kind::expression: return std::nullopt;
     case literal::kind::param: {
-      if (value.param_index >= params.size() || !params[value.param_index].text) return std::nullopt;
-      const auto& bound = params[value.param_index];
-      if (bound.number && map.key == key_kind::string) return std::nullopt;
-      return normalized_key(map.key, *bound.text);
+      if (value.param_index >= k.params.size() || !k.params[value.param_index].text) return std::nullopt;
+      const auto& bound = k.params[value.param_index];
+      if (bound.number && strings) return std::nullopt;
+      return strings ? string_key(*bound.text, true, k) : normalized_key(k.map.key, *bound.text);
     }
     case literal::kind::number:
-      if (map.key == key_kind::string) return std::nullopt;
+      if (strings) return std::nullopt;
       break;
-    case literal::kind::string: break;
+    case literal::kind::string:
+      if (strings) return string_key(value.value, value.connection_charset, k);
+      break;
   }
-  return normalized_key(map.key, value.value);
+  return normalized_key(k.map.key, value.value);
 }
 
 // The shards one condition on the key allows; nullopt when it allows any (a value weft cannot
 // place, BETWEEN on a map that is not RANGE).
-std::optional<std::vector<std::size_t>> shards_allowed(const key_condition& c, const shard_map& map,
-                                                       parameter_values params) {
+std::optional<std::vector<std::size_t>> shards_allowed(const key_condition& c, const key_reader& k) {
+  const auto& map = k.map;
   std::vector<std::size_t> out;
   if (c.type == key_condition::kind::between) {
     // RANGE_STRING keys are folded (shard_key.h): their order is not the column's collation's,
     // so a string range cannot prune shards.
     if (map.type != map_type::range && map.type != map_type::range_datetime) return std::nullopt;
     if (c.values.size() != 2) return std::nullopt;
-    const auto low = key_of(c.values[0], map, params), high = key_of(c.values[1], map, params);
+    const auto low = key_of(c.values[0], k), high = key_of(c.values[1], k);
     if (!low || !high) return std::nullopt;
     return shards_between(map, *low, *high);
   }
   for (const auto& v : c.values) {
-    const auto key = key_of(v, map, params);
+    const auto key = key_of(v, k);
     if (!key) return std::nullopt;
     // A key no shard holds cannot match a row weft stored: it adds no shard.
     if (const auto s = shard_of(map, *key)) out.push_back(*s);
@@ -78,7 +101,7 @@ std::optional<std::vector<std::size_t>> keyed_shards(const route_input& in, cons
   std::optional<std::vector<std::size_t>> narrowed;
   for (const auto& c : in.shape.conditions) {
     if (!same_name(c.column, table.column)) continue;
-    auto allowed = shards_allowed(c, map, in.params);
+    auto allowed = shards_allowed(c, reader_of(in, table, map));
     if (!allowed) continue;
     if (!narrowed) {
       narrowed = std::move(*allowed);
@@ -115,7 +138,7 @@ shard_route to_shards(shard_route r, std::vector<std::size_t> shards) {
 }
 
 shard_route route_hinted(shard_route r, const std::string& value, const route_input& in) {
-  const auto key = normalized_key(r.map->key, value);
+  const auto key = key_of(literal{literal::kind::string, value}, reader_of(in, *r.table, *r.map));
   const auto shard = key ? shard_of(*r.map, *key) : std::nullopt;
   if (!shard) return refused(std::move(r), "the hint's shard_key '" + value + "' is no key a shard of map '" +
                                                r.map->name + "' holds");
@@ -199,11 +222,13 @@ shard_route route_insert(shard_route r, const route_input& in) {
       r.row_shards.push_back(std::nullopt);
       continue;
     }
-    const auto key = is_expression(*value) ? std::nullopt : key_of(*value, *r.map, in.params);
+    const auto key = is_expression(*value) ? std::nullopt : key_of(*value, reader_of(in, *r.table, *r.map));
     const auto shard = key ? shard_of(*r.map, *key) : std::nullopt;
     if (!shard) {
+      const auto why = in.folding && !in.folding->why_not.empty() ? in.folding->why_not
+                                                                  : std::string("a literal of the map's kind is needed");
       return refused(std::move(r), where + "row " + std::to_string(i + 1) + ": its `" + column +
-                                       "` is not a key a shard holds (a literal of the map's kind is needed)");
+                                       "` is not a key a shard holds (" + why + ")");
     }
     r.row_shards.push_back(*shard);
     shards.push_back(*shard);
@@ -236,9 +261,12 @@ shard_route route_write(shard_route r, const route_input& in) {
     return r;
   }
   if (!keyed) {
-    return refused(std::move(r), what + " without a condition on its shard key `" + r.table->column +
-                                     "` would write to every shard: refused (hint /* weft: shards=all */ to run it "
-                                     "on each shard, outside a transaction)");
+    const auto unplaced = in.folding && !in.folding->why_not.empty() ? " (its key places nothing: " +
+                                                                         in.folding->why_not + ")"
+                                                                   : std::string();
+    return refused(std::move(r), what + " without a condition on its shard key `" + r.table->column + "`" +
+                                     unplaced + " would write to every shard: refused (hint /* weft: shards=all */ "
+                                     "to run it on each shard, outside a transaction)");
   }
   if (keyed->size() > 1) {
     return refused(std::move(r), what + " touches " + std::to_string(keyed->size()) +

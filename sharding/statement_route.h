@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sharding/key_collation.h"
 #include "sharding/shard_catalog.h"
 #include "sharding/statement_shape.h"
 
@@ -61,6 +62,8 @@ struct route_input {
   // The statement's tokens, for what its shape does not say (a statement weft does not parse
   // naming a sharded table, the columns an UPDATE assigns); none: those checks are skipped.
   const routing::statement_tokens* tokens = nullptr;
+  // How string keys beyond ASCII fold (none: they place nothing); routing writes what it missed.
+  key_folding* folding = nullptr;
 };
 
 shard_route route_statement(const route_input& in, const catalog& shards);

@@ -29,6 +29,8 @@ struct literal {
   // N'..' and _charset introducers dropped, adjacent literals 'a' 'b' joined); others: empty.
   std::string value;
   std::size_t param_index = 0;  // param: the 0-based position of this `?` among all `?` of the text
+  // string: its bytes are in the connection's character set (not N'..', X'..', 0x.., _charset'..').
+  bool connection_charset = true;
   bool operator==(const literal&) const = default;
 };
 

@@ -2,6 +2,9 @@
 # the sandbox (scripts/sandbox start), and stops it by PID when it exits.
 # Usage in a test:  source "$(dirname "$0")/lib.sh"; start_weft; ...; pass
 set -euo pipefail
+# The Debian packages the tests use (python3 with python3-pymysql) come first, ahead of any other
+# python3 an account may put on the PATH.
+export PATH="/usr/bin:/bin:$PATH"
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WEFT_BIN="${WEFT_BIN:-$REPO/build/bin/weft}"
@@ -219,6 +222,35 @@ weft_primary() { admin -e "SELECT address FROM servers WHERE group_name = 'main'
 start_sharded_layout() {
   "$REPO/scripts/sandbox" shards > "$WORK/shards.log" 2>&1 ||
     { cat "$WORK/shards.log" >&2; fail "the sharded sandbox did not start"; }
+}
+# weft in front of the sharded layout: the global group "main" with read-your-writes, the shard
+# groups with their own timeouts, and root (the tests' checks) without.
+start_sharded_weft() {
+  start_weft "127.0.0.1:23320" "" "$(admin_toml)
+$(sharded_servers_toml)
+
+[monitor]
+user = \"monitor\"
+password = \"monitor-secret\"
+interval_ms = 200
+
+[[groups]]
+name = \"main\"
+read_your_writes = true
+
+[[groups]]
+name = \"shard1\"
+read_your_writes_timeout_ms = 2000
+
+[[groups]]
+name = \"shard2\"
+read_your_writes_timeout_ms = 2000
+
+[[users]]
+name = \"root\"
+password = \"$ROOT_PASSWORD\"
+read_your_writes = false"
+  wait_admin
 }
 sharded_servers_toml() {
   local p g r

@@ -57,11 +57,7 @@ semisync_registered() {
 semisync_registered
 
 start_weft "127.0.0.1:$GLOBAL" "" "$(admin_toml)
-$(for p in $GLOBAL_R $S1 $S1R $S2 $S2R; do
-    case $p in $GLOBAL_R) g=main ;; $S1 | $S1R) g=shard1 ;; *) g=shard2 ;; esac
-    r=$([ $p = $S1 ] || [ $p = $S2 ] && echo primary || echo replica)
-    printf '\n[[servers]]\naddress = "127.0.0.1:%s"\ngroup = "%s"\nrole = "%s"\n' "$p" "$g" "$r"
-  done)
+$(sharded_servers_toml)
 
 [monitor]
 user = \"monitor\"

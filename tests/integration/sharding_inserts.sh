@@ -10,31 +10,7 @@ require_sandbox
 start_sharded_layout
 GLOBAL=23320 GLOBAL_REPLICA=23321 SHARD1=23322 SHARD2=23324
 
-start_weft "127.0.0.1:$GLOBAL" "" "$(admin_toml)
-$(sharded_servers_toml)
-
-[monitor]
-user = \"monitor\"
-password = \"monitor-secret\"
-interval_ms = 200
-
-[[groups]]
-name = \"main\"
-read_your_writes = true
-
-[[groups]]
-name = \"shard1\"
-read_your_writes_timeout_ms = 2000
-
-[[groups]]
-name = \"shard2\"
-read_your_writes_timeout_ms = 2000
-
-[[users]]
-name = \"root\"
-password = \"$ROOT_PASSWORD\"
-read_your_writes = false"
-wait_admin
+start_sharded_weft
 TABLES="weft_test.items, weft_test.ranged, weft_test.fixed, weft_test.ryw_split"
 on $GLOBAL -e "DROP TABLE IF EXISTS $TABLES; DELETE FROM weft.shard_sequences WHERE table_name LIKE 'weft_test.%'" 2>/dev/null ||
   on $GLOBAL -e "DROP TABLE IF EXISTS $TABLES"
@@ -244,3 +220,4 @@ grep -q "ERROR 9018 " <<<"$out" || fail "a hinted DELETE inside a transaction: $
 via_weft --comments -e "/* weft: shards=all */ DELETE FROM weft_test.ranged WHERE v LIKE 'all %'"
 [ "$(via_weft -e "SELECT count(*) FROM weft_test.ranged WHERE v LIKE 'all %'")" = 0 ] || fail "the hinted DELETE"
 echo "hinted writes on every shard: ok"
+pass

@@ -168,7 +168,7 @@ TEST(ShardingExplain, DecidesAsTheProxyPlans) {
     session::planner_cache cache;
     session::query_plan plan;
     routing::analyze(sql, cache.tokens);
-    session::apply_shard_route(plan, {"app", "app", "127.0.0.1", "main"}, c, cache);
+    session::apply_shard_route(plan, {"app", "app", "127.0.0.1", "main", "utf8mb4", false}, c, cache);
     if (plan.refusal) {
       EXPECT_EQ(e.route, "refused") << sql;
       EXPECT_EQ("weft: " + e.refusal, plan.refusal->message) << sql;
