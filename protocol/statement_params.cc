@@ -1,5 +1,7 @@
 #include "protocol/statement_params.h"
 
+#include "protocol/binary_temporal.h"
+
 #include <cstdio>
 
 namespace weft::protocol {
@@ -19,15 +21,11 @@ std::string integer_text(std::uint64_t raw, unsigned bytes, bool is_unsigned) {
 
 // DATE/DATETIME/TIMESTAMP: a length byte, then year(2) month day [hour minute second [micro(4)]].
 std::optional<std::string> datetime_text(byte_reader& r) {
-  const auto length = r.u8();
-  if (length != 0 && length != 4 && length != 7 && length != 11) return std::nullopt;
-  unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, micro = 0;
-  if (length >= 4) year = r.u16(), month = r.u8(), day = r.u8();
-  if (length >= 7) hour = r.u8(), minute = r.u8(), second = r.u8();
-  if (length == 11) micro = r.u32();
+  const auto t = read_binary_datetime(r);
+  if (!t) return std::nullopt;
   char text[96];  // room for any unsigned values, though a valid date needs 26
-  std::snprintf(text, sizeof text, "%04u-%02u-%02u %02u:%02u:%02u.%06u", year, month, day, hour, minute, second,
-                micro);
+  std::snprintf(text, sizeof text, "%04u-%02u-%02u %02u:%02u:%02u.%06u", t->year, t->month, t->day, t->hour,
+                t->minute, t->second, t->micro);
   return std::string(text);
 }
 
@@ -60,7 +58,7 @@ std::optional<std::vector<parameter_text>> parameter_texts(const stmt_execute& m
   for (std::uint16_t i = 0; i < m.param_count; ++i) {
     const bool null = m.null_bitmap.view.size() > i / 8u && (m.null_bitmap.view[i / 8u] >> (i % 8u)) & 1;
     if (null) {
-      out.push_back({});
+      out.push_back({std::nullopt, false, true});
       continue;
     }
     bool known = true;
@@ -68,8 +66,10 @@ std::optional<std::vector<parameter_text>> parameter_texts(const stmt_execute& m
     auto value = read_value(r, type, known);
     if (known && !value) return std::nullopt;
     const bool number = type.type <= year || type.type == 246;  // integers, floats, DECIMAL, YEAR
-    out.push_back({std::move(value), number && type.type != timestamp && type.type != date && type.type != time_ &&
-                                         type.type != datetime && type.type != null_type});
+    out.push_back({std::move(value),
+                   number && type.type != timestamp && type.type != date && type.type != time_ &&
+                       type.type != datetime && type.type != null_type,
+                   type.type == null_type});
   }
   if (!r.ok()) return std::nullopt;
   return out;

@@ -155,7 +155,8 @@ class machine {
   resumable<gathered_all> scatter_gather(std::span<const target> targets, protocol::bytes_view payload,
                                          lane_use use = {});
   // A read across shards, merged (machine_shards.cc).
-  resumable<step> scatter_read(const query_plan& plan, std::uint32_t payload_length);
+  // `binary`: answered as to COM_STMT_EXECUTE (rows in the binary protocol).
+  resumable<step> scatter_read(const query_plan& plan, std::uint32_t payload_length, bool binary = false);
   resumable<step> explain_route(std::string_view statement);
   // An INSERT whose rows weft places (machine_inserts.cc): keys from the global sequence, and
   // rows of several shards as one INSERT per shard, each in a transaction of its own.
@@ -180,8 +181,14 @@ class machine {
   resumable<step> forward_prepare(std::uint32_t payload_length);
   std::string shard_prepare_group(std::string_view sql);
   void describe_sharding(client_statement& statement);
+  resumable<sharding::shard_route> route_execute(const client_statement& statement, sharding::parameter_values values);
+  std::optional<std::string> execute_text(protocol::bytes_view payload, const client_statement& statement,
+                                          std::string& why) const;
+  // A prepared statement's execute run as its text with the values written in (several shards).
+  resumable<step> execute_as_text(const std::string& sql, std::uint32_t payload_length, bool opens_cursor);
   resumable<std::optional<protocol::err_packet>> execute_target(protocol::command command, std::uint32_t payload_length,
-                                                                client_statement& statement, std::string& group);
+                                                                client_statement& statement, std::string& group,
+                                                                std::string& as_text);
   resumable<step> rename_prepared(std::string& sql, std::optional<std::uint32_t>& replaced);
   resumable<step> forward_statement_command(std::uint8_t cmd, std::uint32_t payload_length);
   resumable<step> refuse_statement_command(protocol::command command, std::uint32_t client_id, bool too_short);

@@ -9,6 +9,8 @@
 #include "routing/rw_split.h"
 #include "routing/sql_lexer.h"
 #include "session/machine.h"
+#include "sharding/bound_statement.h"
+#include "sharding/result_binary.h"
 #include "sharding/result_merge.h"
 #include "sharding/route_explain.h"
 #include "sharding/statement_route.h"
@@ -48,7 +50,7 @@ bool mentions_select_limit(std::string_view sql) {
   return false;
 }
 
-resumable<machine::step> machine::scatter_read(const query_plan& plan, std::uint32_t payload_length) {
+resumable<machine::step> machine::scatter_read(const query_plan& plan, std::uint32_t payload_length, bool binary) {
   co_await end_insert_id_hold();  // a connection kept only for LAST_INSERT_ID() goes first
   if (holds()) {
     // A transaction (or session state) lives on one connection: a read across shards cannot join it.
@@ -89,6 +91,11 @@ resumable<machine::step> machine::scatter_read(const query_plan& plan, std::uint
   }
   auto merged = sharding::merge_results(answers, *plan.scatter, max_scatter_rows,
                                         settings_.client_capabilities & p::cap::mariadb_extended_type_info);
+  if (binary && merged.refusal.empty()) {
+    auto rebuilt = sharding::binary_result(merged.frames, settings_.client_capabilities & p::cap::mariadb_extended_type_info);
+    merged.refusal = std::move(rebuilt.refusal);
+    merged.frames = std::move(rebuilt.frames);
+  }
   if (!merged.refusal.empty()) co_return co_await reply_error(p::make_error(p::er::shard_unroutable, "weft: " + merged.refusal));
   outgoing_ = std::move(merged.frames);
   relayed_bytes_ = outgoing_.size();
@@ -110,7 +117,7 @@ std::vector<sharding::bound_value> bound_values(p::bytes_view payload, const cli
   const auto types = execute->types_bound() ? execute->param_types.view : p::bytes_view(statement.param_types);
   auto texts = p::parameter_texts(*execute, types);
   for (std::size_t i = 0; texts && i < texts->size() && i < values.size(); ++i) {
-    values[i] = {std::move((*texts)[i].text), (*texts)[i].number};
+    values[i] = {std::move((*texts)[i].text), (*texts)[i].number, (*texts)[i].null};
   }
   return values;
 }
@@ -138,10 +145,80 @@ resumable<machine::step> machine::explain_route(std::string_view statement) {
   co_return sent.result == outcome::ok ? step::next : step::stop;
 }
 
-// Where an execute of a statement on sharded tables runs: the shard its bound values name (a
-// refusal when they name none or several, or when the statement cannot be routed).
+// The route of an execute by its bound values and the shape read at PREPARE (what only the
+// tokens tell was settled there too); a key beyond ASCII has its column's collation learned first.
+resumable<sharding::shard_route> machine::route_execute(const client_statement& statement,
+                                                       sharding::parameter_values values) {
+  sharding::key_folding folding(&world_.planner().collations, key_charset_);
+  auto route = sharding::route_statement(
+      {*statement.shard_shape, who_.schema, statement.shard_hint, values, nullptr, &folding}, world_.shards());
+  if (folding.wanted) {
+    co_await learn_key_collation(sharding::sharded_table(*folding.wanted));
+    folding = sharding::key_folding(&world_.planner().collations, key_charset_, false);
+    route = sharding::route_statement(
+        {*statement.shard_shape, who_.schema, statement.shard_hint, values, nullptr, &folding}, world_.shards());
+  }
+  co_return route;
+}
+
+// The statement with one execute's values written in, as the server would read them; nullopt
+// and why when they cannot be (unreadable values, bytes beyond ASCII in a character set weft
+// does not know to quote in).
+std::optional<std::string> machine::execute_text(p::bytes_view payload, const client_statement& statement,
+                                                 std::string& why) const {
+  const auto execute = p::decode_stmt_execute(payload, statement.params);
+  const auto types = execute && execute->types_bound() ? execute->param_types.view : p::bytes_view(statement.param_types);
+  const auto literals = execute ? p::parameter_literals(*execute, types, last_status_ & p::status::no_backslash_escapes)
+                                : std::nullopt;
+  if (!literals) {
+    why = "its bound values could not be read";
+    return std::nullopt;
+  }
+  for (const auto& literal : *literals) {
+    const bool ascii = std::all_of(literal.begin(), literal.end(), [](char c) { return (c & 0x80) == 0; });
+    if (!ascii && key_charset_.empty()) {
+      why = "a value beyond ASCII cannot be written into its text in the connection's character set";
+      return std::nullopt;
+    }
+  }
+  auto text = sharding::with_parameters(statement.sql, *literals);
+  if (!text) why = "its placeholders are not its bound values";
+  return text;
+}
+
+// An execute that needs several shards or keys from the global sequence, run as its text with
+// the values written in: merged reads answered in the binary protocol, writes with their OK (the
+// same in both). Rules applied at PREPARE are not applied again to the values.
+resumable<machine::step> machine::execute_as_text(const std::string& sql, std::uint32_t payload_length,
+                                                  bool opens_cursor) {
+  static const std::vector<routing::query_rule> no_rules;
+  auto plan = plan_query(sql, facts(), world_.topology(), no_rules, world_.shards(), world_.planner());
+  if (plan.collation_wanted) plan = co_await plan_with_collation(sql, *plan.collation_wanted);
+  std::optional<p::err_packet> refusal = plan.refusal;
+  if (!refusal && opens_cursor && plan.scatter) {
+    refusal = p::make_error(p::er::shard_unroutable, "weft: a cursor over a read across shards is not offered: execute "
+                                                     "it without one (the rows are merged whole)");
+  }
+  const bool runs_here = plan.insert || !plan.write_groups.empty() || plan.scatter;
+  if (!refusal && !runs_here) {
+    refusal = p::make_error(p::er::shard_unroutable, "weft: with its values written in, this execute routes otherwise "
+                                                     "than bound: bind the values as text or use the text protocol");
+  }
+  if (refusal) {
+    co_await finish_stats(payload_length, execute_kind);
+    co_return co_await skip_command_with_error(*refusal);
+  }
+  if (plan.insert) co_return co_await sharded_insert(plan, sql, payload_length);
+  if (!plan.write_groups.empty()) co_return co_await write_on_shards(plan, sql, payload_length);
+  co_return co_await scatter_read(plan, payload_length, true);
+}
+
+// Where an execute of a statement on sharded tables runs: the shard its bound values name; or,
+// in `as_text`, the statement with its values written in when it needs several shards or keys
+// from the global sequence; or a refusal.
 resumable<std::optional<p::err_packet>> machine::execute_target(p::command command, std::uint32_t payload_length,
-                                                               client_statement& statement, std::string& group) {
+                                                               client_statement& statement, std::string& group,
+                                                               std::string& as_text) {
   std::optional<p::err_packet> refusal;
   const auto refuse = [&](std::string why) { refusal = p::make_error(p::er::shard_unroutable, "weft: " + why); };
   if (command != p::command::stmt_execute) {
@@ -159,28 +236,20 @@ resumable<std::optional<p::err_packet>> machine::execute_target(p::command comma
                                            : statement.shard_refusal);
     co_return refusal;
   }
-  const auto values = bound_values(whole.client.subspan(p::frame_header_size), statement);
-  // The shape read at PREPARE; what only the tokens tell was settled there too.
-  sharding::key_folding folding(&world_.planner().collations, key_charset_);
-  const auto route_now = [&] {
-    return sharding::route_statement({*statement.shard_shape, who_.schema, statement.shard_hint, values, nullptr, &folding},
-                                     world_.shards());
-  };
-  auto route = route_now();
-  if (folding.wanted) {
-    co_await learn_key_collation(sharding::sharded_table(*folding.wanted));
-    folding = sharding::key_folding(&world_.planner().collations, key_charset_, false);
-    route = route_now();
-  }
+  // (A view of the client's buffer: the backend actions below leave it as it is.)
+  const auto payload = whole.client.subspan(p::frame_header_size);
+  const auto values = bound_values(payload, statement);
+  const auto route = co_await route_execute(statement, values);
   if (route.kind == sharding::route_kind::refused) {
     refuse(route.reason);
-  } else if (route.kind == sharding::route_kind::insert_ids || route.kind == sharding::route_kind::insert_split ||
-             route.kind == sharding::route_kind::write_shards) {
-    refuse("a prepared write that takes keys from the global sequence or needs several shards is not run: bind "
-           "keys of one shard, or use the text protocol");
-  } else if (route.kind == sharding::route_kind::shards && !route.single()) {
-    refuse("this execute needs " + std::to_string(route.shards.size()) + " shards of map '" + route.map->name +
-           "'; prepared reads across shards are not merged yet (use the text protocol, or bind a shard key)");
+  } else if (route.kind != sharding::route_kind::shards || !route.single()) {
+    // Several shards or keys from a sequence: the text protocol's machinery runs it.
+    std::string why;
+    if (auto text = execute_text(payload, statement, why)) {
+      as_text = std::move(*text);
+    } else {
+      refuse("this execute needs several shards or keys from the global sequence, and " + why);
+    }
   } else {
     group = std::string(route.group());
     if (holding_) co_await end_insert_id_hold(target{routing::target_role::primary, group});

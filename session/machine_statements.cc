@@ -237,9 +237,11 @@ resumable<machine::step> machine::execute_statement(p::command command, std::uin
   // Shard maps changed since the statement was read (a table sharded since): read it again.
   if (statement.shard_catalog != &world_.shards()) describe_sharding(statement);
   if (statement.sharded) {
-    if (auto refusal = co_await execute_target(command, payload_length, statement, group)) {
+    std::string as_text;
+    if (auto refusal = co_await execute_target(command, payload_length, statement, group, as_text)) {
       co_return co_await skip_command_with_error(*refusal);
     }
+    if (!as_text.empty()) co_return co_await execute_as_text(as_text, payload_length, opens_cursor);
   } else if (runs && statement.writes) {
     if (auto refusal = global_write_refusal()) co_return co_await skip_command_with_error(*refusal);
   }

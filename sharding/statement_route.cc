@@ -200,12 +200,12 @@ shard_route route_insert(shard_route r, const route_input& in) {
     return refused(std::move(r), where + "only INSERT ... (columns) VALUES (...) is routed (not ... SELECT, ... SET "
                                          "or VALUES without a column list)");
   }
-  const bool sequenced = r.map->key == key_kind::integer && in.params.empty();
+  const bool sequenced = r.map->key == key_kind::integer;
   const auto at = std::find_if(shape.insert_columns.begin(), shape.insert_columns.end(),
                                [&](const auto& c) { return same_name(c, column); });
   if (at == shape.insert_columns.end() && !sequenced) {
     return refused(std::move(r), where + "the column list must name the shard key `" + column +
-                                     "` (keys from a global sequence are for integer keys, in text statements)");
+                                     "` (keys from a global sequence are for integer keys)");
   }
   r.key_index = at == shape.insert_columns.end() ? static_cast<std::size_t>(-1)
                                                  : static_cast<std::size_t>(at - shape.insert_columns.begin());
@@ -217,7 +217,9 @@ shard_route route_insert(shard_route r, const route_input& in) {
       return refused(std::move(r), where + "row " + std::to_string(i + 1) + " has not one value per column");
     }
     const auto* value = r.key_index < row.values.size() ? &row.values[r.key_index] : nullptr;
-    if (!value || (value->type == literal::kind::null && sequenced)) {
+    const bool bound_null = value && value->type == literal::kind::param && value->param_index < in.params.size() &&
+                            in.params[value->param_index].null;
+    if (!value || ((value->type == literal::kind::null || bound_null) && sequenced)) {
       needs_ids = true;
       r.row_shards.push_back(std::nullopt);
       continue;

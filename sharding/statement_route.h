@@ -51,6 +51,7 @@ struct shard_route {
 struct bound_value {
   std::optional<std::string> text;
   bool number = false;
+  bool null = false;  // bound as NULL (a row without its key: one from the global sequence)
 };
 using parameter_values = std::span<const bound_value>;
 

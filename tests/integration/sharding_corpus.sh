@@ -92,9 +92,15 @@ echo "loaded $rows rows in $((SECONDS - started)) s"
 corpus_ok=1 placement_ok=1
 "${PY[@]}" run "$WEFT_PORT" "$PRIMARY_PORT" "$CORPUS" "${CORPUS%.sql}.refused" || corpus_ok=0
 weft_alive || fail "weft died during the corpus"
+# The same reads again as prepared statements (binary rows), and bound values over several shards.
+prepared_ok=1
+/usr/bin/python3 "$HERE/sharding_prepared.py" "$WEFT_PORT" "$PRIMARY_PORT" "$CORPUS" "${CORPUS%.sql}.refused" ||
+  prepared_ok=0
+weft_alive || fail "weft died during the prepared statements"
 "${PY[@]}" sync || fail "the sharded layout's replicas did not catch up"
 "${PY[@]}" placement "$ADMIN_PORT" "$PRIMARY_PORT" $GLOBAL $SHARD1 $SHARD2 || placement_ok=0
 [ $corpus_ok = 1 ] || fail "the corpus: weft's answers differ from one unsharded server's (PROBLEMS above)"
 [ $placement_ok = 1 ] || fail "rows are not where their maps place them (above)"
+[ $prepared_ok = 1 ] || fail "prepared statements: weft's answers differ from one unsharded server's (above)"
 echo "done in $((SECONDS - started)) s"
 pass

@@ -80,6 +80,33 @@ assert [r[1] for r in rows] == list(range(first, first + 6)), ("consecutive keys
 assert first > one, (first, one)
 print("driver: insert ids", one, first)
 PY
+# The same through prepared statements (COM_STMT_EXECUTE): a key bound as NULL, and rows of both
+# shards in one execute; the OK's insert id is the first generated key.
+/usr/bin/python3 - "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD" "$REPO/tests/integration" <<'PY' || fail "prepared INSERTs with generated keys"
+import sys
+sys.path.insert(0, sys.argv[4])
+from wire_client import Conn, frame, execute_body, prepare
+c = Conn(int(sys.argv[1]))
+assert c.login(sys.argv[2], sys.argv[3], 'weft_test')[:1] == b'\x00'
+def ok_of(stmt, values):
+    c.send(frame(execute_body(stmt, values), 0))
+    _, ok = c.read_packet()
+    assert ok[0] == 0, ok
+    return ok[1], ok[2:]  # affected rows (under 251), then the insert id (length-encoded)
+one, _, _ = prepare(c, "INSERT INTO items (id, v) VALUES (?, ?)")
+affected, rest = ok_of(one, [None, 'ps-null'])
+assert affected == 1 and rest[0] > 0, (affected, rest)
+many, _, _ = prepare(c, "INSERT INTO items (v) VALUES (?), (?), (?), (?), (?), (?)")
+affected, rest = ok_of(many, ['p%d' % i for i in range(1, 7)])
+assert affected == 6, affected
+assert rest[0] < 251, rest
+c.query("SELECT LAST_INSERT_ID()")
+assert c.result_rows()[0][1:].decode() == str(rest[0]), "LAST_INSERT_ID() is the OK's insert id"
+print("prepared: first generated key", rest[0])
+PY
+got="$(via_weft -e "SELECT id FROM weft_test.items WHERE v LIKE 'p_' ORDER BY id" | tr '\n' ' ')"
+first_p="${got%% *}"
+[ "$got" = "$(seq -s ' ' "$first_p" $((first_p + 5))) " ] || fail "six prepared rows did not get six consecutive keys: $got"
 check_placement items
 shards_used=0
 for p in $SHARD1 $SHARD2; do

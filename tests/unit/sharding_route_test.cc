@@ -137,7 +137,7 @@ TEST(ShardingRoute, RefusedWithReasons) {
 }
 
 // INSERTs whose rows weft places: rows of several shards are split, rows without a key (not
-// written, or NULL) take one from the global sequence; a prepared INSERT never does.
+// written, or NULL, or bound as NULL) take one from the global sequence.
 TEST(ShardingRoute, InsertsWeftPlaces) {
   const auto c = test_catalog();
   EXPECT_EQ(route(c, "INSERT INTO orders (order_id) VALUES (1), (2000)").kind, route_kind::insert_split);
@@ -145,8 +145,11 @@ TEST(ShardingRoute, InsertsWeftPlaces) {
   EXPECT_EQ(route(c, "INSERT INTO orders (order_id) VALUES (NULL)").kind, route_kind::insert_ids);
   EXPECT_EQ(route(c, "INSERT INTO orders (amount) VALUES (5), (6)").kind, route_kind::insert_ids);
   EXPECT_EQ(route(c, "INSERT INTO orders (order_id, amount) VALUES (NULL, 5), (1500, 6)").kind, route_kind::insert_ids);
-  const bound_value p1500[] = {{"1500", true}};
-  EXPECT_EQ(route(c, "INSERT INTO orders (amount) VALUES (?)", p1500).kind, route_kind::refused);
+  const bound_value p1500[] = {{"1500", true}}, null_key[] = {{std::nullopt, false, true}, {"7", true}},
+                    unknown[] = {{}, {"7", true}};
+  EXPECT_EQ(route(c, "INSERT INTO orders (amount) VALUES (?)", p1500).kind, route_kind::insert_ids);
+  EXPECT_EQ(route(c, "INSERT INTO orders (order_id, amount) VALUES (?, ?)", null_key).kind, route_kind::insert_ids);
+  EXPECT_EQ(route(c, "INSERT INTO orders (order_id, amount) VALUES (?, ?)", unknown).kind, route_kind::refused);
 }
 
 // UPDATE/DELETE over several shards only when hinted shards=all: then on each shard they name.
