@@ -91,7 +91,7 @@ awaitable<void> command_driver::run() {
         break;
       }
       case action_kind::change_user: answer = co_await change_user(); break;
-      case action_kind::gather: answer = co_await gather(); break;
+      case action_kind::gather: answer = co_await gather(next.lanes_wanted); break;
       default: answer = event{}; break;
     }
     machine_.resume();

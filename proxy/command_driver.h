@@ -42,6 +42,7 @@ class command_driver final : public session::surroundings {
 
   // Bytes of one target's response a scatter keeps at most (beyond: that target fails).
   static constexpr std::size_t max_gathered_bytes = 64u << 20;
+  static constexpr std::size_t streamed_piece_bytes = 64u << 10;  // a streamed lane's hand-over size
 
   // Runs until the client quits or disconnects, or the session cannot go on.
   awaitable<void> run();
@@ -79,7 +80,7 @@ class command_driver final : public session::surroundings {
   awaitable<session::event> reply(protocol::bytes_view payload, std::uint8_t sequence_id);
   awaitable<session::event> change_user();
   session::event scatter(const session::action& asked);
-  awaitable<session::event> gather();
+  awaitable<session::event> gather(std::span<const std::uint8_t> lanes_wanted);
   void record(const session::statement_record& record);
   session::event backend_failure(const error_code& ec, bool response_started);
 

@@ -110,19 +110,21 @@ namespace weft::proxy {
 session::event command_driver::scatter(const session::action& asked) {
   if (scatter_ && !scatter_->all_gathered()) scatter_->abandon();
   scatter_request request{asked.targets, asked.payload, asked.payloads, max_gathered_bytes, asked.keep_lanes};
+  if (asked.stream_lanes) request.piece_bytes = streamed_piece_bytes;
   if (asked.reuse_lanes) request.previous = scatter_.get();
   scatter_ = scatter_run::start(client_.socket().get_executor(), backend_, request);
   return {};
 }
 
-awaitable<session::event> command_driver::gather() {
+awaitable<session::event> command_driver::gather(std::span<const std::uint8_t> lanes_wanted) {
   std::optional<std::size_t> ended;
-  if (scatter_) ended = co_await scatter_->next_ended();
+  if (scatter_) ended = co_await scatter_->next_ended(lanes_wanted);
   if (!ended) co_return session::event{.result = session::outcome::refused};  // nothing left to gather
   auto& lane = scatter_->lane(*ended);
   session::event got{.result = lane.result,
                      .backend = std::span<std::uint8_t>(lane.response),
-                     .target_index = static_cast<std::uint32_t>(*ended)};
+                     .target_index = static_cast<std::uint32_t>(*ended),
+                     .piece = lane.piece_ready};
   if (lane.refusal) {
     held_text_.error = *lane.refusal;
     got.error = &held_text_.error;

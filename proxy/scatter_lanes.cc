@@ -16,6 +16,7 @@ std::shared_ptr<scatter_run> scatter_run::start(asio::any_io_executor executor, 
   auto run = std::make_shared<scatter_run>(executor, targets.size());
   run->payload_.assign(request.payload.begin(), request.payload.end());
   run->max_response_bytes_ = request.max_response_bytes;
+  run->piece_bytes_ = request.piece_bytes;
   run->keep_lanes_ = request.keep_lanes;
   run->lanes_.resize(targets.size());
   auto* previous = request.previous;
@@ -30,6 +31,7 @@ std::shared_ptr<scatter_run> scatter_run::start(asio::any_io_executor executor, 
     lane.group = std::string(targets[i].group);
     lane.role = targets[i].role;
     if (i < request.payloads.size()) lane.payload.assign(request.payloads[i].begin(), request.payloads[i].end());
+    if (run->piece_bytes_) lane.resume = std::make_unique<asio::experimental::channel<void(error_code)>>(executor, 1);
   }
   for (std::size_t i = 0; i < targets.size(); ++i) asio::co_spawn(executor, run_lane(run, i), asio::detached);
   return run;
@@ -52,7 +54,7 @@ awaitable<void> scatter_run::run_lane(std::shared_ptr<scatter_run> run, std::siz
     lane.result = outcome::backend_failed;
   } else {
     lane.running = true;
-    lane.result = co_await run->exchange(lane);
+    lane.result = co_await run->exchange(lane, i);
     lane.running = false;
   }
   run->ended_.try_send(error_code{}, i);
@@ -61,7 +63,7 @@ awaitable<void> scatter_run::run_lane(std::shared_ptr<scatter_run> run, std::siz
 // Sends the command, reads the whole response; the connection goes back to the pool only when
 // it ended cleanly (anything else leaves unknown bytes or state on it: closed), or stays with the
 // lane when the run keeps its lanes.
-awaitable<outcome> scatter_run::exchange(scatter_lane& lane) {
+awaitable<outcome> scatter_run::exchange(scatter_lane& lane, std::size_t i) {
   auto& held = lane.backend->current();
   const auto& payload = lane.payload.empty() ? payload_ : lane.payload;
   held.link.connection->start_command();
@@ -69,7 +71,7 @@ awaitable<outcome> scatter_run::exchange(scatter_lane& lane) {
   outcome result = outcome::backend_failed;
   if (!ec) {
     lane.tracker.start(payload.empty() ? 0 : payload[0], held.link.capabilities);
-    result = co_await read_response(lane);
+    result = co_await read_response(lane, i);
   }
   if (result == outcome::ok && held.in.empty()) {
     if (!keep_lanes_) lane.backend->give_back(false);
@@ -80,9 +82,12 @@ awaitable<outcome> scatter_run::exchange(scatter_lane& lane) {
   co_return result;
 }
 
-awaitable<outcome> scatter_run::read_response(scatter_lane& lane) {
+awaitable<outcome> scatter_run::read_response(scatter_lane& lane, std::size_t i) {
   auto& held = lane.backend->current();
   while (!lane.tracker.done()) {
+    if (piece_bytes_ && lane.response.size() >= piece_bytes_ && !co_await hand_over_piece(lane, i)) {
+      co_return outcome::backend_failed;
+    }
     if (held.in.empty()) {
       auto* dst = held.in.spare(16 * 1024);
       auto [ec, n] = co_await held.link.connection->read_some(asio::buffer(dst, held.in.spare_size()));
@@ -100,11 +105,33 @@ awaitable<outcome> scatter_run::read_response(scatter_lane& lane) {
   co_return outcome::ok;
 }
 
-awaitable<std::optional<std::size_t>> scatter_run::next_ended() {
+// Streaming: what the lane read so far goes to the machine; the lane waits until it was taken
+// (the machine's next gather), so a lane is never more than a piece ahead of the client. False:
+// the run was abandoned meanwhile.
+awaitable<bool> scatter_run::hand_over_piece(scatter_lane& lane, std::size_t i) {
+  lane.piece_ready = true;
+  ended_.try_send(error_code{}, i);
+  co_await lane.resume->async_receive(use_nothrow);
+  lane.piece_ready = false;
+  lane.response.clear();
+  co_return !abandoned_;
+}
+
+awaitable<std::optional<std::size_t>> scatter_run::next_ended(std::span<const std::uint8_t> wanted) {
+  for (std::size_t i = 0; i < lanes_.size(); ++i) {
+    auto& lane = lanes_[i];
+    if (!lane.piece_taken || (i < wanted.size() && !wanted[i])) continue;
+    lane.piece_taken = false;
+    lane.resume->try_send(error_code{});
+  }
   if (all_gathered()) co_return std::nullopt;
   auto [ec, i] = co_await ended_.async_receive(use_nothrow);
   if (ec) co_return std::nullopt;
-  ++gathered_;
+  if (lanes_[i].piece_ready) {
+    lanes_[i].piece_taken = true;
+  } else {
+    ++gathered_;
+  }
   co_return i;
 }
 
@@ -112,6 +139,7 @@ void scatter_run::abandon() {
   abandoned_ = true;
   for (auto& lane : lanes_) {
     if (lane.running) lane.backend->current().link.connection->close();
+    if (lane.resume) lane.resume->try_send(error_code{});  // a lane waiting with a piece ends
   }
 }
 

@@ -34,6 +34,11 @@ struct scatter_lane {
   bool running = false;  // holds a connection mid-exchange
   bool reused = false;   // runs on the last scatter's kept connection (never a new one)
   protocol::bytes payload;  // its own command (empty: the run's)
+  // Streaming: `response` holds a piece the machine has not taken yet; the lane reads on once
+  // resumed (a signal on `resume`).
+  bool piece_ready = false;
+  bool piece_taken = false;  // the machine has it: the lane reads on once wanted
+  std::unique_ptr<asio::experimental::channel<void(error_code)>> resume;
 };
 
 struct scatter_request {
@@ -43,6 +48,7 @@ struct scatter_request {
   std::size_t max_response_bytes = 0;
   bool keep_lanes = false;             // connections stay held after their answers
   class scatter_run* previous = nullptr;  // reuse its (kept) connections, lane by lane
+  std::size_t piece_bytes = 0;         // streaming: a lane hands over what it read at this size
 };
 
 class scatter_run {
@@ -53,8 +59,9 @@ class scatter_run {
   // Starts one lane per target (each a lane of `session`, or the previous run's lane).
   static std::shared_ptr<scatter_run> start(asio::any_io_executor executor, const session_backend& session,
                                             const scatter_request& request);
-  // The index of the next lane to end (waits for it).
-  awaitable<std::optional<std::size_t>> next_ended();
+  // The index of the next lane to end, or (streaming) to hand over a piece (waits for it). First,
+  // lanes whose pieces were taken read on if `wanted` (empty: all).
+  awaitable<std::optional<std::size_t>> next_ended(std::span<const std::uint8_t> wanted = {});
   scatter_lane& lane(std::size_t i) { return lanes_[i]; }
   std::size_t size() const { return lanes_.size(); }
   bool all_gathered() const { return gathered_ == lanes_.size(); }
@@ -63,12 +70,15 @@ class scatter_run {
 
  private:
   static awaitable<void> run_lane(std::shared_ptr<scatter_run> run, std::size_t i);
-  awaitable<session::outcome> exchange(scatter_lane& lane);
-  awaitable<session::outcome> read_response(scatter_lane& lane);
+  awaitable<session::outcome> exchange(scatter_lane& lane, std::size_t i);
+  awaitable<session::outcome> read_response(scatter_lane& lane, std::size_t i);
+  awaitable<bool> hand_over_piece(scatter_lane& lane, std::size_t i);
 
   std::vector<scatter_lane> lanes_;
   protocol::bytes payload_;
   std::size_t max_response_bytes_ = 0;
+  std::size_t piece_bytes_ = 0;
+
   bool keep_lanes_ = false;
   channel ended_;
   std::size_t gathered_ = 0;

@@ -41,8 +41,11 @@ enum class action_kind : std::uint8_t {
                    // `payloads`: one command per target instead. `keep_lanes`: the connections
                    // stay with the scatter after their answers (a transaction open on them);
                    // `reuse_lanes`: this scatter runs on the last scatter's kept connections (same
-                   // targets; a lane whose connection broke fails, it is never replaced)
-  gather,          // the next target's whole response, in the order they end (one per target)
+                   // targets; a lane whose connection broke fails, it is never replaced).
+                   // `stream_lanes`: responses come in pieces (gather's `piece`), each lane
+                   // waiting until the machine's next action before it reads on
+  gather,          // the next target's whole response, in the order they end (one per target);
+                   // when streaming, also the pieces before it
   release,         // the held connection goes back to the pool (`soft_owned`: kept for us)
   drop,            // the held connection is closed, never reused
   schema_changed,  // the session's schema is now `text` (new connections log in there)
@@ -85,6 +88,10 @@ struct action {
   std::span<const session::target> targets{};  // scatter (the machine's, until all are gathered)
   std::span<const protocol::bytes_view> payloads{};  // scatter: one per target (else `payload` to all)
   bool keep_lanes = false, reuse_lanes = false;      // scatter
+  bool stream_lanes = false;                         // scatter
+  // gather, streaming: the lanes that may read on (1) after handing over a piece; the others wait
+  // (the merge holds enough of theirs). Empty: all.
+  std::span<const std::uint8_t> lanes_wanted{};
 };
 static_assert(std::is_trivially_copyable_v<action>);
 
@@ -125,6 +132,7 @@ struct event {
   std::optional<std::string_view> value{};      // run_internal: first column of the first row
   std::uint32_t statement_id = 0;               // prepare_internal: the backend's id
   std::uint32_t target_index = 0;               // gather: which of the scatter's targets
+  bool piece = false;                           // gather: a piece of the response, more follows
   std::uint64_t relayed_bytes = 0;              // relay
   held_connection connection{};                 // acquire
 };

@@ -157,6 +157,8 @@ class machine {
   // A read across shards, merged (machine_shards.cc).
   // `binary`: answered as to COM_STMT_EXECUTE (rows in the binary protocol).
   resumable<step> scatter_read(const query_plan& plan, std::uint32_t payload_length, bool binary = false);
+  // The read's answer merged and sent on as the shards' answers arrive (machine_stream.cc).
+  resumable<step> stream_scatter(const query_plan& plan, std::uint32_t payload_length, bool on_replicas);
   resumable<step> explain_route(std::string_view statement);
   // An INSERT whose rows weft places (machine_inserts.cc): keys from the global sequence, and
   // rows of several shards as one INSERT per shard, each in a transaction of its own.

@@ -14,6 +14,7 @@
 #include "sharding/result_merge.h"
 #include "sharding/route_explain.h"
 #include "sharding/statement_route.h"
+#include "sharding/stream_merge.h"
 
 namespace weft::session {
 namespace {
@@ -77,6 +78,7 @@ resumable<machine::step> machine::scatter_read(const query_plan& plan, std::uint
     scatter_targets_.push_back({role, group});
   }
   outgoing_ = p::encode(p::com_query{plan.scatter->sql});
+  if (!binary && sharding::streams(*plan.scatter)) co_return co_await stream_scatter(plan, payload_length, !wrote);
   const auto all = co_await scatter_gather(scatter_targets_, outgoing_);
   std::vector<p::bytes_view> answers;
   for (std::size_t i = 0; i < all.responses.size(); ++i) {

@@ -6,8 +6,8 @@
 
 #include "protocol/result_set.h"
 #include "sharding/decimal_text.h"
+#include "sharding/merge_order.h"
 #include "sharding/result_view.h"
-#include "sharding/sql_names.h"
 #include "sharding/value_order.h"
 
 namespace weft::sharding {
@@ -15,12 +15,6 @@ namespace {
 
 namespace p = protocol;
 using owned_row = p::text_row;
-
-struct sort_key {
-  std::size_t column = 0;
-  bool descending = false;
-  value_kind kind = value_kind::unordered;
-};
 
 // Frames with sequence ids from 1.
 class frame_writer {
@@ -38,42 +32,6 @@ class frame_writer {
   std::uint8_t seq_ = 1;
 };
 
-
-// ORDER BY items as visible columns whose values can be ordered; a refusal otherwise.
-std::string resolve_order(const std::vector<column_info>& columns, std::size_t visible,
-                          const std::vector<sort_item>& items, std::vector<sort_key>& out) {
-  for (const auto& item : items) {
-    std::optional<std::size_t> at;
-    if (item.position > 0 && item.position <= visible) at = item.position - 1;
-    for (std::size_t i = 0; item.position == 0 && i < visible; ++i) {
-      if (!same_name(columns[i].name, item.name)) continue;
-      if (at) return "ORDER BY " + item.name + " names two result columns";
-      at = i;
-    }
-    if (!at) return "ORDER BY across shards sorts by selected columns only (" + item.name + " is not one)";
-    const auto kind = kind_of(columns[*at]);
-    if (kind == value_kind::unordered) {
-      return "ORDER BY " + std::string(columns[*at].name) +
-             ": its values are not ordered across shards (a string under a non-binary collation, ENUM, JSON)";
-    }
-    out.push_back({*at, item.descending, kind});
-  }
-  return {};
-}
-
-// a before b by the keys; `failed` set when a value could not be read. (Rows owned or viewed.)
-template <typename Row>
-bool before(const Row& a, const Row& b, const std::vector<sort_key>& keys, bool& failed) {
-  for (const auto& k : keys) {
-    const auto c = compare_values(k.kind, a[k.column], b[k.column]);
-    if (!c) {
-      failed = true;
-      return false;
-    }
-    if (*c != 0) return k.descending ? *c > 0 : *c < 0;
-  }
-  return false;
-}
 
 owned_row owned(const row_values& values) {
   owned_row out;

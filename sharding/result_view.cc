@@ -23,7 +23,15 @@ std::optional<std::vector<p::bytes_view>> payloads_of(p::bytes_view response) {
   return out;
 }
 
-std::optional<column_info> read_column(p::bytes_view payload, bool extended_type_info) {
+result_view unreadable(std::string why) {
+  result_view v;
+  v.problem = std::move(why);
+  return v;
+}
+
+}  // namespace
+
+std::optional<column_info> read_column_definition(p::bytes_view payload, bool extended_type_info) {
   p::byte_reader r(payload);
   column_info c;
   c.payload = payload;
@@ -41,7 +49,7 @@ std::optional<column_info> read_column(p::bytes_view payload, bool extended_type
   return c;
 }
 
-std::optional<row_values> read_row(p::bytes_view payload, std::size_t columns) {
+std::optional<row_values> read_text_row(p::bytes_view payload, std::size_t columns) {
   p::byte_reader r(payload);
   row_values values;
   values.reserve(columns);
@@ -58,7 +66,7 @@ std::optional<row_values> read_row(p::bytes_view payload, std::size_t columns) {
 }
 
 // The closing packet's status and warnings (EOF: 5 bytes; an OK with the 0xFE header: longer).
-bool read_terminator(p::bytes_view payload, result_view& out) {
+bool read_closing(p::bytes_view payload, result_view& out) {
   p::byte_reader r(payload);
   r.skip(1);
   if (payload.size() == 5) {
@@ -73,14 +81,6 @@ bool read_terminator(p::bytes_view payload, result_view& out) {
   out.terminator = payload;
   return r.ok();
 }
-
-result_view unreadable(std::string why) {
-  result_view v;
-  v.problem = std::move(why);
-  return v;
-}
-
-}  // namespace
 
 result_view read_result(p::bytes_view response, bool extended_type_info) {
   const auto packets = payloads_of(response);
@@ -100,7 +100,7 @@ result_view read_result(p::bytes_view response, bool extended_type_info) {
   v.column_count = first;
   std::size_t i = 1;
   for (; i <= count; ++i) {
-    auto c = read_column((*packets)[i], extended_type_info);
+    auto c = read_column_definition((*packets)[i], extended_type_info);
     if (!c) return unreadable("a shard's column definition is unreadable");
     v.columns.push_back(*c);
   }
@@ -110,13 +110,13 @@ result_view read_result(p::bytes_view response, bool extended_type_info) {
   for (; i + 1 < packets->size(); ++i) {
     const auto& payload = (*packets)[i];
     if (!payload.empty() && payload[0] == 0xFF) return v.what = result_view::kind::error, v.error = payload, v;
-    auto values = read_row(payload, v.columns.size());
+    auto values = read_text_row(payload, v.columns.size());
     if (!values) return unreadable("a shard's row is unreadable");
     v.rows.push_back({payload, std::move(*values)});
   }
   const auto& last = packets->back();
   if (!last.empty() && last[0] == 0xFF) return v.what = result_view::kind::error, v.error = last, v;
-  if (last.empty() || last[0] != 0xFE || !read_terminator(last, v)) return unreadable("a shard's answer has no end");
+  if (last.empty() || last[0] != 0xFE || !read_closing(last, v)) return unreadable("a shard's answer has no end");
   if (v.status & more_results) return unreadable("a shard answered with more than one result set");
   v.what = result_view::kind::rows;
   return v;

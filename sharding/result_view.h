@@ -45,6 +45,13 @@ struct result_view {
 // definitions carry one more field).
 result_view read_result(protocol::bytes_view response, bool extended_type_info = false);
 
+// The pieces read_result reads, for readers of an answer as it arrives (stream_merge.h): one
+// column definition, one text row of `columns` values, and the closing EOF/OK (status, warnings
+// and its payload into `out`).
+std::optional<column_info> read_column_definition(protocol::bytes_view payload, bool extended_type_info);
+std::optional<row_values> read_text_row(protocol::bytes_view payload, std::size_t columns);
+bool read_closing(protocol::bytes_view payload, result_view& out);
+
 // The values of an answer of exactly one row of `columns` values, or nullopt and why not (the
 // server's error message, or what the answer was instead).
 std::optional<row_values> single_row(const result_view& r, std::size_t columns, std::string& problem);
