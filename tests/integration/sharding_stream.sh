@@ -74,6 +74,11 @@ q="SELECT id, k FROM weft_test.big ORDER BY id LIMIT 5 OFFSET 299990"
 after="$(peak_kb)"
 grew=$(((after - before) / 1024))
 echo "weft's peak memory grew by $grew MiB over answers of about 40 MB (before: $((before / 1024)) MiB)"
-[ "$grew" -lt 20 ] || fail "weft's peak memory grew by $grew MiB: the answers were held, not streamed"
+if ldd "$WEFT_BIN" | grep -q libasan; then
+  # AddressSanitizer keeps freed memory in quarantine (256 MB): peak memory says nothing there.
+  echo "memory bound not checked: this weft is built with AddressSanitizer (scripts/sanitize)"
+else
+  [ "$grew" -lt 20 ] || fail "weft's peak memory grew by $grew MiB: the answers were held, not streamed"
+fi
 weft_alive || fail "weft died"
 pass
