@@ -27,7 +27,9 @@ resumable<void> machine::learn_key_collation(const sharding::sharded_table& tabl
   const auto* map = world_.shards().map_named(table.map);
   if (!map || map->shards.empty()) co_return;
   const bool ext = settings_.client_capabilities & p::cap::mariadb_extended_type_info;
-  scatter_targets_.assign(1, target{routing::target_role::primary, map->shards[0].group});
+  // (A copy: the catalog may be replaced while the shard answers.)
+  const std::string group = map->shards[0].group;
+  scatter_targets_.assign(1, target{routing::target_role::primary, group});
   // A shard that does not answer, or a table not created yet: nothing learned, asked again later.
   const auto column_answer = co_await answer_on_target(sharding::key_column_sql(table));
   if (!column_answer) co_return;

@@ -24,10 +24,11 @@ stream_merge::stream_merge(const scatter_plan& plan, std::size_t lanes, bool ext
     : plan_(plan), ext_(extended_type_info), max_pending_(max_pending_bytes), lanes_(lanes) {}
 
 void stream_merge::add(std::size_t lane, p::bytes_view bytes, bool last) {
+  if (closed_) return;  // the answer is complete: what the lanes still send is dropped
   auto& s = lanes_.at(lane);
   s.carry.insert(s.carry.end(), bytes.begin(), bytes.end());
   std::size_t at = 0;
-  while (!failed_ && s.carry.size() - at >= frame_header) {
+  while (!closed_ && s.carry.size() - at >= frame_header) {
     const std::size_t length = s.carry[at] | (s.carry[at + 1] << 8) | (s.carry[at + 2] << 16);
     if (length == max_frame) {
       refuse("a shard's answer holds a packet of 16 MiB or more");
@@ -38,8 +39,8 @@ void stream_merge::add(std::size_t lane, p::bytes_view bytes, bool last) {
     at += frame_header + length;
   }
   s.carry.erase(s.carry.begin(), s.carry.begin() + static_cast<std::ptrdiff_t>(std::min(at, s.carry.size())));
-  if (last && !s.ended && !failed_) refuse("a shard's answer is cut");
-  if (!failed_) send_rows();
+  if (last && !s.ended && !closed_) refuse("a shard's answer is cut");
+  if (!closed_) send_rows();
 }
 
 void stream_merge::packet(std::size_t lane, p::bytes_view payload) {
@@ -50,7 +51,7 @@ void stream_merge::packet(std::size_t lane, p::bytes_view payload) {
     // A shard's error is the answer (one server would have failed the statement), or ends it.
     if (!header_sent_) out_.clear(), seq_ = 1;
     send(payload);
-    failed_ = true;
+    closed_ = true;
     return;
   }
   if (!s.header_done) return header_packet(s, payload);
@@ -62,7 +63,7 @@ void stream_merge::header_packet(lane_state& s, p::bytes_view payload) {
   if (s.packets == 1) {
     p::byte_reader r(payload);
     s.columns = static_cast<std::size_t>(r.lenenc_int());
-    if (payload[0] == 0x00 || !r.ok() || s.columns == 0) refuse("a shard answered without a result set");
+    if (payload.empty() || payload[0] == 0x00 || !r.ok() || s.columns == 0) refuse("a shard answered without a result set");
     return;
   }
   if (s.definitions.size() < s.columns) {
@@ -101,17 +102,17 @@ void stream_merge::row_packet(lane_state& s, p::bytes_view payload) {
 }
 
 void stream_merge::fail(p::bytes_view err_payload) {
-  if (failed_) return;
+  if (closed_) return;
   if (!header_sent_) out_.clear(), seq_ = 1;
   send(err_payload);
-  failed_ = true;
+  closed_ = true;
 }
 
 void stream_merge::refuse(const std::string& why) {
-  if (failed_) return;
+  if (closed_) return;
   if (!header_sent_) out_.clear(), seq_ = 1;
   send(p::encode(p::make_error(p::er::shard_unroutable, "weft: " + why)));
-  failed_ = true;
+  closed_ = true;
 }
 
 // Every lane's definitions arrived (and agree): the header goes out once, from the first lane.
@@ -197,7 +198,7 @@ void stream_merge::close() {
   std::uint32_t warnings = 0;
   for (const auto& s : lanes_) warnings += s.closing.warnings;
   send(terminator_with(lanes_[0].closing, static_cast<std::uint16_t>(std::min<std::uint32_t>(warnings, 0xFFFF))));
-  failed_ = true;  // nothing more after the closing packet
+  closed_ = true;  // nothing more after the closing packet
 }
 
 void stream_merge::send(p::bytes_view payload) {
@@ -209,11 +210,11 @@ void stream_merge::send(p::bytes_view payload) {
 
 bool stream_merge::wants(std::size_t lane) const {
   const auto& s = lanes_.at(lane);
-  return failed_ || (s.rows.empty() && !s.ended);
+  return closed_ || (s.rows.empty() && !s.ended);
 }
 
 p::bytes stream_merge::take() {
-  if (failed_) finished_ = true;
+  if (closed_) finished_ = true;
   return std::move(out_);
 }
 

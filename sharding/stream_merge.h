@@ -81,7 +81,9 @@ class stream_merge {
   std::vector<sort_key> order_;
   std::size_t visible_ = 0;
   bool header_sent_ = false;
-  bool failed_ = false;  // an ERR was sent (or is the whole answer): the rest is read and dropped
+  // The answer's last packet is written (its closing EOF/OK, or an ERR): what lanes send from now
+  // on is read and dropped.
+  bool closed_ = false;
   bool finished_ = false;
   std::uint64_t skipped_ = 0, sent_ = 0;
   protocol::bytes out_;
