@@ -17,6 +17,7 @@
 #include "protocol/session_track.h"
 #include "proxy/deadline.h"
 #include "proxy/handshake_driver.h"
+#include "proxy/listener.h"
 #include "session/log_text.h"
 #include "proxy/packet_io.h"
 #include "proxy/stream.h"
@@ -86,13 +87,11 @@ void admin_server::start() {
   if (!settings_.tls_cert.empty()) {
     tls_ = std::make_unique<proxy::asio::ssl::context>(proxy::make_server_tls_context(settings_.tls_cert, settings_.tls_key));
   }
-  const proxy::tcp::endpoint endpoint(proxy::asio::ip::make_address(settings_.listen.host), settings_.listen.port);
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(proxy::tcp::acceptor::reuse_address(true));
-  boost::system::error_code ec;
-  acceptor_.bind(endpoint, ec);
-  if (ec) throw std::runtime_error("cannot listen on the admin port " + settings_.listen.to_string() + ": " + ec.message());
-  acceptor_.listen();
+  try {
+    proxy::open_listener(acceptor_, settings_.listen, false);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string("the admin port: ") + e.what());
+  }
   proxy::asio::co_spawn(io_, accept_loop(), proxy::asio::detached);
   thread_ = std::thread([this] { io_.run(); });
 }
@@ -199,7 +198,7 @@ awaitable<void> admin_server::accept_loop() {
 }
 
 // `place` holds the session's place under [admin] max_connections until it ends.
-awaitable<void> admin_server::run_session(proxy::tcp::socket socket, std::uint32_t id,
+awaitable<void> admin_server::run_session(proxy::net_socket socket, std::uint32_t id,
                                           [[maybe_unused]] proxy::connection_limit::slot place) {
   const auto peer = proxy::remote_host(socket);
   proxy::stream client(std::move(socket));

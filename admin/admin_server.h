@@ -33,7 +33,7 @@ class admin_server {
 
  private:
   proxy::awaitable<void> accept_loop();
-  proxy::awaitable<void> run_session(proxy::tcp::socket socket, std::uint32_t id, proxy::connection_limit::slot place);
+  proxy::awaitable<void> run_session(proxy::net_socket socket, std::uint32_t id, proxy::connection_limit::slot place);
   // The connection phase, within the handshake timeout: the negotiated capabilities, or nullopt.
   proxy::awaitable<std::optional<std::uint64_t>> authenticate(proxy::stream& client, proxy::io_buffer& in,
                                                               std::uint32_t id, const std::string& peer);
@@ -54,7 +54,7 @@ class admin_server {
   admin_hooks hooks_;
   std::unique_ptr<proxy::asio::ssl::context> tls_;
   proxy::asio::io_context io_{1};
-  proxy::tcp::acceptor acceptor_{io_};
+  proxy::net_acceptor acceptor_{io_};
   std::thread thread_;
   boost::asio::thread_pool statements_{4};
   std::uint32_t next_id_ = 1;

@@ -173,7 +173,8 @@ class config_reader {
       if (auto ep = routing::parse_endpoint(*listen)) {
         p.listen = *ep;
       } else {
-        error(t.get("listen")->source(), "'listen' must be \"host:port\", got \"" + *listen + "\"");
+        error(t.get("listen")->source(),
+              "'listen' must be \"host:port\" or \"unix:/absolute/path\", got \"" + *listen + "\"");
       }
     }
     if (auto v = int_at(t, "workers", 0, 256)) p.workers = static_cast<unsigned>(*v);
@@ -305,7 +306,8 @@ class config_reader {
       s.address = *ep;
       s.name = ep->to_string();
     } else {
-      return error(t.get("address")->source(), "'address' must be \"host:port\", got \"" + *address + "\"");
+      return error(t.get("address")->source(),
+                   "'address' must be \"host:port\" or \"unix:/absolute/path\", got \"" + *address + "\"");
     }
     if (auto r = routing::parse_server_role(*role)) {
       s.role = *r;
@@ -351,6 +353,7 @@ class config_reader {
     auto text = string_at(t, key, false);
     if (!text) return std::nullopt;
     auto ep = routing::parse_endpoint(*text);
+    if (ep && ep->is_unix()) ep.reset();  // the admin and HTTP ports listen on TCP only
     if (!ep) error(t.get(key)->source(), "'" + std::string(key) + "' must be \"host:port\", got \"" + *text + "\"");
     return ep;
   }

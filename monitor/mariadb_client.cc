@@ -120,8 +120,15 @@ mariadb_client::mariadb_client(const routing::endpoint& address, const std::stri
   mysql_optionsv(connection_, MYSQL_OPT_LOCAL_INFILE, &local_infile);
   infile_ = std::make_unique<memory_infile>();
   mysql_set_local_infile_handler(connection_, infile_init, infile_read, infile_end, infile_error, infile_.get());
-  if (!mysql_real_connect(connection_, address.host.c_str(), user.c_str(), password.c_str(), nullptr, address.port,
-                          nullptr, 0)) {
+  // A server reached by its socket path: host "localhost" tells Connector/C to use the socket.
+  const char* host = address.is_unix() ? "localhost" : address.host.c_str();
+  const char* socket_path = address.is_unix() ? address.host.c_str() : nullptr;
+  if (address.is_unix()) {
+    const unsigned protocol = MYSQL_PROTOCOL_SOCKET;
+    mysql_optionsv(connection_, MYSQL_OPT_PROTOCOL, &protocol);
+  }
+  if (!mysql_real_connect(connection_, host, user.c_str(), password.c_str(), nullptr, address.port, socket_path,
+                          0)) {
     fail();  // even a refused login: no session to keep
   }
 }

@@ -137,6 +137,7 @@ bool ha_operation::configure_replica(backend_node& replica, backend_node& source
   } else {  // a server seeded from a dump has its GTIDs in gtid_current_pos only
     own_binlog = column_text(replica_settings, "slave_pos").empty() && !column_text(replica_settings, "gtid").empty();
   }
+  if (source.address().is_unix()) return log.failed(step, c.source, unix_source_refusal);
   const routing::source_settings settings{source.address().host, source.address().port, user, password, own_binlog};
   if (!replica.exec(routing::change_source_query(flavor, settings), log, step) ||
       !replica.exec(std::string(routing::start_replica_query(flavor)), log, step)) {

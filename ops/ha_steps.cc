@@ -129,10 +129,15 @@ bool backend_node::wait_for(const std::string& gtid, std::chrono::milliseconds t
   return row && !row->empty() && routing::gtid_wait_succeeded(row->begin()->second);
 }
 
+const char* const unix_source_refusal =
+    "a server weft reaches by its socket path cannot be a replication source: replicas connect over TCP "
+    "(give the server a host:port address)";
+
 bool backend_node::replicate_from(const routing::endpoint& source, const std::string& user, const std::string& password,
                                   bool from_own_binlog, step_log& log) {
   routing::source_settings s{source.host, source.port, user, password, from_own_binlog};
   const std::string step = "replicate from " + source.to_string();
+  if (source.is_unix()) return log.failed(step, source.to_string(), unix_source_refusal);
   return exec(std::string(routing::stop_replica_query(flavor_)), log, step) &&
          exec(routing::change_source_query(flavor_, s), log, step) &&
          exec(std::string(routing::start_replica_query(flavor_)), log, step);

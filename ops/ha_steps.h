@@ -62,6 +62,9 @@ struct replica_state {
   std::string last_error;
 };
 
+// Why a server named by its socket path is refused as a replication source.
+extern const char* const unix_source_refusal;
+
 // One backend, connected as the operations' account.
 class backend_node {
  public:

@@ -4,6 +4,7 @@
 
 #include "protocol/errors.h"
 #include "protocol/frame.h"
+#include "proxy/stream.h"
 
 namespace weft::proxy {
 namespace {
@@ -24,11 +25,7 @@ bool denies_access(p::bytes_view err_payload) {
   return err && err->error_code == p::er::access_denied.code;
 }
 
-std::string remote_host(tcp::socket& socket) {
-  error_code ec;
-  const auto ep = socket.remote_endpoint(ec);
-  return ec ? std::string("unknown") : ep.address().to_string();
-}
+std::string remote_host(net_socket& socket) { return peer_host(socket); }
 
 std::optional<connection_limit::slot> connection_limit::try_acquire() {
   auto open = open_.load(std::memory_order_relaxed);
@@ -45,7 +42,7 @@ admission_control::admission_control(std::string port_name, std::size_t max_conn
                                      login_throttle_settings throttle)
     : connections(max_connections), logins(throttle), port_(std::move(port_name)) {}
 
-std::optional<connection_limit::slot> admission_control::admit(tcp::socket& socket) {
+std::optional<connection_limit::slot> admission_control::admit(net_socket& socket) {
   auto slot = connections.try_acquire();
   if (!slot) {
     refuse(socket, p::make_error(p::er::too_many_connections, "Too many connections"), "max_connections",
@@ -63,13 +60,13 @@ std::optional<connection_limit::slot> admission_control::admit(tcp::socket& sock
 // Before the handshake nothing is negotiated, so the ERR has no SQLSTATE marker and sequence id
 // 0: byte for byte what MariaDB 10.11 sends at max_connections (clients show it as HY000). The
 // send is not awaited: a fresh socket's send buffer is empty, so it never waits.
-void admission_control::refuse(tcp::socket& socket, const p::err_packet& err, const char* reason,
+void admission_control::refuse(net_socket& socket, const p::err_packet& err, const char* reason,
                                const std::string& host, log_limiter& log) {
   const auto frame = p::encode_packet(p::encode(err, 0), 0);
   error_code ignored;
   socket.non_blocking(true, ignored);
   socket.send(asio::buffer(frame), 0, ignored);
-  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.shutdown(net_socket::shutdown_both, ignored);
   socket.close(ignored);
   std::lock_guard lock(log_mutex_);
   if (const auto n = log.note()) {

@@ -53,7 +53,7 @@ class admission_control {
   admission_control(std::string port_name, std::size_t max_connections, login_throttle_settings throttle);
 
   // nullopt: refused (the ERR is sent and the socket closed); else the connection's place.
-  std::optional<connection_limit::slot> admit(tcp::socket& socket);
+  std::optional<connection_limit::slot> admit(net_socket& socket);
   // A login refused for its credentials: counted, and logged (event=host_blocked) when it blocks
   // the host.
   void login_failed(const std::string& host);
@@ -62,7 +62,7 @@ class admission_control {
   login_throttle logins;
 
  private:
-  void refuse(tcp::socket& socket, const protocol::err_packet& err, const char* reason, const std::string& host,
+  void refuse(net_socket& socket, const protocol::err_packet& err, const char* reason, const std::string& host,
               log_limiter& log);
 
   std::string port_;
@@ -76,6 +76,6 @@ class admission_control {
 bool denies_access(protocol::bytes_view err_payload);
 
 // The client's address as text ("unknown" when the socket has none).
-std::string remote_host(tcp::socket& socket);
+std::string remote_host(net_socket& socket);
 
 }  // namespace weft::proxy

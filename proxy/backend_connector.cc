@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/local/stream_protocol.hpp>
+
 #include "proxy/deadline.h"
 #include "proxy/handshake_driver.h"
 #include "proxy/io_buffer.h"
@@ -26,11 +28,17 @@ protocol::err_packet unreachable(const routing::server& server, const std::strin
                               "weft: cannot connect to backend " + describe(server) + ": " + reason);
 }
 
-awaitable<error_code> connect_socket(tcp::socket& socket, const routing::endpoint& address) {
+awaitable<error_code> connect_socket(net_socket& socket, const routing::endpoint& address) {
+  using generic_endpoint = asio::generic::stream_protocol::endpoint;
+  if (address.is_unix()) {
+    auto [err] = co_await socket.async_connect(generic_endpoint(asio::local::stream_protocol::endpoint(address.host)),
+                                               use_nothrow);
+    co_return err;
+  }
   error_code ec;
   auto ip = asio::ip::make_address(address.host, ec);
   if (!ec) {
-    auto [err] = co_await socket.async_connect(tcp::endpoint(ip, address.port), use_nothrow);
+    auto [err] = co_await socket.async_connect(generic_endpoint(tcp::endpoint(ip, address.port)), use_nothrow);
     co_return err;
   }
   tcp::resolver resolver(socket.get_executor());
@@ -40,7 +48,7 @@ awaitable<error_code> connect_socket(tcp::socket& socket, const routing::endpoin
   for (const auto& entry : results) {
     error_code ignored;
     socket.close(ignored);
-    auto [err] = co_await socket.async_connect(entry.endpoint(), use_nothrow);
+    auto [err] = co_await socket.async_connect(generic_endpoint(entry.endpoint()), use_nothrow);
     if (!err) co_return err;
     ec = err;
   }
@@ -49,7 +57,7 @@ awaitable<error_code> connect_socket(tcp::socket& socket, const routing::endpoin
 
 // Keepalive after 10 s of silence, then a probe every 5 s; TCP_USER_TIMEOUT ends the connection
 // when sent data (probes included) stays unacknowledged that long.
-void set_keepalive(tcp::socket& socket, std::chrono::milliseconds user_timeout) {
+void set_keepalive(net_socket& socket, std::chrono::milliseconds user_timeout) {
   const int fd = socket.native_handle();
   int on = 1, idle = 10, interval = 5, count = 3;
   ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
@@ -117,7 +125,7 @@ awaitable<backend_connect_result> connect_backend(const routing::server& server,
                                                   std::chrono::milliseconds timeout, backend_tls tls,
                                                   std::chrono::milliseconds tcp_user_timeout) {
   backend_connect_result result;
-  auto connection = std::make_unique<stream>(tcp::socket(co_await asio::this_coro::executor));
+  auto connection = std::make_unique<stream>(net_socket(co_await asio::this_coro::executor));
   deadline watchdog(*connection, timeout);
   auto lost = [&](const std::string& what) {
     if (watchdog.expired()) {
@@ -132,8 +140,10 @@ awaitable<backend_connect_result> connect_backend(const routing::server& server,
     result.error = lost(ec.message());
     co_return result;
   }
-  connection->socket().set_option(tcp::no_delay(true));
-  set_keepalive(connection->socket(), tcp_user_timeout);
+  if (!server.address.is_unix()) {  // a local socket has no Nagle and no silent peer to probe
+    set_no_delay(connection->socket());
+    set_keepalive(connection->socket(), tcp_user_timeout);
+  }
   if (!login.proxy_header.empty()) {  // before the server's greeting: it names the client's address
     const auto header_error = co_await connection->write_all(asio::buffer(login.proxy_header));
     if (header_error) {

@@ -27,12 +27,6 @@ constexpr std::uint64_t wire_format_caps = p::cap::protocol_41 | p::cap::depreca
                                            p::cap::ps_multi_results | p::cap::transactions |
                                            p::cap::long_flag | p::cap::mariadb_extended_type_info;
 
-std::string peer_address(tcp::socket& socket) {
-  error_code ec;
-  auto ep = socket.remote_endpoint(ec);
-  return ec ? std::string("unknown") : ep.address().to_string();
-}
-
 }  // namespace
 
 std::uint64_t proxy_capabilities() {
@@ -57,10 +51,10 @@ std::uint64_t client_session::bulk_capability() const {
   return mysql ? 0 : p::cap::mariadb_stmt_bulk_operations;
 }
 
-client_session::client_session(tcp::socket socket, session_context context)
+client_session::client_session(net_socket socket, session_context context)
     : client_(std::move(socket)),
       context_(std::move(context)),
-      peer_(peer_address(client_.socket())),
+      peer_(peer_host(client_.socket())),
       backend_(context_.pool, context_.settings, context_.tls, context_.routing) {}
 
 client_session::description client_session::describe() const {
@@ -99,7 +93,7 @@ void client_session::watch_backend(const routing::topology& latest, std::chrono:
 }
 
 awaitable<void> client_session::run() {
-  client_.socket().set_option(tcp::no_delay(true));
+  set_no_delay(client_.socket());
   const bool authenticated = co_await authenticate();
   if (!authenticated) co_return;
   const bool opened = co_await open_backend(*auth_);
@@ -221,11 +215,11 @@ p::backend_login client_session::login_for(const p::server_handshake& handshake)
 void client_session::name_client_to_backend(p::backend_login& login) {
   if (!context_.settings.backend_proxy_protocol) return;
   error_code ec_remote, ec_local;
-  const auto remote = client_.socket().remote_endpoint(ec_remote);
-  const auto local = client_.socket().local_endpoint(ec_local);
-  if (ec_remote || ec_local) return;
-  login.proxy_header = p::proxy_header_v1(remote.address().to_string(), remote.port(), local.address().to_string(),
-                                          local.port());
+  const auto remote = as_tcp(client_.socket().remote_endpoint(ec_remote));
+  const auto local = as_tcp(client_.socket().local_endpoint(ec_local));
+  if (ec_remote || ec_local || !remote || !local) return;  // a local client: the backend sees weft's address
+  login.proxy_header = p::proxy_header_v1(remote->address().to_string(), remote->port(), local->address().to_string(),
+                                          local->port());
   login.proxy_client = std::string(routing::account_address(peer_));
 }
 

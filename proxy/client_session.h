@@ -44,7 +44,7 @@ struct session_context {
 
 class client_session {
  public:
-  client_session(tcp::socket socket, session_context context);
+  client_session(net_socket socket, session_context context);
 
   awaitable<void> run();
   // One processlist row (on the worker's thread).

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "proxy/asio.h"
+#include "proxy/listener.h"
 #include "proxy/stream.h"
 #include "proxy/worker.h"
 
@@ -21,26 +22,9 @@ proxy_server::~proxy_server() {
   join();
 }
 
-namespace {
-// Workers bind with SO_REUSEPORT, which would also let a second weft (same user) share the
-// port silently. A plain bind first tells whether someone already listens there.
-void ensure_port_free(const routing::endpoint& listen) {
-  asio::io_context io;
-  tcp::acceptor probe(io);
-  const tcp::endpoint endpoint(asio::ip::make_address(listen.host), listen.port);
-  probe.open(endpoint.protocol());
-  probe.set_option(tcp::acceptor::reuse_address(true));  // TIME_WAIT leftovers are fine
-  boost::system::error_code ec;
-  probe.bind(endpoint, ec);
-  if (ec) {
-    spdlog::critical("event=listen_failed listen={} error=\"{}\"", listen.to_string(), ec.message());
-    throw std::runtime_error("cannot listen on " + listen.to_string() + ": " + ec.message());
-  }
-}
-}  // namespace
 
 void proxy_server::start() {
-  ensure_port_free(settings_.listen);
+  ensure_listen_address_free(settings_.listen);
   if (settings_.client_tls.enabled()) {
     tls_.client = std::make_unique<asio::ssl::context>(
         make_server_tls_context(settings_.client_tls.cert_file, settings_.client_tls.key_file));
@@ -57,7 +41,8 @@ void proxy_server::start() {
   settings_.workers = n;  // resolved, so each worker computes its share of the limits
   for (unsigned i = 0; i < n; ++i) {
     workers_.push_back(std::make_unique<worker>(i, settings_, tls_, state_, next_connection_id_, admission_));
-    workers_.back()->listen();
+    // A Unix socket path is bound once; the other workers accept on the first one's socket.
+    workers_.back()->listen(settings_.listen.is_unix() && i > 0 ? workers_.front().get() : nullptr);
   }
   for (auto& w : workers_) w->start();
 }
@@ -78,6 +63,7 @@ std::size_t proxy_server::session_count() {
 
 void proxy_server::stop() {
   for (auto& w : workers_) w->stop();
+  if (!workers_.empty()) remove_listener_file(settings_.listen);  // only a path this weft bound
 }
 
 query_stats proxy_server::collect_stats() {

@@ -11,7 +11,7 @@
 namespace weft::proxy {
 
 awaitable<error_code> stream::start_tls_server(asio::ssl::context& context, asio::const_buffer already_read) {
-  tls_ = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(socket_), context);
+  tls_ = std::make_unique<asio::ssl::stream<net_socket>>(std::move(socket_), context);
   auto [ec, used] = co_await tls_->async_handshake(asio::ssl::stream_base::server, already_read, use_nothrow);
   (void)used;
   co_return ec;
@@ -19,7 +19,7 @@ awaitable<error_code> stream::start_tls_server(asio::ssl::context& context, asio
 
 awaitable<error_code> stream::start_tls_client(asio::ssl::context& context, const std::string& host,
                                                bool verify_peer) {
-  tls_ = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(socket_), context);
+  tls_ = std::make_unique<asio::ssl::stream<net_socket>>(std::move(socket_), context);
   if (verify_peer) {
     tls_->set_verify_mode(asio::ssl::verify_peer);
     tls_->set_verify_callback(asio::ssl::host_name_verification(host));
@@ -87,12 +87,36 @@ awaitable<std::pair<error_code, std::size_t>> stream::read_some_compressed(asio:
 
 std::string stream::tls_version() const {
   if (!tls_) return {};
-  return SSL_get_version(const_cast<asio::ssl::stream<tcp::socket>&>(*tls_).native_handle());
+  return SSL_get_version(const_cast<asio::ssl::stream<net_socket>&>(*tls_).native_handle());
+}
+
+std::optional<tcp::endpoint> as_tcp(const asio::generic::stream_protocol::endpoint& endpoint) {
+  const auto family = endpoint.data()->sa_family;
+  if (family != AF_INET && family != AF_INET6) return std::nullopt;
+  tcp::endpoint out;
+  if (endpoint.size() > out.capacity()) return std::nullopt;
+  std::memcpy(out.data(), endpoint.data(), endpoint.size());
+  out.resize(endpoint.size());
+  return out;
+}
+
+std::string peer_host(net_socket& socket) {
+  error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  if (ec) return "unknown";
+  if (remote.data()->sa_family == AF_UNIX) return "localhost";
+  const auto ip = as_tcp(remote);
+  return ip ? ip->address().to_string() : "unknown";
+}
+
+void set_no_delay(net_socket& socket) {
+  error_code ignored;  // a Unix-domain socket refuses the option: it has no Nagle to turn off
+  socket.set_option(tcp::no_delay(true), ignored);
 }
 
 void stream::close() {
   error_code ignored;
-  socket().shutdown(tcp::socket::shutdown_both, ignored);
+  socket().shutdown(net_socket::shutdown_both, ignored);
   socket().close(ignored);
 }
 

@@ -1,4 +1,4 @@
-// A connection that starts as plain TCP and may be upgraded to TLS in the middle of the
+// A connection (TCP or Unix-domain) that starts plain and may be upgraded to TLS in the middle of the
 // MySQL handshake (after an SSLRequest). Sessions read and write through it without caring
 // which it is; a plain stream costs one predictable branch per operation.
 #pragma once
@@ -18,6 +18,7 @@ namespace weft::proxy {
 
 class stream {
  public:
+  explicit stream(net_socket socket) : socket_(std::move(socket)) {}
   explicit stream(tcp::socket socket) : socket_(std::move(socket)) {}
 
   // TLS as the server (client side of weft) or as the client (towards a backend).
@@ -39,7 +40,7 @@ class stream {
 
   bool is_tls() const { return tls_ != nullptr; }
   std::string tls_version() const;
-  tcp::socket& socket() { return tls_ ? tls_->next_layer() : socket_; }
+  net_socket& socket() { return tls_ ? tls_->next_layer() : socket_; }
   void close();
 
  private:
@@ -55,10 +56,18 @@ class stream {
   awaitable<std::tuple<error_code, std::size_t>> write_all_raw(asio::const_buffer buffer);
   awaitable<std::pair<error_code, std::size_t>> read_some_compressed(asio::mutable_buffer buffer);
 
-  tcp::socket socket_;  // moved into tls_ on upgrade
+  net_socket socket_;  // moved into tls_ on upgrade
   std::unique_ptr<compression_state> compression_;
-  std::unique_ptr<asio::ssl::stream<tcp::socket>> tls_;
+  std::unique_ptr<asio::ssl::stream<net_socket>> tls_;
 };
+
+// The peer's IP address as text, "localhost" for a Unix-domain socket (as MariaDB names such
+// clients), "unknown" when it cannot be read.
+std::string peer_host(net_socket& socket);
+// The TCP endpoint behind a generic one; nullopt for a Unix-domain socket.
+std::optional<tcp::endpoint> as_tcp(const asio::generic::stream_protocol::endpoint& endpoint);
+// Sets TCP_NODELAY on a TCP socket (a Unix-domain one has no Nagle).
+void set_no_delay(net_socket& socket);
 
 // A TLS context for weft's listener: certificate + key, TLS 1.2 and 1.3 only.
 asio::ssl::context make_server_tls_context(const std::string& cert_file, const std::string& key_file);

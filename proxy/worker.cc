@@ -7,6 +7,7 @@
 #include <future>
 
 #include "proxy/client_session.h"
+#include "proxy/listener.h"
 
 namespace weft::proxy {
 
@@ -35,15 +36,9 @@ worker::~worker() {
   join();
 }
 
-void worker::listen() {
-  const auto address = asio::ip::make_address(settings_.listen.host);
-  const tcp::endpoint endpoint(address, settings_.listen.port);
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(tcp::acceptor::reuse_address(true));
-  int one = 1;
-  ::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
-  acceptor_.bind(endpoint);
-  acceptor_.listen(asio::socket_base::max_listen_connections);
+void worker::listen(const worker* shared) {
+  if (shared) return share_listener(acceptor_, shared->acceptor_);
+  open_listener(acceptor_, settings_.listen, true);
 }
 
 void worker::start() {

@@ -26,8 +26,9 @@ class worker {
          std::atomic<std::uint32_t>& next_connection_id, admission_control& admission);
   ~worker();
 
-  // Binds the listener (throws on failure, so startup errors surface before threads run).
-  void listen();
+  // Binds the listener (throws on failure, so startup errors surface before threads run); with
+  // `shared`, accepts on that worker's listening socket instead (a Unix socket path).
+  void listen(const worker* shared = nullptr);
   void start();
   // Stops accepting and closes every session; the thread ends when its loop runs dry.
   void stop();
@@ -59,7 +60,7 @@ class worker {
   backend_pool pool_;
   worker_routing routing_;
   std::function<void()> accounts_stale_;
-  tcp::acceptor acceptor_{io_};
+  net_acceptor acceptor_{io_};
   std::list<std::weak_ptr<client_session>> sessions_;  // touched only on this worker's thread
   std::thread thread_;
   bool stopping_ = false;  // touched only on this worker's thread

@@ -8,6 +8,15 @@
 namespace weft::routing {
 
 std::optional<endpoint> parse_endpoint(std::string_view text) {
+  constexpr std::string_view unix_prefix = "unix:";
+  if (text.substr(0, unix_prefix.size()) == unix_prefix) {
+    const auto path = text.substr(unix_prefix.size());
+    // sun_path holds 108 bytes with its NUL
+    if (path.size() < 2 || path.front() != '/' || path.size() > 107 || path.find('\0') != path.npos) {
+      return std::nullopt;
+    }
+    return endpoint{std::string(path), 0};
+  }
   const auto colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return std::nullopt;
   auto host = text.substr(0, colon);

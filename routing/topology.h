@@ -13,14 +13,17 @@
 
 namespace weft::routing {
 
+// A TCP address, or a Unix-domain socket: then host is the socket's absolute path and port 0
+// (the same shape ProxySQL gives such servers in its tables).
 struct endpoint {
   std::string host;
   std::uint16_t port = 0;
-  std::string to_string() const { return host + ":" + std::to_string(port); }
+  bool is_unix() const { return port == 0 && !host.empty() && host.front() == '/'; }
+  std::string to_string() const { return is_unix() ? "unix:" + host : host + ":" + std::to_string(port); }
   bool operator==(const endpoint&) const = default;
 };
 
-// "host:port" (IPv6 as "[::1]:3306"); nullopt when it is not of that form.
+// "host:port" (IPv6 as "[::1]:3306") or "unix:/absolute/path"; nullopt when it is neither.
 std::optional<endpoint> parse_endpoint(std::string_view text);
 
 enum class server_role { primary, replica };

@@ -46,6 +46,35 @@ TEST(ConfigLoader, LoadsAValidFile) {
   EXPECT_EQ(primary->address.port, 23306);
 }
 
+// Unix-domain sockets: "unix:/absolute/path" for the proxy's listener and for servers, kept as
+// host = path, port 0 (ProxySQL's shape); the admin port stays TCP.
+TEST(ConfigLoader, UnixSocketAddresses) {
+  const auto ep = routing::parse_endpoint("unix:/run/mysqld/mysqld.sock");
+  ASSERT_TRUE(ep);
+  EXPECT_TRUE(ep->is_unix());
+  EXPECT_EQ(ep->host, "/run/mysqld/mysqld.sock");
+  EXPECT_EQ(ep->port, 0);
+  EXPECT_EQ(ep->to_string(), "unix:/run/mysqld/mysqld.sock");
+  EXPECT_EQ(routing::parse_endpoint(ep->to_string()), ep);
+  EXPECT_FALSE(routing::parse_endpoint("127.0.0.1:3306")->is_unix());
+  for (const auto* bad : {"unix:", "unix:/", "unix:relative.sock", "/run/mysqld.sock:0", "/run/mysqld.sock"}) {
+    EXPECT_FALSE(routing::parse_endpoint(bad)) << bad;
+  }
+  EXPECT_FALSE(routing::parse_endpoint("unix:/" + std::string(107, 'a'))) << "longer than sun_path";
+
+  std::string text(valid);
+  text.replace(text.find("127.0.0.1:7033"), 14, "unix:/tmp/weft.sock");
+  text.replace(text.find("127.0.0.1:23307"), 15, "unix:/tmp/replica.sock");
+  auto r = load_config_text(text, "weft.toml");
+  ASSERT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0]);
+  EXPECT_EQ(r.config->proxy.listen.to_string(), "unix:/tmp/weft.sock");
+  EXPECT_EQ(r.config->topology.servers.at(1).address.host, "/tmp/replica.sock");
+
+  auto admin = load_config_text(std::string(valid) + "[admin]\nlisten = \"unix:/tmp/admin.sock\"\n", "weft.toml");
+  ASSERT_FALSE(admin.errors.empty());
+  EXPECT_NE(admin.errors[0].find("'listen' must be \"host:port\""), std::string::npos) << admin.errors[0];
+}
+
 struct bad_case {
   std::string name;
   std::string toml;
