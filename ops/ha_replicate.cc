@@ -126,6 +126,7 @@ bool ha_operation::configure_replica(backend_node& replica, backend_node& source
                                      const std::string& password, step_log& log) const {
   const auto flavor = replica.flavor();
   const std::string step = "configure replica";
+  if (source.address().is_unix()) return log.failed(step, c.source, unix_source_refusal);
   if (!replica.exec(std::string(routing::stop_replica_query(flavor)), log, step)) return false;
   bool own_binlog = false;
   if (c.start == replicate_start::beginning) {
@@ -137,7 +138,6 @@ bool ha_operation::configure_replica(backend_node& replica, backend_node& source
   } else {  // a server seeded from a dump has its GTIDs in gtid_current_pos only
     own_binlog = column_text(replica_settings, "slave_pos").empty() && !column_text(replica_settings, "gtid").empty();
   }
-  if (source.address().is_unix()) return log.failed(step, c.source, unix_source_refusal);
   const routing::source_settings settings{source.address().host, source.address().port, user, password, own_binlog};
   if (!replica.exec(routing::change_source_query(flavor, settings), log, step) ||
       !replica.exec(std::string(routing::start_replica_query(flavor)), log, step)) {
@@ -151,6 +151,7 @@ admin_result ha_operation::replicate(const ha_command& c) {
   step_log log("replicate");
   const auto replica_ep = routing::parse_endpoint(c.server), source_ep = routing::parse_endpoint(c.source);
   if (!replica_ep || !source_ep) return ha_refused("weft: REPLICATE needs two host:port addresses");
+  if (source_ep->is_unix()) return ha_refused(std::string("weft: REPLICATE: ") + unix_source_refusal);
   auto replica = connect(*replica_ep), source = connect(*source_ep);
   if (!source->ok()) log.failed("connect", c.source, source->error());
   if (!replica->ok()) log.failed("connect", c.server, replica->error());

@@ -67,6 +67,18 @@ wait_admin
 wait_for "[ \"\$(admin -e \"SELECT status FROM stats_servers\")\" = ONLINE ]" 5 ||
   fail "the monitor does not see the server on its socket: $(admin -e 'SELECT * FROM stats_servers')"
 
+# A server on its socket path can be added, but never made a replication source (replicas connect
+# over TCP); the replica named is left as it was.
+REPLICA1_SOCK="$(as_root "$REPLICA1_PORT" -e 'select @@socket')"
+admin -e "CREATE GROUP spare; ADD SERVER 'unix:$REPLICA1_SOCK' TO GROUP spare"
+[ "$(admin -e "SELECT address FROM servers WHERE group_name = 'spare'")" = "unix:$REPLICA1_SOCK" ] ||
+  fail "ADD SERVER by socket path: $(admin -e 'SELECT * FROM servers')"
+before="$(slave_status "$REPLICA2_PORT" | grep -E 'Slave_(IO|SQL)_Running:')"
+err="$(admin_error -e "REPLICATE '127.0.0.1:$REPLICA2_PORT' FROM 'unix:$PRIMARY_SOCK' USER 'repl' PASSWORD 'repl-secret'")"
+echo "$err" | grep -q 'cannot be a replication source' || fail "REPLICATE from a socket path: $err"
+[ "$(slave_status "$REPLICA2_PORT" | grep -E 'Slave_(IO|SQL)_Running:')" = "$before" ] ||
+  fail "the refused REPLICATE changed the replica"
+
 # --- A second weft on the same path is refused; the first keeps serving --------------------------
 out="$("$WEFT_BIN" --config "$WORK/weft.toml" 2>&1)" && fail "a second weft took the live socket"
 echo "$out" | grep -q 'event=listen_failed .*another process is listening' || fail "no clear listen error: $out"
