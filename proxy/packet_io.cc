@@ -46,7 +46,8 @@ awaitable<std::optional<protocol::packet>> read_packet(stream& socket, io_buffer
       }
       co_return p;
     }
-    auto* dst = buffer.spare(4096);
+    // Whatever room the buffer has (a small one keeps idle sessions small); 4 KiB more when full.
+    auto* dst = buffer.spare(buffer.size() < buffer.capacity() ? 1 : 4096);
     auto [err, got] = co_await socket.read_some(asio::buffer(dst, buffer.spare_size()));
     if (err) {
       ec = err;
