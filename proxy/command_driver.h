@@ -63,6 +63,7 @@ class command_driver final : public session::surroundings {
 
  private:
   bool perform_now(const session::action& next, session::event& answer);
+  awaitable<session::event> perform_rare(const session::action& next);
   session::event held_event();
   void perform_local(const session::action& next);
   session::event client_bytes(bool ok);
