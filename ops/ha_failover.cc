@@ -117,6 +117,16 @@ void ha_operation::report_lost(const routing::server& old, backend_node& chosen,
 
 namespace {
 
+// A replica named by its socket path is never elected: the others could not replicate from it.
+void exclude_socket_paths(std::vector<routing::replica_position>& positions, step_log& log) {
+  for (auto& p : positions) {
+    const auto ep = routing::parse_endpoint(p.name);
+    if (!ep || !ep->is_unix() || !p.in_candidates) continue;
+    p.in_candidates = false;
+    log.warn("elect", p.name, std::string("not a candidate: ") + unix_source_refusal);
+  }
+}
+
 backend_node* node_named(node_list& nodes, const std::string& name) {
   for (auto& n : nodes) {
     if (n->name() == name) return n.get();
@@ -174,7 +184,8 @@ admin_result ha_operation::failover(const std::string& group, const std::string&
 
   host_.pause(group, true);
   const auto candidates = target.empty() ? policy.candidates : std::vector<std::string>{target};
-  const auto positions = apply_relay_logs(nodes, *primary, candidates, log);
+  auto positions = apply_relay_logs(nodes, *primary, candidates, log);
+  exclude_socket_paths(positions, log);
   const auto mode = !target.empty() || policy.failover == routing::failover_mode::elect ? routing::election_mode::elect
                                                                                          : routing::election_mode::automatic;
   const auto election = routing::elect(positions, primary->health.server_id, mode, policy.pedantic);

@@ -40,6 +40,14 @@ std::unique_ptr<backend_node> ha_operation::choose_candidate(const routing::topo
   std::string best_position;
   for (const auto* r : replicas_of(t, primary.group)) {
     if (target.empty() ? !listed(candidates, r->name) : r->name != target) continue;
+    if (r->address.is_unix()) {  // the others could not replicate from it
+      if (!target.empty()) {
+        log.failed("check candidate", r->name, unix_source_refusal);
+        return nullptr;
+      }
+      log.warn("check candidate", r->name, std::string("skipped: ") + unix_source_refusal);
+      continue;
+    }
     auto node = connect(r->address);
     auto state = node->ok() ? node->replication() : std::nullopt;
     auto position = node->ok() ? node->position() : std::nullopt;

@@ -109,6 +109,40 @@ WEFT_PID=$!
 wait_for "via_weft -e 'select 1' >/dev/null 2>&1" 10 || fail "weft on TCP did not answer"
 [ "$(via_weft -e 'select user()')" = app@localhost ] || fail "TCP client did not reach the primary by its socket"
 stop_weft
+# A replica named by its socket path is never promoted (the others could not replicate from it):
+# PROMOTE refuses it before changing anything. (Its own state file: the admin's state of the runs
+# above would otherwise be loaded instead of this config's servers.)
+WEFT_PORT="$(free_port)"
+cat > "$WORK/weft.toml" <<TOML
+[proxy]
+listen = "127.0.0.1:$WEFT_PORT"
+[[users]]
+name = "$APP_USER"
+password = "$APP_PASSWORD"
+[[servers]]
+address = "127.0.0.1:$PRIMARY_PORT"
+group = "main"
+role = "primary"
+[[servers]]
+address = "unix:$REPLICA1_SOCK"
+group = "main"
+role = "replica"
+[ha]
+replication_user = "repl"
+replication_password = "repl-secret"
+$(ADMIN_EXTRA="state_file = \"$WORK/promote.state\"" admin_toml)
+TOML
+"$WEFT_BIN" --config "$WORK/weft.toml" > "$WORK/weft.log" 2>&1 &
+WEFT_PID=$!
+wait_admin
+before="$(slave_status "$REPLICA1_PORT" | grep -E 'Slave_(IO|SQL)_Running:|Master_Port:')"
+err="$(admin_error -e "PROMOTE GROUP main TO 'unix:$REPLICA1_SOCK'")"
+echo "$err" | grep -q 'cannot be a replication source' || fail "PROMOTE to a socket-path replica: $err"
+[ "$(weft_primary)" = "127.0.0.1:$PRIMARY_PORT" ] || fail "the primary changed: $(weft_primary)"
+[ "$(slave_status "$REPLICA1_PORT" | grep -E 'Slave_(IO|SQL)_Running:|Master_Port:')" = "$before" ] ||
+  fail "the refused PROMOTE changed the replica"
+stop_weft
+
 write_config "unix:relative/weft.sock"
 out="$("$WEFT_BIN" --check-config "$WORK/weft.toml" 2>&1)" && fail "a relative socket path was accepted"
 echo "$out" | grep -q 'unix:/absolute/path' || fail "no clear config error: $out"
