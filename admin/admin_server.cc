@@ -200,7 +200,7 @@ awaitable<void> admin_server::accept_loop() {
 // `place` holds the session's place under [admin] max_connections until it ends.
 awaitable<void> admin_server::run_session(proxy::net_socket socket, std::uint32_t id,
                                           [[maybe_unused]] proxy::connection_limit::slot place) {
-  const auto peer = proxy::remote_host(socket);
+  const auto peer = proxy::peer_host(socket);
   proxy::stream client(std::move(socket));
   proxy::io_buffer in(4096);
   const auto caps = co_await authenticate(client, in, id, peer);

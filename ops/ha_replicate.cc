@@ -126,7 +126,6 @@ bool ha_operation::configure_replica(backend_node& replica, backend_node& source
                                      const std::string& password, step_log& log) const {
   const auto flavor = replica.flavor();
   const std::string step = "configure replica";
-  if (source.address().is_unix()) return log.failed(step, c.source, unix_source_refusal);
   if (!replica.exec(std::string(routing::stop_replica_query(flavor)), log, step)) return false;
   bool own_binlog = false;
   if (c.start == replicate_start::beginning) {

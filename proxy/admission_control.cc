@@ -25,8 +25,6 @@ bool denies_access(p::bytes_view err_payload) {
   return err && err->error_code == p::er::access_denied.code;
 }
 
-std::string remote_host(net_socket& socket) { return peer_host(socket); }
-
 std::optional<connection_limit::slot> connection_limit::try_acquire() {
   auto open = open_.load(std::memory_order_relaxed);
   do {
@@ -46,10 +44,10 @@ std::optional<connection_limit::slot> admission_control::admit(net_socket& socke
   auto slot = connections.try_acquire();
   if (!slot) {
     refuse(socket, p::make_error(p::er::too_many_connections, "Too many connections"), "max_connections",
-           remote_host(socket), too_many_log_);
+           peer_host(socket), too_many_log_);
     return std::nullopt;
   }
-  const auto host = remote_host(socket);
+  const auto host = peer_host(socket);
   if (logins.blocked(host)) {
     refuse(socket, host_blocked_error(host), "host_blocked", host, blocked_log_);
     return std::nullopt;

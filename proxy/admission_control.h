@@ -75,7 +75,4 @@ class admission_control {
 // towards blocking a host, not malformed handshakes (a scanner, TLS sent to a plain port).
 bool denies_access(protocol::bytes_view err_payload);
 
-// The client's address as text ("unknown" when the socket has none).
-std::string remote_host(net_socket& socket);
-
 }  // namespace weft::proxy

@@ -67,10 +67,10 @@ void open_listener(net_acceptor& acceptor, const routing::endpoint& address, boo
   acceptor.listen(asio::socket_base::max_listen_connections);
 }
 
-void share_listener(net_acceptor& acceptor, const net_acceptor& first) {
-  const int fd = ::dup(const_cast<net_acceptor&>(first).native_handle());
+void share_listener(net_acceptor& acceptor, net_acceptor& first) {
+  const int fd = ::dup(first.native_handle());
   if (fd < 0) throw std::runtime_error("cannot share the listening socket: dup failed");
-  acceptor.assign(const_cast<net_acceptor&>(first).local_endpoint().protocol(), fd);
+  acceptor.assign(first.local_endpoint().protocol(), fd);
 }
 
 void remove_listener_file(const routing::endpoint& address) {

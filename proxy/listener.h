@@ -20,7 +20,7 @@ void open_listener(net_acceptor& acceptor, const routing::endpoint& address, boo
 
 // A further worker's acceptor on `first`'s listening socket (a Unix socket path can be bound
 // once: the workers share it, each accepting on its own loop).
-void share_listener(net_acceptor& acceptor, const net_acceptor& first);
+void share_listener(net_acceptor& acceptor, net_acceptor& first);
 
 // Removes the Unix socket file of `address` at shutdown (nothing for TCP).
 void remove_listener_file(const routing::endpoint& address);

@@ -22,7 +22,6 @@ proxy_server::~proxy_server() {
   join();
 }
 
-
 void proxy_server::start() {
   ensure_listen_address_free(settings_.listen);
   if (settings_.client_tls.enabled()) {

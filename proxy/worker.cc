@@ -36,7 +36,7 @@ worker::~worker() {
   join();
 }
 
-void worker::listen(const worker* shared) {
+void worker::listen(worker* shared) {
   if (shared) return share_listener(acceptor_, shared->acceptor_);
   open_listener(acceptor_, settings_.listen, true);
 }

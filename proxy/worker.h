@@ -28,7 +28,7 @@ class worker {
 
   // Binds the listener (throws on failure, so startup errors surface before threads run); with
   // `shared`, accepts on that worker's listening socket instead (a Unix socket path).
-  void listen(const worker* shared = nullptr);
+  void listen(worker* shared = nullptr);
   void start();
   // Stops accepting and closes every session; the thread ends when its loop runs dry.
   void stop();

@@ -12,7 +12,9 @@ SOCK="$WORK/weft.sock"
 PRIMARY_SOCK="$(as_root "$PRIMARY_PORT" -e 'select @@socket')"
 [ -S "$PRIMARY_SOCK" ] || fail "the sandbox primary's socket $PRIMARY_SOCK is not a socket"
 
-write_config() {  # write_config LISTEN
+# write_config LISTEN [SERVERS]: weft with the admin port; SERVERS (TOML sections) default to the
+# primary by its socket path, checked by the monitor.
+write_config() {
   cat > "$WORK/weft.toml" <<TOML
 [proxy]
 listen = "$1"
@@ -25,6 +27,13 @@ level = "debug"
 name = "$APP_USER"
 password = "$APP_PASSWORD"
 
+${2:-$(primary_on_socket_toml)}
+
+$(admin_toml)
+TOML
+}
+primary_on_socket_toml() {
+  cat <<TOML
 [[servers]]
 address = "unix:$PRIMARY_SOCK"
 group = "main"
@@ -34,8 +43,6 @@ role = "primary"
 user = "monitor"
 password = "monitor-secret"
 interval_ms = 200
-
-$(admin_toml)
 TOML
 }
 start_on_socket() {
@@ -113,25 +120,19 @@ stop_weft
 # PROMOTE refuses it before changing anything. (Its own state file: the admin's state of the runs
 # above would otherwise be loaded instead of this config's servers.)
 WEFT_PORT="$(free_port)"
-cat > "$WORK/weft.toml" <<TOML
-[proxy]
-listen = "127.0.0.1:$WEFT_PORT"
-[[users]]
-name = "$APP_USER"
-password = "$APP_PASSWORD"
+ADMIN_EXTRA="state_file = \"$WORK/promote.state\"" write_config "127.0.0.1:$WEFT_PORT" "[[servers]]
+address = \"127.0.0.1:$PRIMARY_PORT\"
+group = \"main\"
+role = \"primary\"
+
 [[servers]]
-address = "127.0.0.1:$PRIMARY_PORT"
-group = "main"
-role = "primary"
-[[servers]]
-address = "unix:$REPLICA1_SOCK"
-group = "main"
-role = "replica"
+address = \"unix:$REPLICA1_SOCK\"
+group = \"main\"
+role = \"replica\"
+
 [ha]
-replication_user = "repl"
-replication_password = "repl-secret"
-$(ADMIN_EXTRA="state_file = \"$WORK/promote.state\"" admin_toml)
-TOML
+replication_user = \"repl\"
+replication_password = \"repl-secret\""
 "$WEFT_BIN" --config "$WORK/weft.toml" > "$WORK/weft.log" 2>&1 &
 WEFT_PID=$!
 wait_admin
