@@ -167,7 +167,7 @@ class config_reader {
     check_keys(t, {"listen", "workers", "max_allowed_packet", "connect_timeout_ms",
                    "handshake_timeout_ms", "server_version", "tls_cert", "tls_key", "local_infile",
                    "auth_plugin", "drain_timeout_ms", "max_client_connections", "max_login_failures",
-                   "login_failure_window_ms", "host_block_ms"});
+                   "login_failure_window_ms", "host_block_ms", "result_cache_mb"});
     auto& p = config.proxy;
     if (auto listen = string_at(t, "listen", false)) {
       if (auto ep = routing::parse_endpoint(*listen)) {
@@ -189,6 +189,7 @@ class config_reader {
       p.max_client_connections = static_cast<std::size_t>(*v);
     }
     read_login_throttle(t, p.login_throttle);
+    if (auto v = int_at(t, "result_cache_mb", 0, 1 << 20)) p.result_cache_bytes = static_cast<std::size_t>(*v) << 20;
     if (auto v = string_at(t, "server_version", false)) p.server_version = *v;
     if (auto v = int_at(t, "drain_timeout_ms", 0, 3600000)) p.drain_timeout = std::chrono::milliseconds(*v);
     if (auto v = string_at(t, "auth_plugin", false)) {
@@ -504,6 +505,7 @@ class config_reader {
     r.block_message = string_of(t, table.column("error"));
     if (auto v = int_of(t, table.column("error_code"))) r.block_code = static_cast<std::uint16_t>(*v);
     if (auto v = int_of(t, table.column("timeout_ms"))) r.timeout_ms = static_cast<std::uint32_t>(*v);
+    if (auto v = int_of(t, table.column("cache_ttl_ms"))) r.cache_ttl_ms = static_cast<std::uint32_t>(*v);
     r.log = bool_of(t, table.column("log")).value_or(false);
     r.continue_after = bool_of(t, table.column("continue")).value_or(false);
     rule_lines_.push_back(t.source());

@@ -130,6 +130,8 @@ const table_schema& rules_table() {
        {.name = "error_code", .file_key = "error_code", .type = integer, .sql_default = "1148", .min = 1000,
         .max = 65535},
        {.name = "timeout_ms", .file_key = "timeout_ms", .type = integer, .nullable = true, .min = 1, .max = 86400000},
+       {.name = "cache_ttl_ms", .file_key = "cache_ttl_ms", .type = integer, .nullable = true, .min = 1,
+        .max = 86400000},
        {.name = "log", .file_key = "log", .type = flag, .sql_default = "0"},
        {.name = "continue", .file_key = "continue", .type = flag, .sql_default = "0"}},
       {}};
@@ -189,6 +191,10 @@ std::string create_table_sql(const table_schema& t, const std::string& schema) {
   std::string columns;
   for (const auto& c : t.columns) columns += (columns.empty() ? "\n  " : ",\n  ") + column_sql(c);
   return "CREATE TABLE IF NOT EXISTS " + schema + "." + std::string(t.name) + " (" + columns + ")";
+}
+
+std::string add_column_sql(const table_schema& t, const column_spec& c, const std::string& schema) {
+  return "ALTER TABLE " + schema + "." + std::string(t.name) + " ADD COLUMN " + column_sql(c);
 }
 
 std::string insert_sql(const table_schema& t, const std::string& schema) {

@@ -52,6 +52,9 @@ const std::vector<const table_schema*>& all_config_tables();
 
 // In `schema` ("main", or an attached one).
 std::string create_table_sql(const table_schema& t, const std::string& schema);
+// Adds a column a newer weft defines to a table an older one created (columns added later are
+// nullable or have a default, so existing rows stay valid).
+std::string add_column_sql(const table_schema& t, const column_spec& c, const std::string& schema);
 std::string insert_sql(const table_schema& t, const std::string& schema);
 std::string select_sql(const table_schema& t, const std::string& schema);
 

@@ -1,5 +1,6 @@
 #include "config/config_tables.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -13,6 +14,20 @@
 
 namespace weft::config {
 namespace {
+
+// A state file written by an older weft lacks the columns added since (rules.cache_ttl_ms).
+void add_missing_columns(sqlite3* db, const table_schema& table, const std::string& schema) {
+  auto st = prepare(db, "PRAGMA " + schema + ".table_info(" + std::string(table.name) + ")");
+  std::vector<std::string> present;
+  while (sqlite3_step(st.get()) == SQLITE_ROW) {
+    present.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 1)));
+  }
+  for (const auto& c : table.columns) {
+    if (std::find(present.begin(), present.end(), c.name) == present.end()) {
+      exec_sql(db, add_column_sql(table, c, schema));
+    }
+  }
+}
 
 std::string table_of(config_problem::place p) {
   using place = config_problem::place;
@@ -100,6 +115,7 @@ void write_rules(sqlite3* db, const proxy::runtime_snapshot& runtime, const std:
     if (r.block_message) row.text("error", *r.block_message);
     row.integer("error_code", r.block_code);
     if (r.timeout_ms) row.integer("timeout_ms", r.timeout_ms);
+    if (r.cache_ttl_ms) row.integer("cache_ttl_ms", r.cache_ttl_ms);
     row.flag("log", r.log);
     row.flag("continue", r.continue_after);
     step_done(db, st.get());
@@ -224,6 +240,7 @@ void read_rules(sqlite3* db, const std::string& schema, table_read_result& out) 
     if (!row.null("error")) r.block_message = row.text("error");
     r.block_code = static_cast<std::uint16_t>(row.integer("error_code"));
     r.timeout_ms = static_cast<std::uint32_t>(row.integer("timeout_ms"));
+    r.cache_ttl_ms = static_cast<std::uint32_t>(row.integer("cache_ttl_ms"));
     r.log = row.flag("log");
     r.continue_after = row.flag("continue");
     out.config.runtime.rules.push_back(std::move(r));
@@ -251,7 +268,10 @@ const std::vector<std::string>& config_table_names() {
 }
 
 void create_config_tables(sqlite3* db, const std::string& schema) {
-  for (const auto* t : all_config_tables()) exec_sql(db, create_table_sql(*t, schema));
+  for (const auto* t : all_config_tables()) {
+    exec_sql(db, create_table_sql(*t, schema));
+    add_missing_columns(db, *t, schema);
+  }
 }
 
 void write_config_tables(sqlite3* db, const table_config& config, const std::string& schema) {

@@ -78,7 +78,7 @@ awaitable<void> command_driver::run() {
       case action_kind::acquire: answer = co_await acquire(next.target); break;
       case action_kind::send_command: answer = co_await send_command(); break;
       case action_kind::read_backend: answer = co_await read_backend(next.bytes); break;
-      case action_kind::relay: answer = co_await relay(); break;
+      case action_kind::relay: answer = co_await relay(next.copy_response); break;
       default: answer = co_await perform_rare(next); break;
     }
     machine_.resume();
@@ -100,6 +100,7 @@ awaitable<event> command_driver::perform_rare(const session::action& next) {
       co_return ec ? failed(outcome::client_gone) : event{};
     }
     case action_kind::change_user: co_return co_await change_user();
+    case action_kind::cache_answer: co_return co_await answer_from_cache(next.text);
     case action_kind::gather: co_return co_await gather(next.lanes_wanted);
     default: co_return event{};
   }
@@ -159,6 +160,11 @@ void command_driver::perform_local(const session::action& next) {
       return backend_.close_at_end();
     case action_kind::record_statement:
       return record(*next.record);
+    case action_kind::cache_store:
+      return store_in_cache(next);
+    case action_kind::cache_invalidate:
+      if (context_.routing.cache) context_.routing.cache->invalidate(next.tables);
+      return;
     default:
       return;
   }

@@ -60,6 +60,7 @@ class command_driver final : public session::surroundings {
   std::chrono::steady_clock::time_point now() override { return std::chrono::steady_clock::now(); }
   bool stopping() override { return context_.routing.draining; }
   session::frame_pool& frames() override { return context_.routing.frames; }
+  bool result_cache_on() override { return context_.routing.cache && context_.routing.cache->enabled(); }
 
  private:
   bool perform_now(const session::action& next, session::event& answer);
@@ -74,7 +75,11 @@ class command_driver final : public session::surroundings {
   awaitable<session::event> send_command();
   awaitable<session::event> send_packet(protocol::bytes_view payload);
   awaitable<session::event> read_backend(std::size_t at_least);
-  awaitable<session::event> relay();
+  awaitable<session::event> relay(bool copy);
+  // The result cache (command_driver_cache.cc).
+  awaitable<session::event> answer_from_cache(std::string_view key);
+  void store_in_cache(const session::action& asked);
+  void copy_response(protocol::bytes_view piece);
   awaitable<bool> forward_local_infile();
   awaitable<session::event> run_internal(std::string_view sql);
   awaitable<session::event> prepare_internal(std::string_view sql);
@@ -93,6 +98,11 @@ class command_driver final : public session::surroundings {
   driver_context context_;
   session::machine machine_;
   std::shared_ptr<scatter_run> scatter_;  // the last scatter (its responses are the events' views)
+  // A cached read that missed: its response as relayed (dropped past the cache's entry bound),
+  // and the cache's generation when the read began.
+  protocol::bytes response_copy_;
+  bool copy_overflowed_ = false;
+  std::uint64_t read_generation_ = 0;
   // What the last event's views point at (alive until the machine's next action).
   struct event_text {
     std::string failure, abort_reason, value;

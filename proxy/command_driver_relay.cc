@@ -24,12 +24,16 @@ event with_bytes(event e, std::uint64_t relayed) {
 
 // Reads from the backend when nothing is buffered, writes what belongs to the response, until
 // the tracker sees its end.
-awaitable<event> command_driver::relay() {
+awaitable<event> command_driver::relay(bool copy) {
   auto& backend = *backend_.current().link.connection;
   auto& in = backend_.current().in;
   auto& activity = context_.activity;
   auto& tracker = machine_.tracker();
   event relayed;
+  if (copy) {
+    response_copy_.clear();
+    copy_overflowed_ = false;
+  }
   for (;;) {
     if (in.empty()) {
       auto* dst = in.spare(16 * 1024);
@@ -41,6 +45,7 @@ awaitable<event> command_driver::relay() {
       in.commit(n);
     }
     const auto n = tracker.feed(in.readable());
+    if (copy) copy_response(p::bytes_view(in.readable().data(), n));
     const auto ec = co_await client_.write_all(asio::buffer(in.readable().data(), n));
     relayed.relayed_bytes += n;
     if (ec) co_return with_bytes(event{.result = outcome::client_gone}, relayed.relayed_bytes);

@@ -15,7 +15,8 @@ namespace weft::proxy {
 proxy_server::proxy_server(proxy_settings settings, live_state state)
     : settings_(std::move(settings)),
       state_(std::move(state)),
-      admission_("proxy", settings_.max_client_connections, settings_.login_throttle) {}
+      admission_("proxy", settings_.max_client_connections, settings_.login_throttle),
+      cache_(settings_.result_cache_bytes) {}
 
 proxy_server::~proxy_server() {
   stop();
@@ -39,7 +40,7 @@ void proxy_server::start() {
   if (n == 0) n = default_worker_count(std::thread::hardware_concurrency());
   settings_.workers = n;  // resolved, so each worker computes its share of the limits
   for (unsigned i = 0; i < n; ++i) {
-    workers_.push_back(std::make_unique<worker>(i, settings_, tls_, state_, next_connection_id_, admission_));
+    workers_.push_back(std::make_unique<worker>(i, settings_, tls_, state_, next_connection_id_, admission_, cache_));
     // A Unix socket path is bound once; the other workers accept on the first one's socket.
     workers_.back()->listen(settings_.listen.is_unix() && i > 0 ? workers_.front().get() : nullptr);
   }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "proxy/admission_control.h"
+#include "proxy/result_cache.h"
 #include "proxy/client_session.h"
 #include "proxy/live_state.h"
 #include "proxy/query_stats.h"
@@ -46,6 +47,8 @@ class proxy_server {
   std::size_t close_idle_backends();
   // The client connection limit and the failed-login throttle, shared by the workers.
   admission_control& admission() { return admission_; }
+  // The query result cache the workers share.
+  result_cache& cache() { return cache_; }
 
  private:
   proxy_settings settings_;
@@ -53,6 +56,7 @@ class proxy_server {
   security_contexts tls_;
   std::atomic<std::uint32_t> next_connection_id_{1};
   admission_control admission_;
+  result_cache cache_;
   std::vector<std::unique_ptr<worker>> workers_;
 };
 

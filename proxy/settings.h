@@ -50,6 +50,9 @@ struct proxy_settings {
   std::chrono::milliseconds login_account_wait{2000};
   // Client connections open at once (every worker's, logged in or not); one more gets 1040.
   std::size_t max_client_connections = 10000;
+  // The query result cache's bound in bytes, shared by the workers (0: off; then writes do not
+  // name their tables either). Rules choose what is cached (cache_ttl_ms).
+  std::size_t result_cache_bytes = 64u << 20;
   // Failed logins per client host before that host is refused for a while (ERR 1129). The admin
   // port applies the same values, counting apart.
   login_throttle_settings login_throttle;

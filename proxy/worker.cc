@@ -21,7 +21,7 @@ std::size_t per_worker_share(const proxy_settings& settings) {
 
 worker::worker(unsigned index, const proxy_settings& settings, const security_contexts& tls,
                const live_state& state, std::atomic<std::uint32_t>& next_connection_id,
-               admission_control& admission)
+               admission_control& admission, result_cache& cache)
     : index_(index),
       settings_(settings),
       tls_(tls),
@@ -29,7 +29,9 @@ worker::worker(unsigned index, const proxy_settings& settings, const security_co
       admission_(admission),
       pool_(pool_limits{per_worker_share(settings), settings.idle_timeout, settings.min_idle_backend_connections}),
       routing_(state.config, state.topology, state.accounts),
-      accounts_stale_(state.accounts_stale) {}
+      accounts_stale_(state.accounts_stale) {
+  routing_.cache = &cache;
+}
 
 worker::~worker() {
   stop();

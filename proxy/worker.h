@@ -23,7 +23,7 @@ class client_session;
 class worker {
  public:
   worker(unsigned index, const proxy_settings& settings, const security_contexts& tls, const live_state& state,
-         std::atomic<std::uint32_t>& next_connection_id, admission_control& admission);
+         std::atomic<std::uint32_t>& next_connection_id, admission_control& admission, result_cache& cache);
   ~worker();
 
   // Binds the listener (throws on failure, so startup errors surface before threads run); with

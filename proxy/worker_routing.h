@@ -6,6 +6,7 @@
 #include <string>
 
 #include "proxy/query_stats.h"
+#include "proxy/result_cache.h"
 #include "proxy/settings.h"
 #include "proxy/live_state.h"
 #include "proxy/topology_store.h"
@@ -38,6 +39,7 @@ struct worker_routing {
   std::uint64_t rotation = 0;  // spreads tied replica choices
   bool draining = false;       // stopping: sessions end after their current command
   session::frame_pool frames;  // the session machines' coroutine frames, recycled
+  result_cache* cache = nullptr;  // shared by the workers (null: no cache)
 };
 
 }  // namespace weft::proxy

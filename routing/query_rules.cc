@@ -82,6 +82,7 @@ rule_outcome apply_rules(const std::vector<query_rule>& rules, std::uint64_t can
       out.rewritten = std::move(text);
     }
     if (r.timeout_ms && !out.timeout_ms) out.timeout_ms = r.timeout_ms;
+    if (r.cache_ttl_ms && !out.cache_ttl_ms) out.cache_ttl_ms = r.cache_ttl_ms;
     out.log = out.log || r.log;
     if (!r.continue_after) break;
   }

@@ -41,6 +41,9 @@ struct query_rule {
   std::optional<std::string> block_message;
   std::uint16_t block_code = 1148;  // ER_NOT_ALLOWED_COMMAND
   std::uint32_t timeout_ms = 0;     // 0: none
+  // Answers of matching reads are kept this long and served from memory (0: not cached); the
+  // session machine decides which reads may be (session/result_caching.h).
+  std::uint32_t cache_ttl_ms = 0;
   bool log = false;
   bool continue_after = false;
   std::shared_ptr<const rule_identity> identity = std::make_shared<const rule_identity>();
@@ -95,6 +98,7 @@ struct rule_outcome {
   std::optional<target_role> route_role;
   std::optional<std::string> rewritten;  // the new statement text
   std::uint32_t timeout_ms = 0;
+  std::uint32_t cache_ttl_ms = 0;
   bool log = false;
   std::uint32_t first_rule_id = 0;  // of the first rule that matched (0: none)
   std::uint64_t matched = 0;        // every rule that matched, a bit per position: their hits

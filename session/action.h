@@ -36,6 +36,9 @@ enum class action_kind : std::uint8_t {
   reply,           // `payload` to the client with `sequence_id`
   reply_frames,    // `payload` to the client as it is: whole frames, sequence ids set (a merged answer)
   change_user,     // the COM_CHANGE_USER exchange (client ↔ held connection)
+  cache_answer,    // the answer kept under the key `text` in the result cache to the client (ok),
+                   // or refused when there is none; a later relay with `copy_response` keeps a
+                   // copy for cache_store
   scatter,         // `payload` as a new command to one connection per `targets` entry (not the
                    // held one), sent concurrently; their responses are read whole, each on its own.
                    // `payloads`: one command per target instead. `keep_lanes`: the connections
@@ -53,6 +56,10 @@ enum class action_kind : std::uint8_t {
   state_reset,     // the server session restarted: no SETs to replay
   close_at_end,    // close, not reset, the held connection when the session ends
   record_statement,  // statistics of the statement that just ended (see statement_record)
+  cache_store,     // the copy of the last response kept under the key `text` for `bytes` ms, as
+                   // the answer of a read of `tables` (0 ms: dropped); kept only if no write to
+                   // them began or ended since the cache_answer that missed
+  cache_invalidate,  // a write to `tables` begins or ends (none: to any table)
   done,            // the session ends
 };
 
@@ -92,6 +99,8 @@ struct action {
   // gather, streaming: the lanes that may read on (1) after handing over a piece; the others wait
   // (the merge holds enough of theirs). Empty: all.
   std::span<const std::uint8_t> lanes_wanted{};
+  std::span<const std::string> tables{};  // cache_store, cache_invalidate ("schema.table")
+  bool copy_response = false;             // relay: keep a copy for cache_store
 };
 static_assert(std::is_trivially_copyable_v<action>);
 
@@ -133,7 +142,8 @@ struct event {
   std::uint32_t statement_id = 0;               // prepare_internal: the backend's id
   std::uint32_t target_index = 0;               // gather: which of the scatter's targets
   bool piece = false;                           // gather: a piece of the response, more follows
-  std::uint64_t relayed_bytes = 0;              // relay
+  std::uint64_t relayed_bytes = 0;              // relay, cache_answer
+  std::uint64_t rows = 0;                       // cache_answer: rows of the answer
   held_connection connection{};                 // acquire
 };
 static_assert(std::is_trivially_copyable_v<event>);

@@ -96,7 +96,7 @@ void machine::update_read_your_writes() {
 
 session_facts machine::facts() const {
   return {.user = who_.user, .schema = who_.schema, .client_address = who_.client_address, .group = group_,
-          .key_charset = key_charset_};
+          .key_charset = key_charset_, .result_cache = world_.result_cache_on()};
 }
 
 resumable<void> machine::run() {
@@ -203,7 +203,7 @@ resumable<machine::step> machine::forward_other(std::uint8_t cmd, std::uint32_t 
 }
 
 resumable<machine::step> machine::relay_response() {
-  const auto& relayed = co_await perform({.kind = action_kind::relay});
+  const auto& relayed = co_await perform({.kind = action_kind::relay, .copy_response = copy_response_});
   relayed_bytes_ += relayed.relayed_bytes;
   switch (relayed.result) {
     case outcome::ok:

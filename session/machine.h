@@ -58,6 +58,8 @@ class surroundings {
   virtual bool stopping() = 0;
   // Where the machine's coroutine frames are recycled (the worker's, outliving its sessions).
   virtual frame_pool& frames() = 0;
+  // The query result cache is on (a size above 0): writes tell it which tables they change.
+  virtual bool result_cache_on() = 0;
 };
 
 struct machine_settings {
@@ -178,6 +180,11 @@ class machine {
   resumable<split_outcome> write_split_parts(const std::vector<std::string>& statements);
   resumable<step> reply_written(const protocol::ok_packet& answer, std::uint32_t payload_length);
   resumable<step> run_query(const query_plan& plan, std::string_view sql, std::uint32_t payload_length);
+  // The query result cache (machine_cache.cc).
+  bool may_use_cache(const query_plan& plan) const;
+  resumable<bool> answer_from_cache(const query_plan& plan, std::string_view sql, std::uint32_t payload_length);
+  resumable<void> store_answer(const query_plan& plan);
+  resumable<void> note_write(const std::optional<written_tables>& writes, bool ended, bool plain_read = false);
   friend struct machine_probe;
   // Prepared statements (machine_statements.cc).
   resumable<step> forward_prepare(std::uint32_t payload_length);
@@ -288,6 +295,13 @@ class machine {
   std::string resend_;
   protocol::bytes outgoing_;  // a packet weft built, alive until its action was performed
   std::vector<target> scatter_targets_;  // of the scatter in flight (the action views them)
+  // The result cache: the key of the read in flight, whether its response is copied, a digest of
+  // the replayed SETs (part of every key), and the tables written in the open transaction
+  // (stale again when it ends: other sessions may have cached them before its COMMIT).
+  std::string cache_key_;
+  bool copy_response_ = false;
+  std::uint64_t settings_digest_ = 0;
+  written_tables transaction_writes_;
 };
 
 }  // namespace weft::session

@@ -1,5 +1,7 @@
 // What a command leaves on the connection it ran on, and so whether the session keeps that
 // connection (pin, hold) or gives it back to the pool after the response.
+#include <functional>
+
 #include <spdlog/spdlog.h>
 
 #include "protocol/frame.h"
@@ -71,6 +73,7 @@ resumable<void> machine::apply_response_effects(std::uint8_t cmd) {
   if (ok && !pending_set_.empty()) {
     if (++sets_remembered_ > max_replayed_sets) pin("too many SET statements to replay");
     if (auto charset = sharding::charset_after_set(pending_set_)) key_charset_ = std::move(*charset);
+    settings_digest_ = (settings_digest_ ^ std::hash<std::string>{}(pending_set_)) * 1099511628211u;
     co_await perform({.kind = action_kind::set_remembered, .text = pending_set_});
   }
   pending_set_.clear();
@@ -118,6 +121,7 @@ resumable<void> machine::reset_state() {
   pinned_ = false;
   holding_ = false;
   sets_remembered_ = 0;
+  settings_digest_ = 0;
   // The server's reset gives the connection its handshake's character set again; a changed user's
   // is its COM_CHANGE_USER's, which weft does not read: unknown until SET NAMES.
   key_charset_ = std::string(sharding::charset_of_collation_id(settings_.client_charset));

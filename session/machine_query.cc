@@ -34,10 +34,21 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
     co_await finish_stats(payload_length, kind);
     co_return co_await skip_command_with_error(*plan.refusal);
   }
-  if (plan.insert) co_return co_await sharded_insert(plan, sql, payload_length);
-  if (!plan.write_groups.empty()) co_return co_await write_on_shards(plan, sql, payload_length);
-  if (plan.scatter) co_return co_await scatter_read(plan, payload_length);
-  co_return co_await run_query(plan, sql, payload_length);
+  if (plan.writes) co_await note_write(plan.writes, false);
+  step ran = step::next;
+  if (plan.insert) {
+    ran = co_await sharded_insert(plan, sql, payload_length);
+  } else if (!plan.write_groups.empty()) {
+    ran = co_await write_on_shards(plan, sql, payload_length);
+  } else if (plan.scatter) {
+    ran = co_await scatter_read(plan, payload_length);
+  } else {
+    ran = co_await run_query(plan, sql, payload_length);
+  }
+  if (plan.writes || transaction_writes_.every || !transaction_writes_.tables.empty()) {
+    co_await note_write(plan.writes, true, plan.info.kind == routing::statement_kind::read);
+  }
+  co_return ran;
 }
 
 // A string key beyond ASCII needed the table's key collation: learned, then the statement planned
@@ -75,8 +86,16 @@ resumable<machine::step> machine::run_query(const query_plan& plan, std::string_
     co_return co_await skip_command_with_error(*refusal);
   }
   if (!begins) fresh_begin_.clear();
+  const bool caching = may_use_cache(plan);
+  if (caching) {
+    const bool answered = co_await answer_from_cache(plan, sql, payload_length);
+    if (answered) co_return step::next;
+  }
+  copy_response_ = caching;
   const step sent = co_await send_and_relay(plan);
+  copy_response_ = false;
   if (sent != step::next) co_return sent;
+  if (caching) co_await store_answer(plan);
   co_await remember_written_gtid(held_.role == routing::target_role::primary &&
                                  (plan.info.kind == routing::statement_kind::write || plan.info.side_effects));
   co_await finish_stats(payload_length, kind);

@@ -63,7 +63,8 @@ std::size_t fixed_size_of(p::command command) {
   return p::statement_command_head_size;
 }
 
-client_statement describe_statement(std::string sql, std::uint16_t params, routing::statement_tokens& tokens) {
+client_statement describe_statement(std::string sql, std::uint16_t params, routing::statement_tokens& tokens,
+                                    std::string_view schema) {
   const auto [info, effect] = routing::analyze(sql, tokens);
   client_statement statement;
   statement.sql = std::move(sql);
@@ -73,6 +74,7 @@ client_statement describe_statement(std::string sql, std::uint16_t params, routi
   statement.writes = info.kind == routing::statement_kind::write || info.side_effects;
   statement.reads_insert_id = effect.reads_insert_id;
   statement.sets_insert_id = effect.sets_insert_id;
+  statement.written = tables_written(info, tokens, schema);
   return statement;
 }
 
@@ -177,7 +179,7 @@ resumable<machine::step> machine::rename_prepared(std::string& sql, std::optiona
     on_connection.by_text.erase(old);
   }
   on_connection.remember(sql, backend_id);
-  auto statement = describe_statement(std::move(sql), params, world_.planner().tokens);
+  auto statement = describe_statement(std::move(sql), params, world_.planner().tokens, who_.schema);
   describe_sharding(statement);
   ok->statement_id = statements_.add(std::move(statement));
   const auto renamed = p::encode(*ok);  // the same size: only the id changed
@@ -217,7 +219,15 @@ resumable<machine::step> machine::forward_statement_command(std::uint8_t cmd, st
     const auto execute = p::decode_stmt_execute_head(buffered.client.subspan(p::frame_header_size));
     opens_cursor = execute && execute->opens_cursor();
   }
-  co_return co_await execute_statement(command, payload_length, *statement, id_sent, opens_cursor);
+  std::optional<written_tables> writes;  // (a copy: the statement may be gone once it ran)
+  if (runs && statement->written && world_.result_cache_on()) writes = statement->written;
+  const bool plain_read = statement->replica_safe;
+  if (writes) co_await note_write(writes, false);
+  const step ran = co_await execute_statement(command, payload_length, *statement, id_sent, opens_cursor);
+  if (writes || transaction_writes_.every || !transaction_writes_.tables.empty()) {
+    co_await note_write(writes, true, plain_read);
+  }
+  co_return ran;
 }
 
 resumable<machine::step> machine::refuse_statement_command(p::command command, std::uint32_t client_id, bool too_short) {

@@ -14,6 +14,7 @@
 #include "protocol/bytes.h"
 #include "protocol/constants.h"
 #include "session/connection_statements.h"
+#include "session/result_caching.h"
 #include "sharding/statement_shape.h"
 
 namespace weft::session {
@@ -27,6 +28,7 @@ struct client_statement {
   bool writes = false;        // executes change data (read-your-writes follows them)
   bool reads_insert_id = false;  // uses LAST_INSERT_ID(): restored on the connection first
   bool sets_insert_id = false;   // LAST_INSERT_ID(expr): read back before the connection goes
+  std::optional<written_tables> written;  // the tables its executes may change (the result cache)
   bool sharded = false;          // names a sharded table: each execute's values pick its shard
   bool long_data = false;        // sharded, and COM_STMT_SEND_LONG_DATA was sent for it
   // Sharded: what routing each execute needs, read once at PREPARE (the shape, the hint's body)

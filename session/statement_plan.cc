@@ -60,6 +60,7 @@ std::optional<routing::target_role> apply_query_rules(query_plan& plan, std::str
     plan.replacement = std::move(outcome.rewritten);
     analyze_into(plan, *plan.replacement, cache);  // route what is sent, not what was asked
   }
+  plan.cache_ttl_ms = outcome.cache_ttl_ms;
   if (outcome.timeout_ms) {
     // MariaDB aborts the statement itself (error 1969) when max_statement_time passes.
     const auto seconds = std::to_string(outcome.timeout_ms / 1000) + "." +
@@ -68,6 +69,21 @@ std::optional<routing::target_role> apply_query_rules(query_plan& plan, std::str
                        (plan.replacement ? *plan.replacement : std::string(sql));
   }
   return outcome.route_role;
+}
+
+// What the result cache does with the statement: a read a rule marked is cached if it may be
+// (filled from the primary: a replica's answer may predate a write weft has seen end, and would
+// then be served for the whole TTL); a write names the tables it makes stale.
+void plan_caching(query_plan& plan, const session_facts& session, planner_cache& cache) {
+  plan.writes = tables_written(plan.info, cache.tokens, session.schema);
+  if (!plan.cache_ttl_ms) return;
+  auto read = check_cacheable_read(plan.info, cache.tokens, session.schema);
+  if (!read.refusal.empty() || plan.scatter || plan.pins || plan.reads_insert_id) {
+    plan.cache_ttl_ms = 0;
+    return;
+  }
+  plan.cache_tables = std::move(read.tables);
+  plan.role = routing::target_role::primary;
 }
 
 }  // namespace
@@ -131,6 +147,11 @@ query_plan plan_query(std::string_view sql, const session_facts& session, const 
   plan.role = routing::role_for(plan.info, plan.pins, topology.policy_of(group));
   // A rule may send to the primary what would go to a replica, never the other way round.
   if (rule_role == routing::target_role::primary) plan.role = *rule_role;
+  if (session.result_cache) {
+    plan_caching(plan, session, cache);
+  } else {
+    plan.cache_ttl_ms = 0;
+  }
   return plan;
 }
 

@@ -14,6 +14,7 @@
 #include "routing/query_rules.h"
 #include "routing/rw_split.h"
 #include "routing/statement_analysis.h"
+#include "session/result_caching.h"
 #include "sharding/global_sequence.h"
 #include "sharding/insert_rows.h"
 #include "sharding/scatter_plan.h"
@@ -60,6 +61,11 @@ struct query_plan {
   std::optional<sharding::sharded_table> collation_wanted;
   // An UPDATE/DELETE hinted /* weft: shards=all */: run on each of these groups, a transaction each.
   std::vector<std::string> write_groups;
+  // A rule's cache_ttl_ms, when the read may be cached (check_cacheable_read), and its tables.
+  std::uint32_t cache_ttl_ms = 0;
+  std::vector<std::string> cache_tables;
+  // The tables the statement may change (worked out only while the result cache is on).
+  std::optional<written_tables> writes;
 };
 
 struct session_facts {
@@ -69,6 +75,7 @@ struct session_facts {
   std::string_view group;  // the session's group
   std::string_view key_charset;  // the connection's character set, for string keys ("": unknown)
   bool may_learn_collations = true;  // a key column's collation not learned yet is asked for
+  bool result_cache = false;  // the result cache is on: writes name the tables they change
 };
 
 query_plan plan_query(std::string_view sql, const session_facts& session, const routing::topology& topology,

@@ -89,6 +89,8 @@ struct fake_world final : surroundings {
   std::chrono::steady_clock::time_point now() override { return {}; }
   bool stopping() override { return false; }
   frame_pool& frames() override { return *pool; }
+  bool result_cache_on() override { return cache_on; }
+  bool cache_on = false;
   std::shared_ptr<frame_pool> pool = std::make_shared<frame_pool>();
 };
 
