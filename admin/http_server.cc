@@ -58,6 +58,25 @@ void help(std::string& out, const char* name, const char* type, const char* text
   out += std::string("# HELP ") + name + " " + text + "\n# TYPE " + name + " " + type + "\n";
 }
 
+// The query result cache: its counters, and what it holds now.
+void cache_metrics(std::string& out, const http_sources& sources) {
+  if (!sources.cache) return;
+  const auto s = sources.cache();
+  const std::pair<const char*, std::uint64_t> counters[] = {
+      {"hits", s.hits},       {"misses", s.misses},   {"stores", s.stores},     {"stale_stores", s.stale_stores},
+      {"invalidated", s.invalidated}, {"expired", s.expired}, {"evictions", s.evictions}};
+  help(out, "weft_result_cache_events_total", "counter",
+       "Query result cache lookups (hits, misses), answers kept (stores), not kept because a write ran meanwhile "
+       "(stale_stores), and dropped (invalidated by a write, expired, evicted for room).");
+  for (const auto& [name, value] : counters) {
+    out += std::string("weft_result_cache_events_total{event=\"") + name + "\"} " + std::to_string(value) + "\n";
+  }
+  help(out, "weft_result_cache_bytes", "gauge", "Bytes the query result cache holds now.");
+  out += "weft_result_cache_bytes " + std::to_string(s.bytes) + "\n";
+  help(out, "weft_result_cache_entries", "gauge", "Answers the query result cache holds now.");
+  out += "weft_result_cache_entries " + std::to_string(s.entries) + "\n";
+}
+
 // Logins refused and connections refused before the greeting, per port.
 void admission_metrics(std::string& out, const http_sources& sources) {
   const std::pair<std::string, proxy::admission_control*> ports[] = {{"proxy", sources.proxy_admission},
@@ -236,6 +255,7 @@ std::string metrics_text(const http_sources& sources) {
   pool_metrics(out, sources);
   server_metrics(out, sources, stats);
   account_metrics(out, sources);
+  cache_metrics(out, sources);
   job_metrics(out, sources);
   help(out, "weft_failovers_total", "counter", "Primary changes weft performed, by kind (failover, switchover).");
   const auto [failovers, switchovers] = sources.ha_counts ? sources.ha_counts() : std::pair<std::uint64_t, std::uint64_t>{};

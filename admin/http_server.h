@@ -29,6 +29,8 @@ struct http_sources {
   // The ports' connection limits and failed-login throttles (null: that port is off).
   proxy::admission_control* proxy_admission = nullptr;
   proxy::admission_control* admin_admission = nullptr;
+  // The query result cache's counters (empty: no proxy).
+  std::function<proxy::result_cache_stats()> cache;
   // Reads of the backends' accounts so far (empty: weft reads none).
   std::function<monitor::account_load_status()> accounts;
   // The admin's jobs (empty: no admin port).

@@ -42,6 +42,8 @@ constexpr live_table tables[] = {
     {"stats_pools", "worker INTEGER, server TEXT, open INTEGER, idle INTEGER, in_use INTEGER, waiting INTEGER, "
                     "max_connections INTEGER"},
     {"stats_rules", "id INTEGER, hits INTEGER"},
+    {"stats_cache", "entries INTEGER, bytes INTEGER, max_bytes INTEGER, hits INTEGER, misses INTEGER, hit_ratio REAL, "
+                    "stores INTEGER, stale_stores INTEGER, invalidated INTEGER, expired INTEGER, evictions INTEGER"},
     {"stats_commands", "command TEXT, total INTEGER, on_primary INTEGER, on_replica INTEGER, errors INTEGER, "
                        "latency_sum_us INTEGER, latency_avg_us REAL"},
     {"monitor_log",
@@ -237,6 +239,13 @@ const std::vector<std::string>& live_table_names() {
   return names;
 }
 
+row cache_row(const proxy::result_cache_stats& s) {
+  const auto lookups = s.hits + s.misses;
+  return {i64(s.entries), i64(s.bytes), i64(s.max_bytes), i64(s.hits), i64(s.misses),
+          cell(lookups ? static_cast<double>(s.hits) / static_cast<double>(lookups) : 0.0), i64(s.stores),
+          i64(s.stale_stores), i64(s.invalidated), i64(s.expired), i64(s.evictions)};
+}
+
 void create_live_tables(sqlite3* db) {
   for (const auto& t : tables) {
     config::exec_sql(db, std::string("CREATE TEMP TABLE IF NOT EXISTS ") + t.name + " (" + t.columns + ")");
@@ -263,6 +272,7 @@ void refresh_live_tables(sqlite3* db, std::string_view sql, const live_sources& 
     for (const auto& r : sources.config->load()->rules) rows.push_back({i64(r.id), i64(stats.rule_hits().of(r))});
     replace_rows(db, "stats_rules", rows);
   }
+  if (mentions(lowered, "stats_cache") && sources.cache) replace_rows(db, "stats_cache", {cache_row(sources.cache())});
   if (mentions(lowered, "monitor_log") && sources.monitor_log) replace_rows(db, "monitor_log", monitor_rows(sources.monitor_log()));
   if (mentions(lowered, "failover_log") && sources.failover_log) {
     replace_rows(db, "failover_log", failover_rows(sources.failover_log()));

@@ -1,6 +1,6 @@
 // The admin's live views as SQLite TEMP tables, filled from the running proxy just before a
 // statement that reads them: stats_digest, stats_servers, stats_pools, stats_rules,
-// stats_commands, monitor_log, failover_log, processlist, backend_connections, variables, accounts. Each admin session's connection has its
+// stats_commands, stats_cache, monitor_log, failover_log, processlist, backend_connections, variables, accounts. Each admin session's connection has its
 // own copies; a refresh replaces a table's rows in one go.
 #pragma once
 
@@ -24,6 +24,7 @@ struct live_sources {
   std::function<std::vector<proxy::client_session::description>()> sessions;
   std::function<std::vector<proxy::proxy_server::worker_pool>()> pools;
   std::function<std::vector<proxy::proxy_server::worker_backend>()> backends;
+  std::function<proxy::result_cache_stats()> cache;
   std::function<std::vector<monitor::check_record>()> monitor_log;
   std::function<std::vector<config::failover_event>()> failover_log;
   std::function<std::vector<std::pair<std::string, std::string>>()> variables;

@@ -136,6 +136,7 @@ void application::connect_admin_sources() {
   sources_.sessions = [this] { return proxy_->collect_sessions(); };
   sources_.pools = [this] { return proxy_->collect_pools(); };
   sources_.backends = [this] { return proxy_->collect_backend_connections(); };
+  sources_.cache = [this] { return proxy_->cache().stats(); };
   if (monitor_) sources_.monitor_log = [this] { return monitor_->history(); };
   sources_.topology = topology_.get();
   sources_.config = runtime_.get();
@@ -264,6 +265,7 @@ void application::start_fronts() {
     metrics.topology = topology_.get();
     metrics.stats = sources_.stats;
     metrics.pools = sources_.pools;
+    metrics.cache = sources_.cache;
     metrics.client_sessions = [this] { return proxy_->session_count(); };
     metrics.ha_counts = [this] { return std::pair{ha_->failovers(), ha_->switchovers()}; };
     metrics.proxy_admission = &proxy_->admission();
