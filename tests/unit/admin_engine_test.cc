@@ -153,7 +153,7 @@ TEST_F(AdminEngine, PasswordMakesANativeHash) {
 TEST_F(AdminEngine, LoginQueriesOfClients) {
   EXPECT_EQ(scalar("select @@version_comment limit 1"), "weft admin");
   EXPECT_EQ(scalar("SELECT DATABASE()"), "weft");
-  EXPECT_EQ(engine_->execute("SHOW TABLES").rows.size(), 18u);  // 7 config tables, 11 live views
+  EXPECT_EQ(engine_->execute("SHOW TABLES").rows.size(), 19u);  // 7 config tables, 12 live views
   EXPECT_EQ(error_of("SET NAMES utf8mb4"), 0);
 }
 
