@@ -181,9 +181,11 @@ class machine {
   resumable<step> reply_written(const protocol::ok_packet& answer, std::uint32_t payload_length);
   resumable<step> run_query(const query_plan& plan, std::string_view sql, std::uint32_t payload_length);
   // The query result cache (machine_cache.cc).
-  bool may_use_cache(const query_plan& plan) const;
-  resumable<bool> answer_from_cache(const query_plan& plan, std::string_view sql, std::uint32_t payload_length);
-  resumable<void> store_answer(const query_plan& plan);
+  bool may_use_cache(std::uint32_t ttl_ms) const;
+  cache_key_parts cache_key_of(std::string_view group, std::string_view sql) const;
+  resumable<bool> answer_from_cache(std::uint8_t kind, std::uint32_t payload_length);
+  resumable<void> store_answer(std::uint32_t ttl_ms, std::span<const std::string> tables);
+  resumable<bool> answer_execute_from_cache(client_statement& statement, std::uint32_t payload_length, bool& caching);
   resumable<void> note_write(const std::optional<written_tables>& writes, bool ended, bool plain_read = false);
   friend struct machine_probe;
   // Prepared statements (machine_statements.cc).

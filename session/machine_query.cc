@@ -86,16 +86,17 @@ resumable<machine::step> machine::run_query(const query_plan& plan, std::string_
     co_return co_await skip_command_with_error(*refusal);
   }
   if (!begins) fresh_begin_.clear();
-  const bool caching = may_use_cache(plan);
+  const bool caching = may_use_cache(plan.cache_ttl_ms);
   if (caching) {
-    const bool answered = co_await answer_from_cache(plan, sql, payload_length);
+    cache_key_ = cache_key(cache_key_of(plan.group, sql));
+    const bool answered = co_await answer_from_cache(kind, payload_length);
     if (answered) co_return step::next;
   }
   copy_response_ = caching;
   const step sent = co_await send_and_relay(plan);
   copy_response_ = false;
   if (sent != step::next) co_return sent;
-  if (caching) co_await store_answer(plan);
+  if (caching) co_await store_answer(plan.cache_ttl_ms, plan.cache_tables);
   co_await remember_written_gtid(held_.role == routing::target_role::primary &&
                                  (plan.info.kind == routing::statement_kind::write || plan.info.side_effects));
   co_await finish_stats(payload_length, kind);

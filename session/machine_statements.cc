@@ -242,7 +242,13 @@ resumable<machine::step> machine::execute_statement(p::command command, std::uin
                                                     client_statement& statement, std::uint32_t id_sent, bool opens_cursor) {
   const auto cmd = static_cast<std::uint8_t>(command);
   const bool runs = command == p::command::stmt_execute || command == p::command::mariadb_stmt_bulk_execute;
-  const bool on_replica = command == p::command::stmt_execute && statement.replica_safe && !opens_cursor;
+  bool caching = false;
+  if (command == p::command::stmt_execute && !opens_cursor) {
+    const bool answered = co_await answer_execute_from_cache(statement, payload_length, caching);
+    if (answered) co_return step::next;
+  }
+  // (A cached read fills the cache from the primary: see plan_caching.)
+  const bool on_replica = command == p::command::stmt_execute && statement.replica_safe && !opens_cursor && !caching;
   std::string group;
   // Shard maps changed since the statement was read (a table sharded since): read it again.
   if (statement.shard_catalog != &world_.shards()) describe_sharding(statement);
@@ -268,8 +274,11 @@ resumable<machine::step> machine::execute_statement(p::command command, std::uin
   const auto sent = co_await send_statement_command(command, payload_length, statement, id_sent, opens_cursor, ended);
   if (!sent) co_return ended;
   if (!p::command_has_response(cmd)) co_return step::next;
+  copy_response_ = caching;
   const step relayed = co_await relay_statement_response(*sent, statements_.resolve(id_sent));
+  copy_response_ = false;
   if (relayed == step::stop) co_return step::stop;
+  if (caching) co_await store_answer(statement.cache_ttl_ms, statement.cache_tables);
   if (runs) {
     // Only a response that says a cursor exists pins: flags asking for one on a statement that
     // returns no rows (an INSERT) open none.

@@ -29,6 +29,10 @@ struct client_statement {
   bool reads_insert_id = false;  // uses LAST_INSERT_ID(): restored on the connection first
   bool sets_insert_id = false;   // LAST_INSERT_ID(expr): read back before the connection goes
   std::optional<written_tables> written;  // the tables its executes may change (the result cache)
+  // A cache rule's TTL for its executes and the tables they read, for the rules of this version.
+  std::uint32_t cache_ttl_ms = 0;
+  std::vector<std::string> cache_tables;
+  std::uint64_t cache_rules_version = ~std::uint64_t{0};
   bool sharded = false;          // names a sharded table: each execute's values pick its shard
   bool long_data = false;        // sharded, and COM_STMT_SEND_LONG_DATA was sent for it
   // Sharded: what routing each execute needs, read once at PREPARE (the shape, the hint's body)

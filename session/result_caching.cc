@@ -109,15 +109,22 @@ std::optional<written_tables> tables_written(const routing::statement_info& info
 
 std::string cache_key(const cache_key_parts& parts) {
   std::string key;
-  key.reserve(parts.user.size() + parts.schema.size() + parts.group.size() + parts.statement.size() + 40);
+  key.reserve(parts.user.size() + parts.schema.size() + parts.group.size() + parts.statement.size() +
+              parts.parameters.size() + parts.parameter_types.size() + 64);
   for (const auto text : {parts.user, parts.schema, parts.group}) {
     key += text;
     key += '\0';
   }
-  for (const auto number : {parts.settings, std::uint64_t{parts.charset}, parts.capabilities}) {
+  // Each variable-length part after the first three is preceded by its size: no two different
+  // sets of parts make the same key, whatever bytes they hold.
+  for (const auto number : {parts.settings, std::uint64_t{parts.charset}, parts.capabilities,
+                            std::uint64_t{parts.binary}, std::uint64_t{parts.statement.size()},
+                            std::uint64_t{parts.parameter_types.size()}}) {
     key.append(reinterpret_cast<const char*>(&number), sizeof number);
   }
   key += parts.statement;
+  key += parts.parameter_types;
+  key += parts.parameters;
   return key;
 }
 

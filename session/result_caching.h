@@ -41,6 +41,11 @@ struct cache_key_parts {
   std::uint8_t charset = 0;
   std::uint64_t capabilities = 0;
   std::string_view statement;
+  // A prepared statement's execute: its parameters as sent (and their types, when the execute
+  // relies on the ones sent before); its answer is in the binary protocol, kept apart.
+  bool binary = false;
+  std::string_view parameters{};
+  std::string_view parameter_types{};
 };
 std::string cache_key(const cache_key_parts& parts);
 

@@ -155,6 +155,23 @@ query_plan plan_query(std::string_view sql, const session_facts& session, const 
   return plan;
 }
 
+statement_caching plan_statement_caching(std::string_view sql, const session_facts& session,
+                                         const std::vector<routing::query_rule>& rules, planner_cache& cache) {
+  statement_caching out;
+  if (!session.result_cache || rules.empty()) return out;
+  query_plan plan;
+  analyze_into(plan, sql, cache);
+  const auto candidates = candidate_rules(plan, session, rules, cache);
+  if (candidates == 0) return out;
+  const auto outcome = routing::apply_rules(rules, candidates, sql);
+  if (!outcome.cache_ttl_ms || outcome.blocked_by || outcome.rewritten || plan.pins || plan.reads_insert_id) return out;
+  auto read = check_cacheable_read(plan.info, cache.tokens, session.schema);
+  if (!read.refusal.empty()) return out;
+  out.ttl_ms = outcome.cache_ttl_ms;
+  out.tables = std::move(read.tables);
+  return out;
+}
+
 std::string_view digest_text_for_stats(std::string_view sql, planner_cache& cache) {
   const auto lexed = cache.tokens.sql();
   if (lexed.data() == sql.data() && lexed.size() == sql.size()) {

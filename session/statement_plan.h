@@ -89,6 +89,16 @@ query_plan plan_query(std::string_view sql, const session_facts& session, const 
 void apply_shard_route(query_plan& plan, const session_facts& session, const sharding::catalog& shards,
                        planner_cache& cache, sharding::parameter_values params = {});
 
+// Whether a prepared statement's executes may be answered by the result cache: a rule's
+// cache_ttl_ms (0: none, or the statement may not be cached) and the tables it reads. Only the
+// cache_ttl_ms of rules applies to prepared statements (their other actions are for text).
+struct statement_caching {
+  std::uint32_t ttl_ms = 0;
+  std::vector<std::string> tables;
+};
+statement_caching plan_statement_caching(std::string_view sql, const session_facts& session,
+                                         const std::vector<routing::query_rule>& rules, planner_cache& cache);
+
 // The digest text of a statement seen for the first time, for the statistics.
 std::string_view digest_text_for_stats(std::string_view sql, planner_cache& cache);
 

@@ -17,7 +17,7 @@ cache_ttl_ms = 60000"
 wait_admin
 
 direct -e "drop table if exists weft_test.cached; drop procedure if exists weft_test.bump_cached;
-  create table weft_test.cached (id int primary key, v int); insert into weft_test.cached values (1, 10), (2, 20);
+  create table weft_test.cached (id int primary key, v int); insert into weft_test.cached values (1, 10), (2, 20), (3, 30);
   create procedure weft_test.bump_cached() update weft_test.cached set v = v + 1 where id = 2"
 read_v() { via_weft -e "select v from weft_test.cached where id = ${1:-1}"; }
 stat() { admin -e "select $1 from stats_cache"; }
@@ -74,6 +74,33 @@ print(first, hex(ok[0]), c.scalar(read))
 PY
 )"
 [ "$out" = "13 0x0 14" ] || fail "prepared write: $out"
+
+# Prepared reads (the binary protocol) are cached too, keyed by their parameters; a write through
+# weft makes them stale, one behind its back does not (until the TTL).
+out="$(/usr/bin/python3 - "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD" "$REPO/tests/integration" "$PRIMARY_PORT" <<'PY' 2>&1
+import struct, subprocess, sys
+sys.path.insert(0, sys.argv[4])
+from wire_client import Conn, execute_body, frame, prepare
+c = Conn(int(sys.argv[1]))
+c.login(sys.argv[2], sys.argv[3])
+stmt, _, _ = prepare(c, 'select v from weft_test.cached where id = ?')
+def read(key):
+    c.send(frame(execute_body(stmt, [key]), 0))
+    rows = c.result_rows()
+    return struct.unpack('<i', rows[0][2:6])[0]  # header, null bitmap, then the INT
+def behind_weft(sql):
+    subprocess.run(['mariadb', '--protocol=TCP', '-h127.0.0.1', '-P' + sys.argv[5], '-u' + sys.argv[2],
+                    '-p' + sys.argv[3], '--skip-ssl', '-e', sql], check=True)
+seen = [read(3), read(3)]
+behind_weft('update weft_test.cached set v = 31 where id = 3')
+seen += [read(3), read(2)]
+c.query('update weft_test.cached set v = 32 where id = 3')
+c.result_rows()
+seen.append(read(3))
+print(*seen)
+PY
+)"
+[ "$out" = "30 30 30 20 32" ] || fail "prepared reads: $out"
 
 # A CALL names no table: every answer is stale after it.
 [ "$(read_v 2)" = 20 ] || fail "row 2"
