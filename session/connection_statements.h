@@ -8,6 +8,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "protocol/bytes.h"
+
 namespace weft::session {
 
 // Most statements one backend connection keeps (well under max_prepared_stmt_count).
@@ -15,7 +17,9 @@ inline constexpr std::size_t max_statements_per_connection = 256;
 
 struct backend_statement {
   std::uint32_t id = 0;
-  bool types_sent = false;  // the server knows its parameter types (an execute sent them)
+  // The parameter types the server holds for it (the last execute that carried any): another
+  // session, or an execute answered from the result cache, may have bound others since.
+  protocol::bytes types_sent;
   std::uint64_t last_used = 0;
 };
 
@@ -28,7 +32,7 @@ struct connection_statements {
 
   // A statement prepared on the connection (it is also the connection's last).
   void remember(const std::string& sql, std::uint32_t id) {
-    by_text[sql] = backend_statement{id, false, ++clock};
+    by_text[sql] = backend_statement{id, {}, ++clock};
     last_prepared = id;
   }
   backend_statement* find(const std::string& sql) {

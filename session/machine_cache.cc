@@ -79,6 +79,7 @@ resumable<bool> machine::answer_execute_from_cache(client_statement& statement, 
     parts.parameter_types = p::as_chars(statement.param_types);  // the types sent before
   }
   cache_key_ = cache_key(parts);
+  note_carried_types(whole.client.subspan(p::frame_header_size, payload_length), statement);
   caching = true;
   co_return co_await answer_from_cache(execute_kind, payload_length);
 }

@@ -32,16 +32,16 @@ client_statement* statement_registry::find(std::uint32_t client_id) {
 namespace {
 
 // The types an execute or bulk carries (empty when it carries none) are the statement's from
-// now on, and this server saw them; true when it carries none, this server never saw them, and
-// weft knows them: the caller adds them.
+// now on, and this server's; true when it carries none, this server holds other types (or
+// none), and weft knows the statement's: the caller adds them.
 bool types_to_add(p::bytes_view carried, client_statement& statement, backend_statement& on_backend) {
   if (!carried.empty()) {
     statement.param_types.assign(carried.begin(), carried.end());
-    on_backend.types_sent = true;
+    on_backend.types_sent = statement.param_types;
     return false;
   }
-  if (on_backend.types_sent || statement.param_types.empty()) return false;
-  on_backend.types_sent = true;
+  if (statement.param_types.empty() || on_backend.types_sent == statement.param_types) return false;
+  on_backend.types_sent = statement.param_types;
   return true;
 }
 
@@ -66,6 +66,12 @@ std::optional<p::bytes> bulk_types(p::bytes_view payload, client_statement& stat
 }
 
 }  // namespace
+
+void note_carried_types(p::bytes_view payload, client_statement& statement) {
+  if (statement.params == 0) return;
+  const auto carried = p::stmt_execute_param_types(payload, statement.params);
+  if (carried && !carried->empty()) statement.param_types.assign(carried->begin(), carried->end());
+}
 
 std::optional<p::bytes> with_types_for_server(p::command command, p::bytes_view payload, client_statement& statement,
                                               backend_statement& on_backend) {

@@ -82,8 +82,11 @@ std::optional<protocol::bytes> error_with_client_id(protocol::bytes_view err_pay
 // carries are remembered (the statement's, and that this server saw them); when it carries none
 // and this server never saw them, a copy that carries the remembered ones (else nullopt: the
 // client's bytes go as they are). The server keeps the types of the last execute that sent
-// them, so they go to each connection once.
+// them, so they go to each connection once (again when its types differ from the statement's).
 std::optional<protocol::bytes> with_types_for_server(protocol::command command, protocol::bytes_view payload,
                                                      client_statement& statement, backend_statement& on_backend);
+// A COM_STMT_EXECUTE payload no server sees (answered from the result cache): the types it
+// carries are the statement's from now on.
+void note_carried_types(protocol::bytes_view payload, client_statement& statement);
 
 }  // namespace weft::session

@@ -4,6 +4,7 @@
 
 #include "proxy/result_cache.h"
 #include "routing/statement_analysis.h"
+#include "session/prepared_statements.h"
 #include "session/result_caching.h"
 
 namespace weft {
@@ -158,3 +159,37 @@ TEST(ResultCacheStore, TtlAndByteBound) {
 
 }  // namespace
 }  // namespace weft
+
+namespace weft::session {
+namespace {
+
+// COM_STMT_EXECUTE of a one-parameter statement: with the type (new_params_bound = 1) or without.
+// (id 7, no cursor, 1 iteration, no NULLs; the value a string "5", which as a LONGLONG the
+// server would read as 8 bytes.)
+protocol::bytes execute_payload(std::optional<std::uint8_t> type) {
+  if (type) return {0x17, 7, 0, 0, 0, 0x00, 1, 0, 0, 0, 0x00, 0x01, *type, 0x00, 0x01, '5'};
+  return {0x17, 7, 0, 0, 0, 0x00, 1, 0, 0, 0, 0x00, 0x00, 0x01, '5'};
+}
+
+// Two sessions share one server's statement; each bound its own types on other connections.
+// An execute that relies on earlier types gets them added when the server holds others.
+TEST(PreparedTypes, AServerHoldingAnotherSessionsTypesGetsThisOnes) {
+  constexpr std::uint8_t longlong = 0x08, varstring = 0xFD;
+  backend_statement on_server;
+  client_statement first, second;
+  first.params = second.params = 1;
+  EXPECT_FALSE(with_types_for_server(protocol::command::stmt_execute, execute_payload(longlong), first, on_server));
+  const protocol::bytes other_connection_types{varstring, 0x00};
+  second.param_types = other_connection_types;  // bound on another connection
+  const auto sent = with_types_for_server(protocol::command::stmt_execute, execute_payload(std::nullopt), second, on_server);
+  ASSERT_TRUE(sent) << "the server would read the value as the first session's LONGLONG";
+  EXPECT_EQ(*sent, execute_payload(varstring));
+  EXPECT_FALSE(with_types_for_server(protocol::command::stmt_execute, execute_payload(std::nullopt), second, on_server))
+      << "sent once";
+  // An execute answered from the cache binds types no server saw.
+  note_carried_types(execute_payload(longlong), second);
+  EXPECT_TRUE(with_types_for_server(protocol::command::stmt_execute, execute_payload(std::nullopt), second, on_server));
+}
+
+}  // namespace
+}  // namespace weft::session
