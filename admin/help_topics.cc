@@ -18,8 +18,9 @@ constexpr help_topic topics[] = {
 and subqueries work). The configuration: servers, groups, users (password
 hashes only), query_rules. The live views, filled from the running proxy
 when a statement reads them: stats_digest, stats_servers, stats_pools,
-stats_rules, stats_commands, monitor_log, failover_log, processlist,
-backend_connections, variables, accounts. SHOW TABLES lists them.)~",
+stats_rules, stats_commands, stats_cache (the query result cache),
+monitor_log, failover_log, processlist, backend_connections, variables,
+accounts. SHOW TABLES lists them.)~",
      .needs = weft_state_only,
      .example = R"~(SELECT address, role, status FROM servers;
 SELECT digest_text, count, latency_avg_us FROM stats_digest

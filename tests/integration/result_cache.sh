@@ -124,6 +124,15 @@ out="$(mariadb --protocol=TCP -h127.0.0.1 -P"$WEFT_PORT" -uroot -p"$ROOT_PASSWOR
   -e "select v from weft_test.cached where id = 2" 2>&1 || true)"
 [ "$out" = 99 ] || [[ "$out" == *"Access denied"* ]] || fail "another user got a cached answer: $out"
 
+# A rule added at runtime on the admin port caches from its next statement on.
+[ "$(admin -e "select cache_ttl_ms from query_rules")" = 60000 ] || fail "the rule's cache_ttl_ms"
+admin -e "insert into query_rules (id, match_digest, cache_ttl_ms) values (2, 'FROM weft_test\\.runtime', 60000)"
+direct -e "drop table if exists weft_test.runtime; create table weft_test.runtime (v int); insert into weft_test.runtime values (1)"
+hits="$(stat hits)"
+via_weft -e "select v from weft_test.runtime; select v from weft_test.runtime" > /dev/null
+[ "$(stat hits)" = $((hits + 1)) ] || fail "a rule added at runtime did not cache: $(admin -e 'select * from stats_cache')"
+direct -e "drop table weft_test.runtime"
+
 [ "$(http_code /metrics)" = 200 ] || fail "/metrics"
 grep -q '^weft_result_cache_events_total{event="hits"} [1-9]' "$WORK/http.body" || fail "metrics: $(grep result_cache "$WORK/http.body")"
 grep -q '^weft_result_cache_bytes [1-9]' "$WORK/http.body" || fail "bytes metric"
