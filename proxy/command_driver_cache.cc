@@ -7,10 +7,7 @@ namespace weft::proxy {
 
 awaitable<session::event> command_driver::answer_from_cache(std::string_view key) {
   auto& cache = *context_.routing.cache;
-  const auto now = std::chrono::steady_clock::now();
-  // Taken before the lookup: a write that begins after it makes the copy unfit to keep.
-  read_generation_ = cache.generation();
-  const auto kept = cache.find(key, now);
+  const auto kept = cache.find(key, std::chrono::steady_clock::now(), read_generation_);
   if (!kept) co_return session::event{.result = session::outcome::refused};
   const auto& frames = *kept->frames;
   const auto ec = co_await client_.write_all(asio::buffer(frames.data(), frames.size()));

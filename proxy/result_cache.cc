@@ -16,8 +16,10 @@ std::size_t overhead_of(const std::string& key, std::span<const std::string> tab
 
 }  // namespace
 
-std::optional<result_cache::answer> result_cache::find(std::string_view key, clock::time_point now) {
+std::optional<result_cache::answer> result_cache::find(std::string_view key, clock::time_point now,
+                                                       std::uint64_t& generation) {
   std::lock_guard lock(mutex_);
+  generation = generation_;
   const auto found = by_key_.find(key);
   if (found == by_key_.end()) {
     ++counts_.misses;

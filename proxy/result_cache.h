@@ -42,10 +42,10 @@ class result_cache {
     std::shared_ptr<const protocol::bytes> frames;  // whole frames, sequence ids from 1
     std::uint64_t rows = 0;
   };
-  // The fresh answer kept under `key`; a stale or expired one is dropped.
-  std::optional<answer> find(std::string_view key, clock::time_point now);
-  // Taken when a read that may be stored begins: store() keeps it only if no write touched its
-  // tables after this.
+  // The fresh answer kept under `key`; a stale or expired one is dropped. On a miss,
+  // `generation` is what store() needs: the answer the read brings is kept only if no write
+  // touched its tables after this lookup.
+  std::optional<answer> find(std::string_view key, clock::time_point now, std::uint64_t& generation);
   std::uint64_t generation() const;
   struct stored {
     std::string key;

@@ -87,7 +87,8 @@ resumable<bool> machine::answer_execute_from_cache(client_statement& statement, 
 // A statement that may write begins (ended = false), or any statement has ended. Inside a
 // transaction a write's tables are remembered: other sessions may read and cache them before
 // the COMMIT, so they are stale again once a statement that is not a plain read (COMMIT, an
-// implicit commit, SET autocommit) ends.
+// implicit commit, SET autocommit, XA COMMIT: the server's status says a transaction until
+// then, XA END and PREPARE included) ends.
 resumable<void> machine::note_write(const std::optional<written_tables>& writes, bool ended, bool plain_read) {
   const bool in_transaction = last_status_ & p::status::in_trans;
   if (writes) {

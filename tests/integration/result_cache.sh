@@ -53,10 +53,21 @@ run(writer, 'begin')
 run(writer, 'update weft_test.cached set v = 13 where id = 1')
 before = [reader.scalar(read), reader.scalar(read)]  # the committed row, cached
 run(writer, 'commit')
-print(*before, reader.scalar(read), writer.scalar(read))
+after = [reader.scalar(read), writer.scalar(read)]
+# XA: the status may say "no transaction" after XA END and PREPARE; the commit still counts.
+run(writer, "xa start 'w'")
+run(writer, 'update weft_test.cached set v = 133 where id = 1')
+run(writer, "xa end 'w'")
+before += [reader.scalar(read)]
+run(writer, "xa prepare 'w'")
+before += [reader.scalar(read)]
+run(writer, "xa commit 'w'")
+after += [reader.scalar(read)]
+run(writer, 'update weft_test.cached set v = 13 where id = 1')
+print(*before, *after)
 PY
 )"
-[ "$out" = "12 12 13 13" ] || fail "transaction: $out"
+[ "$out" = "12 12 13 13 13 13 133" ] || fail "transaction: $out"
 
 # A prepared UPDATE (COM_STMT_EXECUTE) makes the answer stale too.
 out="$(/usr/bin/python3 - "$WEFT_PORT" "$APP_USER" "$APP_PASSWORD" "$REPO/tests/integration" <<'PY' 2>&1

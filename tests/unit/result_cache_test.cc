@@ -112,16 +112,17 @@ proxy::result_cache::stored answer(std::string key, std::vector<std::string>& ta
 
 TEST(ResultCacheStore, WritesMakeAnswersStale) {
   proxy::result_cache cache(1 << 20);
+  std::uint64_t generation = 0;
   const auto now = clock_type::now(), later = now + std::chrono::seconds(60);
   std::vector<std::string> t{"shop.t"}, u{"shop.u"};
   ASSERT_TRUE(cache.store(answer("k1", t, cache.generation(), later)));
   ASSERT_TRUE(cache.store(answer("k2", u, cache.generation(), later)));
-  ASSERT_TRUE(cache.find("k1", now));
+  ASSERT_TRUE(cache.find("k1", now, generation));
   cache.invalidate(t);
-  EXPECT_FALSE(cache.find("k1", now)) << "written since it was read";
-  EXPECT_TRUE(cache.find("k2", now)) << "another table";
+  EXPECT_FALSE(cache.find("k1", now, generation)) << "written since it was read";
+  EXPECT_TRUE(cache.find("k2", now, generation)) << "another table";
   cache.invalidate({});
-  EXPECT_FALSE(cache.find("k2", now)) << "a write to unnamed tables";
+  EXPECT_FALSE(cache.find("k2", now, generation)) << "a write to unnamed tables";
   const auto s = cache.stats();
   EXPECT_EQ(s.hits, 2u);
   EXPECT_EQ(s.invalidated, 2u);
@@ -131,9 +132,11 @@ TEST(ResultCacheStore, WritesMakeAnswersStale) {
 
 TEST(ResultCacheStore, AReadOverlappedByAWriteIsNotKept) {
   proxy::result_cache cache(1 << 20);
-  const auto later = clock_type::now() + std::chrono::seconds(60);
+  const auto now = clock_type::now(), later = now + std::chrono::seconds(60);
   std::vector<std::string> t{"shop.t"}, u{"shop.u"};
-  const auto began = cache.generation();
+  cache.invalidate(t);  // (an earlier write)
+  std::uint64_t began = 0;
+  ASSERT_FALSE(cache.find("k", now, began));  // a miss: the read goes to the server
   cache.invalidate(t);  // a write began or ended while the read ran
   EXPECT_FALSE(cache.store(answer("k", t, began, later)));
   EXPECT_EQ(cache.stats().stale_stores, 1u);
@@ -142,18 +145,19 @@ TEST(ResultCacheStore, AReadOverlappedByAWriteIsNotKept) {
 
 TEST(ResultCacheStore, TtlAndByteBound) {
   proxy::result_cache cache(8192);
+  std::uint64_t generation = 0;
   const auto now = clock_type::now();
   std::vector<std::string> t{"shop.t"};
   ASSERT_TRUE(cache.store(answer("short", t, 0, now + std::chrono::milliseconds(5))));
-  EXPECT_FALSE(cache.find("short", now + std::chrono::milliseconds(5))) << "expired";
+  EXPECT_FALSE(cache.find("short", now + std::chrono::milliseconds(5), generation)) << "expired";
   EXPECT_EQ(cache.stats().expired, 1u);
   EXPECT_FALSE(cache.store(answer("big", t, 0, now + std::chrono::hours(1), cache.max_entry_bytes() + 1)));
   for (int i = 0; i < 40; ++i) ASSERT_TRUE(cache.store(answer("k" + std::to_string(i), t, 0, now + std::chrono::hours(1), 500)));
   const auto s = cache.stats();
   EXPECT_LE(s.bytes, 8192u);
   EXPECT_GT(s.evictions, 0u);
-  EXPECT_TRUE(cache.find("k39", now)) << "the newest stays";
-  EXPECT_FALSE(cache.find("k0", now)) << "the least recently used went first";
+  EXPECT_TRUE(cache.find("k39", now, generation)) << "the newest stays";
+  EXPECT_FALSE(cache.find("k0", now, generation)) << "the least recently used went first";
   EXPECT_FALSE(proxy::result_cache(0).enabled());
 }
 
