@@ -356,6 +356,15 @@ admin_result flush_backend_connections(const command_context& ctx) {
   return r;
 }
 
+// FLUSH QUERY CACHE: every cached answer is dropped (after a change made behind weft's back,
+// which only the TTL would otherwise bound); the affected count is how many there were.
+admin_result flush_query_cache(const command_context& ctx) {
+  admin_result r;
+  r.affected = ctx.flush_query_cache ? ctx.flush_query_cache() : 0;
+  spdlog::info("event=query_cache_flushed dropped={}", r.affected);
+  return r;
+}
+
 }  // namespace
 
 std::optional<admin_result> run_admin_command(std::string_view sql, const command_context& ctx) {
@@ -366,6 +375,7 @@ std::optional<admin_result> run_admin_command(std::string_view sql, const comman
   if (w[0] == "FLUSH" && w.size() == 3 && w[1] == "BACKEND" && w[2] == "CONNECTIONS") {
     return flush_backend_connections(ctx);
   }
+  if (w[0] == "FLUSH" && w.size() == 3 && w[1] == "QUERY" && w[2] == "CACHE") return flush_query_cache(ctx);
   if (w[0] != "SHOW" || w.size() < 2) return std::nullopt;
   if (w[1] == "HEALTH") return show_health(ctx, option_after(w, "FOR", "GROUP"));
   if (w[1] == "TOPOLOGY") return show_topology(w, ctx);

@@ -1,6 +1,6 @@
 // The admin's own commands, answered by weft rather than by SQLite: SHOW HEALTH [FOR GROUP g],
 // SHOW TOPOLOGY [FOR GROUP g] [DISCOVER], SHOW DISK USAGE [FOR SERVER 'h:p'] [ALL],
-// SHOW CONFIG DIFF, SHOW TABLES, SHOW DATABASES, FLUSH HOSTS, FLUSH BACKEND CONNECTIONS, and the session variables clients
+// SHOW CONFIG DIFF, SHOW TABLES, SHOW DATABASES, FLUSH HOSTS, FLUSH BACKEND CONNECTIONS, FLUSH QUERY CACHE, and the session variables clients
 // ask for at login. Backend work (topology, disk usage) runs on the calling admin pool thread with libmariadb.
 #pragma once
 
@@ -39,6 +39,8 @@ struct command_context {
   std::function<std::size_t()> flush_hosts;
   // FLUSH BACKEND CONNECTIONS: closes every worker's idle pooled connections; returns how many.
   std::function<std::size_t()> close_idle_backends;
+  // FLUSH QUERY CACHE: empties the result cache; returns how many answers it held.
+  std::function<std::size_t()> flush_query_cache;
   ops::job_registry* jobs = nullptr;  // COMPARE and the other long commands
   ops::compare_settings compare;
   std::string export_dir;           // [admin] export_dir: EXPORT and IMPORT only there

@@ -152,6 +152,15 @@ connections in use are left alone, so no statement or session is cut. The
 affected count is how many closed.)~",
      .needs = "nothing on the servers: weft closes its own connections.",
      .example = "FLUSH BACKEND CONNECTIONS;"},
+    {.name = "FLUSH QUERY CACHE",
+     .category = "Connections",
+     .syntax = "FLUSH QUERY CACHE",
+     .description = R"~(Empties the query result cache (rules with cache_ttl_ms), after a change
+made behind weft's back that only the TTL would otherwise bound. Reads in
+flight do not keep their answers either. The affected count is how many
+answers were dropped; stats_cache shows what the cache holds.)~",
+     .needs = weft_state_only,
+     .example = "FLUSH QUERY CACHE;\nSELECT entries, bytes, hit_ratio FROM stats_cache;"},
     // --- High availability: weft's form, with MySQL Fabric's CALL group.x as an alias ---------
     {.name = "CREATE GROUP",
      .category = "High availability",

@@ -206,6 +206,7 @@ void application::connect_admin_commands() {
   commands_.server_version = config_.proxy.server_version;
   commands_.config_diff = [this] { return config_diff(); };
   commands_.close_idle_backends = [this] { return proxy_->close_idle_backends(); };
+  commands_.flush_query_cache = [this] { return proxy_->cache().clear(); };
   commands_.flush_hosts = [this] {  // FLUSH HOSTS: both ports' blocked hosts
     return proxy_->admission().logins.flush() + (admin_ ? admin_->admission().logins.flush() : 0);
   };

@@ -74,6 +74,17 @@ void result_cache::invalidate(std::span<const std::string> tables) {
   for (const auto& t : tables) written_[t] = now;
 }
 
+std::size_t result_cache::clear() {
+  std::lock_guard lock(mutex_);
+  const auto dropped = lru_.size();
+  by_key_.clear();
+  lru_.clear();
+  bytes_ = 0;
+  written_.clear();
+  every_table_written_ = ++generation_;
+  return dropped;
+}
+
 result_cache_stats result_cache::stats() const {
   std::lock_guard lock(mutex_);
   auto s = counts_;

@@ -59,6 +59,9 @@ class result_cache {
   bool store(stored answer);
   // A write to these tables (schema.table, lower case) begins or ends; empty: to any table.
   void invalidate(std::span<const std::string> tables);
+  // Drops every answer, and every read in flight's copy (FLUSH QUERY CACHE, after a change made
+  // behind weft's back); returns how many answers were dropped.
+  std::size_t clear();
   // The largest answer kept (an eighth of the whole; 0 when the cache is off).
   std::size_t max_entry_bytes() const { return max_bytes_ / 8; }
   bool enabled() const { return max_bytes_ > 0; }

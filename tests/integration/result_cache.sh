@@ -135,6 +135,13 @@ out="$(mariadb --protocol=TCP -h127.0.0.1 -P"$WEFT_PORT" -uroot -p"$ROOT_PASSWOR
   -e "select v from weft_test.cached where id = 2" 2>&1 || true)"
 [ "$out" = 99 ] || [[ "$out" == *"Access denied"* ]] || fail "another user got a cached answer: $out"
 
+# FLUSH QUERY CACHE: a change made behind weft's back is seen at once.
+[ "$(read_v 2)" = 21 ] || fail "row 2 before the flush (99 behind weft's back)"
+out="$(admin -vvv -e "flush query cache" 2>&1)"
+grep -q "Query OK, [1-9][0-9]* rows\? affected" <<< "$out" || fail "FLUSH QUERY CACHE: $out"
+[ "$(stat entries)" = 0 ] || fail "entries after the flush"
+[ "$(read_v 2)" = 99 ] || fail "a flushed answer was served"
+
 # A rule added at runtime on the admin port caches from its next statement on.
 [ "$(admin -e "select cache_ttl_ms from query_rules")" = 60000 ] || fail "the rule's cache_ttl_ms"
 admin -e "insert into query_rules (id, match_digest, cache_ttl_ms) values (2, 'FROM weft_test\\.runtime', 60000)"

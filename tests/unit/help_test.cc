@@ -80,7 +80,8 @@ TEST(HelpCatalog, NamesAreUniqueAndCategoriesKnownAndNeverNearlyEmpty) {
 TEST(HelpCatalog, DocumentsTheAdminCommands) {
   for (const char* name : {"SELECT", "INSERT", "UPDATE", "DELETE", "BEGIN", "SHOW HEALTH", "SHOW TOPOLOGY",
                            "SHOW DISK USAGE", "SHOW CONFIG DIFF", "SHOW TABLES", "SHOW DATABASES", "SHOW PROCESSLIST",
-                           "SHOW VARIABLES", "FLUSH HOSTS", "FLUSH BACKEND CONNECTIONS", "CREATE GROUP", "ADD SERVER",
+                           "SHOW VARIABLES", "FLUSH HOSTS", "FLUSH BACKEND CONNECTIONS", "FLUSH QUERY CACHE",
+                           "CREATE GROUP", "ADD SERVER",
                            "REMOVE SERVER", "PROMOTE GROUP", "DEMOTE GROUP", "ACTIVATE GROUP", "DEACTIVATE GROUP",
                            "SHOW GROUP HEALTH", "SHOW GROUP SERVERS", "SHOW GROUPS", "REPLICATE", "REJOIN SERVER",
                            "CALL GROUP", "COMPARE DATABASE", "DIFF SCHEMA", "SHOW JOBS", "SHOW JOB", "KILL JOB",
