@@ -295,6 +295,8 @@ void application::commit_topology(const std::function<void(routing::topology&)>&
                   e.what());
   }
   apply(next);
+  // A new primary may lack writes the old one had: answers read there are not kept.
+  if (proxy_) spdlog::info("event=query_cache_flushed reason=primary_changed dropped={}", proxy_->cache().clear());
 }
 
 void application::apply(const config::table_config& c) {
