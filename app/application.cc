@@ -156,6 +156,7 @@ std::vector<std::pair<std::string, std::string>> application::settings_in_force(
       {"proxy.connect_timeout_ms", std::to_string(p.connect_timeout.count())},
       {"proxy.handshake_timeout_ms", std::to_string(p.handshake_timeout.count())},
       {"proxy.max_client_connections", std::to_string(p.max_client_connections)},
+      {"proxy.result_cache_mb", std::to_string(p.result_cache_bytes >> 20)},
       {"proxy.max_login_failures", std::to_string(p.login_throttle.max_failures)},
       {"proxy.login_failure_window_ms", std::to_string(p.login_throttle.window.count())},
       {"proxy.host_block_ms", std::to_string(p.login_throttle.block_for.count())},
@@ -295,8 +296,9 @@ void application::commit_topology(const std::function<void(routing::topology&)>&
                   e.what());
   }
   apply(next);
-  // A new primary may lack writes the old one had: answers read there are not kept.
-  if (proxy_) spdlog::info("event=query_cache_flushed reason=primary_changed dropped={}", proxy_->cache().clear());
+  // A new primary may lack writes the old one had: answers read there are not kept (any HA
+  // change empties the cache; losing hits is the only cost).
+  if (proxy_) spdlog::info("event=query_cache_flushed reason=topology_changed dropped={}", proxy_->cache().clear());
 }
 
 void application::apply(const config::table_config& c) {

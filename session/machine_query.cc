@@ -88,7 +88,8 @@ resumable<machine::step> machine::run_query(const query_plan& plan, std::string_
   if (!begins) fresh_begin_.clear();
   const bool caching = may_use_cache(plan.cache_ttl_ms);
   if (caching) {
-    cache_key_ = cache_key(cache_key_of(plan.group, sql));
+    // (What is sent: a rule that rewrites it may change, and its old answers must not serve.)
+    cache_key_ = cache_key(cache_key_of(plan.group, plan.replacement ? std::string_view(*plan.replacement) : sql));
     const bool answered = co_await answer_from_cache(kind, payload_length);
     if (answered) co_return step::next;
   }

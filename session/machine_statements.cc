@@ -242,6 +242,8 @@ resumable<machine::step> machine::execute_statement(p::command command, std::uin
                                                     client_statement& statement, std::uint32_t id_sent, bool opens_cursor) {
   const auto cmd = static_cast<std::uint8_t>(command);
   const bool runs = command == p::command::stmt_execute || command == p::command::mariadb_stmt_bulk_execute;
+  // Shard maps changed since the statement was read (a table sharded since): read it again.
+  if (statement.shard_catalog != &world_.shards()) describe_sharding(statement);
   bool caching = false;
   if (command == p::command::stmt_execute && !opens_cursor) {
     const bool answered = co_await answer_execute_from_cache(statement, payload_length, caching);
@@ -250,8 +252,6 @@ resumable<machine::step> machine::execute_statement(p::command command, std::uin
   // (A cached read fills the cache from the primary: see plan_caching.)
   const bool on_replica = command == p::command::stmt_execute && statement.replica_safe && !opens_cursor && !caching;
   std::string group;
-  // Shard maps changed since the statement was read (a table sharded since): read it again.
-  if (statement.shard_catalog != &world_.shards()) describe_sharding(statement);
   if (statement.sharded) {
     std::string as_text;
     if (auto refusal = co_await execute_target(command, payload_length, statement, group, as_text)) {

@@ -6,12 +6,16 @@
 // hash of the digest text (the rule cache relies on it); the digest ignores spacing and
 // comments, as promised (the statement's tokens joined by other spacing, comments dropped, give
 // the same digest); the hint's group is a view into the statement; replica_safe() implies a
-// plain read.
+// plain read. The result cache's decisions (session/result_caching.h): a cacheable statement is
+// a plain read; the tables it reads, and those a write names, are "schema.table" in lower case;
+// a read writes nothing.
 #include <string>
 
 #include "fuzz_input.h"
 #include "routing/classifier.h"
 #include "routing/sql_lexer.h"
+#include "routing/statement_analysis.h"
+#include "session/result_caching.h"
 
 namespace {
 using namespace weft::routing;
@@ -34,6 +38,26 @@ std::string respaced(std::string_view sql) {
   return out;
 }
 
+bool qualified_lower(const std::vector<std::string>& tables) {
+  for (const auto& t : tables) {
+    if (t.find('.') == std::string::npos) return false;
+    for (const char c : t) {
+      if (c >= 'A' && c <= 'Z') return false;
+    }
+  }
+  return true;
+}
+
+void check_caching(std::string_view sql) {
+  statement_tokens tokens;
+  const auto info = analyze(sql, tokens).info;
+  const auto read = weft::session::check_cacheable_read(info, tokens, "Shop");
+  if (read.refusal.empty()) FUZZ_EXPECT(info.replica_safe() && qualified_lower(read.tables));
+  const auto writes = weft::session::tables_written(info, tokens, "Shop");
+  if (info.kind == statement_kind::read && !info.multi_statement) FUZZ_EXPECT(!writes);
+  if (writes && !writes->every) FUZZ_EXPECT(!writes->tables.empty() && qualified_lower(writes->tables));
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -49,5 +73,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (plain.replica_safe()) FUZZ_EXPECT(plain.kind == statement_kind::read && !plain.locking_read);
   FUZZ_EXPECT(classify(respaced(sql)).digest == plain.digest);
+  check_caching(sql);
   return 0;
 }

@@ -48,7 +48,7 @@ PY
 switch_under_load "$REPLICA1_PORT" "PROMOTE GROUP main TO '127.0.0.1:$REPLICA1_PORT'"
 grep -qP "^routing\t127.0.0.1:$REPLICA1_PORT\tok\t.*writes paused [0-9]+ ms" "$WORK/switch.$REPLICA1_PORT.out" ||
   fail "no routing step with the measured pause"
-grep -q "event=query_cache_flushed reason=primary_changed" "$WORK/weft.log" ||
+grep -q "event=query_cache_flushed reason=topology_changed" "$WORK/weft.log" ||
   fail "the result cache was not emptied when the primary changed"
 [ "$(as_root "$PRIMARY_PORT" -e 'select @@read_only')" = 1 ] || fail "the old primary is writable"
 [ "$(as_root "$REPLICA1_PORT" -e 'select @@read_only')" = 0 ] || fail "the new primary is read_only"
