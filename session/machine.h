@@ -182,6 +182,7 @@ class machine {
   resumable<step> run_query(const query_plan& plan, std::string_view sql, std::uint32_t payload_length);
   // The query result cache (machine_cache.cc).
   bool may_use_cache(std::uint32_t ttl_ms) const;
+  bool remembers_transaction_writes() const { return transaction_writes_.every || !transaction_writes_.tables.empty(); }
   cache_key_parts cache_key_of(std::string_view group, std::string_view sql) const;
   resumable<bool> answer_from_cache(std::uint8_t kind, std::uint32_t payload_length);
   resumable<void> store_answer(std::uint32_t ttl_ms, std::span<const std::string> tables);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "protocol/frame.h"
+#include "protocol/statement_messages.h"
 #include "session/machine.h"
 
 namespace weft::session {
@@ -69,17 +70,17 @@ resumable<bool> machine::answer_execute_from_cache(client_statement& statement, 
   if (!may_use_cache(statement.cache_ttl_ms)) co_return false;
   const auto& whole = co_await perform({.kind = action_kind::read_client, .bytes = p::frame_header_size + payload_length});
   if (whole.result != outcome::ok) co_return false;
-  // After the command byte and the statement id: flags, iteration count, then the parameters.
-  const auto after_id = p::as_chars(whole.client.subspan(p::frame_header_size + 5, payload_length - 5));
+  const auto payload = whole.client.subspan(p::frame_header_size, payload_length);
   auto parts = cache_key_of({}, statement.sql);
   parts.binary = true;
-  parts.parameters = after_id;
-  const std::size_t types_flag_at = 5 + (statement.params + 7) / 8;
-  if (statement.params > 0 && (after_id.size() <= types_flag_at || after_id[types_flag_at] == 0)) {
+  // After the command byte and the statement id: flags, iteration count, then the parameters.
+  parts.parameters = p::as_chars(payload.subspan(5));
+  const auto carried = p::stmt_execute_param_types(payload, statement.params);
+  if (statement.params > 0 && (!carried || carried->empty())) {
     parts.parameter_types = p::as_chars(statement.param_types);  // the types sent before
   }
   cache_key_ = cache_key(parts);
-  note_carried_types(whole.client.subspan(p::frame_header_size, payload_length), statement);
+  note_carried_types(payload, statement);
   caching = true;
   co_return co_await answer_from_cache(execute_kind, payload_length);
 }
@@ -102,8 +103,7 @@ resumable<void> machine::note_write(const std::optional<written_tables>& writes,
       transaction_writes_.every = writes->every || kept.size() > max_transaction_tables;
     }
   }
-  const bool remembered = transaction_writes_.every || !transaction_writes_.tables.empty();
-  if (!ended || !remembered || (in_transaction && (writes || plain_read))) co_return;
+  if (!ended || !remembers_transaction_writes() || (in_transaction && (writes || plain_read))) co_return;
   co_await perform({.kind = action_kind::cache_invalidate,
                     .tables = transaction_writes_.every ? std::span<const std::string>{}
                                                         : std::span{transaction_writes_.tables}});

@@ -45,7 +45,7 @@ resumable<machine::step> machine::forward_query(std::uint32_t payload_length) {
   } else {
     ran = co_await run_query(plan, sql, payload_length);
   }
-  if (plan.writes || transaction_writes_.every || !transaction_writes_.tables.empty()) {
+  if (plan.writes || remembers_transaction_writes()) {
     co_await note_write(plan.writes, true, plan.info.kind == routing::statement_kind::read);
   }
   co_return ran;

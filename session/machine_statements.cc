@@ -224,7 +224,7 @@ resumable<machine::step> machine::forward_statement_command(std::uint8_t cmd, st
   const bool plain_read = statement->replica_safe;
   if (writes) co_await note_write(writes, false);
   const step ran = co_await execute_statement(command, payload_length, *statement, id_sent, opens_cursor);
-  if (writes || transaction_writes_.every || !transaction_writes_.tables.empty()) {
+  if (writes || remembers_transaction_writes()) {
     co_await note_write(writes, true, plain_read);
   }
   co_return ran;
