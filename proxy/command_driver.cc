@@ -187,13 +187,9 @@ awaitable<bool> command_driver::fill_client(std::size_t at_least) {
 
 awaitable<bool> command_driver::fill_backend(std::size_t at_least) {
   auto& held = backend_.current();
-  auto& activity = context_.activity;
-  while (held.in.size() < at_least) {
+while (held.in.size() < at_least) {
     auto* dst = held.in.spare(at_least - held.in.size());
-    activity.awaiting_backend = true;  // the watchdog's view
     auto [ec, n] = co_await held.link.connection->read_some(asio::buffer(dst, held.in.spare_size()));
-    activity.awaiting_backend = false;
-    ++activity.backend_reads;
     if (ec) co_return false;
     held.in.commit(n);
   }
@@ -213,6 +209,9 @@ awaitable<bool> command_driver::skip_command() {
 
 awaitable<event> command_driver::acquire(const session::target& where) {
   auto error = co_await backend_.acquire({where.role, where.group});
+  // A watchdog close while taking the connection (a reset on a frozen server) was answered there:
+  // the connection was replaced, or the error says why none could be had.
+  context_.activity.abort_reason.clear();
   if (error) {
     held_text_.error = std::move(*error);
     co_return event{.result = outcome::refused, .error = &held_text_.error};

@@ -27,7 +27,6 @@ event with_bytes(event e, std::uint64_t relayed) {
 awaitable<event> command_driver::relay(bool copy) {
   auto& backend = *backend_.current().link.connection;
   auto& in = backend_.current().in;
-  auto& activity = context_.activity;
   auto& tracker = machine_.tracker();
   event relayed;
   if (copy) {
@@ -37,10 +36,7 @@ awaitable<event> command_driver::relay(bool copy) {
   for (;;) {
     if (in.empty()) {
       auto* dst = in.spare(16 * 1024);
-      activity.awaiting_backend = true;
       auto [ec, n] = co_await backend.read_some(asio::buffer(dst, in.spare_size()));
-      activity.awaiting_backend = false;
-      ++activity.backend_reads;
       if (ec) co_return with_bytes(backend_failure(ec, relayed.relayed_bytes > 0), relayed.relayed_bytes);
       in.commit(n);
     }

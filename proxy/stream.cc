@@ -42,12 +42,17 @@ awaitable<std::tuple<error_code, std::size_t>> stream::write_all_raw(asio::const
 }
 
 awaitable<std::pair<error_code, std::size_t>> stream::read_some(asio::mutable_buffer buffer) {
+  read_waiting_ = true;
+  std::pair<error_code, std::size_t> result;
   if (compression_) {
-    auto result = co_await read_some_compressed(buffer);
-    co_return result;
+    result = co_await read_some_compressed(buffer);
+  } else {
+    auto [ec, n] = co_await read_some_raw(buffer);
+    result = {ec, n};
   }
-  auto [ec, n] = co_await read_some_raw(buffer);
-  co_return std::pair{ec, n};
+  read_waiting_ = false;
+  ++reads_ended_;
+  co_return result;
 }
 
 awaitable<error_code> stream::write_all(asio::const_buffer buffer) {

@@ -28,6 +28,11 @@ class stream {
                                          bool verify_peer);
 
   awaitable<std::pair<error_code, std::size_t>> read_some(asio::mutable_buffer buffer);
+  // For the watchdog: whether a read is waiting now, and how many reads ended so far. Every read
+  // of a backend connection counts (a statement's answer, a reset, a replayed SET), so no wait on
+  // a frozen server escapes the bound, whichever code awaits it.
+  bool read_waiting() const { return read_waiting_; }
+  std::uint64_t reads_ended() const { return reads_ended_; }
   awaitable<error_code> write_all(asio::const_buffer buffer);
 
   // The compressed protocol, from the first command on (the login stays uncompressed).
@@ -59,6 +64,8 @@ class stream {
   net_socket socket_;  // moved into tls_ on upgrade
   std::unique_ptr<compression_state> compression_;
   std::unique_ptr<asio::ssl::stream<net_socket>> tls_;
+  bool read_waiting_ = false;
+  std::uint64_t reads_ended_ = 0;
 };
 
 // The peer's IP address as text, "localhost" for a Unix-domain socket (as MariaDB names such

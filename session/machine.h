@@ -27,10 +27,6 @@ struct activity {
   std::string_view command = "Sleep";  // "Query", "Execute", ... or "Sleep" between commands
   std::string statement;                 // the statement in flight, cut at 256 bytes
   std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
-  // Waiting for the backend's answer, and a count of the reads that brought some: the watchdog
-  // sees a frozen backend as a wait whose count does not move (no timer per statement).
-  bool awaiting_backend = false;
-  std::uint64_t backend_reads = 0;
   // Set by the watchdog when it closed the backend connection under a waiting statement.
   std::string abort_reason;
 };

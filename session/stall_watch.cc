@@ -2,11 +2,10 @@
 
 namespace weft::session {
 
-std::optional<std::string> stall_watch::look(const activity& now, bool holds_connection,
-                                             const routing::server* held_server_now,
+std::optional<std::string> stall_watch::look(backend_wait now, const routing::server* held_server_now,
                                              std::chrono::milliseconds read_timeout) {
-  if (!now.awaiting_backend || !holds_connection || now.backend_reads != reads_seen_) {
-    reads_seen_ = now.backend_reads;
+  if (!now.read_waiting || now.reads_ended != reads_seen_) {
+    reads_seen_ = now.reads_ended;
     stalled_looks_ = 0;
     return std::nullopt;
   }

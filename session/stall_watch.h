@@ -10,15 +10,21 @@
 #include <string>
 
 #include "routing/topology.h"
-#include "session/machine.h"
 
 namespace weft::session {
 
+// The held backend connection as the watchdog sees it at one look.
+struct backend_wait {
+  bool read_waiting = false;  // a read of it is waiting now (any code's: a statement, a reset)
+  std::uint64_t reads_ended = 0;
+};
+
 class stall_watch {
  public:
-  // Why the wait should be given up now, or nullopt. `held_server_now`: the held connection's
+  // Why the wait should be given up now, or nullopt. `reads_ended` counts the held connection's
+  // completed reads (it moves whenever the server sends something); `held_server_now`: its
   // server in the latest topology (the session's own snapshot is older); read_timeout 0: none.
-  std::optional<std::string> look(const activity& now, bool holds_connection, const routing::server* held_server_now,
+  std::optional<std::string> look(backend_wait now, const routing::server* held_server_now,
                                   std::chrono::milliseconds read_timeout);
 
  private:

@@ -46,6 +46,14 @@ cleanup_and_check() {
 }
 trap cleanup_and_check EXIT
 
+# thaw_later PID SECONDS: a server this test freezes (SIGSTOP) gets its SIGCONT after SECONDS
+# even when the test is killed first (a test timeout): the sender runs in its own session,
+# outside the test's process group. Prints the sender's PID (kill it once the server is thawed).
+thaw_later() {
+  setsid bash -c "sleep $2; kill -CONT $1 2>/dev/null" </dev/null >/dev/null 2>&1 &
+  echo $!
+}
+
 # Fails loudly (never skips) when the sandbox is not up.
 require_sandbox() {
   "$REPO/scripts/sandbox" status >/dev/null 2>&1 ||

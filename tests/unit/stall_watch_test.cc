@@ -9,16 +9,16 @@ namespace {
 using std::chrono::milliseconds;
 
 struct watched {
-  activity now;
+  backend_wait now;
   stall_watch watch;
   routing::server server;
   watched() {
     server.name = "db1:3306";
     server.status = routing::server_status::online;
-    now.awaiting_backend = true;
+    now.read_waiting = true;
   }
   std::optional<std::string> look(milliseconds read_timeout = milliseconds(0), bool holds = true) {
-    return watch.look(now, holds, &server, read_timeout);
+    return watch.look(holds ? now : backend_wait{}, &server, read_timeout);  // no connection: no wait
   }
 };
 
@@ -26,7 +26,7 @@ TEST(StallWatch, AWaitThatReadsSomethingBetweenLooksIsNeverGivenUp) {
   watched w;
   w.server.status = routing::server_status::shunned;
   for (int i = 0; i < 10; ++i) {
-    ++w.now.backend_reads;  // a row arrived since the last look
+    ++w.now.reads_ended;  // a row arrived since the last look
     EXPECT_FALSE(w.look(milliseconds(1000))) << i;
   }
 }
@@ -60,12 +60,12 @@ TEST(StallWatch, NoReadTimeoutAndAHealthyServerWaitForever) {
 TEST(StallWatch, ProgressOrTheEndOfTheWaitStartsTheCountAgain) {
   watched w;
   EXPECT_FALSE(w.look(milliseconds(2000)));  // 1 s without progress
-  ++w.now.backend_reads;
+  ++w.now.reads_ended;
   EXPECT_FALSE(w.look(milliseconds(2000)));  // progress: the count restarts
   EXPECT_FALSE(w.look(milliseconds(2000)));  // 1 s
-  w.now.awaiting_backend = false;            // the response ended, the client is thinking
+  w.now.read_waiting = false;                // the response ended, the client is thinking
   EXPECT_FALSE(w.look(milliseconds(2000)));
-  w.now.awaiting_backend = true;
+  w.now.read_waiting = true;
   EXPECT_FALSE(w.look(milliseconds(2000)));  // 1 s
   EXPECT_TRUE(w.look(milliseconds(2000)));   // 2 s
 }
