@@ -89,6 +89,7 @@ void client_session::watch_backend(const routing::topology& latest, std::chrono:
     wait = {connection.read_waiting(), connection.reads_ended()};
   }
   const auto* server = backend_.held() && backend_.server() ? latest.find(backend_.server()->address) : nullptr;
+  if (driver_) driver_->watch_lanes(latest, read_timeout);
   auto reason = stall_watch_.look(wait, server, read_timeout);
   if (!reason) return;
   spdlog::warn("event=backend_wait_aborted id={} backend={} reason={}", context_.connection_id, backend_.name(),
@@ -107,7 +108,9 @@ awaitable<void> client_session::run() {
                quoted{user_}, peer_, client_.is_tls() ? client_.tls_version() : "off", auth_->auth_method(), backend_.name());
   command_driver driver(client_, client_in_, backend_, auth_->negotiated_capabilities(), session_auth{*auth_, user_},
                         driver_context{context_.routing, peer_, activity_, context_.settings.max_allowed_packet});
+  driver_ = &driver;
   co_await driver.run();
+  driver_ = nullptr;
   spdlog::info("event=session_close id={} user={} commands={}", context_.connection_id, quoted{user_},
                driver.commands());
   client_.close();

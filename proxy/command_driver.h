@@ -47,6 +47,10 @@ class command_driver final : public session::surroundings {
   // Runs until the client quits or disconnects, or the session cannot go on.
   awaitable<void> run();
   std::uint64_t commands() const { return machine_.commands(); }
+  // The watchdog's look at the last scatter's lanes (their connections are not the session's).
+  void watch_lanes(const routing::topology& latest, std::chrono::milliseconds read_timeout) {
+    if (scatter_) scatter_->watch(latest, read_timeout);
+  }
 
   // session::surroundings
   const routing::topology& topology() override { return backend_.topology(); }

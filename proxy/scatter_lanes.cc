@@ -4,6 +4,7 @@
 
 #include "protocol/errors.h"
 #include "proxy/packet_io.h"
+#include "session/log_text.h"
 
 namespace weft::proxy {
 
@@ -56,6 +57,10 @@ awaitable<void> scatter_run::run_lane(std::shared_ptr<scatter_run> run, std::siz
     lane.running = true;
     lane.result = co_await run->exchange(lane, i);
     lane.running = false;
+    if (lane.result == outcome::backend_failed && !lane.abort_reason.empty()) {
+      lane.refusal = p::make_error(p::er::backend_timeout,
+                                   lane.abort_reason + "; the statement may or may not have run there");
+    }
   }
   run->ended_.try_send(error_code{}, i);
 }
@@ -133,6 +138,20 @@ awaitable<std::optional<std::size_t>> scatter_run::next_ended(std::span<const st
     ++gathered_;
   }
   co_return i;
+}
+
+void scatter_run::watch(const routing::topology& latest, std::chrono::milliseconds read_timeout) {
+  for (auto& lane : lanes_) {
+    if (!lane.backend->held()) continue;
+    auto& connection = *lane.backend->current().link.connection;
+    const auto* server = lane.backend->server() ? latest.find(lane.backend->server()->address) : nullptr;
+    auto reason = lane.watch.look({connection.read_waiting(), connection.reads_ended()}, server, read_timeout);
+    if (!reason) continue;
+    spdlog::warn("event=backend_wait_aborted backend={} group={} reason={}", lane.backend->name(), session::quoted{lane.group},
+                 session::quoted{*reason});
+    lane.abort_reason = "weft: backend " + lane.backend->name() + " " + *reason;
+    connection.close();
+  }
 }
 
 void scatter_run::abandon() {

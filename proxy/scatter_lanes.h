@@ -20,6 +20,7 @@
 #include "proxy/asio.h"
 #include "proxy/session_backend.h"
 #include "session/action.h"
+#include "session/stall_watch.h"
 
 namespace weft::proxy {
 
@@ -39,6 +40,8 @@ struct scatter_lane {
   bool piece_ready = false;
   bool piece_taken = false;  // the machine has it: the lane reads on once wanted
   std::unique_ptr<asio::experimental::channel<void(error_code)>> resume;
+  session::stall_watch watch;  // the worker's once-a-second look, as for the session's own connection
+  std::string abort_reason;    // set when that look closed the lane's connection
 };
 
 struct scatter_request {
@@ -67,6 +70,9 @@ class scatter_run {
   bool all_gathered() const { return gathered_ == lanes_.size(); }
   // The session went away before gathering all: lanes mid-exchange close their connections.
   void abandon();
+  // The watchdog's look at every lane (client_session::watch_backend): a lane waiting on a server
+  // that stopped answering has its connection closed, and its answer says why (9013).
+  void watch(const routing::topology& latest, std::chrono::milliseconds read_timeout);
 
  private:
   static awaitable<void> run_lane(std::shared_ptr<scatter_run> run, std::size_t i);

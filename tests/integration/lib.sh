@@ -46,9 +46,9 @@ cleanup_and_check() {
 }
 trap cleanup_and_check EXIT
 
-# thaw_later PID SECONDS: a server this test freezes (SIGSTOP) gets its SIGCONT after SECONDS
-# even when the test is killed first (a test timeout): the sender runs in its own session,
-# outside the test's process group. Prints the sender's PID (kill it once the server is thawed).
+# thaw_later "PID..." SECONDS: servers this test freezes (SIGSTOP) get their SIGCONT after
+# SECONDS even when the test is killed first (a test timeout): the sender runs in its own
+# session, outside the test's process group. Prints the sender's PID (kill it once thawed).
 thaw_later() {
   setsid bash -c "sleep $2; kill -CONT $1 2>/dev/null" </dev/null >/dev/null 2>&1 &
   echo $!

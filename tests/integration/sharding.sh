@@ -236,4 +236,27 @@ out="$(via_weft -e "BEGIN; UPDATE weft_test.users SET score = 0 WHERE id = $s1; 
 grep -q "ERROR 9018.*not sharded belongs to the global group" <<<"$out" || fail "a global write in a shard transaction: $out"
 [ "$(on $SHARD1 -e 'SELECT v FROM weft_test.plain WHERE k = 1')" = g ] || fail "a shard's copy of a global table was written"
 echo "transactions: ok"
+
+# --- A frozen shard: its lane of a read across shards is given up (9013), never held ---------------
+# Both servers of shard2 stop (SIGSTOP) while the read runs; once the monitor shuns them, the
+# worker's watchdog closes the lane's connection and the client gets 9013 naming the server.
+frozen=""
+for port in $SHARD2 $((SHARD2 + 1)); do frozen+=" $(cat "$REPO/.sandbox/$port/mariadbd.pid")"; done
+thaw="$(thaw_later "$frozen" 60)"
+trap 'kill -CONT $frozen 2>/dev/null; kill "$thaw" 2>/dev/null; on $GLOBAL -e "DROP TABLE IF EXISTS weft_test.users, weft_test.orders, weft_test.names, weft_test.plain" || true; on $PRIMARY_PORT -e "DROP TABLE IF EXISTS weft_test.users_ref" || true; cleanup_and_check' EXIT
+started=$(date +%s%N)
+via_weft -e "SELECT COUNT(*) FROM weft_test.users WHERE SLEEP(0.2) = 0" > "$WORK/frozen.out" 2>&1 &
+reader=$!
+sleep 1
+kill -STOP $frozen
+wait "$reader" || true
+took=$(( ($(date +%s%N) - started) / 1000000 ))
+kill -CONT $frozen
+out="$(cat "$WORK/frozen.out")"
+grep -q "ERROR 9013.*backend 127.0.0.1:2332[45] stopped answering (SHUNNED" <<<"$out" ||
+  fail "a read across shards with shard2 frozen: '$out' after $took ms"
+[ "$took" -lt 15000 ] || fail "a frozen shard held a read across shards $took ms"
+wait_for '[[ "$(via_weft -e "SELECT COUNT(*) FROM weft_test.users" 2>/dev/null)" =~ ^[1-9][0-9]*$ ]]' 20 ||
+  fail "reads across shards did not come back after SIGCONT"
+echo "a frozen shard: 9013 after $took ms"
 pass
