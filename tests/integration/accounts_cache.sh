@@ -8,7 +8,8 @@ require_sandbox
 
 PRIMARY_PID="$("$REPO/scripts/sandbox" status | awk -v p="$PRIMARY_PORT" '$1 == p { sub("pid=", "", $2); print $2 }')"
 [[ "$PRIMARY_PID" =~ ^[0-9]+$ ]] || fail "no pid for the sandbox primary in: $("$REPO/scripts/sandbox" status)"
-trap 'kill -CONT "$PRIMARY_PID" 2>/dev/null; cleanup_and_check' EXIT
+THAW_PID=""
+trap 'kill -CONT "$PRIMARY_PID" 2>/dev/null; thaw_cancel "$THAW_PID"; cleanup_and_check' EXIT
 
 login() { # login USER PASSWORD
   mariadb --protocol=TCP -h127.0.0.1 -P"$WEFT_PORT" -u"$1" -p"$2" --skip-ssl -N -B -e 'SELECT CURRENT_USER()' 2>&1 || true
@@ -30,6 +31,7 @@ start
 stop_weft
 
 # The primary stops answering; weft starts again with what its state file kept.
+THAW_PID="$(thaw_later "$PRIMARY_PID" 120)"
 kill -STOP "$PRIMARY_PID"
 start
 grep -q 'event=accounts_from_cache' "$WORK/weft.log" || fail "weft did not say it uses the state file's accounts"

@@ -10,7 +10,7 @@ WEFT_REPLICAS=1 start_weft "" "" "[backend]
 read_timeout_ms = 6000"
 PRIMARY_PID="$(cat "$REPO/.sandbox/$PRIMARY_PORT/mariadbd.pid")"
 THAW_PID=""
-trap 'kill -CONT "$PRIMARY_PID" 2>/dev/null; [ -z "$THAW_PID" ] || kill "$THAW_PID" 2>/dev/null; cleanup_and_check' EXIT
+trap 'kill -CONT "$PRIMARY_PID" 2>/dev/null; thaw_cancel "$THAW_PID"; cleanup_and_check' EXIT
 via_weft -e "CREATE TABLE IF NOT EXISTS weft_test.frozen_t (id INT AUTO_INCREMENT PRIMARY KEY, v INT)"
 
 # 1. read_timeout_ms: a statement whose backend sends nothing for 6 s fails with 9013.

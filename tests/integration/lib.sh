@@ -48,11 +48,13 @@ trap cleanup_and_check EXIT
 
 # thaw_later "PID..." SECONDS: servers this test freezes (SIGSTOP) get their SIGCONT after
 # SECONDS even when the test is killed first (a test timeout): the sender runs in its own
-# session, outside the test's process group. Prints the sender's PID (kill it once thawed).
+# session, outside the test's process group. Prints the sender's PID, for thaw_cancel once thawed.
 thaw_later() {
   setsid bash -c "sleep $2; kill -CONT $1 2>/dev/null" </dev/null >/dev/null 2>&1 &
   echo $!
 }
+# thaw_cancel PID: ends that sender and its sleep (its own process group, led by PID).
+thaw_cancel() { [ -z "$1" ] || kill -- "-$1" 2>/dev/null || true; }
 
 # Fails loudly (never skips) when the sandbox is not up.
 require_sandbox() {

@@ -243,7 +243,7 @@ echo "transactions: ok"
 frozen=""
 for port in $SHARD2 $((SHARD2 + 1)); do frozen+=" $(cat "$REPO/.sandbox/$port/mariadbd.pid")"; done
 thaw="$(thaw_later "$frozen" 60)"
-trap 'kill -CONT $frozen 2>/dev/null; kill "$thaw" 2>/dev/null; on $GLOBAL -e "DROP TABLE IF EXISTS weft_test.users, weft_test.orders, weft_test.names, weft_test.plain" || true; on $PRIMARY_PORT -e "DROP TABLE IF EXISTS weft_test.users_ref" || true; cleanup_and_check' EXIT
+trap 'kill -CONT $frozen 2>/dev/null; thaw_cancel "$thaw"; on $GLOBAL -e "DROP TABLE IF EXISTS weft_test.users, weft_test.orders, weft_test.names, weft_test.plain" || true; on $PRIMARY_PORT -e "DROP TABLE IF EXISTS weft_test.users_ref" || true; cleanup_and_check' EXIT
 started=$(date +%s%N)
 via_weft -e "SELECT COUNT(*) FROM weft_test.users WHERE SLEEP(0.2) = 0" > "$WORK/frozen.out" 2>&1 &
 reader=$!
