@@ -86,8 +86,8 @@ class client_session {
   std::optional<protocol::server_handshake> auth_;
   session_backend backend_;
   session::activity activity_;
-  session::stall_watch stall_watch_;
-  class command_driver* driver_ = nullptr;  // while commands run: its scatter lanes are watched too  // the worker's once-a-second look at a backend wait
+  session::stall_watch stall_watch_;  // the worker's once-a-second look at a backend wait
+  class command_driver* driver_ = nullptr;  // while commands run: its scatter lanes are watched too
 };
 
 // Capabilities weft offers to clients; the backend login narrows nothing a client relies on.
