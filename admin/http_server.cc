@@ -249,6 +249,9 @@ std::string metrics_text(const http_sources& sources) {
   out += std::string("weft_build_info{version=\"") + kVersion + "\"} 1\n";
   help(out, "weft_client_connections", "gauge", "Client sessions open now.");
   out += "weft_client_connections " + std::to_string(sources.client_sessions ? sources.client_sessions() : 0) + "\n";
+  help(out, "weft_client_connections_parked", "gauge",
+       "Of those, sessions parked while their client is idle (no coroutine frames, no read buffer).");
+  out += "weft_client_connections_parked " + std::to_string(sources.parked_sessions ? sources.parked_sessions() : 0) + "\n";
   admission_metrics(out, sources);
   query_metrics(out, stats);
   latency_metrics(out, stats);

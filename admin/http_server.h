@@ -24,6 +24,7 @@ struct http_sources {
   std::function<proxy::query_stats()> stats;
   std::function<std::vector<proxy::proxy_server::worker_pool>()> pools;
   std::function<std::size_t()> client_sessions;
+  std::function<std::size_t()> parked_sessions;  // of those, parked (waiting without frames)
   // Failovers and switchovers done so far (empty: none can happen).
   std::function<std::pair<std::uint64_t, std::uint64_t>()> ha_counts;
   // The ports' connection limits and failed-login throttles (null: that port is off).

@@ -269,6 +269,7 @@ void application::start_fronts() {
     metrics.pools = sources_.pools;
     metrics.cache = sources_.cache;
     metrics.client_sessions = [this] { return proxy_->session_count(); };
+    metrics.parked_sessions = [this] { return proxy_->parked_session_count(); };
     metrics.ha_counts = [this] { return std::pair{ha_->failovers(), ha_->switchovers()}; };
     metrics.proxy_admission = &proxy_->admission();
     if (account_loader_) metrics.accounts = [this] { return account_loader_->status(); };

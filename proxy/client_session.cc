@@ -57,6 +57,13 @@ client_session::client_session(net_socket socket, session_context context)
       peer_(peer_host(client_.socket())),
       backend_(context_.pool, context_.settings, context_.tls, context_.routing) {}
 
+client_session::~client_session() = default;
+
+void client_session::hold_until_end(connection_limit::slot place, std::function<void()> ended) {
+  place_.emplace(std::move(place));
+  ended_ = std::move(ended);
+}
+
 client_session::description client_session::describe() const {
   description d;
   d.id = context_.connection_id;
@@ -89,7 +96,7 @@ void client_session::watch_backend(const routing::topology& latest, std::chrono:
     wait = {connection.read_waiting(), connection.reads_ended()};
   }
   const auto* server = backend_.held() && backend_.server() ? latest.find(backend_.server()->address) : nullptr;
-  if (driver_) driver_->watch_lanes(latest, read_timeout);
+  if (driver_) driver_->watch_lanes(latest, read_timeout);  // (a parked driver has none running)
   auto reason = stall_watch_.look(wait, server, read_timeout);
   if (!reason) return;
   spdlog::warn("event=backend_wait_aborted id={} backend={} reason={}", context_.connection_id, backend_.name(),
@@ -98,23 +105,86 @@ void client_session::watch_backend(const routing::topology& latest, std::chrono:
   backend_.current().link.connection->close();
 }
 
-awaitable<void> client_session::run() {
+awaitable<void> client_session::live(std::shared_ptr<client_session> self) {
+  bool parked = false;
+  try {
+    if (!self->driver_) {
+      const bool logged_in = co_await self->log_in();
+      parked = logged_in && self->may_park();  // most pooled connections wait long for their first command
+      if (parked) self->park("login");
+      if (logged_in && !parked) parked = co_await self->commands();
+    } else {
+      self->unpark();
+      parked = co_await self->commands();
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("event=session_crashed id={} error=\"{}\"", self->context_.connection_id, e.what());
+    parked = false;
+  }
+  if (!parked) self->end();
+}
+
+awaitable<bool> client_session::log_in() {
   set_no_delay(client_.socket());
   const bool authenticated = co_await authenticate();
-  if (!authenticated) co_return;
+  if (!authenticated) co_return false;
   const bool opened = co_await open_backend(*auth_);
-  if (!opened) co_return;
+  if (!opened) co_return false;
   spdlog::info("event=session_open id={} user={} client={} tls={} auth={} backend={}", context_.connection_id,
                quoted{user_}, peer_, client_.is_tls() ? client_.tls_version() : "off", auth_->auth_method(), backend_.name());
-  command_driver driver(client_, client_in_, backend_, auth_->negotiated_capabilities(), session_auth{*auth_, user_},
-                        driver_context{context_.routing, peer_, activity_, context_.settings.max_allowed_packet});
-  driver_ = &driver;
-  co_await driver.run();
-  driver_ = nullptr;
+  driver_ = std::make_unique<command_driver>(
+      client_, client_in_, backend_, auth_->negotiated_capabilities(), session_auth{*auth_, user_},
+      driver_context{context_.routing, peer_, activity_, context_.settings.max_allowed_packet});
+  co_return true;
+}
+
+awaitable<bool> client_session::commands() {
+  co_await driver_->run();
+  if (driver_->parked()) {
+    park("idle");
+    co_return true;
+  }
   spdlog::info("event=session_close id={} user={} commands={}", context_.connection_id, quoted{user_},
-               driver.commands());
+               driver_->commands());
   client_.close();
   co_await backend_.finish();
+  co_return false;
+}
+
+bool client_session::may_park() const {
+  return client_in_.empty() && !client_.is_tls() && !client_.is_compressed();
+}
+
+void client_session::park_if_idle(std::chrono::steady_clock::time_point now, std::chrono::milliseconds idle) {
+  if (!driver_ || !driver_->waits_for_command() || !may_park() || now - activity_.since < idle) return;
+  driver_->stop_waiting_for_command();
+  error_code ignored;
+  client_.socket().cancel(ignored);  // the driver's read ends (operation_aborted) and run() returns parked
+}
+
+// The frames are gone; the session object, its driver and machine stay, kept alive by the wait.
+void client_session::park(std::string_view after) {
+  spdlog::debug("event=session_parked id={} after={}", context_.connection_id, after);
+  parked_ = true;
+  ++context_.parked_sessions;
+  client_in_ = io_buffer(0);
+  client_.socket().async_wait(asio::socket_base::wait_read, [self = shared_from_this()](const error_code&) {
+    // Readable, closed, or shut down (the wait ends with an error): the driver's read tells which.
+    auto executor = self->client_.socket().get_executor();
+    asio::co_spawn(executor, live(self), asio::detached);
+  });
+}
+
+void client_session::unpark() {
+  if (std::exchange(parked_, false)) --context_.parked_sessions;
+  client_in_ = io_buffer(1024);  // (given back when it parked)
+}
+
+void client_session::end() {
+  if (std::exchange(parked_, false)) --context_.parked_sessions;
+  shutdown();
+  if (auto ended = std::exchange(ended_, nullptr)) ended();
+  place_.reset();
 }
 
 awaitable<bool> client_session::authenticate() {

@@ -2,6 +2,7 @@
 // own user list), the backend login as that user, then the command phase.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -40,13 +41,27 @@ struct session_context {
   std::uint32_t connection_id;
   admission_control& admission;  // told about failed logins
   const std::function<void()>& accounts_stale;  // ...and so is the account loader (may be empty)
+  std::size_t& parked_sessions;                 // the worker's count of parked sessions
 };
 
-class client_session {
+class client_session : public std::enable_shared_from_this<client_session> {
  public:
   client_session(net_socket socket, session_context context);
+  ~client_session();
 
-  awaitable<void> run();
+  // The session's life on the worker: `place` (its admission slot) is held, and `ended` called,
+  // when the session ends, however late: a parked session ends from its own wake-up.
+  void hold_until_end(connection_limit::slot place, std::function<void()> ended);
+  // Login, then commands until the client leaves or the session parks. One broken session never
+  // takes the worker down (an exception ends that session only).
+  static awaitable<void> live(std::shared_ptr<client_session> self);
+
+  // Parking (issue 17): a session waiting for its client's next command gives up its coroutine
+  // frames and its read buffer, and waits with one readiness wait on the socket; the client's
+  // next bytes start it again where it was. Right after the login, and (the worker's sweep)
+  // after `idle` without a command. Plain connections only: a TLS or compressed read keeps
+  // state that a cancelled read could cut.
+  void park_if_idle(std::chrono::steady_clock::time_point now, std::chrono::milliseconds idle);
   // One processlist row (on the worker's thread).
   struct description {
     std::uint32_t id = 0;
@@ -56,7 +71,7 @@ class client_session {
   description describe() const;
   // The backend connection the session holds now, for the admin's backend_connections table.
   std::optional<backend_connection_info> backend_in_use();
-  // Closes both sockets; pending operations end with errors and run() returns.
+  // Closes both sockets; pending operations end with errors and the session ends.
   void shutdown();
   // Once a second, from the worker: a statement waiting on a backend that the monitor has shunned
   // (with no progress for two looks),
@@ -65,6 +80,12 @@ class client_session {
   void watch_backend(const routing::topology& latest, std::chrono::milliseconds read_timeout);
 
  private:
+  awaitable<bool> log_in();    // true: logged in, the driver made
+  awaitable<bool> commands();  // true: parked (the session goes on later)
+  bool may_park() const;
+  void park(std::string_view after);  // "login" or "idle"
+  void unpark();
+  void end();
   awaitable<bool> authenticate();
   awaitable<bool> accounts_read_since(std::chrono::steady_clock::time_point began);
   protocol::server_greeting_settings greeting_settings() const;
@@ -87,7 +108,12 @@ class client_session {
   session_backend backend_;
   session::activity activity_;
   session::stall_watch stall_watch_;  // the worker's once-a-second look at a backend wait
-  class command_driver* driver_ = nullptr;  // while commands run: its scatter lanes are watched too
+  // The session's commands (made at login): outside any coroutine frame, so a parked session
+  // keeps its state (the machine, prepared statements, SETs) without its frames.
+  std::unique_ptr<class command_driver> driver_;
+  std::optional<connection_limit::slot> place_;
+  std::function<void()> ended_;
+  bool parked_ = false;
 };
 
 // Capabilities weft offers to clients; the backend login narrows nothing a client relies on.

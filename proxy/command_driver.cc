@@ -60,7 +60,8 @@ bool command_driver::routes_to_held(const session::target& next) {
 // its own slot in this frame, which a session holds for its whole life, idle or not: with every
 // action here it was 2.6 KB of an idle session's memory (issue 17).
 awaitable<void> command_driver::run() {
-  machine_.start();
+  if (!std::exchange(started_, true)) machine_.start();
+  parked_ = false;
   auto& answer = machine_.outcome_of_next();
   while (!machine_.finished()) {
     const auto& next = machine_.next();
@@ -71,7 +72,13 @@ awaitable<void> command_driver::run() {
     switch (next.kind) {
       case action_kind::read_command:
       case action_kind::read_client: {
+        waiting_for_command_ = next.kind == action_kind::read_command && client_in_.empty();
         const bool have = co_await fill_client(next.kind == action_kind::read_command ? p::frame_header_size : next.bytes);
+        waiting_for_command_ = false;
+        if (std::exchange(park_requested_, false) && !have) {
+          parked_ = true;  // the machine still waits for this action: the next run() performs it
+          co_return;
+        }
         answer = client_bytes(have);
         break;
       }

@@ -44,8 +44,14 @@ class command_driver final : public session::surroundings {
   static constexpr std::size_t max_gathered_bytes = 64u << 20;
   static constexpr std::size_t streamed_piece_bytes = 64u << 10;  // a streamed lane's hand-over size
 
-  // Runs until the client quits or disconnects, or the session cannot go on.
+  // Runs until the client quits or disconnects, or the session cannot go on, or it parks.
   awaitable<void> run();
+  // Parking (client_session::park_if_idle): true while run() waits for the first bytes of the
+  // client's next command; stop_waiting_for_command() before cancelling that read makes run()
+  // return with parked() true, and the next run() takes the same wait up again.
+  bool waits_for_command() const { return waiting_for_command_; }
+  void stop_waiting_for_command() { park_requested_ = true; }
+  bool parked() const { return parked_; }
   std::uint64_t commands() const { return machine_.commands(); }
   // The watchdog's look at the last scatter's lanes (their connections are not the session's).
   void watch_lanes(const routing::topology& latest, std::chrono::milliseconds read_timeout) {
@@ -102,6 +108,10 @@ class command_driver final : public session::surroundings {
   driver_context context_;
   session::machine machine_;
   std::shared_ptr<scatter_run> scatter_;  // the last scatter (its responses are the events' views)
+  bool started_ = false;
+  bool waiting_for_command_ = false;
+  bool park_requested_ = false;
+  bool parked_ = false;
   // A cached read that missed: its response as relayed (dropped past the cache's entry bound),
   // and the cache's generation when the read began.
   protocol::bytes response_copy_;

@@ -61,6 +61,12 @@ std::size_t proxy_server::session_count() {
   return n;
 }
 
+std::size_t proxy_server::parked_session_count() {
+  std::size_t n = 0;
+  for (auto& w : workers_) n += w->parked_session_count();
+  return n;
+}
+
 void proxy_server::stop() {
   for (auto& w : workers_) w->stop();
   if (!workers_.empty()) remove_listener_file(settings_.listen);  // only a path this weft bound

@@ -27,6 +27,7 @@ class proxy_server {
   // Stops accepting and waits (up to timeout) for sessions to finish their current command.
   void drain(std::chrono::milliseconds timeout);
   std::size_t session_count();
+  std::size_t parked_session_count();  // of those, parked (client_session::park_if_idle)
   void join();
   unsigned worker_count() const { return static_cast<unsigned>(workers_.size()); }
   // Every worker's statement statistics, added up (collected on each worker's own thread).

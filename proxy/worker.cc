@@ -12,6 +12,10 @@
 namespace weft::proxy {
 
 namespace {
+// A session with no command for this long parks (client_session::park_if_idle): waking one costs
+// a few allocations, so a session between the queries of a busy client never pays it.
+constexpr std::chrono::milliseconds park_after_idle{1000};
+
 // Each worker owns a share of every server's connection limit (rounded up).
 std::size_t per_worker_share(const proxy_settings& settings) {
   const auto workers = std::max<std::size_t>(1, settings.workers);
@@ -122,6 +126,10 @@ std::size_t worker::session_count() {
   return on_worker_thread(io_, thread_, [this] { return sessions_.size(); });
 }
 
+std::size_t worker::parked_session_count() {
+  return on_worker_thread(io_, thread_, [this] { return parked_sessions_; });
+}
+
 void worker::join() {
   if (thread_.joinable()) thread_.join();
 }
@@ -144,8 +152,11 @@ awaitable<void> worker::accept_loop() {
     if (!place) continue;  // refused with 1040 or 1129, already closed
     const auto id = next_connection_id_.fetch_add(1, std::memory_order_relaxed);
     auto session = std::make_shared<client_session>(
-        std::move(socket), session_context{settings_, tls_, pool_, routing_, routing_.config_now(), id, admission_, accounts_stale_});
-    asio::co_spawn(io_, run_session(std::move(session), std::move(*place)), asio::detached);
+        std::move(socket), session_context{settings_, tls_, pool_, routing_, routing_.config_now(), id, admission_, accounts_stale_,
+                                          parked_sessions_});
+    auto it = sessions_.insert(sessions_.end(), session);
+    session->hold_until_end(std::move(*place), [this, it] { sessions_.erase(it); });
+    asio::co_spawn(io_, client_session::live(std::move(session)), asio::detached);
   }
 }
 
@@ -159,8 +170,12 @@ awaitable<void> worker::sweep_pool() {
     co_await timer.async_wait(use_nothrow);
     pool_.sweep();
     const auto& latest = routing_.topology.current();
+    const auto now = std::chrono::steady_clock::now();
     for (const auto& weak : sessions_) {
-      if (auto s = weak.lock()) s->watch_backend(*latest, settings_.backend_read_timeout);
+      auto s = weak.lock();
+      if (!s) continue;
+      s->watch_backend(*latest, settings_.backend_read_timeout);
+      s->park_if_idle(now, park_after_idle);
     }
     if (tick % 10 == 0 && !sessions_.empty()) {
       const auto stats = pool_.stats();
@@ -172,17 +187,4 @@ awaitable<void> worker::sweep_pool() {
 }
 
 // `place` holds the session's place under max_client_connections until the session ends.
-awaitable<void> worker::run_session(std::shared_ptr<client_session> session,
-                                    [[maybe_unused]] connection_limit::slot place) {
-  auto it = sessions_.insert(sessions_.end(), session);
-  try {
-    co_await session->run();
-  } catch (const std::exception& e) {
-    // One broken session never takes the worker down.
-    spdlog::error("event=session_crashed worker={} error=\"{}\"", index_, e.what());
-  }
-  session->shutdown();
-  sessions_.erase(it);
-}
-
 }  // namespace weft::proxy

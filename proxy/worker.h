@@ -35,6 +35,7 @@ class worker {
   // Stops accepting; idle sessions close now, busy ones after their current command.
   void drain();
   std::size_t session_count();
+  std::size_t parked_session_count();
   void join();
   // A copy of this worker's statistics, taken on its thread (blocks the caller until then).
   query_stats stats();
@@ -48,7 +49,6 @@ class worker {
 
  private:
   awaitable<void> accept_loop();
-  awaitable<void> run_session(std::shared_ptr<client_session> session, connection_limit::slot place);
   awaitable<void> sweep_pool();
 
   unsigned index_;
@@ -62,6 +62,7 @@ class worker {
   std::function<void()> accounts_stale_;
   net_acceptor acceptor_{io_};
   std::list<std::weak_ptr<client_session>> sessions_;  // touched only on this worker's thread
+  std::size_t parked_sessions_ = 0;                     // of them (each session counts itself)
   std::thread thread_;
   bool stopping_ = false;  // touched only on this worker's thread
 };
