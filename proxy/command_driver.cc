@@ -194,7 +194,7 @@ awaitable<bool> command_driver::fill_client(std::size_t at_least) {
 
 awaitable<bool> command_driver::fill_backend(std::size_t at_least) {
   auto& held = backend_.current();
-while (held.in.size() < at_least) {
+  while (held.in.size() < at_least) {
     auto* dst = held.in.spare(at_least - held.in.size());
     auto [ec, n] = co_await held.link.connection->read_some(asio::buffer(dst, held.in.spare_size()));
     if (ec) co_return false;

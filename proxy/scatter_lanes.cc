@@ -46,6 +46,7 @@ awaitable<void> scatter_run::run_lane(std::shared_ptr<scatter_run> run, std::siz
     refusal = p::make_error(p::er::backend_lost, "weft: the connection to group '" + lane.group + "' was lost");
   } else {
     refusal = co_await lane.backend->acquire({lane.role, lane.group});
+    lane.abort_reason.clear();  // a close under the acquire's own reset: it took another connection
   }
   if (refusal) {
     lane.result = outcome::refused;
