@@ -90,14 +90,8 @@ void client_session::shutdown() {
 }
 
 void client_session::watch_backend(const routing::topology& latest, std::chrono::milliseconds read_timeout) {
-  session::backend_wait wait;
-  if (backend_.held()) {
-    const auto& connection = *backend_.current().link.connection;
-    wait = {connection.read_waiting(), connection.reads_ended()};
-  }
-  const auto* server = backend_.held() && backend_.server() ? latest.find(backend_.server()->address) : nullptr;
   if (driver_) driver_->watch_lanes(latest, read_timeout);  // (a parked driver has none running)
-  auto reason = stall_watch_.look(wait, server, read_timeout);
+  auto reason = backend_.stalled(stall_watch_, latest, read_timeout);
   if (!reason) return;
   spdlog::warn("event=backend_wait_aborted id={} backend={} reason={}", context_.connection_id, backend_.name(),
                quoted{*reason});

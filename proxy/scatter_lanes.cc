@@ -143,15 +143,12 @@ awaitable<std::optional<std::size_t>> scatter_run::next_ended(std::span<const st
 
 void scatter_run::watch(const routing::topology& latest, std::chrono::milliseconds read_timeout) {
   for (auto& lane : lanes_) {
-    if (!lane.backend->held()) continue;
-    auto& connection = *lane.backend->current().link.connection;
-    const auto* server = lane.backend->server() ? latest.find(lane.backend->server()->address) : nullptr;
-    auto reason = lane.watch.look({connection.read_waiting(), connection.reads_ended()}, server, read_timeout);
+    auto reason = lane.backend->stalled(lane.watch, latest, read_timeout);
     if (!reason) continue;
     spdlog::warn("event=backend_wait_aborted backend={} group={} reason={}", lane.backend->name(), session::quoted{lane.group},
                  session::quoted{*reason});
     lane.abort_reason = "weft: backend " + lane.backend->name() + " " + *reason;
-    connection.close();
+    lane.backend->current().link.connection->close();
   }
 }
 

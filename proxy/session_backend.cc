@@ -80,6 +80,18 @@ bool session_backend::routes_to_held(const route_request& request) {
   return server_ && t.primary_of(group) == server_;
 }
 
+std::optional<std::string> session_backend::stalled(session::stall_watch& watch, const routing::topology& latest,
+                                                    std::chrono::milliseconds read_timeout) const {
+  session::backend_wait wait;
+  const routing::server* held_server = nullptr;
+  if (current_) {
+    const auto& connection = *current_->link.connection;
+    wait = {connection.read_waiting(), connection.reads_ended()};
+    if (server_) held_server = latest.find(server_->address);
+  }
+  return watch.look(wait, held_server, read_timeout);
+}
+
 void session_backend::after_login() {
   if (current_ && settings_.multiplexing) release(this);
 }

@@ -3,6 +3,7 @@
 // (session/machine decides whether the connection's state lets it go).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "proxy/topology_store.h"
 #include "routing/rw_split.h"
 #include "routing/topology.h"
+#include "session/stall_watch.h"
 
 namespace weft::proxy {
 
@@ -50,6 +52,10 @@ class session_backend {
   const std::string& name() const { return key_.server; }
   // The server of the held (or last) connection, and the role it plays.
   const routing::server* server() const { return server_; }
+  // The watchdog's look at the held connection's wait (none held: no wait), its server as the
+  // latest topology has it: why to give the wait up, or nullopt (session::stall_watch).
+  std::optional<std::string> stalled(session::stall_watch& watch, const routing::topology& latest,
+                                     std::chrono::milliseconds read_timeout) const;
   routing::target_role role() const { return role_; }
   const std::string& group() const { return group_; }
   const std::string& schema() const { return login_.database; }
