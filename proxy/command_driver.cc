@@ -76,7 +76,9 @@ awaitable<void> command_driver::run() {
         const bool have = co_await fill_client(next.kind == action_kind::read_command ? p::frame_header_size : next.bytes);
         waiting_for_command_ = false;
         if (std::exchange(park_requested_, false) && !have) {
-          parked_ = true;  // the machine still waits for this action: the next run() performs it
+          // The machine waits for this action, or starts again at it: the next run() performs it.
+          parked_ = true;
+          if (machine_.rest()) started_ = false;
           co_return;
         }
         answer = client_bytes(have);

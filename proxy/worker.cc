@@ -13,8 +13,12 @@ namespace weft::proxy {
 
 namespace {
 // A session with no command for this long parks (client_session::park_if_idle): waking one costs
-// a few allocations, so a session between the queries of a busy client never pays it.
-constexpr std::chrono::milliseconds park_after_idle{1000};
+// a few allocations, so a session between the queries of a busy client never pays it. Short
+// enough that the sessions of a crowd logging in do not all hold their frames at once: what they
+// free when they park stays in the heap, a hole between the others' memory (issue 17).
+constexpr std::chrono::milliseconds park_after_idle{250};
+constexpr std::chrono::milliseconds park_sweep_every{250};
+constexpr unsigned park_sweeps_per_second = 4;
 
 // Each worker owns a share of every server's connection limit (rounded up).
 std::size_t per_worker_share(const proxy_settings& settings) {
@@ -160,24 +164,27 @@ awaitable<void> worker::accept_loop() {
   }
 }
 
-// Once a second, closes idle connections past the idle timeout (beyond the floor) or closed by
-// the server; no per-query timers. Every 10 s it logs client sessions against backend
-// connections (the admin port shows them too: stats_pools, backend_connections).
+// Every 250 ms, parks the sessions idle since the last look. Once a second, closes idle
+// connections past the idle timeout (beyond the floor) or closed by the server, and lets each
+// session's watchdog look at its backend; no per-query timers. Every 10 s it logs client
+// sessions against backend connections (the admin port shows them too: stats_pools,
+// backend_connections).
 awaitable<void> worker::sweep_pool() {
   asio::steady_timer timer(io_);
   for (unsigned tick = 1; !stopping_; ++tick) {
-    timer.expires_after(std::chrono::seconds(1));
+    timer.expires_after(park_sweep_every);
     co_await timer.async_wait(use_nothrow);
-    pool_.sweep();
+    const bool whole_second = tick % park_sweeps_per_second == 0;
+    if (whole_second) pool_.sweep();
     const auto& latest = routing_.topology.current();
     const auto now = std::chrono::steady_clock::now();
     for (const auto& weak : sessions_) {
       auto s = weak.lock();
       if (!s) continue;
-      s->watch_backend(*latest, settings_.backend_read_timeout);
+      if (whole_second) s->watch_backend(*latest, settings_.backend_read_timeout);
       s->park_if_idle(now, park_after_idle);
     }
-    if (tick % 10 == 0 && !sessions_.empty()) {
+    if (tick % (10 * park_sweeps_per_second) == 0 && !sessions_.empty()) {
       const auto stats = pool_.stats();
       spdlog::info("event=pool_stats worker={} client_sessions={} backend_connections={} idle={} waiting={}",
                    index_, sessions_.size(), stats.open, stats.idle, stats.waiting);

@@ -75,6 +75,15 @@ void machine::start() {
   program_->start();
 }
 
+bool machine::rest() {
+  // run() keeps nothing across commands but its loop: restarting it at forward_one's first
+  // action is the same program in the same place.
+  if (!program_ || next_.kind != action_kind::read_command) return false;
+  suspended_ = {};
+  program_.reset();
+  return true;
+}
+
 void machine::resume() {
   if (next_.kind == action_kind::read_command || next_.kind == action_kind::read_client) {
     client_view_ = event_.result == outcome::ok ? event_.client : std::span<std::uint8_t>{};

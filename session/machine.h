@@ -85,6 +85,10 @@ class machine {
 
   // Runs to the first action. Then: perform next(), resume(event), until next() is done.
   void start();
+  // While it waits for the client's next command (the only action the program can be restarted
+  // at), frees the program's coroutine frames: a parked session keeps none. start() takes the
+  // same wait up again. False, and nothing freed, when it waits for anything else.
+  bool rest();
   const action& next() const { return next_; }
   // What came of next(): written by the driver in place, then resume().
   event& outcome_of_next() { return event_; }

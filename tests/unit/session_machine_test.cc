@@ -62,6 +62,30 @@ TEST(SessionMachine, ReleaseFollowsTheResponse) {
   }
 }
 
+// A parked session frees the program's frames only where it can start again: waiting for the
+// next command. The restarted program goes on with the session's state (here, its schema).
+TEST(SessionMachine, RestsOnlyBetweenCommands) {
+  session_under_test s;
+  s.query("SELECT 1");
+  s.read_client();
+  ASSERT_EQ(s.next().kind, action_kind::acquire);
+  EXPECT_FALSE(s.m.rest()) << "waiting for a connection: the program cannot be restarted there";
+  s.acquire(routing::target_role::replica);
+  s.expect_send_command();
+  s.relay(one_value_response("1"));
+  s.bookkeeping();
+  s.statement("USE crm", ok_response());
+  s.bookkeeping();
+  ASSERT_EQ(s.next().kind, action_kind::read_command);
+  EXPECT_TRUE(s.m.rest());
+  EXPECT_FALSE(s.m.rest()) << "nothing left to free";
+  s.m.start();
+  ASSERT_EQ(s.next().kind, action_kind::read_command);
+  s.statement("INSERT INTO t VALUES (1)", ok_response(), routing::target_role::primary);
+  EXPECT_EQ(s.m.who().schema, "crm");
+  EXPECT_EQ(s.m.commands(), 3u);
+}
+
 TEST(SessionMachine, MultiplexingOffKeepsTheConnection) {
   session_under_test s(false);
   s.statement("SELECT 1", one_value_response("1"));
