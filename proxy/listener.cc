@@ -15,9 +15,13 @@ namespace {
 
 using generic_endpoint = asio::generic::stream_protocol::endpoint;
 
+tcp::endpoint tcp_endpoint_of(const routing::endpoint& address) {
+  return {asio::ip::make_address(address.host), address.port};
+}
+
 generic_endpoint to_generic(const routing::endpoint& address) {
   if (address.is_unix()) return generic_endpoint(asio::local::stream_protocol::endpoint(address.host));
-  return generic_endpoint(tcp::endpoint(asio::ip::make_address(address.host), address.port));
+  return generic_endpoint(tcp_endpoint_of(address));
 }
 
 [[noreturn]] void listen_failed(const routing::endpoint& address, const std::string& why) {
@@ -44,7 +48,7 @@ void ensure_listen_address_free(const routing::endpoint& address) {
   if (address.is_unix()) return remove_stale_socket_file(address);
   asio::io_context io;
   tcp::acceptor probe(io);
-  const tcp::endpoint endpoint(asio::ip::make_address(address.host), address.port);
+  const auto endpoint = tcp_endpoint_of(address);
   probe.open(endpoint.protocol());
   probe.set_option(tcp::acceptor::reuse_address(true));  // TIME_WAIT leftovers are fine
   error_code ec;

@@ -38,11 +38,6 @@ std::optional<result_cache::answer> result_cache::find(std::string_view key, clo
   return answer{at->frames, at->rows};
 }
 
-std::uint64_t result_cache::generation() const {
-  std::lock_guard lock(mutex_);
-  return generation_;
-}
-
 bool result_cache::store(stored answer) {
   const auto bytes = answer.frames.size() + overhead_of(answer.key, answer.tables);
   if (bytes > max_entry_bytes()) return false;

@@ -46,13 +46,12 @@ class result_cache {
   // `generation` is what store() needs: the answer the read brings is kept only if no write
   // touched its tables after this lookup.
   std::optional<answer> find(std::string_view key, clock::time_point now, std::uint64_t& generation);
-  std::uint64_t generation() const;
   struct stored {
     std::string key;
     protocol::bytes frames;
     std::uint64_t rows = 0;
     std::span<const std::string> tables;  // schema.table, lower case
-    std::uint64_t generation = 0;         // generation() when the read began
+    std::uint64_t generation = 0;         // find()'s, when the read began
     clock::time_point expires;
   };
   // False when not kept: a write since `generation`, or larger (with its key) than max_entry_bytes().

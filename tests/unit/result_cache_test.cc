@@ -115,8 +115,9 @@ TEST(ResultCacheStore, WritesMakeAnswersStale) {
   std::uint64_t generation = 0;
   const auto now = clock_type::now(), later = now + std::chrono::seconds(60);
   std::vector<std::string> t{"shop.t"}, u{"shop.u"};
-  ASSERT_TRUE(cache.store(answer("k1", t, cache.generation(), later)));
-  ASSERT_TRUE(cache.store(answer("k2", u, cache.generation(), later)));
+  ASSERT_FALSE(cache.find("k1", now, generation)) << "a miss gives the generation store() needs";
+  ASSERT_TRUE(cache.store(answer("k1", t, generation, later)));
+  ASSERT_TRUE(cache.store(answer("k2", u, generation, later)));
   ASSERT_TRUE(cache.find("k1", now, generation));
   cache.invalidate(t);
   EXPECT_FALSE(cache.find("k1", now, generation)) << "written since it was read";
