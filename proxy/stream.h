@@ -60,10 +60,13 @@ class stream {
   awaitable<std::tuple<error_code, std::size_t>> read_some_raw(asio::mutable_buffer buffer);
   awaitable<std::tuple<error_code, std::size_t>> write_all_raw(asio::const_buffer buffer);
   awaitable<std::pair<error_code, std::size_t>> read_some_compressed(asio::mutable_buffer buffer);
+  // Sends what the socket takes now; true when done (all sent, or failed: ec says which).
+  bool sent_at_once(asio::const_buffer& buffer, error_code& ec);
 
   net_socket socket_;  // moved into tls_ on upgrade
   std::unique_ptr<compression_state> compression_;
   std::unique_ptr<asio::ssl::stream<net_socket>> tls_;
+  bool non_blocking_ = false;  // the socket's own mode, set at the first write
   bool read_waiting_ = false;
   std::uint64_t reads_ended_ = 0;
 };
