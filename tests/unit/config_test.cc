@@ -58,7 +58,7 @@ TEST(ConfigLoader, UnixSocketAddresses) {
   EXPECT_EQ(routing::parse_endpoint(ep->to_string()), ep);
   EXPECT_FALSE(routing::parse_endpoint("127.0.0.1:3306")->is_unix());
   for (const auto* bad : {"unix:", "unix:/", "unix:relative.sock", "/run/mysqld.sock:0", "/run/mysqld.sock",
-                          "[unix:/x]:3306", "[unix:[::1]]:3"}) {
+                          "[unix:/x]:3306", "[unix:[::1]]:3", "[unix]:33"}) {
     EXPECT_FALSE(routing::parse_endpoint(bad)) << bad;
   }
   EXPECT_FALSE(routing::parse_endpoint("unix:/" + std::string(107, 'a'))) << "longer than sun_path";
