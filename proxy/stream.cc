@@ -60,10 +60,9 @@ awaitable<std::pair<error_code, std::size_t>> stream::read_some(asio::mutable_bu
 // A plain socket tries the send here first; only what the socket's buffer refuses is awaited.
 bool stream::sent_at_once(asio::const_buffer& buffer, error_code& ec) {
   if (tls_) return false;  // TLS writes through its own state
-  if (!non_blocking_) {
+  if (!socket_.non_blocking()) {
     socket_.non_blocking(true, ec);  // a send that would wait returns would_block instead
     if (ec) return false;
-    non_blocking_ = true;
   }
   buffer += socket_.write_some(buffer, ec);
   if (ec == asio::error::would_block || ec == asio::error::try_again) ec = {};

@@ -66,7 +66,6 @@ class stream {
   net_socket socket_;  // moved into tls_ on upgrade
   std::unique_ptr<compression_state> compression_;
   std::unique_ptr<asio::ssl::stream<net_socket>> tls_;
-  bool non_blocking_ = false;  // the socket's own mode, set at the first write
   bool read_waiting_ = false;
   std::uint64_t reads_ended_ = 0;
 };

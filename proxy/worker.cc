@@ -18,7 +18,7 @@ namespace {
 // free when they park stays in the heap, a hole between the others' memory (issue 17).
 constexpr std::chrono::milliseconds park_after_idle{250};
 constexpr std::chrono::milliseconds park_sweep_every{250};
-constexpr unsigned park_sweeps_per_second = 4;
+constexpr auto park_sweeps_per_second = std::chrono::seconds(1) / park_sweep_every;  // 4
 
 // Each worker owns a share of every server's connection limit (rounded up).
 std::size_t per_worker_share(const proxy_settings& settings) {

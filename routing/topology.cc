@@ -26,7 +26,7 @@ std::optional<endpoint> parse_endpoint(std::string_view text) {
     host = host.substr(1, host.size() - 2);
   }
   // such a host would print as a socket address ("unix:..." or "unix:PORT") and read back as one
-  if (host.substr(0, unix_prefix.size()) == unix_prefix || host == unix_prefix.substr(0, 4)) return std::nullopt;
+  if (host.substr(0, unix_prefix.size()) == unix_prefix || host == "unix") return std::nullopt;
   unsigned port = 0;
   const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0 || port > 65535) {
